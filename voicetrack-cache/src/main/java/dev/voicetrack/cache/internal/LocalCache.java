@@ -1,0 +1,698 @@
+package dev.voicetrack.cache.internal;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheConfig;
+import dev.voicetrack.cache.CacheEntry;
+import dev.voicetrack.cache.CacheLoadException;
+import dev.voicetrack.cache.CacheStats;
+import dev.voicetrack.cache.HotKey;
+import dev.voicetrack.cache.KeyPattern;
+import dev.voicetrack.cache.Loader;
+import dev.voicetrack.cache.ValueIsolation;
+import dev.voicetrack.cache.WriteOptions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-process cache: Caffeine underneath, with tags, patterns, single-flight loading and stats
+ * on top.
+ *
+ * <h2>Storage and indexes</h2>
+ *
+ * Caffeine holds {@code key -> Node}. Two indexes point at nodes: a sorted map {@code key -> Node}
+ * for pattern look-ups (a pattern's literal prefix selects a range, so {@code user:123:*} visits only
+ * keys starting with {@code user:123:}), and {@code tag -> set of Node} for tag invalidation. Every
+ * node is indexed when it is stored and unindexed exactly once when it leaves, whatever the cause:
+ * replaced (inside the compute that replaces it), removed on request (after the conditional remove
+ * that removed it) or evicted (in Caffeine's eviction listener, which runs inside the atomic removal).
+ * All index updates are conditional on node identity, so the order in which the cleanup of an old
+ * node and the indexing of its successor happen does not matter, and a tag can neither keep a dead
+ * entry reachable nor lose a live one. Tag sets are created and dropped with {@code compute} on the
+ * tag map, so a node is never added to a set that is being discarded.
+ *
+ * <h2>Loading</h2>
+ *
+ * A miss in {@code remember} registers a {@link Flight} for the key in a concurrent map and runs the
+ * loader outside any lock; other misses on the key wait for that flight, misses on other keys are
+ * not affected (no Caffeine compute around the loader, whose bin lock could block neighbours).
+ * Every write and invalidation that could cover the key marks the flight stale under the flight's
+ * lock before touching the entries; the loader stores its value under the same lock only if the
+ * flight is not stale. So a value loaded before an invalidation is handed to the waiting callers
+ * but never stored after it.
+ *
+ * <h2>Stats</h2>
+ *
+ * Counters are {@link LongAdder}s; hits per key live in the node and feed the {@link HotKeyBoard}.
+ * A reset starts a new epoch, which zeroes per-node counts lazily.
+ */
+public final class LocalCache<V> implements Cache<V> {
+
+    private final CacheConfig config;
+    private final ValueIsolation<V> isolation;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Node<V>> data;
+    private final ConcurrentMap<String, Node<V>> map;
+    private final Policy<String, Node<V>> policy;
+    private final ConcurrentSkipListMap<String, Node<V>> keyIndex = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, Set<Node<V>>> tagIndex = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
+    private final HotKeyBoard hotKeys;
+    private final long maximumEntries;
+    private final boolean trimsEntries;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder sets = new LongAdder();
+    private final LongAdder deletes = new LongAdder();
+    private final LongAdder expirations = new LongAdder();
+    private final LongAdder sizeEvictions = new LongAdder();
+    private final LongAdder loadSuccesses = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile int epoch;
+
+    public LocalCache(CacheConfig config, ValueIsolation<V> isolation) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.isolation = Objects.requireNonNull(isolation, "isolation");
+        this.hotKeys = new HotKeyBoard(config.hotKeyCapacity());
+        this.maximumEntries = config.maximumEntries().orElse(Long.MAX_VALUE);
+
+        var ticker = config.ticker();
+        Caffeine<String, Node<V>> builder = Caffeine.newBuilder()
+                .ticker(ticker::read)
+                .executor(Runnable::run)
+                .expireAfter(new NodeExpiry<V>())
+                .evictionListener(this::onEviction);
+        if (config.maximumBytes().isPresent()) {
+            builder = builder.maximumWeight(config.maximumBytes().getAsLong())
+                    .weigher((String key, Node<V> node) -> (int) Math.min(Integer.MAX_VALUE, node.bytes));
+            trimsEntries = config.maximumEntries().isPresent();
+        } else {
+            if (config.maximumEntries().isPresent()) {
+                builder = builder.maximumSize(maximumEntries);
+            }
+            trimsEntries = false;
+        }
+        this.data = builder.build();
+        this.map = data.asMap();
+        this.policy = data.policy();
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<V> get(String key) {
+        checkKey(key);
+        Node<V> node = data.getIfPresent(key);
+        if (node == null) {
+            misses.increment();
+            evictIfExpired(key);
+            return Optional.empty();
+        }
+        recordHit(node);
+        return node.isAbsent() ? Optional.empty() : Optional.of(isolation.onRead(node.value));
+    }
+
+    @Override
+    public Map<String, V> getAll(Collection<String> keys) {
+        Objects.requireNonNull(keys, "keys must not be null");
+        Map<String, V> result = new LinkedHashMap<>();
+        for (String key : keys) {
+            get(key).ifPresent(v -> result.put(key, v));
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    @Override
+    public boolean contains(String key) {
+        checkKey(key);
+        Node<V> node = policy.getIfPresentQuietly(key);
+        return node != null && !node.isAbsent();
+    }
+
+    /**
+     * Caffeine hides an expired entry from reads at once but evicts it when its timer-wheel bucket
+     * turns, up to about a second later. A miss on a key that still has a node removes that node now,
+     * so expirations and size are up to date for every key that was read. Costs one index look-up,
+     * on misses only.
+     */
+    private void evictIfExpired(String key) {
+        Node<V> stale = keyIndex.get(key);
+        if (stale != null && policy.getIfPresentQuietly(key) == null) {
+            map.remove(key, stale); // Caffeine reports an expired node to the eviction listener
+        }
+    }
+
+    private void recordHit(Node<V> node) {
+        hits.increment();
+        if (hotKeys.enabled()) {
+            int e = epoch;
+            hotKeys.onHit(node, node.recordHit(e), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void put(String key, V value, WriteOptions options) {
+        checkKey(key);
+        Objects.requireNonNull(value, "value must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        Node<V> node = newNode(key, isolation.onWrite(key, value), options, config.ttlOf(options));
+        Flight<V> flight = flights.get(key);
+        if (flight != null) {
+            flight.markStale();
+        }
+        store(node);
+    }
+
+    @Override
+    public int warm(Collection<CacheEntry<V>> entries) {
+        Objects.requireNonNull(entries, "entries must not be null");
+        int n = 0;
+        for (CacheEntry<V> entry : entries) {
+            put(entry.key(), entry.value(), entry.options());
+            n++;
+        }
+        return n;
+    }
+
+    private Node<V> newNode(String key, @Nullable V value, WriteOptions options, java.time.Duration ttl) {
+        Set<String> tagSet = options.tags();
+        String[] tags = tagSet.isEmpty() ? NO_TAGS : tagSet.toArray(NO_TAGS);
+        long ttlNanos = saturatedNanos(ttl);
+        return new Node<>(key, value, tags, ttlNanos, SizeEstimator.entryBytes(key, value), epoch);
+    }
+
+    private static final String[] NO_TAGS = new String[0];
+
+    private static long saturatedNanos(java.time.Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Stores a node, replacing and unindexing whatever node held the key. */
+    private void store(Node<V> node) {
+        map.compute(node.key, (k, old) -> {
+            if (old != null) {
+                unindex(old);
+            }
+            index(node);
+            return node;
+        });
+        sets.increment();
+        if (trimsEntries) {
+            trimToEntryBound();
+        }
+    }
+
+    private void index(Node<V> node) {
+        keyIndex.put(node.key, node);
+        for (String tag : node.tags) {
+            tagIndex.compute(tag, (t, set) -> {
+                Set<Node<V>> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(node);
+                return s;
+            });
+        }
+        bytes.addAndGet(node.bytes);
+    }
+
+    /** Removes a node from the indexes; idempotent, so every removal path may call it. */
+    private void unindex(Node<V> node) {
+        if (!node.retire()) {
+            return;
+        }
+        keyIndex.remove(node.key, node);
+        for (String tag : node.tags) {
+            tagIndex.computeIfPresent(tag, (t, set) -> {
+                set.remove(node);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        bytes.addAndGet(-node.bytes);
+    }
+
+    private void onEviction(@Nullable String key, @Nullable Node<V> node, RemovalCause cause) {
+        if (node == null) {
+            return;
+        }
+        unindex(node);
+        if (cause == RemovalCause.EXPIRED) {
+            expirations.increment();
+        } else if (cause == RemovalCause.SIZE) {
+            sizeEvictions.increment();
+        }
+    }
+
+    /** With both a byte and an entry bound, Caffeine enforces bytes and this enforces entries. */
+    private void trimToEntryBound() {
+        long excess = data.estimatedSize() - maximumEntries;
+        if (excess <= 0) {
+            return;
+        }
+        var eviction = policy.eviction().orElseThrow();
+        for (Map.Entry<String, Node<V>> e :
+                eviction.coldest((int) Math.min(excess, Integer.MAX_VALUE)).entrySet()) {
+            if (map.remove(e.getKey(), e.getValue())) {
+                unindex(e.getValue());
+                sizeEvictions.increment();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- removal
+
+    @Override
+    public boolean delete(String key) {
+        checkKey(key);
+        Flight<V> flight = flights.get(key);
+        if (flight != null) {
+            flight.markStale();
+        }
+        Node<V> node = keyIndex.get(key);
+        return node != null && removeNode(node);
+    }
+
+    /** Removes exactly this node if it is still stored; counts it as a delete. */
+    private boolean removeNode(Node<V> node) {
+        if (map.remove(node.key, node)) {
+            unindex(node);
+            deletes.increment();
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void clear() {
+        markStale(f -> true);
+        for (Node<V> node : keyIndex.values()) {
+            removeNode(node);
+        }
+        data.cleanUp();
+    }
+
+    @Override
+    public long invalidateByTag(String tag) {
+        return invalidateByTags(List.of(tag));
+    }
+
+    @Override
+    public long invalidateByTags(Collection<String> tags) {
+        Objects.requireNonNull(tags, "tags must not be null");
+        List<String> checked = new ArrayList<>(tags.size());
+        for (String tag : tags) {
+            checked.add(WriteOptions.checkTag(tag));
+        }
+        markStale(f -> f.hasAnyTag(checked));
+        long removed = 0;
+        for (String tag : checked) {
+            Set<Node<V>> nodes = tagIndex.get(tag);
+            if (nodes == null) {
+                continue;
+            }
+            for (Node<V> node : nodes) {
+                if (removeNode(node)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public long invalidateByPattern(String pattern) {
+        KeyPattern p = KeyPattern.compile(pattern);
+        markStale(f -> p.matches(f.key));
+        long removed = 0;
+        for (Node<V> node : candidates(p)) {
+            if (p.matches(node.key) && removeNode(node)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public List<String> keys(String pattern) {
+        KeyPattern p = KeyPattern.compile(pattern);
+        List<String> keys = new ArrayList<>();
+        for (Node<V> node : candidates(p)) {
+            if (p.matches(node.key) && policy.getIfPresentQuietly(node.key) == node && !node.isAbsent()) {
+                keys.add(node.key);
+            }
+        }
+        return Collections.unmodifiableList(keys);
+    }
+
+    /** The nodes whose keys start with the pattern's literal prefix, from the sorted index. */
+    private Iterable<Node<V>> candidates(KeyPattern pattern) {
+        String prefix = pattern.literalPrefix();
+        if (pattern.isExact()) {
+            Node<V> node = keyIndex.get(prefix);
+            return node == null ? List.of() : List.of(node);
+        }
+        if (prefix.isEmpty()) {
+            return keyIndex.values();
+        }
+        return () -> new java.util.Iterator<>() {
+            private final java.util.Iterator<Map.Entry<String, Node<V>>> it =
+                    keyIndex.tailMap(prefix, true).entrySet().iterator();
+            private @Nullable Node<V> next = advance();
+
+            private @Nullable Node<V> advance() {
+                if (it.hasNext()) {
+                    Map.Entry<String, Node<V>> e = it.next();
+                    if (e.getKey().startsWith(prefix)) {
+                        return e.getValue();
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Node<V> next() {
+                Node<V> current = next;
+                if (current == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                next = advance();
+                return current;
+            }
+        };
+    }
+
+    private void markStale(Predicate<Flight<V>> affected) {
+        if (flights.isEmpty()) {
+            return;
+        }
+        for (Flight<V> flight : flights.values()) {
+            if (affected.test(flight)) {
+                flight.markStale();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    @Override
+    public V remember(String key, WriteOptions options, Loader<? extends V> loader) {
+        checkKey(key);
+        Objects.requireNonNull(options, "options must not be null");
+        Objects.requireNonNull(loader, "loader must not be null");
+        java.time.Duration ttl = config.ttlOf(options);
+        Node<V> node = data.getIfPresent(key);
+        if (node != null && !node.isAbsent()) {
+            recordHit(node);
+            return isolation.onRead(node.value);
+        }
+        misses.increment();
+        if (node == null) {
+            evictIfExpired(key);
+        }
+        while (true) {
+            Node<V> loaded = load(key, options, ttl, false, () -> {
+                V value = loader.load();
+                if (value == null) {
+                    throw new NullPointerException("loader returned null for key '" + key
+                            + "'; use rememberOptional for values that may be absent");
+                }
+                return value;
+            });
+            if (!loaded.isAbsent()) {
+                return isolation.onRead(loaded.value);
+            }
+            // We joined a rememberOptional load that found nothing; this caller needs a value.
+        }
+    }
+
+    @Override
+    public Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        checkKey(key);
+        Objects.requireNonNull(options, "options must not be null");
+        Objects.requireNonNull(loader, "loader must not be null");
+        java.time.Duration ttl = config.ttlOf(options);
+        Node<V> node = data.getIfPresent(key);
+        if (node != null) {
+            recordHit(node);
+            return node.isAbsent() ? Optional.empty() : Optional.of(isolation.onRead(node.value));
+        }
+        misses.increment();
+        evictIfExpired(key);
+        Node<V> loaded = load(key, options, ttl, true, () -> {
+            Optional<V> value = loader.load();
+            if (value == null) {
+                throw new NullPointerException(
+                        "loader returned null instead of Optional.empty() for key '" + key + "'");
+            }
+            return value.orElse(null);
+        });
+        return loaded.isAbsent() ? Optional.empty() : Optional.of(isolation.onRead(loaded.value));
+    }
+
+    /**
+     * Runs one flight for {@code key}, or joins the one in progress. Returns the node the flight
+     * produced, whether or not it was stored.
+     */
+    private Node<V> load(
+            String key,
+            WriteOptions options,
+            java.time.Duration ttl,
+            boolean acceptAbsent,
+            Loader<@Nullable V> loader) {
+        Flight<V> flight = new Flight<>(key, options.tags());
+        Flight<V> running = flights.putIfAbsent(key, flight);
+        if (running != null) {
+            return running.await();
+        }
+        try {
+            // A flight that finished between our miss and our registration has already stored its value.
+            Node<V> stored = data.getIfPresent(key);
+            if (stored != null && (acceptAbsent || !stored.isAbsent())) {
+                flights.remove(key, flight);
+                flight.complete(stored);
+                return stored;
+            }
+            long start = config.ticker().read();
+            Node<V> node;
+            try {
+                @Nullable V value = loader.load();
+                V safe = value == null ? null : isolation.onWrite(key, value);
+                node = newNode(key, safe, options, safe == null ? config.negativeTtl() : ttl);
+                loadSuccesses.increment();
+            } catch (Throwable t) {
+                loadFailures.increment();
+                flights.remove(key, flight);
+                flight.fail(t);
+                throw propagate(key, t);
+            } finally {
+                loadNanos.add(Math.max(0, config.ticker().read() - start));
+            }
+            flight.storeIfCurrent(node, this::store);
+            flights.remove(key, flight);
+            flight.complete(node);
+            return node;
+        } finally {
+            flights.remove(key, flight);
+            flight.failIfIncomplete();
+        }
+    }
+
+    static RuntimeException propagate(String key, Throwable t) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new CacheLoadException(key, t);
+    }
+
+    /** One load in progress: its waiters, its tags and whether an invalidation has made it stale. */
+    static final class Flight<V> {
+        final String key;
+        private final Set<String> tags;
+        private final CompletableFuture<Node<V>> result = new CompletableFuture<>();
+        private final Thread owner = Thread.currentThread();
+        private boolean stale; // guarded by this
+
+        Flight(String key, Set<String> tags) {
+            this.key = key;
+            this.tags = tags;
+        }
+
+        boolean hasAnyTag(Collection<String> candidates) {
+            for (String tag : candidates) {
+                if (tags.contains(tag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        synchronized void markStale() {
+            stale = true;
+        }
+
+        synchronized void storeIfCurrent(Node<V> node, java.util.function.Consumer<Node<V>> store) {
+            if (!stale) {
+                store.accept(node);
+            }
+        }
+
+        void complete(Node<V> node) {
+            result.complete(node);
+        }
+
+        void fail(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        void failIfIncomplete() {
+            if (!result.isDone()) {
+                result.completeExceptionally(new IllegalStateException("load of key '" + key + "' was abandoned"));
+            }
+        }
+
+        Node<V> await() {
+            if (owner == Thread.currentThread()) {
+                throw new IllegalStateException(
+                        "recursive load: the loader for key '" + key + "' asked the cache for the same key");
+            }
+            try {
+                return result.join();
+            } catch (CompletionException e) {
+                throw propagate(key, e.getCause() != null ? e.getCause() : e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    @Override
+    public CacheStats stats() {
+        data.cleanUp(); // amortised maintenance only: drains buffers and expired entries, never a scan
+        return new CacheStats(
+                config.name(),
+                hits.sum(),
+                misses.sum(),
+                sets.sum(),
+                deletes.sum(),
+                expirations.sum(),
+                sizeEvictions.sum(),
+                loadSuccesses.sum(),
+                loadFailures.sum(),
+                loadNanos.sum(),
+                data.estimatedSize(),
+                bytes.get());
+    }
+
+    @Override
+    public List<HotKey> topKeys(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
+        if (n == 0 || !hotKeys.enabled()) {
+            return List.of();
+        }
+        data.cleanUp();
+        return hotKeys.top(n, epoch);
+    }
+
+    @Override
+    public void resetStats() {
+        hits.reset();
+        misses.reset();
+        sets.reset();
+        deletes.reset();
+        expirations.reset();
+        sizeEvictions.reset();
+        loadSuccesses.reset();
+        loadFailures.reset();
+        loadNanos.reset();
+        epoch++;
+        hotKeys.clear();
+    }
+
+    @Override
+    public void close() {
+        clear();
+    }
+
+    @Override
+    public String toString() {
+        return "InProcessCache[" + config.name() + ", size=" + data.estimatedSize() + "]";
+    }
+
+    private static void checkKey(String key) {
+        if (key == null) {
+            throw new NullPointerException("key must not be null");
+        }
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("key must not be empty, was ''");
+        }
+    }
+
+    /** Per-node variable expiry: each node carries its own TTL; reads do not extend it. */
+    private static final class NodeExpiry<V> implements Expiry<String, Node<V>> {
+        @Override
+        public long expireAfterCreate(String key, Node<V> node, long currentTime) {
+            return node.ttlNanos;
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Node<V> node, long currentTime, long currentDuration) {
+            return node.ttlNanos;
+        }
+
+        @Override
+        public long expireAfterRead(String key, Node<V> node, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}
