@@ -164,11 +164,13 @@ public final class LocalCache<V> implements Cache<V> {
      * Caffeine hides an expired entry from reads at once but evicts it when its timer-wheel bucket
      * turns, up to about a second later. A miss on a key that still has a node removes that node now,
      * so expirations and size are up to date for every key that was read. Costs one index look-up,
-     * on misses only.
+     * on misses only. The node is judged by its own TTL, not by its absence from the map: a node is
+     * indexed just before the compute that stores it returns, and must not be mistaken for expired
+     * in that window.
      */
     private void evictIfExpired(String key) {
         Node<V> stale = keyIndex.get(key);
-        if (stale != null && policy.getIfPresentQuietly(key) == null) {
+        if (stale != null && stale.expiredAt(config.ticker().read())) {
             map.remove(key, stale); // Caffeine reports an expired node to the eviction listener
         }
     }
@@ -240,6 +242,7 @@ public final class LocalCache<V> implements Cache<V> {
     }
 
     private void index(Node<V> node) {
+        node.indexedAtNanos = config.ticker().read();
         keyIndex.put(node.key, node);
         for (String tag : node.tags) {
             tagIndex.compute(tag, (t, set) -> {
@@ -328,7 +331,7 @@ public final class LocalCache<V> implements Cache<V> {
 
     @Override
     public long invalidateByTag(String tag) {
-        return invalidateByTags(List.of(tag));
+        return invalidateByTags(List.of(WriteOptions.checkTag(tag)));
     }
 
     @Override

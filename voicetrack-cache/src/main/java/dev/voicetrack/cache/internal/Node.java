@@ -40,6 +40,12 @@ final class Node<V> {
     /** The stats epoch in which {@link #hits} was last counted; a reset starts a new epoch. */
     volatile int epoch;
 
+    /**
+     * The ticker reading when the node was indexed, inside the compute that stored it: never earlier
+     * than Caffeine's own write time, so {@link #expiredAt} never calls a live entry expired.
+     */
+    volatile long indexedAtNanos;
+
     /** Whether the hot-key board currently holds this node. Guarded by the board's lock. */
     boolean onBoard;
 
@@ -69,6 +75,11 @@ final class Node<V> {
 
     long hits(int currentEpoch) {
         return epoch == currentEpoch ? hits : 0;
+    }
+
+    /** Whether the node's TTL has run out at {@code nowNanos}, by a clock no earlier than Caffeine's. */
+    boolean expiredAt(long nowNanos) {
+        return nowNanos - indexedAtNanos >= ttlNanos;
     }
 
     boolean isLive() {
