@@ -44,6 +44,14 @@ class ValueIsolationTest {
 
     public record Node(String name, List<Node> children) {}
 
+    public record Leaf(String name, long count) {}
+
+    public record Branch(Leaf left, Leaf right) {}
+
+    public record Tree(Branch top, Leaf extra) {}
+
+    public record Pair(Pair next, String name) {}
+
     /** Immutable in fact, but the check cannot know it. */
     public static final class Money {
         private final long cents;
@@ -234,5 +242,19 @@ class ValueIsolationTest {
         assertThatThrownBy(() -> ValueIsolation.<Object>copying(v -> v).trusting(Money.class))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("copying");
+    }
+
+    @Test
+    void nestedFinalRecords_areClassifiedWithoutNestedMapUpdates() {
+        // Classifying Tree classifies Branch and Leaf on the way; a computeIfAbsent inside a
+        // computeIfAbsent on the verdict map threw "Recursive update" in the tracker's test.
+        Tree tree = new Tree(new Branch(new Leaf("a", 1), new Leaf("b", 2)), new Leaf("c", 3));
+        assertThat(ValueIsolation.<Tree>immutable().onWrite("tree", tree)).isSameAs(tree);
+    }
+
+    @Test
+    void recordContainingItsOwnType_isCheckedByValue() {
+        Pair chain = new Pair(new Pair(null, "inner"), "outer");
+        assertThat(ValueIsolation.<Pair>immutable().onWrite("pair", chain)).isSameAs(chain);
     }
 }

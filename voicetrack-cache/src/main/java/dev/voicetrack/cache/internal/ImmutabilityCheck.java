@@ -97,7 +97,7 @@ public final class ImmutabilityCheck {
         if (trusted.contains(type)) {
             return null;
         }
-        Verdict verdict = VERDICTS.computeIfAbsent(type, ImmutabilityCheck::classify);
+        Verdict verdict = verdict(type, new java.util.HashSet<>());
         switch (verdict) {
             case ALWAYS:
                 return null;
@@ -151,7 +151,26 @@ public final class ImmutabilityCheck {
         return path + " is a " + type.getName() + ", which is mutable";
     }
 
-    private static Verdict classify(Class<?> type) {
+    /**
+     * The cached verdict for a class. Computed outside the map (classifying a record classifies its
+     * component types, and a nested computeIfAbsent on the same map is not allowed); two threads may
+     * compute the same verdict, which is harmless.
+     */
+    private static Verdict verdict(Class<?> type, Set<Class<?>> visiting) {
+        Verdict known = VERDICTS.get(type);
+        if (known != null) {
+            return known;
+        }
+        if (!visiting.add(type)) {
+            return Verdict.INSPECT; // a record type that contains itself: look at the values
+        }
+        Verdict computed = classify(type, visiting);
+        visiting.remove(type);
+        Verdict raced = VERDICTS.putIfAbsent(type, computed);
+        return raced != null ? raced : computed;
+    }
+
+    private static Verdict classify(Class<?> type, Set<Class<?>> visiting) {
         if (VALUE_TYPES.contains(type) || type.isEnum() || isEnumConstantBody(type) || isJavaTimeValue(type)) {
             return Verdict.ALWAYS;
         }
@@ -169,7 +188,7 @@ public final class ImmutabilityCheck {
                     allAlways = false; // an interface or open type: look at the actual value
                     continue;
                 }
-                Verdict v = ct == type ? Verdict.INSPECT : VERDICTS.computeIfAbsent(ct, ImmutabilityCheck::classify);
+                Verdict v = verdict(ct, visiting);
                 if (v == Verdict.NEVER) {
                     return Verdict.NEVER;
                 }

@@ -503,9 +503,19 @@ public final class LocalCache<V> implements Cache<V> {
             boolean acceptAbsent,
             Loader<@Nullable V> loader) {
         Flight<V> flight = new Flight<>(key, options.tags());
-        Flight<V> running = flights.putIfAbsent(key, flight);
-        if (running != null) {
-            return running.await();
+        while (true) {
+            Flight<V> running = flights.putIfAbsent(key, flight);
+            if (running == null) {
+                break;
+            }
+            if (!running.isStale()) {
+                return running.await();
+            }
+            // That flight read data from before an invalidation that this call started after, so its
+            // value is too old for this caller: run a fresh load in its place.
+            if (flights.replace(key, running, flight)) {
+                break;
+            }
         }
         try {
             // A flight that finished between our miss and our registration has already stored its value.
@@ -562,7 +572,7 @@ public final class LocalCache<V> implements Cache<V> {
         private final Set<String> tags;
         private final CompletableFuture<Node<V>> result = new CompletableFuture<>();
         private final Thread owner = Thread.currentThread();
-        private boolean stale; // guarded by this
+        private volatile boolean stale; // written under this flight's lock
 
         Flight(String key, Set<String> tags) {
             this.key = key;
@@ -576,6 +586,10 @@ public final class LocalCache<V> implements Cache<V> {
                 }
             }
             return false;
+        }
+
+        boolean isStale() {
+            return stale;
         }
 
         synchronized void markStale() {
