@@ -1,0 +1,44 @@
+package dev.voicetrack.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Receives the tracker's events: the original's {@code xpGained}, {@code voiceTimeGained}, {@code
+ * levelUp}, {@code sessionStart}, {@code sessionEnd}, {@code configUpdated}, {@code userDeleted},
+ * {@code error} and {@code debug}. Every method has an empty default.
+ *
+ * <p>Events are delivered on the tracker's listener executor, never on the tick thread or a gateway
+ * thread, in the order they happened, after the storage write they describe has committed. A
+ * listener that throws is reported through {@link #error} (unless it is {@code error} itself that
+ * threw) and never affects the tick or other listeners.
+ */
+public interface TrackerListener {
+
+    /** XP added to a member (by a tick, a message or an admin {@code addXp}). */
+    record XpGained(long guildId, long userId, long amount, long totalXp) {}
+
+    /** Voice time added to a member by a tick. */
+    record VoiceTimeGained(long guildId, long userId, long amountMs, long totalMs) {}
+
+    /** A member's stored level rose. */
+    record LevelUp(long guildId, long userId, int oldLevel, int newLevel, long xp) {}
+
+    default void xpGained(XpGained event) {}
+
+    default void voiceTimeGained(VoiceTimeGained event) {}
+
+    default void levelUp(LevelUp event) {}
+
+    default void sessionStart(VoiceSession session) {}
+
+    default void sessionEnd(VoiceSession session) {}
+
+    default void configUpdated(long guildId, GuildConfig config) {}
+
+    default void userDeleted(long guildId, long userId) {}
+
+    /** Something failed; {@code context} says what was being done. */
+    default void error(String context, @Nullable Throwable error) {}
+
+    default void debug(String message) {}
+}

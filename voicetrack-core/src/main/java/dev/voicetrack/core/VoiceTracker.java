@@ -1,0 +1,147 @@
+package dev.voicetrack.core;
+
+import dev.voicetrack.core.storage.MemberTotals;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The voice tracker: consumes {@link GatewayEvent}s, accrues voice time, XP, sessions and messages
+ * every check interval into {@link dev.voicetrack.core.storage.Storage} as one atomic batch of
+ * increments, and answers user, leaderboard, rank and stats queries through an optional cache.
+ * Create one with {@link #builder()}.
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li>{@link #accept} only enqueues: call it from gateway threads; it never blocks or does I/O.
+ *   <li>Ticks run on the injected scheduler, or when {@link #tickNow()} is called; two ticks never
+ *       run at once. A scheduled tick that finds the previous one still running is skipped and
+ *       reported through the {@code error} event; it is never stacked.
+ *   <li>Admin operations, {@link #updateConfig} and queries do storage I/O on the calling thread:
+ *       call them from a command or worker thread, not from a gateway thread. Admin operations and
+ *       config updates wait for a running tick to finish.
+ *   <li>Listeners run on the listener executor, never on the tick or a gateway thread.
+ * </ul>
+ *
+ * <h2>Consistency</h2>
+ *
+ * Storage is the source of truth; the tracker never writes a member from a copy. After each tick's
+ * write commits, the cache entries of every guild the tick touched are invalidated (one tag
+ * invalidation per guild per tick), so a query never serves data older than one tick, and clearing
+ * the cache at any time loses nothing. If a write fails, the increments stay buffered (bounded,
+ * reported through {@code error}) and are retried by the next tick.
+ */
+public interface VoiceTracker extends AutoCloseable {
+
+    /** A builder; {@link VoiceTrackerBuilder#storage} is required. */
+    static VoiceTrackerBuilder builder() {
+        return new VoiceTrackerBuilder();
+    }
+
+    /**
+     * Initialises storage, loads guild configs, reconciles persisted open sessions with the {@link
+     * VoiceView} (closing the sessions of members no longer in voice at their last accrual, resuming
+     * those still in the same channel, opening sessions for members already in voice) and starts the
+     * scheduled ticks if a scheduler was given.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    void start();
+
+    /** Enqueues an event, stamped with the tracker's clock. Never blocks, never does I/O. */
+    void accept(GatewayEvent event);
+
+    /** Runs one tick now on the calling thread (waiting for a running tick first) and reports it. */
+    TickReport tickNow();
+
+    /** Reconciles the tracker's view of who is in voice with the {@link VoiceView}, now. */
+    void reconcile();
+
+    /** The guild's configuration: the stored one, or the tracker's {@code defaultConfig}. */
+    GuildConfig config(long guildId);
+
+    /**
+     * Validates, stores and applies a guild's configuration; emits {@code configUpdated}.
+     *
+     * @throws IllegalArgumentException naming the field and the value if a strategy name is unknown
+     */
+    void updateConfig(long guildId, GuildConfig config);
+
+    /** The level multiplier of the guild's current level-multiplier strategy. */
+    double levelMultiplier(long guildId);
+
+    // ---- admin operations: written to storage at once, never undone by a tick ----
+
+    /** Adds XP (an increment, like a tick's); raises the level if a threshold is crossed. */
+    MemberTotals addXp(long guildId, long userId, long xp);
+
+    /** Sets XP and recomputes the level from it, as the original's {@code setXP}. */
+    MemberTotals setXp(long guildId, long userId, long xp);
+
+    /** Sets the stored level, leaving XP as it is, as the original's {@code setLevel}. */
+    MemberTotals setLevel(long guildId, long userId, int level);
+
+    /**
+     * Zeroes a member's counters and deletes its sessions and activity (metadata is kept). A member
+     * in voice continues in a fresh session from now.
+     */
+    boolean resetUser(long guildId, long userId);
+
+    /**
+     * Deletes a member and everything about it; emits {@code userDeleted}. Its old data never comes
+     * back; a member still in voice starts again from zero, from now.
+     */
+    boolean deleteUser(long guildId, long userId);
+
+    /** Deletes a guild's config and all its data; members in voice start again from zero, from now. */
+    void deleteGuild(long guildId);
+
+    /** Puts {@code set} into a member's metadata, then removes {@code remove}. */
+    void editMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove);
+
+    // ---- queries (cache-aware) ----
+
+    /** A member's totals, or empty if nothing is stored for it. */
+    Optional<MemberStats> getUser(long guildId, long userId);
+
+    /**
+     * A leaderboard page.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not in 1..1000, {@code offset < 0}, or
+     *     {@code metric} is {@link Metric#LEVEL} with a window other than all time
+     */
+    LeaderboardPage getLeaderboard(long guildId, Metric metric, Window window, int limit, int offset);
+
+    /** The rank of any member (no top-N limit), empty if the member is not on that leaderboard. */
+    OptionalInt getRank(long guildId, long userId, Metric metric, Window window);
+
+    /**
+     * A member's activity over the last {@code days} days (today included) in the guild's time zone.
+     *
+     * @throws IllegalArgumentException if {@code days} is not in 1..{@value Window#MAX_DAYS}
+     */
+    UserActivity getUserStats(long guildId, long userId, int days);
+
+    /** A member's sessions, newest first, at most {@code limit} (not cached). */
+    List<VoiceSession> getSessions(long guildId, long userId, int limit);
+
+    // ---- events ----
+
+    void addListener(TrackerListener listener);
+
+    void removeListener(TrackerListener listener);
+
+    /** Waits until every event emitted so far has been delivered to the listeners. */
+    void flushEvents();
+
+    /**
+     * Stops scheduled ticks, runs a last tick to record the time up to now (open sessions stay open
+     * in storage, to be reconciled at the next start), and shuts down executors the tracker created.
+     * Does not close the storage or the cache.
+     */
+    @Override
+    void close();
+}

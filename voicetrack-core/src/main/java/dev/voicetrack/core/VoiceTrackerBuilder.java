@@ -1,0 +1,194 @@
+package dev.voicetrack.core;
+
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.core.internal.StrategyRegistry;
+import dev.voicetrack.core.internal.TrackerEngine;
+import dev.voicetrack.core.storage.Storage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link VoiceTracker}. Every setter validates at once. Not thread safe.
+ *
+ * <p>Defaults: {@code checkInterval} 5 s (the original's 5000 ms); no cache; the system UTC clock;
+ * no scheduler (ticks run only when {@link VoiceTracker#tickNow()} is called: give a scheduler for
+ * automatic ticks); listeners on a daemon thread owned by the tracker; {@code defaultConfig} {@link
+ * GuildConfig#defaults()}; an empty {@link VoiceView}; {@code cacheTtl} 5 minutes; {@code
+ * strategyTimeout} 5 s; {@code maxBufferedIncrements} 1,000,000.
+ */
+public final class VoiceTrackerBuilder {
+
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMillis(5000);
+    public static final Duration MIN_CHECK_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_STRATEGY_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_BUFFERED_INCREMENTS = 1_000_000;
+
+    private @Nullable Storage storage;
+    private @Nullable Cache<Object> cache;
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanoTime = System::nanoTime;
+    private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Executor listenerExecutor;
+    private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
+    private GuildConfig defaultConfig = GuildConfig.defaults();
+    private VoiceView view = VoiceView.EMPTY;
+    private RandomGenerator random = new SplittableRandom();
+    private Duration cacheTtl = DEFAULT_CACHE_TTL;
+    private Duration strategyTimeout = DEFAULT_STRATEGY_TIMEOUT;
+    private int maxBufferedIncrements = DEFAULT_MAX_BUFFERED_INCREMENTS;
+    private final StrategyRegistry strategies = new StrategyRegistry();
+
+    VoiceTrackerBuilder() {}
+
+    /** Where data is kept (required). The tracker does not close it. */
+    public VoiceTrackerBuilder storage(Storage storage) {
+        this.storage = Checks.notNull(storage, "storage");
+        return this;
+    }
+
+    /** The cache for queries; values stored are deeply immutable records. The tracker does not close it. */
+    public VoiceTrackerBuilder cache(Cache<Object> cache) {
+        this.cache = Checks.notNull(cache, "cache");
+        return this;
+    }
+
+    /** The clock all measured time comes from. */
+    public VoiceTrackerBuilder clock(Clock clock) {
+        this.clock = Checks.notNull(clock, "clock");
+        return this;
+    }
+
+    /** The source of tick durations in {@link TickReport} (default {@code System::nanoTime}). */
+    public VoiceTrackerBuilder nanoTime(LongSupplier nanoTime) {
+        this.nanoTime = Checks.notNull(nanoTime, "nanoTime");
+        return this;
+    }
+
+    /** Runs the ticks every {@code checkInterval}; the tracker does not shut it down. */
+    public VoiceTrackerBuilder scheduler(ScheduledExecutorService scheduler) {
+        this.scheduler = Checks.notNull(scheduler, "scheduler");
+        return this;
+    }
+
+    /** Delivers events to listeners; must not run tasks on the calling thread. Not shut down by the tracker. */
+    public VoiceTrackerBuilder listenerExecutor(Executor executor) {
+        this.listenerExecutor = Checks.notNull(executor, "listenerExecutor");
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if below 100 ms */
+    public VoiceTrackerBuilder checkInterval(Duration interval) {
+        Checks.notNull(interval, "checkInterval");
+        if (interval.compareTo(MIN_CHECK_INTERVAL) < 0) {
+            throw new IllegalArgumentException("checkInterval must be >= 100 ms, was " + interval.toMillis() + " ms");
+        }
+        this.checkInterval = interval;
+        return this;
+    }
+
+    /** The configuration of guilds that have none stored; its runtime filters apply to every guild without its own. */
+    public VoiceTrackerBuilder defaultConfig(GuildConfig config) {
+        this.defaultConfig = Checks.notNull(config, "defaultConfig");
+        return this;
+    }
+
+    public VoiceTrackerBuilder view(VoiceView view) {
+        this.view = Checks.notNull(view, "view");
+        return this;
+    }
+
+    /** The random generator of the {@code random} XP strategy. */
+    public VoiceTrackerBuilder random(RandomGenerator random) {
+        this.random = Checks.notNull(random, "random");
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if not positive */
+    public VoiceTrackerBuilder cacheTtl(Duration ttl) {
+        Checks.notNull(ttl, "cacheTtl");
+        if (ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("cacheTtl must be > 0, was " + ttl);
+        }
+        this.cacheTtl = ttl;
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if not positive */
+    public VoiceTrackerBuilder strategyTimeout(Duration timeout) {
+        Checks.notNull(timeout, "strategyTimeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("strategyTimeout must be > 0, was " + timeout);
+        }
+        this.strategyTimeout = timeout;
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if below 1 */
+    public VoiceTrackerBuilder maxBufferedIncrements(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxBufferedIncrements must be >= 1, was " + max);
+        }
+        this.maxBufferedIncrements = max;
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if the name is blank or already registered (built-ins included) */
+    public VoiceTrackerBuilder registerXpStrategy(String name, XpStrategy strategy) {
+        strategies.registerXp(name, Checks.notNull(strategy, "strategy"));
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if the name is blank or already registered (built-ins included) */
+    public VoiceTrackerBuilder registerAsyncXpStrategy(String name, AsyncXpStrategy strategy) {
+        strategies.registerAsyncXp(name, Checks.notNull(strategy, "strategy"));
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if the name is blank or already registered (built-ins included) */
+    public VoiceTrackerBuilder registerVoiceTimeStrategy(String name, VoiceTimeStrategy strategy) {
+        strategies.registerVoiceTime(name, Checks.notNull(strategy, "strategy"));
+        return this;
+    }
+
+    /** @throws IllegalArgumentException if the name is blank or already registered (built-ins included) */
+    public VoiceTrackerBuilder registerLevelMultiplierStrategy(String name, LevelMultiplierStrategy strategy) {
+        strategies.registerLevelMultiplier(name, Checks.notNull(strategy, "strategy"));
+        return this;
+    }
+
+    /**
+     * Builds the tracker (not started).
+     *
+     * @throws IllegalStateException if no storage was given
+     * @throws IllegalArgumentException if {@code defaultConfig} names an unknown strategy
+     */
+    public VoiceTracker build() {
+        if (storage == null) {
+            throw new IllegalStateException("storage is required, was not set");
+        }
+        strategies.validate(defaultConfig);
+        return new TrackerEngine(new TrackerEngine.Settings(
+                Objects.requireNonNull(storage),
+                cache,
+                clock,
+                nanoTime,
+                scheduler,
+                listenerExecutor,
+                checkInterval,
+                defaultConfig,
+                view,
+                random,
+                cacheTtl,
+                strategyTimeout,
+                maxBufferedIncrements,
+                strategies.copy(random)));
+    }
+}

@@ -1,0 +1,1410 @@
+package dev.voicetrack.core.internal;
+
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheKeys;
+import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.core.AsyncXpStrategy;
+import dev.voicetrack.core.GatewayEvent;
+import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.LeaderboardPage;
+import dev.voicetrack.core.LevelCalculator;
+import dev.voicetrack.core.LevelMultiplierStrategy;
+import dev.voicetrack.core.MemberInfo;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.Strategies;
+import dev.voicetrack.core.TickReport;
+import dev.voicetrack.core.TrackerListener;
+import dev.voicetrack.core.UserActivity;
+import dev.voicetrack.core.VoiceFlags;
+import dev.voicetrack.core.VoiceMember;
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.VoiceTimeStrategy;
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.VoiceView;
+import dev.voicetrack.core.Window;
+import dev.voicetrack.core.XpStrategy;
+import dev.voicetrack.core.storage.ActivityRow;
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.LevelChange;
+import dev.voicetrack.core.storage.LevelRaise;
+import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.Storage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tracker engine.
+ *
+ * <h2>Design</h2>
+ *
+ * <p><b>Confinement.</b> Gateway threads only append stamped events to a lock-free queue. All
+ * tracking state (guilds, channels, members in voice, open sessions, the increments not yet written)
+ * is touched only under {@code lock}, held by a tick, by an admin operation or by a config change.
+ * Ticks therefore never overlap; a scheduled tick that cannot take the lock at once is skipped and
+ * reported rather than queued.
+ *
+ * <p><b>Measured time.</b> A tick first applies the queued events in order, each at the instant it
+ * was accepted. Before anything changes a channel (a join, leave, move, mute or role change), every
+ * member of that channel is accounted up to that instant under the state that held until then, so
+ * filters and anti-AFK rules (which depend on who else is in the channel) apply to exactly the time
+ * they were true. With the {@code elapsed} strategy those accounted segments are the voice time,
+ * split at midnight in the guild's zone; with per-check strategies (the original's {@code fixed} and
+ * {@code scaled}) the credit is given at the check to members tracked at that instant.
+ *
+ * <p><b>Writes.</b> Increments accumulate in {@code pending}, keyed by member, channel and day, and
+ * session rows in {@code pendingSessions}, keyed by id. A tick hands both to storage as one batch.
+ * On success they are cleared; on failure they stay (so they merge with the next tick's) and the
+ * failure is reported; if they grow beyond the bound they are dropped loudly. Level-ups are computed
+ * from the totals storage returns, then cache tags of the touched guilds are invalidated once each,
+ * then events are delivered on the listener executor.
+ *
+ * <p><b>Admin operations</b> take the same lock, write to storage directly, and drop any not yet
+ * written increments of the member they reset, set or delete, so a later write cannot undo them.
+ */
+public final class TrackerEngine implements VoiceTracker {
+
+    /** Everything the builder collected. */
+    public record Settings(
+            Storage storage,
+            @Nullable Cache<Object> cache,
+            Clock clock,
+            LongSupplier nanoTime,
+            @Nullable ScheduledExecutorService scheduler,
+            @Nullable Executor listenerExecutor,
+            Duration checkInterval,
+            GuildConfig defaultConfig,
+            VoiceView view,
+            RandomGenerator random,
+            Duration cacheTtl,
+            Duration strategyTimeout,
+            int maxBufferedIncrements,
+            StrategyRegistry strategies) {}
+
+    private record Stamped(GatewayEvent event, Instant at) {}
+
+    private record DeltaKey(long guildId, long userId, long channelId, LocalDate day) {}
+
+    private static final class Acc {
+        long voiceMs;
+        long xp;
+        long messages;
+        long sessions;
+        Instant lastSeen;
+
+        Acc(Instant lastSeen) {
+            this.lastSeen = lastSeen;
+        }
+    }
+
+    private record UserKey(long guildId, long userId) {}
+
+    private final Settings s;
+    private final Storage storage;
+    private final @Nullable Cache<Object> cache;
+    private final Clock clock;
+    private final StrategyRegistry strategies;
+    private final Dispatcher dispatcher;
+    private final @Nullable ExecutorService ownListenerExecutor;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Stamped> queue = new ConcurrentLinkedQueue<>();
+
+    // ---- confined to lock ----
+    private final Map<Long, GuildState> guilds = new HashMap<>();
+    /** Guild configs readable without the lock, so queries never wait for a tick. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, GuildConfig> configView =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Map<DeltaKey, Acc> pending = new HashMap<>();
+    private final Map<String, VoiceSession> pendingSessions = new LinkedHashMap<>();
+    private final List<Consumer<TrackerListener>> pendingEvents = new ArrayList<>();
+    private Instant lastTickAt = Instant.EPOCH;
+
+    private volatile boolean started;
+    private volatile boolean closed;
+    private @Nullable ScheduledFuture<?> scheduled;
+
+    public TrackerEngine(Settings settings) {
+        this.s = settings;
+        this.storage = settings.storage();
+        this.cache = settings.cache();
+        this.clock = settings.clock();
+        this.strategies = settings.strategies();
+        if (settings.listenerExecutor() != null) {
+            this.ownListenerExecutor = null;
+            this.dispatcher = new Dispatcher(settings.listenerExecutor());
+        } else {
+            this.ownListenerExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "voicetrack-listeners");
+                t.setDaemon(true);
+                return t;
+            });
+            this.dispatcher = new Dispatcher(ownListenerExecutor);
+        }
+    }
+
+    // =====================================================================================
+    // lifecycle
+    // =====================================================================================
+
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("tracker is closed");
+            }
+            if (started) {
+                throw new IllegalStateException("tracker is already started");
+            }
+            storage.init();
+            for (long gid : storage.guildIds()) {
+                guild(gid);
+            }
+            reconcileLocked(now());
+            started = true;
+        } finally {
+            lock.unlock();
+        }
+        ScheduledExecutorService scheduler = s.scheduler();
+        if (scheduler != null) {
+            long ms = s.checkInterval().toMillis();
+            scheduled = scheduler.scheduleWithFixedDelay(this::scheduledTick, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        ScheduledFuture<?> f = scheduled;
+        if (f != null) {
+            f.cancel(false);
+        }
+        if (started) {
+            try {
+                tickNow();
+            } catch (RuntimeException e) {
+                dispatcher.error("final tick at close failed", e);
+            }
+        }
+        closed = true;
+        if (ownListenerExecutor != null) {
+            dispatcher.flush();
+            ownListenerExecutor.shutdown();
+        }
+    }
+
+    private Instant now() {
+        Instant t = clock.instant();
+        return t.isBefore(lastTickAt) ? lastTickAt : t;
+    }
+
+    @Override
+    public void accept(GatewayEvent event) {
+        Objects.requireNonNull(event, "event must not be null");
+        if (closed) {
+            throw new IllegalStateException("tracker is closed");
+        }
+        queue.add(new Stamped(event, clock.instant()));
+    }
+
+    // =====================================================================================
+    // ticks
+    // =====================================================================================
+
+    private void scheduledTick() {
+        if (!lock.tryLock()) {
+            dispatcher.emit(l -> l.error("tick skipped: the previous tick is still running", null));
+            return;
+        }
+        try {
+            runTick();
+        } catch (RuntimeException | Error e) {
+            dispatcher.error("tick failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TickReport tickNow() {
+        lock.lock();
+        try {
+            return runTick();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private record AsyncXp(MemberState member, ChannelState channel, LocalDate day, CompletableFuture<Long> xp) {}
+
+    private TickReport runTick() {
+        long t0 = s.nanoTime().getAsLong();
+        Instant now = now();
+        int applied = drain(now);
+        int guildCount = 0;
+        int inVoice = 0;
+        int trackedCount = 0;
+        List<AsyncXp> asyncs = List.of();
+        for (GuildState g : guilds.values()) {
+            if (g.members.isEmpty()) {
+                continue;
+            }
+            guildCount++;
+            GuildConfig cfg = g.config;
+            boolean elapsed = Strategies.VOICE_TIME_ELAPSED.equals(cfg.voiceTimeStrategy());
+            VoiceTimeStrategy vts = elapsed ? null : strategies.voiceTimeOrNull(cfg.voiceTimeStrategy());
+            XpStrategy xs = strategies.xp(cfg.xpStrategy());
+            AsyncXpStrategy axs = xs == null ? strategies.asyncXp(cfg.xpStrategy()) : null;
+            if (cfg.enableLeveling() && xs == null && axs == null) {
+                dispatcher.emit(l -> l.error(
+                        "guild " + g.guildId + ": xpStrategy '" + cfg.xpStrategy() + "' is not registered; no XP given",
+                        null));
+            }
+            if (cfg.enableVoiceTime() && !elapsed && vts == null) {
+                dispatcher.emit(l -> l.error(
+                        "guild " + g.guildId + ": voiceTimeStrategy '" + cfg.voiceTimeStrategy()
+                                + "' is not registered; no voice time given",
+                        null));
+            }
+            LocalDate day = g.dayOf(now);
+            for (ChannelState c : g.channels.values()) {
+                for (MemberState m : c.members) {
+                    accrue(m, now);
+                }
+            }
+            for (ChannelState c : g.channels.values()) {
+                for (MemberState m : c.members) {
+                    inVoice++;
+                    if (tracked(m)) {
+                        trackedCount++;
+                        if (cfg.enableVoiceTime() && vts != null) {
+                            long v = safe(() -> vts.voiceTimeMs(m, m.measuredMs), m, "voiceTimeStrategy");
+                            if (v > 0) {
+                                acc(g.guildId, m.userId, c.channelId, day, now).voiceMs += v;
+                            }
+                        }
+                        if (cfg.enableLeveling() && xpAllowed(m)) {
+                            if (xs != null) {
+                                long x = safe(() -> xs.xp(m), m, "xpStrategy");
+                                if (x > 0) {
+                                    acc(g.guildId, m.userId, c.channelId, day, now).xp += x;
+                                    m.sessionXp += x;
+                                }
+                            } else if (axs != null) {
+                                if (asyncs.isEmpty()) {
+                                    asyncs = new ArrayList<>();
+                                }
+                                asyncs.add(new AsyncXp(m, c, day, startAsync(axs, m)));
+                            }
+                        }
+                    }
+                    m.measuredMs = 0;
+                }
+            }
+        }
+        if (!asyncs.isEmpty()) {
+            resolveAsync(asyncs, now);
+        }
+        for (GuildState g : guilds.values()) {
+            for (MemberState m : g.members.values()) {
+                pendingSessions.put(m.sessionId, openRow(m, now));
+            }
+        }
+        lastTickAt = now;
+        long computeNanos = s.nanoTime().getAsLong() - t0;
+        WriteOutcome out = write(now);
+        long totalNanos = s.nanoTime().getAsLong() - t0;
+        boolean overran = totalNanos > s.checkInterval().toNanos();
+        if (overran) {
+            Duration took = Duration.ofNanos(totalNanos);
+            dispatcher.emit(l -> l.error(
+                    "tick overran: took " + took.toMillis() + " ms, check interval is "
+                            + s.checkInterval().toMillis() + " ms",
+                    null));
+        }
+        return new TickReport(
+                now,
+                guildCount,
+                inVoice,
+                trackedCount,
+                applied,
+                out.written,
+                out.ok,
+                out.ok ? 0 : pending.size(),
+                Duration.ofNanos(computeNanos),
+                Duration.ofNanos(totalNanos),
+                overran);
+    }
+
+    private CompletableFuture<Long> startAsync(AsyncXpStrategy axs, MemberState m) {
+        try {
+            return Objects.requireNonNull(axs.xp(m), "async xp strategy returned null")
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void resolveAsync(List<AsyncXp> asyncs, Instant now) {
+        long deadline = s.nanoTime().getAsLong() + s.strategyTimeout().toNanos();
+        for (AsyncXp a : asyncs) {
+            long x;
+            try {
+                long wait = Math.max(0, deadline - s.nanoTime().getAsLong());
+                Long v = a.xp.get(wait, TimeUnit.NANOSECONDS);
+                x = v == null ? 0 : v;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                x = 0;
+            } catch (Exception e) {
+                long uid = a.member.userId;
+                dispatcher.error("async xpStrategy failed or timed out for user " + uid, e);
+                x = 0;
+            }
+            if (x < 0) {
+                long bad = x;
+                dispatcher.emit(l -> l.error("xpStrategy returned " + bad + " (< 0); counted as 0", null));
+                x = 0;
+            }
+            if (x > 0) {
+                acc(a.member.guild.guildId, a.member.userId, a.channel.channelId, a.day, now).xp += x;
+                a.member.sessionXp += x;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface LongCall {
+        long call();
+    }
+
+    private long safe(LongCall call, MemberState m, String what) {
+        try {
+            long v = call.call();
+            if (v < 0) {
+                dispatcher.emit(
+                        l -> l.error(what + " returned " + v + " (< 0) for user " + m.userId + "; counted as 0", null));
+                return 0;
+            }
+            return v;
+        } catch (RuntimeException e) {
+            dispatcher.error(what + " threw for user " + m.userId + " in guild " + m.guild.guildId, e);
+            return 0;
+        }
+    }
+
+    private record WriteOutcome(boolean ok, int written) {}
+
+    private WriteOutcome write(Instant now) {
+        if (pending.isEmpty() && pendingSessions.isEmpty()) {
+            flushPendingEvents(List.of(), List.of(), Set.of());
+            return new WriteOutcome(true, 0);
+        }
+        var deltas = new ArrayList<MemberDelta>(pending.size());
+        Set<Long> touched = new HashSet<>();
+        for (var e : pending.entrySet()) {
+            DeltaKey k = e.getKey();
+            Acc a = e.getValue();
+            deltas.add(new MemberDelta(
+                    k.guildId, k.userId, k.channelId, k.day, a.voiceMs, a.xp, a.messages, a.sessions, a.lastSeen));
+            touched.add(k.guildId);
+        }
+        for (VoiceSession vs : pendingSessions.values()) {
+            touched.add(vs.guildId());
+        }
+        Batch batch = new Batch(deltas, new ArrayList<>(pendingSessions.values()));
+        List<MemberTotals> totals;
+        try {
+            totals = storage.apply(batch);
+        } catch (RuntimeException e) {
+            dispatcher.error(
+                    "storage write failed; " + deltas.size() + " increments and "
+                            + batch.sessions().size() + " session rows kept for the next tick",
+                    e);
+            if (pending.size() > s.maxBufferedIncrements()) {
+                int lost = pending.size();
+                pending.clear();
+                dispatcher.emit(l -> l.error(
+                        "buffered increments exceeded maxBufferedIncrements (" + s.maxBufferedIncrements() + "): "
+                                + lost + " increments DROPPED",
+                        null));
+            }
+            return new WriteOutcome(false, 0);
+        }
+        pending.clear();
+        pendingSessions.clear();
+        List<LevelChange> levelUps = raiseLevels(totals);
+        for (long g : touched) {
+            invalidate("guild:" + g);
+        }
+        flushPendingEvents(deltas, totals, touched);
+        deliverLevelUps(levelUps);
+        return new WriteOutcome(true, deltas.size());
+    }
+
+    private List<LevelChange> raiseLevels(List<MemberTotals> totals) {
+        if (totals.isEmpty()) {
+            return List.of();
+        }
+        var raises = new ArrayList<LevelRaise>();
+        Map<Long, Double> multipliers = new HashMap<>();
+        for (MemberTotals t : totals) {
+            Double m = multipliers.computeIfAbsent(t.guildId(), this::multiplierOrNull);
+            if (m == null) {
+                continue;
+            }
+            int level = LevelCalculator.level(t.xp(), m);
+            if (level > t.level()) {
+                raises.add(new LevelRaise(t.guildId(), t.userId(), level));
+            }
+        }
+        if (raises.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return storage.raiseLevels(raises);
+        } catch (RuntimeException e) {
+            dispatcher.error(
+                    "storage failed to raise " + raises.size() + " levels; they are raised at the next XP gain", e);
+            return List.of();
+        }
+    }
+
+    private void deliverLevelUps(List<LevelChange> changes) {
+        if (changes.isEmpty() || !dispatcher.hasListeners()) {
+            return;
+        }
+        var events = new ArrayList<Consumer<TrackerListener>>(changes.size());
+        for (LevelChange c : changes) {
+            var e = new TrackerListener.LevelUp(c.guildId(), c.userId(), c.oldLevel(), c.newLevel(), c.xp());
+            events.add(l -> l.levelUp(e));
+        }
+        dispatcher.emit(events);
+    }
+
+    private void flushPendingEvents(List<MemberDelta> deltas, List<MemberTotals> totals, Set<Long> touched) {
+        if (!dispatcher.hasListeners()) {
+            pendingEvents.clear();
+            return;
+        }
+        var events = new ArrayList<Consumer<TrackerListener>>(pendingEvents);
+        pendingEvents.clear();
+        if (!deltas.isEmpty()) {
+            Map<UserKey, long[]> sums = new LinkedHashMap<>();
+            for (MemberDelta d : deltas) {
+                long[] v = sums.computeIfAbsent(new UserKey(d.guildId(), d.userId()), k -> new long[2]);
+                v[0] += d.xp();
+                v[1] += d.voiceMs();
+            }
+            Map<UserKey, MemberTotals> byUser = new HashMap<>();
+            for (MemberTotals t : totals) {
+                byUser.put(new UserKey(t.guildId(), t.userId()), t);
+            }
+            for (var e : sums.entrySet()) {
+                UserKey k = e.getKey();
+                MemberTotals t = byUser.get(k);
+                long xp = e.getValue()[0];
+                long voice = e.getValue()[1];
+                if (xp > 0) {
+                    var ev = new TrackerListener.XpGained(k.guildId, k.userId, xp, t == null ? xp : t.xp());
+                    events.add(l -> l.xpGained(ev));
+                }
+                if (voice > 0) {
+                    var ev = new TrackerListener.VoiceTimeGained(
+                            k.guildId, k.userId, voice, t == null ? voice : t.voiceTimeMs());
+                    events.add(l -> l.voiceTimeGained(ev));
+                }
+            }
+        }
+        dispatcher.emit(events);
+    }
+
+    private Acc acc(long guildId, long userId, long channelId, LocalDate day, Instant at) {
+        Acc a = pending.computeIfAbsent(new DeltaKey(guildId, userId, channelId, day), k -> new Acc(at));
+        if (at.isAfter(a.lastSeen)) {
+            a.lastSeen = at;
+        }
+        return a;
+    }
+
+    // =====================================================================================
+    // accounting
+    // =====================================================================================
+
+    /** Accounts a member's time up to {@code t} under its current state. */
+    private void accrue(MemberState m, Instant t) {
+        long from = m.accountedUntil.toEpochMilli();
+        long to = t.toEpochMilli();
+        if (to <= from) {
+            return;
+        }
+        long dt = to - from;
+        if (m.flags.muted()) {
+            m.sessionMutedMs += dt;
+        }
+        if (m.flags.deafened()) {
+            m.sessionDeafenedMs += dt;
+        }
+        GuildState g = m.guild;
+        if (g.config.enableVoiceTime() && tracked(m)) {
+            if (Strategies.VOICE_TIME_ELAPSED.equals(g.config.voiceTimeStrategy())) {
+                Instant segStart = m.accountedUntil;
+                while (segStart.isBefore(t)) {
+                    Instant boundary = g.nextDayStart(segStart);
+                    Instant segEnd = boundary.isBefore(t) ? boundary : t;
+                    LocalDate day = g.dayOf(segStart);
+                    long ms = segEnd.toEpochMilli() - segStart.toEpochMilli();
+                    if (ms > 0) {
+                        acc(g.guildId, m.userId, m.channel.channelId, day, segEnd).voiceMs += ms;
+                    }
+                    segStart = segEnd;
+                }
+            } else {
+                m.measuredMs += dt;
+            }
+        }
+        m.accountedUntil = t;
+    }
+
+    private void accrueChannel(ChannelState c, Instant t) {
+        for (MemberState m : c.members) {
+            accrue(m, t);
+        }
+    }
+
+    /** Filters and anti-AFK rules: whether a member's time and XP count now. */
+    private boolean tracked(MemberState m) {
+        GuildConfig cfg = m.guild.config;
+        if (!cfg.trackBots() && m.info.bot()) {
+            return false;
+        }
+        if (!cfg.exemptPermissions().isEmpty()) {
+            for (String p : m.info.permissions()) {
+                if (cfg.exemptPermissions().contains(p)) {
+                    return false;
+                }
+            }
+        }
+        if (!cfg.trackMuted() && m.flags.muted()) {
+            return false;
+        }
+        if (!cfg.trackDeafened() && m.flags.deafened()) {
+            return false;
+        }
+        long ch = m.channel.channelId;
+        if (cfg.excludedChannelIds().contains(ch)) {
+            return false;
+        }
+        if (!cfg.trackAllChannels() && !cfg.channelIds().contains(ch)) {
+            return false;
+        }
+        if (cfg.minUsersToTrack() > 0 || cfg.maxUsersToTrack() > 0) {
+            int company = m.channel.company();
+            if (cfg.minUsersToTrack() > 0 && company < cfg.minUsersToTrack()) {
+                return false;
+            }
+            if (cfg.maxUsersToTrack() > 0 && company > cfg.maxUsersToTrack()) {
+                return false;
+            }
+        }
+        if (!cfg.hasDefaultFilters()) {
+            try {
+                if (!cfg.memberFilter().test(m)) {
+                    return false;
+                }
+                if (!cfg.channelFilter().test(m.guild.guildId, ch, m.channel.members.size())) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                dispatcher.error("member or channel filter threw for user " + m.userId, e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean xpAllowed(MemberState m) {
+        GuildConfig cfg = m.guild.config;
+        if (cfg.noXpChannelIds().contains(m.channel.channelId)) {
+            return false;
+        }
+        if (!cfg.noXpRoleIds().isEmpty()) {
+            for (Long r : m.info.roleIds()) {
+                if (cfg.noXpRoleIds().contains(r)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // =====================================================================================
+    // events
+    // =====================================================================================
+
+    private int drain(Instant now) {
+        int n = 0;
+        Stamped st;
+        while ((st = queue.poll()) != null) {
+            Instant at = st.at;
+            if (at.isBefore(lastTickAt)) {
+                at = lastTickAt;
+            }
+            if (at.isAfter(now)) {
+                at = now;
+            }
+            try {
+                apply(st.event, at);
+            } catch (RuntimeException e) {
+                dispatcher.error("applying " + st.event + " failed", e);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void apply(GatewayEvent event, Instant t) {
+        GuildState g = guild(event.guildId());
+        if (event instanceof GatewayEvent.VoiceJoined e) {
+            MemberState m = g.members.get(e.userId());
+            if (m != null) {
+                m.info = e.member();
+                m.flags = e.flags();
+                move(m, e.channelId(), t);
+            } else {
+                join(g, e.userId(), e.channelId(), e.member(), e.flags(), t);
+            }
+        } else if (event instanceof GatewayEvent.VoiceLeft e) {
+            MemberState m = g.members.get(e.userId());
+            if (m != null) {
+                leave(m, t);
+            }
+        } else if (event instanceof GatewayEvent.VoiceMoved e) {
+            MemberState m = g.members.get(e.userId());
+            if (m == null) {
+                join(g, e.userId(), e.channelId(), MemberInfo.PLAIN, VoiceFlags.NONE, t);
+            } else {
+                move(m, e.channelId(), t);
+            }
+        } else if (event instanceof GatewayEvent.VoiceFlagsChanged e) {
+            MemberState m = g.members.get(e.userId());
+            if (m != null) {
+                accrueChannel(m.channel, t);
+                m.flags = e.flags();
+                m.channel.company = -1;
+            }
+        } else if (event instanceof GatewayEvent.MemberUpdated e) {
+            MemberState m = g.members.get(e.userId());
+            if (m != null) {
+                accrueChannel(m.channel, t);
+                m.info = e.member();
+                m.channel.company = -1;
+            }
+        } else if (event instanceof GatewayEvent.MessageSent e) {
+            message(g, e, t);
+        }
+    }
+
+    private void join(GuildState g, long userId, long channelId, MemberInfo info, VoiceFlags flags, Instant t) {
+        ChannelState c = g.channels.computeIfAbsent(channelId, ChannelState::new);
+        accrueChannel(c, t);
+        MemberState m = new MemberState(g, userId, c, info, flags, t);
+        c.members.add(m);
+        c.company = -1;
+        g.members.put(userId, m);
+        startSession(m, t);
+    }
+
+    private void leave(MemberState m, Instant t) {
+        GuildState g = m.guild;
+        ChannelState c = m.channel;
+        accrueChannel(c, t);
+        endSession(m, t);
+        c.members.remove(m);
+        c.company = -1;
+        if (c.members.isEmpty()) {
+            g.channels.remove(c.channelId);
+        }
+        g.members.remove(m.userId);
+    }
+
+    private void move(MemberState m, long channelId, Instant t) {
+        if (m.channel.channelId == channelId) {
+            return;
+        }
+        GuildState g = m.guild;
+        ChannelState to = g.channels.computeIfAbsent(channelId, ChannelState::new);
+        accrueChannel(m.channel, t);
+        accrueChannel(to, t);
+        endSession(m, t);
+        ChannelState from = m.channel;
+        from.members.remove(m);
+        from.company = -1;
+        if (from.members.isEmpty()) {
+            g.channels.remove(from.channelId);
+        }
+        m.channel = to;
+        to.members.add(m);
+        to.company = -1;
+        startSession(m, t);
+    }
+
+    private void startSession(MemberState m, Instant t) {
+        m.sessionId = UUID.randomUUID().toString();
+        m.sessionStart = t;
+        m.sessionXp = 0;
+        m.sessionMutedMs = 0;
+        m.sessionDeafenedMs = 0;
+        m.measuredMs = 0;
+        m.accountedUntil = t;
+        acc(m.guild.guildId, m.userId, m.channel.channelId, m.guild.dayOf(t), t).sessions += 1;
+        VoiceSession row = openRow(m, t);
+        pendingSessions.put(row.id(), row);
+        pendingEvents.add(l -> l.sessionStart(row));
+    }
+
+    private void endSession(MemberState m, Instant t) {
+        Instant end = t.isBefore(m.sessionStart) ? m.sessionStart : t;
+        VoiceSession row = new VoiceSession(
+                m.sessionId,
+                m.guild.guildId,
+                m.userId,
+                m.channel.channelId,
+                m.sessionStart,
+                end,
+                end,
+                end.toEpochMilli() - m.sessionStart.toEpochMilli(),
+                m.sessionXp,
+                m.sessionMutedMs,
+                m.sessionDeafenedMs);
+        pendingSessions.put(row.id(), row);
+        pendingEvents.add(l -> l.sessionEnd(row));
+    }
+
+    private static VoiceSession openRow(MemberState m, Instant at) {
+        Instant last = at.isBefore(m.sessionStart) ? m.sessionStart : at;
+        return new VoiceSession(
+                m.sessionId,
+                m.guild.guildId,
+                m.userId,
+                m.channel.channelId,
+                m.sessionStart,
+                null,
+                last,
+                last.toEpochMilli() - m.sessionStart.toEpochMilli(),
+                m.sessionXp,
+                m.sessionMutedMs,
+                m.sessionDeafenedMs);
+    }
+
+    private void message(GuildState g, GatewayEvent.MessageSent e, Instant t) {
+        GuildConfig cfg = g.config;
+        if (!cfg.trackBots() && e.member().bot()) {
+            return;
+        }
+        Acc a = acc(g.guildId, e.userId(), e.channelId(), g.dayOf(t), t);
+        a.messages += 1;
+        if (!cfg.enableLeveling()
+                || cfg.messageXp() == 0
+                || cfg.noXpChannelIds().contains(e.channelId())) {
+            return;
+        }
+        for (Long r : e.member().roleIds()) {
+            if (cfg.noXpRoleIds().contains(r)) {
+                return;
+            }
+        }
+        Instant last = g.lastMessageXp.get(e.userId());
+        if (last == null || !t.isBefore(last.plus(cfg.messageXpCooldown()))) {
+            a.xp += cfg.messageXp();
+            g.lastMessageXp.put(e.userId(), t);
+        }
+    }
+
+    // =====================================================================================
+    // reconciliation
+    // =====================================================================================
+
+    @Override
+    public void reconcile() {
+        lock.lock();
+        try {
+            reconcileLocked(now());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void reconcileLocked(Instant now) {
+        drain(now);
+        Map<UserKey, VoiceMember> inVoice = new HashMap<>();
+        for (VoiceMember vm : s.view().voiceMembers()) {
+            inVoice.put(new UserKey(vm.guildId(), vm.userId()), vm);
+        }
+        // members we follow that are no longer in voice, or elsewhere
+        for (GuildState g : List.copyOf(guilds.values())) {
+            for (MemberState m : List.copyOf(g.members.values())) {
+                VoiceMember vm = inVoice.get(new UserKey(g.guildId, m.userId));
+                if (vm == null) {
+                    leave(m, now);
+                } else if (vm.channelId() != m.channel.channelId) {
+                    move(m, vm.channelId(), now);
+                }
+            }
+        }
+        // persisted open sessions not followed (after a restart)
+        Set<String> live = new HashSet<>();
+        for (GuildState g : guilds.values()) {
+            for (MemberState m : g.members.values()) {
+                live.add(m.sessionId);
+            }
+        }
+        for (VoiceSession open : storage.openSessions()) {
+            if (live.contains(open.id())) {
+                continue;
+            }
+            VoiceMember vm = inVoice.get(new UserKey(open.guildId(), open.userId()));
+            GuildState g = guild(open.guildId());
+            if (vm != null && vm.channelId() == open.channelId() && !g.members.containsKey(open.userId())) {
+                // still there: resume the session; the time while we were down is unknown and not credited
+                ChannelState c = g.channels.computeIfAbsent(vm.channelId(), ChannelState::new);
+                accrueChannel(c, now);
+                MemberState m = new MemberState(g, vm.userId(), c, vm.member(), vm.flags(), now);
+                m.sessionId = open.id();
+                m.sessionStart = open.start();
+                m.sessionXp = open.xpEarned();
+                m.sessionMutedMs = open.mutedMs();
+                m.sessionDeafenedMs = open.deafenedMs();
+                c.members.add(m);
+                c.company = -1;
+                g.members.put(vm.userId(), m);
+                live.add(open.id());
+            } else {
+                // gone (or elsewhere): close it where it was last accounted
+                Instant end = open.lastAccrual();
+                VoiceSession closedRow = new VoiceSession(
+                        open.id(),
+                        open.guildId(),
+                        open.userId(),
+                        open.channelId(),
+                        open.start(),
+                        end,
+                        end,
+                        Math.max(0, end.toEpochMilli() - open.start().toEpochMilli()),
+                        open.xpEarned(),
+                        open.mutedMs(),
+                        open.deafenedMs());
+                pendingSessions.put(closedRow.id(), closedRow);
+                pendingEvents.add(l -> l.sessionEnd(closedRow));
+            }
+        }
+        // members in voice we do not follow yet
+        for (VoiceMember vm : inVoice.values()) {
+            GuildState g = guild(vm.guildId());
+            if (!g.members.containsKey(vm.userId())) {
+                join(g, vm.userId(), vm.channelId(), vm.member(), vm.flags(), now);
+            }
+        }
+    }
+
+    // =====================================================================================
+    // guilds and config
+    // =====================================================================================
+
+    private GuildState guild(long guildId) {
+        GuildState g = guilds.get(guildId);
+        if (g == null) {
+            g = new GuildState(guildId, loadConfig(guildId));
+            guilds.put(guildId, g);
+            configView.put(guildId, g.config);
+        }
+        return g;
+    }
+
+    private GuildConfig loadConfig(long guildId) {
+        GuildConfig stored;
+        try {
+            stored = storage.guildConfig(guildId).orElse(null);
+        } catch (RuntimeException e) {
+            dispatcher.error("loading the config of guild " + guildId + " failed; using defaultConfig", e);
+            stored = null;
+        }
+        return stored == null ? s.defaultConfig() : withRuntimeFilters(stored);
+    }
+
+    private GuildConfig withRuntimeFilters(GuildConfig c) {
+        GuildConfig d = s.defaultConfig();
+        if (c.hasDefaultFilters() && !d.hasDefaultFilters()) {
+            return c.toBuilder()
+                    .memberFilter(d.memberFilter())
+                    .channelFilter(d.channelFilter())
+                    .build();
+        }
+        return c;
+    }
+
+    @Override
+    public GuildConfig config(long guildId) {
+        GuildConfig known = configView.get(guildId);
+        if (known != null) {
+            return known;
+        }
+        lock.lock();
+        try {
+            return guild(guildId).config;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void updateConfig(long guildId, GuildConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        strategies.validate(config);
+        GuildConfig effective = withRuntimeFilters(config);
+        lock.lock();
+        try {
+            storage.saveGuildConfig(guildId, config);
+            GuildState g = guild(guildId);
+            Instant now = now();
+            drain(now);
+            for (ChannelState c : g.channels.values()) {
+                accrueChannel(c, now);
+            }
+            g.configChanged(effective);
+            configView.put(guildId, effective);
+        } finally {
+            lock.unlock();
+        }
+        invalidate("guild:" + guildId);
+        dispatcher.emit(l -> l.configUpdated(guildId, effective));
+    }
+
+    @Override
+    public double levelMultiplier(long guildId) {
+        Double m = multiplierOrNull(guildId);
+        if (m == null) {
+            throw new IllegalStateException("guild " + guildId + " has no valid level multiplier strategy");
+        }
+        return m;
+    }
+
+    private @Nullable Double multiplierOrNull(long guildId) {
+        GuildConfig cfg = config(guildId);
+        LevelMultiplierStrategy st = strategies.levelMultiplierOrNull(cfg.levelMultiplierStrategy());
+        if (st == null) {
+            dispatcher.emit(l -> l.error(
+                    "guild " + guildId + ": levelMultiplierStrategy '" + cfg.levelMultiplierStrategy()
+                            + "' is not registered",
+                    null));
+            return null;
+        }
+        double m;
+        try {
+            m = st.multiplier(guildId, cfg);
+        } catch (RuntimeException e) {
+            dispatcher.error("levelMultiplierStrategy threw for guild " + guildId, e);
+            return null;
+        }
+        if (!(m > 0) || Double.isInfinite(m)) {
+            dispatcher.emit(l -> l.error("levelMultiplierStrategy returned " + m + " for guild " + guildId, null));
+            return null;
+        }
+        return m;
+    }
+
+    // =====================================================================================
+    // admin operations
+    // =====================================================================================
+
+    private static void checkIds(long guildId, long userId) {
+        if (guildId <= 0) {
+            throw new IllegalArgumentException("guildId must be a snowflake id > 0, was " + guildId);
+        }
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be a snowflake id > 0, was " + userId);
+        }
+    }
+
+    @Override
+    public MemberTotals addXp(long guildId, long userId, long xp) {
+        checkIds(guildId, userId);
+        if (xp < 0) {
+            throw new IllegalArgumentException("xp must be >= 0, was " + xp);
+        }
+        lock.lock();
+        try {
+            Instant now = now();
+            LocalDate day = guild(guildId).dayOf(now);
+            List<MemberTotals> totals = storage.apply(
+                    new Batch(List.of(new MemberDelta(guildId, userId, 0, day, 0, xp, 0, 0, now)), List.of()));
+            List<LevelChange> ups = raiseLevels(totals);
+            MemberTotals t = totals.get(0);
+            invalidateUser(guildId, userId);
+            if (xp > 0) {
+                var ev = new TrackerListener.XpGained(guildId, userId, xp, t.xp());
+                dispatcher.emit(l -> l.xpGained(ev));
+            }
+            deliverLevelUps(ups);
+            return ups.isEmpty()
+                    ? t
+                    : new MemberTotals(guildId, userId, t.xp(), ups.get(0).newLevel(), t.voiceTimeMs());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public MemberTotals setXp(long guildId, long userId, long xp) {
+        checkIds(guildId, userId);
+        if (xp < 0) {
+            throw new IllegalArgumentException("xp must be >= 0, was " + xp);
+        }
+        lock.lock();
+        try {
+            int level = LevelCalculator.level(xp, levelMultiplier(guildId));
+            dropPendingXp(guildId, userId);
+            MemberTotals t = storage.setXp(guildId, userId, xp, level);
+            invalidateUser(guildId, userId);
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public MemberTotals setLevel(long guildId, long userId, int level) {
+        checkIds(guildId, userId);
+        if (level < 0) {
+            throw new IllegalArgumentException("level must be >= 0, was " + level);
+        }
+        lock.lock();
+        try {
+            MemberTotals t = storage.setLevel(guildId, userId, level);
+            invalidateUser(guildId, userId);
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean resetUser(long guildId, long userId) {
+        checkIds(guildId, userId);
+        lock.lock();
+        try {
+            Instant now = now();
+            drain(now);
+            forgetUser(guildId, userId, now);
+            boolean existed = storage.resetMember(guildId, userId);
+            restartSessionIfInVoice(guildId, userId, now);
+            invalidateUser(guildId, userId);
+            return existed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean deleteUser(long guildId, long userId) {
+        checkIds(guildId, userId);
+        boolean existed;
+        lock.lock();
+        try {
+            Instant now = now();
+            drain(now);
+            forgetUser(guildId, userId, now);
+            guild(guildId).lastMessageXp.remove(userId);
+            existed = storage.deleteMember(guildId, userId);
+            restartSessionIfInVoice(guildId, userId, now);
+        } finally {
+            lock.unlock();
+        }
+        invalidateUser(guildId, userId);
+        dispatcher.emit(l -> l.userDeleted(guildId, userId));
+        return existed;
+    }
+
+    @Override
+    public void deleteGuild(long guildId) {
+        if (guildId <= 0) {
+            throw new IllegalArgumentException("guildId must be a snowflake id > 0, was " + guildId);
+        }
+        lock.lock();
+        try {
+            Instant now = now();
+            drain(now);
+            GuildState g = guild(guildId);
+            for (MemberState m : g.members.values()) {
+                accrue(m, now);
+            }
+            pending.keySet().removeIf(k -> k.guildId == guildId);
+            pendingSessions.values().removeIf(v -> v.guildId() == guildId);
+            storage.deleteGuild(guildId);
+            g.lastMessageXp.clear();
+            g.configChanged(s.defaultConfig());
+            configView.put(guildId, s.defaultConfig());
+            for (MemberState m : List.copyOf(g.members.values())) {
+                startSession(m, now);
+            }
+        } finally {
+            lock.unlock();
+        }
+        invalidate("guild:" + guildId);
+    }
+
+    @Override
+    public void editMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove) {
+        checkIds(guildId, userId);
+        Objects.requireNonNull(set, "set must not be null");
+        Objects.requireNonNull(remove, "remove must not be null");
+        storage.updateMetadata(guildId, userId, set, remove);
+        invalidateUser(guildId, userId);
+    }
+
+    /** Accounts the member up to now, then drops everything of it not yet written. */
+    private void forgetUser(long guildId, long userId, Instant now) {
+        MemberState m = guild(guildId).members.get(userId);
+        if (m != null) {
+            accrueChannel(m.channel, now);
+        }
+        pending.keySet().removeIf(k -> k.guildId == guildId && k.userId == userId);
+        pendingSessions.values().removeIf(v -> v.guildId() == guildId && v.userId() == userId);
+    }
+
+    private void dropPendingXp(long guildId, long userId) {
+        for (var e : pending.entrySet()) {
+            if (e.getKey().guildId == guildId && e.getKey().userId == userId) {
+                e.getValue().xp = 0;
+            }
+        }
+    }
+
+    private void restartSessionIfInVoice(long guildId, long userId, Instant now) {
+        MemberState m = guild(guildId).members.get(userId);
+        if (m != null) {
+            startSession(m, now);
+        }
+    }
+
+    // =====================================================================================
+    // queries
+    // =====================================================================================
+
+    private void invalidate(String tag) {
+        Cache<Object> c = cache;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.invalidateByTag(tag);
+        } catch (RuntimeException e) {
+            dispatcher.error("cache invalidation of tag " + tag + " failed", e);
+        }
+    }
+
+    private void invalidateUser(long guildId, long userId) {
+        invalidate(userTag(guildId, userId));
+        invalidate(lbTag(guildId));
+    }
+
+    private static String guildTag(long guildId) {
+        return CacheKeys.key("guild", guildId);
+    }
+
+    private static String userTag(long guildId, long userId) {
+        return CacheKeys.key("user", guildId, userId);
+    }
+
+    private static String lbTag(long guildId) {
+        return CacheKeys.key("lb", guildId);
+    }
+
+    private WriteOptions options(String... tags) {
+        return WriteOptions.ttl(s.cacheTtl()).withTags(tags);
+    }
+
+    @Override
+    public Optional<MemberStats> getUser(long guildId, long userId) {
+        checkIds(guildId, userId);
+        Cache<Object> c = cache;
+        if (c == null) {
+            return storage.member(guildId, userId);
+        }
+        return c.rememberOptional(
+                        CacheKeys.key("user", guildId, userId),
+                        options(guildTag(guildId), userTag(guildId, userId)),
+                        () -> storage.member(guildId, userId).map(Object.class::cast))
+                .map(MemberStats.class::cast);
+    }
+
+    private @Nullable DayRange range(long guildId, Window window) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), config(guildId).timeZone());
+        LocalDate first = window.firstDay(today);
+        return first == null ? null : new DayRange(first, today);
+    }
+
+    private static String windowKey(Window window, @Nullable DayRange range) {
+        return range == null ? window.key() : window.key() + "@" + range.from();
+    }
+
+    @Override
+    public LeaderboardPage getLeaderboard(long guildId, Metric metric, Window window, int limit, int offset) {
+        Objects.requireNonNull(metric, "metric must not be null");
+        Objects.requireNonNull(window, "window must not be null");
+        if (guildId <= 0) {
+            throw new IllegalArgumentException("guildId must be a snowflake id > 0, was " + guildId);
+        }
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be in 1..1000, was " + limit);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, was " + offset);
+        }
+        if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
+            throw new IllegalArgumentException("window must be all time for metric level, was " + window.key());
+        }
+        DayRange range = range(guildId, window);
+        Loader0<LeaderboardPage> load = () -> new LeaderboardPage(
+                guildId, metric, window, offset, limit, storage.leaderboard(guildId, metric, range, limit, offset));
+        Cache<Object> c = cache;
+        if (c == null) {
+            return load.get();
+        }
+        String key = CacheKeys.key("lb", guildId, metric.key(), windowKey(window, range), offset, limit);
+        return (LeaderboardPage) c.remember(key, options(guildTag(guildId), lbTag(guildId)), load::get);
+    }
+
+    @FunctionalInterface
+    private interface Loader0<T> {
+        T get();
+    }
+
+    /** A cached rank; {@code rank} 0 means "not ranked". */
+    private record CachedRank(int rank) {}
+
+    @Override
+    public OptionalInt getRank(long guildId, long userId, Metric metric, Window window) {
+        checkIds(guildId, userId);
+        Objects.requireNonNull(metric, "metric must not be null");
+        Objects.requireNonNull(window, "window must not be null");
+        if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
+            throw new IllegalArgumentException("window must be all time for metric level, was " + window.key());
+        }
+        DayRange range = range(guildId, window);
+        Loader0<CachedRank> load = () ->
+                new CachedRank(storage.rank(guildId, userId, metric, range).orElse(0));
+        Cache<Object> c = cache;
+        CachedRank r;
+        if (c == null) {
+            r = load.get();
+        } else {
+            String key = CacheKeys.key("rank", guildId, metric.key(), windowKey(window, range), userId);
+            r = (CachedRank)
+                    c.remember(key, options(guildTag(guildId), lbTag(guildId), userTag(guildId, userId)), load::get);
+        }
+        return r.rank == 0 ? OptionalInt.empty() : OptionalInt.of(r.rank);
+    }
+
+    @Override
+    public UserActivity getUserStats(long guildId, long userId, int days) {
+        checkIds(guildId, userId);
+        Window w = Window.lastDays(days);
+        DayRange range = Objects.requireNonNull(range(guildId, w));
+        Loader0<UserActivity> load = () -> activity(guildId, userId, range);
+        Cache<Object> c = cache;
+        if (c == null) {
+            return load.get();
+        }
+        String key = CacheKeys.key("stats", guildId, userId, windowKey(w, range));
+        return (UserActivity) c.remember(key, options(guildTag(guildId), userTag(guildId, userId)), load::get);
+    }
+
+    private UserActivity activity(long guildId, long userId, DayRange range) {
+        List<ActivityRow> rows = storage.activity(guildId, userId, range);
+        var days = new TreeMap<LocalDate, long[]>();
+        var channels = new TreeMap<Long, long[]>();
+        long voice = 0, xp = 0, msgs = 0;
+        for (ActivityRow r : rows) {
+            long[] d = days.computeIfAbsent(r.day(), k -> new long[3]);
+            d[0] += r.voiceMs();
+            d[1] += r.xp();
+            d[2] += r.messages();
+            if (r.channelId() != 0) {
+                long[] ch = channels.computeIfAbsent(r.channelId(), k -> new long[3]);
+                ch[0] += r.voiceMs();
+                ch[1] += r.xp();
+                ch[2] += r.messages();
+            }
+            voice += r.voiceMs();
+            xp += r.xp();
+            msgs += r.messages();
+        }
+        var dayList = new ArrayList<UserActivity.Day>(days.size());
+        days.forEach((d, v) -> dayList.add(new UserActivity.Day(d, v[0], v[1], v[2])));
+        var chMap = new HashMap<Long, UserActivity.Totals>();
+        channels.forEach((id, v) -> chMap.put(id, new UserActivity.Totals(id, v[0], v[1], v[2])));
+        return new UserActivity(guildId, userId, range.from(), range.to(), voice, xp, msgs, dayList, chMap);
+    }
+
+    @Override
+    public List<VoiceSession> getSessions(long guildId, long userId, int limit) {
+        checkIds(guildId, userId);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return storage.sessions(guildId, userId, limit);
+    }
+
+    // =====================================================================================
+    // listeners
+    // =====================================================================================
+
+    @Override
+    public void addListener(TrackerListener listener) {
+        dispatcher.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    @Override
+    public void removeListener(TrackerListener listener) {
+        dispatcher.remove(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    @Override
+    public void flushEvents() {
+        dispatcher.flush();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.voicetrack.core.storage;
+
+import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceSession;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the tracker keeps its data: the source of truth. Every accrual arrives as increments in an
+ * atomic {@link Batch}; nothing is ever written back from a copy of a member. Every backend passes
+ * the storage contract suite of {@code voicetrack-testkit} ({@code StorageContractTest}).
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li><b>Thread safety.</b> Every method may be called from any number of threads at once;
+ *       concurrent batches add up exactly.
+ *   <li><b>Atomicity.</b> {@link #apply} writes all of a batch or nothing; a batch that fails throws
+ *       {@link StorageException} and leaves no trace (a process crash in the middle likewise).
+ *   <li><b>Failures</b> are thrown as {@link StorageException}, never swallowed; storage that cannot
+ *       be read is an error, never "empty".
+ *   <li><b>Precision.</b> Instants keep their milliseconds.
+ *   <li><b>Ordering.</b> Leaderboards order by the metric descending, ties by user id ascending;
+ *       ranks agree with leaderboards, for any user, with no limit.
+ *   <li><b>Runtime filters</b> of a {@link GuildConfig} are not stored: a stored config comes back
+ *       with the accept-all filters.
+ *   <li>Blocking: methods block the calling thread for I/O; the tracker never calls them on gateway
+ *       threads.
+ * </ul>
+ */
+public interface Storage extends AutoCloseable {
+
+    /** The data format version this SPI describes. */
+    int SCHEMA_VERSION = 1;
+
+    /** Creates or migrates what the backend needs; idempotent. Must be called before anything else. */
+    void init();
+
+    /** The schema version of the stored data, {@link #SCHEMA_VERSION} after {@link #init()}. */
+    int schemaVersion();
+
+    Optional<GuildConfig> guildConfig(long guildId);
+
+    /** Stores a guild's configuration (replacing the previous one); touches no member data. */
+    void saveGuildConfig(long guildId, GuildConfig config);
+
+    /** Every guild with a stored config or member data. */
+    List<Long> guildIds();
+
+    /**
+     * Applies a batch atomically.
+     *
+     * @return the totals, after the write, of every member the batch's deltas name, once each
+     * @throws StorageException if anything fails (then nothing was written), including a total that
+     *     would overflow a {@code long}
+     */
+    List<MemberTotals> apply(Batch batch);
+
+    /** Raises stored levels (never lowers them); returns the levels actually raised. */
+    List<LevelChange> raiseLevels(Collection<LevelRaise> raises);
+
+    Optional<MemberStats> member(long guildId, long userId);
+
+    /**
+     * A page of the leaderboard; over all time when {@code range} is null, else over the daily
+     * activity within it (members with nothing in the range are left out).
+     *
+     * @throws IllegalArgumentException for {@link Metric#LEVEL} with a range
+     */
+    List<LeaderboardEntry> leaderboard(long guildId, Metric metric, @Nullable DayRange range, int limit, int offset);
+
+    /** The 1-based rank of a member in the leaderboard of the same arguments, empty if not on it. */
+    OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range);
+
+    /** How many members a guild has stored. */
+    long memberCount(long guildId);
+
+    /** A member's daily activity in a range, ordered by day then channel. */
+    List<ActivityRow> activity(long guildId, long userId, DayRange range);
+
+    /** Every session row that is still open, in every guild. */
+    List<VoiceSession> openSessions();
+
+    /** A member's sessions, newest start first, at most {@code limit}. */
+    List<VoiceSession> sessions(long guildId, long userId, int limit);
+
+    /**
+     * Sets a member's XP and level (creating the member if needed).
+     *
+     * @return the totals after the write
+     */
+    MemberTotals setXp(long guildId, long userId, long xp, int level);
+
+    /** Sets a member's level, leaving XP as it is (creating the member if needed). */
+    MemberTotals setLevel(long guildId, long userId, int level);
+
+    /**
+     * Sets every counter of a member to zero and deletes its sessions, per-channel totals and daily
+     * activity; keeps its metadata. Returns whether the member existed.
+     */
+    boolean resetMember(long guildId, long userId);
+
+    /** Deletes a member and everything about it; returns whether it existed. */
+    boolean deleteMember(long guildId, long userId);
+
+    /** Deletes a guild's config and every member, session and activity row of it. */
+    void deleteGuild(long guildId);
+
+    /**
+     * Edits a member's metadata: puts {@code set}, then removes {@code remove} (creating the member if
+     * needed).
+     */
+    void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove);
+
+    @Override
+    void close();
+}

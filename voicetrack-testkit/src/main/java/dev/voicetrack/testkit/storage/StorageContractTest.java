@@ -1,0 +1,317 @@
+package dev.voicetrack.testkit.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.XpConfig;
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.LevelRaise;
+import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.StorageException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Storage} backend passes. A backend's test extends this class and
+ * returns a fresh, empty storage against its real server from {@link #newStorage()}; the suite calls
+ * {@link Storage#init()} and {@link Storage#close()}.
+ */
+public abstract class StorageContractTest {
+
+    protected static final long G = 111;
+    protected static final long G2 = 222;
+    protected static final long CH = 333;
+    protected static final LocalDate DAY = LocalDate.of(2024, 3, 10);
+    protected static final Instant T = Instant.parse("2024-03-10T12:00:00.123Z");
+
+    protected Storage storage;
+
+    /** A fresh, empty storage (not initialised). */
+    protected abstract Storage newStorage();
+
+    @BeforeEach
+    void setUpStorage() {
+        storage = newStorage();
+        storage.init();
+    }
+
+    @AfterEach
+    void tearDownStorage() {
+        storage.close();
+    }
+
+    protected static MemberDelta delta(long guild, long user, long voiceMs, long xp) {
+        return new MemberDelta(guild, user, CH, DAY, voiceMs, xp, 0, 0, T);
+    }
+
+    protected static Batch batch(MemberDelta... deltas) {
+        return new Batch(List.of(deltas), List.of());
+    }
+
+    protected static VoiceSession session(String id, long user, Instant start, Instant last, boolean open) {
+        return new VoiceSession(
+                id, G, user, CH, start, open ? null : last, last, last.toEpochMilli() - start.toEpochMilli(), 3, 1, 0);
+    }
+
+    // ---------------------------------------------------------------- schema and init
+
+    @Test
+    void init_isIdempotent_andReportsTheSchemaVersion() {
+        storage.init();
+        assertThat(storage.schemaVersion()).isEqualTo(Storage.SCHEMA_VERSION);
+        assertThat(storage.guildIds()).isEmpty();
+        assertThat(storage.member(G, 1)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- increments
+
+    @Test
+    void apply_addsIncrements_andReturnsTotals() {
+        List<MemberTotals> t1 = storage.apply(batch(delta(G, 1, 1000, 5), delta(G, 1, 500, 2), delta(G, 2, 10, 0)));
+        assertThat(t1).containsExactlyInAnyOrder(new MemberTotals(G, 1, 7, 0, 1500), new MemberTotals(G, 2, 0, 0, 10));
+        storage.apply(batch(delta(G, 1, 1, 1)));
+        var m = storage.member(G, 1).orElseThrow();
+        assertThat(m.voiceTimeMs()).isEqualTo(1501);
+        assertThat(m.xp()).isEqualTo(8);
+        assertThat(m.channel(CH).orElseThrow().voiceTimeMs()).isEqualTo(1501);
+        assertThat(m.lastSeen()).isEqualTo(T);
+        assertThat(storage.guildIds()).containsExactly(G);
+    }
+
+    @Test
+    void concurrentBatches_addUpExactly() throws Exception {
+        int threads = 8;
+        int batches = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            var barrier = new CyclicBarrier(threads);
+            var futures = new ArrayList<Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    barrier.await();
+                    for (int i = 0; i < batches; i++) {
+                        storage.apply(new Batch(
+                                List.of(
+                                        delta(G, 1, 10, 1),
+                                        delta(G, 2, 20, 2),
+                                        new MemberDelta(G, 1, 0, DAY, 0, 0, 1, 0, T)),
+                                List.of()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long n = (long) threads * batches;
+        assertThat(storage.member(G, 1).orElseThrow().xp()).isEqualTo(n);
+        assertThat(storage.member(G, 1).orElseThrow().voiceTimeMs()).isEqualTo(10 * n);
+        assertThat(storage.member(G, 1).orElseThrow().messages()).isEqualTo(n);
+        assertThat(storage.member(G, 2).orElseThrow().xp()).isEqualTo(2 * n);
+    }
+
+    @Test
+    void aFailingBatch_writesNothing() {
+        storage.apply(batch(delta(G, 1, 0, Long.MAX_VALUE - 10)));
+        var bad = new Batch(
+                List.of(delta(G, 2, 100, 100), delta(G, 1, 0, 100)),
+                List.of(session("s-bad", 2, T, T.plusSeconds(1), true)));
+        assertThatThrownBy(() -> storage.apply(bad)).isInstanceOf(StorageException.class);
+        assertThat(storage.member(G, 2)).isEmpty();
+        assertThat(storage.member(G, 1).orElseThrow().xp()).isEqualTo(Long.MAX_VALUE - 10);
+        assertThat(storage.openSessions()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- levels and admin
+
+    @Test
+    void raiseLevels_neverLowers() {
+        storage.apply(batch(delta(G, 1, 0, 1000)));
+        assertThat(storage.raiseLevels(List.of(new LevelRaise(G, 1, 3))))
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.oldLevel()).isZero();
+                    assertThat(c.newLevel()).isEqualTo(3);
+                });
+        assertThat(storage.raiseLevels(List.of(new LevelRaise(G, 1, 2)))).isEmpty();
+        assertThat(storage.member(G, 1).orElseThrow().level()).isEqualTo(3);
+    }
+
+    @Test
+    void adminSets_areAbsolute_andLaterIncrementsAddOnTop() {
+        storage.apply(batch(delta(G, 1, 100, 50)));
+        storage.setXp(G, 1, 500, 2);
+        storage.apply(batch(delta(G, 1, 100, 5)));
+        storage.setLevel(G, 1, 40);
+        var m = storage.member(G, 1).orElseThrow();
+        assertThat(m.xp()).isEqualTo(505);
+        assertThat(m.level()).isEqualTo(40);
+        assertThat(m.voiceTimeMs()).isEqualTo(200);
+        storage.updateMetadata(G, 1, Map.of("a", "1", "b", "2"), List.of());
+        storage.updateMetadata(G, 1, Map.of("c", "3"), List.of("a"));
+        assertThat(storage.member(G, 1).orElseThrow().metadata()).isEqualTo(Map.of("b", "2", "c", "3"));
+    }
+
+    @Test
+    void reset_zeroesCountersAndHistory_keepsMetadata() {
+        storage.apply(new Batch(List.of(delta(G, 1, 100, 50)), List.of(session("s1", 1, T, T.plusSeconds(5), false))));
+        storage.updateMetadata(G, 1, Map.of("k", "v"), List.of());
+        assertThat(storage.resetMember(G, 1)).isTrue();
+        var m = storage.member(G, 1).orElseThrow();
+        assertThat(m.xp()).isZero();
+        assertThat(m.voiceTimeMs()).isZero();
+        assertThat(m.channels()).isEmpty();
+        assertThat(m.metadata()).containsEntry("k", "v");
+        assertThat(storage.sessions(G, 1, 10)).isEmpty();
+        assertThat(storage.activity(G, 1, new DayRange(DAY, DAY))).isEmpty();
+        assertThat(storage.resetMember(G, 99)).isFalse();
+    }
+
+    @Test
+    void deletes_removeEverything_andTouchNothingElse() {
+        storage.apply(new Batch(
+                List.of(delta(G, 1, 100, 50), delta(G, 2, 1, 1), delta(G2, 1, 7, 7)),
+                List.of(session("s1", 1, T, T.plusSeconds(5), true))));
+        storage.saveGuildConfig(G, GuildConfig.defaults());
+        assertThat(storage.deleteMember(G, 1)).isTrue();
+        assertThat(storage.member(G, 1)).isEmpty();
+        assertThat(storage.sessions(G, 1, 10)).isEmpty();
+        assertThat(storage.openSessions()).isEmpty();
+        assertThat(storage.member(G, 2)).isPresent();
+        assertThat(storage.member(G2, 1)).isPresent();
+        assertThat(storage.deleteMember(G, 1)).isFalse();
+        storage.deleteGuild(G);
+        assertThat(storage.member(G, 2)).isEmpty();
+        assertThat(storage.guildConfig(G)).isEmpty();
+        assertThat(storage.member(G2, 1).orElseThrow().xp()).isEqualTo(7);
+        assertThat(storage.guildIds()).containsExactly(G2);
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Test
+    void sessions_upsertById_keepMilliseconds_andListNewestFirst() {
+        Instant s1 = T;
+        Instant s2 = T.plusMillis(60_001);
+        storage.apply(new Batch(List.of(), List.of(session("a", 1, s1, s1.plusMillis(10), true))));
+        storage.apply(new Batch(List.of(), List.of(session("a", 1, s1, s1.plusMillis(5_555), false))));
+        storage.apply(new Batch(List.of(), List.of(session("b", 1, s2, s2.plusMillis(7), true))));
+        List<VoiceSession> all = storage.sessions(G, 1, 10);
+        assertThat(all).extracting(VoiceSession::id).containsExactly("b", "a");
+        assertThat(all.get(1).end()).isEqualTo(s1.plusMillis(5_555));
+        assertThat(all.get(1).durationMs()).isEqualTo(5_555);
+        assertThat(all.get(0).start()).isEqualTo(s2);
+        assertThat(storage.openSessions()).extracting(VoiceSession::id).containsExactly("b");
+        assertThat(storage.sessions(G, 1, 1)).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- config
+
+    @Test
+    void guildConfig_roundTrips_withoutRuntimeFilters() {
+        GuildConfig c = GuildConfig.builder()
+                .trackBots(true)
+                .channelIds(List.of(5L, 6L))
+                .xpStrategy("role-based")
+                .xpConfig(new XpConfig(7L, Map.of(9L, 20L), 1.5, 2L, 4L))
+                .timeZone(ZoneId.of("Europe/Paris"))
+                .exemptPermissions(Set.of("ADMINISTRATOR"))
+                .memberFilter(m -> false)
+                .build();
+        storage.saveGuildConfig(G, c);
+        GuildConfig back = storage.guildConfig(G).orElseThrow();
+        assertThat(back.hasDefaultFilters()).isTrue();
+        assertThat(back)
+                .isEqualTo(c.toBuilder()
+                        .memberFilter(dev.voicetrack.core.MemberFilter.ALL)
+                        .build());
+        assertThat(storage.member(G, 1)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- daily activity, windows, ranks
+
+    @Test
+    void dailyActivity_andStreaks() {
+        storage.apply(batch(new MemberDelta(G, 1, CH, DAY.minusDays(2), 10, 1, 0, 0, T)));
+        storage.apply(batch(new MemberDelta(G, 1, CH, DAY.minusDays(1), 20, 2, 0, 0, T)));
+        storage.apply(batch(new MemberDelta(G, 1, 0, DAY, 0, 0, 3, 0, T), delta(G, 1, 30, 3)));
+        var rows = storage.activity(G, 1, new DayRange(DAY.minusDays(1), DAY));
+        assertThat(rows).extracting(r -> r.voiceMs()).containsExactly(20L, 0L, 30L);
+        assertThat(rows.get(1).messages()).isEqualTo(3);
+        var m = storage.member(G, 1).orElseThrow();
+        assertThat(m.streak()).isEqualTo(3);
+        assertThat(m.lastActiveDay()).isEqualTo(DAY);
+        storage.apply(batch(new MemberDelta(G, 1, CH, DAY.plusDays(2), 1, 0, 0, 0, T)));
+        assertThat(storage.member(G, 1).orElseThrow().streak()).isEqualTo(1);
+    }
+
+    @Test
+    void leaderboard_ordersByMetricThenUserId_andPages() {
+        storage.apply(batch(delta(G, 3, 300, 10), delta(G, 1, 100, 30), delta(G, 2, 200, 10), delta(G2, 9, 999, 999)));
+        List<LeaderboardEntry> xp = storage.leaderboard(G, Metric.XP, null, 10, 0);
+        assertThat(xp).extracting(LeaderboardEntry::userId).containsExactly(1L, 2L, 3L);
+        assertThat(xp).extracting(LeaderboardEntry::rank).containsExactly(1, 2, 3);
+        assertThat(storage.leaderboard(G, Metric.VOICE_TIME, null, 1, 1))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.userId()).isEqualTo(2);
+                    assertThat(e.rank()).isEqualTo(2);
+                });
+        assertThat(storage.rank(G, 3, Metric.XP, null)).hasValue(3);
+        assertThat(storage.rank(G, 42, Metric.XP, null)).isEmpty();
+        assertThat(storage.memberCount(G)).isEqualTo(3);
+    }
+
+    @Test
+    void windowedLeaderboard_sumsOnlyDaysInRange() {
+        storage.apply(batch(
+                new MemberDelta(G, 1, CH, DAY.minusDays(10), 1000, 100, 0, 0, T),
+                new MemberDelta(G, 2, CH, DAY, 10, 1, 0, 0, T),
+                new MemberDelta(G, 1, CH, DAY, 5, 0, 0, 0, T)));
+        var range = new DayRange(DAY.minusDays(6), DAY);
+        assertThat(storage.leaderboard(G, Metric.VOICE_TIME, range, 10, 0))
+                .extracting(LeaderboardEntry::userId, LeaderboardEntry::voiceTimeMs)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, 10L), org.assertj.core.groups.Tuple.tuple(1L, 5L));
+        assertThat(storage.rank(G, 1, Metric.XP, range)).hasValue(2);
+        assertThatThrownBy(() -> storage.leaderboard(G, Metric.LEVEL, range, 10, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rank_worksBeyondTheTop1000() {
+        var deltas = new ArrayList<MemberDelta>();
+        for (long u = 1; u <= 2500; u++) {
+            deltas.add(delta(G, u, u, u));
+        }
+        storage.apply(new Batch(deltas, List.of()));
+        assertThat(storage.rank(G, 1, Metric.XP, null)).hasValue(2500);
+        assertThat(storage.rank(G, 1200, Metric.VOICE_TIME, null)).hasValue(1301);
+        assertThat(storage.leaderboard(G, Metric.XP, null, 5, 2000))
+                .extracting(LeaderboardEntry::rank)
+                .containsExactly(2001, 2002, 2003, 2004, 2005);
+    }
+}
