@@ -1,0 +1,172 @@
+package dev.voicetrack.emulator;
+
+import dev.voicetrack.emulator.internal.EmulatorServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A local Discord: the part of the HTTP API (v10) and the gateway (v10, JSON, no compression) that JDA uses, plus a
+ * scripting API that creates guilds and members, makes them talk, move and invoke commands, and records what the bot
+ * answered.
+ *
+ * <p>Pointing JDA at it:
+ *
+ * <pre>{@code
+ * try (DiscordEmulator discord = DiscordEmulator.start()) {
+ *     JDA jda = JDABuilder.createLight(discord.botToken(), GatewayIntent.GUILD_VOICE_STATES)
+ *             .setRestConfig(new RestConfig().setBaseUrl(discord.httpBaseUrl()))
+ *             .setSessionController(new ConcurrentSessionController() {
+ *                 public String getGateway() { return discord.gatewayUrl(); }
+ *             })
+ *             .setCompression(Compression.NONE)
+ *             .build();
+ * }
+ * }</pre>
+ *
+ * <p>The server binds to 127.0.0.1 only. All methods are thread safe; scripting calls are synchronous: they return
+ * after the resulting dispatch was written to every connected gateway session. The emulator accepts any bot token that
+ * equals {@link #botToken()} and answers unknown HTTP routes with a 404 JSON error that it also logs at WARN, so a
+ * route JDA needs but the emulator lacks is easy to spot.
+ */
+public interface DiscordEmulator extends AutoCloseable {
+
+    /** Starts an emulator on a free loopback port with default settings. */
+    static DiscordEmulator start() {
+        return builder().start();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The REST base URL to pass to JDA's {@code RestConfig#setBaseUrl}, for example {@code http://127.0.0.1:4711/api/v10/}. */
+    String httpBaseUrl();
+
+    /** The gateway URL for JDA's {@code SessionController#getGateway}, for example {@code ws://127.0.0.1:4711/gateway}. */
+    String gatewayUrl();
+
+    int port();
+
+    /** The token the bot must log in with. */
+    String botToken();
+
+    /** The bot's user. */
+    EmulatedUser botUser();
+
+    /** The application id (equal to the bot's user id, as for most Discord bots). */
+    long applicationId();
+
+    /** Creates a guild with the bot as a member; a connected session receives its {@code GUILD_CREATE}. */
+    EmulatedGuild createGuild(String name);
+
+    List<EmulatedGuild> guilds();
+
+    /** Creates a user that is in no guild yet. */
+    EmulatedUser createUser(String username, boolean bot);
+
+    /** Global commands the bot registered, in registration order. */
+    List<RegisteredCommand> registeredCommands();
+
+    /**
+     * Waits until a command of that name is registered (globally or in any guild) and returns it.
+     *
+     * @throws EmulatorException if none was registered in time (the timeout is a hang guard)
+     */
+    RegisteredCommand awaitRegisteredCommand(String name, Duration timeout);
+
+    /**
+     * Closes every gateway socket. With {@code resumable} the sockets close with code 1001 and the sessions stay
+     * resumable; without, they close with 4009 and the sessions are dropped, so the client's RESUME is answered with
+     * INVALID_SESSION and it must IDENTIFY again.
+     */
+    void disconnect(boolean resumable);
+
+    /**
+     * Like {@link #disconnect(boolean)}, but holds the clients' IDENTIFY/RESUME until the returned outage ends, so a
+     * test can script events that happen while the bot is away.
+     */
+    Outage beginOutage(boolean resumable);
+
+    GatewayStats gatewayStats();
+
+    /** Stops the server and closes every socket. Idempotent. */
+    @Override
+    void close();
+
+    /** Builder for {@link DiscordEmulator}; validates each value at once. */
+    final class Builder {
+        private int port;
+        private String botName = "VoiceTrack";
+        private String botToken = "emulator-bot-token";
+        private Duration heartbeatInterval = Duration.ofMillis(41_250);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /**
+         * Loopback port to bind; 0 (the default) picks a free one.
+         *
+         * @throws IllegalArgumentException if not in 0..65535
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be in 0..65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The bot's username (default {@code VoiceTrack}). */
+        public Builder botName(String botName) {
+            Objects.requireNonNull(botName, "botName");
+            if (botName.isBlank()) {
+                throw new IllegalArgumentException("botName must not be blank, was '" + botName + "'");
+            }
+            this.botName = botName;
+            return this;
+        }
+
+        /** The token the bot must present (default {@code emulator-bot-token}). */
+        public Builder botToken(String botToken) {
+            Objects.requireNonNull(botToken, "botToken");
+            if (botToken.isBlank() || botToken.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException(
+                        "botToken must be non-blank without whitespace, was '" + botToken + "'");
+            }
+            this.botToken = botToken;
+            return this;
+        }
+
+        /**
+         * The heartbeat interval announced in HELLO (default 41250 ms, as Discord).
+         *
+         * @throws IllegalArgumentException if below 100 ms
+         */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+            if (heartbeatInterval.toMillis() < 100) {
+                throw new IllegalArgumentException(
+                        "heartbeatInterval must be >= 100 ms, was " + heartbeatInterval.toMillis() + " ms");
+            }
+            this.heartbeatInterval = heartbeatInterval;
+            return this;
+        }
+
+        /** The clock for snowflake timestamps, join and boost dates (default the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @throws EmulatorException if the port cannot be bound
+         */
+        public DiscordEmulator start() {
+            return EmulatorServer.start(port, botName, botToken, heartbeatInterval, clock);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.voicetrack.emulator;
+
+import java.util.List;
+
+/**
+ * A guild (server) the bot is a member of. Created with {@link DiscordEmulator#createGuild}; when a gateway session
+ * is already connected it receives a {@code GUILD_CREATE} for it.
+ *
+ * <p>Thread safe. Structural changes made after the guild was announced (new channels, roles, members) are sent as
+ * the matching dispatches ({@code CHANNEL_CREATE}, {@code GUILD_ROLE_CREATE}, {@code GUILD_MEMBER_ADD}).
+ */
+public interface EmulatedGuild {
+    long id();
+
+    String name();
+
+    EmulatedChannel createTextChannel(String name);
+
+    EmulatedChannel createVoiceChannel(String name);
+
+    /** Creates a role with the given Discord permission bits. */
+    EmulatedRole createRole(String name, long permissions);
+
+    /** Creates a new user and adds it as a member. */
+    EmulatedMember addMember(String username, boolean bot);
+
+    /**
+     * Adds an existing user (for example one that is a member of another guild too).
+     *
+     * @throws IllegalArgumentException if the user is already a member
+     */
+    EmulatedMember addMember(EmulatedUser user);
+
+    /** The {@code @everyone} role. */
+    EmulatedRole everyoneRole();
+
+    List<EmulatedChannel> channels();
+
+    List<EmulatedMember> members();
+
+    /** The bot's own member in this guild. */
+    EmulatedMember botMember();
+
+    /** Commands the bot registered for this guild, in registration order. */
+    List<RegisteredCommand> registeredCommands();
+}

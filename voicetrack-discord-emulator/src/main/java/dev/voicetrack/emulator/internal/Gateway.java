@@ -1,0 +1,523 @@
+package dev.voicetrack.emulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.voicetrack.emulator.GatewayStats;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsMessageContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: sessions, their sequence numbers and replay buffers, and the websocket connections they ride on.
+ *
+ * <h2>Sessions and connections</h2>
+ *
+ * A session is created by IDENTIFY and outlives its connection: while it has none, dispatches still get sequence
+ * numbers and go into the session's history, and a RESUME on a new connection replays every frame after the client's
+ * last sequence number, then sends RESUMED. Dropped sessions answer RESUME with INVALID_SESSION (false).
+ *
+ * <h2>Concurrency</h2>
+ *
+ * Session state is guarded by {@link World#lock}: {@link #dispatch} runs inside the world's critical section and only
+ * appends frames to a connection's pending queue. Frames reach the socket in {@link Connection#flush}, under the
+ * connection's own send lock and outside the world lock; one flusher drains the whole queue, so any caller that has
+ * flushed after enqueueing knows its frames were written, in order.
+ */
+final class Gateway {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final int HISTORY_LIMIT = 10_000;
+
+    private static final int OP_DISPATCH = 0;
+    private static final int OP_HEARTBEAT = 1;
+    private static final int OP_IDENTIFY = 2;
+    private static final int OP_PRESENCE_UPDATE = 3;
+    private static final int OP_VOICE_STATE_UPDATE = 4;
+    private static final int OP_RESUME = 6;
+    private static final int OP_REQUEST_GUILD_MEMBERS = 8;
+    private static final int OP_INVALID_SESSION = 9;
+    private static final int OP_HELLO = 10;
+    private static final int OP_HEARTBEAT_ACK = 11;
+
+    private static final String CONNECTION_ATTRIBUTE = "voicetrack.emulator.connection";
+
+    private final World world;
+    private final int heartbeatIntervalMs;
+    private volatile String gatewayUrl = "";
+
+    // guarded by world.lock
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private boolean holding;
+    private final List<Runnable> held = new ArrayList<>();
+
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+    private final AtomicLong connectionCount = new AtomicLong();
+    private final AtomicLong identifies = new AtomicLong();
+    private final AtomicLong resumes = new AtomicLong();
+    private final AtomicLong invalidSessions = new AtomicLong();
+    private final AtomicLong heartbeats = new AtomicLong();
+    private final AtomicLong dispatches = new AtomicLong();
+
+    Gateway(World world, int heartbeatIntervalMs) {
+        this.world = world;
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+    }
+
+    void setGatewayUrl(String gatewayUrl) {
+        this.gatewayUrl = gatewayUrl;
+    }
+
+    GatewayStats stats() {
+        return new GatewayStats(
+                connectionCount.get(),
+                identifies.get(),
+                resumes.get(),
+                invalidSessions.get(),
+                heartbeats.get(),
+                dispatches.get());
+    }
+
+    // ---------------------------------------------------------------- websocket callbacks
+
+    void onConnect(WsConnectContext ctx) {
+        Connection connection = new Connection(ctx);
+        ctx.attribute(CONNECTION_ATTRIBUTE, connection);
+        connections.add(connection);
+        connectionCount.incrementAndGet();
+        String encoding = ctx.queryParam("encoding");
+        String compress = ctx.queryParam("compress");
+        String version = ctx.queryParam("v");
+        if (encoding != null && !encoding.equals("json")) {
+            LOG.warn("Gateway client asked for encoding={}, the emulator speaks only json", encoding);
+            connection.close(4002, "Only encoding=json is supported by the emulator");
+            return;
+        }
+        if (compress != null) {
+            LOG.warn("Gateway client asked for compress={}, use Compression.NONE with the emulator", compress);
+            connection.close(4002, "Compression is not supported by the emulator; use Compression.NONE");
+            return;
+        }
+        if (version != null && !version.equals("10")) {
+            LOG.warn("Gateway client asked for v={}, the emulator speaks v10", version);
+        }
+        ObjectNode hello = Json.object().put("op", OP_HELLO);
+        hello.putNull("s");
+        hello.putNull("t");
+        hello.putObject("d").put("heartbeat_interval", heartbeatIntervalMs);
+        connection.enqueue(Json.write(hello));
+        connection.flush();
+    }
+
+    void onClose(WsCloseContext ctx) {
+        Connection connection = ctx.attribute(CONNECTION_ATTRIBUTE);
+        if (connection == null) {
+            return;
+        }
+        connection.open = false;
+        connections.remove(connection);
+        synchronized (world.lock) {
+            Session session = connection.session;
+            if (session != null && session.connection == connection) {
+                session.connection = null;
+            }
+        }
+        LOG.debug("Gateway connection closed: {} {}", ctx.status(), ctx.reason());
+    }
+
+    void onMessage(WsMessageContext ctx) {
+        Connection connection = ctx.attribute(CONNECTION_ATTRIBUTE);
+        if (connection == null || !connection.open) {
+            return;
+        }
+        JsonNode payload;
+        try {
+            payload = Json.read(ctx.message());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Gateway client sent invalid JSON: {}", ctx.message());
+            connection.close(4002, "Error while decoding payload.");
+            return;
+        }
+        int op = payload.path("op").asInt(-1);
+        JsonNode data = payload.path("d");
+        switch (op) {
+            case OP_HEARTBEAT -> {
+                heartbeats.incrementAndGet();
+                connection.enqueue("{\"op\":11,\"d\":null}");
+                connection.flush();
+            }
+            case OP_IDENTIFY -> runOrHold(() -> identify(connection, data));
+            case OP_RESUME -> runOrHold(() -> resume(connection, data));
+            case OP_REQUEST_GUILD_MEMBERS -> requestGuildMembers(connection, data);
+            case OP_PRESENCE_UPDATE, OP_VOICE_STATE_UPDATE -> LOG.debug("Ignoring gateway op {}: {}", op, data);
+            default -> {
+                LOG.warn("Gateway client sent unknown op {}: {}", op, payload);
+                connection.close(4001, "Unknown opcode.");
+            }
+        }
+    }
+
+    private void runOrHold(Runnable handshake) {
+        synchronized (world.lock) {
+            if (holding) {
+                held.add(handshake);
+                return;
+            }
+        }
+        handshake.run();
+    }
+
+    // ---------------------------------------------------------------- handshakes
+
+    private void identify(Connection connection, JsonNode data) {
+        if (!connection.open) {
+            return;
+        }
+        if (!world.botToken.equals(data.path("token").asText())) {
+            LOG.warn("IDENTIFY with a wrong token; closing with 4004");
+            connection.close(4004, "Authentication failed.");
+            return;
+        }
+        synchronized (world.lock) {
+            if (connection.session != null) {
+                connection.closeLater(4005, "Already authenticated.");
+            } else {
+                Session session = new Session(
+                        UUID.randomUUID().toString().replace("-", ""),
+                        data.path("intents").asInt(0));
+                sessions.put(session.id, session);
+                session.connection = connection;
+                connection.session = session;
+                dispatchTo(session, "READY", readyPayload(session, data));
+                for (GuildImpl guild : world.guilds.values()) {
+                    dispatchTo(session, "GUILD_CREATE", world.guildJson(guild));
+                }
+                identifies.incrementAndGet();
+            }
+        }
+        connection.runPendingClose();
+        flush();
+    }
+
+    private ObjectNode readyPayload(Session session, JsonNode identify) {
+        ObjectNode ready = Json.object().put("v", 10);
+        ready.set("user", world.selfUserJson());
+        ArrayNode guilds = ready.putArray("guilds");
+        for (GuildImpl guild : world.guilds.values()) {
+            guilds.addObject().put("id", Long.toUnsignedString(guild.id())).put("unavailable", true);
+        }
+        ready.put("session_id", session.id).put("session_type", "normal").put("resume_gateway_url", gatewayUrl);
+        ready.putArray("private_channels");
+        ready.putArray("relationships");
+        ready.putArray("presences");
+        ready.putArray("guild_join_requests");
+        ready.putArray("geo_ordered_rtc_regions");
+        ready.putObject("application")
+                .put("id", Long.toUnsignedString(world.applicationId()))
+                .put("flags", 0);
+        if (identify.has("shard")) {
+            ready.set("shard", identify.get("shard"));
+        }
+        ready.putArray("_trace").add("voicetrack-emulator");
+        return ready;
+    }
+
+    private void resume(Connection connection, JsonNode data) {
+        if (!connection.open) {
+            return;
+        }
+        Connection replaced = null;
+        synchronized (world.lock) {
+            Session session = sessions.get(data.path("session_id").asText());
+            long clientSeq = data.path("seq").asLong(0);
+            boolean tokenOk = world.botToken.equals(data.path("token").asText());
+            boolean replayable =
+                    session != null && (session.history.isEmpty() || session.history.peekFirst().seq <= clientSeq + 1);
+            if (!tokenOk || !replayable) {
+                if (session != null) {
+                    sessions.remove(session.id);
+                }
+                invalidSessions.incrementAndGet();
+                connection.enqueue("{\"op\":9,\"d\":false}");
+            } else {
+                if (session.connection != null && session.connection != connection) {
+                    replaced = session.connection;
+                    replaced.session = null;
+                }
+                session.connection = connection;
+                connection.session = session;
+                int replayed = 0;
+                for (Frame frame : session.history) {
+                    if (frame.seq > clientSeq) {
+                        connection.enqueue(frame.text);
+                        replayed++;
+                    }
+                }
+                dispatches.addAndGet(replayed);
+                dispatchTo(
+                        session,
+                        "RESUMED",
+                        Json.object().set("_trace", Json.array().add("voicetrack-emulator")));
+                resumes.incrementAndGet();
+                LOG.debug("Session {} resumed after seq {}, replayed {} dispatches", session.id, clientSeq, replayed);
+            }
+        }
+        if (replaced != null) {
+            replaced.close(4000, "Session resumed elsewhere");
+        }
+        flush();
+    }
+
+    private void requestGuildMembers(Connection connection, JsonNode data) {
+        synchronized (world.lock) {
+            Session session = connection.session;
+            if (session == null) {
+                connection.closeLater(4003, "Not authenticated.");
+            } else {
+                List<Long> guildIds = new ArrayList<>();
+                JsonNode guildNode = data.path("guild_id");
+                if (guildNode.isArray()) {
+                    guildNode.forEach(node -> guildIds.add(Json.snowflake(node)));
+                } else {
+                    guildIds.add(Json.snowflake(guildNode));
+                }
+                Set<Long> userIds = new HashSet<>();
+                JsonNode userNode = data.path("user_ids");
+                if (userNode.isArray()) {
+                    userNode.forEach(node -> userIds.add(Json.snowflake(node)));
+                } else if (!userNode.isMissingNode() && !userNode.isNull()) {
+                    userIds.add(Json.snowflake(userNode));
+                }
+                String query = data.path("query").asText("").toLowerCase(java.util.Locale.ROOT);
+                int limit = data.path("limit").asInt(0);
+                for (long guildId : guildIds) {
+                    GuildImpl guild = world.guilds.get(guildId);
+                    if (guild == null) {
+                        continue;
+                    }
+                    ObjectNode chunk = Json.object()
+                            .put("guild_id", Long.toUnsignedString(guildId))
+                            .put("chunk_index", 0)
+                            .put("chunk_count", 1);
+                    ArrayNode members = chunk.putArray("members");
+                    ArrayNode notFound = chunk.putArray("not_found");
+                    for (MemberImpl member : guild.members.values()) {
+                        boolean wanted = userIds.isEmpty()
+                                ? member.user
+                                        .username()
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .startsWith(query)
+                                : userIds.contains(member.user.id());
+                        if (wanted && (limit == 0 || members.size() < limit)) {
+                            members.add(world.memberJson(member, true));
+                        }
+                    }
+                    for (long userId : userIds) {
+                        if (!guild.members.containsKey(userId)) {
+                            notFound.add(Long.toUnsignedString(userId));
+                        }
+                    }
+                    if (data.hasNonNull("nonce")) {
+                        chunk.set("nonce", data.get("nonce"));
+                    }
+                    dispatchTo(session, "GUILD_MEMBERS_CHUNK", chunk);
+                }
+            }
+        }
+        connection.runPendingClose();
+        flush();
+    }
+
+    // ---------------------------------------------------------------- dispatching (world lock held)
+
+    /**
+     * Sends a dispatch to every session whose intents include {@code intent} (0: every session). With {@code
+     * contentPrivileged}, sessions without MESSAGE_CONTENT get the payload with content, embeds, components and
+     * attachments emptied, as Discord does. Caller holds the world lock and calls {@link #flush()} after releasing it.
+     */
+    void dispatch(String type, ObjectNode data, int intent, boolean contentPrivileged) {
+        for (Session session : sessions.values()) {
+            if (intent != 0 && (session.intents & intent) == 0) {
+                continue;
+            }
+            if (contentPrivileged && (session.intents & Intents.MESSAGE_CONTENT) == 0) {
+                ObjectNode stripped = data.deepCopy();
+                stripped.put("content", "");
+                stripped.putArray("embeds");
+                stripped.putArray("components");
+                stripped.putArray("attachments");
+                dispatchTo(session, type, stripped);
+            } else {
+                dispatchTo(session, type, data);
+            }
+        }
+    }
+
+    private void dispatchTo(Session session, String type, JsonNode data) {
+        int seq = ++session.seq;
+        ObjectNode frame = Json.object().put("op", OP_DISPATCH).put("s", seq).put("t", type);
+        frame.set("d", data);
+        String text = Json.write(frame);
+        session.history.addLast(new Frame(seq, text));
+        if (session.history.size() > HISTORY_LIMIT) {
+            session.history.removeFirst();
+        }
+        if (session.connection != null) {
+            session.connection.enqueue(text);
+            dispatches.incrementAndGet();
+        }
+    }
+
+    /** Writes every connection's pending frames. Call without holding the world lock. */
+    void flush() {
+        for (Connection connection : connections) {
+            connection.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- scripted outages
+
+    void beginOutage(boolean resumable, boolean hold) {
+        List<Connection> toClose;
+        synchronized (world.lock) {
+            holding = holding || hold;
+            toClose = new ArrayList<>(connections);
+            for (Session session : sessions.values()) {
+                if (session.connection != null) {
+                    session.connection.session = null;
+                    session.connection = null;
+                }
+            }
+            if (!resumable) {
+                sessions.clear();
+            }
+        }
+        for (Connection connection : toClose) {
+            if (resumable) {
+                connection.close(1001, "Emulated outage");
+            } else {
+                connection.close(4009, "Session timed out.");
+            }
+        }
+    }
+
+    void endOutage() {
+        List<Runnable> toRun;
+        synchronized (world.lock) {
+            holding = false;
+            toRun = new ArrayList<>(held);
+            held.clear();
+        }
+        toRun.forEach(Runnable::run);
+    }
+
+    void closeAll() {
+        endOutage();
+        for (Connection connection : connections) {
+            connection.close(1001, "Emulator stopped");
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private record Frame(int seq, String text) {}
+
+    private static final class Session {
+        final String id;
+        final int intents;
+        int seq;
+        final ArrayDeque<Frame> history = new ArrayDeque<>();
+
+        @Nullable
+        Connection connection;
+
+        Session(String id, int intents) {
+            this.id = id;
+            this.intents = intents;
+        }
+    }
+
+    private static final class Connection {
+        private final WsContext ctx;
+        private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+        private final Object sendLock = new Object();
+        volatile boolean open = true;
+        /** Guarded by the world lock. */
+        @Nullable
+        Session session;
+
+        private volatile int pendingCloseCode;
+        private volatile String pendingCloseReason = "";
+
+        Connection(WsContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void enqueue(String text) {
+            pending.add(text);
+        }
+
+        void flush() {
+            synchronized (sendLock) {
+                String text;
+                while ((text = pending.poll()) != null) {
+                    if (!open) {
+                        pending.clear();
+                        return;
+                    }
+                    try {
+                        ctx.send(text);
+                    } catch (RuntimeException e) {
+                        LOG.debug("Gateway send failed; treating the connection as closed", e);
+                        open = false;
+                    }
+                }
+            }
+        }
+
+        /** Records a close to perform once the world lock is released. */
+        void closeLater(int code, String reason) {
+            pendingCloseReason = reason;
+            pendingCloseCode = code;
+        }
+
+        void runPendingClose() {
+            int code = pendingCloseCode;
+            if (code != 0) {
+                pendingCloseCode = 0;
+                close(code, pendingCloseReason);
+            }
+        }
+
+        void close(int code, String reason) {
+            synchronized (sendLock) {
+                if (!open) {
+                    return;
+                }
+                open = false;
+                pending.clear();
+                try {
+                    ctx.closeSession(code, reason);
+                } catch (RuntimeException e) {
+                    LOG.debug("Closing a gateway connection failed", e);
+                }
+            }
+        }
+    }
+}

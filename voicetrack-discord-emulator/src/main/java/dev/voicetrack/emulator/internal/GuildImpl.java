@@ -1,0 +1,161 @@
+package dev.voicetrack.emulator.internal;
+
+import dev.voicetrack.emulator.EmulatedChannel;
+import dev.voicetrack.emulator.EmulatedGuild;
+import dev.voicetrack.emulator.EmulatedMember;
+import dev.voicetrack.emulator.EmulatedRole;
+import dev.voicetrack.emulator.EmulatedUser;
+import dev.voicetrack.emulator.RegisteredCommand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** A guild. Mutable state guarded by {@link World#lock}. */
+final class GuildImpl implements EmulatedGuild {
+    private final World world;
+    private final long id;
+    private final String name;
+    final String botJoinedAt;
+    final RoleImpl everyone;
+    final List<RoleImpl> roles = new ArrayList<>();
+    final List<ChannelImpl> channels = new ArrayList<>();
+    final Map<Long, MemberImpl> members = new LinkedHashMap<>();
+    final List<CommandRecord> commands = new ArrayList<>();
+    MemberImpl botMember;
+
+    GuildImpl(World world, long id, String name) {
+        this.world = world;
+        this.id = id;
+        this.name = name;
+        this.botJoinedAt = world.now();
+        this.everyone = new RoleImpl(id, "@everyone", Permissions.DEFAULT_EVERYONE, this, 0, 0);
+        roles.add(everyone);
+    }
+
+    /** Creates a guild with the bot as a member holding a managed administrator role. Lock held. */
+    static GuildImpl create(World world, String name) {
+        GuildImpl guild = new GuildImpl(world, world.ids.next(), name);
+        RoleImpl botRole = new RoleImpl(
+                world.ids.next(), world.bot.username(), Permissions.ADMINISTRATOR, guild, 1, world.bot.id());
+        guild.roles.add(botRole);
+        guild.botMember = new MemberImpl(world, guild, world.bot, guild.botJoinedAt);
+        guild.botMember.roles.add(botRole);
+        guild.members.put(world.bot.id(), guild.botMember);
+        return guild;
+    }
+
+    int boosterCount() {
+        return (int)
+                members.values().stream().filter(m -> m.premiumSince != null).count();
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EmulatedChannel createTextChannel(String name) {
+        return createChannel(name, ChannelImpl.Kind.TEXT);
+    }
+
+    @Override
+    public EmulatedChannel createVoiceChannel(String name) {
+        return createChannel(name, ChannelImpl.Kind.VOICE);
+    }
+
+    private EmulatedChannel createChannel(String channelName, ChannelImpl.Kind kind) {
+        World.requireName("name", channelName);
+        return world.mutate(() -> {
+            ChannelImpl channel = new ChannelImpl(world, world.ids.next(), channelName, kind, this, channels.size());
+            channels.add(channel);
+            world.channels.put(channel.id(), channel);
+            world.gateway.dispatch("CHANNEL_CREATE", world.channelJson(channel), Intents.NONE, false);
+            return channel;
+        });
+    }
+
+    @Override
+    public EmulatedRole createRole(String roleName, long permissions) {
+        World.requireName("name", roleName);
+        return world.mutate(() -> {
+            RoleImpl role = new RoleImpl(world.ids.next(), roleName, permissions, this, roles.size(), 0);
+            roles.add(role);
+            world.gateway.dispatch(
+                    "GUILD_ROLE_CREATE",
+                    Json.object().put("guild_id", Long.toUnsignedString(id)).set("role", world.roleJson(role)),
+                    Intents.NONE,
+                    false);
+            return role;
+        });
+    }
+
+    @Override
+    public EmulatedMember addMember(String username, boolean bot) {
+        World.requireName("username", username);
+        return world.mutate(() -> addMemberLocked(world.newUser(username, bot)));
+    }
+
+    @Override
+    public EmulatedMember addMember(EmulatedUser user) {
+        Objects.requireNonNull(user, "user");
+        if (!(user instanceof UserImpl impl) || world.read(() -> world.users.get(user.id())) != user) {
+            throw new IllegalArgumentException("user " + user + " does not belong to this emulator");
+        }
+        return world.mutate(() -> {
+            if (members.containsKey(impl.id())) {
+                throw new IllegalArgumentException("user " + impl + " is already a member of " + name);
+            }
+            return addMemberLocked(impl);
+        });
+    }
+
+    private MemberImpl addMemberLocked(UserImpl user) {
+        MemberImpl member = new MemberImpl(world, this, user, world.now());
+        members.put(user.id(), member);
+        world.gateway.dispatch(
+                "GUILD_MEMBER_ADD",
+                world.memberJson(member, true).put("guild_id", Long.toUnsignedString(id)),
+                Intents.GUILD_MEMBERS,
+                false);
+        return member;
+    }
+
+    @Override
+    public EmulatedRole everyoneRole() {
+        return everyone;
+    }
+
+    @Override
+    public List<EmulatedChannel> channels() {
+        return world.read(() -> List.copyOf(channels));
+    }
+
+    @Override
+    public List<EmulatedMember> members() {
+        return world.read(() -> List.copyOf(members.values()));
+    }
+
+    @Override
+    public EmulatedMember botMember() {
+        return botMember;
+    }
+
+    @Override
+    public List<RegisteredCommand> registeredCommands() {
+        return world.read(
+                () -> commands.stream().map(CommandRecord::toRegistered).toList());
+    }
+
+    @Override
+    public String toString() {
+        return "Guild[" + name + " " + id + "]";
+    }
+}

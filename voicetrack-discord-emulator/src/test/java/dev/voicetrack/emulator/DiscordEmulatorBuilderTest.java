@@ -1,0 +1,48 @@
+package dev.voicetrack.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DiscordEmulatorBuilderTest {
+
+    @Test
+    void port_outOfRange_namesFieldAndValue() {
+        assertThatThrownBy(() -> DiscordEmulator.builder().port(70_000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port must be in 0..65535, was 70000");
+    }
+
+    @Test
+    void heartbeatInterval_belowMinimum_namesFieldAndValue() {
+        assertThatThrownBy(() -> DiscordEmulator.builder().heartbeatInterval(Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("heartbeatInterval must be >= 100 ms, was 5 ms");
+    }
+
+    @Test
+    void botToken_withWhitespace_isRejected() {
+        assertThatThrownBy(() -> DiscordEmulator.builder().botToken("a b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("botToken");
+        assertThatThrownBy(() -> DiscordEmulator.builder().botName(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("botName");
+    }
+
+    @Test
+    void recordedMessage_findsButtonsInActionRows_andEphemeralFlag() {
+        Map<String, Object> button = Map.of("type", 2, "custom_id", "refresh", "style", 1);
+        Map<String, Object> link = Map.of("type", 2, "url", "https://example.invalid", "style", 5);
+        Map<String, Object> row = Map.of("type", 1, "components", List.of(button, link));
+        RecordedMessage message =
+                new RecordedMessage(1, 2, 3, "hi", RecordedMessage.EPHEMERAL_FLAG, List.of(), List.of(row), 0);
+
+        assertThat(message.buttonCustomIds()).containsExactly("refresh");
+        assertThat(message.ephemeral()).isTrue();
+    }
+}
