@@ -1,8 +1,6 @@
 package dev.voicetrack.cache.internal;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collection;
@@ -68,7 +66,6 @@ public final class ImmutabilityCheck {
             java.util.Collections.emptyMap().getClass()));
 
     private static final ConcurrentHashMap<Class<?>, Verdict> VERDICTS = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<Class<?>, MethodHandle[]> ACCESSORS = new ConcurrentHashMap<>();
 
     private ImmutabilityCheck() {}
 
@@ -132,16 +129,23 @@ public final class ImmutabilityCheck {
             return optional.isPresent() ? check(optional.get(), path + ".get()", trusted, depth + 1) : null;
         }
         if (type.isRecord()) {
-            MethodHandle[] accessors = ACCESSORS.computeIfAbsent(type, ImmutabilityCheck::accessors);
-            RecordComponent[] components = type.getRecordComponents();
+            RecordAccess record = RecordAccess.of(type);
+            MethodHandle[] accessors = record.accessors;
+            if (accessors == null) {
+                return path + " is a record (" + type.getName() + ") whose components cannot be read;"
+                        + " make it public or trust it";
+            }
             for (int i = 0; i < accessors.length; i++) {
+                if (record.types[i].isPrimitive()) {
+                    continue;
+                }
                 Object component;
                 try {
                     component = accessors[i].invoke(value);
                 } catch (Throwable t) {
-                    return path + "." + components[i].getName() + " could not be read: " + t;
+                    return path + "." + record.names[i] + " could not be read: " + t;
                 }
-                String p = check(component, path + "." + components[i].getName(), trusted, depth + 1);
+                String p = check(component, path + "." + record.names[i], trusted, depth + 1);
                 if (p != null) {
                     return p;
                 }
@@ -179,8 +183,7 @@ public final class ImmutabilityCheck {
         }
         if (type.isRecord()) {
             boolean allAlways = true;
-            for (RecordComponent c : type.getRecordComponents()) {
-                Class<?> ct = c.getType();
+            for (Class<?> ct : RecordAccess.of(type).types) {
                 if (ct.isPrimitive()) {
                     continue;
                 }
@@ -209,28 +212,5 @@ public final class ImmutabilityCheck {
         return type.getPackageName().equals("java.time")
                 && java.lang.reflect.Modifier.isFinal(type.getModifiers())
                 && !java.time.Clock.class.isAssignableFrom(type);
-    }
-
-    private static MethodHandle[] accessors(Class<?> type) {
-        RecordComponent[] components = type.getRecordComponents();
-        MethodHandle[] handles = new MethodHandle[components.length];
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        for (int i = 0; i < components.length; i++) {
-            try {
-                var accessor = components[i].getAccessor();
-                accessor.setAccessible(true);
-                handles[i] = MethodHandles.lookup().unreflect(accessor);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                try {
-                    handles[i] = lookup.unreflect(components[i].getAccessor());
-                } catch (IllegalAccessException inaccessible) {
-                    throw new IllegalArgumentException(
-                            "record " + type.getName() + " is not accessible to the immutability check; "
-                                    + "make it public or use ValueIsolation.immutable().trusting(...)",
-                            inaccessible);
-                }
-            }
-        }
-        return handles;
     }
 }

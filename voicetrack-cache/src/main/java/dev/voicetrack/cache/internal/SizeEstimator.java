@@ -1,11 +1,8 @@
 package dev.voicetrack.cache.internal;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Estimates the heap bytes of cached keys and values for the byte bound and the stats. It is an
@@ -24,7 +21,6 @@ public final class SizeEstimator {
 
     private static final int MAX_DEPTH = 16;
     private static final int MAX_ELEMENTS = 10_000;
-    private static final ConcurrentHashMap<Class<?>, MethodHandle[]> ACCESSORS = new ConcurrentHashMap<>();
 
     private SizeEstimator() {}
 
@@ -90,14 +86,14 @@ public final class SizeEstimator {
             return total + sampled;
         }
         if (type.isRecord()) {
-            MethodHandle[] accessors = ACCESSORS.computeIfAbsent(type, SizeEstimator::accessors);
+            RecordAccess record = RecordAccess.of(type);
+            MethodHandle[] accessors = record.accessors;
             if (accessors == null) {
                 return UNKNOWN_OBJECT_BYTES;
             }
-            RecordComponent[] components = type.getRecordComponents();
-            long total = align(12 + 8L * components.length);
+            long total = align(12 + 8L * accessors.length);
             for (int i = 0; i < accessors.length; i++) {
-                if (components[i].getType().isPrimitive()) {
+                if (record.types[i].isPrimitive()) {
                     continue;
                 }
                 try {
@@ -136,20 +132,5 @@ public final class SizeEstimator {
 
     private static long align(long bytes) {
         return (bytes + 7) & ~7L;
-    }
-
-    private static MethodHandle[] accessors(Class<?> type) {
-        RecordComponent[] components = type.getRecordComponents();
-        MethodHandle[] handles = new MethodHandle[components.length];
-        for (int i = 0; i < components.length; i++) {
-            try {
-                var accessor = components[i].getAccessor();
-                accessor.setAccessible(true);
-                handles[i] = MethodHandles.lookup().unreflect(accessor);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
-        }
-        return handles;
     }
 }
