@@ -388,6 +388,13 @@ final class World {
             message.embeds = body.get("embeds").isArray()
                     ? (ArrayNode) body.get("embeds").deepCopy()
                     : Json.array();
+            // Discord returns every embed with its type; bots never send it, and JDA needs it to read
+            // the message back.
+            for (var embed : message.embeds) {
+                if (embed.isObject() && !embed.has("type")) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) embed).put("type", "rich");
+                }
+            }
         }
         if (body.has("components")) {
             message.components = body.get("components").isArray()
