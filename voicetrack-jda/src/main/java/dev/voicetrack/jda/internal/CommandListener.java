@@ -1,0 +1,202 @@
+package dev.voicetrack.jda.internal;
+
+import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.jda.CommandRateLimiter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.events.GenericEvent;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.hooks.EventListener;
+import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives slash commands and leaderboard page clicks on JDA's event thread, checks them there (guild only,
+ * permission, rate limit: all in memory), and hands the work to the command executor. Every path ends in exactly
+ * one answer through a {@link Responder}; every refusal and error is ephemeral.
+ */
+final class CommandListener implements EventListener {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandListener.class);
+
+    /** Commands whose work is known to be slow: deferred at once. */
+    private static final Set<String> SLOW = Set.of(
+            CommandDefinitions.BACKUP,
+            CommandDefinitions.OPTIMIZE,
+            CommandDefinitions.DB_STATS,
+            CommandDefinitions.CACHE_WARM);
+
+    private static final Set<String> KNOWN = Set.of(
+            CommandDefinitions.STATS,
+            CommandDefinitions.RANK,
+            CommandDefinitions.LEADERBOARD,
+            CommandDefinitions.CACHE_STATS,
+            CommandDefinitions.DB_STATS,
+            CommandDefinitions.BACKUP,
+            CommandDefinitions.OPTIMIZE,
+            CommandDefinitions.CACHE_CLEAR,
+            CommandDefinitions.CACHE_WARM,
+            CommandDefinitions.CACHE_INFO,
+            CommandDefinitions.CONFIG);
+
+    private final CommandHandlers handlers;
+    private final CommandRateLimiter rateLimiter;
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final Duration deferAfter;
+    private final Duration timeout;
+    private final Timings timings;
+
+    CommandListener(
+            CommandHandlers handlers,
+            CommandRateLimiter rateLimiter,
+            Executor executor,
+            ScheduledExecutorService timer,
+            Duration deferAfter,
+            Duration timeout,
+            Timings timings) {
+        this.handlers = handlers;
+        this.rateLimiter = rateLimiter;
+        this.executor = executor;
+        this.timer = timer;
+        this.deferAfter = deferAfter;
+        this.timeout = timeout;
+        this.timings = timings;
+    }
+
+    @Override
+    public void onEvent(GenericEvent event) {
+        long start = System.nanoTime();
+        if (event instanceof SlashCommandInteractionEvent e) {
+            if (KNOWN.contains(e.getName())) {
+                slash(e);
+                timings.record(System.nanoTime() - start);
+            }
+        } else if (event instanceof ButtonInteractionEvent e) {
+            if (e.getComponentId().startsWith(CommandHandlers.LEADERBOARD_BUTTON + ":")) {
+                button(e);
+                timings.record(System.nanoTime() - start);
+            }
+        }
+    }
+
+    private void slash(SlashCommandInteractionEvent e) {
+        String name = e.getName();
+        Responder responder = new Responder(e, null);
+        try {
+            Optional<Reply> refusal = check(e, name, CommandDefinitions.ADMIN.contains(name));
+            if (refusal.isPresent()) {
+                responder.complete(refusal.get());
+                return;
+            }
+            boolean ephemeral = CommandDefinitions.ADMIN.contains(name);
+            if (SLOW.contains(name)) {
+                responder.deferNow(ephemeral);
+            } else {
+                responder.deferAfter(timer, deferAfter, ephemeral);
+            }
+            run(responder, "/" + name, () -> handlers.handle(e));
+        } catch (RuntimeException ex) {
+            LOG.warn("/{} failed before it ran", name, ex);
+            responder.complete(Reply.error("Something went wrong; the error was logged."));
+        }
+    }
+
+    private void button(ButtonInteractionEvent e) {
+        Responder responder = new Responder(e, e);
+        try {
+            Optional<Reply> refusal = check(e, CommandDefinitions.LEADERBOARD, false);
+            if (refusal.isPresent()) {
+                responder.complete(refusal.get());
+                return;
+            }
+            responder.deferAfter(timer, deferAfter, false);
+            long guildId = e.getGuild().getIdLong();
+            String id = e.getComponentId();
+            run(
+                    responder,
+                    "leaderboard page",
+                    () -> CompletableFuture.completedFuture(handlers.leaderboardButton(guildId, id)));
+        } catch (RuntimeException ex) {
+            LOG.warn("leaderboard button failed before it ran", ex);
+            responder.complete(Reply.error("Something went wrong; the error was logged."));
+        }
+    }
+
+    /** The checks that run on the event thread: all in memory. */
+    private Optional<Reply> check(IReplyCallback e, String command, boolean admin) {
+        if (!e.isFromGuild() || e.getGuild() == null) {
+            return Optional.of(Reply.error("VoiceTrack commands work only in a server, not in direct messages."));
+        }
+        Member member = e.getMember();
+        if (admin && (member == null || !member.hasPermission(Permission.MANAGE_SERVER))) {
+            return Optional.of(
+                    Reply.error("You need the Manage Server or Administrator permission to use /" + command + "."));
+        }
+        Optional<Duration> wait = rateLimiter.tryAcquire(e.getUser().getIdLong(), command);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            return Optional.of(
+                    Reply.text("⏳ You're using /" + command + " too fast; try again in " + seconds + "s.", true));
+        }
+        return Optional.empty();
+    }
+
+    private void run(Responder responder, String what, Supplier<CompletionStage<Reply>> work) {
+        try {
+            executor.execute(() -> {
+                CompletionStage<Reply> stage;
+                try {
+                    stage = work.get();
+                } catch (RuntimeException ex) {
+                    responder.complete(errorReply(what, ex));
+                    return;
+                }
+                stage.toCompletableFuture()
+                        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                        .whenComplete((reply, ex) -> responder.complete(ex == null ? reply : errorReply(what, ex)));
+            });
+        } catch (RejectedExecutionException ex) {
+            responder.complete(Reply.error("VoiceTrack is busy right now; try again in a few seconds."));
+        }
+    }
+
+    static Reply errorReply(String what, Throwable error) {
+        Throwable e = unwrap(error);
+        if (e instanceof IllegalArgumentException) {
+            return Reply.error(String.valueOf(e.getMessage()));
+        }
+        if (e instanceof TimeoutException) {
+            LOG.warn("{} timed out", what);
+            return Reply.error("That took too long and was given up; try again later.");
+        }
+        if (e instanceof StorageException) {
+            LOG.warn("{} failed: storage error", what, e);
+            return Reply.error("The storage is not answering right now; try again later.");
+        }
+        LOG.warn("{} failed", what, e);
+        return Reply.error("Something went wrong; the error was logged.");
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,245 @@
+package dev.voicetrack.jda.internal;
+
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheWarmer;
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.jda.AnnouncementStore;
+import dev.voicetrack.jda.CommandRateLimiter;
+import dev.voicetrack.jda.JdaInstallation;
+import dev.voicetrack.jda.StorageAdmin;
+import dev.voicetrack.jda.VoiceTrackJda;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.events.GenericEvent;
+import net.dv8tion.jda.api.events.session.ReadyEvent;
+import net.dv8tion.jda.api.hooks.EventListener;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.utils.cache.CacheFlag;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The wiring of one tracker to JDA.
+ *
+ * <p>Threads it owns: one reconciliation thread (reconcile reads storage), one timer (deferrals of slow
+ * commands), and, unless the builder was given an executor, two command workers with a bounded queue (a full
+ * queue answers "busy", it never blocks JDA). All are daemon threads, stopped by {@link #close()}.
+ */
+public final class Installation implements JdaInstallation {
+
+    /** What the builder collected. */
+    public record Settings(
+            VoiceTracker tracker,
+            @Nullable Cache<?> cache,
+            @Nullable CacheWarmer<?> warmer,
+            @Nullable StorageAdmin storageAdmin,
+            CommandRateLimiter rateLimiter,
+            @Nullable Executor commandExecutor,
+            Duration deferAfter,
+            Duration commandTimeout,
+            AnnouncementStore announcements,
+            boolean trackMessages,
+            boolean trackMemberUpdates,
+            boolean registerCommands) {}
+
+    private static final int COMMAND_THREADS = 2;
+    private static final int COMMAND_QUEUE = 1024;
+
+    private final Gateways gateways;
+    private final Settings settings;
+    private final Timings timings = new Timings();
+    private final ExecutorService reconcileExecutor;
+    private final ScheduledExecutorService timer;
+    private final @Nullable ExecutorService ownCommandExecutor;
+    private final Reconciler reconciler;
+    private final GatewayListener gatewayListener;
+    private final CommandListener commandListener;
+    private final LevelUpAnnouncer announcer;
+    private final EventListener registrationListener;
+    private final CompletableFuture<Void> registered = new CompletableFuture<>();
+    private final AtomicBoolean registering = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Installation(Gateways gateways, Settings settings) {
+        this.gateways = gateways;
+        this.settings = settings;
+        this.reconcileExecutor = Executors.newSingleThreadExecutor(daemon("voicetrack-reconcile"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("voicetrack-command-timer"));
+        Executor commands = settings.commandExecutor();
+        if (commands == null) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    COMMAND_THREADS,
+                    COMMAND_THREADS,
+                    0,
+                    TimeUnit.MILLISECONDS,
+                    new ArrayBlockingQueue<>(COMMAND_QUEUE),
+                    daemon("voicetrack-command"));
+            ownCommandExecutor = pool;
+            commands = pool;
+        } else {
+            ownCommandExecutor = null;
+        }
+        this.reconciler = new Reconciler(settings.tracker(), gateways, reconcileExecutor);
+        this.gatewayListener = new GatewayListener(
+                settings.tracker(), reconciler, settings.trackMessages(), settings.trackMemberUpdates(), timings);
+        CommandHandlers handlers = new CommandHandlers(
+                settings.tracker(),
+                settings.cache(),
+                settings.warmer(),
+                settings.storageAdmin(),
+                settings.announcements());
+        this.commandListener = new CommandListener(
+                handlers,
+                settings.rateLimiter(),
+                commands,
+                timer,
+                settings.deferAfter(),
+                settings.commandTimeout(),
+                timings);
+        this.announcer = new LevelUpAnnouncer(gateways, settings.announcements());
+        this.registrationListener = this::onSessionEvent;
+    }
+
+    /**
+     * Checks JDA's intents and cache flags, adds the listeners, reconciles once if JDA is already connected, and
+     * registers the commands (now if connected, else at READY).
+     *
+     * @throws IllegalStateException naming each missing intent or cache flag
+     */
+    public static Installation install(Gateways gateways, Settings settings) {
+        checkRequirements(gateways, settings);
+        Installation installation = new Installation(gateways, settings);
+        gateways.addListener(installation.gatewayListener);
+        gateways.addListener(installation.commandListener);
+        gateways.addListener(installation.registrationListener);
+        settings.tracker().addListener(installation.announcer);
+        if (gateways.connectedExcept(null)) {
+            installation.reconciler.request(null);
+        }
+        if (!settings.registerCommands()) {
+            installation.registered.complete(null);
+        } else {
+            installation.registerIfReady();
+        }
+        return installation;
+    }
+
+    static void checkRequirements(Gateways gateways, Settings settings) {
+        Set<GatewayIntent> needed = EnumSet.of(GatewayIntent.GUILD_VOICE_STATES);
+        if (settings.trackMemberUpdates()) {
+            needed.add(GatewayIntent.GUILD_MEMBERS);
+        }
+        if (settings.trackMessages()) {
+            needed.add(GatewayIntent.GUILD_MESSAGES);
+        }
+        List<String> missing = new ArrayList<>();
+        Set<GatewayIntent> have = gateways.intents();
+        for (GatewayIntent intent : needed) {
+            if (!have.contains(intent)) {
+                missing.add("intent " + intent.name());
+            }
+        }
+        Set<CacheFlag> flags = gateways.cacheFlags();
+        for (CacheFlag flag : VoiceTrackJda.REQUIRED_CACHE_FLAGS) {
+            if (!flags.contains(flag)) {
+                missing.add("cache flag " + flag.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("VoiceTrack needs JDA built with " + String.join(", ", missing)
+                    + " (missing); see VoiceTrackJda.REQUIRED_INTENTS and REQUIRED_CACHE_FLAGS,"
+                    + " or turn trackMessages/trackMemberUpdates off");
+        }
+    }
+
+    private void onSessionEvent(GenericEvent event) {
+        if (event instanceof ReadyEvent && settings.registerCommands()) {
+            registerIfReady();
+        }
+    }
+
+    private void registerIfReady() {
+        JDA shard = gateways.commandShard();
+        if (shard == null || shard.getStatus() != JDA.Status.CONNECTED) {
+            return;
+        }
+        if (!registering.compareAndSet(false, true)) {
+            return;
+        }
+        shard.updateCommands()
+                .addCommands(CommandDefinitions.all())
+                .queue(ok -> registered.complete(null), registered::completeExceptionally);
+    }
+
+    @Override
+    public long eventsEnqueued() {
+        return gatewayListener.enqueued();
+    }
+
+    @Override
+    public long reconciliations() {
+        return reconciler.completed();
+    }
+
+    @Override
+    public GatewayTimings gatewayTimings() {
+        return timings.snapshot();
+    }
+
+    @Override
+    public CompletableFuture<Void> commandsRegistered() {
+        return registered;
+    }
+
+    @Override
+    public AnnouncementStore announcements() {
+        return settings.announcements();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        gateways.removeListener(gatewayListener);
+        gateways.removeListener(commandListener);
+        gateways.removeListener(registrationListener);
+        settings.tracker().removeListener(announcer);
+        reconcileExecutor.shutdown();
+        timer.shutdown();
+        if (ownCommandExecutor != null) {
+            ownCommandExecutor.shutdown();
+        }
+        try {
+            reconcileExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            if (ownCommandExecutor != null) {
+                ownCommandExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

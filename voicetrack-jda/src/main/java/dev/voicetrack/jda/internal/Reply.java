@@ -1,0 +1,46 @@
+package dev.voicetrack.jda.internal;
+
+import java.util.List;
+import net.dv8tion.jda.api.entities.MessageEmbed;
+import net.dv8tion.jda.api.interactions.components.ActionRow;
+import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageEditData;
+
+/** What a command answers, before it is sent as a reply, an edit or a follow-up. Immutable. */
+record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral) {
+    Reply {
+        embeds = List.copyOf(embeds);
+        rows = List.copyOf(rows);
+    }
+
+    static Reply text(String content, boolean ephemeral) {
+        return new Reply(content, List.of(), List.of(), ephemeral);
+    }
+
+    static Reply embed(MessageEmbed embed, boolean ephemeral) {
+        return new Reply("", List.of(embed), List.of(), ephemeral);
+    }
+
+    /** An error: always ephemeral. */
+    static Reply error(String message) {
+        return text("❌ " + message, true);
+    }
+
+    MessageCreateData createData() {
+        return new MessageCreateBuilder()
+                .setContent(content)
+                .setEmbeds(embeds)
+                .setComponents(rows)
+                .build();
+    }
+
+    MessageEditData editData() {
+        return new MessageEditBuilder()
+                .setContent(content)
+                .setEmbeds(embeds)
+                .setComponents(rows)
+                .build();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.voicetrack.jda.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.interactions.callbacks.IMessageEditCallback;
+import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one interaction exactly once, within Discord's 3 seconds.
+ *
+ * <p>The answer comes from a worker thread when the command's work is done. If that takes longer than {@code
+ * deferAfter}, a timer defers the interaction first ("thinking..."), and the answer then edits the deferred
+ * message. Whichever of the two comes first wins a compare-and-set on {@link #state}, so an interaction is never
+ * both replied to and deferred. An error answer after a public deferral deletes the placeholder and sends an
+ * ephemeral follow-up, so errors are always ephemeral. Every REST call is queued (asynchronous); failures are
+ * logged.
+ */
+final class Responder {
+    private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
+    private static final int PENDING = 0;
+    private static final int ANSWERED = 1;
+    private static final int DEFERRED = 2;
+
+    private final IReplyCallback interaction;
+    private final @Nullable IMessageEditCallback editTarget;
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+    private volatile boolean deferredEphemeral;
+    private volatile @Nullable ScheduledFuture<?> timer;
+
+    /**
+     * @param editTarget for a component interaction whose public answer replaces the message it is on; null to
+     *     answer with a new message
+     */
+    Responder(IReplyCallback interaction, @Nullable IMessageEditCallback editTarget) {
+        this.interaction = interaction;
+        this.editTarget = editTarget;
+    }
+
+    /** Defers at once (for work known to be slow). */
+    void deferNow(boolean ephemeral) {
+        deferredEphemeral = ephemeral;
+        if (!state.compareAndSet(PENDING, DEFERRED)) {
+            return;
+        }
+        if (editTarget != null) {
+            editTarget.deferEdit().queue(null, e -> LOG.warn("could not defer {}", describe(), e));
+        } else {
+            interaction.deferReply(ephemeral).queue(null, e -> LOG.warn("could not defer {}", describe(), e));
+        }
+    }
+
+    /** Defers after {@code after} unless answered by then. */
+    void deferAfter(ScheduledExecutorService scheduler, Duration after, boolean ephemeral) {
+        timer = scheduler.schedule(() -> deferNow(ephemeral), after.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends the answer; later calls are ignored. */
+    void complete(Reply reply) {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        if (state.compareAndSet(PENDING, ANSWERED)) {
+            if (editTarget != null && !reply.ephemeral()) {
+                editTarget.editMessage(reply.editData()).queue(null, e -> failed(e));
+            } else {
+                interaction
+                        .reply(reply.createData())
+                        .setEphemeral(reply.ephemeral())
+                        .queue(null, e -> failed(e));
+            }
+            return;
+        }
+        if (state.getAndSet(ANSWERED) != DEFERRED) {
+            return;
+        }
+        InteractionHook hook = interaction.getHook();
+        if (editTarget != null) {
+            if (reply.ephemeral()) {
+                hook.sendMessage(reply.createData()).setEphemeral(true).queue(null, e -> failed(e));
+            } else {
+                hook.editOriginal(reply.editData()).queue(null, e -> failed(e));
+            }
+        } else if (reply.ephemeral() && !deferredEphemeral) {
+            hook.deleteOriginal().queue(null, e -> failed(e));
+            hook.sendMessage(reply.createData()).setEphemeral(true).queue(null, e -> failed(e));
+        } else {
+            hook.editOriginal(reply.editData()).queue(null, e -> failed(e));
+        }
+    }
+
+    private void failed(Throwable e) {
+        LOG.warn("could not answer {}", describe(), e);
+    }
+
+    private String describe() {
+        return "interaction " + interaction.getId();
+    }
+}
