@@ -1,0 +1,433 @@
+package dev.voicetrack.cache.redis.internal;
+
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheConfig;
+import dev.voicetrack.cache.CacheEntry;
+import dev.voicetrack.cache.CacheStats;
+import dev.voicetrack.cache.HotKey;
+import dev.voicetrack.cache.InProcessCache;
+import dev.voicetrack.cache.Loader;
+import dev.voicetrack.cache.ValueIsolation;
+import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.cache.redis.JacksonCodec;
+import dev.voicetrack.cache.redis.RedisCache;
+import dev.voicetrack.cache.redis.RedisConnector;
+import dev.voicetrack.cache.redis.RedisHealth;
+import dev.voicetrack.cache.redis.RedisServerStats;
+import dev.voicetrack.cache.redis.Subscription;
+import dev.voicetrack.cache.redis.ValueCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The two-tier cache: an in-process tier ({@link #local}) in front of a {@link RedisCacheImpl} whose
+ * fallback is that same tier, so that while Redis is unreachable every call runs on it.
+ *
+ * <h2>Keeping the tiers consistent</h2>
+ *
+ * <ul>
+ *   <li>Writes and invalidations go to Redis first, then are published; other instances drop the
+ *       affected entries from their in-process tier on receipt.
+ *   <li>A fill (a Redis hit copied into the in-process tier) or a local write happens only if no
+ *       invalidation concerning the key arrived while Redis was being read or written: the same
+ *       striped epochs as in {@link RedisCacheImpl} are bumped by every received message. Without
+ *       that, a message that arrives between our Redis read and our fill would be undone by the fill.
+ *   <li>{@link #synced} is false after start and after every reconnect: the in-process tier is then
+ *       neither read nor filled. A probe with a fresh token is published every {@link #PROBE_EVERY};
+ *       when this instance receives its own current token, its subscription is provably live, so the
+ *       tier is cleared (it may have missed messages) and used again.
+ * </ul>
+ */
+public final class TwoTierCacheImpl<V> implements RedisCache<V> {
+
+    private static final Logger LOG = Logger.getLogger(TwoTierCacheImpl.class.getName());
+    private static final ValueCodec<Invalidation> MESSAGES = JacksonCodec.of(Invalidation.class);
+    private static final Duration PROBE_EVERY = Duration.ofMillis(100);
+    private static final int STRIPES = 1024;
+
+    private final Connector connector;
+    private final CacheConfig config;
+    private final Cache<V> local;
+    private final RedisCacheImpl<V> remote;
+    private final PubSubImpl pubSub;
+    private final Subscription subscription;
+    private final String channel;
+    private final String origin = UUID.randomUUID().toString();
+    private final ScheduledExecutorService prober;
+
+    private final AtomicLongArray keyEpochs = new AtomicLongArray(STRIPES);
+    private final AtomicLong globalEpoch = new AtomicLong();
+
+    private volatile boolean synced;
+    private volatile String probeToken = UUID.randomUUID().toString();
+
+    public TwoTierCacheImpl(Connector connector, boolean ownsConnector, CacheConfig config, ValueCodec<V> codec) {
+        this.connector = connector;
+        this.config = config;
+        this.local = InProcessCache.create(config, ValueIsolation.copying(codec::copy));
+        this.remote = new RedisCacheImpl<>(connector, ownsConnector, config, codec, local);
+        this.channel = KeyLayout.META + "inv:" + config.name();
+        this.pubSub = new PubSubImpl(connector);
+        this.subscription = pubSub.subscribe(channel, MESSAGES, this::onMessage);
+        connector.onReconnect(this::desync);
+        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "voicetrack-two-tier-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        prober.scheduleWithFixedDelay(this::probe, 0, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- synchronisation
+
+    private void desync() {
+        synced = false;
+        probeToken = UUID.randomUUID().toString();
+        bumpAll();
+    }
+
+    private void probe() {
+        if (synced || !connector.usable()) {
+            return;
+        }
+        pubSub.publish(channel, new Invalidation(origin, "probe", List.of(), probeToken), MESSAGES);
+    }
+
+    private void onMessage(Invalidation m) {
+        if (m.origin().equals(origin)) {
+            if ("probe".equals(m.kind()) && probeToken.equals(m.arg()) && !synced) {
+                bumpAll();
+                local.clear();
+                synced = true;
+            }
+            return;
+        }
+        switch (m.kind()) {
+            case "keys" -> m.keys().forEach(k -> {
+                bumpKey(k);
+                local.delete(k);
+            });
+            case "tag" -> {
+                bumpAll();
+                local.invalidateByTag(Objects.requireNonNull(m.arg()));
+                m.keys().forEach(local::delete);
+            }
+            case "pattern" -> {
+                bumpAll();
+                local.invalidateByPattern(Objects.requireNonNull(m.arg()));
+            }
+            case "clear" -> {
+                bumpAll();
+                local.clear();
+            }
+            case "probe" -> {}
+            default -> LOG.log(Level.FINE, "unknown invalidation kind {0}", m.kind());
+        }
+    }
+
+    private void publish(String kind, List<String> keys, @Nullable String arg) {
+        if (!connector.usable()) {
+            return;
+        }
+        pubSub.publish(channel, new Invalidation(origin, kind, keys, arg), MESSAGES)
+                .exceptionally(e -> {
+                    // Another instance may keep a stale copy until it reconnects or the entry expires.
+                    LOG.log(Level.FINE, "publishing an invalidation failed", e);
+                    return 0L;
+                });
+    }
+
+    private void bumpKey(String key) {
+        keyEpochs.incrementAndGet(Math.floorMod(key.hashCode(), STRIPES));
+    }
+
+    private void bumpAll() {
+        globalEpoch.incrementAndGet();
+    }
+
+    private long epochOf(String key) {
+        return keyEpochs.get(Math.floorMod(key.hashCode(), STRIPES)) * 31 + globalEpoch.get();
+    }
+
+    /** Whether the in-process tier may be read and filled now. */
+    private boolean localUsable() {
+        return synced && connector.usable();
+    }
+
+    /** Whether the in-process tier is in use (for tests and health pages). */
+    public boolean synced() {
+        return synced;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public Optional<V> get(String key) {
+        if (!connector.usable()) {
+            return remote.get(key);
+        }
+        if (synced) {
+            Optional<V> hit = local.get(key);
+            if (hit.isPresent()) {
+                remote.countHit(key);
+                return hit;
+            }
+        }
+        long epoch = epochOf(key);
+        Optional<RedisCacheImpl.Read<V>> read = remote.fetch(key);
+        if (read.isEmpty()) {
+            return remote.get(key); // Redis failed just now: the fallback answers
+        }
+        remote.count(key, read.get());
+        Optional<RedisCacheImpl.Fetched<V>> entry = read.get().entry();
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        fill(key, entry.get(), epoch);
+        return entry.get().value();
+    }
+
+    private void fill(String key, RedisCacheImpl.Fetched<V> fetched, long epoch) {
+        if (fetched.value().isPresent() && localUsable() && epoch == epochOf(key)) {
+            WriteOptions options = fetched.ttlMillis() > 0
+                    ? WriteOptions.ttl(Duration.ofMillis(fetched.ttlMillis()))
+                    : WriteOptions.defaults();
+            local.put(key, fetched.value().get(), options);
+            if (epoch != epochOf(key)) {
+                local.delete(key); // an invalidation raced with the fill
+            }
+        }
+    }
+
+    @Override
+    public Map<String, V> getAll(Collection<String> keys) {
+        Objects.requireNonNull(keys, "keys must not be null");
+        Map<String, V> result = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>();
+        for (String key : new LinkedHashSet<>(keys)) {
+            Optional<V> hit = localUsable() ? local.get(key) : Optional.empty();
+            if (hit.isPresent()) {
+                remote.countHit(key);
+                result.put(key, hit.get());
+            } else {
+                rest.add(key);
+            }
+        }
+        if (!rest.isEmpty()) {
+            result.putAll(remote.getAll(rest));
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    @Override
+    public boolean contains(String key) {
+        // Redis is the authority (the in-process tier may still hold an entry Redis evicted); when it
+        // is down the remote cache answers from this same in-process tier.
+        return remote.contains(key);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void put(String key, V value, WriteOptions options) {
+        long epoch = epochOf(key);
+        remote.put(key, value, options);
+        bumpKey(key);
+        if (localUsable() && epoch + 31 == epochOf(key)) {
+            local.put(key, value, options);
+        }
+        publish("keys", List.of(key), null);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        bumpKey(key);
+        boolean removed = remote.delete(key);
+        local.delete(key);
+        publish("keys", List.of(key), null);
+        return removed;
+    }
+
+    @Override
+    public void clear() {
+        bumpAll();
+        remote.clear();
+        local.clear();
+        publish("clear", List.of(), null);
+    }
+
+    @Override
+    public long invalidateByTag(String tag) {
+        bumpAll();
+        if (!connector.usable()) {
+            return remote.invalidateByTag(tag);
+        }
+        List<String> removed = remote.invalidateTagReturningKeys(tag);
+        local.invalidateByTag(tag);
+        removed.forEach(local::delete);
+        publish("tag", removed, tag);
+        return removed.size();
+    }
+
+    @Override
+    public long invalidateByTags(Collection<String> tags) {
+        Objects.requireNonNull(tags, "tags must not be null");
+        tags.forEach(WriteOptions::checkTag);
+        long n = 0;
+        for (String tag : new LinkedHashSet<>(tags)) {
+            n += invalidateByTag(tag);
+        }
+        return n;
+    }
+
+    @Override
+    public long invalidateByPattern(String pattern) {
+        bumpAll();
+        long n = remote.invalidateByPattern(pattern);
+        local.invalidateByPattern(pattern);
+        publish("pattern", List.of(), pattern);
+        return n;
+    }
+
+    @Override
+    public List<String> keys(String pattern) {
+        return remote.keys(pattern);
+    }
+
+    @Override
+    public int warm(Collection<CacheEntry<V>> entries) {
+        Objects.requireNonNull(entries, "entries must not be null");
+        int n = 0;
+        for (CacheEntry<V> e : entries) {
+            Objects.requireNonNull(e, "entries element must not be null");
+            put(e.key(), e.value(), e.options());
+            n++;
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    @Override
+    public V remember(String key, WriteOptions options, Loader<? extends V> loader) {
+        Objects.requireNonNull(options, "options must not be null");
+        Objects.requireNonNull(loader, "loader must not be null");
+        if (localUsable()) {
+            Optional<V> hit = local.get(key);
+            if (hit.isPresent()) {
+                remote.countHit(key);
+                return hit.get();
+            }
+        }
+        long epoch = epochOf(key);
+        V value = remote.remember(key, options, loader);
+        if (localUsable() && epoch == epochOf(key)) {
+            local.put(key, value, options);
+            if (epoch != epochOf(key)) {
+                local.delete(key);
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        Objects.requireNonNull(options, "options must not be null");
+        Objects.requireNonNull(loader, "loader must not be null");
+        if (localUsable()) {
+            Optional<V> hit = local.get(key);
+            if (hit.isPresent()) {
+                remote.countHit(key);
+                return hit;
+            }
+        }
+        long epoch = epochOf(key);
+        Optional<V> value = remote.rememberOptional(key, options, loader);
+        if (value.isPresent() && localUsable() && epoch == epochOf(key)) {
+            local.put(key, value.get(), options);
+            if (epoch != epochOf(key)) {
+                local.delete(key);
+            }
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------- stats and life cycle
+
+    @Override
+    public CacheStats stats() {
+        return remote.stats();
+    }
+
+    @Override
+    public List<HotKey> topKeys(int n) {
+        return remote.topKeys(n);
+    }
+
+    @Override
+    public void resetStats() {
+        remote.resetStats();
+        local.resetStats();
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    @Override
+    public RedisHealth health() {
+        return connector.health();
+    }
+
+    @Override
+    public RedisConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public RedisServerStats serverStats() {
+        return remote.serverStats();
+    }
+
+    /** The in-process tier (for tests). */
+    public Cache<V> localTier() {
+        return local;
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
+        subscription.close();
+        pubSub.close();
+        remote.close();
+        local.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TwoTierCache[" + config.name() + ", synced=" + synced + "]";
+    }
+}

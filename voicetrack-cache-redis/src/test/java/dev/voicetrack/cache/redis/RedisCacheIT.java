@@ -1,0 +1,265 @@
+package dev.voicetrack.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.voicetrack.cache.CacheConfig;
+import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.testkit.cache.TestValue;
+import dev.voicetrack.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis-specific behaviour of {@link RedisCache} against a real redis-server. */
+class RedisCacheIT {
+
+    private static RedisServer server;
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    private RedisCache<TestValue> cache;
+    private String prefix;
+
+    @BeforeAll
+    static void startServer() {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void createCache() {
+        prefix = "t" + PREFIXES.incrementAndGet() + ":";
+        cache = RedisCache.create(
+                RedisCacheConfig.builder().url(server.url()).keyPrefix(prefix).build(),
+                CacheConfig.builder().name("it").build(),
+                JacksonCodec.of(TestValue.class));
+    }
+
+    @AfterEach
+    void closeCache() {
+        cache.close();
+    }
+
+    @Test
+    void putThenGet_returnsEqualValueUnderPrefixedKey() {
+        cache.put("user:1:2", TestValue.of("a", 3, "x", "y"));
+
+        assertThat(cache.get("user:1:2")).contains(TestValue.of("a", 3, "x", "y"));
+        assertThat(server.command("EXISTS", prefix + "user:1:2")).isEqualTo(":1");
+        assertThat(cache.get("user:1:3")).isEmpty();
+        assertThat(cache.stats().hits()).isEqualTo(1);
+        assertThat(cache.stats().misses()).isEqualTo(1);
+        assertThat(cache.stats().sets()).isEqualTo(1);
+    }
+
+    @Test
+    void subSecondTtl_isKeptInMillisecondsAndExpires() throws InterruptedException {
+        cache.put("k", TestValue.of("a", 1), Duration.ofMillis(150));
+
+        long pttl = Long.parseLong(server.command("PTTL", prefix + "k").substring(1));
+        assertThat(pttl).isBetween(1L, 150L);
+        Thread.sleep(250); // a server-side TTL runs on the server's clock
+        assertThat(cache.get("k")).isEmpty();
+    }
+
+    @Test
+    void subMillisecondTtl_neverBecomesZero() {
+        cache.put("k", TestValue.of("a", 1), Duration.ofNanos(10));
+
+        assertThat(server.command("PTTL", prefix + "k")).isIn(":1", ":0", ":-2");
+        assertThat(server.command("PTTL", prefix + "k")).isNotEqualTo(":-1");
+    }
+
+    @Test
+    void tagSetTtl_isNeverShortenedByAShortLivedEntry() {
+        cache.put(
+                "long",
+                TestValue.of("l", 1),
+                WriteOptions.ttl(Duration.ofHours(1)).withTags("guild:1"));
+        cache.put(
+                "short",
+                TestValue.of("s", 1),
+                WriteOptions.ttl(Duration.ofSeconds(2)).withTags("guild:1"));
+
+        long tagTtl =
+                Long.parseLong(server.command("PTTL", prefix + "~vt~t:guild:1").substring(1));
+        assertThat(tagTtl).isGreaterThan(Duration.ofMinutes(59).toMillis());
+        assertThat(cache.invalidateByTag("guild:1")).isEqualTo(2);
+        assertThat(cache.get("long")).isEmpty();
+    }
+
+    @Test
+    void retaggedEntry_isNotRemovedByItsOldTag() {
+        cache.put("k", TestValue.of("a", 1), WriteOptions.tags("old"));
+        cache.put("k", TestValue.of("b", 2), WriteOptions.tags("new"));
+
+        assertThat(cache.invalidateByTag("old")).isZero();
+        assertThat(cache.get("k")).contains(TestValue.of("b", 2));
+        assertThat(cache.invalidateByTag("new")).isEqualTo(1);
+    }
+
+    @Test
+    void clear_removesEveryKeyOfThisCacheAndNothingElse() {
+        server.command("SET", "other:keep", "1");
+        server.command("SET", "t999999:keep", "1");
+        for (int i = 0; i < 1200; i++) {
+            cache.put("k" + i, TestValue.of("v", i), WriteOptions.tags("tag" + (i % 3)));
+        }
+
+        cache.clear();
+
+        assertThat(cache.keys("*")).isEmpty();
+        assertThat(server.command("EXISTS", prefix + "~vt~t:tag1")).isEqualTo(":0");
+        assertThat(server.command("EXISTS", "other:keep")).isEqualTo(":1");
+        assertThat(server.command("EXISTS", "t999999:keep")).isEqualTo(":1");
+        assertThat(cache.stats().deletes()).isEqualTo(1200);
+    }
+
+    @Test
+    void invalidateByPattern_removesOnlyMatchingKeysOfThisCache() {
+        cache.put("user:1:1", TestValue.of("a", 1));
+        cache.put("user:1:2", TestValue.of("a", 2));
+        cache.put("user:2:1", TestValue.of("a", 3));
+        cache.put("lb:1:xp", TestValue.of("a", 4));
+        server.command("SET", "user:1:9", "foreign");
+
+        assertThat(cache.keys("user:1:*")).containsExactly("user:1:1", "user:1:2");
+        assertThat(cache.invalidateByPattern("user:1:*")).isEqualTo(2);
+
+        assertThat(cache.keys("*")).containsExactlyInAnyOrder("user:2:1", "lb:1:xp");
+        assertThat(server.command("EXISTS", "user:1:9")).isEqualTo(":1");
+    }
+
+    @Test
+    void patternMetacharactersInPrefix_areEscaped() {
+        try (RedisCache<TestValue> starry = RedisCache.create(
+                RedisCacheConfig.builder().url(server.url()).keyPrefix("st*r:").build(),
+                CacheConfig.defaults(),
+                JacksonCodec.of(TestValue.class))) {
+            starry.put("a", TestValue.of("a", 1));
+            server.command("SET", "stXr:a", "foreign");
+
+            assertThat(starry.invalidateByPattern("*")).isEqualTo(1);
+            assertThat(server.command("EXISTS", "stXr:a")).isEqualTo(":1");
+        }
+    }
+
+    @Test
+    void concurrentPutsAndTagInvalidations_neverLeaveALiveEntryOutsideItsTag() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 200; i++) {
+                        if (id % 2 == 0) {
+                            cache.put("k" + (i % 20), TestValue.of("v", i), WriteOptions.tags("g"));
+                        } else {
+                            cache.invalidateByTag("g");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        cache.invalidateByTag("g");
+
+        assertThat(cache.keys("*")).isEmpty();
+    }
+
+    @Test
+    void rememberOptional_remembersAbsenceForNegativeTtl() throws Exception {
+        AtomicInteger loads = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            Optional<TestValue> v = cache.rememberOptional("missing", WriteOptions.defaults(), () -> {
+                loads.incrementAndGet();
+                return Optional.empty();
+            });
+            assertThat(v).isEmpty();
+        }
+        assertThat(loads).hasValue(1);
+        assertThat(cache.contains("missing")).isFalse();
+    }
+
+    @Test
+    void remember_concurrentMissesRunTheLoaderOnce() throws Exception {
+        int threads = 16;
+        AtomicInteger loads = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<TestValue>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return cache.remember("hot", Duration.ofMinutes(1), () -> {
+                        loads.incrementAndGet();
+                        Thread.sleep(100);
+                        return TestValue.of("loaded", 1);
+                    });
+                }));
+            }
+            for (Future<TestValue> f : results) {
+                assertThat(f.get()).isEqualTo(TestValue.of("loaded", 1));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void serverStats_countKeysUnderPrefixOnlyAndReportMemory() {
+        cache.put("a", TestValue.of("a", 1), WriteOptions.tags("x"));
+        cache.put("b", TestValue.of("b", 1));
+        server.command("SET", "unrelated", "1");
+
+        RedisServerStats stats = cache.serverStats();
+
+        assertThat(stats.keysUnderPrefix()).isEqualTo(2);
+        assertThat(stats.usedMemoryBytes()).isPositive();
+        assertThat(stats.evictedKeys()).isZero();
+    }
+
+    @Test
+    void reservedKeyPrefix_isRejected() {
+        assertThatThrownBy(() -> cache.put("~vt~x", TestValue.of("a", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("~vt~x");
+    }
+
+    @Test
+    void config_rejectsBadUrlNamingIt() {
+        assertThatThrownBy(() -> RedisCacheConfig.builder().url("http://x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("url")
+                .hasMessageContaining("http://x");
+        assertThatThrownBy(() -> RedisCacheConfig.builder().commandTimeout(Duration.ZERO))
+                .hasMessage("commandTimeout must be between PT0.01S and PT1M, was PT0S");
+    }
+}

@@ -1,0 +1,158 @@
+package dev.voicetrack.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.voicetrack.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Typed pub/sub on a real redis-server, across two connectors (two processes). */
+class RedisPubSubIT {
+
+    record LevelUp(long guild, long user, int level) {}
+
+    private static final ValueCodec<LevelUp> CODEC = JacksonCodec.of(LevelUp.class);
+
+    private RedisServer server;
+    private RedisConnector publisherSide;
+    private RedisConnector subscriberSide;
+    private RedisPubSub publisher;
+    private RedisPubSub subscriber;
+
+    @BeforeEach
+    void start() {
+        server = RedisServer.start();
+        RedisCacheConfig config = RedisCacheConfig.builder()
+                .url(server.url())
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .build();
+        publisherSide = RedisConnector.connect(config);
+        subscriberSide = RedisConnector.connect(config);
+        publisher = RedisPubSub.create(publisherSide);
+        subscriber = RedisPubSub.create(subscriberSide);
+    }
+
+    @AfterEach
+    void stop() {
+        publisher.close();
+        subscriber.close();
+        publisherSide.close();
+        subscriberSide.close();
+        server.close();
+    }
+
+    /** Publishes until someone hears it (a subscription is confirmed asynchronously). */
+    private void publishUntilHeard(String channel, LevelUp message) {
+        awaitTrue(
+                "a subscriber on " + channel,
+                () -> publisher
+                                .publish(channel, message, CODEC)
+                                .toCompletableFuture()
+                                .join()
+                        > 0);
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void subscribe_receivesTypedMessagesInOrder() throws Exception {
+        BlockingQueue<LevelUp> got = new LinkedBlockingQueue<>();
+        subscriber.subscribe("levels", CODEC, got::add);
+        publishUntilHeard("levels", new LevelUp(1, 2, 0));
+        awaitTrue("first message", () -> got.contains(new LevelUp(1, 2, 0)));
+        while (got.poll(200, TimeUnit.MILLISECONDS) != null) {
+            // drain the probes
+        }
+
+        for (int i = 1; i <= 20; i++) {
+            publisher.publish("levels", new LevelUp(1, 2, i), CODEC);
+        }
+        for (int i = 1; i <= 20; i++) {
+            assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo(new LevelUp(1, 2, i));
+        }
+    }
+
+    @Test
+    void psubscribe_receivesChannelNameWithoutThePrefix() throws Exception {
+        BlockingQueue<Map.Entry<String, LevelUp>> got = new LinkedBlockingQueue<>();
+        subscriber.psubscribe("guild:*:levels", CODEC, (channel, m) -> got.add(Map.entry(channel, m)));
+        publishUntilHeard("guild:7:levels", new LevelUp(7, 1, 3));
+
+        assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo(Map.entry("guild:7:levels", new LevelUp(7, 1, 3)));
+        assertThat(server.command("PUBSUB", "NUMPAT")).isEqualTo(":1");
+    }
+
+    @Test
+    void closedSubscription_receivesNothingMore() throws Exception {
+        BlockingQueue<LevelUp> first = new LinkedBlockingQueue<>();
+        BlockingQueue<LevelUp> second = new LinkedBlockingQueue<>();
+        Subscription s1 = subscriber.subscribe("levels", CODEC, first::add);
+        subscriber.subscribe("levels", CODEC, second::add);
+        publishUntilHeard("levels", new LevelUp(1, 1, 1));
+        s1.close();
+
+        publisher
+                .publish("levels", new LevelUp(1, 1, 2), CODEC)
+                .toCompletableFuture()
+                .join();
+
+        // Both handlers run in order on one delivery thread, so once the second has the message, the
+        // first would have had it too.
+        awaitTrue("second handler got it", () -> second.contains(new LevelUp(1, 1, 2)));
+        assertThat(first).doesNotContain(new LevelUp(1, 1, 2));
+    }
+
+    @Test
+    void subscriptions_surviveAServerRestart() throws Exception {
+        BlockingQueue<LevelUp> got = new LinkedBlockingQueue<>();
+        subscriber.subscribe("levels", CODEC, got::add);
+        publishUntilHeard("levels", new LevelUp(1, 1, 1));
+
+        server.kill();
+        awaitTrue("loss noticed", () -> !subscriberSide.health().connected());
+        server.startAgain();
+        awaitTrue(
+                "reconnected",
+                () -> subscriberSide.health().connected()
+                        && publisherSide.health().connected());
+
+        publishUntilHeard("levels", new LevelUp(1, 1, 2));
+        awaitTrue("message after restart", () -> got.contains(new LevelUp(1, 1, 2)));
+    }
+
+    @Test
+    void subscriptionMadeWhileRedisIsDown_isActiveOnceItIsUp() throws Exception {
+        server.kill();
+        try (RedisConnector late = RedisConnector.connect(RedisCacheConfig.builder()
+                        .url(server.url())
+                        .connectTimeout(Duration.ofMillis(200))
+                        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .build());
+                RedisPubSub lateSub = RedisPubSub.create(late)) {
+            BlockingQueue<LevelUp> got = new LinkedBlockingQueue<>();
+            lateSub.subscribe("levels", CODEC, got::add);
+            assertThat(publisher.publish("levels", new LevelUp(0, 0, 0), CODEC).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(5));
+
+            server.startAgain();
+            awaitTrue(
+                    "connected",
+                    () -> late.health().connected() && publisherSide.health().connected());
+            publishUntilHeard("levels", new LevelUp(2, 2, 2));
+            awaitTrue("message", () -> got.contains(new LevelUp(2, 2, 2)));
+        }
+    }
+}

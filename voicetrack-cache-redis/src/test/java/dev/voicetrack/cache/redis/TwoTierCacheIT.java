@@ -1,0 +1,142 @@
+package dev.voicetrack.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.voicetrack.cache.CacheConfig;
+import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.cache.redis.internal.TwoTierCacheImpl;
+import dev.voicetrack.testkit.cache.TestValue;
+import dev.voicetrack.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two instances of the two-tier cache on one real Redis, as two bot processes would run. */
+class TwoTierCacheIT {
+
+    private RedisServer server;
+    private RedisCache<TestValue> a;
+    private RedisCache<TestValue> b;
+
+    @BeforeEach
+    void start() {
+        server = RedisServer.start();
+        a = instance();
+        b = instance();
+        awaitTrue("both instances synced", () -> tier(a).synced() && tier(b).synced());
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+        server.close();
+    }
+
+    private RedisCache<TestValue> instance() {
+        return TwoTierCache.create(
+                RedisCacheConfig.builder()
+                        .url(server.url())
+                        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .build(),
+                CacheConfig.builder().name("shared").build(),
+                JacksonCodec.of(TestValue.class));
+    }
+
+    private static TwoTierCacheImpl<TestValue> tier(RedisCache<TestValue> c) {
+        return (TwoTierCacheImpl<TestValue>) c;
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Reads {@code key} on {@code reader} until the read has filled its in-process tier. A fill can be
+     * undone by the late invalidation message of the write that preceded the read (deliberately: the
+     * reader cannot tell it is late), so the first read may not stick.
+     */
+    private static void readUntilFilled(RedisCache<TestValue> reader, String key, TestValue expected) {
+        awaitTrue(
+                "fill of " + key,
+                () -> reader.get(key).equals(Optional.of(expected))
+                        && tier(reader).localTier().contains(key));
+    }
+
+    @Test
+    void redisHit_fillsTheInProcessTier() {
+        a.put("user:1:1", TestValue.of("x", 1));
+
+        readUntilFilled(b, "user:1:1", TestValue.of("x", 1));
+
+        assertThat(tier(b).localTier().get("user:1:1")).contains(TestValue.of("x", 1));
+    }
+
+    @Test
+    void writeOnOneInstance_reachesTheOthersInProcessTier_p99Under100ms() {
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String key = "user:1:" + (i % 10);
+            readUntilFilled(b, key, b.get(key).orElseGet(() -> {
+                a.put(key, TestValue.of("first", 0));
+                return TestValue.of("first", 0);
+            }));
+            TestValue next = TestValue.of("v", i);
+
+            a.put(key, next);
+            long start = System.nanoTime();
+            // b serves its in-process copy until the invalidation arrives, then reads Redis.
+            awaitTrue("b sees the write to " + key, () -> b.get(key).equals(Optional.of(next)));
+            micros.add((System.nanoTime() - start) / 1_000);
+        }
+        Collections.sort(micros);
+        long p99 = micros.get((int) Math.ceil(micros.size() * 0.99) - 1);
+        assertThat(p99)
+                .as("p99 latency in µs until a write is visible on the other instance")
+                .isLessThan(100_000);
+    }
+
+    @Test
+    void tagPatternAndClearOnOneInstance_dropTheOthersCopies() {
+        a.put("user:1:1", TestValue.of("u", 1), WriteOptions.tags("guild:1"));
+        a.put("lb:1:xp:0", TestValue.of("lb", 1));
+        a.put("cfg:1", TestValue.of("c", 1));
+        readUntilFilled(b, "user:1:1", TestValue.of("u", 1));
+        readUntilFilled(b, "lb:1:xp:0", TestValue.of("lb", 1));
+        readUntilFilled(b, "cfg:1", TestValue.of("c", 1));
+        assertThat(tier(b).localTier().keys("*")).hasSize(3);
+
+        assertThat(a.invalidateByTag("guild:1")).isEqualTo(1);
+        awaitTrue("tag invalidation", () -> !tier(b).localTier().contains("user:1:1"));
+        assertThat(a.invalidateByPattern("lb:1:*")).isEqualTo(1);
+        awaitTrue("pattern invalidation", () -> !tier(b).localTier().contains("lb:1:xp:0"));
+        a.clear();
+        awaitTrue("clear", () -> !tier(b).localTier().contains("cfg:1"));
+
+        assertThat(b.get("user:1:1")).isEmpty();
+        assertThat(b.get("cfg:1")).isEmpty();
+    }
+
+    @Test
+    void afterReconnect_theInProcessTierIsCleared() {
+        a.put("k", TestValue.of("v", 1));
+        readUntilFilled(b, "k", TestValue.of("v", 1));
+
+        server.kill();
+        awaitTrue("b sees the loss", () -> !b.health().connected());
+        server.startAgain();
+
+        awaitTrue("b reconnected and synced", () -> b.health().connected() && tier(b).synced());
+        assertThat(tier(b).localTier().contains("k")).isFalse();
+    }
+}
