@@ -119,6 +119,41 @@ public interface Storage extends AutoCloseable {
      */
     void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove);
 
+    /**
+     * Reads everything stored about one guild (what {@link StorageMigration} copies). An unknown guild
+     * gives an empty snapshot (no config, no members, no sessions).
+     *
+     * <p>The default builds the snapshot from the other methods: members listed through the all-time
+     * leaderboard, then {@link #member}, {@link #activity} over {@link GuildSnapshot#ALL_DAYS} and
+     * {@link #sessions} for each; closed sessions of users without a member row are not visible to it.
+     * It is not a point-in-time view when writes run concurrently (stop the tracker first, or override
+     * with a consistent read). Cost: a few calls per member.
+     *
+     * @throws StorageException if the storage cannot be read
+     */
+    default GuildSnapshot exportGuild(long guildId) {
+        return Snapshots.export(this, guildId);
+    }
+
+    /**
+     * Replaces everything stored about {@code snapshot.guildId()} (config, members, activity, sessions)
+     * with the snapshot, so that {@link #exportGuild} then returns a snapshot equal to it. Other guilds
+     * are not touched. Idempotent: importing the same snapshot twice leaves the same data.
+     *
+     * <p>The default first checks that the snapshot can be rebuilt from increments (it cannot when a
+     * member's streak was left by a late increment for an earlier day, or when its voice time,
+     * messages or per-channel voice time differ from the activity rows), throwing {@link StorageException} and writing nothing if not; it then
+     * calls {@link #deleteGuild}, {@link #saveGuildConfig}, one {@link #apply}, and {@link #setXp} and
+     * {@link #updateMetadata} per member. Those are separate writes, so a crash part-way leaves the
+     * guild partly imported (a rerun repairs it). Backends override it to write the rows exactly and,
+     * where they can, atomically.
+     *
+     * @throws StorageException if the snapshot cannot be written exactly, or the write fails
+     */
+    default void importGuild(GuildSnapshot snapshot) {
+        Snapshots.importByReplay(this, snapshot);
+    }
+
     @Override
     void close();
 }

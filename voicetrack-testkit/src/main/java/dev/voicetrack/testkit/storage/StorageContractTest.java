@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.XpConfig;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.StorageMigration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -29,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -313,5 +317,149 @@ public abstract class StorageContractTest {
         assertThat(storage.leaderboard(G, Metric.XP, null, 5, 2000))
                 .extracting(LeaderboardEntry::rank)
                 .containsExactly(2001, 2002, 2003, 2004, 2005);
+    }
+
+    // ---------------------------------------------------------------- snapshots and migration
+
+    /**
+     * {@link Storage#exportGuild}, {@link Storage#importGuild} and {@link StorageMigration}: a copy is
+     * exact (every field, milliseconds included), replaces the guild's data, and is idempotent.
+     */
+    @Nested
+    class SnapshotsAndMigration {
+
+        /** Fills {@link #storage} with two guilds that use every kind of stored data. */
+        private void fill(Storage s) {
+            s.saveGuildConfig(
+                    G,
+                    GuildConfig.builder()
+                            .xpConfig(new XpConfig(7L, Map.of(9L, 20L, 8L, 30L), 1.5, 2L, 4L))
+                            .channelIds(List.of(5L, 6L))
+                            .timeZone(ZoneId.of("Europe/Paris"))
+                            .build());
+            s.apply(new Batch(
+                    List.of(
+                            new MemberDelta(G, 1, CH, DAY.minusDays(2), 1000, 10, 0, 1, T),
+                            new MemberDelta(G, 2, CH + 1, DAY.minusDays(2), 5, 1, 0, 2, T.plusMillis(1))),
+                    List.of(session("closed", 1, T, T.plusMillis(1_234), false))));
+            // day, then a late increment for the day before it: the streak stays 1
+            s.apply(batch(new MemberDelta(G, 1, CH, DAY, 20, 2, 0, 0, T.plusMillis(7))));
+            s.apply(new Batch(
+                    List.of(
+                            new MemberDelta(G, 1, 0, DAY.minusDays(1), 0, 0, 4, 0, T),
+                            new MemberDelta(G, 3, 0, DAY, 0, 0, 0, 0, T)),
+                    List.of(session("open", 1, T.plusSeconds(9), T.plusMillis(9_999), true))));
+            s.setXp(G, 2, 777, 5);
+            s.raiseLevels(List.of(new LevelRaise(G, 1, 2)));
+            s.updateMetadata(G, 1, Map.of("note", "a b=c", "k", "v"), List.of());
+            s.apply(batch(delta(G2, 9, 50, 5)));
+        }
+
+        @Test
+        void exportThenImport_intoAnEmptyStorage_copiesEveryFieldExactly() {
+            fill(storage);
+            GuildSnapshot snap = storage.exportGuild(G);
+            assertThat(snap.members()).extracting(m -> m.stats().userId()).containsExactly(1L, 2L, 3L);
+            assertThat(snap.sessions()).extracting(VoiceSession::id).containsExactly("closed", "open");
+            MemberStats one = snap.members().get(0).stats();
+            assertThat(one.lastSeen()).isEqualTo(T.plusMillis(7));
+            assertThat(one.streak()).isEqualTo(1);
+            assertThat(one.messages()).isEqualTo(4);
+            Storage other = newStorage();
+            other.init();
+            try {
+                other.importGuild(snap);
+                assertThat(other.exportGuild(G)).isEqualTo(snap);
+                assertThat(other.exportGuild(G).checksum()).isEqualTo(snap.checksum());
+                assertThat(other.guildIds()).containsExactly(G);
+                assertThat(other.leaderboard(G, Metric.XP, null, 10, 0))
+                        .isEqualTo(storage.leaderboard(G, Metric.XP, null, 10, 0));
+                var week = new DayRange(DAY.minusDays(6), DAY);
+                assertThat(other.leaderboard(G, Metric.VOICE_TIME, week, 10, 0))
+                        .isEqualTo(storage.leaderboard(G, Metric.VOICE_TIME, week, 10, 0));
+                assertThat(other.openSessions()).extracting(VoiceSession::id).containsExactly("open");
+                assertThat(other.member(G, 1)).isEqualTo(storage.member(G, 1));
+            } finally {
+                other.close();
+            }
+        }
+
+        @Test
+        void import_replacesTheGuildsData_leavesOtherGuilds_andIsIdempotent() {
+            fill(storage);
+            GuildSnapshot snap = storage.exportGuild(G);
+            Storage other = newStorage();
+            other.init();
+            try {
+                other.apply(new Batch(
+                        List.of(delta(G, 1, 5, 5), delta(G, 50, 1, 1), delta(G2, 9, 3, 3)),
+                        List.of(session("stale", 50, T, T.plusSeconds(1), true))));
+                other.saveGuildConfig(G, GuildConfig.defaults());
+                other.importGuild(snap);
+                other.importGuild(snap);
+                assertThat(other.exportGuild(G)).isEqualTo(snap);
+                assertThat(other.member(G, 50)).isEmpty();
+                assertThat(other.openSessions()).extracting(VoiceSession::id).containsExactly("open");
+                assertThat(other.member(G2, 9).orElseThrow().xp()).isEqualTo(3);
+                other.importGuild(new GuildSnapshot(G, null, List.of(), List.of()));
+                assertThat(other.guildIds()).containsExactly(G2);
+                assertThat(other.guildConfig(G)).isEmpty();
+            } finally {
+                other.close();
+            }
+        }
+
+        @Test
+        void exportOfAnUnknownGuild_isEmpty() {
+            GuildSnapshot snap = storage.exportGuild(G);
+            assertThat(snap).isEqualTo(new GuildSnapshot(G, null, List.of(), List.of()));
+            assertThat(snap.rowCount()).isZero();
+        }
+
+        @Test
+        void migration_copiesEveryGuild_reportsProgress_andARerunDoublesNothing() {
+            fill(storage);
+            Storage other = newStorage();
+            other.init();
+            try {
+                var progress = new ArrayList<StorageMigration.Progress>();
+                StorageMigration.Report report = StorageMigration.from(storage)
+                        .to(other)
+                        .onProgress(progress::add)
+                        .run();
+                assertThat(report.guilds())
+                        .extracting(StorageMigration.GuildResult::guildId)
+                        .containsExactly(G, G2);
+                assertThat(report.members()).isEqualTo(4);
+                assertThat(report.sessions()).isEqualTo(2);
+                assertThat(progress)
+                        .extracting(StorageMigration.Progress::guildsDone, StorageMigration.Progress::guildsTotal)
+                        .containsExactly(
+                                org.assertj.core.groups.Tuple.tuple(1, 2), org.assertj.core.groups.Tuple.tuple(2, 2));
+                assertThat(progress.get(1).rowsCopied()).isEqualTo(report.rowsCopied());
+                // config + 3 members + 4 activity rows + 2 sessions, then 1 member + 1 activity row
+                assertThat(report.rowsCopied()).isEqualTo(10 + 2);
+
+                StorageMigration.Report again =
+                        StorageMigration.from(storage).to(other).run();
+                assertThat(again.guilds()).isEqualTo(report.guilds());
+                assertThat(other.member(G, 1).orElseThrow().xp())
+                        .isEqualTo(storage.member(G, 1).orElseThrow().xp());
+                assertThat(other.member(G2, 9).orElseThrow().voiceTimeMs()).isEqualTo(50);
+                assertThat(other.exportGuild(G)).isEqualTo(storage.exportGuild(G));
+            } finally {
+                other.close();
+            }
+        }
+
+        @Test
+        void migration_rejectsTheSourceAsTarget_andRunWithoutTarget() {
+            assertThatThrownBy(() -> StorageMigration.from(storage).to(storage))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("target");
+            assertThatThrownBy(() -> StorageMigration.from(storage).run())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("target");
+        }
     }
 }
