@@ -26,6 +26,8 @@ final class MemberState implements MemberContext {
     Instant accountedUntil;
     /** Tracked ms since the last check, for per-check strategies other than {@code elapsed}. */
     long measuredMs;
+    /** Increments not yet written for the current channel and day (other ones go to the engine's map). */
+    final Increments pending = new Increments();
 
     MemberState(GuildState guild, long userId, ChannelState channel, MemberInfo info, VoiceFlags flags, Instant now) {
         this.guild = guild;

@@ -82,10 +82,16 @@ import org.jspecify.annotations.Nullable;
  * split at midnight in the guild's zone; with per-check strategies (the original's {@code fixed} and
  * {@code scaled}) the credit is given at the check to members tracked at that instant.
  *
- * <p><b>Writes.</b> Increments accumulate in {@code pending}, keyed by member, channel and day, and
- * session rows in {@code pendingSessions}, keyed by id. A tick hands both to storage as one batch.
- * On success they are cleared; on failure they stay (so they merge with the next tick's) and the
- * failure is reported; if they grow beyond the bound they are dropped loudly. Level-ups are computed
+ * <p><b>Writes.</b> A member in voice keeps one accumulator ({@link Increments}) for its current
+ * channel and day, reused tick after tick: the steady-state tick allocates no map key and does no
+ * map lookup per member. Increments for anything else (messages, a channel or day the member has
+ * left, members who left) go to {@code pending}, keyed by member, channel and day. Session rows that
+ * changed state (closed, or closed by reconciliation) wait in {@code pendingSessions}, keyed by id;
+ * the row of every open session is written by every tick with its accrued totals up to the tick, so
+ * that a crash loses at most one tick of accrual and no session (reconciliation closes a session at
+ * the {@code lastAccrual} of its stored row). A tick hands all of it to storage as one batch. On
+ * success it is cleared; on failure it stays (so it merges with the next tick's) and the failure is
+ * reported; if it grows beyond the bound it is dropped loudly. Level-ups are computed
  * from the totals storage returns, then cache tags of the touched guilds are invalidated once each,
  * then events are delivered on the listener executor.
  *
@@ -115,18 +121,6 @@ public final class TrackerEngine implements VoiceTracker {
 
     private record DeltaKey(long guildId, long userId, long channelId, LocalDate day) {}
 
-    private static final class Acc {
-        long voiceMs;
-        long xp;
-        long messages;
-        long sessions;
-        Instant lastSeen;
-
-        Acc(Instant lastSeen) {
-            this.lastSeen = lastSeen;
-        }
-    }
-
     private record UserKey(long guildId, long userId) {}
 
     private final Settings s;
@@ -145,9 +139,18 @@ public final class TrackerEngine implements VoiceTracker {
     private final java.util.concurrent.ConcurrentHashMap<Long, GuildConfig> configView =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final Map<DeltaKey, Acc> pending = new HashMap<>();
+    private final Map<DeltaKey, Increments> pending = new HashMap<>();
     private final Map<String, VoiceSession> pendingSessions = new LinkedHashMap<>();
     private final List<Consumer<TrackerListener>> pendingEvents = new ArrayList<>();
+    /**
+     * The generation of the members' own accumulators: one whose {@link Increments#generation} differs
+     * is empty. A successful write bumps it, which empties every member's accumulator in O(1) instead
+     * of a pass over every member in voice.
+     */
+    private long generation = 1;
+    /** Deltas written by the last tick, to size the next tick's lists without regrowing them. */
+    private int lastBatchSize = 16;
+
     private Instant lastTickAt = Instant.EPOCH;
 
     private volatile boolean started;
@@ -278,11 +281,18 @@ public final class TrackerEngine implements VoiceTracker {
         int inVoice = 0;
         int trackedCount = 0;
         List<AsyncXp> asyncs = List.of();
+        // Each member's delta and open session row are collected as soon as its accounting is done,
+        // while it is in cache (members of guilds with an async XP strategy wait for their XP).
+        var deltas = new ArrayList<MemberDelta>(lastBatchSize + 16);
+        var rows = new ArrayList<VoiceSession>(lastBatchSize + 16);
+        List<MemberState> deferred = List.of();
+        Set<Long> touched = new HashSet<>();
         for (GuildState g : guilds.values()) {
             if (g.members.isEmpty()) {
                 continue;
             }
             guildCount++;
+            touched.add(g.guildId);
             GuildConfig cfg = g.config;
             boolean elapsed = Strategies.VOICE_TIME_ELAPSED.equals(cfg.voiceTimeStrategy());
             VoiceTimeStrategy vts = elapsed ? null : strategies.voiceTimeOrNull(cfg.voiceTimeStrategy());
@@ -301,26 +311,25 @@ public final class TrackerEngine implements VoiceTracker {
             }
             LocalDate day = g.dayOf(now);
             for (ChannelState c : g.channels.values()) {
-                for (MemberState m : c.members) {
-                    accrue(m, now);
-                }
-            }
-            for (ChannelState c : g.channels.values()) {
+                // Nothing changes a channel during the tick, so the filters are evaluated once per
+                // member: the same answer serves the accounting up to now and the per-check credit.
                 for (MemberState m : c.members) {
                     inVoice++;
-                    if (tracked(m)) {
+                    boolean tracked = tracked(m);
+                    accrue(m, now, tracked && cfg.enableVoiceTime());
+                    if (tracked) {
                         trackedCount++;
                         if (cfg.enableVoiceTime() && vts != null) {
                             long v = safe(() -> vts.voiceTimeMs(m, m.measuredMs), m, "voiceTimeStrategy");
                             if (v > 0) {
-                                acc(g.guildId, m.userId, c.channelId, day, now).voiceMs += v;
+                                acc(m, day, now).voiceMs += v;
                             }
                         }
                         if (cfg.enableLeveling() && xpAllowed(m)) {
                             if (xs != null) {
                                 long x = safe(() -> xs.xp(m), m, "xpStrategy");
                                 if (x > 0) {
-                                    acc(g.guildId, m.userId, c.channelId, day, now).xp += x;
+                                    acc(m, day, now).xp += x;
                                     m.sessionXp += x;
                                 }
                             } else if (axs != null) {
@@ -332,20 +341,26 @@ public final class TrackerEngine implements VoiceTracker {
                         }
                     }
                     m.measuredMs = 0;
+                    if (axs == null) {
+                        collect(m, now, deltas, rows);
+                    } else {
+                        if (deferred.isEmpty()) {
+                            deferred = new ArrayList<>();
+                        }
+                        deferred.add(m);
+                    }
                 }
             }
         }
         if (!asyncs.isEmpty()) {
             resolveAsync(asyncs, now);
         }
-        for (GuildState g : guilds.values()) {
-            for (MemberState m : g.members.values()) {
-                pendingSessions.put(m.sessionId, openRow(m, now));
-            }
+        for (MemberState m : deferred) {
+            collect(m, now, deltas, rows);
         }
         lastTickAt = now;
         long computeNanos = s.nanoTime().getAsLong() - t0;
-        WriteOutcome out = write(now);
+        WriteOutcome out = write(deltas, rows, touched);
         long totalNanos = s.nanoTime().getAsLong() - t0;
         boolean overran = totalNanos > s.checkInterval().toNanos();
         if (overran) {
@@ -363,7 +378,7 @@ public final class TrackerEngine implements VoiceTracker {
                 applied,
                 out.written,
                 out.ok,
-                out.ok ? 0 : pending.size(),
+                out.buffered,
                 Duration.ofNanos(computeNanos),
                 Duration.ofNanos(totalNanos),
                 overran);
@@ -400,7 +415,7 @@ public final class TrackerEngine implements VoiceTracker {
                 x = 0;
             }
             if (x > 0) {
-                acc(a.member.guild.guildId, a.member.userId, a.channel.channelId, a.day, now).xp += x;
+                acc(a.member, a.day, now).xp += x;
                 a.member.sessionXp += x;
             }
         }
@@ -426,45 +441,57 @@ public final class TrackerEngine implements VoiceTracker {
         }
     }
 
-    private record WriteOutcome(boolean ok, int written) {}
+    private record WriteOutcome(boolean ok, int written, int buffered) {}
 
-    private WriteOutcome write(Instant now) {
-        if (pending.isEmpty() && pendingSessions.isEmpty()) {
-            flushPendingEvents(List.of(), List.of(), Set.of());
-            return new WriteOutcome(true, 0);
+    /** Adds a member's increments (if any) and its open session row, as of {@code now}, to a batch. */
+    private void collect(MemberState m, Instant now, List<MemberDelta> deltas, List<VoiceSession> rows) {
+        Increments a = m.pending;
+        if (holds(a)) {
+            deltas.add(delta(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a));
         }
-        var deltas = new ArrayList<MemberDelta>(pending.size());
-        Set<Long> touched = new HashSet<>();
+        rows.add(openRow(m, now));
+    }
+
+    /**
+     * Writes the members' increments and open rows the tick collected, plus the map of other
+     * increments and the closed session rows, as one batch.
+     */
+    private WriteOutcome write(List<MemberDelta> deltas, List<VoiceSession> rows, Set<Long> touched) {
         for (var e : pending.entrySet()) {
             DeltaKey k = e.getKey();
-            Acc a = e.getValue();
-            deltas.add(new MemberDelta(
-                    k.guildId, k.userId, k.channelId, k.day, a.voiceMs, a.xp, a.messages, a.sessions, a.lastSeen));
+            deltas.add(delta(k.guildId, k.userId, k.channelId, k.day, e.getValue()));
             touched.add(k.guildId);
         }
         for (VoiceSession vs : pendingSessions.values()) {
+            rows.add(vs);
             touched.add(vs.guildId());
         }
-        Batch batch = new Batch(deltas, new ArrayList<>(pendingSessions.values()));
+        if (deltas.isEmpty() && rows.isEmpty()) {
+            flushPendingEvents(List.of(), List.of(), Set.of());
+            return new WriteOutcome(true, 0, 0);
+        }
+        lastBatchSize = Math.max(deltas.size(), rows.size());
+        Batch batch = new Batch(deltas, rows);
         List<MemberTotals> totals;
         try {
             totals = storage.apply(batch);
         } catch (RuntimeException e) {
             dispatcher.error(
-                    "storage write failed; " + deltas.size() + " increments and "
-                            + batch.sessions().size() + " session rows kept for the next tick",
+                    "storage write failed; " + deltas.size() + " increments and " + pendingSessions.size()
+                            + " closed session rows kept for the next tick",
                     e);
-            if (pending.size() > s.maxBufferedIncrements()) {
-                int lost = pending.size();
-                pending.clear();
+            if (deltas.size() > s.maxBufferedIncrements()) {
+                int lost = deltas.size();
+                clearAllIncrements();
                 dispatcher.emit(l -> l.error(
                         "buffered increments exceeded maxBufferedIncrements (" + s.maxBufferedIncrements() + "): "
                                 + lost + " increments DROPPED",
                         null));
+                return new WriteOutcome(false, 0, 0);
             }
-            return new WriteOutcome(false, 0);
+            return new WriteOutcome(false, 0, deltas.size());
         }
-        pending.clear();
+        clearAllIncrements();
         pendingSessions.clear();
         List<LevelChange> levelUps = raiseLevels(totals);
         for (long g : touched) {
@@ -472,7 +499,42 @@ public final class TrackerEngine implements VoiceTracker {
         }
         flushPendingEvents(deltas, totals, touched);
         deliverLevelUps(levelUps);
-        return new WriteOutcome(true, deltas.size());
+        return new WriteOutcome(true, deltas.size(), 0);
+    }
+
+    private static MemberDelta delta(long guildId, long userId, long channelId, LocalDate day, Increments a) {
+        return new MemberDelta(
+                guildId,
+                userId,
+                channelId,
+                day,
+                a.voiceMs,
+                a.xp,
+                a.messages,
+                a.sessions,
+                Objects.requireNonNull(a.lastSeen));
+    }
+
+    /** Drops every increment not yet written: the map, and every member's accumulator at once. */
+    private void clearAllIncrements() {
+        pending.clear();
+        generation++;
+    }
+
+    /** Drops the increments not yet written of one guild. */
+    private void clearIncrements(long guildId) {
+        pending.keySet().removeIf(k -> k.guildId == guildId);
+        GuildState g = guilds.get(guildId);
+        if (g != null) {
+            for (MemberState m : g.members.values()) {
+                m.pending.clear();
+            }
+        }
+    }
+
+    /** Whether a member's accumulator holds increments of the current generation. */
+    private boolean holds(Increments a) {
+        return a.generation == generation && !a.isEmpty();
     }
 
     private List<LevelChange> raiseLevels(List<MemberTotals> totals) {
@@ -481,8 +543,17 @@ public final class TrackerEngine implements VoiceTracker {
         }
         var raises = new ArrayList<LevelRaise>();
         Map<Long, Double> multipliers = new HashMap<>();
+        long lastGuild = 0;
+        Double m = null;
         for (MemberTotals t : totals) {
-            Double m = multipliers.computeIfAbsent(t.guildId(), this::multiplierOrNull);
+            if (t.guildId() != lastGuild) { // totals come grouped by guild: one map lookup per guild
+                lastGuild = t.guildId();
+                m = multipliers.get(lastGuild);
+                if (m == null && !multipliers.containsKey(lastGuild)) {
+                    m = multiplierOrNull(lastGuild);
+                    multipliers.put(lastGuild, m);
+                }
+            }
             if (m == null) {
                 continue;
             }
@@ -552,12 +623,43 @@ public final class TrackerEngine implements VoiceTracker {
         dispatcher.emit(events);
     }
 
-    private Acc acc(long guildId, long userId, long channelId, LocalDate day, Instant at) {
-        Acc a = pending.computeIfAbsent(new DeltaKey(guildId, userId, channelId, day), k -> new Acc(at));
-        if (at.isAfter(a.lastSeen)) {
-            a.lastSeen = at;
-        }
+    /** The map entry of increments for a member, channel and day (members not in voice, or older keys). */
+    private Increments acc(long guildId, long userId, long channelId, LocalDate day, Instant at) {
+        Increments a = pending.computeIfAbsent(new DeltaKey(guildId, userId, channelId, day), k -> new Increments());
+        a.touch(at);
         return a;
+    }
+
+    /**
+     * The increments of a member in voice for its current channel and the given day: its own
+     * accumulator, after moving what it held for another channel or day to the map.
+     */
+    private Increments acc(MemberState m, LocalDate day, Instant at) {
+        Increments a = m.pending;
+        if (a.generation != generation) {
+            a.clear();
+            a.generation = generation;
+        }
+        long channelId = m.channel.channelId;
+        if (!a.isEmpty() && (a.channelId != channelId || !day.equals(a.day))) {
+            spill(m);
+        }
+        if (a.isEmpty()) {
+            a.channelId = channelId;
+            a.day = day;
+        }
+        a.touch(at);
+        return a;
+    }
+
+    /** Moves a member's own accumulator to the map (before it changes key or the member goes). */
+    private void spill(MemberState m) {
+        Increments a = m.pending;
+        if (holds(a)) {
+            Instant at = Objects.requireNonNull(a.lastSeen);
+            a.addTo(acc(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), at));
+            a.clear();
+        }
     }
 
     // =====================================================================================
@@ -566,6 +668,17 @@ public final class TrackerEngine implements VoiceTracker {
 
     /** Accounts a member's time up to {@code t} under its current state. */
     private void accrue(MemberState m, Instant t) {
+        if (t.toEpochMilli() <= m.accountedUntil.toEpochMilli()) {
+            return;
+        }
+        accrue(m, t, m.guild.config.enableVoiceTime() && tracked(m));
+    }
+
+    /**
+     * Accounts a member's time up to {@code t}; {@code countsVoice}: voice time is enabled and the
+     * member is tracked under its current state.
+     */
+    private void accrue(MemberState m, Instant t, boolean countsVoice) {
         long from = m.accountedUntil.toEpochMilli();
         long to = t.toEpochMilli();
         if (to <= from) {
@@ -579,7 +692,7 @@ public final class TrackerEngine implements VoiceTracker {
             m.sessionDeafenedMs += dt;
         }
         GuildState g = m.guild;
-        if (g.config.enableVoiceTime() && tracked(m)) {
+        if (countsVoice) {
             if (Strategies.VOICE_TIME_ELAPSED.equals(g.config.voiceTimeStrategy())) {
                 Instant segStart = m.accountedUntil;
                 while (segStart.isBefore(t)) {
@@ -588,7 +701,7 @@ public final class TrackerEngine implements VoiceTracker {
                     LocalDate day = g.dayOf(segStart);
                     long ms = segEnd.toEpochMilli() - segStart.toEpochMilli();
                     if (ms > 0) {
-                        acc(g.guildId, m.userId, m.channel.channelId, day, segEnd).voiceMs += ms;
+                        acc(m, day, segEnd).voiceMs += ms;
                     }
                     segStart = segEnd;
                 }
@@ -625,7 +738,8 @@ public final class TrackerEngine implements VoiceTracker {
             return false;
         }
         long ch = m.channel.channelId;
-        if (cfg.excludedChannelIds().contains(ch)) {
+        // isEmpty first: contains(long) boxes the id, once per member per tick otherwise
+        if (!cfg.excludedChannelIds().isEmpty() && cfg.excludedChannelIds().contains(ch)) {
             return false;
         }
         if (!cfg.trackAllChannels() && !cfg.channelIds().contains(ch)) {
@@ -658,7 +772,7 @@ public final class TrackerEngine implements VoiceTracker {
 
     private static boolean xpAllowed(MemberState m) {
         GuildConfig cfg = m.guild.config;
-        if (cfg.noXpChannelIds().contains(m.channel.channelId)) {
+        if (!cfg.noXpChannelIds().isEmpty() && cfg.noXpChannelIds().contains(m.channel.channelId)) {
             return false;
         }
         if (!cfg.noXpRoleIds().isEmpty()) {
@@ -753,6 +867,7 @@ public final class TrackerEngine implements VoiceTracker {
         ChannelState c = m.channel;
         accrueChannel(c, t);
         endSession(m, t);
+        spill(m);
         c.members.remove(m);
         c.company = -1;
         if (c.members.isEmpty()) {
@@ -790,9 +905,9 @@ public final class TrackerEngine implements VoiceTracker {
         m.sessionDeafenedMs = 0;
         m.measuredMs = 0;
         m.accountedUntil = t;
-        acc(m.guild.guildId, m.userId, m.channel.channelId, m.guild.dayOf(t), t).sessions += 1;
+        acc(m, m.guild.dayOf(t), t).sessions += 1;
+        // the open row is written by the next tick, with every member in voice
         VoiceSession row = openRow(m, t);
-        pendingSessions.put(row.id(), row);
         pendingEvents.add(l -> l.sessionStart(row));
     }
 
@@ -835,7 +950,7 @@ public final class TrackerEngine implements VoiceTracker {
         if (!cfg.trackBots() && e.member().bot()) {
             return;
         }
-        Acc a = acc(g.guildId, e.userId(), e.channelId(), g.dayOf(t), t);
+        Increments a = acc(g.guildId, e.userId(), e.channelId(), g.dayOf(t), t);
         a.messages += 1;
         if (!cfg.enableLeveling()
                 || cfg.messageXp() == 0
@@ -1171,7 +1286,7 @@ public final class TrackerEngine implements VoiceTracker {
             for (MemberState m : g.members.values()) {
                 accrue(m, now);
             }
-            pending.keySet().removeIf(k -> k.guildId == guildId);
+            clearIncrements(guildId);
             pendingSessions.values().removeIf(v -> v.guildId() == guildId);
             storage.deleteGuild(guildId);
             g.lastMessageXp.clear();
@@ -1200,12 +1315,17 @@ public final class TrackerEngine implements VoiceTracker {
         MemberState m = guild(guildId).members.get(userId);
         if (m != null) {
             accrueChannel(m.channel, now);
+            m.pending.clear();
         }
         pending.keySet().removeIf(k -> k.guildId == guildId && k.userId == userId);
         pendingSessions.values().removeIf(v -> v.guildId() == guildId && v.userId() == userId);
     }
 
     private void dropPendingXp(long guildId, long userId) {
+        MemberState m = guild(guildId).members.get(userId);
+        if (m != null) {
+            m.pending.xp = 0;
+        }
         for (var e : pending.entrySet()) {
             if (e.getKey().guildId == guildId && e.getKey().userId == userId) {
                 e.getValue().xp = 0;

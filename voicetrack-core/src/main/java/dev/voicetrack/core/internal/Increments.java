@@ -1,0 +1,59 @@
+package dev.voicetrack.core.internal;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Increments not yet written for one member, channel and day. Confined to the engine lock. Either
+ * an entry of the engine's map of increments (its key holds member, channel and day) or the one
+ * accumulator a member in voice keeps for its current channel and day ({@link #channelId} and {@link
+ * #day} say which), reused tick after tick so that the tick allocates no key per member.
+ */
+final class Increments {
+    /** For a member's accumulator: the engine generation it belongs to (older means empty). */
+    long generation;
+
+    long channelId;
+
+    @Nullable
+    LocalDate day;
+
+    long voiceMs;
+    long xp;
+    long messages;
+    long sessions;
+    /** The latest instant any increment was made at; null while there is nothing. */
+    @Nullable
+    Instant lastSeen;
+
+    boolean isEmpty() {
+        return lastSeen == null;
+    }
+
+    void touch(Instant at) {
+        Instant last = lastSeen;
+        if (last == null || at.isAfter(last)) {
+            lastSeen = at;
+        }
+    }
+
+    void addTo(Increments other) {
+        other.voiceMs += voiceMs;
+        other.xp += xp;
+        other.messages += messages;
+        other.sessions += sessions;
+        if (lastSeen != null) {
+            other.touch(lastSeen);
+        }
+    }
+
+    void clear() {
+        day = null;
+        voiceMs = 0;
+        xp = 0;
+        messages = 0;
+        sessions = 0;
+        lastSeen = null;
+    }
+}
