@@ -1,0 +1,103 @@
+package dev.voicetrack.storage.jdbc;
+
+import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.storage.jdbc.internal.JdbcStore;
+import java.nio.file.Path;
+
+/**
+ * A {@link Storage} on SQLite or PostgreSQL through JDBC, with a connection pool (HikariCP) and
+ * versioned migrations applied by {@link #init()}.
+ *
+ * <pre>{@code
+ * JdbcStorage storage = JdbcStorage.sqlite(SqliteOptions.defaults()); // ./data/voice-tracker.db
+ * storage.init();
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ *
+ * Everything {@link Storage} promises, plus:
+ *
+ * <ul>
+ *   <li><b>Writes.</b> {@link #apply} is one transaction of JDBC batches of upserts that add to the
+ *       stored totals ({@code x = x + excluded.x}); increments of one member, channel or day within a
+ *       batch are summed first, so a tick costs one statement execution per row touched. Nothing is
+ *       ever written back from a copy of a member, and no write deletes rows it does not name.
+ *   <li><b>Time</b> is stored as epoch milliseconds, days as epoch days.
+ *   <li><b>Sorting.</b> Every leaderboard and rank orders by a fixed column chosen by the {@code
+ *       Metric} enum; no SQL is ever built from caller strings.
+ *   <li><b>SQLite</b> runs in WAL mode with {@code synchronous=NORMAL}; writes of one process are
+ *       serialised in Java (SQLite has one writer) and reads run beside them. The busy timeout
+ *       applies to other processes using the same file.
+ *   <li><b>Thread safety.</b> Every method may be called from any thread. {@link #restore} waits for
+ *       the calls in progress and holds new ones until it is done.
+ * </ul>
+ */
+public interface JdbcStorage extends Storage {
+
+    /**
+     * A SQLite store on {@code options.file()}; nothing is opened before {@link #init()}.
+     *
+     * @throws NullPointerException if {@code options} is null
+     */
+    static JdbcStorage sqlite(SqliteOptions options) {
+        return JdbcStore.sqlite(options);
+    }
+
+    /**
+     * A PostgreSQL store; nothing is opened before {@link #init()}.
+     *
+     * @throws NullPointerException if {@code options} is null
+     */
+    static JdbcStorage postgres(PostgresOptions options) {
+        return JdbcStore.postgres(options);
+    }
+
+    /** {@code sqlite} or {@code postgresql}. */
+    String databaseKind();
+
+    /**
+     * Counts and size of what is stored (the original's {@code getStats()}). Cost: three {@code
+     * count(*)} queries.
+     *
+     * @throws StorageException if the database cannot be read
+     */
+    StorageStats stats();
+
+    /**
+     * Writes a verified copy of the database to {@code target} (SQLite only), the original's {@code
+     * safeBackup}: checks the integrity of the live database, copies it online ({@code VACUUM INTO}, a
+     * consistent snapshot that does not block writers), checks the integrity of the copy, then moves
+     * it into place atomically. Runs on the calling thread; call it off the tick thread.
+     *
+     * @return true if {@code target} now holds a good copy; false if any step failed, in which case
+     *     {@code target} and every other existing file are untouched
+     * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_dump})
+     * @throws StorageException if the storage is closed or not initialised
+     */
+    boolean safeBackup(Path target);
+
+    /**
+     * Replaces the live database with a backup made by {@link #safeBackup} (SQLite only), with the
+     * store running: the backup is verified first (integrity and schema version), then calls in
+     * progress finish, the database file is swapped atomically, migrations run, and waiting calls go
+     * on against the restored data. The backup file itself is left as it is. A tracker running on this
+     * store should clear its caches afterwards.
+     *
+     * @throws StorageException naming the reason if the backup is missing, corrupt or of a newer
+     *     schema (the live database is then untouched), or if the swap failed (the previous database is
+     *     then put back)
+     * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_restore})
+     */
+    void restore(Path backup);
+
+    /**
+     * Tidies the database: SQLite runs {@code PRAGMA optimize}, then {@code VACUUM} only if there are
+     * free pages to reclaim, then truncates the WAL; writes of this process wait meanwhile (a tick is
+     * delayed, never failed), reads go on. PostgreSQL runs {@code VACUUM (ANALYZE)} on the VoiceTrack
+     * tables, which blocks nobody. Runs on the calling thread; call it off the tick thread.
+     *
+     * @throws StorageException if the database fails
+     */
+    OptimizeResult optimize();
+}

@@ -1,0 +1,1430 @@
+package dev.voicetrack.storage.jdbc.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.ActivityRow;
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.GuildSnapshot;
+import dev.voicetrack.core.storage.LevelChange;
+import dev.voicetrack.core.storage.LevelRaise;
+import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.storage.jdbc.JdbcStorage;
+import dev.voicetrack.storage.jdbc.OptimizeResult;
+import dev.voicetrack.storage.jdbc.PostgresOptions;
+import dev.voicetrack.storage.jdbc.SqliteOptions;
+import dev.voicetrack.storage.jdbc.StorageStats;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The JDBC store behind {@link JdbcStorage}.
+ *
+ * <h2>Concurrency</h2>
+ *
+ * A read-write lock ({@code lifecycle}) guards the pool: every operation holds its read side, so
+ * they run concurrently; {@link #init()}, {@link #restore} and {@link #close()} hold its write side,
+ * so a restore swaps the database file only when no call is using it and holds new calls until the
+ * new file is open. On SQLite, write transactions also take {@code writeLock}: SQLite allows one
+ * writer per file, and queueing in Java is fairer and cheaper than SQLite's busy handler (which sleeps
+ * and retries). {@link #optimize()} takes the same lock, so a tick waits for a VACUUM instead of
+ * failing with {@code SQLITE_BUSY}. On PostgreSQL writes run concurrently; rows are always written in
+ * (guild, user, ...) order, so two batches cannot deadlock on each other, and a transaction that
+ * fails with a deadlock or serialization error is run again (at most three times).
+ *
+ * <h2>Writes</h2>
+ *
+ * {@link #apply} sums a batch's increments per member, per (member, channel) and per (member, day,
+ * channel) in Java, checks the sums for overflow, then runs one JDBC batch of upserts per table in
+ * one transaction and reads the new totals back. The streak is folded in SQL: the days of a batch are
+ * reduced to the strictly increasing sequence that can change it (usually one day), the first applied
+ * by the member upsert, any later ones by an UPDATE each.
+ */
+public final class JdbcStore implements JdbcStorage {
+
+    private static final System.Logger LOG = System.getLogger(JdbcStore.class.getName());
+    private static final int IN_CHUNK = 200;
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final Dialect dialect;
+    private final Migrations migrations;
+    private final Clock clock;
+    private final @Nullable SqliteOptions sqlite;
+    private final @Nullable PostgresOptions postgres;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private volatile @Nullable HikariDataSource pool;
+    private volatile boolean initialized;
+    private volatile boolean closed;
+
+    private JdbcStore(
+            Dialect dialect,
+            String migrationsDir,
+            Clock clock,
+            @Nullable SqliteOptions sqlite,
+            @Nullable PostgresOptions postgres) {
+        this.dialect = dialect;
+        this.migrations = new Migrations(dialect, migrationsDir);
+        this.clock = clock;
+        this.sqlite = sqlite;
+        this.postgres = postgres;
+    }
+
+    public static JdbcStore sqlite(SqliteOptions options) {
+        return sqlite(options, Dialect.SQLITE.migrationsResourceDir());
+    }
+
+    /** A SQLite store whose migrations come from another resource directory (tests). */
+    public static JdbcStore sqlite(SqliteOptions options, String migrationsDir) {
+        Objects.requireNonNull(options, "options must not be null");
+        return new JdbcStore(Dialect.SQLITE, migrationsDir, options.clock(), options, null);
+    }
+
+    public static JdbcStore postgres(PostgresOptions options) {
+        return postgres(options, Dialect.POSTGRES.migrationsResourceDir());
+    }
+
+    /** A PostgreSQL store whose migrations come from another resource directory (tests). */
+    public static JdbcStore postgres(PostgresOptions options, String migrationsDir) {
+        Objects.requireNonNull(options, "options must not be null");
+        return new JdbcStore(Dialect.POSTGRES, migrationsDir, options.clock(), null, options);
+    }
+
+    // ------------------------------------------------------------------ SQL
+
+    private static final String MEMBER_UPSERT = "INSERT INTO vt_members (guild_id, user_id, voice_ms, xp, level,"
+            + " sessions, messages, last_seen_ms, streak, last_active_day) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            + " voice_ms = vt_members.voice_ms + excluded.voice_ms,"
+            + " xp = vt_members.xp + excluded.xp,"
+            + " sessions = vt_members.sessions + excluded.sessions,"
+            + " messages = vt_members.messages + excluded.messages,"
+            + " last_seen_ms = CASE WHEN excluded.last_seen_ms > vt_members.last_seen_ms"
+            + " THEN excluded.last_seen_ms ELSE vt_members.last_seen_ms END,"
+            + " streak = CASE WHEN excluded.last_active_day <= vt_members.last_active_day THEN vt_members.streak"
+            + " WHEN excluded.last_active_day = vt_members.last_active_day + 1 THEN vt_members.streak + 1 ELSE 1 END,"
+            + " last_active_day = CASE WHEN excluded.last_active_day > vt_members.last_active_day"
+            + " THEN excluded.last_active_day ELSE vt_members.last_active_day END";
+
+    private static final String STREAK_STEP = "UPDATE vt_members SET"
+            + " streak = CASE WHEN ? <= last_active_day THEN streak WHEN ? = last_active_day + 1 THEN streak + 1"
+            + " ELSE 1 END,"
+            + " last_active_day = CASE WHEN ? > last_active_day THEN ? ELSE last_active_day END"
+            + " WHERE guild_id = ? AND user_id = ?";
+
+    private static final String CHANNEL_UPSERT =
+            "INSERT INTO vt_member_channels (guild_id, user_id, channel_id, voice_ms, sessions)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, channel_id) DO UPDATE SET"
+                    + " voice_ms = vt_member_channels.voice_ms + excluded.voice_ms,"
+                    + " sessions = vt_member_channels.sessions + excluded.sessions";
+
+    private static final String DAILY_UPSERT =
+            "INSERT INTO vt_daily_activity (guild_id, user_id, day, channel_id, voice_ms, xp, messages)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, day, channel_id) DO UPDATE SET"
+                    + " voice_ms = vt_daily_activity.voice_ms + excluded.voice_ms,"
+                    + " xp = vt_daily_activity.xp + excluded.xp,"
+                    + " messages = vt_daily_activity.messages + excluded.messages";
+
+    private static final String SESSION_COLUMNS = "id, guild_id, user_id, channel_id, start_ms, end_ms,"
+            + " last_accrual_ms, duration_ms, xp_earned, muted_ms, deafened_ms";
+
+    private static final String SESSION_UPSERT = "INSERT INTO vt_sessions (" + SESSION_COLUMNS + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            + " guild_id = excluded.guild_id, user_id = excluded.user_id, channel_id = excluded.channel_id,"
+            + " start_ms = excluded.start_ms, end_ms = excluded.end_ms,"
+            + " last_accrual_ms = excluded.last_accrual_ms, duration_ms = excluded.duration_ms,"
+            + " xp_earned = excluded.xp_earned, muted_ms = excluded.muted_ms, deafened_ms = excluded.deafened_ms";
+
+    private static final String ENSURE_MEMBER = "INSERT INTO vt_members (guild_id, user_id, voice_ms, xp, level,"
+            + " sessions, messages, last_seen_ms, streak, last_active_day) VALUES (?, ?, 0, ?, ?, 0, 0, 0, 0, 0)";
+
+    private static final String WINDOW_CTE = "WITH w AS (SELECT user_id, SUM(xp) AS xp, SUM(voice_ms) AS voice_ms,"
+            + " SUM(messages) AS messages FROM vt_daily_activity WHERE guild_id = ? AND day BETWEEN ? AND ?"
+            + " GROUP BY user_id HAVING SUM(voice_ms) > 0 OR SUM(xp) > 0 OR SUM(messages) > 0) ";
+
+    /** The sort column of each metric: fixed strings, never built from input. */
+    private static final Map<Metric, String> COLUMN = new EnumMap<>(
+            Map.of(Metric.XP, "xp", Metric.VOICE_TIME, "voice_ms", Metric.LEVEL, "level", Metric.MESSAGES, "messages"));
+
+    static final Map<Metric, String> BOARD = new EnumMap<>(Metric.class);
+    static final Map<Metric, String> RANK = new EnumMap<>(Metric.class);
+    static final Map<Metric, String> WINDOW_BOARD = new EnumMap<>(Metric.class);
+    static final Map<Metric, String> WINDOW_RANK = new EnumMap<>(Metric.class);
+
+    static {
+        for (Metric m : Metric.values()) {
+            String col = COLUMN.get(m);
+            BOARD.put(
+                    m,
+                    "SELECT user_id, xp, voice_ms, messages, level FROM vt_members WHERE guild_id = ?" + " ORDER BY "
+                            + col + " DESC, user_id LIMIT ? OFFSET ?");
+            RANK.put(
+                    m,
+                    "SELECT (SELECT COUNT(*) FROM vt_members o WHERE o.guild_id = me.guild_id AND (o." + col
+                            + " > me." + col + " OR (o." + col + " = me." + col + " AND o.user_id < me.user_id))) + 1"
+                            + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?");
+            if (m != Metric.LEVEL) {
+                WINDOW_BOARD.put(
+                        m,
+                        WINDOW_CTE + "SELECT w.user_id, w.xp, w.voice_ms, w.messages, COALESCE(m.level, 0)"
+                                + " FROM w LEFT JOIN vt_members m ON m.guild_id = ? AND m.user_id = w.user_id"
+                                + " ORDER BY w." + col + " DESC, w.user_id LIMIT ? OFFSET ?");
+                WINDOW_RANK.put(
+                        m,
+                        WINDOW_CTE + "SELECT (SELECT COUNT(*) FROM w o WHERE o." + col + " > me." + col + " OR (o."
+                                + col + " = me." + col + " AND o.user_id < me.user_id)) + 1 FROM w me"
+                                + " WHERE me.user_id = ?");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public String databaseKind() {
+        return dialect.kind();
+    }
+
+    @Override
+    public void init() {
+        lifecycle.writeLock().lock();
+        try {
+            ensureOpen();
+            if (initialized) {
+                return;
+            }
+            pool = openPool();
+            initialized = true;
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Opens a pool and migrates the database; closes the pool again if that fails. */
+    private HikariDataSource openPool() {
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(poolConfig());
+        } catch (RuntimeException e) {
+            throw new StorageException(
+                    "cannot open the " + dialect.kind() + " database " + describe() + ": " + rootMessage(e), e);
+        }
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                migrations.migrate(c, clock);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            ds.close();
+            if (e instanceof StorageException se) {
+                throw se;
+            }
+            throw new StorageException(
+                    "cannot migrate the " + dialect.kind() + " database " + describe() + ": " + rootMessage(e), e);
+        }
+        return ds;
+    }
+
+    private HikariConfig poolConfig() {
+        var hc = new HikariConfig();
+        if (sqlite != null) {
+            Path file = sqliteFile();
+            try {
+                Path dir = file.getParent();
+                if (dir != null) {
+                    Files.createDirectories(dir);
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot create the directory of " + file + ": " + e, e);
+            }
+            var ds = new SQLiteDataSource(sqliteConfig(false));
+            ds.setUrl("jdbc:sqlite:" + file);
+            hc.setDataSource(ds);
+            hc.setMaximumPoolSize(sqlite.poolSize());
+            hc.setPoolName("voicetrack-sqlite");
+            hc.setConnectionTimeout(Math.max(30_000, sqlite.busyTimeout().toMillis() * 2));
+        } else {
+            PostgresOptions o = Objects.requireNonNull(postgres);
+            hc.setJdbcUrl(o.jdbcUrl());
+            hc.setUsername(o.user());
+            if (!o.password().isEmpty()) {
+                hc.setPassword(o.password());
+            }
+            hc.setMaximumPoolSize(o.poolSize());
+            hc.setConnectionTimeout(o.connectionTimeout().toMillis());
+            hc.setPoolName("voicetrack-postgres");
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        hc.setMinimumIdle(1);
+        return hc;
+    }
+
+    /** The pragmas of every SQLite connection (seed 002): WAL, NORMAL sync, 10,000-page cache, mmap. */
+    private SQLiteConfig sqliteConfig(boolean readOnly) {
+        SqliteOptions o = Objects.requireNonNull(sqlite);
+        var cfg = new SQLiteConfig();
+        cfg.setBusyTimeout((int) o.busyTimeout().toMillis());
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        if (readOnly) {
+            cfg.setReadOnly(true);
+        } else {
+            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            cfg.setCacheSize(10_000);
+            cfg.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(256L * 1024 * 1024));
+        }
+        return cfg;
+    }
+
+    private Path sqliteFile() {
+        return Objects.requireNonNull(sqlite).file().toAbsolutePath().normalize();
+    }
+
+    private String describe() {
+        return sqlite != null
+                ? sqliteFile().toString()
+                : redact(Objects.requireNonNull(postgres).jdbcUrl());
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageException("storage is closed");
+        }
+    }
+
+    private HikariDataSource ready() {
+        ensureOpen();
+        HikariDataSource ds = pool;
+        if (!initialized || ds == null) {
+            throw new StorageException("storage is not initialized: call init() first");
+        }
+        return ds;
+    }
+
+    @Override
+    public int schemaVersion() {
+        return dev.voicetrack.core.storage.Storage.SCHEMA_VERSION;
+    }
+
+    /** The migration version recorded in the database. */
+    public int migrationVersion() {
+        return read("migrationVersion", Migrations::currentVersion);
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            closed = true;
+            HikariDataSource ds = pool;
+            pool = null;
+            if (ds != null) {
+                ds.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs read-only work on a pooled connection in auto-commit mode. */
+    private <T> T read(String op, Work<T> work) {
+        lifecycle.readLock().lock();
+        try {
+            HikariDataSource ds = ready();
+            try (Connection c = ds.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw new StorageException(op + " failed: " + e.getMessage(), e);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Runs read-only work in one transaction, so that it sees one snapshot. */
+    private <T> T snapshot(String op, Work<T> work) {
+        return read(op, c -> {
+            if (dialect == Dialect.POSTGRES) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+            }
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        });
+    }
+
+    /** Runs work in one write transaction: all of it commits or none of it does. */
+    private <T> T write(String op, Work<T> work) {
+        lifecycle.readLock().lock();
+        try {
+            HikariDataSource ds = ready();
+            boolean serial = dialect.serializesWrites();
+            if (serial) {
+                writeLock.lock();
+            }
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    try (Connection c = ds.getConnection()) {
+                        c.setAutoCommit(false);
+                        try {
+                            T result = work.run(c);
+                            c.commit();
+                            return result;
+                        } catch (SQLException | RuntimeException e) {
+                            rollbackQuietly(c, e);
+                            throw e;
+                        }
+                    } catch (SQLException e) {
+                        if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
+                            continue;
+                        }
+                        throw new StorageException(op + " failed, nothing was written: " + e.getMessage(), e);
+                    }
+                }
+            } finally {
+                if (serial) {
+                    writeLock.unlock();
+                }
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+    }
+
+    // ------------------------------------------------------------------ guilds
+
+    @Override
+    public Optional<GuildConfig> guildConfig(long guildId) {
+        String text = read("guildConfig", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT config FROM vt_guilds WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        return text == null ? Optional.empty() : Optional.of(decodeConfig(guildId, text));
+    }
+
+    @Override
+    public void saveGuildConfig(long guildId, GuildConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        String text = ConfigCodec.encode(config);
+        long now = clock.millis();
+        write("saveGuildConfig", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO vt_guilds (guild_id, config, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"
+                            + " ON CONFLICT (guild_id) DO UPDATE SET config = excluded.config,"
+                            + " updated_at_ms = excluded.updated_at_ms")) {
+                ps.setLong(1, guildId);
+                ps.setString(2, text);
+                ps.setLong(3, now);
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Long> guildIds() {
+        return read("guildIds", c -> {
+            var out = new ArrayList<Long>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT guild_id FROM vt_guilds UNION SELECT guild_id FROM vt_members ORDER BY 1")) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    @Override
+    public List<MemberTotals> apply(Batch batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        BatchPlan plan = BatchPlan.of(batch);
+        return write("apply", c -> {
+            plan.write(c);
+            return totals(c, plan.memberKeys());
+        });
+    }
+
+    /** Reads the totals of the given members, in the given order. */
+    private static List<MemberTotals> totals(Connection c, List<BatchPlan.MemberKey> keys) throws SQLException {
+        var byGuild = new HashMap<Long, List<Long>>();
+        for (BatchPlan.MemberKey k : keys) {
+            byGuild.computeIfAbsent(k.guildId(), g -> new ArrayList<>()).add(k.userId());
+        }
+        var found = new HashMap<BatchPlan.MemberKey, MemberTotals>();
+        for (var e : byGuild.entrySet()) {
+            List<Long> users = e.getValue();
+            for (int from = 0; from < users.size(); from += IN_CHUNK) {
+                List<Long> chunk = users.subList(from, Math.min(users.size(), from + IN_CHUNK));
+                String sql = "SELECT user_id, xp, level, voice_ms FROM vt_members WHERE guild_id = ? AND user_id IN ("
+                        + "?,".repeat(chunk.size() - 1) + "?)";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, e.getKey());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setLong(i + 2, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long user = rs.getLong(1);
+                            found.put(
+                                    new BatchPlan.MemberKey(e.getKey(), user),
+                                    new MemberTotals(e.getKey(), user, rs.getLong(2), rs.getInt(3), rs.getLong(4)));
+                        }
+                    }
+                }
+            }
+        }
+        var out = new ArrayList<MemberTotals>(keys.size());
+        for (BatchPlan.MemberKey k : keys) {
+            MemberTotals t = found.get(k);
+            if (t == null) {
+                throw new SQLException("member " + k.userId() + " of guild " + k.guildId() + " vanished mid-batch");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    static String memberUpsertSql() {
+        return MEMBER_UPSERT;
+    }
+
+    static String streakStepSql() {
+        return STREAK_STEP;
+    }
+
+    static String channelUpsertSql() {
+        return CHANNEL_UPSERT;
+    }
+
+    static String dailyUpsertSql() {
+        return DAILY_UPSERT;
+    }
+
+    static String sessionUpsertSql() {
+        return SESSION_UPSERT;
+    }
+
+    // ------------------------------------------------------------------ levels and admin
+
+    @Override
+    public List<LevelChange> raiseLevels(Collection<LevelRaise> raises) {
+        Objects.requireNonNull(raises, "raises must not be null");
+        var list = List.copyOf(raises);
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        return write("raiseLevels", c -> {
+            var out = new ArrayList<LevelChange>();
+            try (PreparedStatement sel =
+                            c.prepareStatement("SELECT level, xp FROM vt_members WHERE guild_id = ? AND user_id = ?"
+                                    + dialect.forUpdate());
+                    PreparedStatement upd =
+                            c.prepareStatement("UPDATE vt_members SET level = ? WHERE guild_id = ? AND user_id = ?")) {
+                for (LevelRaise r : list) {
+                    sel.setLong(1, r.guildId());
+                    sel.setLong(2, r.userId());
+                    int level;
+                    long xp;
+                    try (ResultSet rs = sel.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        level = rs.getInt(1);
+                        xp = rs.getLong(2);
+                    }
+                    if (r.level() > level) {
+                        upd.setInt(1, r.level());
+                        upd.setLong(2, r.guildId());
+                        upd.setLong(3, r.userId());
+                        upd.executeUpdate();
+                        out.add(new LevelChange(r.guildId(), r.userId(), level, r.level(), xp));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public MemberTotals setXp(long guildId, long userId, long xp, int level) {
+        if (xp < 0 || level < 0) {
+            throw new IllegalArgumentException("xp and level must be >= 0, was xp=" + xp + ", level=" + level);
+        }
+        return write("setXp", c -> {
+            try (PreparedStatement ps = c.prepareStatement(ENSURE_MEMBER
+                    + " ON CONFLICT (guild_id, user_id) DO UPDATE SET xp = excluded.xp, level = excluded.level")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setLong(3, xp);
+                ps.setInt(4, level);
+                ps.executeUpdate();
+            }
+            return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId))).get(0);
+        });
+    }
+
+    @Override
+    public MemberTotals setLevel(long guildId, long userId, int level) {
+        if (level < 0) {
+            throw new IllegalArgumentException("level must be >= 0, was " + level);
+        }
+        return write("setLevel", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO UPDATE SET level = excluded.level")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setLong(3, 0);
+                ps.setInt(4, level);
+                ps.executeUpdate();
+            }
+            return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId))).get(0);
+        });
+    }
+
+    @Override
+    public boolean resetMember(long guildId, long userId) {
+        return write("resetMember", c -> {
+            int updated = update(
+                    c,
+                    "UPDATE vt_members SET voice_ms = 0, xp = 0, level = 0, sessions = 0, messages = 0,"
+                            + " last_seen_ms = 0, streak = 0, last_active_day = 0 WHERE guild_id = ? AND user_id = ?",
+                    guildId,
+                    userId);
+            if (updated == 0) {
+                return false;
+            }
+            update(c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            update(c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean deleteMember(long guildId, long userId) {
+        return write("deleteMember", c -> {
+            int members = update(c, "DELETE FROM vt_members WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            update(c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            update(c, "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            update(c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            int sessions = update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
+            return members > 0 || sessions > 0;
+        });
+    }
+
+    @Override
+    public void deleteGuild(long guildId) {
+        write("deleteGuild", c -> {
+            for (String table : GUILD_TABLES) {
+                update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove) {
+        Objects.requireNonNull(set, "set must not be null");
+        Objects.requireNonNull(remove, "remove must not be null");
+        Map<String, String> puts = Map.copyOf(set);
+        var removes = new LinkedHashSet<String>();
+        for (String key : remove) {
+            if (key != null) {
+                removes.add(key);
+            }
+        }
+        write("updateMetadata", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement(ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO NOTHING")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setLong(3, 0);
+                ps.setInt(4, 0);
+                ps.executeUpdate();
+            }
+            if (!puts.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)"
+                                + " ON CONFLICT (guild_id, user_id, key) DO UPDATE SET value = excluded.value")) {
+                    for (var e : puts.entrySet()) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setString(3, e.getKey());
+                        ps.setString(4, e.getValue());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            if (!removes.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ? AND key = ?")) {
+                    for (String key : removes) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setString(3, key);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static int update(Connection c, String sql, long... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setLong(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Optional<MemberStats> member(long guildId, long userId) {
+        return snapshot("member", c -> {
+            long voice, xp, sessions, messages, lastSeen, lastDay;
+            int level, streak;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT voice_ms, xp, level, sessions, messages, last_seen_ms, streak, last_active_day"
+                            + " FROM vt_members WHERE guild_id = ? AND user_id = ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    voice = rs.getLong(1);
+                    xp = rs.getLong(2);
+                    level = rs.getInt(3);
+                    sessions = rs.getLong(4);
+                    messages = rs.getLong(5);
+                    lastSeen = rs.getLong(6);
+                    streak = rs.getInt(7);
+                    lastDay = rs.getLong(8);
+                }
+            }
+            var channels = new HashMap<Long, MemberStats.ChannelStats>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT channel_id, voice_ms, sessions FROM vt_member_channels"
+                            + " WHERE guild_id = ? AND user_id = ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ch = rs.getLong(1);
+                        channels.put(ch, new MemberStats.ChannelStats(ch, rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
+            var metadata = new HashMap<String, String>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT key, value FROM vt_member_metadata WHERE guild_id = ? AND user_id = ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        metadata.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return Optional.of(new MemberStats(
+                    guildId,
+                    userId,
+                    voice,
+                    xp,
+                    level,
+                    sessions,
+                    messages,
+                    Instant.ofEpochMilli(lastSeen),
+                    streak,
+                    LocalDate.ofEpochDay(lastDay),
+                    channels,
+                    metadata));
+        });
+    }
+
+    private static void checkRanked(Metric metric, @Nullable DayRange range) {
+        Objects.requireNonNull(metric, "metric must not be null");
+        if (metric == Metric.LEVEL && range != null) {
+            throw new IllegalArgumentException("metric level is only ranked over all time, was windowed " + range);
+        }
+    }
+
+    @Override
+    public List<LeaderboardEntry> leaderboard(
+            long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
+        if (limit < 1 || offset < 0) {
+            throw new IllegalArgumentException(
+                    "limit must be >= 1 and offset >= 0, was limit=" + limit + ", offset=" + offset);
+        }
+        checkRanked(metric, range);
+        return read("leaderboard", c -> {
+            String sql = range == null ? BOARD.get(metric) : WINDOW_BOARD.get(metric);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                if (range != null) {
+                    ps.setLong(i++, guildId);
+                    ps.setLong(i++, range.from().toEpochDay());
+                    ps.setLong(i++, range.to().toEpochDay());
+                }
+                ps.setLong(i++, guildId);
+                ps.setInt(i++, limit);
+                ps.setInt(i, offset);
+                var out = new ArrayList<LeaderboardEntry>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    int rank = offset;
+                    while (rs.next()) {
+                        out.add(new LeaderboardEntry(
+                                ++rank, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
+        checkRanked(metric, range);
+        return read("rank", c -> {
+            String sql = range == null ? RANK.get(metric) : WINDOW_RANK.get(metric);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, guildId);
+                if (range == null) {
+                    ps.setLong(2, userId);
+                } else {
+                    ps.setLong(2, range.from().toEpochDay());
+                    ps.setLong(3, range.to().toEpochDay());
+                    ps.setLong(4, userId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? OptionalInt.of(Math.toIntExact(rs.getLong(1))) : OptionalInt.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public long memberCount(long guildId) {
+        return read("memberCount", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vt_members WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ActivityRow> activity(long guildId, long userId, DayRange range) {
+        Objects.requireNonNull(range, "range must not be null");
+        return read("activity", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT day, channel_id, voice_ms, xp, messages FROM vt_daily_activity WHERE guild_id = ?"
+                            + " AND user_id = ? AND day BETWEEN ? AND ? ORDER BY day, channel_id")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setLong(3, range.from().toEpochDay());
+                ps.setLong(4, range.to().toEpochDay());
+                var out = new ArrayList<ActivityRow>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ActivityRow(
+                                LocalDate.ofEpochDay(rs.getLong(1)),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<VoiceSession> openSessions() {
+        return read("openSessions", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + SESSION_COLUMNS + " FROM vt_sessions WHERE end_ms IS NULL ORDER BY start_ms, id")) {
+                return sessionsOf(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<VoiceSession> sessions(long guildId, long userId, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        return read("sessions", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SESSION_COLUMNS
+                    + " FROM vt_sessions WHERE guild_id = ? AND user_id = ? ORDER BY start_ms DESC, id LIMIT ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setInt(3, limit);
+                return sessionsOf(ps);
+            }
+        });
+    }
+
+    private static List<VoiceSession> sessionsOf(PreparedStatement ps) throws SQLException {
+        var out = new ArrayList<VoiceSession>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long end = rs.getLong(6);
+                Instant endAt = rs.wasNull() ? null : Instant.ofEpochMilli(end);
+                out.add(new VoiceSession(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        Instant.ofEpochMilli(rs.getLong(5)),
+                        endAt,
+                        Instant.ofEpochMilli(rs.getLong(7)),
+                        rs.getLong(8),
+                        rs.getLong(9),
+                        rs.getLong(10),
+                        rs.getLong(11)));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /** One consistent read (a single transaction) of everything stored about the guild. */
+    @Override
+    public GuildSnapshot exportGuild(long guildId) {
+        return snapshot("exportGuild", c -> {
+            GuildConfig config = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT config FROM vt_guilds WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        config = decodeConfig(guildId, rs.getString(1));
+                    }
+                }
+            }
+            var channels = new HashMap<Long, Map<Long, MemberStats.ChannelStats>>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT user_id, channel_id, voice_ms, sessions FROM vt_member_channels WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ch = rs.getLong(2);
+                        channels.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
+                                .put(ch, new MemberStats.ChannelStats(ch, rs.getLong(3), rs.getLong(4)));
+                    }
+                }
+            }
+            var metadata = new HashMap<Long, Map<String, String>>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT user_id, key, value FROM vt_member_metadata WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        metadata.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
+                                .put(rs.getString(2), rs.getString(3));
+                    }
+                }
+            }
+            var activity = new HashMap<Long, List<ActivityRow>>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, day, channel_id, voice_ms, xp, messages"
+                    + " FROM vt_daily_activity WHERE guild_id = ? AND day BETWEEN ? AND ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, GuildSnapshot.ALL_DAYS.from().toEpochDay());
+                ps.setLong(3, GuildSnapshot.ALL_DAYS.to().toEpochDay());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        activity.computeIfAbsent(rs.getLong(1), u -> new ArrayList<>())
+                                .add(new ActivityRow(
+                                        LocalDate.ofEpochDay(rs.getLong(2)),
+                                        rs.getLong(3),
+                                        rs.getLong(4),
+                                        rs.getLong(5),
+                                        rs.getLong(6)));
+                    }
+                }
+            }
+            var members = new ArrayList<GuildSnapshot.Member>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, voice_ms, xp, level, sessions, messages,"
+                    + " last_seen_ms, streak, last_active_day FROM vt_members WHERE guild_id = ? ORDER BY user_id")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long user = rs.getLong(1);
+                        var stats = new MemberStats(
+                                guildId,
+                                user,
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                rs.getInt(4),
+                                rs.getLong(5),
+                                rs.getLong(6),
+                                Instant.ofEpochMilli(rs.getLong(7)),
+                                rs.getInt(8),
+                                LocalDate.ofEpochDay(rs.getLong(9)),
+                                channels.getOrDefault(user, Map.of()),
+                                metadata.getOrDefault(user, Map.of()));
+                        members.add(new GuildSnapshot.Member(stats, activity.getOrDefault(user, List.of())));
+                    }
+                }
+            }
+            List<VoiceSession> sessions;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + SESSION_COLUMNS + " FROM vt_sessions WHERE guild_id = ? ORDER BY id")) {
+                ps.setLong(1, guildId);
+                sessions = sessionsOf(ps);
+            }
+            return new GuildSnapshot(guildId, config, members, sessions);
+        });
+    }
+
+    /**
+     * Replaces the guild's rows with the snapshot's, exactly (streaks and totals as they are, whatever
+     * the activity rows say), in one transaction: a failure leaves the previous data.
+     */
+    @Override
+    public void importGuild(GuildSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot must not be null");
+        long guildId = snapshot.guildId();
+        String config = snapshot.config() == null ? null : ConfigCodec.encode(snapshot.config());
+        long now = clock.millis();
+        write("importGuild", c -> {
+            for (String table : GUILD_TABLES) {
+                update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
+            }
+            if (config != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO vt_guilds (guild_id, config, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)")) {
+                    ps.setLong(1, guildId);
+                    ps.setString(2, config);
+                    ps.setLong(3, now);
+                    ps.setLong(4, now);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement m = c.prepareStatement("INSERT INTO vt_members (guild_id, user_id, voice_ms, xp,"
+                            + " level, sessions, messages, last_seen_ms, streak, last_active_day)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    PreparedStatement ch = c.prepareStatement("INSERT INTO vt_member_channels (guild_id, user_id,"
+                            + " channel_id, voice_ms, sessions) VALUES (?, ?, ?, ?, ?)");
+                    PreparedStatement md = c.prepareStatement(
+                            "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)");
+                    PreparedStatement day = c.prepareStatement("INSERT INTO vt_daily_activity (guild_id, user_id,"
+                            + " day, channel_id, voice_ms, xp, messages) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (GuildSnapshot.Member member : snapshot.members()) {
+                    MemberStats s = member.stats();
+                    m.setLong(1, guildId);
+                    m.setLong(2, s.userId());
+                    m.setLong(3, s.voiceTimeMs());
+                    m.setLong(4, s.xp());
+                    m.setInt(5, s.level());
+                    m.setLong(6, s.sessions());
+                    m.setLong(7, s.messages());
+                    m.setLong(8, s.lastSeen().toEpochMilli());
+                    m.setInt(9, s.streak());
+                    m.setLong(10, s.lastActiveDay().toEpochDay());
+                    m.addBatch();
+                    for (MemberStats.ChannelStats cs : s.channels().values()) {
+                        ch.setLong(1, guildId);
+                        ch.setLong(2, s.userId());
+                        ch.setLong(3, cs.channelId());
+                        ch.setLong(4, cs.voiceTimeMs());
+                        ch.setLong(5, cs.sessions());
+                        ch.addBatch();
+                    }
+                    for (var e : s.metadata().entrySet()) {
+                        md.setLong(1, guildId);
+                        md.setLong(2, s.userId());
+                        md.setString(3, e.getKey());
+                        md.setString(4, e.getValue());
+                        md.addBatch();
+                    }
+                    for (ActivityRow a : member.activity()) {
+                        day.setLong(1, guildId);
+                        day.setLong(2, s.userId());
+                        day.setLong(3, a.day().toEpochDay());
+                        day.setLong(4, a.channelId());
+                        day.setLong(5, a.voiceMs());
+                        day.setLong(6, a.xp());
+                        day.setLong(7, a.messages());
+                        day.addBatch();
+                    }
+                }
+                m.executeBatch();
+                ch.executeBatch();
+                md.executeBatch();
+                day.executeBatch();
+            }
+            if (!snapshot.sessions().isEmpty()) {
+                // A session id is unique across guilds: a row of another guild with the same id moves here.
+                new BatchPlan.SessionWriter(snapshot.sessions()).write(c);
+            }
+            return null;
+        });
+    }
+
+    private static final List<String> GUILD_TABLES = List.of(
+            "vt_guilds", "vt_members", "vt_member_channels", "vt_member_metadata", "vt_daily_activity", "vt_sessions");
+
+    private static GuildConfig decodeConfig(long guildId, String text) {
+        try {
+            return ConfigCodec.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException("the stored config of guild " + guildId + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    @Override
+    public StorageStats stats() {
+        return snapshot("stats", c -> {
+            long guilds = count(
+                    c, "SELECT COUNT(*) FROM (SELECT guild_id FROM vt_guilds UNION SELECT guild_id FROM vt_members) g");
+            long users = count(c, "SELECT COUNT(*) FROM vt_members");
+            long sessions = count(c, "SELECT COUNT(*) FROM vt_sessions");
+            return new StorageStats(guilds, users, sessions, databaseSize(c), describe());
+        });
+    }
+
+    private long databaseSize(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            return count(c, "PRAGMA page_count") * count(c, "PRAGMA page_size");
+        }
+        return count(c, "SELECT pg_database_size(current_database())");
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public OptimizeResult optimize() {
+        long started = System.nanoTime();
+        lifecycle.readLock().lock();
+        try {
+            HikariDataSource ds = ready();
+            if (dialect == Dialect.POSTGRES) {
+                try (Connection c = ds.getConnection();
+                        Statement s = c.createStatement()) {
+                    long before = databaseSize(c);
+                    s.execute("VACUUM (ANALYZE) vt_guilds, vt_members, vt_member_channels, vt_member_metadata,"
+                            + " vt_daily_activity, vt_sessions, vt_schema_version");
+                    return new OptimizeResult(
+                            true, before, databaseSize(c), Duration.ofNanos(System.nanoTime() - started));
+                } catch (SQLException e) {
+                    throw new StorageException("optimize failed: " + e.getMessage(), e);
+                }
+            }
+            writeLock.lock();
+            try (Connection c = ds.getConnection();
+                    Statement s = c.createStatement()) {
+                long before = databaseSize(c);
+                s.execute("PRAGMA optimize");
+                boolean vacuum = count(c, "PRAGMA freelist_count") > 0;
+                if (vacuum) {
+                    s.execute("VACUUM");
+                }
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                return new OptimizeResult(
+                        vacuum, before, databaseSize(c), Duration.ofNanos(System.nanoTime() - started));
+            } catch (SQLException e) {
+                throw new StorageException("optimize failed: " + e.getMessage(), e);
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void requireSqlite(String op) {
+        if (dialect != Dialect.SQLITE) {
+            throw new UnsupportedOperationException(op + " is SQLite only; on PostgreSQL use pg_dump and pg_restore");
+        }
+    }
+
+    private Connection openDirect(Path file, boolean readOnly) throws SQLException {
+        return sqliteConfig(readOnly).createConnection("jdbc:sqlite:" + file);
+    }
+
+    /** Runs {@code PRAGMA integrity_check}; returns null if the database is sound, else what is wrong. */
+    private static @Nullable String integrityProblem(Connection c) throws SQLException {
+        var problems = new ArrayList<String>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+            while (rs.next()) {
+                problems.add(rs.getString(1));
+            }
+        }
+        return problems.equals(List.of("ok")) ? null : String.join("; ", problems);
+    }
+
+    @Override
+    public boolean safeBackup(Path target) {
+        Objects.requireNonNull(target, "target must not be null");
+        requireSqlite("safeBackup");
+        lifecycle.readLock().lock();
+        try {
+            ready();
+            Path live = sqliteFile();
+            Path dest = target.toAbsolutePath().normalize();
+            if (dest.equals(live)) {
+                LOG.log(System.Logger.Level.WARNING, "backup refused: the target is the live database " + live);
+                return false;
+            }
+            Path dir = Objects.requireNonNull(dest.getParent());
+            Path tmp = dir.resolve("." + dest.getFileName() + ".tmp-" + UUID.randomUUID());
+            try {
+                Files.createDirectories(dir);
+                // A fresh connection reads the file itself, not pages a pooled connection has cached.
+                try (Connection c = openDirect(live, false)) {
+                    String problem = integrityProblem(c);
+                    if (problem != null) {
+                        LOG.log(
+                                System.Logger.Level.ERROR,
+                                "backup refused: " + live + " failed its integrity check: " + problem);
+                        return false;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                        ps.setString(1, tmp.toString());
+                        ps.execute();
+                    }
+                }
+                try (Connection c = openDirect(tmp, true)) {
+                    String problem = integrityProblem(c);
+                    if (problem != null) {
+                        LOG.log(
+                                System.Logger.Level.ERROR,
+                                "backup refused: the copy failed its integrity check: " + problem);
+                        return false;
+                    }
+                }
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return true;
+            } catch (SQLException | IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "backup to " + dest + " failed: " + e.getMessage(), e);
+                return false;
+            } finally {
+                deleteQuietly(tmp);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void restore(Path backup) {
+        Objects.requireNonNull(backup, "backup must not be null");
+        requireSqlite("restore");
+        Path src = backup.toAbsolutePath().normalize();
+        Path live = sqliteFile();
+        if (!Files.isRegularFile(src)) {
+            throw new StorageException("restore refused: backup " + src + " does not exist or is not a file");
+        }
+        if (src.equals(live)) {
+            throw new StorageException("restore refused: " + src + " is the live database");
+        }
+        Path tmp = live.resolveSibling("." + live.getFileName() + ".restore-" + UUID.randomUUID());
+        try {
+            // Verify and copy without holding any lock: the live database keeps serving meanwhile.
+            try {
+                Files.copy(src, tmp);
+            } catch (IOException e) {
+                throw new StorageException("restore refused: cannot copy " + src + ": " + e.getMessage(), e);
+            }
+            verifyBackup(src, tmp);
+            lifecycle.writeLock().lock();
+            try {
+                ensureOpen();
+                swapIn(tmp, live);
+            } finally {
+                lifecycle.writeLock().unlock();
+            }
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private void verifyBackup(Path src, Path copy) {
+        try (Connection c = openDirect(copy, true)) {
+            String problem = integrityProblem(c);
+            if (problem != null) {
+                throw new StorageException(
+                        "restore refused: backup " + src + " failed its integrity check: " + problem);
+            }
+            int version;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM vt_schema_version")) {
+                rs.next();
+                version = rs.getInt(1);
+            } catch (SQLException e) {
+                throw new StorageException("restore refused: " + src + " is not a VoiceTrack database", e);
+            }
+            if (version > migrations.latest()) {
+                throw new StorageException("restore refused: backup " + src + " has schema version " + version
+                        + ", newer than this VoiceTrack supports (" + migrations.latest() + ")");
+            }
+        } catch (SQLException e) {
+            throw new StorageException("restore refused: backup " + src + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Swaps the verified copy in; called under the lifecycle write lock. */
+    private void swapIn(Path copy, Path live) {
+        boolean wasOpen = pool != null;
+        HikariDataSource old = pool;
+        pool = null;
+        if (old != null) {
+            old.close();
+        }
+        String aside = ".replaced-" + UUID.randomUUID();
+        List<String> suffixes = List.of("", "-wal", "-shm", "-journal");
+        var moved = new ArrayList<String>();
+        try {
+            // The old WAL must go with the old file, or SQLite would replay it into the restored one.
+            for (String suffix : suffixes) {
+                Path p = Path.of(live + suffix);
+                if (Files.exists(p)) {
+                    Files.move(p, Path.of(live + aside + suffix), StandardCopyOption.ATOMIC_MOVE);
+                    moved.add(suffix);
+                }
+            }
+            Files.move(copy, live, StandardCopyOption.ATOMIC_MOVE);
+            if (wasOpen) {
+                pool = openPool();
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                for (String suffix : suffixes) {
+                    Files.deleteIfExists(Path.of(live + suffix));
+                }
+                for (String suffix : moved) {
+                    Files.move(Path.of(live + aside + suffix), Path.of(live + suffix), StandardCopyOption.ATOMIC_MOVE);
+                }
+                moved.clear();
+                if (wasOpen) {
+                    pool = openPool();
+                }
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw new StorageException("restore failed, the previous database was put back: " + e.getMessage(), e);
+        }
+        for (String suffix : moved) {
+            deleteQuietly(Path.of(live + aside + suffix));
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + p + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.voicetrack.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.testkit.postgres.PostgresServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** PostgreSQL operations: stats, optimize, migrations, and what is SQLite only. */
+class PostgresOperationsIT {
+
+    PostgresServer.Database db;
+    JdbcStorage storage;
+
+    private JdbcStorage open() {
+        return JdbcStorage.postgres(PostgresOptions.builder()
+                .jdbcUrl(db.jdbcUrl())
+                .user(db.user())
+                .password(db.password())
+                .poolSize(2)
+                .build());
+    }
+
+    @BeforeEach
+    void setUp() {
+        db = PostgresServer.freshDatabase();
+        storage = open();
+        storage.init();
+    }
+
+    @AfterEach
+    void tearDown() {
+        storage.close();
+        db.close();
+    }
+
+    private void fill(int members) {
+        var deltas = new ArrayList<MemberDelta>();
+        for (long u = 1; u <= members; u++) {
+            deltas.add(new MemberDelta(
+                    5, u, 7, LocalDate.of(2024, 6, 1), u, u, 0, 1, Instant.parse("2024-06-01T00:00:00.5Z")));
+        }
+        storage.apply(new Batch(deltas, List.of()));
+    }
+
+    @Test
+    void stats_andOptimize_work() {
+        fill(1000);
+        StorageStats stats = storage.stats();
+        assertThat(stats.guilds()).isEqualTo(1);
+        assertThat(stats.users()).isEqualTo(1000);
+        assertThat(stats.databaseSizeBytes()).isGreaterThan(0);
+        assertThat(stats.filename()).isEqualTo(db.jdbcUrl());
+        assertThat(storage.databaseKind()).isEqualTo("postgresql");
+        storage.deleteGuild(5);
+        assertThat(storage.optimize().vacuumed()).isTrue();
+        fill(1);
+        assertThat(storage.member(5, 1).orElseThrow().xp()).isEqualTo(1);
+    }
+
+    @Test
+    void backupAndRestore_refuseClearly() {
+        assertThatThrownBy(() -> storage.safeBackup(Path.of("x.db")))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("SQLite only");
+        assertThatThrownBy(() -> storage.restore(Path.of("x.db")))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("pg_restore");
+    }
+
+    @Test
+    void migrations_areRecorded_andANewerDatabaseIsRefused() throws Exception {
+        JdbcStorage second = open();
+        second.init(); // a second process starting on the same database applies nothing twice
+        second.close();
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM vt_schema_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThat(rs.getInt(2)).isEqualTo(1);
+            }
+            s.execute("INSERT INTO vt_schema_version VALUES (7, 'future', 0)");
+        }
+        JdbcStorage newer = open();
+        assertThatThrownBy(newer::init)
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("database schema version 7 is newer than this VoiceTrack supports (1)");
+        newer.close();
+    }
+}
