@@ -1,0 +1,437 @@
+package dev.voicetrack.bot;
+
+import dev.voicetrack.bot.internal.BotRuntime;
+import dev.voicetrack.bot.internal.Demo;
+import dev.voicetrack.bot.internal.Storages;
+import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.StorageMigration;
+import dev.voicetrack.storage.jdbc.JdbcStorage;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code voicetrack} command: {@code run}, {@code demo}, {@code migrate}, {@code backup}, {@code
+ * restore}, {@code stats}; {@code --help} on each. Exit status: 0 done, 1 failed, 2 bad usage or
+ * setting (nothing was written).
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err);
+        } catch (ConfigException e) {
+            System.err.println("voicetrack: " + e.getMessage());
+            code = USAGE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = FAILED;
+        } catch (RuntimeException | Error e) {
+            StringBuilder why = new StringBuilder(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                why.append("\n  caused by: ").append(c);
+            }
+            System.err.println("voicetrack: failed: " + why);
+            if (System.getenv("VOICETRACK_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            code = FAILED;
+        }
+        System.exit(code);
+    }
+
+    /** Parsed {@code --name value} options and flags of one command. */
+    record Options(Map<String, String> values, Set<String> flags) {
+        @Nullable
+        String get(String name) {
+            return values.get(name);
+        }
+    }
+
+    static Options parse(String command, String[] args, Set<String> valued, Set<String> flags) {
+        Map<String, String> values = new HashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            if (flags.contains(name) && value == null) {
+                seen.add(name);
+            } else if (valued.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new ConfigException(
+                                command + ": " + name + " needs a value (see voicetrack " + command + " --help)");
+                    }
+                    value = args[++i];
+                }
+                values.put(name, value);
+            } else {
+                throw new ConfigException(
+                        command + ": unknown argument '" + a + "' (see voicetrack " + command + " --help)");
+            }
+        }
+        return new Options(values, seen);
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
+            throws InterruptedException {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(usage());
+            return args.length == 0 ? USAGE : OK;
+        }
+        String command = args[0];
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        boolean help = List.of(rest).contains("--help") || List.of(rest).contains("-h");
+        switch (command) {
+            case "run" -> {
+                if (help) {
+                    out.print(helpRun());
+                    return OK;
+                }
+                Options o = parse(command, rest, Set.of("--config"), Set.of("--print-config"));
+                BotConfig config = load(env, o);
+                if (o.flags().contains("--print-config")) {
+                    out.print(config.dump());
+                    return OK;
+                }
+                BotRuntime bot = new BotRuntime(config);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> bot.shutdown("signal"), "voicetrack-signal"));
+                bot.start();
+                out.println("voicetrack: ready");
+                out.flush();
+                bot.awaitStopped();
+                return OK;
+            }
+            case "demo" -> {
+                if (help) {
+                    out.print(helpDemo());
+                    return OK;
+                }
+                Options o = parse(
+                        command,
+                        rest,
+                        Set.of("--config", "--speed", "--duration", "--guilds", "--members", "--seed"),
+                        Set.of());
+                BotConfig config = load(env, o);
+                double speed = number(o, "--speed", "1", 0.1, 100);
+                int guilds = (int) number(o, "--guilds", "3", 1, 20);
+                int members = (int) number(o, "--members", "10", 1, 200);
+                long seed = (long) number(o, "--seed", Long.toString(System.nanoTime() % 1_000_000), 0, Long.MAX_VALUE);
+                Duration duration = null;
+                if (o.get("--duration") != null) {
+                    duration = BotConfig.load(Map.of(), null, null, Map.of("SHUTDOWN_TIMEOUT", o.get("--duration")))
+                            .duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1));
+                }
+                new Demo(guilds, members, speed, seed).run(config, duration);
+                return OK;
+            }
+            case "migrate" -> {
+                if (help) {
+                    out.print(helpMigrate());
+                    return OK;
+                }
+                Options o = parse(command, rest, Set.of("--config", "--from", "--to"), Set.of());
+                BotConfig config = load(env, o);
+                String from = o.get("--from");
+                String to = o.get("--to");
+                if (from == null || to == null) {
+                    throw new ConfigException("migrate needs --from and --to (see voicetrack migrate --help)");
+                }
+                if (from.equals(to)) {
+                    throw new ConfigException("migrate: --from and --to are the same storage, was '" + from + "'");
+                }
+                Storage source = Storages.fromSpec("--from", from, config);
+                Storage target = Storages.fromSpec("--to", to, config);
+                try (source;
+                        target) {
+                    source.init();
+                    target.init();
+                    out.println("Migrating " + from + " -> " + to);
+                    StorageMigration.Report report = StorageMigration.from(source)
+                            .to(target)
+                            .onProgress(p -> {
+                                out.printf(
+                                        Locale.ROOT,
+                                        "  guild %d: %d/%d guilds, %d rows%n",
+                                        p.guildId(),
+                                        p.guildsDone(),
+                                        p.guildsTotal(),
+                                        p.rowsCopied());
+                                out.flush();
+                            })
+                            .run();
+                    out.printf(
+                            Locale.ROOT,
+                            "Done and verified: %d guilds, %d members, %d sessions, %d rows%n",
+                            report.guilds().size(),
+                            report.members(),
+                            report.sessions(),
+                            report.rowsCopied());
+                }
+                return OK;
+            }
+            case "backup" -> {
+                if (help) {
+                    out.print(helpBackup());
+                    return OK;
+                }
+                Options o = parse(command, rest, Set.of("--config", "--to"), Set.of());
+                BotConfig config = load(env, o);
+                JdbcStorage sqlite = requireSqlite(config, "backup");
+                try (sqlite) {
+                    sqlite.init();
+                    Path target = o.get("--to") != null
+                            ? Path.of(o.get("--to"))
+                            : Path.of(config.get("BACKUP_DIR"))
+                                    .resolve("manual-backup-"
+                                            + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")
+                                                    .withZone(java.time.ZoneOffset.UTC)
+                                                    .format(java.time.Instant.now())
+                                            + ".db");
+                    Path parent = target.toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    if (!sqlite.safeBackup(target)) {
+                        err.println("voicetrack: backup failed: the integrity check did not pass; nothing was"
+                                + " overwritten");
+                        return FAILED;
+                    }
+                    out.println("Backup written and verified: " + target + " (" + Files.size(target) / 1024 + " KB)");
+                } catch (java.io.IOException e) {
+                    err.println("voicetrack: backup failed: " + e.getMessage());
+                    return FAILED;
+                }
+                return OK;
+            }
+            case "restore" -> {
+                if (help) {
+                    out.print(helpRestore());
+                    return OK;
+                }
+                Options o = parse(command, rest, Set.of("--config", "--from"), Set.of());
+                BotConfig config = load(env, o);
+                String from = o.get("--from");
+                if (from == null) {
+                    throw new ConfigException("restore needs --from FILE (see voicetrack restore --help)");
+                }
+                if (!Files.isRegularFile(Path.of(from))) {
+                    throw new ConfigException("restore: --from must be an existing backup file, was '" + from + "'");
+                }
+                JdbcStorage sqlite = requireSqlite(config, "restore");
+                try (sqlite) {
+                    sqlite.init();
+                    sqlite.restore(Path.of(from));
+                }
+                out.println("Restored " + config.get("SQLITE_DB_PATH") + " from " + from);
+                return OK;
+            }
+            case "stats" -> {
+                if (help) {
+                    out.print(helpStats());
+                    return OK;
+                }
+                Options o = parse(command, rest, Set.of("--config"), Set.of());
+                BotConfig config = load(env, o);
+                try (Storage s = Storages.open(config)) {
+                    s.init();
+                    if (s instanceof JdbcStorage jdbc) {
+                        var st = jdbc.stats();
+                        out.printf(
+                                Locale.ROOT,
+                                "backend:  %s%nfile:     %s%nguilds:   %d%nusers:    %d%nsessions: %d%n"
+                                        + "size:     %.2f MB%n",
+                                jdbc.databaseKind(),
+                                st.filename(),
+                                st.guilds(),
+                                st.users(),
+                                st.sessions(),
+                                st.databaseSizeBytes() / 1024.0 / 1024.0);
+                    } else {
+                        List<Long> ids = s.guildIds();
+                        long users = 0;
+                        for (long g : ids) {
+                            users += s.memberCount(g);
+                        }
+                        out.printf(
+                                Locale.ROOT,
+                                "backend: %s%nguilds:  %d%nusers:   %d%n",
+                                Storages.backendName(s),
+                                ids.size(),
+                                users);
+                    }
+                }
+                return OK;
+            }
+            case "--version", "version" -> {
+                out.println("voicetrack " + version());
+                return OK;
+            }
+            default -> throw new ConfigException("unknown command '" + command + "'; commands: run, demo, migrate,"
+                    + " backup, restore, stats (voicetrack --help)");
+        }
+    }
+
+    private static JdbcStorage requireSqlite(BotConfig config, String command) {
+        if (config.storageKind() != BotConfig.StorageKind.SQLITE) {
+            throw new ConfigException(command + " works on SQLite only; VOICETRACK_STORAGE is "
+                    + config.storageKind().name().toLowerCase(Locale.ROOT)
+                    + " (use pg_dump/pg_restore for PostgreSQL, mongodump for MongoDB)");
+        }
+        if (command.equals("backup") && !Files.exists(Path.of(config.get("SQLITE_DB_PATH")))) {
+            throw new ConfigException(
+                    "backup: SQLITE_DB_PATH does not exist, was '" + config.get("SQLITE_DB_PATH") + "'");
+        }
+        return (JdbcStorage) Storages.open(config);
+    }
+
+    private static BotConfig load(Map<String, String> env, Options o) {
+        String file = o.get("--config");
+        if (file == null) {
+            file = env.get("VOICETRACK_CONFIG");
+        }
+        String dotEnv = env.getOrDefault("VOICETRACK_ENV_FILE", ".env");
+        return BotConfig.load(env, Path.of(dotEnv), file == null ? null : Path.of(file), Map.of());
+    }
+
+    private static double number(Options o, String name, String def, double min, double max) {
+        String v = o.values().getOrDefault(name, def);
+        try {
+            double d = Double.parseDouble(v);
+            if (d < min || d > max || Double.isNaN(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(
+                    name + " must be a number in " + fmt(min) + ".." + fmt(max) + ", was '" + v + "'");
+        }
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) && d < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static String usage() {
+        return """
+                VoiceTrack: voice time, XP, levels and leaderboards for Discord.
+
+                Usage: voicetrack <command> [options]   (voicetrack <command> --help for details)
+
+                Commands:
+                  run       run the bot (needs DISCORD_BOT_TOKEN)
+                  demo      run the bot against a local Discord emulator with simulated members
+                  migrate   copy all data between storages: --from sqlite:FILE --to json:DIR
+                  backup    write a verified SQLite backup
+                  restore   replace the SQLite database with a backup
+                  stats     counts and size of the stored data
+
+                Settings come from the environment, a .env file and --config FILE (.properties or .json):
+                """
+                + settingsHelp();
+    }
+
+    static String settingsHelp() {
+        StringBuilder sb = new StringBuilder();
+        BotConfig.SETTINGS.forEach((k, v) -> sb.append(String.format(
+                Locale.ROOT,
+                "  %-21s %s%s%n",
+                k,
+                v.description(),
+                v.defaultValue().isEmpty() ? "" : " [" + v.defaultValue() + "]")));
+        return sb.toString();
+    }
+
+    private static String helpRun() {
+        return """
+                Usage: voicetrack run [--config FILE] [--print-config]
+
+                Runs the bot. Needs DISCORD_BOT_TOKEN (Discord developer portal -> your application -> Bot).
+                Default storage: SQLite at ./data/voice-tracker.db with the in-process cache; backups every 6h
+                into ./data/backups (kept 7 days), optimize every 24h, admin API on 127.0.0.1:8787.
+                Stops gracefully on Ctrl-C / SIGTERM: last tick, final backup, connections closed.
+                  --config FILE    a .properties or .json file of settings (below)
+                  --print-config   print the effective settings (secrets masked) and exit
+                """
+                + settingsHelp();
+    }
+
+    private static String helpDemo() {
+        return """
+                Usage: voicetrack demo [--speed N] [--duration D] [--guilds N] [--members N] [--seed N] [--config FILE]
+
+                Starts a local Discord emulator with simulated guilds whose members join, talk, mute, move and
+                leave; runs the real bot against it (SQLite at ./data/demo/voice-tracker.db unless set), prints
+                a live leaderboard every 5 s and serves the admin API (a token is generated and printed unless
+                ADMIN_API_TOKEN is set). Ctrl-C stops it with a final backup.
+                  --speed N      simulation pace multiplier, 0.1..100 [1]
+                  --duration D   stop by itself after D (e.g. 30s, 5m)
+                  --guilds N     simulated guilds, 1..20 [3]
+                  --members N    members per guild, 1..200 [10]
+                  --seed N       random seed of the simulation
+                """;
+    }
+
+    private static String helpMigrate() {
+        return """
+                Usage: voicetrack migrate --from SPEC --to SPEC [--config FILE]
+
+                Copies every guild (config, members, daily activity, sessions) and verifies each copy.
+                Stop the bot first. Rerunning is safe (the target's copy of each guild is replaced).
+                SPEC: sqlite:FILE | json:DIR | postgres:JDBC_URL | mongo:URI | memory
+                      (PostgreSQL user/password from POSTGRES_USER / POSTGRES_PASSWORD; MongoDB database from MONGODB_DATABASE)
+                Example: voicetrack migrate --from json:./data/json --to sqlite:./data/voice-tracker.db
+                """;
+    }
+
+    private static String helpBackup() {
+        return """
+                Usage: voicetrack backup [--to FILE] [--config FILE]
+
+                Writes a verified copy of the SQLite database (SQLITE_DB_PATH): the live database and the copy
+                are integrity-checked; on failure nothing is overwritten. Safe while the bot runs.
+                Default target: BACKUP_DIR/manual-backup-<time>.db
+                """;
+    }
+
+    private static String helpRestore() {
+        return """
+                Usage: voicetrack restore --from FILE [--config FILE]
+
+                Replaces the SQLite database (SQLITE_DB_PATH) with a backup, after verifying the backup's
+                integrity and schema. Stop the bot first. The backup file is left as it is.
+                """;
+    }
+
+    private static String helpStats() {
+        return """
+                Usage: voicetrack stats [--config FILE]
+
+                Prints the stored guilds, users, sessions and database size of the configured storage.
+                """;
+    }
+}

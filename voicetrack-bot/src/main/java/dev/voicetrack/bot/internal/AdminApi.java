@@ -1,0 +1,323 @@
+package dev.voicetrack.bot.internal;
+
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheStats;
+import dev.voicetrack.cache.WarmReport;
+import dev.voicetrack.cache.redis.RedisCache;
+import dev.voicetrack.cache.redis.RedisHealth;
+import dev.voicetrack.core.LeaderboardPage;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.Window;
+import dev.voicetrack.core.storage.Storage;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import net.dv8tion.jda.api.JDA;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The admin HTTP API (Javalin), bound to 127.0.0.1 unless configured otherwise.
+ *
+ * <ul>
+ *   <li>{@code /api/admin/**} needs {@code Authorization: Bearer <ADMIN_API_TOKEN>}; without a
+ *       configured token every admin request is refused. Tokens are compared in constant time (SHA-256
+ *       of both, then {@link MessageDigest#isEqual}), so neither content nor length leaks by timing.
+ *   <li>{@code GET /health}, {@code GET /metrics} and the read-only leaderboard and user JSON are open
+ *       (the same data the bot shows in Discord).
+ * </ul>
+ *
+ * Clearing or invalidating the cache is always safe: the tracker writes increments to storage and the
+ * cache holds derived copies only.
+ */
+public final class AdminApi {
+    private final Javalin app;
+    private final byte @Nullable [] tokenHash;
+    private final BotRuntime bot;
+    private String host = "127.0.0.1";
+
+    private AdminApi(Javalin app, @Nullable String token, BotRuntime bot) {
+        this.app = app;
+        this.tokenHash = token == null ? null : sha256(token);
+        this.bot = bot;
+    }
+
+    static AdminApi start(InetSocketAddress bind, @Nullable String token, BotRuntime bot) {
+        Javalin app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.useVirtualThreads = false;
+        });
+        AdminApi api = new AdminApi(app, token, bot);
+        api.routes();
+        api.host = bind.getAddress().getHostAddress();
+        app.start(api.host, bind.getPort());
+        return api;
+    }
+
+    String host() {
+        return host;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    void stop() {
+        app.stop();
+    }
+
+    private void routes() {
+        app.before("/api/admin/*", this::authorize);
+        app.get("/api/admin/monitoring/cache/stats", this::cacheStats);
+        app.delete("/api/admin/monitoring/cache/clear", this::cacheClear);
+        app.delete("/api/admin/monitoring/cache/invalidate/{tag}", this::cacheInvalidate);
+        app.post("/api/admin/monitoring/cache/warm", this::cacheWarm);
+        app.get("/health", this::health);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(bot.registry().scrape()));
+        app.get("/api/guilds/{guild}/leaderboard", this::leaderboard);
+        app.get("/api/guilds/{guild}/users/{user}", this::user);
+        app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
+                .json(Map.of("error", String.valueOf(e.getMessage()))));
+    }
+
+    private void authorize(Context ctx) {
+        String header = ctx.header("Authorization");
+        String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip()
+                : null;
+        boolean ok = tokenHash != null && given != null && MessageDigest.isEqual(tokenHash, sha256(given));
+        if (!ok) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            ctx.status(HttpStatus.UNAUTHORIZED)
+                    .json(Map.of(
+                            "error",
+                            tokenHash == null
+                                    ? "ADMIN_API_TOKEN is not set on the bot: admin routes are disabled"
+                                    : "missing or wrong bearer token"));
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void cacheStats(Context ctx) {
+        Cache<Object> cache = bot.cache();
+        CacheStats s = cache.stats();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("name", s.name());
+        stats.put("hits", s.hits());
+        stats.put("misses", s.misses());
+        stats.put("hitRate", Math.round(s.hitRatePercent() * 100) / 100.0);
+        stats.put("sets", s.sets());
+        stats.put("deletes", s.deletes());
+        stats.put("expirations", s.expirations());
+        stats.put("evictions", s.sizeEvictions());
+        stats.put("size", s.size());
+        stats.put("estimatedBytes", s.estimatedBytes());
+        ctx.json(Map.of("stats", stats, "topKeys", cache.topKeys(10)));
+    }
+
+    private void cacheClear(Context ctx) {
+        Cache<Object> cache = bot.cache();
+        long before = cache.stats().size();
+        cache.clear();
+        ctx.json(Map.of("cleared", true, "entriesBefore", before));
+    }
+
+    private void cacheInvalidate(Context ctx) {
+        String tag = ctx.pathParam("tag");
+        long removed = bot.cache().invalidateByTag(tag);
+        ctx.json(Map.of("tag", tag, "removed", removed));
+    }
+
+    private void cacheWarm(Context ctx) {
+        WarmReport r = bot.warmer().warmNow();
+        ctx.json(Map.of(
+                "succeeded",
+                r.succeeded(),
+                "durationMs",
+                r.duration().toMillis(),
+                "failures",
+                r.failures().stream()
+                        .map(f -> f.scope() + ": " + f.failure().orElse(""))
+                        .toList()));
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean healthy = true;
+        Storage storage = bot.storage();
+        Map<String, Object> st = new LinkedHashMap<>();
+        try {
+            if (storage == null) {
+                throw new IllegalStateException("not open");
+            }
+            long start = System.nanoTime();
+            storage.guildIds();
+            st.put("status", "UP");
+            st.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);
+            st.put("backend", Storages.backendName(storage));
+        } catch (RuntimeException e) {
+            healthy = false;
+            st.put("status", "DOWN");
+            st.put("error", String.valueOf(e.getMessage()));
+        }
+        out.put("storage", st);
+        CacheStats cs = bot.cache().stats();
+        Map<String, Object> cacheHealth = new LinkedHashMap<>();
+        cacheHealth.put("status", "UP");
+        if (bot.cache() instanceof RedisCache<?> redis) {
+            RedisHealth rh = redis.health();
+            // Redis down is not fatal: the in-process tier serves meanwhile and Redis reconnects by itself.
+            cacheHealth.put("status", rh.healthy() ? "UP" : "DEGRADED");
+            cacheHealth.put("redisConnected", rh.connected());
+            rh.lastError().ifPresent(e -> cacheHealth.put("redisError", e));
+        }
+        cacheHealth.put("name", cs.name());
+        cacheHealth.put("size", cs.size());
+        cacheHealth.put("hitRate", cs.hitRate());
+        out.put("cache", cacheHealth);
+        JDA jda = bot.jda();
+        Map<String, Object> gw = new LinkedHashMap<>();
+        JDA.Status status = jda == null ? JDA.Status.SHUTDOWN : jda.getStatus();
+        boolean connected = status == JDA.Status.CONNECTED;
+        healthy &= connected;
+        gw.put("status", connected ? "UP" : "DOWN");
+        gw.put("state", status.name());
+        if (jda != null) {
+            gw.put("pingMs", jda.getGatewayPing());
+            gw.put("guilds", jda.getGuilds().size());
+        }
+        out.put("gateway", gw);
+        var tick = bot.lastTick();
+        if (tick != null) {
+            out.put(
+                    "lastTick",
+                    Map.of(
+                            "at",
+                            tick.at().toString(),
+                            "trackedMembers",
+                            tick.trackedMembers(),
+                            "written",
+                            tick.written(),
+                            "bufferedDeltas",
+                            tick.bufferedDeltas()));
+        }
+        out.put("status", healthy ? "UP" : "DOWN");
+        ctx.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(out);
+    }
+
+    private void leaderboard(Context ctx) {
+        long guild = id(ctx.pathParam("guild"), "guild");
+        Metric metric =
+                Metric.parse(ctx.queryParamAsClass("metric", String.class).getOrDefault("xp"));
+        Window window = window(ctx.queryParamAsClass("window", String.class).getOrDefault("all"));
+        int limit = intParam(ctx, "limit", 10);
+        int offset = intParam(ctx, "offset", 0);
+        VoiceTracker t = bot.tracker();
+        LeaderboardPage page = t.getLeaderboard(guild, metric, window, limit, offset);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("guildId", Long.toString(guild));
+        out.put("metric", metric.key());
+        out.put("window", ctx.queryParamAsClass("window", String.class).getOrDefault("all"));
+        out.put("limit", limit);
+        out.put("offset", offset);
+        out.put(
+                "entries",
+                page.entries().stream()
+                        .map(e -> Map.of(
+                                "rank",
+                                e.rank(),
+                                "userId",
+                                Long.toString(e.userId()),
+                                "xp",
+                                e.xp(),
+                                "voiceTimeMs",
+                                e.voiceTimeMs(),
+                                "messages",
+                                e.messages(),
+                                "level",
+                                e.level()))
+                        .toList());
+        ctx.json(out);
+    }
+
+    private void user(Context ctx) {
+        long guild = id(ctx.pathParam("guild"), "guild");
+        long user = id(ctx.pathParam("user"), "user");
+        VoiceTracker t = bot.tracker();
+        var found = t.getUser(guild, user);
+        if (found.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no activity stored for this user"));
+            return;
+        }
+        MemberStats m = found.get();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("guildId", Long.toString(guild));
+        out.put("userId", Long.toString(user));
+        out.put("xp", m.xp());
+        out.put("level", m.level());
+        out.put("voiceTimeMs", m.voiceTimeMs());
+        out.put("sessions", m.sessions());
+        out.put("messages", m.messages());
+        out.put("lastSeen", m.lastSeen().toString());
+        out.put("streak", m.streak());
+        t.getRank(guild, user, Metric.XP, Window.allTime()).ifPresent(r -> out.put("rank", r));
+        ctx.json(out);
+    }
+
+    private static long id(String s, String name) {
+        try {
+            return Long.parseUnsignedLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a Discord id, was '" + s + "'");
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int def) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+        }
+    }
+
+    /** {@code all}, {@code week}, {@code month} or {@code <n>d} (the last n days). */
+    static Window window(String w) {
+        String v = w.toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "all", "alltime", "all-time" -> Window.allTime();
+            case "week" -> Window.thisWeek();
+            case "month" -> Window.thisMonth();
+            default -> {
+                if (v.endsWith("d")) {
+                    try {
+                        yield Window.lastDays(Integer.parseInt(v.substring(0, v.length() - 1)));
+                    } catch (NumberFormatException e) {
+                        // fall through to the error below
+                    }
+                }
+                throw new IllegalArgumentException("window must be all, week, month or <n>d, was '" + w + "'");
+            }
+        };
+    }
+}

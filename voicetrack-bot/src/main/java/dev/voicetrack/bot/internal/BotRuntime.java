@@ -1,0 +1,670 @@
+package dev.voicetrack.bot.internal;
+
+import dev.voicetrack.bot.BotConfig;
+import dev.voicetrack.bot.ConfigException;
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheConfig;
+import dev.voicetrack.cache.CacheStats;
+import dev.voicetrack.cache.CacheWarmer;
+import dev.voicetrack.cache.InProcessCache;
+import dev.voicetrack.cache.redis.RedisCache;
+import dev.voicetrack.cache.redis.RedisCacheConfig;
+import dev.voicetrack.cache.redis.TwoTierCache;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.TickReport;
+import dev.voicetrack.core.TrackerListener;
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.Window;
+import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.jda.JdaInstallation;
+import dev.voicetrack.jda.StorageAdmin;
+import dev.voicetrack.jda.VoiceTrackJda;
+import dev.voicetrack.storage.jdbc.JdbcStorage;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.utils.ChunkingFilter;
+import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.ConcurrentSessionController;
+import net.dv8tion.jda.api.utils.MemberCachePolicy;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running bot: JDA, storage, cache, tracker, adapter, schedules, admin API and metrics, and their
+ * ordered shutdown.
+ *
+ * <h2>Start order</h2>
+ * Discord first (a wrong token fails before any file is created), then storage, cache, tracker
+ * (whose start reconciles persisted open sessions with who is in voice), the adapter, warming, the
+ * schedules and finally the admin API.
+ *
+ * <h2>Ticks</h2>
+ * The runtime owns the tick loop: one thread calls {@link VoiceTracker#tickNow()} at the check
+ * interval, so ticks never overlap and each {@link TickReport} feeds the metrics.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown} is idempotent and bounded by {@code SHUTDOWN_TIMEOUT}: maintenance and ticks stop,
+ * the adapter is removed, the tracker's last tick records the time up to now (open sessions stay open
+ * in storage and are reconciled at the next start), a final backup is written (SQLite), then JDA, the
+ * admin API, the cache and the storage are closed. SIGINT and SIGTERM run it through a shutdown hook.
+ */
+public final class BotRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(BotRuntime.class);
+
+    private final BotConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<TickReport> lastTick = new AtomicReference<>();
+    private final AtomicLong trackedMembers = new AtomicLong();
+    private final AtomicLong membersInVoice = new AtomicLong();
+    private final AtomicLong dbSize = new AtomicLong(-1);
+
+    private @Nullable JDA jda;
+    private @Nullable Storage rawStorage;
+    private @Nullable Cache<Object> cache;
+    private @Nullable CacheWarmer<Object> warmer;
+    private @Nullable VoiceTracker tracker;
+    private @Nullable JdaInstallation installation;
+    private @Nullable Backups backups;
+    private @Nullable AdminApi api;
+    private @Nullable ScheduledExecutorService ticks;
+    private @Nullable ScheduledExecutorService maintenance;
+    private @Nullable ExecutorService adminWork;
+    private final List<TrackerListener> extraListeners = new ArrayList<>();
+
+    public BotRuntime(BotConfig config) {
+        this.config = config;
+    }
+
+    /** Adds a listener installed on the tracker at start (before ticks run). */
+    public void addListener(TrackerListener listener) {
+        extraListeners.add(listener);
+    }
+
+    /**
+     * Starts everything; on failure closes what was opened and rethrows.
+     *
+     * @throws ConfigException when the token is missing or refused
+     */
+    public void start() throws InterruptedException {
+        try {
+            doStart();
+        } catch (RuntimeException | Error | InterruptedException e) {
+            shutdown("start failed");
+            throw e;
+        }
+    }
+
+    private void doStart() throws InterruptedException {
+        String token = config.discordToken()
+                .orElseThrow(() -> new ConfigException("DISCORD_BOT_TOKEN is not set. Get a token at the Discord"
+                        + " developer portal (https://discord.com/developers/applications -> your application -> Bot"
+                        + " -> Reset Token), then put DISCORD_BOT_TOKEN=... in the environment or in .env."
+                        + " To try VoiceTrack without Discord, run: ./voicetrack demo"));
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        jda = connect(token);
+        LOG.info(
+                "Connected to Discord as {} ({} guilds)",
+                jda.getSelfUser().getName(),
+                jda.getGuilds().size());
+
+        Storage storage = Storages.open(config);
+        rawStorage = storage;
+        storage.init();
+        String backend = Storages.backendName(storage);
+        LOG.info("Storage: {} ({})", backend, describeStorage());
+        Storage timed = new TimedStorage(storage, registry, backend);
+
+        cache = createCache();
+        bindCacheMetrics(cache);
+
+        ScheduledExecutorService tickThread =
+                Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "voicetrack-tick"));
+        ticks = tickThread;
+        ScheduledExecutorService maint = Executors.newScheduledThreadPool(1, r -> daemon(r, "voicetrack-maintenance"));
+        maintenance = maint;
+        adminWork = Executors.newFixedThreadPool(2, r -> daemon(r, "voicetrack-admin"));
+
+        VoiceTracker t = VoiceTracker.builder()
+                .storage(timed)
+                .cache(cache)
+                .cacheTtl(config.cacheTtl())
+                .checkInterval(config.checkInterval())
+                .view(VoiceTrackJda.voiceView(jda))
+                .build();
+        tracker = t;
+        t.addListener(new TrackerListener() {
+            @Override
+            public void error(String context, @Nullable Throwable error) {
+                LOG.warn("Tracker: {}{}", context, error == null ? "" : ": " + error);
+            }
+        });
+        extraListeners.forEach(t::addListener);
+        t.start();
+
+        JdbcStorage sqlite = Storages.sqliteOrNull(storage);
+        if (sqlite != null) {
+            backups = new Backups(
+                    sqlite,
+                    Path.of(config.get("BACKUP_DIR")),
+                    config.duration("BACKUP_RETENTION", Duration.ofHours(1)),
+                    config.positiveInt("BACKUP_MAX_COUNT"),
+                    Clock.systemUTC(),
+                    registry);
+        }
+        warmer = CacheWarmer.builder(cache)
+                .task("leaderboards", this::warmLeaderboards)
+                .onReport(r -> LOG.info(
+                        "Cache warmed: {} entries in {} ms",
+                        r.totalLoaded(),
+                        r.duration().toMillis()))
+                .build();
+
+        var builder = VoiceTrackJda.builder(t)
+                .cache(cache)
+                .warmer(warmer)
+                .trackMessages(config.bool("TRACK_MESSAGES"))
+                .trackMemberUpdates(config.bool("TRACK_MEMBER_UPDATES"));
+        StorageAdmin admin = storageAdmin(storage);
+        if (admin != null) {
+            builder.storageAdmin(admin);
+        }
+        installation = builder.install(jda);
+        FunctionCounter.builder("voicetrack.gateway.events", installation, JdaInstallation::eventsEnqueued)
+                .description("Gateway events handed to the tracker")
+                .register(registry);
+
+        bindTrackerMetrics();
+        Duration interval = config.checkInterval();
+        tickThread.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+
+        scheduleMaintenance(maint);
+        startApi();
+        LOG.info("VoiceTrack is running (check interval {} ms)", interval.toMillis());
+    }
+
+    private JDA connect(String token) throws InterruptedException {
+        EnumSet<GatewayIntent> intents = EnumSet.of(GatewayIntent.GUILD_VOICE_STATES);
+        boolean members = config.bool("TRACK_MEMBER_UPDATES");
+        if (members) {
+            intents.add(GatewayIntent.GUILD_MEMBERS);
+        }
+        if (config.bool("TRACK_MESSAGES")) {
+            intents.add(GatewayIntent.GUILD_MESSAGES);
+        }
+        JDABuilder b = JDABuilder.createLight(token, intents)
+                .enableCache(VoiceTrackJda.REQUIRED_CACHE_FLAGS)
+                .setMemberCachePolicy(members ? MemberCachePolicy.ALL : MemberCachePolicy.VOICE)
+                .setChunkingFilter(members ? ChunkingFilter.ALL : ChunkingFilter.NONE);
+        String api = config.get("DISCORD_API_URL");
+        if (!api.isEmpty()) {
+            b.setRestConfig(new RestConfig().setBaseUrl(api.endsWith("/") ? api : api + "/"));
+        }
+        String gateway = config.get("DISCORD_GATEWAY_URL");
+        if (!gateway.isEmpty()) {
+            b.setSessionController(new ConcurrentSessionController() {
+                @Override
+                public String getGateway() {
+                    return gateway;
+                }
+            });
+            b.setCompression(Compression.NONE);
+        }
+        try {
+            return b.build().awaitReady();
+        } catch (InvalidTokenException e) {
+            throw new ConfigException("DISCORD_BOT_TOKEN (" + config.masked("DISCORD_BOT_TOKEN")
+                    + ") was refused by Discord; reset it in the developer portal (your application -> Bot)");
+        } catch (IllegalStateException e) {
+            throw new ConfigException("Discord refused the connection: " + e.getMessage()
+                    + (members
+                            ? ". If the Server Members intent is not enabled for the bot, enable it in the"
+                                    + " developer portal (Bot -> Privileged Gateway Intents) or set TRACK_MEMBER_UPDATES=false"
+                            : ""));
+        }
+    }
+
+    private String describeStorage() {
+        return switch (config.storageKind()) {
+            case SQLITE -> config.get("SQLITE_DB_PATH");
+            case POSTGRES -> config.masked("VOICETRACK_JDBC_URL");
+            case JSON -> config.get("JSON_DATA_DIR");
+            case MONGO -> config.masked("MONGODB_URI");
+            case MEMORY -> "in memory: nothing is kept after the bot stops";
+        };
+    }
+
+    /**
+     * The cache: in-process, or with {@code REDIS_URL} the two-tier cache (in-process in front of Redis,
+     * invalidations shared over pub/sub; while Redis is down it serves from the in-process tier).
+     */
+    private Cache<Object> createCache() {
+        CacheConfig cc = CacheConfig.builder()
+                .name("voicetrack")
+                .maximumEntries(config.cacheMaxEntries())
+                .defaultTtl(config.cacheTtl())
+                .build();
+        String url = config.get("REDIS_URL");
+        if (url.isEmpty()) {
+            return InProcessCache.create(cc);
+        }
+        RedisCacheConfig redis;
+        try {
+            redis = RedisCacheConfig.builder()
+                    .url(url)
+                    .keyPrefix(config.get("REDIS_KEY_PREFIX"))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("REDIS_URL is not usable (" + config.masked("REDIS_URL") + "): "
+                    + e.getMessage().replace(url, config.masked("REDIS_URL")));
+        }
+        RedisCache<Object> two = TwoTierCache.create(redis, cc, new TrackerValueCodec());
+        LOG.info("Cache: two-tier (in-process + Redis at {})", config.masked("REDIS_URL"));
+        return two;
+    }
+
+    private void bindCacheMetrics(Cache<Object> c) {
+        String name = c.name();
+        FunctionCounter.builder("voicetrack.cache.hits", c, x -> x.stats().hits())
+                .tag("cache", name)
+                .register(registry);
+        FunctionCounter.builder("voicetrack.cache.misses", c, x -> x.stats().misses())
+                .tag("cache", name)
+                .register(registry);
+        FunctionCounter.builder("voicetrack.cache.evictions", c, x -> x.stats().sizeEvictions())
+                .tag("cache", name)
+                .register(registry);
+        Gauge.builder("voicetrack.cache.size", c, x -> x.stats().size())
+                .tag("cache", name)
+                .register(registry);
+        Gauge.builder("voicetrack.cache.hit.ratio", c, x -> x.stats().hitRate())
+                .tag("cache", name)
+                .register(registry);
+    }
+
+    private void bindTrackerMetrics() {
+        Gauge.builder("voicetrack.members.tracked", trackedMembers, AtomicLong::get)
+                .description("Members that accrued in the last tick")
+                .register(registry);
+        Gauge.builder("voicetrack.members.in.voice", membersInVoice, AtomicLong::get)
+                .register(registry);
+        Gauge.builder("voicetrack.storage.size.bytes", dbSize, AtomicLong::get).register(registry);
+    }
+
+    private final Timer.Builder tickTimer = Timer.builder("voicetrack.tick").description("Tick duration");
+
+    private void tick() {
+        VoiceTracker t = tracker;
+        if (t == null || stopping.get()) {
+            return;
+        }
+        try {
+            TickReport r = t.tickNow();
+            lastTick.set(r);
+            trackedMembers.set(r.trackedMembers());
+            membersInVoice.set(r.membersInVoice());
+            tickTimer
+                    .tag("written", Boolean.toString(r.written()))
+                    .register(registry)
+                    .record(r.totalTime());
+            registry.counter("voicetrack.events.applied").increment(r.eventsApplied());
+            if (r.overran()) {
+                registry.counter("voicetrack.tick.overruns").increment();
+            }
+            if (!r.written()) {
+                LOG.warn(
+                        "Tick could not write to storage; {} increments buffered for the next tick",
+                        r.bufferedDeltas());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Tick failed", e);
+        }
+    }
+
+    private java.util.Collection<dev.voicetrack.cache.CacheEntry<Object>> warmLeaderboards() {
+        VoiceTracker t = tracker;
+        Storage s = rawStorage;
+        if (t == null || s == null) {
+            return List.of();
+        }
+        // The tracker's queries fill the cache with its own keys and tags; nothing to return here.
+        for (long guild : s.guildIds()) {
+            for (Metric m : List.of(Metric.XP, Metric.VOICE_TIME)) {
+                t.getLeaderboard(guild, m, Window.allTime(), 10, 0);
+            }
+        }
+        return List.of();
+    }
+
+    private @Nullable StorageAdmin storageAdmin(Storage storage) {
+        JdbcStorage jdbc = storage instanceof JdbcStorage j ? j : null;
+        if (jdbc == null) {
+            return null;
+        }
+        ExecutorService work = adminWork;
+        return new StorageAdmin() {
+            @Override
+            public CompletableFuture<BackupResult> backup() {
+                return CompletableFuture.supplyAsync(
+                        () -> backups == null
+                                ? new BackupResult(false, "", -1, "backups need SQLite; use pg_dump for PostgreSQL")
+                                : backups.backup("manual-backup-"),
+                        work);
+            }
+
+            @Override
+            public CompletableFuture<OptimizeResult> optimize() {
+                return CompletableFuture.supplyAsync(
+                        () -> {
+                            var r = jdbc.optimize();
+                            return new OptimizeResult(r.took(), r.sizeBeforeBytes(), r.sizeAfterBytes());
+                        },
+                        work);
+            }
+
+            @Override
+            public CompletableFuture<StorageStats> stats() {
+                return CompletableFuture.supplyAsync(
+                        () -> {
+                            var s = jdbc.stats();
+                            return new StorageStats(
+                                    jdbc.databaseKind().equals("sqlite") ? "SQLite" : "PostgreSQL",
+                                    s.guilds(),
+                                    s.users(),
+                                    s.sessions(),
+                                    s.databaseSizeBytes(),
+                                    s.filename());
+                        },
+                        work);
+            }
+        };
+    }
+
+    private void scheduleMaintenance(ScheduledExecutorService maint) {
+        CacheWarmer<Object> w = warmer;
+        maint.execute(() -> safely("cache warming", () -> w.warmNow()));
+        Duration warmEvery = config.duration("CACHE_WARM_INTERVAL", Duration.ZERO);
+        if (!warmEvery.isZero()) {
+            every(maint, warmEvery, "cache warming", () -> w.warmNow());
+        }
+        Duration backupEvery = config.duration("BACKUP_INTERVAL", Duration.ZERO);
+        Backups b = backups;
+        if (b != null && !backupEvery.isZero()) {
+            every(maint, backupEvery, "backup", () -> b.backup("voice-tracker-"));
+            LOG.info(
+                    "Automatic backups every {} into {}, kept {}",
+                    config.get("BACKUP_INTERVAL"),
+                    b.dir(),
+                    config.get("BACKUP_RETENTION"));
+        }
+        Duration optimizeEvery = config.duration("OPTIMIZE_INTERVAL", Duration.ZERO);
+        if (rawStorage instanceof JdbcStorage jdbc && !optimizeEvery.isZero()) {
+            every(maint, optimizeEvery, "optimize", () -> {
+                var r = jdbc.optimize();
+                LOG.info(
+                        "Database optimized in {} ms: {} -> {} bytes",
+                        r.took().toMillis(),
+                        r.sizeBeforeBytes(),
+                        r.sizeAfterBytes());
+            });
+        }
+        every(maint, config.duration("MONITOR_INTERVAL", Duration.ofSeconds(1)), "monitor", this::monitor);
+    }
+
+    private void every(ScheduledExecutorService ex, Duration period, String what, Runnable task) {
+        ex.scheduleAtFixedRate(() -> safely(what, task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void safely(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("{} failed: {}", what, e.toString());
+        }
+    }
+
+    /** The original's low hit-rate alert and database size alert. */
+    void monitor() {
+        Cache<Object> c = cache;
+        if (c != null) {
+            CacheStats s = c.stats();
+            if (s.requests() > 100 && s.hitRate() < config.lowHitRate()) {
+                LOG.warn(
+                        "Low cache hit rate: {}% over {} reads (threshold {}%). Consider a longer CACHE_TTL or a"
+                                + " larger CACHE_MAX_ENTRIES.",
+                        String.format(java.util.Locale.ROOT, "%.1f", s.hitRatePercent()),
+                        s.requests(),
+                        Math.round(config.lowHitRate() * 100));
+            }
+        }
+        if (rawStorage instanceof JdbcStorage jdbc) {
+            long size = jdbc.stats().databaseSizeBytes();
+            dbSize.set(size);
+            long limit = config.positiveInt("DB_SIZE_WARN_MB") * 1024L * 1024L;
+            if (size > limit) {
+                LOG.warn(
+                        "Database is {} MB, above DB_SIZE_WARN_MB={}",
+                        size / 1024 / 1024,
+                        config.get("DB_SIZE_WARN_MB"));
+            }
+        }
+    }
+
+    private void startApi() {
+        var bind = config.adminBind();
+        if (bind.isEmpty()) {
+            LOG.info("Admin API is off (ADMIN_API_BIND=off)");
+            return;
+        }
+        if (config.adminToken().isEmpty()) {
+            LOG.warn("ADMIN_API_TOKEN is not set: the /api/admin routes refuse every request");
+        }
+        api = AdminApi.start(bind.get(), config.adminToken().orElse(null), this);
+        // A machine-readable line: tests and scripts read the port from it.
+        System.out.println("admin-api: http://" + api.host() + ":" + api.port());
+        System.out.flush();
+    }
+
+    // ---- accessors for the API and the demo ----
+
+    public VoiceTracker tracker() {
+        return java.util.Objects.requireNonNull(tracker, "not started");
+    }
+
+    public Cache<Object> cache() {
+        return java.util.Objects.requireNonNull(cache, "not started");
+    }
+
+    public CacheWarmer<Object> warmer() {
+        return java.util.Objects.requireNonNull(warmer, "not started");
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public @Nullable TickReport lastTick() {
+        return lastTick.get();
+    }
+
+    public @Nullable JDA jda() {
+        return jda;
+    }
+
+    public @Nullable Storage storage() {
+        return rawStorage;
+    }
+
+    public @Nullable AdminApi api() {
+        return api;
+    }
+
+    /** Blocks until {@link #shutdown} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops everything in order, within {@code SHUTDOWN_TIMEOUT}; idempotent, safe from any thread. */
+    public void shutdown(String reason) {
+        if (!stopping.compareAndSet(false, true)) {
+            try {
+                stopped.await(
+                        config.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1))
+                                        .toMillis()
+                                + 2000,
+                        TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        Duration bound = config.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1));
+        Thread worker = new Thread(() -> doShutdown(reason), "voicetrack-shutdown");
+        worker.start();
+        try {
+            worker.join(bound.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.error(
+                    "Shutdown did not finish within SHUTDOWN_TIMEOUT={}; exiting anyway",
+                    config.get("SHUTDOWN_TIMEOUT"));
+        }
+        stopped.countDown();
+    }
+
+    private void doShutdown(String reason) {
+        LOG.info("Stopping VoiceTrack ({})", reason);
+        stop("maintenance", () -> stopExecutor(maintenance, Duration.ofSeconds(5)));
+        stop("ticks", () -> stopExecutor(ticks, Duration.ofSeconds(5)));
+        stop("adapter", () -> {
+            if (installation != null) {
+                installation.close();
+            }
+        });
+        stop("tracker (last tick)", () -> {
+            if (tracker != null) {
+                tracker.close();
+            }
+        });
+        stop("final backup", () -> {
+            if (backups != null && config.bool("SHUTDOWN_BACKUP") && tracker != null) {
+                var r = backups.backup("shutdown-backup-");
+                if (r.success()) {
+                    System.out.println("shutdown-backup: " + r.location());
+                    System.out.flush();
+                }
+            }
+        });
+        stop("warmer", () -> {
+            if (warmer != null) {
+                warmer.close();
+            }
+        });
+        stop("discord", () -> {
+            if (jda != null) {
+                jda.shutdown();
+                try {
+                    if (!jda.awaitShutdown(Duration.ofSeconds(5))) {
+                        jda.shutdownNow();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        stop("admin api", () -> {
+            if (api != null) {
+                api.stop();
+            }
+        });
+        stop("admin work", () -> stopExecutor(adminWork, Duration.ofSeconds(2)));
+        stop("cache", () -> {
+            if (cache != null) {
+                CacheStats s = cache.stats();
+                LOG.info(
+                        "Final cache stats: hit rate {}%, {} hits, {} misses, {} entries",
+                        String.format(java.util.Locale.ROOT, "%.1f", s.hitRatePercent()),
+                        s.hits(),
+                        s.misses(),
+                        s.size());
+                cache.close();
+            }
+        });
+        stop("storage", () -> {
+            if (rawStorage != null) {
+                rawStorage.close();
+            }
+        });
+        LOG.info("VoiceTrack stopped");
+        System.out.println("voicetrack: stopped");
+        System.out.flush();
+    }
+
+    private static void stop(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Stopping {} failed: {}", what, e.toString());
+        }
+    }
+
+    private static void stopExecutor(@Nullable ExecutorService ex, Duration wait) {
+        if (ex == null) {
+            return;
+        }
+        ex.shutdown();
+        try {
+            if (!ex.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                ex.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            ex.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

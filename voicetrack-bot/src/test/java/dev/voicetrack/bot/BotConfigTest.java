@@ -1,0 +1,128 @@
+package dev.voicetrack.bot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BotConfigTest {
+    @TempDir
+    Path tmp;
+
+    private static BotConfig env(Map<String, String> env) {
+        return BotConfig.load(env, null, null, Map.of());
+    }
+
+    @Test
+    void defaults_needNothing_sqliteAndInProcessCache() {
+        BotConfig c = env(Map.of());
+        assertThat(c.storageKind()).isEqualTo(BotConfig.StorageKind.SQLITE);
+        assertThat(c.get("SQLITE_DB_PATH")).isEqualTo("./data/voice-tracker.db");
+        assertThat(c.checkInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.duration("BACKUP_INTERVAL", Duration.ZERO)).isEqualTo(Duration.ofHours(6));
+        assertThat(c.duration("BACKUP_RETENTION", Duration.ofHours(1))).isEqualTo(Duration.ofDays(7));
+        assertThat(c.duration("OPTIMIZE_INTERVAL", Duration.ZERO)).isEqualTo(Duration.ofHours(24));
+        assertThat(c.adminBind().orElseThrow().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(c.adminBind().orElseThrow().getPort()).isEqualTo(8787);
+    }
+
+    @Test
+    void urls_selectTheStorage() {
+        assertThat(env(Map.of("MONGODB_URI", "mongodb://localhost:27017")).storageKind())
+                .isEqualTo(BotConfig.StorageKind.MONGO);
+        assertThat(env(Map.of("VOICETRACK_JDBC_URL", "jdbc:postgresql://localhost/vt"))
+                        .storageKind())
+                .isEqualTo(BotConfig.StorageKind.POSTGRES);
+        assertThat(env(Map.of("VOICETRACK_STORAGE", "json")).storageKind()).isEqualTo(BotConfig.StorageKind.JSON);
+    }
+
+    @Test
+    void invalidValues_nameTheSettingAndTheValue() {
+        assertThatThrownBy(() -> env(Map.of("CHECK_INTERVAL", "50ms")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CHECK_INTERVAL")
+                .hasMessageContaining("'50ms'");
+        assertThatThrownBy(() -> env(Map.of("VOICETRACK_STORAGE", "oracle")))
+                .hasMessageContaining("VOICETRACK_STORAGE")
+                .hasMessageContaining("'oracle'");
+        assertThatThrownBy(() -> env(Map.of("ADMIN_API_BIND", "localhost:99999")))
+                .hasMessageContaining("ADMIN_API_BIND");
+        assertThatThrownBy(() -> env(Map.of("LOW_HIT_RATE", "2")))
+                .hasMessageContaining("LOW_HIT_RATE")
+                .hasMessageContaining("'2'");
+        assertThatThrownBy(() -> env(Map.of("VOICETRACK_STORAGE", "postgres")))
+                .hasMessageContaining("VOICETRACK_JDBC_URL");
+    }
+
+    @Test
+    void shortAdminToken_isRefused_withoutPrintingIt() {
+        assertThatThrownBy(() -> env(Map.of("ADMIN_API_TOKEN", "secret")))
+                .hasMessageContaining("ADMIN_API_TOKEN")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void environmentWins_overDotEnv_overConfigFile() throws Exception {
+        Path dotEnv = tmp.resolve(".env");
+        Files.writeString(dotEnv, "# comment\nCHECK_INTERVAL=7s\nCACHE_TTL='9m'\nexport BACKUP_MAX_COUNT=3\n");
+        Path json = tmp.resolve("voicetrack.json");
+        Files.writeString(json, "{\"CHECK_INTERVAL\": \"8s\", \"DB_SIZE_WARN_MB\": 5, \"CACHE_TTL\": \"1m\"}");
+        BotConfig c = BotConfig.load(Map.of("CHECK_INTERVAL", "6s", "PATH", "/bin"), dotEnv, json, Map.of());
+        assertThat(c.checkInterval()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(c.cacheTtl()).isEqualTo(Duration.ofMinutes(9));
+        assertThat(c.positiveInt("BACKUP_MAX_COUNT")).isEqualTo(3);
+        assertThat(c.positiveInt("DB_SIZE_WARN_MB")).isEqualTo(5);
+    }
+
+    @Test
+    void unknownSettingInConfigFile_isRefused() throws Exception {
+        Path props = tmp.resolve("voicetrack.properties");
+        Files.writeString(props, "CHECK_INTERVALL=5s\n");
+        assertThatThrownBy(() -> BotConfig.load(Map.of(), null, props, Map.of()))
+                .hasMessageContaining("CHECK_INTERVALL");
+    }
+
+    @Test
+    void dump_masksTokensAndUrlPasswords() {
+        BotConfig c = env(Map.of(
+                "DISCORD_BOT_TOKEN", "abc.def.ghi-secret",
+                "ADMIN_API_TOKEN", "0123456789abcdef0123",
+                "REDIS_URL", "rediss://user:hunter2@redis.example:6380",
+                "MONGODB_URI", "mongodb+srv://bob:pa55@cluster.example/"));
+        String dump = c.dump();
+        assertThat(dump).doesNotContain("abc.def.ghi-secret", "0123456789abcdef0123", "hunter2", "pa55");
+        assertThat(dump).contains("redis.example", "cluster.example");
+    }
+
+    @Test
+    void everyCommand_hasHelp() throws Exception {
+        for (String command : new String[] {"run", "demo", "migrate", "backup", "restore", "stats"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = Main.run(
+                    new String[] {command, "--help"},
+                    Map.of(),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    System.err);
+            assertThat(code).as(command).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: voicetrack " + command);
+        }
+    }
+
+    @Test
+    void unknownArgument_isAUsageError() {
+        assertThatThrownBy(() -> Main.run(new String[] {"demo", "--sped", "3"}, Map.of(), System.out, System.err))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--sped");
+        assertThatThrownBy(() -> Main.run(new String[] {"demo", "--speed", "0"}, Map.of(), System.out, System.err))
+                .hasMessageContaining("--speed")
+                .hasMessageContaining("'0'");
+    }
+}
