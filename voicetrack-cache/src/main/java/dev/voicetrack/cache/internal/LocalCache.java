@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -39,18 +39,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Storage and indexes</h2>
  *
- * Caffeine holds {@code key -> Node}. Two indexes hold keys: a sorted set of every key, for pattern
- * look-ups (a pattern's literal prefix selects a range, so {@code user:123:*} visits only keys that
- * start with {@code user:123:}), and {@code tag -> set of keys} for tag invalidation. Every change to
- * the indexes for a key happens while Caffeine holds that key's lock: in the compute that stores or
- * replaces its node, in the computeIfPresent that removes it on request, or in the eviction listener,
- * which Caffeine runs inside the atomic removal of an expired or evicted node. Changes for one key
- * are therefore serialised and always match the node the map holds, so a tag can neither keep a
- * dead entry reachable nor lose a live one. A re-put with the same tags touches no index at all.
- * Tag sets are created and dropped with {@code compute} on the tag map, so a key is never added to a
- * set that is being discarded. Removals on request re-check inside the lock that the node still
- * matches (still carries the tag, still matches the pattern); a node that does not is handed back
- * unchanged, and {@link NodeExpiry} keeps its expiry as it was.
+ * Caffeine holds {@code key -> Node}. Two indexes point at nodes: a sorted map {@code key -> Node}
+ * for pattern look-ups (a pattern's literal prefix selects a range, so {@code user:123:*} visits only
+ * keys starting with {@code user:123:}), and {@code tag -> set of Node} for tag invalidation. Every
+ * node is indexed when it is stored and unindexed exactly once when it leaves, whatever the cause:
+ * replaced (inside the compute that replaces it), removed on request (after the conditional remove
+ * that removed it) or evicted (in Caffeine's eviction listener, which runs inside the atomic removal).
+ * All index updates are conditional on node identity, so the order in which the cleanup of an old
+ * node and the indexing of its successor happen does not matter, and a tag can neither keep a dead
+ * entry reachable nor lose a live one. Tag sets are created and dropped with {@code compute} on the
+ * tag map, so a node is never added to a set that is being discarded.
  *
  * <h2>Loading</h2>
  *
@@ -74,8 +72,8 @@ public final class LocalCache<V> implements Cache<V> {
     private final com.github.benmanes.caffeine.cache.Cache<String, Node<V>> data;
     private final ConcurrentMap<String, Node<V>> map;
     private final Policy<String, Node<V>> policy;
-    private final ConcurrentSkipListSet<String> keyIndex = new ConcurrentSkipListSet<>();
-    private final ConcurrentHashMap<String, Set<String>> tagIndex = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, Node<V>> keyIndex = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, Set<Node<V>>> tagIndex = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
     private final HotKeyBoard hotKeys;
     private final long maximumEntries;
@@ -164,14 +162,16 @@ public final class LocalCache<V> implements Cache<V> {
 
     /**
      * Caffeine hides an expired entry from reads at once but evicts it when its timer-wheel bucket
-     * turns, up to about a second later. A miss on a key that is still indexed asks Caffeine to look
-     * at the entry under its lock, which evicts it if it has expired (reported to the eviction
-     * listener) and otherwise leaves it exactly as it was. So expirations and size are up to date for
-     * every key that was read. Costs one index look-up, on misses only.
+     * turns, up to about a second later. A miss on a key that still has a node removes that node now,
+     * so expirations and size are up to date for every key that was read. Costs one index look-up,
+     * on misses only. The node is judged by its own TTL, not by its absence from the map: a node is
+     * indexed just before the compute that stores it returns, and must not be mistaken for expired
+     * in that window.
      */
     private void evictIfExpired(String key) {
-        if (keyIndex.contains(key)) {
-            map.computeIfPresent(key, (k, n) -> n);
+        Node<V> stale = keyIndex.get(key);
+        if (stale != null && stale.expiredAt(config.ticker().read())) {
+            map.remove(key, stale); // Caffeine reports an expired node to the eviction listener
         }
     }
 
@@ -226,14 +226,13 @@ public final class LocalCache<V> implements Cache<V> {
         }
     }
 
-    /** Stores a node, replacing whatever node held the key and updating the indexes. */
+    /** Stores a node, replacing and unindexing whatever node held the key. */
     private void store(Node<V> node) {
         map.compute(node.key, (k, old) -> {
-            if (old == null) {
-                index(node);
-            } else {
-                reindex(old, node);
+            if (old != null) {
+                unindex(old);
             }
+            index(node);
             return node;
         });
         sets.increment();
@@ -242,65 +241,32 @@ public final class LocalCache<V> implements Cache<V> {
         }
     }
 
-    /** Indexes a node for a key that had none. Runs under the key's lock. */
     private void index(Node<V> node) {
-        keyIndex.add(node.key);
+        node.indexedAtNanos = config.ticker().read();
+        keyIndex.put(node.key, node);
         for (String tag : node.tags) {
-            addToTag(tag, node.key);
+            tagIndex.compute(tag, (t, set) -> {
+                Set<Node<V>> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(node);
+                return s;
+            });
         }
         bytes.addAndGet(node.bytes);
     }
 
-    /** Moves the key's index entries from {@code old} to {@code node}. Runs under the key's lock. */
-    private void reindex(Node<V> old, Node<V> node) {
-        old.retire();
-        for (String tag : node.tags) {
-            if (!contains(old.tags, tag)) {
-                addToTag(tag, node.key);
-            }
-        }
-        for (String tag : old.tags) {
-            if (!contains(node.tags, tag)) {
-                dropFromTag(tag, old.key);
-            }
-        }
-        bytes.addAndGet(node.bytes - old.bytes);
-    }
-
-    /** Removes a node's index entries when the key loses its node. Runs under the key's lock. */
+    /** Removes a node from the indexes; idempotent, so every removal path may call it. */
     private void unindex(Node<V> node) {
         if (!node.retire()) {
             return;
         }
-        keyIndex.remove(node.key);
+        keyIndex.remove(node.key, node);
         for (String tag : node.tags) {
-            dropFromTag(tag, node.key);
+            tagIndex.computeIfPresent(tag, (t, set) -> {
+                set.remove(node);
+                return set.isEmpty() ? null : set;
+            });
         }
         bytes.addAndGet(-node.bytes);
-    }
-
-    private void addToTag(String tag, String key) {
-        tagIndex.compute(tag, (t, set) -> {
-            Set<String> keys = set != null ? set : ConcurrentHashMap.newKeySet();
-            keys.add(key);
-            return keys;
-        });
-    }
-
-    private void dropFromTag(String tag, String key) {
-        tagIndex.computeIfPresent(tag, (t, set) -> {
-            set.remove(key);
-            return set.isEmpty() ? null : set;
-        });
-    }
-
-    private static boolean contains(String[] tags, String tag) {
-        for (String t : tags) {
-            if (t.equals(tag)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void onEviction(@Nullable String key, @Nullable Node<V> node, RemovalCause cause) {
@@ -324,7 +290,8 @@ public final class LocalCache<V> implements Cache<V> {
         var eviction = policy.eviction().orElseThrow();
         for (Map.Entry<String, Node<V>> e :
                 eviction.coldest((int) Math.min(excess, Integer.MAX_VALUE)).entrySet()) {
-            if (removeIf(e.getKey(), n -> n == e.getValue(), null)) {
+            if (map.remove(e.getKey(), e.getValue())) {
+                unindex(e.getValue());
                 sizeEvictions.increment();
             }
         }
@@ -339,35 +306,25 @@ public final class LocalCache<V> implements Cache<V> {
         if (flight != null) {
             flight.markStale();
         }
-        return removeIf(key, n -> true, deletes);
+        Node<V> node = keyIndex.get(key);
+        return node != null && removeNode(node);
     }
 
-    /**
-     * Removes the key's node if {@code condition} holds for it, under the key's lock, unindexing it
-     * there; counts it in {@code counter} if given. An expired node is evicted by Caffeine instead
-     * (and counted as an expiration), and a node failing the condition is left as it was.
-     */
-    private boolean removeIf(String key, Predicate<Node<V>> condition, @Nullable LongAdder counter) {
-        boolean[] removed = new boolean[1];
-        map.computeIfPresent(key, (k, n) -> {
-            if (!condition.test(n)) {
-                return n;
-            }
-            unindex(n);
-            removed[0] = true;
-            return null;
-        });
-        if (removed[0] && counter != null) {
-            counter.increment();
+    /** Removes exactly this node if it is still stored; counts it as a delete. */
+    private boolean removeNode(Node<V> node) {
+        if (map.remove(node.key, node)) {
+            unindex(node);
+            deletes.increment();
+            return true;
         }
-        return removed[0];
+        return false;
     }
 
     @Override
     public void clear() {
         markStale(f -> true);
-        for (String key : keyIndex) {
-            removeIf(key, n -> true, deletes);
+        for (Node<V> node : keyIndex.values()) {
+            removeNode(node);
         }
         data.cleanUp();
     }
@@ -387,12 +344,12 @@ public final class LocalCache<V> implements Cache<V> {
         markStale(f -> f.hasAnyTag(checked));
         long removed = 0;
         for (String tag : checked) {
-            Set<String> keys = tagIndex.get(tag);
-            if (keys == null) {
+            Set<Node<V>> nodes = tagIndex.get(tag);
+            if (nodes == null) {
                 continue;
             }
-            for (String key : keys) {
-                if (removeIf(key, n -> contains(n.tags, tag), deletes)) {
+            for (Node<V> node : nodes) {
+                if (removeNode(node)) {
                     removed++;
                 }
             }
@@ -405,8 +362,8 @@ public final class LocalCache<V> implements Cache<V> {
         KeyPattern p = KeyPattern.compile(pattern);
         markStale(f -> p.matches(f.key));
         long removed = 0;
-        for (String key : candidates(p)) {
-            if (p.matches(key) && removeIf(key, n -> true, deletes)) {
+        for (Node<V> node : candidates(p)) {
+            if (p.matches(node.key) && removeNode(node)) {
                 removed++;
             }
         }
@@ -417,36 +374,34 @@ public final class LocalCache<V> implements Cache<V> {
     public List<String> keys(String pattern) {
         KeyPattern p = KeyPattern.compile(pattern);
         List<String> keys = new ArrayList<>();
-        for (String key : candidates(p)) {
-            if (p.matches(key)) {
-                Node<V> node = policy.getIfPresentQuietly(key);
-                if (node != null && !node.isAbsent()) {
-                    keys.add(key);
-                }
+        for (Node<V> node : candidates(p)) {
+            if (p.matches(node.key) && policy.getIfPresentQuietly(node.key) == node && !node.isAbsent()) {
+                keys.add(node.key);
             }
         }
         return Collections.unmodifiableList(keys);
     }
 
-    /** The keys that start with the pattern's literal prefix, from the sorted index. */
-    private Iterable<String> candidates(KeyPattern pattern) {
+    /** The nodes whose keys start with the pattern's literal prefix, from the sorted index. */
+    private Iterable<Node<V>> candidates(KeyPattern pattern) {
         String prefix = pattern.literalPrefix();
         if (pattern.isExact()) {
-            return keyIndex.contains(prefix) ? List.of(prefix) : List.of();
+            Node<V> node = keyIndex.get(prefix);
+            return node == null ? List.of() : List.of(node);
         }
         if (prefix.isEmpty()) {
-            return keyIndex;
+            return keyIndex.values();
         }
         return () -> new java.util.Iterator<>() {
-            private final java.util.Iterator<String> it =
-                    keyIndex.tailSet(prefix, true).iterator();
-            private @Nullable String next = advance();
+            private final java.util.Iterator<Map.Entry<String, Node<V>>> it =
+                    keyIndex.tailMap(prefix, true).entrySet().iterator();
+            private @Nullable Node<V> next = advance();
 
-            private @Nullable String advance() {
+            private @Nullable Node<V> advance() {
                 if (it.hasNext()) {
-                    String key = it.next();
-                    if (key.startsWith(prefix)) {
-                        return key;
+                    Map.Entry<String, Node<V>> e = it.next();
+                    if (e.getKey().startsWith(prefix)) {
+                        return e.getValue();
                     }
                 }
                 return null;
@@ -458,8 +413,8 @@ public final class LocalCache<V> implements Cache<V> {
             }
 
             @Override
-            public String next() {
-                String current = next;
+            public Node<V> next() {
+                Node<V> current = next;
                 if (current == null) {
                     throw new java.util.NoSuchElementException();
                 }
@@ -740,23 +695,15 @@ public final class LocalCache<V> implements Cache<V> {
         }
     }
 
-    /**
-     * Per-node variable expiry: each node carries its own TTL, set when the node is first stored;
-     * reads do not extend it, and a compute that hands the same node back keeps its remaining time.
-     */
+    /** Per-node variable expiry: each node carries its own TTL; reads do not extend it. */
     private static final class NodeExpiry<V> implements Expiry<String, Node<V>> {
         @Override
         public long expireAfterCreate(String key, Node<V> node, long currentTime) {
-            node.scheduled = true;
             return node.ttlNanos;
         }
 
         @Override
         public long expireAfterUpdate(String key, Node<V> node, long currentTime, long currentDuration) {
-            if (node.scheduled) {
-                return currentDuration;
-            }
-            node.scheduled = true;
             return node.ttlNanos;
         }
 

@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One stored entry: the value (or the mark of a remembered absence), its tags, its TTL and weight,
- * and its hit counter. Equality is identity (not overridden).
+ * and its hit counter. Identity matters: the key and tag indexes hold nodes, and every removal is
+ * conditional on the exact node, so a newer node under the same key is never touched by the cleanup
+ * of an older one. Equality is identity (not overridden).
  */
 final class Node<V> {
 
@@ -38,8 +40,11 @@ final class Node<V> {
     /** The stats epoch in which {@link #hits} was last counted; a reset starts a new epoch. */
     volatile int epoch;
 
-    /** Whether Caffeine has given the node its expiry time. Read and written under the key's lock. */
-    boolean scheduled;
+    /**
+     * The ticker reading when the node was indexed, inside the compute that stored it: never earlier
+     * than Caffeine's own write time, so {@link #expiredAt} never calls a live entry expired.
+     */
+    volatile long indexedAtNanos;
 
     /** Whether the hot-key board currently holds this node. Guarded by the board's lock. */
     boolean onBoard;
@@ -70,6 +75,11 @@ final class Node<V> {
 
     long hits(int currentEpoch) {
         return epoch == currentEpoch ? hits : 0;
+    }
+
+    /** Whether the node's TTL has run out at {@code nowNanos}, by a clock no earlier than Caffeine's. */
+    boolean expiredAt(long nowNanos) {
+        return nowNanos - indexedAtNanos >= ttlNanos;
     }
 
     boolean isLive() {
