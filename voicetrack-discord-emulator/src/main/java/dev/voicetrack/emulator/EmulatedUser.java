@@ -32,4 +32,10 @@ public interface EmulatedUser {
      *     match its declared options
      */
     EmulatedInteraction invokeDirectCommand(String command, Map<String, ?> options);
+
+    /**
+     * The DM channel between this user and the bot (created on first use, as Discord does), to read what the bot
+     * sent this user with {@link EmulatedChannel#botMessages()} or {@link EmulatedChannel#awaitBotMessage}.
+     */
+    EmulatedChannel directMessageChannel();
 }

@@ -231,6 +231,25 @@ class SlashCommandsIT {
     }
 
     @Test
+    void levelUp_isAnnouncedByDirectMessage_whenTheGuildChoosesDm() {
+        RecordedMessage set = admin.invokeCommand(
+                        general, "config levelup", Map.of("mode", "dm", "template", "Well done {user}, level {level}!"))
+                .awaitReply(WAIT);
+        assertThat(set.ephemeral()).isTrue();
+        assertThat(set.content()).startsWith("✅ Level-up announcements:");
+
+        bot.tracker.addXp(guild.id(), member.user().id(), 1_000); // at least one level up
+        RecordedMessage announced = member.user()
+                .directMessageChannel()
+                .awaitBotMessage(m -> m.content().startsWith("Well done"), WAIT);
+        // Other tests of this class may have given the member XP already, so read the level it reached.
+        int level = storage.member(guild.id(), member.user().id()).orElseThrow().level();
+        assertThat(level).isPositive();
+        assertThat(announced.content()).isEqualTo("Well done <@" + member.user().id() + ">, level " + level + "!");
+        assertThat(levels.botMessages()).noneMatch(m -> m.content().startsWith("Well done"));
+    }
+
+    @Test
     void cacheCommands_showStatsClearByPatternAndTag_warmAndInfo() {
         cache.put("user:7:1", "a", dev.voicetrack.cache.WriteOptions.tags("guild:7"));
         cache.put("user:7:2", "b", dev.voicetrack.cache.WriteOptions.tags("guild:7"));

@@ -1,5 +1,6 @@
 package dev.voicetrack.emulator.internal;
 
+import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedInteraction;
 import dev.voicetrack.emulator.EmulatedUser;
 import dev.voicetrack.emulator.RecordedMessage;
@@ -45,6 +46,11 @@ final class UserImpl implements EmulatedUser {
             world.dispatchMessageCreate(message);
             return world.record(message);
         });
+    }
+
+    @Override
+    public EmulatedChannel directMessageChannel() {
+        return world.mutate(() -> world.dmChannel(this));
     }
 
     @Override
