@@ -85,6 +85,9 @@ public final class BotConfig {
         s.put(
                 "ADMIN_API_TOKEN",
                 new Setting("", "bearer token of the /api/admin routes (unset: admin routes refuse all)"));
+        s.put(
+                "ANNOUNCEMENTS_FILE",
+                new Setting("./data/announcements.properties", "level-up announcement settings (/config levelup)"));
         s.put("BACKUP_DIR", new Setting("./data/backups", "where SQLite backups go"));
         s.put("BACKUP_INTERVAL", new Setting("6h", "automatic backup period (0 = off)"));
         s.put("BACKUP_RETENTION", new Setting("7d", "backups older than this are removed after a good backup"));

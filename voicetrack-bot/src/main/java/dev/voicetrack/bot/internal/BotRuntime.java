@@ -198,6 +198,7 @@ public final class BotRuntime {
                 .build();
 
         var builder = VoiceTrackJda.builder(t)
+                .announcements(new FileAnnouncementStore(Path.of(config.get("ANNOUNCEMENTS_FILE"))))
                 .cache(cache)
                 .warmer(warmer)
                 .trackMessages(config.bool("TRACK_MESSAGES"))

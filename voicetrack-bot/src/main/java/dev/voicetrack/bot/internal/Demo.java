@@ -79,6 +79,9 @@ public final class Demo {
         if (!base.isSet("BACKUP_DIR")) {
             demo.put("BACKUP_DIR", "./data/demo/backups");
         }
+        if (!base.isSet("ANNOUNCEMENTS_FILE")) {
+            demo.put("ANNOUNCEMENTS_FILE", "./data/demo/announcements.properties");
+        }
         if (!base.isSet("JSON_DATA_DIR")) {
             demo.put("JSON_DATA_DIR", "./data/demo/json");
         }
