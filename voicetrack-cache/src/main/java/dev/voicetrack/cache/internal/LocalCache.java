@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.CacheEntry;
-import dev.voicetrack.cache.CacheLoadException;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.HotKey;
 import dev.voicetrack.cache.KeyPattern;
@@ -536,7 +535,7 @@ public final class LocalCache<V> implements Cache<V> {
                 loadFailures.increment();
                 flights.remove(key, flight);
                 flight.fail(t);
-                throw propagate(key, t);
+                throw LoadFailures.propagate(key, t);
             } finally {
                 loadNanos.add(Math.max(0, config.ticker().read() - start));
             }
@@ -548,22 +547,6 @@ public final class LocalCache<V> implements Cache<V> {
             flights.remove(key, flight);
             flight.failIfIncomplete();
         }
-    }
-
-    static RuntimeException propagate(String key, Throwable t) {
-        if (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new CacheLoadException(key, t);
     }
 
     /** One load in progress: its waiters, its tags and whether an invalidation has made it stale. */
@@ -624,7 +607,7 @@ public final class LocalCache<V> implements Cache<V> {
             try {
                 return result.join();
             } catch (CompletionException e) {
-                throw propagate(key, e.getCause() != null ? e.getCause() : e);
+                throw LoadFailures.propagate(key, e.getCause() != null ? e.getCause() : e);
             }
         }
     }

@@ -1273,6 +1273,35 @@ public abstract class CacheContractTest {
             assertThat(cache.get("a")).contains(value("written"));
         }
 
+        /**
+         * Anchor defect, second half: a caller that misses after an invalidation must not join a load
+         * that began before it, or it is handed the data the invalidation announced as replaced.
+         */
+        @Test
+        void missAfterInvalidation_doesNotJoinTheOlderLoad() throws Exception {
+            CountDownLatch loading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Async<TestValue> older = async(
+                    "older-load",
+                    () -> cache.remember("user:1", WriteOptions.tags("guild:1"), () -> {
+                        loading.countDown();
+                        await(release);
+                        return value("before-write");
+                    }));
+            await(loading);
+            cache.invalidateByTag("guild:1");
+            try {
+                Async<TestValue> newer = async(
+                        "newer-load",
+                        () -> cache.remember("user:1", WriteOptions.tags("guild:1"), () -> value("after-write")));
+                assertThat(newer.get()).isEqualTo(value("after-write"));
+            } finally {
+                release.countDown();
+            }
+            assertThat(older.get()).isEqualTo(value("before-write"));
+            assertThat(cache.get("user:1")).contains(value("after-write"));
+        }
+
         @Test
         void unrelatedInvalidationDuringLoad_loadedValueIsStored() throws Exception {
             cache.put("b", value("B"), WriteOptions.tags("other"));

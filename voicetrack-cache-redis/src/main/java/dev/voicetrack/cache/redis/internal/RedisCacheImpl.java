@@ -4,7 +4,6 @@ import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheException;
-import dev.voicetrack.cache.CacheLoadException;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.HotKey;
 import dev.voicetrack.cache.InProcessCache;
@@ -12,6 +11,7 @@ import dev.voicetrack.cache.KeyPattern;
 import dev.voicetrack.cache.Loader;
 import dev.voicetrack.cache.ValueIsolation;
 import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.cache.internal.LoadFailures;
 import dev.voicetrack.cache.redis.RedisCache;
 import dev.voicetrack.cache.redis.RedisConnector;
 import dev.voicetrack.cache.redis.RedisHealth;
@@ -253,11 +253,15 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         final String key;
         final Set<String> tags;
         final CompletableFuture<Outcome<V>> result = new CompletableFuture<>();
-        private boolean stale;
+        private volatile boolean stale; // written under this flight's lock
 
         Flight(String key, Set<String> tags) {
             this.key = key;
             this.tags = tags;
+        }
+
+        boolean isStale() {
+            return stale;
         }
 
         synchronized void markStale() {
@@ -742,13 +746,21 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         while (true) {
             Flight<V> mine = new Flight<>(key, options.tags());
             Flight<V> running = flights.putIfAbsent(key, mine);
+            if (running != null && running.isStale()) {
+                // That flight read data from before an invalidation that this call started after, so
+                // its value is too old for this caller: run a fresh flight in its place.
+                if (!flights.replace(key, running, mine)) {
+                    continue;
+                }
+                running = null;
+            }
             if (running != null) {
                 Outcome<V> outcome;
                 try {
                     outcome = running.result.join();
                 } catch (CompletionException e) {
                     misses.increment();
-                    throw propagate(key, e.getCause());
+                    throw LoadFailures.propagate(key, e.getCause());
                 }
                 if (outcome.cached()) {
                     recordHit(key);
@@ -803,26 +815,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             return value;
         } catch (Throwable t) {
             loadFailures.increment();
-            throw propagate(key, t);
+            throw LoadFailures.propagate(key, t);
         } finally {
             loadNanos.add(System.nanoTime() - start);
         }
-    }
-
-    private static RuntimeException propagate(String key, Throwable t) {
-        if (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new CacheLoadException(key, t);
     }
 
     // ---------------------------------------------------------------- invalidation
