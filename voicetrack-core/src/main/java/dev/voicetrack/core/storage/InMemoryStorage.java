@@ -37,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  * <h2>Writes</h2>
  *
  * <p>{@link #apply} resolves each delta's member once (members live in a primitive {@code long}-keyed
- * open-addressing map per guild, so a lookup touches no boxed key or entry object), checks every
- * resulting total for overflow in a first pass against per-member scratch sums, and only then adds;
- * nothing is written if any check fails. Each member caches its last channel and day entry, so the
+ * open-addressing map per guild, so a lookup touches no boxed key or entry object) and adds to it in
+ * one pass. Nothing is written if a total would overflow: the batch's sums are added first to a
+ * ceiling above every stored total, and only if that overflows (never in practice) does it take a
+ * checked path that resolves every member and checks its totals before adding anything. Each member caches its last channel and day entry, so the
  * usual tick (same channel, same day as the last one) adds without any map lookup. Cost: O(deltas +
  * sessions), no sorting and no per-member allocation beyond the returned totals.
  *
@@ -75,6 +76,12 @@ public final class InMemoryStorage implements Storage {
     private final LongObjectMap<GuildData> members = new LongObjectMap<>();
     private final Map<String, VoiceSession> sessions = new LinkedHashMap<>();
     private long applyEpoch;
+    /**
+     * At least every total any member holds (xp, voice time, messages, sessions): a batch whose sums
+     * added to it do not overflow cannot overflow any total, so it is applied in one pass.
+     */
+    private long ceiling;
+
     private boolean initialized;
     private boolean closed;
 
@@ -110,7 +117,7 @@ public final class InMemoryStorage implements Storage {
         int level;
         long sessions;
         long messages;
-        Instant lastSeen = Instant.EPOCH;
+        long lastSeenMs; // epoch millis: a long, so a tick stores no reference to a young object
         int streak;
         LocalDate lastActiveDay = LocalDate.EPOCH;
         final Map<Long, long[]> channels = new HashMap<>(); // voiceMs, sessions
@@ -310,64 +317,30 @@ public final class InMemoryStorage implements Storage {
         try (var l = write()) {
             long epoch = ++applyEpoch;
             List<MemberDelta> deltas = batch.deltas();
-            int n = deltas.size();
-            Row[] resolved = new Row[n];
+            long sumVoiceMs = 0;
+            long sumXp = 0;
+            long sumMessages = 0;
+            long sumSessions = 0;
+            long largest = -1; // -1: the batch's sums overflow
+            try {
+                for (MemberDelta d : deltas) {
+                    sumVoiceMs = Math.addExact(sumVoiceMs, d.voiceMs());
+                    sumXp = Math.addExact(sumXp, d.xp());
+                    sumMessages = Math.addExact(sumMessages, d.messages());
+                    sumSessions = Math.addExact(sumSessions, d.sessions());
+                }
+                largest = Math.max(Math.max(sumVoiceMs, sumXp), Math.max(sumMessages, sumSessions));
+                Math.addExact(ceiling, largest);
+            } catch (ArithmeticException maybeOverflow) {
+                largest = -1;
+            }
             var touched = new ArrayList<Row>();
-            Map<Long, LongObjectMap<Row>> fresh = null; // members to create: guild -> user -> row
-            // Pass 1: resolve each delta's member once and check that no total overflows, so that
-            // pass 2 cannot fail half-way.
-            GuildData g = null;
-            for (int i = 0; i < n; i++) {
-                MemberDelta d = deltas.get(i);
-                if (g == null || g.guildId != d.guildId()) {
-                    g = members.get(d.guildId());
-                }
-                Row r = g == null ? null : g.rows.get(d.userId());
-                if (r == null) {
-                    if (fresh == null) {
-                        fresh = new HashMap<>();
-                    }
-                    LongObjectMap<Row> byUser = fresh.computeIfAbsent(d.guildId(), k -> new LongObjectMap<>());
-                    r = byUser.get(d.userId());
-                    if (r == null) {
-                        r = new Row(d.guildId(), d.userId());
-                        byUser.put(d.userId(), r);
-                    }
-                }
-                if (r.epoch != epoch) {
-                    r.epoch = epoch;
-                    r.sumVoiceMs = r.voiceMs;
-                    r.sumXp = r.xp;
-                    r.sumMessages = r.messages;
-                    r.sumSessions = r.sessions;
-                    touched.add(r);
-                }
-                try {
-                    r.sumVoiceMs = Math.addExact(r.sumVoiceMs, d.voiceMs());
-                    r.sumXp = Math.addExact(r.sumXp, d.xp());
-                    r.sumMessages = Math.addExact(r.sumMessages, d.messages());
-                    r.sumSessions = Math.addExact(r.sumSessions, d.sessions());
-                } catch (ArithmeticException ex) {
-                    throw new StorageException("batch rejected: a total of member " + d.userId() + " in guild "
-                            + d.guildId() + " would overflow with " + d);
-                }
-                resolved[i] = r;
-            }
-            // Pass 2: apply.
-            if (fresh != null) {
-                fresh.forEach((gid, byUser) -> {
-                    GuildData gd = guildData(gid);
-                    byUser.forEachValue(r -> attach(gd, r));
-                });
-            }
-            g = null;
-            for (int i = 0; i < n; i++) {
-                MemberDelta d = deltas.get(i);
-                Row r = resolved[i];
-                if (g == null || g.guildId != d.guildId()) {
-                    g = members.get(d.guildId());
-                }
-                add(Objects.requireNonNull(g), r, d);
+            if (largest >= 0) {
+                // No total can overflow: every member's totals stay below ceiling + the batch's sums.
+                applyInOnePass(deltas, epoch, touched);
+                ceiling += largest;
+            } else {
+                applyChecked(deltas, epoch, touched);
             }
             for (VoiceSession s : batch.sessions()) {
                 sessions.put(s.id(), s);
@@ -377,6 +350,96 @@ public final class InMemoryStorage implements Storage {
                 out.add(new MemberTotals(r.guildId, r.userId, r.xp, r.level, r.voiceMs));
             }
             return out;
+        }
+    }
+
+    /** Resolves and adds each delta in one pass over the members (the batch cannot overflow). */
+    private void applyInOnePass(List<MemberDelta> deltas, long epoch, List<Row> touched) {
+        GuildData g = null;
+        for (MemberDelta d : deltas) {
+            if (g == null || g.guildId != d.guildId()) {
+                g = guildData(d.guildId());
+            }
+            Row r = g.rows.get(d.userId());
+            if (r == null) {
+                r = new Row(d.guildId(), d.userId());
+                attach(g, r);
+            }
+            if (r.epoch != epoch) {
+                r.epoch = epoch;
+                touched.add(r);
+            }
+            add(g, r, d);
+        }
+    }
+
+    /**
+     * Checks every resulting total for overflow against per-member scratch sums before adding
+     * anything, so that nothing is written if one would overflow; only taken when the batch comes
+     * near {@link #ceiling}.
+     */
+    private void applyChecked(List<MemberDelta> deltas, long epoch, List<Row> touched) {
+        int n = deltas.size();
+        Row[] resolved = new Row[n];
+        Map<Long, LongObjectMap<Row>> fresh = null; // members to create: guild -> user -> row
+        GuildData g = null;
+        for (int i = 0; i < n; i++) {
+            MemberDelta d = deltas.get(i);
+            if (g == null || g.guildId != d.guildId()) {
+                g = members.get(d.guildId());
+            }
+            Row r = g == null ? null : g.rows.get(d.userId());
+            if (r == null) {
+                if (fresh == null) {
+                    fresh = new HashMap<>();
+                }
+                LongObjectMap<Row> byUser = fresh.computeIfAbsent(d.guildId(), k -> new LongObjectMap<>());
+                r = byUser.get(d.userId());
+                if (r == null) {
+                    r = new Row(d.guildId(), d.userId());
+                    byUser.put(d.userId(), r);
+                }
+            }
+            if (r.epoch != epoch) {
+                r.epoch = epoch;
+                r.sumVoiceMs = r.voiceMs;
+                r.sumXp = r.xp;
+                r.sumMessages = r.messages;
+                r.sumSessions = r.sessions;
+                touched.add(r);
+            }
+            try {
+                r.sumVoiceMs = Math.addExact(r.sumVoiceMs, d.voiceMs());
+                r.sumXp = Math.addExact(r.sumXp, d.xp());
+                r.sumMessages = Math.addExact(r.sumMessages, d.messages());
+                r.sumSessions = Math.addExact(r.sumSessions, d.sessions());
+            } catch (ArithmeticException ex) {
+                throw new StorageException("batch rejected: a total of member " + d.userId() + " in guild "
+                        + d.guildId() + " would overflow with " + d);
+            }
+            resolved[i] = r;
+        }
+        if (fresh != null) {
+            fresh.forEach((gid, byUser) -> {
+                GuildData gd = guildData(gid);
+                byUser.forEachValue(r -> attach(gd, r));
+            });
+        }
+        g = null;
+        for (int i = 0; i < n; i++) {
+            MemberDelta d = deltas.get(i);
+            Row r = resolved[i];
+            if (g == null || g.guildId != d.guildId()) {
+                g = members.get(d.guildId());
+            }
+            add(Objects.requireNonNull(g), r, d);
+            raiseCeiling(Math.max(Math.max(r.voiceMs, r.xp), Math.max(r.messages, r.sessions)));
+        }
+    }
+
+    private void raiseCeiling(long total) {
+        if (total > ceiling) {
+            ceiling = total;
         }
     }
 
@@ -398,8 +461,9 @@ public final class InMemoryStorage implements Storage {
         if (messages > 0) {
             markDirty(g, r, Metric.MESSAGES.ordinal());
         }
-        if (d.lastSeen().isAfter(r.lastSeen)) {
-            r.lastSeen = d.lastSeen();
+        long seen = d.lastSeen().toEpochMilli();
+        if (seen > r.lastSeenMs) {
+            r.lastSeenMs = seen;
         }
         long channelId = d.channelId();
         if (channelId != 0 && (voiceMs > 0 || sessionCount > 0)) {
@@ -476,7 +540,7 @@ public final class InMemoryStorage implements Storage {
                 r.level,
                 r.sessions,
                 r.messages,
-                r.lastSeen,
+                Instant.ofEpochMilli(r.lastSeenMs),
                 r.streak,
                 r.lastActiveDay,
                 channels,
@@ -702,6 +766,7 @@ public final class InMemoryStorage implements Storage {
             Row r = rowOrCreate(guildId, userId);
             GuildData g = members.get(guildId);
             r.xp = xp;
+            raiseCeiling(xp);
             r.level = level;
             markDirty(g, r, Metric.XP.ordinal());
             markDirty(g, r, Metric.LEVEL.ordinal());
@@ -806,10 +871,11 @@ public final class InMemoryStorage implements Storage {
                 Row r = rowOrCreate(guildId, s.userId());
                 r.voiceMs = s.voiceTimeMs();
                 r.xp = s.xp();
+                raiseCeiling(Math.max(Math.max(s.voiceTimeMs(), s.xp()), Math.max(s.messages(), s.sessions())));
                 r.level = s.level();
                 r.sessions = s.sessions();
                 r.messages = s.messages();
-                r.lastSeen = s.lastSeen();
+                r.lastSeenMs = s.lastSeen().toEpochMilli();
                 r.streak = s.streak();
                 r.lastActiveDay = s.lastActiveDay();
                 s.channels().forEach((c, v) -> r.channels.put(c, new long[] {v.voiceTimeMs(), v.sessions()}));

@@ -149,6 +149,20 @@ public abstract class StorageContractTest {
         assertThat(storage.openSessions()).isEmpty();
     }
 
+    @Test
+    void aBatchWhoseSumOverflowsAnAdminSetTotal_writesNothing() {
+        storage.setXp(G, 3, Long.MAX_VALUE - 1, 0);
+        storage.apply(batch(delta(G, 3, 0, 1))); // exactly Long.MAX_VALUE is a valid total
+        storage.setXp(G, 3, Long.MAX_VALUE - 1, 0);
+        var bad = batch(delta(G, 4, 7, 7), delta(G, 3, 5, 1), delta(G, 3, 0, 1));
+        assertThatThrownBy(() -> storage.apply(bad)).isInstanceOf(StorageException.class);
+        assertThat(storage.member(G, 4)).isEmpty();
+        assertThat(storage.member(G, 3).orElseThrow().xp()).isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(storage.member(G, 3).orElseThrow().voiceTimeMs()).isZero();
+        storage.apply(batch(delta(G, 4, 7, 7)));
+        assertThat(storage.member(G, 4).orElseThrow().xp()).isEqualTo(7);
+    }
+
     // ---------------------------------------------------------------- levels and admin
 
     @Test
