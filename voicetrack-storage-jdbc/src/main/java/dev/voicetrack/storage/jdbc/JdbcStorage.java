@@ -19,10 +19,11 @@ import java.nio.file.Path;
  * Everything {@link Storage} promises, plus:
  *
  * <ul>
- *   <li><b>Writes.</b> {@link #apply} is one transaction of JDBC batches of upserts that add to the
- *       stored totals ({@code x = x + excluded.x}); increments of one member, channel or day within a
- *       batch are summed first, so a tick costs one statement execution per row touched. Nothing is
- *       ever written back from a copy of a member, and no write deletes rows it does not name.
+ *   <li><b>Writes.</b> {@link #apply} is one transaction of multi-row upserts (100 rows per
+ *       statement) that add to the stored totals ({@code x = x + excluded.x}) and return the new member
+ *       totals; increments of one member, channel or day within a batch are summed first, so a tick
+ *       writes each row it touches once. Nothing is ever written back from a copy of a member, and no
+ *       write deletes rows it does not name.
  *   <li><b>Time</b> is stored as epoch milliseconds, days as epoch days.
  *   <li><b>Sorting.</b> Every leaderboard and rank orders by a fixed column chosen by the {@code
  *       Metric} enum; no SQL is ever built from caller strings.

@@ -3,6 +3,7 @@ package dev.voicetrack.storage.jdbc.internal;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import java.util.TreeMap;
 
 /**
  * A {@link Batch} summed into one row per member, per (member, channel) and per (member, day,
- * channel), checked for overflow, and written as one JDBC batch per table in key order (so that
+ * channel), checked for overflow, and written as multi-row upserts per table in key order (so that
  * concurrent PostgreSQL transactions take row locks in the same order and never deadlock).
  */
 final class BatchPlan {
@@ -60,8 +62,10 @@ final class BatchPlan {
     }
 
     private final Map<MemberKey, MemberSum> members; // first-appearance order, for the returned totals
-    private final TreeMap<ChannelKey, long[]> channels = new TreeMap<>(); // voiceMs, sessions
-    private final TreeMap<DayKey, long[]> daily = new TreeMap<>(); // voiceMs, xp, messages
+    // Hash maps while summing, sorted once when written: a tick's deltas arrive in long runs of
+    // ascending keys, which the merge sort of List.sort takes in near-linear time.
+    private final Map<ChannelKey, long[]> channels = new HashMap<>(); // voiceMs, sessions
+    private final Map<DayKey, long[]> daily = new HashMap<>(); // voiceMs, xp, messages
     private final List<VoiceSession> sessions;
 
     private BatchPlan(Map<MemberKey, MemberSum> members, List<VoiceSession> sessions) {
@@ -111,87 +115,124 @@ final class BatchPlan {
         return plan;
     }
 
-    /** The members the batch names, once each, in order of first appearance. */
-    List<MemberKey> memberKeys() {
-        return List.copyOf(members.keySet());
-    }
-
-    void write(Connection c) throws SQLException {
-        var sorted = new TreeMap<>(members);
-        if (!sorted.isEmpty()) {
+    /**
+     * Writes the batch and returns the new totals of every member it names, once each, in order of
+     * first appearance (read from the member upserts' {@code RETURNING} rows, so no query follows).
+     *
+     * @param leanUpserts whether members whose batch adds no message and no session are written by an
+     *     upsert that leaves those two columns out of its SET list, so that SQLite does not rewrite the
+     *     messages index for them (it rewrites the index of every column a SET names, changed or not).
+     *     Only for a dialect that serialises writes: it splits the members over two statements, which
+     *     would let concurrent PostgreSQL transactions lock rows in different orders.
+     */
+    List<MemberTotals> write(Connection c, boolean leanUpserts) throws SQLException {
+        var totals = new HashMap<MemberKey, MemberTotals>(members.size() * 2);
+        if (!members.isEmpty()) {
+            List<Map.Entry<MemberKey, MemberSum>> sorted = inKeyOrder(members);
+            var full = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? 16 : sorted.size());
+            var lean = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? sorted.size() : 0);
             boolean moreDays = false;
-            try (PreparedStatement ps = c.prepareStatement(JdbcStore.memberUpsertSql())) {
-                for (var e : sorted.entrySet()) {
-                    MemberSum m = e.getValue();
-                    // A new member starts at streak 0 on the epoch day; its first active day after that
-                    // gives it a streak of 1. Days on or before the epoch change nothing.
-                    long firstDay = m.days.isEmpty() ? 0 : Math.max(0, m.days.get(0));
-                    ps.setLong(1, e.getKey().guildId());
-                    ps.setLong(2, e.getKey().userId());
-                    ps.setLong(3, m.voiceMs);
-                    ps.setLong(4, m.xp);
-                    ps.setLong(5, m.sessions);
-                    ps.setLong(6, m.messages);
-                    ps.setLong(7, Math.max(0, m.lastSeenMs));
-                    ps.setInt(8, firstDay > 0 ? 1 : 0);
-                    ps.setLong(9, firstDay);
-                    ps.addBatch();
-                    moreDays |= m.days.size() > 1;
-                }
-                ps.executeBatch();
+            for (var e : sorted) {
+                MemberSum m = e.getValue();
+                (leanUpserts && m.messages == 0 && m.sessions == 0 ? lean : full).add(e);
+                moreDays |= m.days.size() > 1;
             }
+            MultiRow.RowReader collect = rs -> {
+                long guild = rs.getLong(1);
+                long user = rs.getLong(2);
+                totals.put(
+                        new MemberKey(guild, user),
+                        new MemberTotals(guild, user, rs.getLong(3), rs.getInt(4), rs.getLong(5)));
+            };
+            MultiRow.write(c, JdbcStore.MEMBER_UPSERT, full, BatchPlan::bindMember, collect);
+            MultiRow.write(c, JdbcStore.LEAN_MEMBER_UPSERT, lean, BatchPlan::bindMember, collect);
             if (moreDays) {
-                try (PreparedStatement ps = c.prepareStatement(JdbcStore.streakStepSql())) {
-                    for (var e : sorted.entrySet()) {
-                        List<Long> days = e.getValue().days;
-                        for (int i = 1; i < days.size(); i++) {
-                            long day = days.get(i);
-                            ps.setLong(1, day);
-                            ps.setLong(2, day);
-                            ps.setLong(3, day);
-                            ps.setLong(4, day);
-                            ps.setLong(5, e.getKey().guildId());
-                            ps.setLong(6, e.getKey().userId());
-                            ps.addBatch();
-                        }
-                    }
-                    ps.executeBatch();
-                }
+                writeStreakSteps(c, sorted);
             }
         }
-        if (!channels.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(JdbcStore.channelUpsertSql())) {
-                for (var e : channels.entrySet()) {
+        MultiRow.write(
+                c,
+                JdbcStore.CHANNEL_UPSERT,
+                inKeyOrder(channels),
+                (ps, i, e) -> {
                     ChannelKey k = e.getKey();
-                    ps.setLong(1, k.guildId());
-                    ps.setLong(2, k.userId());
-                    ps.setLong(3, k.channelId());
-                    ps.setLong(4, e.getValue()[0]);
-                    ps.setLong(5, e.getValue()[1]);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        if (!daily.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(JdbcStore.dailyUpsertSql())) {
-                for (var e : daily.entrySet()) {
+                    ps.setLong(i, k.guildId());
+                    ps.setLong(i + 1, k.userId());
+                    ps.setLong(i + 2, k.channelId());
+                    ps.setLong(i + 3, e.getValue()[0]);
+                    ps.setLong(i + 4, e.getValue()[1]);
+                },
+                null);
+        MultiRow.write(
+                c,
+                JdbcStore.DAILY_UPSERT,
+                inKeyOrder(daily),
+                (ps, i, e) -> {
                     DayKey k = e.getKey();
-                    ps.setLong(1, k.guildId());
-                    ps.setLong(2, k.userId());
-                    ps.setLong(3, k.day());
-                    ps.setLong(4, k.channelId());
-                    ps.setLong(5, e.getValue()[0]);
-                    ps.setLong(6, e.getValue()[1]);
-                    ps.setLong(7, e.getValue()[2]);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+                    ps.setLong(i, k.guildId());
+                    ps.setLong(i + 1, k.userId());
+                    ps.setLong(i + 2, k.day());
+                    ps.setLong(i + 3, k.channelId());
+                    ps.setLong(i + 4, e.getValue()[0]);
+                    ps.setLong(i + 5, e.getValue()[1]);
+                    ps.setLong(i + 6, e.getValue()[2]);
+                },
+                null);
         if (!sessions.isEmpty()) {
             new SessionWriter(sessions).write(c);
         }
+        var out = new ArrayList<MemberTotals>(members.size());
+        for (MemberKey k : members.keySet()) {
+            MemberTotals t = totals.get(k);
+            if (t == null) {
+                throw new SQLException("member " + k.userId() + " of guild " + k.guildId() + " was not returned");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static void bindMember(PreparedStatement ps, int i, Map.Entry<MemberKey, MemberSum> e) throws SQLException {
+        MemberSum m = e.getValue();
+        // A new member starts at streak 0 on the epoch day; its first active day after that gives it a
+        // streak of 1. Days on or before the epoch change nothing.
+        long firstDay = m.days.isEmpty() ? 0 : Math.max(0, m.days.get(0));
+        ps.setLong(i, e.getKey().guildId());
+        ps.setLong(i + 1, e.getKey().userId());
+        ps.setLong(i + 2, m.voiceMs);
+        ps.setLong(i + 3, m.xp);
+        ps.setLong(i + 4, m.sessions);
+        ps.setLong(i + 5, m.messages);
+        ps.setLong(i + 6, Math.max(0, m.lastSeenMs));
+        ps.setInt(i + 7, firstDay > 0 ? 1 : 0);
+        ps.setLong(i + 8, firstDay);
+    }
+
+    /** Applies each member's active days after its first, in order (the member upsert applied the first). */
+    private static void writeStreakSteps(Connection c, List<Map.Entry<MemberKey, MemberSum>> sorted)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(JdbcStore.streakStepSql())) {
+            for (var e : sorted) {
+                List<Long> days = e.getValue().days;
+                for (int i = 1; i < days.size(); i++) {
+                    long day = days.get(i);
+                    ps.setLong(1, day);
+                    ps.setLong(2, day);
+                    ps.setLong(3, day);
+                    ps.setLong(4, day);
+                    ps.setLong(5, e.getKey().guildId());
+                    ps.setLong(6, e.getKey().userId());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static <K extends Comparable<K>, V> List<Map.Entry<K, V>> inKeyOrder(Map<K, V> map) {
+        var entries = new ArrayList<>(map.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
+        return entries;
     }
 
     /** Upserts session rows by id, as they are. */

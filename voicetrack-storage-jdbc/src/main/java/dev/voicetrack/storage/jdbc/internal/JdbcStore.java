@@ -70,15 +70,16 @@ import org.sqlite.SQLiteDataSource;
  * <h2>Writes</h2>
  *
  * {@link #apply} sums a batch's increments per member, per (member, channel) and per (member, day,
- * channel) in Java, checks the sums for overflow, then runs one JDBC batch of upserts per table in
- * one transaction and reads the new totals back. The streak is folded in SQL: the days of a batch are
+ * channel) in Java, checks the sums for overflow, then writes each table with multi-row upserts in
+ * key order ({@link MultiRow}) in one transaction; the member upserts return the new totals. On
+ * SQLite, members whose increments hold no message and no session get an upsert that leaves those
+ * columns alone, which spares the messages index. The streak is folded in SQL: the days of a batch are
  * reduced to the strictly increasing sequence that can change it (usually one day), the first applied
  * by the member upsert, any later ones by an UPDATE each.
  */
 public final class JdbcStore implements JdbcStorage {
 
     private static final System.Logger LOG = System.getLogger(JdbcStore.class.getName());
-    private static final int IN_CHUNK = 200;
     private static final int MAX_ATTEMPTS = 3;
 
     private final Dialect dialect;
@@ -127,19 +128,35 @@ public final class JdbcStore implements JdbcStorage {
 
     // ------------------------------------------------------------------ SQL
 
-    private static final String MEMBER_UPSERT = "INSERT INTO vt_members (guild_id, user_id, voice_ms, xp, level,"
-            + " sessions, messages, last_seen_ms, streak, last_active_day) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            + " voice_ms = vt_members.voice_ms + excluded.voice_ms,"
-            + " xp = vt_members.xp + excluded.xp,"
-            + " sessions = vt_members.sessions + excluded.sessions,"
-            + " messages = vt_members.messages + excluded.messages,"
-            + " last_seen_ms = CASE WHEN excluded.last_seen_ms > vt_members.last_seen_ms"
-            + " THEN excluded.last_seen_ms ELSE vt_members.last_seen_ms END,"
-            + " streak = CASE WHEN excluded.last_active_day <= vt_members.last_active_day THEN vt_members.streak"
-            + " WHEN excluded.last_active_day = vt_members.last_active_day + 1 THEN vt_members.streak + 1 ELSE 1 END,"
-            + " last_active_day = CASE WHEN excluded.last_active_day > vt_members.last_active_day"
-            + " THEN excluded.last_active_day ELSE vt_members.last_active_day END";
+    /** Adds a member's increments; returns its new totals. */
+    static final MultiRow MEMBER_UPSERT = new MultiRow(
+                    "INSERT INTO vt_members (guild_id, user_id, voice_ms, xp, level, sessions, messages,"
+                            + " last_seen_ms, streak, last_active_day) VALUES ",
+                    "(?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                    " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                            + " voice_ms = vt_members.voice_ms + excluded.voice_ms,"
+                            + " xp = vt_members.xp + excluded.xp,"
+                            + " sessions = vt_members.sessions + excluded.sessions,"
+                            + " messages = vt_members.messages + excluded.messages,"
+                            + " last_seen_ms = CASE WHEN excluded.last_seen_ms > vt_members.last_seen_ms"
+                            + " THEN excluded.last_seen_ms ELSE vt_members.last_seen_ms END,"
+                            + " streak = CASE WHEN excluded.last_active_day <= vt_members.last_active_day"
+                            + " THEN vt_members.streak WHEN excluded.last_active_day = vt_members.last_active_day + 1"
+                            + " THEN vt_members.streak + 1 ELSE 1 END,"
+                            + " last_active_day = CASE WHEN excluded.last_active_day > vt_members.last_active_day"
+                            + " THEN excluded.last_active_day ELSE vt_members.last_active_day END",
+                    9)
+            .returning("guild_id, user_id, xp, level, voice_ms");
+
+    /** {@link #MEMBER_UPSERT} for a member the batch adds no message and no session to. */
+    static final MultiRow LEAN_MEMBER_UPSERT = new MultiRow(
+            MEMBER_UPSERT.head(),
+            MEMBER_UPSERT.tuple(),
+            MEMBER_UPSERT
+                    .tail()
+                    .replace(" sessions = vt_members.sessions + excluded.sessions,", "")
+                    .replace(" messages = vt_members.messages + excluded.messages,", ""),
+            9);
 
     private static final String STREAK_STEP = "UPDATE vt_members SET"
             + " streak = CASE WHEN ? <= last_active_day THEN streak WHEN ? = last_active_day + 1 THEN streak + 1"
@@ -147,18 +164,22 @@ public final class JdbcStore implements JdbcStorage {
             + " last_active_day = CASE WHEN ? > last_active_day THEN ? ELSE last_active_day END"
             + " WHERE guild_id = ? AND user_id = ?";
 
-    private static final String CHANNEL_UPSERT =
-            "INSERT INTO vt_member_channels (guild_id, user_id, channel_id, voice_ms, sessions)"
-                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, channel_id) DO UPDATE SET"
+    static final MultiRow CHANNEL_UPSERT = new MultiRow(
+            "INSERT INTO vt_member_channels (guild_id, user_id, channel_id, voice_ms, sessions) VALUES ",
+            "(?, ?, ?, ?, ?)",
+            " ON CONFLICT (guild_id, user_id, channel_id) DO UPDATE SET"
                     + " voice_ms = vt_member_channels.voice_ms + excluded.voice_ms,"
-                    + " sessions = vt_member_channels.sessions + excluded.sessions";
+                    + " sessions = vt_member_channels.sessions + excluded.sessions",
+            5);
 
-    private static final String DAILY_UPSERT =
-            "INSERT INTO vt_daily_activity (guild_id, user_id, day, channel_id, voice_ms, xp, messages)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, day, channel_id) DO UPDATE SET"
+    static final MultiRow DAILY_UPSERT = new MultiRow(
+            "INSERT INTO vt_daily_activity (guild_id, user_id, day, channel_id, voice_ms, xp, messages) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?)",
+            " ON CONFLICT (guild_id, user_id, day, channel_id) DO UPDATE SET"
                     + " voice_ms = vt_daily_activity.voice_ms + excluded.voice_ms,"
                     + " xp = vt_daily_activity.xp + excluded.xp,"
-                    + " messages = vt_daily_activity.messages + excluded.messages";
+                    + " messages = vt_daily_activity.messages + excluded.messages",
+            7);
 
     private static final String SESSION_COLUMNS = "id, guild_id, user_id, channel_id, start_ms, end_ms,"
             + " last_accrual_ms, duration_ms, xp_earned, muted_ms, deafened_ms";
@@ -524,36 +545,33 @@ public final class JdbcStore implements JdbcStorage {
         }
         BatchPlan plan = BatchPlan.of(batch);
         return write("apply", c -> {
-            plan.write(c);
-            return totals(c, plan.memberKeys());
+            return plan.write(c, dialect.serializesWrites());
         });
     }
 
-    /** Reads the totals of the given members, in the given order. */
-    private static List<MemberTotals> totals(Connection c, List<BatchPlan.MemberKey> keys) throws SQLException {
+    /**
+     * Reads the totals of the given members, in the given order: one query per guild, whose ids are
+     * bound as one parameter (a JSON array on SQLite, a {@code bigint[]} on PostgreSQL), so the
+     * statement text is the same whatever the number of members.
+     */
+    private List<MemberTotals> totals(Connection c, List<BatchPlan.MemberKey> keys) throws SQLException {
         var byGuild = new HashMap<Long, List<Long>>();
         for (BatchPlan.MemberKey k : keys) {
             byGuild.computeIfAbsent(k.guildId(), g -> new ArrayList<>()).add(k.userId());
         }
         var found = new HashMap<BatchPlan.MemberKey, MemberTotals>();
-        for (var e : byGuild.entrySet()) {
-            List<Long> users = e.getValue();
-            for (int from = 0; from < users.size(); from += IN_CHUNK) {
-                List<Long> chunk = users.subList(from, Math.min(users.size(), from + IN_CHUNK));
-                String sql = "SELECT user_id, xp, level, voice_ms FROM vt_members WHERE guild_id = ? AND user_id IN ("
-                        + "?,".repeat(chunk.size() - 1) + "?)";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setLong(1, e.getKey());
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setLong(i + 2, chunk.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long user = rs.getLong(1);
-                            found.put(
-                                    new BatchPlan.MemberKey(e.getKey(), user),
-                                    new MemberTotals(e.getKey(), user, rs.getLong(2), rs.getInt(3), rs.getLong(4)));
-                        }
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT user_id, xp, level, voice_ms FROM vt_members WHERE guild_id = ? AND user_id "
+                        + dialect.inIdList())) {
+            for (var e : byGuild.entrySet()) {
+                ps.setLong(1, e.getKey());
+                dialect.bindIdList(c, ps, 2, e.getValue());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long user = rs.getLong(1);
+                        found.put(
+                                new BatchPlan.MemberKey(e.getKey(), user),
+                                new MemberTotals(e.getKey(), user, rs.getLong(2), rs.getInt(3), rs.getLong(4)));
                     }
                 }
             }
@@ -569,20 +587,8 @@ public final class JdbcStore implements JdbcStorage {
         return out;
     }
 
-    static String memberUpsertSql() {
-        return MEMBER_UPSERT;
-    }
-
     static String streakStepSql() {
         return STREAK_STEP;
-    }
-
-    static String channelUpsertSql() {
-        return CHANNEL_UPSERT;
-    }
-
-    static String dailyUpsertSql() {
-        return DAILY_UPSERT;
     }
 
     static String sessionUpsertSql() {
