@@ -54,6 +54,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,9 @@ import org.jspecify.annotations.Nullable;
  * tracking state (guilds, channels, members in voice, open sessions, the increments not yet written)
  * is touched only under {@code lock}, held by a tick, by an admin operation or by a config change.
  * Ticks therefore never overlap; a scheduled tick that cannot take the lock at once is skipped and
- * reported rather than queued.
+ * reported rather than queued. Scheduled ticks start every check interval whatever their duration
+ * (each schedules the next one an interval after its own start); one that overruns is reported and
+ * the next starts an interval after it ended.
  *
  * <p><b>Measured time.</b> A tick first applies the queued events in order, each at the instant it
  * was accepted. Before anything changes a channel (a join, leave, move, mute or role change), every
@@ -155,6 +158,10 @@ public final class TrackerEngine implements VoiceTracker {
 
     private volatile boolean started;
     private volatile boolean closed;
+    /** Guards {@code scheduled} and {@code stopping}, so that close() cancels the last scheduled tick. */
+    private final Object scheduling = new Object();
+
+    private boolean stopping;
     private @Nullable ScheduledFuture<?> scheduled;
 
     public TrackerEngine(Settings settings) {
@@ -201,8 +208,7 @@ public final class TrackerEngine implements VoiceTracker {
         }
         ScheduledExecutorService scheduler = s.scheduler();
         if (scheduler != null) {
-            long ms = s.checkInterval().toMillis();
-            scheduled = scheduler.scheduleWithFixedDelay(this::scheduledTick, ms, ms, TimeUnit.MILLISECONDS);
+            scheduleTick(scheduler, s.checkInterval().toNanos());
         }
     }
 
@@ -211,7 +217,11 @@ public final class TrackerEngine implements VoiceTracker {
         if (closed) {
             return;
         }
-        ScheduledFuture<?> f = scheduled;
+        ScheduledFuture<?> f;
+        synchronized (scheduling) {
+            stopping = true;
+            f = scheduled;
+        }
         if (f != null) {
             f.cancel(false);
         }
@@ -247,17 +257,46 @@ public final class TrackerEngine implements VoiceTracker {
     // ticks
     // =====================================================================================
 
-    private void scheduledTick() {
-        if (!lock.tryLock()) {
-            dispatcher.emit(l -> l.error("tick skipped: the previous tick is still running", null));
-            return;
+    /** Schedules the next tick {@code delayNanos} from now, unless the tracker is closing. */
+    private void scheduleTick(ScheduledExecutorService scheduler, long delayNanos) {
+        synchronized (scheduling) {
+            if (stopping) {
+                return;
+            }
+            try {
+                scheduled = scheduler.schedule(() -> scheduledTick(scheduler), delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                dispatcher.error("the scheduler refused the next tick: ticks have stopped", e);
+            }
         }
+    }
+
+    /**
+     * A tick on the scheduler, which then schedules the next one: the wait is the interval minus the
+     * tick's own duration, so ticks start every interval however long each takes; after a tick that
+     * overran (reported by {@link #runTick}) the wait is a whole interval, so ticks never run back to
+     * back.
+     */
+    private void scheduledTick(ScheduledExecutorService scheduler) {
+        long interval = s.checkInterval().toNanos();
+        long start = s.nanoTime().getAsLong();
+        long wait = interval;
         try {
-            runTick();
-        } catch (RuntimeException | Error e) {
-            dispatcher.error("tick failed", e);
+            if (!lock.tryLock()) {
+                dispatcher.emit(l -> l.error("tick skipped: the previous tick is still running", null));
+                return;
+            }
+            try {
+                runTick();
+            } catch (RuntimeException | Error e) {
+                dispatcher.error("tick failed", e);
+            } finally {
+                lock.unlock();
+            }
+            long took = s.nanoTime().getAsLong() - start;
+            wait = took < interval ? interval - took : interval;
         } finally {
-            lock.unlock();
+            scheduleTick(scheduler, wait);
         }
     }
 
