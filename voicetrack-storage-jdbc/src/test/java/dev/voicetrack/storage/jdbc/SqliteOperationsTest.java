@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.StorageException;
@@ -89,6 +90,23 @@ class SqliteOperationsTest {
         try (Stream<Path> s = Files.list(d)) {
             return s.sorted().toList();
         }
+    }
+
+    @Test
+    void leaderboardsOfManyPageSizes_stayExact_asKeptStatementsAreEvicted() {
+        fill(100);
+        // every limit is its own statement text; more than the 64 kept per connection
+        for (int round = 0; round < 2; round++) {
+            for (int limit = 1; limit <= 90; limit++) {
+                var page = storage.leaderboard(G, Metric.XP, null, limit, 5);
+                assertThat(page).hasSize(limit);
+                assertThat(page.get(0).userId()).isEqualTo(95); // xp = user id: 100, 99, ... 96 skipped
+                assertThat(page.get(0).rank()).isEqualTo(6);
+                assertThat(page.get(limit - 1).userId()).isEqualTo(95 - limit + 1);
+            }
+        }
+        assertThat(storage.rank(G, 1, Metric.XP, null)).hasValue(100);
+        assertThat(storage.rank(G, 100, Metric.XP, null)).hasValue(1);
     }
 
     @Test

@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -89,6 +91,9 @@ public final class JdbcStore implements JdbcStorage {
     private final @Nullable PostgresOptions postgres;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** Kept read statements of each SQLite connection; a closed connection's are dropped (see query). */
+    private final Map<Connection, KeptStatements> statements = new HashMap<>();
+
     private volatile @Nullable HikariDataSource pool;
     private volatile boolean initialized;
     private volatile boolean closed;
@@ -213,18 +218,20 @@ public final class JdbcStore implements JdbcStorage {
             BOARD.put(
                     m,
                     "SELECT user_id, xp, voice_ms, messages, level FROM vt_members WHERE guild_id = ?" + " ORDER BY "
-                            + col + " DESC, user_id LIMIT ? OFFSET ?");
+                            + col + " DESC, user_id");
             RANK.put(
                     m,
-                    "SELECT (SELECT COUNT(*) FROM vt_members o WHERE o.guild_id = me.guild_id AND (o." + col
-                            + " > me." + col + " OR (o." + col + " = me." + col + " AND o.user_id < me.user_id))) + 1"
+                    // two counts, each a range of the metric's index (one with OR would scan the guild)
+                    "SELECT (SELECT COUNT(*) FROM vt_members o WHERE o.guild_id = me.guild_id AND o." + col + " > me."
+                            + col + ") + (SELECT COUNT(*) FROM vt_members o WHERE o.guild_id = me.guild_id AND o." + col
+                            + " = me." + col + " AND o.user_id < me.user_id) + 1"
                             + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?");
             if (m != Metric.LEVEL) {
                 WINDOW_BOARD.put(
                         m,
                         WINDOW_CTE + "SELECT w.user_id, w.xp, w.voice_ms, w.messages, COALESCE(m.level, 0)"
                                 + " FROM w LEFT JOIN vt_members m ON m.guild_id = ? AND m.user_id = w.user_id"
-                                + " ORDER BY w." + col + " DESC, w.user_id LIMIT ? OFFSET ?");
+                                + " ORDER BY w." + col + " DESC, w.user_id");
                 WINDOW_RANK.put(
                         m,
                         WINDOW_CTE + "SELECT (SELECT COUNT(*) FROM w o WHERE o." + col + " > me." + col + " OR (o."
@@ -395,6 +402,73 @@ public final class JdbcStore implements JdbcStorage {
     @FunctionalInterface
     private interface Work<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface StatementWork<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Runs work on a prepared statement of {@code sql}. On SQLite the statement is prepared once per
+     * connection and kept (for the hot reads: leaderboards and ranks), since preparing costs more than
+     * running a small query; sqlite-jdbc finalises a connection's statements when it closes. The
+     * PostgreSQL driver caches prepared statements on its own.
+     */
+    private <T> T query(Connection c, String sql, StatementWork<T> work) throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                return work.run(ps);
+            }
+        }
+        Connection raw = c.unwrap(SQLiteConnection.class);
+        KeptStatements mine;
+        synchronized (statements) {
+            mine = statements.get(raw);
+            if (mine == null) {
+                // a connection the pool has not handed out before: forget those it has closed since
+                statements.keySet().removeIf(JdbcStore::isClosedQuietly);
+                mine = new KeptStatements();
+                statements.put(raw, mine);
+            }
+        }
+        PreparedStatement ps = mine.get(sql); // the connection is this thread's until it goes back to the pool
+        if (ps == null || ps.isClosed()) {
+            ps = raw.prepareStatement(sql);
+            mine.put(sql, ps);
+        }
+        return work.run(ps);
+    }
+
+    /** The kept statements of one connection: the 64 used last (a leaderboard's text depends on its limit). */
+    private static final class KeptStatements extends LinkedHashMap<String, PreparedStatement> {
+        private static final long serialVersionUID = 1L;
+        private static final int MAX = 64;
+
+        KeptStatements() {
+            super(16, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= MAX) {
+                return false;
+            }
+            try {
+                eldest.getValue().close();
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a kept statement failed", e);
+            }
+            return true;
+        }
+    }
+
+    private static boolean isClosedQuietly(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     /** Runs read-only work on a pooled connection in auto-commit mode. */
@@ -854,8 +928,11 @@ public final class JdbcStore implements JdbcStorage {
         }
         checkRanked(metric, range);
         return read("leaderboard", c -> {
-            String sql = range == null ? BOARD.get(metric) : WINDOW_BOARD.get(metric);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            // LIMIT as a literal (a validated int): SQLite runs a top-N scan much faster when it knows N
+            // at prepare time; the few statement texts this gives are kept per connection
+            String sql =
+                    (range == null ? BOARD.get(metric) : WINDOW_BOARD.get(metric)) + " LIMIT " + limit + " OFFSET ?";
+            return query(c, sql, ps -> {
                 int i = 1;
                 if (range != null) {
                     ps.setLong(i++, guildId);
@@ -863,7 +940,6 @@ public final class JdbcStore implements JdbcStorage {
                     ps.setLong(i++, range.to().toEpochDay());
                 }
                 ps.setLong(i++, guildId);
-                ps.setInt(i++, limit);
                 ps.setInt(i, offset);
                 var out = new ArrayList<LeaderboardEntry>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -874,7 +950,7 @@ public final class JdbcStore implements JdbcStorage {
                     }
                 }
                 return out;
-            }
+            });
         });
     }
 
@@ -883,7 +959,7 @@ public final class JdbcStore implements JdbcStorage {
         checkRanked(metric, range);
         return read("rank", c -> {
             String sql = range == null ? RANK.get(metric) : WINDOW_RANK.get(metric);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            return query(c, sql, ps -> {
                 ps.setLong(1, guildId);
                 if (range == null) {
                     ps.setLong(2, userId);
@@ -895,7 +971,7 @@ public final class JdbcStore implements JdbcStorage {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? OptionalInt.of(Math.toIntExact(rs.getLong(1))) : OptionalInt.empty();
                 }
-            }
+            });
         });
     }
 
