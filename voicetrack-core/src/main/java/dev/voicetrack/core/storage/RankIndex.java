@@ -28,9 +28,10 @@ import java.util.Arrays;
  * is cheap at B = 1,024 and only paid when a query finds the index stale (see {@link
  * InMemoryStorage}).
  *
- * <p>Not thread safe: the caller serialises access.
+ * <p>Public for storage backends that keep ranks in memory beside a database (the JDBC store does).
+ * Not thread safe: the caller serialises access.
  */
-final class RankIndex {
+public final class RankIndex {
     static final int MAX_BLOCK = 1024;
     private static final int FILL = MAX_BLOCK * 3 / 4;
     private static final int MERGE_BELOW = MAX_BLOCK / 8;
@@ -52,15 +53,15 @@ final class RankIndex {
     private int size;
 
     /** Whether {@code (v1, u1)} comes before {@code (v2, u2)} in leaderboard order. */
-    static boolean before(long v1, long u1, long v2, long u2) {
+    public static boolean before(long v1, long u1, long v2, long u2) {
         return v1 > v2 || (v1 == v2 && u1 < u2);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    void clear() {
+    public void clear() {
         blocks = new Block[4];
         lastV = new long[4];
         lastU = new long[4];
@@ -74,7 +75,7 @@ final class RankIndex {
      * Replaces the contents with {@code n} entries that are already in leaderboard order (strictly:
      * no duplicates).
      */
-    void load(long[] values, long[] users, int n) {
+    public void load(long[] values, long[] users, int n) {
         clear();
         int nb = (n + FILL - 1) / FILL;
         ensureBlocks(Math.max(nb, 1));
@@ -140,7 +141,7 @@ final class RankIndex {
     }
 
     /** Inserts an entry; it must not be present. */
-    void insert(long v, long u) {
+    public void insert(long v, long u) {
         if (count == 0) {
             ensureBlocks(1);
             blocks[0] = new Block();
@@ -203,7 +204,7 @@ final class RankIndex {
     }
 
     /** Removes an entry; returns whether it was present. */
-    boolean remove(long v, long u) {
+    public boolean remove(long v, long u) {
         int bi = blockFor(v, u);
         if (bi == count) {
             return false;
@@ -261,7 +262,7 @@ final class RankIndex {
     }
 
     /** The 0-based position of the entry, or -1 if it is not present. */
-    int positionOf(long v, long u) {
+    public int positionOf(long v, long u) {
         int bi = blockFor(v, u);
         if (bi == count) {
             return -1;
@@ -277,12 +278,12 @@ final class RankIndex {
 
     /** Receives the entries of a range of positions. */
     @FunctionalInterface
-    interface EntryConsumer {
+    public interface EntryConsumer {
         void accept(int position, long value, long userId);
     }
 
     /** Passes the entries at positions {@code from..from+limit-1} (those that exist), in order. */
-    void forRange(int from, int limit, EntryConsumer out) {
+    public void forRange(int from, int limit, EntryConsumer out) {
         if (from >= size || limit <= 0) {
             return;
         }

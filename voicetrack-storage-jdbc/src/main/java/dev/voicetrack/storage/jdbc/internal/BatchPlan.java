@@ -1,5 +1,6 @@
 package dev.voicetrack.storage.jdbc.internal;
 
+import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
@@ -12,10 +13,13 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Batch} summed into one row per member, per (member, channel) and per (member, day,
@@ -57,6 +61,9 @@ final class BatchPlan {
         long messages;
         long sessions;
         long lastSeenMs = Long.MIN_VALUE;
+        /** The totals the write returned, in {@link Metric} order; null until written. */
+        long @Nullable [] after;
+
         /** The active days that can change the streak, strictly increasing, in batch order. */
         final List<Long> days = new ArrayList<>(1);
     }
@@ -67,6 +74,7 @@ final class BatchPlan {
     private final Map<ChannelKey, long[]> channels = new HashMap<>(); // voiceMs, sessions
     private final Map<DayKey, long[]> daily = new HashMap<>(); // voiceMs, xp, messages
     private final List<VoiceSession> sessions;
+    private @Nullable Map<Long, List<RankCache.Change>> changesByGuild;
 
     private BatchPlan(Map<MemberKey, MemberSum> members, List<VoiceSession> sessions) {
         this.members = members;
@@ -140,9 +148,13 @@ final class BatchPlan {
             MultiRow.RowReader collect = rs -> {
                 long guild = rs.getLong(1);
                 long user = rs.getLong(2);
-                totals.put(
-                        new MemberKey(guild, user),
-                        new MemberTotals(guild, user, rs.getLong(3), rs.getInt(4), rs.getLong(5)));
+                var key = new MemberKey(guild, user);
+                var t = new MemberTotals(guild, user, rs.getLong(3), rs.getInt(4), rs.getLong(5));
+                totals.put(key, t);
+                MemberSum m = members.get(key);
+                if (m != null) {
+                    m.after = metricValues(t.xp(), t.voiceTimeMs(), t.level(), rs.getLong(6));
+                }
             };
             MultiRow.write(c, JdbcStore.MEMBER_UPSERT, full, BatchPlan::bindMember, collect);
             MultiRow.write(c, JdbcStore.LEAN_MEMBER_UPSERT, lean, BatchPlan::bindMember, collect);
@@ -190,6 +202,50 @@ final class BatchPlan {
             out.add(t);
         }
         return out;
+    }
+
+    /** A member's values in {@link Metric} order. */
+    private static long[] metricValues(long xp, long voiceMs, int level, long messages) {
+        long[] v = new long[RankCache.METRICS.length];
+        v[Metric.XP.ordinal()] = xp;
+        v[Metric.VOICE_TIME.ordinal()] = voiceMs;
+        v[Metric.LEVEL.ordinal()] = level;
+        v[Metric.MESSAGES.ordinal()] = messages;
+        return v;
+    }
+
+    /** The guilds the batch names. */
+    Set<Long> guildIds() {
+        var ids = new HashSet<Long>();
+        for (MemberKey k : members.keySet()) {
+            ids.add(k.guildId());
+        }
+        return ids;
+    }
+
+    /**
+     * What {@link #write} did to each member of a guild, for the rank indexes: the totals it returned,
+     * and those before (the totals less the batch's sums; the level is not changed by a batch). Built
+     * for every guild at the first call, in one pass.
+     */
+    List<RankCache.Change> changes(long guildId) {
+        if (changesByGuild == null) {
+            var byGuild = new HashMap<Long, List<RankCache.Change>>();
+            members.forEach((k, m) -> {
+                long[] after = m.after;
+                if (after != null) {
+                    long[] before = metricValues(
+                            after[Metric.XP.ordinal()] - m.xp,
+                            after[Metric.VOICE_TIME.ordinal()] - m.voiceMs,
+                            (int) after[Metric.LEVEL.ordinal()],
+                            after[Metric.MESSAGES.ordinal()] - m.messages);
+                    byGuild.computeIfAbsent(k.guildId(), g -> new ArrayList<>())
+                            .add(new RankCache.Change(k.userId(), before, after));
+                }
+            });
+            changesByGuild = byGuild;
+        }
+        return changesByGuild.getOrDefault(guildId, List.of());
     }
 
     private static void bindMember(PreparedStatement ps, int i, Map.Entry<MemberKey, MemberSum> e) throws SQLException {

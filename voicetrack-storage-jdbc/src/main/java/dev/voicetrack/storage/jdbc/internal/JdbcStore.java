@@ -14,6 +14,7 @@ import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.RankIndex;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.OptimizeResult;
@@ -36,9 +37,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +49,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
@@ -91,6 +96,11 @@ public final class JdbcStore implements JdbcStorage {
     private final @Nullable PostgresOptions postgres;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final RankCache ranks = new RankCache();
+    /** Guilds with fewer members are ranked in SQL; see {@link RankCache#MIN_MEMBERS}. */
+    private volatile long rankIndexMinMembers = RankCache.MIN_MEMBERS;
+
+    private final AtomicLong rankIndexBuilds = new AtomicLong();
     /** Kept read statements of each SQLite connection; a closed connection's are dropped (see query). */
     private final Map<Connection, KeptStatements> statements = new HashMap<>();
 
@@ -151,7 +161,7 @@ public final class JdbcStore implements JdbcStorage {
                             + " last_active_day = CASE WHEN excluded.last_active_day > vt_members.last_active_day"
                             + " THEN excluded.last_active_day ELSE vt_members.last_active_day END",
                     9)
-            .returning("guild_id, user_id, xp, level, voice_ms");
+            .returning("guild_id, user_id, xp, level, voice_ms, messages");
 
     /** {@link #MEMBER_UPSERT} for a member the batch adds no message and no session to. */
     static final MultiRow LEAN_MEMBER_UPSERT = new MultiRow(
@@ -162,6 +172,16 @@ public final class JdbcStore implements JdbcStorage {
                     .replace(" sessions = vt_members.sessions + excluded.sessions,", "")
                     .replace(" messages = vt_members.messages + excluded.messages,", ""),
             9);
+
+    /** Moves a guild's write sequence; returns the value it replaced (0 for a new row) and the new one. */
+    static final MultiRow GUILD_WRITE = new MultiRow(
+                    "INSERT INTO vt_guild_writes (guild_id, seq, prev_seq) VALUES ",
+                    "(?, ?, 0)",
+                    " ON CONFLICT (guild_id) DO UPDATE SET prev_seq = vt_guild_writes.seq,"
+                            + " seq = CASE WHEN excluded.seq > vt_guild_writes.seq THEN excluded.seq"
+                            + " ELSE vt_guild_writes.seq + 1 END",
+                    2)
+            .returning("guild_id, prev_seq, seq");
 
     private static final String STREAK_STEP = "UPDATE vt_members SET"
             + " streak = CASE WHEN ? <= last_active_day THEN streak WHEN ? = last_active_day + 1 THEN streak + 1"
@@ -505,6 +525,52 @@ public final class JdbcStore implements JdbcStorage {
         });
     }
 
+    /** What a committed write did to the members of one guild, for the rank indexes (null: drop them). */
+    @FunctionalInterface
+    private interface RankChanges<T> {
+        @Nullable
+        List<RankCache.Change> of(long guildId, T result);
+    }
+
+    /** For writes whose effect on ranks is not followed (admin operations): the guild's indexes are rebuilt. */
+    private static final RankChanges<Object> DROP_INDEXES = (g, r) -> null;
+
+    /**
+     * Runs a write that changes member totals of {@code guildIds}: in the same transaction, first
+     * moves the guilds' write sequences (taking their row locks, in guild order, before any member row),
+     * then the work; once committed, brings the rank indexes along (see {@link RankCache}).
+     */
+    private <T> T rankedWrite(String op, Collection<Long> guildIds, Work<T> work, RankChanges<? super T> changes) {
+        List<RankCache.Guild> held = ranks.begin(guildIds);
+        try {
+            var seqs = new HashMap<Long, long[]>();
+            T result = write(op, c -> {
+                seqs.clear(); // a retried transaction starts over
+                moveWriteSeqs(c, guildIds, seqs);
+                return work.run(c);
+            });
+            seqs.forEach((g, s) -> ranks.committed(g, s[0], s[1], () -> changes.of(g, result)));
+            return result;
+        } finally {
+            ranks.end(held);
+        }
+    }
+
+    /** Moves each guild's write sequence forward; puts {prev_seq, seq} per guild into {@code out}. */
+    private void moveWriteSeqs(Connection c, Collection<Long> guildIds, Map<Long, long[]> out) throws SQLException {
+        Instant now = clock.instant();
+        long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+        MultiRow.write(
+                c,
+                GUILD_WRITE,
+                List.copyOf(new TreeSet<>(guildIds)),
+                (ps, i, g) -> {
+                    ps.setLong(i, g);
+                    ps.setLong(i + 1, micros);
+                },
+                rs -> out.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)}));
+    }
+
     /** Runs work in one write transaction: all of it commits or none of it does. */
     private <T> T write(String op, Work<T> work) {
         lifecycle.readLock().lock();
@@ -618,9 +684,8 @@ public final class JdbcStore implements JdbcStorage {
             return List.of();
         }
         BatchPlan plan = BatchPlan.of(batch);
-        return write("apply", c -> {
-            return plan.write(c, dialect.serializesWrites());
-        });
+        return rankedWrite(
+                "apply", plan.guildIds(), c -> plan.write(c, dialect.serializesWrites()), (g, r) -> plan.changes(g));
     }
 
     /**
@@ -678,36 +743,58 @@ public final class JdbcStore implements JdbcStorage {
         if (list.isEmpty()) {
             return List.of();
         }
-        return write("raiseLevels", c -> {
-            var out = new ArrayList<LevelChange>();
-            try (PreparedStatement sel =
-                            c.prepareStatement("SELECT level, xp FROM vt_members WHERE guild_id = ? AND user_id = ?"
-                                    + dialect.forUpdate());
-                    PreparedStatement upd =
-                            c.prepareStatement("UPDATE vt_members SET level = ? WHERE guild_id = ? AND user_id = ?")) {
-                for (LevelRaise r : list) {
-                    sel.setLong(1, r.guildId());
-                    sel.setLong(2, r.userId());
-                    int level;
-                    long xp;
-                    try (ResultSet rs = sel.executeQuery()) {
-                        if (!rs.next()) {
-                            continue;
+        var guildIds = new HashSet<Long>();
+        list.forEach(r -> guildIds.add(r.guildId()));
+        return rankedWrite(
+                "raiseLevels",
+                guildIds,
+                c -> {
+                    var out = new ArrayList<LevelChange>();
+                    try (PreparedStatement sel = c.prepareStatement(
+                                    "SELECT level, xp FROM vt_members WHERE guild_id = ? AND user_id = ?"
+                                            + dialect.forUpdate());
+                            PreparedStatement upd = c.prepareStatement(
+                                    "UPDATE vt_members SET level = ? WHERE guild_id = ? AND user_id = ?")) {
+                        for (LevelRaise r : list) {
+                            sel.setLong(1, r.guildId());
+                            sel.setLong(2, r.userId());
+                            int level;
+                            long xp;
+                            try (ResultSet rs = sel.executeQuery()) {
+                                if (!rs.next()) {
+                                    continue;
+                                }
+                                level = rs.getInt(1);
+                                xp = rs.getLong(2);
+                            }
+                            if (r.level() > level) {
+                                upd.setInt(1, r.level());
+                                upd.setLong(2, r.guildId());
+                                upd.setLong(3, r.userId());
+                                upd.executeUpdate();
+                                out.add(new LevelChange(r.guildId(), r.userId(), level, r.level(), xp));
+                            }
                         }
-                        level = rs.getInt(1);
-                        xp = rs.getLong(2);
                     }
-                    if (r.level() > level) {
-                        upd.setInt(1, r.level());
-                        upd.setLong(2, r.guildId());
-                        upd.setLong(3, r.userId());
-                        upd.executeUpdate();
-                        out.add(new LevelChange(r.guildId(), r.userId(), level, r.level(), xp));
-                    }
-                }
+                    return out;
+                },
+                JdbcStore::levelChanges);
+    }
+
+    /** The level changes of one guild, for the rank indexes (only the level index moves). */
+    private static List<RankCache.Change> levelChanges(long guildId, List<LevelChange> changes) {
+        var out = new ArrayList<RankCache.Change>();
+        int level = Metric.LEVEL.ordinal();
+        for (LevelChange lc : changes) {
+            if (lc.guildId() == guildId) {
+                long[] before = RankCache.unchanged();
+                long[] after = RankCache.unchanged();
+                before[level] = lc.oldLevel();
+                after[level] = lc.newLevel();
+                out.add(new RankCache.Change(lc.userId(), before, after));
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     @Override
@@ -715,17 +802,23 @@ public final class JdbcStore implements JdbcStorage {
         if (xp < 0 || level < 0) {
             throw new IllegalArgumentException("xp and level must be >= 0, was xp=" + xp + ", level=" + level);
         }
-        return write("setXp", c -> {
-            try (PreparedStatement ps = c.prepareStatement(ENSURE_MEMBER
-                    + " ON CONFLICT (guild_id, user_id) DO UPDATE SET xp = excluded.xp, level = excluded.level")) {
-                ps.setLong(1, guildId);
-                ps.setLong(2, userId);
-                ps.setLong(3, xp);
-                ps.setInt(4, level);
-                ps.executeUpdate();
-            }
-            return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId))).get(0);
-        });
+        return rankedWrite(
+                "setXp",
+                List.of(guildId),
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            ENSURE_MEMBER
+                                    + " ON CONFLICT (guild_id, user_id) DO UPDATE SET xp = excluded.xp, level = excluded.level")) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setLong(3, xp);
+                        ps.setInt(4, level);
+                        ps.executeUpdate();
+                    }
+                    return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId)))
+                            .get(0);
+                },
+                DROP_INDEXES);
     }
 
     @Override
@@ -733,58 +826,77 @@ public final class JdbcStore implements JdbcStorage {
         if (level < 0) {
             throw new IllegalArgumentException("level must be >= 0, was " + level);
         }
-        return write("setLevel", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO UPDATE SET level = excluded.level")) {
-                ps.setLong(1, guildId);
-                ps.setLong(2, userId);
-                ps.setLong(3, 0);
-                ps.setInt(4, level);
-                ps.executeUpdate();
-            }
-            return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId))).get(0);
-        });
+        return rankedWrite(
+                "setLevel",
+                List.of(guildId),
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO UPDATE SET level = excluded.level")) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setLong(3, 0);
+                        ps.setInt(4, level);
+                        ps.executeUpdate();
+                    }
+                    return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId)))
+                            .get(0);
+                },
+                DROP_INDEXES);
     }
 
     @Override
     public boolean resetMember(long guildId, long userId) {
-        return write("resetMember", c -> {
-            int updated = update(
-                    c,
-                    "UPDATE vt_members SET voice_ms = 0, xp = 0, level = 0, sessions = 0, messages = 0,"
-                            + " last_seen_ms = 0, streak = 0, last_active_day = 0 WHERE guild_id = ? AND user_id = ?",
-                    guildId,
-                    userId);
-            if (updated == 0) {
-                return false;
-            }
-            update(c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            update(c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            return true;
-        });
+        return rankedWrite(
+                "resetMember",
+                List.of(guildId),
+                c -> {
+                    int updated = update(
+                            c,
+                            "UPDATE vt_members SET voice_ms = 0, xp = 0, level = 0, sessions = 0, messages = 0,"
+                                    + " last_seen_ms = 0, streak = 0, last_active_day = 0 WHERE guild_id = ? AND user_id = ?",
+                            guildId,
+                            userId);
+                    if (updated == 0) {
+                        return false;
+                    }
+                    update(c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    update(c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    return true;
+                },
+                DROP_INDEXES);
     }
 
     @Override
     public boolean deleteMember(long guildId, long userId) {
-        return write("deleteMember", c -> {
-            int members = update(c, "DELETE FROM vt_members WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            update(c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            update(c, "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            update(c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            int sessions = update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
-            return members > 0 || sessions > 0;
-        });
+        return rankedWrite(
+                "deleteMember",
+                List.of(guildId),
+                c -> {
+                    int members =
+                            update(c, "DELETE FROM vt_members WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    update(c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    update(c, "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    update(c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    int sessions =
+                            update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    return members > 0 || sessions > 0;
+                },
+                DROP_INDEXES);
     }
 
     @Override
     public void deleteGuild(long guildId) {
-        write("deleteGuild", c -> {
-            for (String table : GUILD_TABLES) {
-                update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
-            }
-            return null;
-        });
+        rankedWrite(
+                "deleteGuild",
+                List.of(guildId),
+                c -> {
+                    for (String table : GUILD_TABLES) {
+                        update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
+                    }
+                    return null;
+                },
+                DROP_INDEXES);
     }
 
     @Override
@@ -798,43 +910,47 @@ public final class JdbcStore implements JdbcStorage {
                 removes.add(key);
             }
         }
-        write("updateMetadata", c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement(ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO NOTHING")) {
-                ps.setLong(1, guildId);
-                ps.setLong(2, userId);
-                ps.setLong(3, 0);
-                ps.setInt(4, 0);
-                ps.executeUpdate();
-            }
-            if (!puts.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)"
-                                + " ON CONFLICT (guild_id, user_id, key) DO UPDATE SET value = excluded.value")) {
-                    for (var e : puts.entrySet()) {
+        rankedWrite(
+                "updateMetadata",
+                List.of(guildId),
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO NOTHING")) {
                         ps.setLong(1, guildId);
                         ps.setLong(2, userId);
-                        ps.setString(3, e.getKey());
-                        ps.setString(4, e.getValue());
-                        ps.addBatch();
+                        ps.setLong(3, 0);
+                        ps.setInt(4, 0);
+                        ps.executeUpdate();
                     }
-                    ps.executeBatch();
-                }
-            }
-            if (!removes.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ? AND key = ?")) {
-                    for (String key : removes) {
-                        ps.setLong(1, guildId);
-                        ps.setLong(2, userId);
-                        ps.setString(3, key);
-                        ps.addBatch();
+                    if (!puts.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)"
+                                        + " ON CONFLICT (guild_id, user_id, key) DO UPDATE SET value = excluded.value")) {
+                            for (var e : puts.entrySet()) {
+                                ps.setLong(1, guildId);
+                                ps.setLong(2, userId);
+                                ps.setString(3, e.getKey());
+                                ps.setString(4, e.getValue());
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
                     }
-                    ps.executeBatch();
-                }
-            }
-            return null;
-        });
+                    if (!removes.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ? AND key = ?")) {
+                            for (String key : removes) {
+                                ps.setLong(1, guildId);
+                                ps.setLong(2, userId);
+                                ps.setString(3, key);
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                    }
+                    return null;
+                },
+                DROP_INDEXES);
     }
 
     private static int update(Connection c, String sql, long... args) throws SQLException {
@@ -957,6 +1073,134 @@ public final class JdbcStore implements JdbcStorage {
     @Override
     public OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
         checkRanked(metric, range);
+        if (range == null) {
+            RankCache.Guild g = ranks.guild(guildId);
+            synchronized (g) {
+                if (isLarge(g, guildId)) {
+                    return rankFromIndex(g, guildId, userId, metric);
+                }
+            }
+        }
+        return countRank(guildId, userId, metric, range);
+    }
+
+    /** Whether a guild is large enough for rank indexes; its size is checked now and then. Holds g. */
+    private boolean isLarge(RankCache.Guild g, long guildId) {
+        if (g.large == 1) {
+            return true;
+        }
+        if (g.large == -1 || ++g.sqlRanksSinceSizeCheck >= RankCache.SIZE_CHECK_EVERY) {
+            g.sqlRanksSinceSizeCheck = 0;
+            g.large = memberCount(guildId) >= rankIndexMinMembers ? 1 : 0;
+        }
+        return g.large == 1;
+    }
+
+    /**
+     * The rank from the guild's index of the metric, (re)built when the database has writes the index
+     * does not hold; waits for writes of this process in flight instead of rebuilding for them. Holds g.
+     */
+    private OptionalInt rankFromIndex(RankCache.Guild g, long guildId, long userId, Metric metric) {
+        int m = metric.ordinal();
+        String sql = "SELECT me." + COLUMN.get(metric)
+                + ", COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)"
+                + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?";
+        int waits = 0;
+        for (int builds = 0; ; ) {
+            long[] valueAndSeq = read(
+                    "rank",
+                    c -> query(c, sql, ps -> {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, guildId);
+                        ps.setLong(3, userId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+                        }
+                    }));
+            if (valueAndSeq == null) {
+                return OptionalInt.empty();
+            }
+            RankIndex idx = g.index[m];
+            if (idx != null && g.seq[m] == valueAndSeq[1]) {
+                int pos = idx.positionOf(valueAndSeq[0], userId);
+                if (pos >= 0) {
+                    return OptionalInt.of(pos + 1);
+                }
+                g.drop(m); // cannot happen while the sequences agree; rebuild rather than answer wrong
+            } else if (g.writesInFlight > 0 && waits < 4) {
+                // most likely a write of ours that committed a moment ago; if it is not (another process
+                // wrote meanwhile), give up waiting after 200 ms and rebuild
+                waits++;
+                try {
+                    g.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while waiting for a write to finish", e);
+                }
+                continue;
+            }
+            if (builds++ == 3) {
+                // the guild is written faster than its index can be built: count instead
+                return countRank(guildId, userId, metric, null);
+            }
+            buildIndex(g, guildId, metric);
+        }
+    }
+
+    /** Reads a guild's entries of one metric and its write sequence in one snapshot into a new index. Holds g. */
+    private void buildIndex(RankCache.Guild g, long guildId, Metric metric) {
+        String col = COLUMN.get(metric);
+        snapshot("rankIndex", c -> {
+            long seq;
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+            }
+            long[] values = new long[1024];
+            long[] users = new long[1024];
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + col + ", user_id FROM vt_members"
+                    + " WHERE guild_id = ? ORDER BY " + col + " DESC, user_id")) {
+                ps.setFetchSize(10_000);
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (n == values.length) {
+                            values = Arrays.copyOf(values, n * 2);
+                            users = Arrays.copyOf(users, n * 2);
+                        }
+                        values[n] = rs.getLong(1);
+                        users[n] = rs.getLong(2);
+                        n++;
+                    }
+                }
+            }
+            var idx = new RankIndex();
+            idx.load(values, users, n);
+            rankIndexBuilds.incrementAndGet();
+            g.index[metric.ordinal()] = idx;
+            g.seq[metric.ordinal()] = seq;
+            return null;
+        });
+    }
+
+    /** Sets the size from which a guild's all-time ranks come from memory (tests set 0 to use it always). */
+    void rankIndexMinMembers(long members) {
+        rankIndexMinMembers = members;
+        ranks.clear();
+    }
+
+    /** How many rank indexes were built (read in full from the database) so far. */
+    long rankIndexBuilds() {
+        return rankIndexBuilds.get();
+    }
+
+    /** The rank counted in SQL. */
+    private OptionalInt countRank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
         return read("rank", c -> {
             String sql = range == null ? RANK.get(metric) : WINDOW_RANK.get(metric);
             return query(c, sql, ps -> {
@@ -1167,79 +1411,86 @@ public final class JdbcStore implements JdbcStorage {
         long guildId = snapshot.guildId();
         String config = snapshot.config() == null ? null : ConfigCodec.encode(snapshot.config());
         long now = clock.millis();
-        write("importGuild", c -> {
-            for (String table : GUILD_TABLES) {
-                update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
-            }
-            if (config != null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO vt_guilds (guild_id, config, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)")) {
-                    ps.setLong(1, guildId);
-                    ps.setString(2, config);
-                    ps.setLong(3, now);
-                    ps.setLong(4, now);
-                    ps.executeUpdate();
-                }
-            }
-            try (PreparedStatement m = c.prepareStatement("INSERT INTO vt_members (guild_id, user_id, voice_ms, xp,"
-                            + " level, sessions, messages, last_seen_ms, streak, last_active_day)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                    PreparedStatement ch = c.prepareStatement("INSERT INTO vt_member_channels (guild_id, user_id,"
-                            + " channel_id, voice_ms, sessions) VALUES (?, ?, ?, ?, ?)");
-                    PreparedStatement md = c.prepareStatement(
-                            "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)");
-                    PreparedStatement day = c.prepareStatement("INSERT INTO vt_daily_activity (guild_id, user_id,"
-                            + " day, channel_id, voice_ms, xp, messages) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (GuildSnapshot.Member member : snapshot.members()) {
-                    MemberStats s = member.stats();
-                    m.setLong(1, guildId);
-                    m.setLong(2, s.userId());
-                    m.setLong(3, s.voiceTimeMs());
-                    m.setLong(4, s.xp());
-                    m.setInt(5, s.level());
-                    m.setLong(6, s.sessions());
-                    m.setLong(7, s.messages());
-                    m.setLong(8, s.lastSeen().toEpochMilli());
-                    m.setInt(9, s.streak());
-                    m.setLong(10, s.lastActiveDay().toEpochDay());
-                    m.addBatch();
-                    for (MemberStats.ChannelStats cs : s.channels().values()) {
-                        ch.setLong(1, guildId);
-                        ch.setLong(2, s.userId());
-                        ch.setLong(3, cs.channelId());
-                        ch.setLong(4, cs.voiceTimeMs());
-                        ch.setLong(5, cs.sessions());
-                        ch.addBatch();
+        rankedWrite(
+                "importGuild",
+                List.of(snapshot.guildId()),
+                c -> {
+                    for (String table : GUILD_TABLES) {
+                        update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
                     }
-                    for (var e : s.metadata().entrySet()) {
-                        md.setLong(1, guildId);
-                        md.setLong(2, s.userId());
-                        md.setString(3, e.getKey());
-                        md.setString(4, e.getValue());
-                        md.addBatch();
+                    if (config != null) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO vt_guilds (guild_id, config, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)")) {
+                            ps.setLong(1, guildId);
+                            ps.setString(2, config);
+                            ps.setLong(3, now);
+                            ps.setLong(4, now);
+                            ps.executeUpdate();
+                        }
                     }
-                    for (ActivityRow a : member.activity()) {
-                        day.setLong(1, guildId);
-                        day.setLong(2, s.userId());
-                        day.setLong(3, a.day().toEpochDay());
-                        day.setLong(4, a.channelId());
-                        day.setLong(5, a.voiceMs());
-                        day.setLong(6, a.xp());
-                        day.setLong(7, a.messages());
-                        day.addBatch();
+                    try (PreparedStatement m =
+                                    c.prepareStatement("INSERT INTO vt_members (guild_id, user_id, voice_ms, xp,"
+                                            + " level, sessions, messages, last_seen_ms, streak, last_active_day)"
+                                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            PreparedStatement ch =
+                                    c.prepareStatement("INSERT INTO vt_member_channels (guild_id, user_id,"
+                                            + " channel_id, voice_ms, sessions) VALUES (?, ?, ?, ?, ?)");
+                            PreparedStatement md = c.prepareStatement(
+                                    "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)");
+                            PreparedStatement day = c.prepareStatement(
+                                    "INSERT INTO vt_daily_activity (guild_id, user_id,"
+                                            + " day, channel_id, voice_ms, xp, messages) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        for (GuildSnapshot.Member member : snapshot.members()) {
+                            MemberStats s = member.stats();
+                            m.setLong(1, guildId);
+                            m.setLong(2, s.userId());
+                            m.setLong(3, s.voiceTimeMs());
+                            m.setLong(4, s.xp());
+                            m.setInt(5, s.level());
+                            m.setLong(6, s.sessions());
+                            m.setLong(7, s.messages());
+                            m.setLong(8, s.lastSeen().toEpochMilli());
+                            m.setInt(9, s.streak());
+                            m.setLong(10, s.lastActiveDay().toEpochDay());
+                            m.addBatch();
+                            for (MemberStats.ChannelStats cs : s.channels().values()) {
+                                ch.setLong(1, guildId);
+                                ch.setLong(2, s.userId());
+                                ch.setLong(3, cs.channelId());
+                                ch.setLong(4, cs.voiceTimeMs());
+                                ch.setLong(5, cs.sessions());
+                                ch.addBatch();
+                            }
+                            for (var e : s.metadata().entrySet()) {
+                                md.setLong(1, guildId);
+                                md.setLong(2, s.userId());
+                                md.setString(3, e.getKey());
+                                md.setString(4, e.getValue());
+                                md.addBatch();
+                            }
+                            for (ActivityRow a : member.activity()) {
+                                day.setLong(1, guildId);
+                                day.setLong(2, s.userId());
+                                day.setLong(3, a.day().toEpochDay());
+                                day.setLong(4, a.channelId());
+                                day.setLong(5, a.voiceMs());
+                                day.setLong(6, a.xp());
+                                day.setLong(7, a.messages());
+                                day.addBatch();
+                            }
+                        }
+                        m.executeBatch();
+                        ch.executeBatch();
+                        md.executeBatch();
+                        day.executeBatch();
                     }
-                }
-                m.executeBatch();
-                ch.executeBatch();
-                md.executeBatch();
-                day.executeBatch();
-            }
-            if (!snapshot.sessions().isEmpty()) {
-                // A session id is unique across guilds: a row of another guild with the same id moves here.
-                new BatchPlan.SessionWriter(snapshot.sessions()).write(c);
-            }
-            return null;
-        });
+                    if (!snapshot.sessions().isEmpty()) {
+                        // A session id is unique across guilds: a row of another guild with the same id moves here.
+                        new BatchPlan.SessionWriter(snapshot.sessions()).write(c);
+                    }
+                    return null;
+                },
+                DROP_INDEXES);
     }
 
     private static final List<String> GUILD_TABLES = List.of(
@@ -1424,6 +1675,7 @@ public final class JdbcStore implements JdbcStorage {
             try {
                 ensureOpen();
                 swapIn(tmp, live);
+                ranks.clear(); // the rank indexes held the replaced database
             } finally {
                 lifecycle.writeLock().unlock();
             }

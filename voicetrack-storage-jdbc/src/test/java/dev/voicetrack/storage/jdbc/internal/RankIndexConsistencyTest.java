@@ -1,0 +1,149 @@
+package dev.voicetrack.storage.jdbc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.LevelRaise;
+import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.storage.jdbc.SqliteOptions;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The in-memory rank indexes stay exact when two stores write the same database (two processes, or
+ * two bot instances on one PostgreSQL): every rank that {@code a} and {@code b} answer from memory
+ * equals the count in SQL of a third store that keeps no index, after every kind of write from
+ * either side. And a store's own ticks move its index along instead of rebuilding it.
+ */
+class RankIndexConsistencyTest {
+    private static final long G = 42;
+    private static final int MEMBERS = 300;
+    private static final LocalDate DAY = LocalDate.of(2024, 6, 1);
+    private static final Instant T = Instant.parse("2024-06-01T08:00:00.250Z");
+
+    @TempDir
+    Path dir;
+
+    private JdbcStore a;
+    private JdbcStore b;
+    private JdbcStore oracle;
+
+    @BeforeEach
+    void open() {
+        var options = SqliteOptions.builder().file(dir.resolve("shared.db")).build();
+        a = JdbcStore.sqlite(options);
+        b = JdbcStore.sqlite(options);
+        oracle = JdbcStore.sqlite(options);
+        a.init();
+        b.init();
+        oracle.init();
+        a.rankIndexMinMembers(0);
+        b.rankIndexMinMembers(0);
+        oracle.rankIndexMinMembers(Long.MAX_VALUE);
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+        oracle.close();
+    }
+
+    private static Batch tick(SplittableRandom rnd, int members) {
+        var deltas = new ArrayList<MemberDelta>();
+        for (int i = 0; i < members; i++) {
+            long user = 1 + rnd.nextInt(MEMBERS + 20); // now and then a member that is new
+            deltas.add(new MemberDelta(
+                    G, user, 7, DAY, rnd.nextInt(3) * 5_000L, rnd.nextInt(4), rnd.nextInt(2), rnd.nextInt(2), T));
+        }
+        return new Batch(deltas, List.of());
+    }
+
+    private void assertRanksExact(SplittableRandom rnd, String after) {
+        for (int i = 0; i < 25; i++) {
+            long user = 1 + rnd.nextInt(MEMBERS + 25);
+            for (Metric m : Metric.values()) {
+                OptionalInt expected = oracle.rank(G, user, m, null);
+                assertThat(a.rank(G, user, m, null))
+                        .as("rank of %d by %s from a, after %s", user, m, after)
+                        .isEqualTo(expected);
+                assertThat(b.rank(G, user, m, null))
+                        .as("rank of %d by %s from b, after %s", user, m, after)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void ranksFromMemory_matchTheCountInSql_whateverWritesWhichStore() {
+        var rnd = new SplittableRandom(7);
+        a.apply(tick(rnd, MEMBERS));
+        assertRanksExact(rnd, "the first tick");
+        for (int step = 0; step < 60; step++) {
+            JdbcStore writer = rnd.nextBoolean() ? a : b;
+            long user = 1 + rnd.nextInt(MEMBERS);
+            String what;
+            switch (rnd.nextInt(8)) {
+                case 0 -> {
+                    writer.raiseLevels(List.of(new LevelRaise(G, user, 1 + rnd.nextInt(30))));
+                    what = "raiseLevels";
+                }
+                case 1 -> {
+                    writer.setXp(G, user, rnd.nextInt(500), rnd.nextInt(5));
+                    what = "setXp";
+                }
+                case 2 -> {
+                    writer.resetMember(G, user);
+                    what = "resetMember";
+                }
+                case 3 -> {
+                    writer.deleteMember(G, user);
+                    what = "deleteMember";
+                }
+                case 4 -> {
+                    writer.updateMetadata(G, MEMBERS + 100L + step, Map.of("k", "v"), List.of());
+                    what = "updateMetadata creating a member";
+                }
+                default -> {
+                    writer.apply(tick(rnd, 1 + rnd.nextInt(MEMBERS)));
+                    what = "a tick";
+                }
+            }
+            assertRanksExact(rnd, what + " by " + (writer == a ? "a" : "b") + " (step " + step + ")");
+        }
+        a.deleteGuild(G);
+        assertThat(b.rank(G, 1, Metric.XP, null)).isEmpty();
+    }
+
+    @Test
+    void aStoresOwnTicks_moveItsIndexAlong_withoutRebuilding() {
+        var rnd = new SplittableRandom(11);
+        a.apply(tick(rnd, MEMBERS));
+        assertThat(a.rank(G, 1, Metric.XP, null)).isEqualTo(oracle.rank(G, 1, Metric.XP, null));
+        long builds = a.rankIndexBuilds();
+        for (int i = 0; i < 20; i++) {
+            a.apply(tick(rnd, MEMBERS));
+            for (long user = 1; user <= 10; user++) {
+                assertThat(a.rank(G, user, Metric.XP, null)).isEqualTo(oracle.rank(G, user, Metric.XP, null));
+            }
+        }
+        assertThat(a.rankIndexBuilds()).isEqualTo(builds);
+        // another store's write is noticed: the next query rebuilds once, then answers from memory again
+        b.apply(tick(rnd, MEMBERS));
+        assertThat(a.rank(G, 3, Metric.XP, null)).isEqualTo(oracle.rank(G, 3, Metric.XP, null));
+        assertThat(a.rankIndexBuilds()).isEqualTo(builds + 1);
+        assertThat(a.rank(G, 4, Metric.XP, null)).isEqualTo(oracle.rank(G, 4, Metric.XP, null));
+        assertThat(a.rankIndexBuilds()).isEqualTo(builds + 1);
+    }
+}
