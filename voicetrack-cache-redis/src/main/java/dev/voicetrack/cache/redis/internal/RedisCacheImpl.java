@@ -18,6 +18,7 @@ import dev.voicetrack.cache.redis.RedisHealth;
 import dev.voicetrack.cache.redis.RedisServerStats;
 import dev.voicetrack.cache.redis.ValueCodec;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -109,12 +110,22 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
               forget(KEYS[2], KEYS[3], KEYS[4], k)
               expired = expired + 1
             end
+            -- the previous version: its fields go with DEL, its index score is replaced by ZADD below,
+            -- and only a size limit keeps a size to take back
             redis.call('DEL', KEYS[1])
-            forget(KEYS[2], KEYS[3], KEYS[4], KEYS[1])
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            for i = 7, #ARGV do
-              redis.call('HSET', KEYS[1], 't:' .. ARGV[i], '1')
+            if maxBytes > 0 then
+              local b = redis.call('HGET', KEYS[3], KEYS[1])
+              if b then
+                redis.call('HDEL', KEYS[3], KEYS[1])
+                redis.call('DECRBY', KEYS[4], b)
+              end
             end
+            local fields = {ARGV[1], ARGV[2]}
+            for i = 7, #ARGV do
+              fields[#fields + 1] = 't:' .. ARGV[i]
+              fields[#fields + 1] = '1'
+            end
+            redis.call('HSET', KEYS[1], unpack(fields))
             redis.call('PEXPIRE', KEYS[1], ttl)
             redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
             if maxBytes > 0 then
@@ -134,7 +145,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
               if maxEntries > 0 and n > maxEntries then return true end
               return maxBytes > 0 and tonumber(redis.call('GET', KEYS[4]) or '0') > maxBytes
             end
-            while over() do
+            while (maxEntries > 0 or maxBytes > 0) and over() do
               local first = redis.call('ZRANGE', KEYS[2], 0, 1)
               local victim = first[1]
               if victim == KEYS[1] then victim = first[2] end
@@ -222,6 +233,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private static final byte[] FIELD_VALUE = Scripts.bytes("v");
     private static final byte[] FIELD_ABSENT = Scripts.bytes("n");
     private static final String FIELD_VALUE_NAME = "v";
+    private static final String FIELD_ABSENT_NAME = "n";
 
     private final Connector connector;
     private final boolean ownsConnector;
@@ -432,6 +444,23 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         return decodeRead(r);
     }
 
+    /**
+     * A read for this cache's own {@code get}, which needs no TTL: one plain HMGET when the entry is
+     * there (a hit costs the server no script), and the {@link #FETCH} script only on a miss, for its
+     * bookkeeping (telling an expiration or eviction from a key never written).
+     */
+    private Read<V> readFrom(RedisClusterCommands<String, byte[]> redis, String key) {
+        List<KeyValue<String, byte[]>> f = redis.hmget(layout.entry(key), FIELD_VALUE_NAME, FIELD_ABSENT_NAME);
+        if (f.get(0).hasValue()) {
+            return new Read<>(
+                    Optional.of(new Fetched<>(Optional.of(codec.decode(f.get(0).getValue())), -1)), 0);
+        }
+        if (f.get(1).hasValue()) {
+            return new Read<>(Optional.of(new Fetched<>(Optional.empty(), -1)), 0);
+        }
+        return fetchFrom(redis, key);
+    }
+
     private Read<V> decodeRead(List<Object> r) {
         long ttl = r.get(2) instanceof Long l ? l : -2;
         int gone = r.get(3) instanceof Long g ? g.intValue() : 0;
@@ -471,7 +500,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
 
     /** Reads and counts an entry, from Redis or else from the fallback. */
     private Optional<Fetched<V>> readEntry(String key) {
-        Optional<Read<V>> read = fetch(key);
+        Optional<Read<V>> read = redis(redis -> Optional.of(readFrom(redis, key)), Optional::empty);
         if (read.isEmpty()) {
             Optional<V> v = fallback.get(key);
             Read<V> r = new Read<>(v.map(x -> new Fetched<>(Optional.of(x), -1)), 0);
