@@ -1,10 +1,8 @@
 package dev.voicetrack.storage.jdbc.internal;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * What differs between the databases. The SQL of the store is otherwise shared: both accept {@code
@@ -53,27 +51,6 @@ enum Dialect {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK_KEY + ")");
             }
-        }
-    }
-
-    /** Completes {@code ... AND user_id } to match a list of ids bound as one parameter. */
-    String inIdList() {
-        return this == POSTGRES ? "= ANY (?)" : "IN (SELECT value FROM json_each(?))";
-    }
-
-    /** Binds a list of ids for {@link #inIdList()}. */
-    void bindIdList(Connection c, PreparedStatement ps, int index, List<Long> ids) throws SQLException {
-        if (this == POSTGRES) {
-            ps.setArray(index, c.createArrayOf("bigint", ids.toArray()));
-        } else {
-            var json = new StringBuilder(ids.size() * 20 + 2).append('[');
-            for (int i = 0; i < ids.size(); i++) {
-                if (i > 0) {
-                    json.append(',');
-                }
-                json.append(ids.get(i).longValue());
-            }
-            ps.setString(index, json.append(']').toString());
         }
     }
 

@@ -688,42 +688,19 @@ public final class JdbcStore implements JdbcStorage {
                 "apply", plan.guildIds(), c -> plan.write(c, dialect.serializesWrites()), (g, r) -> plan.changes(g));
     }
 
-    /**
-     * Reads the totals of the given members, in the given order: one query per guild, whose ids are
-     * bound as one parameter (a JSON array on SQLite, a {@code bigint[]} on PostgreSQL), so the
-     * statement text is the same whatever the number of members.
-     */
-    private List<MemberTotals> totals(Connection c, List<BatchPlan.MemberKey> keys) throws SQLException {
-        var byGuild = new HashMap<Long, List<Long>>();
-        for (BatchPlan.MemberKey k : keys) {
-            byGuild.computeIfAbsent(k.guildId(), g -> new ArrayList<>()).add(k.userId());
-        }
-        var found = new HashMap<BatchPlan.MemberKey, MemberTotals>();
+    /** Reads one member's totals (the member must exist). */
+    private static MemberTotals memberTotals(Connection c, long guildId, long userId) throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("SELECT user_id, xp, level, voice_ms FROM vt_members WHERE guild_id = ? AND user_id "
-                        + dialect.inIdList())) {
-            for (var e : byGuild.entrySet()) {
-                ps.setLong(1, e.getKey());
-                dialect.bindIdList(c, ps, 2, e.getValue());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long user = rs.getLong(1);
-                        found.put(
-                                new BatchPlan.MemberKey(e.getKey(), user),
-                                new MemberTotals(e.getKey(), user, rs.getLong(2), rs.getInt(3), rs.getLong(4)));
-                    }
+                c.prepareStatement("SELECT xp, level, voice_ms FROM vt_members WHERE guild_id = ? AND user_id = ?")) {
+            ps.setLong(1, guildId);
+            ps.setLong(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("member " + userId + " of guild " + guildId + " vanished mid-write");
                 }
+                return new MemberTotals(guildId, userId, rs.getLong(1), rs.getInt(2), rs.getLong(3));
             }
         }
-        var out = new ArrayList<MemberTotals>(keys.size());
-        for (BatchPlan.MemberKey k : keys) {
-            MemberTotals t = found.get(k);
-            if (t == null) {
-                throw new SQLException("member " + k.userId() + " of guild " + k.guildId() + " vanished mid-batch");
-            }
-            out.add(t);
-        }
-        return out;
     }
 
     static String streakStepSql() {
@@ -815,8 +792,7 @@ public final class JdbcStore implements JdbcStorage {
                         ps.setInt(4, level);
                         ps.executeUpdate();
                     }
-                    return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId)))
-                            .get(0);
+                    return memberTotals(c, guildId, userId);
                 },
                 DROP_INDEXES);
     }
@@ -838,8 +814,7 @@ public final class JdbcStore implements JdbcStorage {
                         ps.setInt(4, level);
                         ps.executeUpdate();
                     }
-                    return totals(c, List.of(new BatchPlan.MemberKey(guildId, userId)))
-                            .get(0);
+                    return memberTotals(c, guildId, userId);
                 },
                 DROP_INDEXES);
     }
