@@ -231,10 +231,16 @@ public final class JdbcStore implements JdbcStorage {
     static final Map<Metric, String> RANK = new EnumMap<>(Metric.class);
     static final Map<Metric, String> WINDOW_BOARD = new EnumMap<>(Metric.class);
     static final Map<Metric, String> WINDOW_RANK = new EnumMap<>(Metric.class);
+    /** A member's value of the metric and its guild's write sequence, for a rank from memory. */
+    static final Map<Metric, String> VALUE_AND_SEQ = new EnumMap<>(Metric.class);
 
     static {
         for (Metric m : Metric.values()) {
             String col = COLUMN.get(m);
+            VALUE_AND_SEQ.put(
+                    m,
+                    "SELECT me." + col + ", COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)"
+                            + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?");
             BOARD.put(
                     m,
                     "SELECT user_id, xp, voice_ms, messages, level FROM vt_members WHERE guild_id = ?" + " ORDER BY "
@@ -1077,9 +1083,7 @@ public final class JdbcStore implements JdbcStorage {
      */
     private OptionalInt rankFromIndex(RankCache.Guild g, long guildId, long userId, Metric metric) {
         int m = metric.ordinal();
-        String sql = "SELECT me." + COLUMN.get(metric)
-                + ", COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)"
-                + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?";
+        String sql = VALUE_AND_SEQ.get(metric);
         int waits = 0;
         for (int builds = 0; ; ) {
             long[] valueAndSeq = read(
