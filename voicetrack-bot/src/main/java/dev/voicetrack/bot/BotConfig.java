@@ -77,6 +77,9 @@ public final class BotConfig {
         s.put("CACHE_TTL", new Setting("5m", "cache TTL of user and leaderboard entries"));
         s.put("CACHE_WARM_INTERVAL", new Setting("6h", "cache warming period (0 = only at start)"));
         s.put("CHECK_INTERVAL", new Setting("5s", "tick interval (>= 100ms; plain numbers are milliseconds)"));
+        s.put(
+                "SESSION_WRITE_INTERVAL",
+                new Setting("1m", "how often the row of an open voice session is rewritten (0 = every tick)"));
         s.put("TRACK_MESSAGES", new Setting("true", "count messages (needs the GUILD_MESSAGES intent)"));
         s.put(
                 "TRACK_MEMBER_UPDATES",
@@ -235,6 +238,7 @@ public final class BotConfig {
     private void validate() {
         storageKind();
         checkInterval();
+        sessionWriteInterval();
         cacheMaxEntries();
         cacheTtl();
         duration("CACHE_WARM_INTERVAL", Duration.ZERO);
@@ -346,6 +350,16 @@ public final class BotConfig {
         Duration d = duration("CHECK_INTERVAL", Duration.ofMillis(100));
         if (d.isZero()) {
             throw new ConfigException("CHECK_INTERVAL must be >= 100ms, was '" + get("CHECK_INTERVAL") + "'");
+        }
+        return d;
+    }
+
+    /** How often an open session's row is rewritten ({@code VoiceTrackerBuilder#openSessionWriteInterval}). */
+    public Duration sessionWriteInterval() {
+        Duration d = duration("SESSION_WRITE_INTERVAL", Duration.ZERO);
+        if (d.compareTo(Duration.ofDays(1)) > 0) {
+            throw new ConfigException(
+                    "SESSION_WRITE_INTERVAL must be at most 1d, was '" + get("SESSION_WRITE_INTERVAL") + "'");
         }
         return d;
     }

@@ -60,6 +60,21 @@ class BotConfigTest {
                 .hasMessageContaining("'2'");
         assertThatThrownBy(() -> env(Map.of("VOICETRACK_STORAGE", "postgres")))
                 .hasMessageContaining("VOICETRACK_JDBC_URL");
+        assertThatThrownBy(() -> env(Map.of("SESSION_WRITE_INTERVAL", "-1m")))
+                .hasMessageContaining("SESSION_WRITE_INTERVAL")
+                .hasMessageContaining("'-1m'");
+        assertThatThrownBy(() -> env(Map.of("SESSION_WRITE_INTERVAL", "2d")))
+                .hasMessageContaining("SESSION_WRITE_INTERVAL")
+                .hasMessageContaining("'2d'");
+    }
+
+    @Test
+    void sessionWriteInterval_defaultsToOneMinute_andZeroMeansEveryTick() {
+        assertThat(env(Map.of()).sessionWriteInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(env(Map.of("SESSION_WRITE_INTERVAL", "0")).sessionWriteInterval())
+                .isZero();
+        assertThat(env(Map.of("SESSION_WRITE_INTERVAL", "30s")).sessionWriteInterval())
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

@@ -125,7 +125,11 @@ public interface VoiceTracker extends AutoCloseable {
      */
     UserActivity getUserStats(long guildId, long userId, int days);
 
-    /** A member's sessions, newest first, at most {@code limit} (not cached). */
+    /**
+     * A member's sessions, newest first, at most {@code limit} (not cached), as stored: the row of a
+     * session still open is as of its last write, at most {@code openSessionWriteInterval} old (the
+     * member's totals in {@link #getUser} are as of the last tick).
+     */
     List<VoiceSession> getSessions(long guildId, long userId, int limit);
 
     // ---- events ----

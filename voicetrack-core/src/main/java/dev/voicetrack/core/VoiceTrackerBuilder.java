@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * no scheduler (ticks run only when {@link VoiceTracker#tickNow()} is called: give a scheduler for
  * automatic ticks); listeners on a daemon thread owned by the tracker; {@code defaultConfig} {@link
  * GuildConfig#defaults()}; an empty {@link VoiceView}; {@code cacheTtl} 5 minutes; {@code
- * strategyTimeout} 5 s; {@code maxBufferedIncrements} 1,000,000.
+ * strategyTimeout} 5 s; {@code maxBufferedIncrements} 1,000,000; {@code openSessionWriteInterval} 1
+ * minute.
  */
 public final class VoiceTrackerBuilder {
 
@@ -30,6 +31,7 @@ public final class VoiceTrackerBuilder {
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_STRATEGY_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_BUFFERED_INCREMENTS = 1_000_000;
+    public static final Duration DEFAULT_OPEN_SESSION_WRITE_INTERVAL = Duration.ofMinutes(1);
 
     private @Nullable Storage storage;
     private @Nullable Cache<Object> cache;
@@ -44,6 +46,7 @@ public final class VoiceTrackerBuilder {
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
     private Duration strategyTimeout = DEFAULT_STRATEGY_TIMEOUT;
     private int maxBufferedIncrements = DEFAULT_MAX_BUFFERED_INCREMENTS;
+    private Duration openSessionWriteInterval = DEFAULT_OPEN_SESSION_WRITE_INTERVAL;
     private final StrategyRegistry strategies = new StrategyRegistry();
 
     VoiceTrackerBuilder() {}
@@ -140,6 +143,26 @@ public final class VoiceTrackerBuilder {
         return this;
     }
 
+    /**
+     * How often the stored row of a session still open is brought up to date. Member totals are written
+     * by every tick whatever this is; a session's row is written when it opens, when it closes, at
+     * {@link VoiceTracker#close()}, and in between once per this interval (the rows of a guild spread
+     * over it, so no tick writes them all at once). After a crash, reconciliation closes a session
+     * that was left open where its row was last written, so its row may miss up to this much of the
+     * session's time and XP; the member's totals miss at most one tick. {@link Duration#ZERO} writes
+     * every open row on every tick.
+     *
+     * @throws IllegalArgumentException if negative or longer than a day
+     */
+    public VoiceTrackerBuilder openSessionWriteInterval(Duration interval) {
+        Checks.notNull(interval, "openSessionWriteInterval");
+        if (interval.isNegative() || interval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("openSessionWriteInterval must be between 0 and 1 day, was " + interval);
+        }
+        this.openSessionWriteInterval = interval;
+        return this;
+    }
+
     /** @throws IllegalArgumentException if the name is blank or already registered (built-ins included) */
     public VoiceTrackerBuilder registerXpStrategy(String name, XpStrategy strategy) {
         strategies.registerXp(name, Checks.notNull(strategy, "strategy"));
@@ -189,6 +212,7 @@ public final class VoiceTrackerBuilder {
                 cacheTtl,
                 strategyTimeout,
                 maxBufferedIncrements,
+                openSessionWriteInterval,
                 strategies.copy(random)));
     }
 }

@@ -104,6 +104,16 @@ class GuildConfigTest {
     }
 
     @Test
+    void builder_rejectsANegativeOrOverADayOpenSessionWriteInterval() {
+        assertThatThrownBy(() -> VoiceTracker.builder().openSessionWriteInterval(Duration.ofSeconds(-1)))
+                .hasMessage("openSessionWriteInterval must be between 0 and 1 day, was PT-1S");
+        assertThatThrownBy(() -> VoiceTracker.builder().openSessionWriteInterval(Duration.ofHours(25)))
+                .hasMessage("openSessionWriteInterval must be between 0 and 1 day, was PT25H");
+        assertThat(VoiceTracker.builder().openSessionWriteInterval(Duration.ZERO))
+                .isNotNull();
+    }
+
+    @Test
     void registeringATakenName_isRejected() {
         assertThatThrownBy(() -> VoiceTracker.builder().registerXpStrategy("fixed", m -> 1))
                 .hasMessage("xpStrategy 'fixed' is already registered");

@@ -9,17 +9,21 @@ import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.InMemoryStorage;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
  * What a tick writes: the members' own accumulators (reused across ticks) must carry every increment
- * across channel moves, midnight and failed writes; open session rows are checkpointed by every tick
- * so that a crash loses at most one tick and no session.
+ * across channel moves, midnight and failed writes; open session rows are written at the first tick
+ * and then once per {@code openSessionWriteInterval}, spread over it, so that a crash loses at most one
+ * tick of totals, no session, and at most that interval of a session's own row.
  */
 class TickWritesTest {
 
@@ -43,9 +47,10 @@ class TickWritesTest {
     }
 
     @Test
-    void everyTick_checkpointsEveryOpenSession_atTheTickInstant() {
+    void withAZeroInterval_everyTickWritesEveryOpenSession_atTheTickInstant() {
         var storage = new RecordingStorage(new InMemoryStorage());
-        try (var f = new Fixture(GuildConfig.defaults(), null, storage)) {
+        var b = VoiceTracker.builder().openSessionWriteInterval(Duration.ZERO);
+        try (var f = new Fixture(b, null, storage, VoiceView.EMPTY)) {
             f.join(1, C1);
             f.join(2, C1);
             for (int i = 1; i <= 3; i++) {
@@ -68,19 +73,92 @@ class TickWritesTest {
     }
 
     @Test
-    void crash_losesAtMostOneTick_andNoSession() {
+    void openRows_areWrittenAtTheFirstTick_thenOncePerInterval_spreadOverIt() {
+        var storage = new RecordingStorage(new InMemoryStorage());
+        var b = VoiceTracker.builder().openSessionWriteInterval(Duration.ofSeconds(60));
+        int members = 600;
+        try (var f = new Fixture(b, null, storage, VoiceView.EMPTY)) {
+            for (int u = 1; u <= members; u++) {
+                f.join(u, C1);
+            }
+            f.tickAfterSeconds(5);
+            assertThat(storage.batches.get(0).sessions()).hasSize(members);
+            assertThat(storage.batches.get(0).deltas()).hasSize(members);
+            Map<String, Instant> lastWritten = new HashMap<>();
+            storage.batches.get(0).sessions().forEach(s -> lastWritten.put(s.id(), s.lastAccrual()));
+            // 36 more ticks of 5 s = three intervals: every tick still writes every member's totals,
+            // each open row is written once per 60 s, and no tick writes more than a fair share of them
+            for (int i = 1; i <= 36; i++) {
+                f.tickAfterSeconds(5);
+                Instant now = f.clock.instant();
+                Batch last = storage.batches.get(storage.batches.size() - 1);
+                assertThat(last.deltas()).hasSize(members);
+                assertThat(last.sessions()).hasSizeLessThanOrEqualTo(members / 12 * 2);
+                for (VoiceSession row : last.sessions()) {
+                    assertThat(row.lastAccrual()).isEqualTo(now);
+                    Instant before = lastWritten.put(row.id(), row.lastAccrual());
+                    if (i > 12) { // after the first interval, which sets each row's phase
+                        assertThat(Duration.between(before, now)).isEqualTo(Duration.ofSeconds(60));
+                    }
+                }
+                // no stored open row is ever older than the interval
+                for (VoiceSession stored : storage.openSessions()) {
+                    assertThat(Duration.between(stored.lastAccrual(), now)).isLessThanOrEqualTo(Duration.ofSeconds(60));
+                }
+            }
+            assertThat(lastWritten).hasSize(members);
+            // close writes every open row as of the final tick
+            f.clock.advanceSeconds(2);
+            Instant end = f.clock.instant();
+            f.tracker.close();
+            assertThat(storage.openSessions()).hasSize(members).allSatisfy(s -> {
+                assertThat(s.lastAccrual()).isEqualTo(end);
+                assertThat(s.durationMs()).isEqualTo(187_000);
+            });
+        }
+    }
+
+    @Test
+    void aFailedWrite_makesItsOpenRowsDueAgainAtTheNextTick() {
+        var storage = new RecordingStorage(new InMemoryStorage());
+        var b = VoiceTracker.builder().openSessionWriteInterval(Duration.ofMinutes(10));
+        try (var f = new Fixture(b, null, storage, VoiceView.EMPTY)) {
+            f.join(1, C1);
+            storage.failing = true;
+            f.tickAfterSeconds(5); // the new session's first row is lost with the batch
+            storage.failing = false;
+            f.tickAfterSeconds(5);
+            assertThat(storage.batches).singleElement().satisfies(batch -> assertThat(batch.sessions())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.durationMs()).isEqualTo(10_000)));
+            assertThat(storage.openSessions()).singleElement();
+            f.tickAfterSeconds(5); // written now: not due for 10 minutes
+            assertThat(storage.batches.get(1).sessions()).isEmpty();
+            assertThat(storage.batches.get(1).deltas()).singleElement();
+        }
+    }
+
+    @Test
+    void crash_losesAtMostOneTickOfTotals_noSession_andAtMostTheIntervalOfAnOpenRow() {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
-        var first = VoiceTracker.builder().storage(storage).clock(clock).build();
+        var first = VoiceTracker.builder()
+                .storage(storage)
+                .clock(clock)
+                .openSessionWriteInterval(Duration.ofSeconds(30))
+                .build();
         first.start();
         first.accept(
                 new GatewayEvent.VoiceJoined(G, 7, C1, MemberInfo.PLAIN, new VoiceFlags(true, false, false, false)));
         first.accept(new GatewayEvent.VoiceJoined(G, 8, C1, MemberInfo.PLAIN, VoiceFlags.NONE));
-        clock.advanceSeconds(10);
-        first.tickNow();
-        clock.advanceSeconds(10);
-        first.tickNow();
+        for (int i = 0; i < 6; i++) {
+            clock.advanceSeconds(10);
+            first.tickNow();
+        }
         Instant lastTick = clock.instant();
+        VoiceSession row7 = storage.sessions(G, 7, 1).get(0);
+        assertThat(row7.open()).isTrue();
+        assertThat(Duration.between(row7.lastAccrual(), lastTick)).isLessThanOrEqualTo(Duration.ofSeconds(30));
         // crash: 4 s more in voice that no tick wrote, and no close()
         clock.advanceSeconds(4);
         var second = VoiceTracker.builder()
@@ -90,21 +168,55 @@ class TickWritesTest {
                 .build();
         second.start();
         second.tickNow();
-        var sessions7 = storage.sessions(G, 7, 10);
-        assertThat(sessions7).singleElement().satisfies(s -> {
+        // member 7 left while we were down: its session is closed where its row was last written
+        long rowMs = row7.durationMs();
+        assertThat(storage.sessions(G, 7, 10)).singleElement().satisfies(s -> {
+            assertThat(s.open()).isFalse();
+            assertThat(s.end()).isEqualTo(row7.lastAccrual());
+            assertThat(s.durationMs()).isEqualTo(rowMs);
+            assertThat(s.mutedMs()).isEqualTo(rowMs);
+            assertThat(s.xpEarned()).isEqualTo(row7.xpEarned());
+        });
+        // the totals miss nothing that a tick accounted
+        assertThat(storage.member(G, 7).orElseThrow().voiceTimeMs()).isEqualTo(60_000);
+        assertThat(storage.member(G, 7).orElseThrow().xp()).isEqualTo(30); // six checks at the default 5 XP
+        // member 8 is still there: its session resumes (spanning the downtime, which is not credited)
+        assertThat(storage.openSessions()).singleElement().satisfies(s -> {
+            assertThat(s.userId()).isEqualTo(8);
+            assertThat(s.durationMs()).isEqualTo(64_000);
+        });
+        assertThat(storage.member(G, 8).orElseThrow().voiceTimeMs()).isEqualTo(60_000);
+        second.close();
+    }
+
+    @Test
+    void crash_withAZeroInterval_losesAtMostOneTick_evenOfTheOpenRows() {
+        var storage = new InMemoryStorage();
+        var clock = TestClock.at("2024-03-10T12:00:00Z");
+        var first = VoiceTracker.builder()
+                .storage(storage)
+                .clock(clock)
+                .openSessionWriteInterval(Duration.ZERO)
+                .build();
+        first.start();
+        first.accept(
+                new GatewayEvent.VoiceJoined(G, 7, C1, MemberInfo.PLAIN, new VoiceFlags(true, false, false, false)));
+        clock.advanceSeconds(10);
+        first.tickNow();
+        clock.advanceSeconds(10);
+        first.tickNow();
+        Instant lastTick = clock.instant();
+        clock.advanceSeconds(4); // crash
+        var second = VoiceTracker.builder().storage(storage).clock(clock).build();
+        second.start();
+        second.tickNow();
+        assertThat(storage.sessions(G, 7, 10)).singleElement().satisfies(s -> {
             assertThat(s.open()).isFalse();
             assertThat(s.end()).isEqualTo(lastTick);
             assertThat(s.durationMs()).isEqualTo(20_000);
             assertThat(s.mutedMs()).isEqualTo(20_000);
             assertThat(s.xpEarned()).isEqualTo(10); // two checks at the default 5 XP
         });
-        assertThat(storage.member(G, 7).orElseThrow().voiceTimeMs()).isEqualTo(20_000);
-        // member 8 is still there: its session resumes (spanning the downtime, which is not credited)
-        assertThat(storage.openSessions()).singleElement().satisfies(s -> {
-            assertThat(s.userId()).isEqualTo(8);
-            assertThat(s.durationMs()).isEqualTo(24_000);
-        });
-        assertThat(storage.member(G, 8).orElseThrow().voiceTimeMs()).isEqualTo(20_000);
         second.close();
     }
 

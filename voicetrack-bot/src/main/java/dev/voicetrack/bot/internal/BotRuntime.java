@@ -167,6 +167,7 @@ public final class BotRuntime {
                 .cache(cache)
                 .cacheTtl(config.cacheTtl())
                 .checkInterval(config.checkInterval())
+                .openSessionWriteInterval(config.sessionWriteInterval())
                 .view(VoiceTrackJda.voiceView(jda))
                 .build();
         tracker = t;

@@ -22,6 +22,11 @@ final class MemberState implements MemberContext {
     long sessionXp;
     long sessionMutedMs;
     long sessionDeafenedMs;
+    /**
+     * Epoch millis from which this session's open row is due to be written again; {@link Long#MIN_VALUE}
+     * while the row has not been written (a new or resumed session, or after a failed write).
+     */
+    long rowDueMs = Long.MIN_VALUE;
     /** Time up to which this member's voice time has been accounted. */
     Instant accountedUntil;
     /** Tracked ms since the last check, for per-check strategies other than {@code elapsed}. */

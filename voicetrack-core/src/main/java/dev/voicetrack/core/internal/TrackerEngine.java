@@ -89,10 +89,13 @@ import org.jspecify.annotations.Nullable;
  * channel and day, reused tick after tick: the steady-state tick allocates no map key and does no
  * map lookup per member. Increments for anything else (messages, a channel or day the member has
  * left, members who left) go to {@code pending}, keyed by member, channel and day. Session rows that
- * changed state (closed, or closed by reconciliation) wait in {@code pendingSessions}, keyed by id;
- * the row of every open session is written by every tick with its accrued totals up to the tick, so
- * that a crash loses at most one tick of accrual and no session (reconciliation closes a session at
- * the {@code lastAccrual} of its stored row). A tick hands all of it to storage as one batch. On
+ * changed state (closed, or closed by reconciliation) wait in {@code pendingSessions}, keyed by id.
+ * The row of an open session is written by the first tick after it opens and then once per {@code
+ * openSessionWriteInterval}, each at its own phase within that interval, so that the rows of 100,000
+ * members in voice are not all rewritten by every tick; the final tick at close writes them all. A
+ * crash loses at most one tick of the members' totals, no session, and at most that interval of an
+ * open session's own row (reconciliation closes a session at the {@code lastAccrual} of its stored
+ * row). A tick hands all of it to storage as one batch. On
  * success it is cleared; on failure it stays (so it merges with the next tick's) and the failure is
  * reported; if it grows beyond the bound it is dropped loudly. Level-ups are computed
  * from the totals storage returns, then cache tags of the touched guilds are invalidated once each,
@@ -118,6 +121,7 @@ public final class TrackerEngine implements VoiceTracker {
             Duration cacheTtl,
             Duration strategyTimeout,
             int maxBufferedIncrements,
+            Duration openSessionWriteInterval,
             StrategyRegistry strategies) {}
 
     private record Stamped(GatewayEvent event, Instant at) {}
@@ -155,6 +159,10 @@ public final class TrackerEngine implements VoiceTracker {
     private int lastBatchSize = 16;
 
     private Instant lastTickAt = Instant.EPOCH;
+    /** Members whose open session row is in the batch being built (their next-due times roll back if it fails). */
+    private final List<MemberState> rowOwners = new ArrayList<>();
+    /** Set for the final tick at close: every open row is written, due or not. */
+    private boolean writeAllOpenRows;
 
     private volatile boolean started;
     private volatile boolean closed;
@@ -227,7 +235,14 @@ public final class TrackerEngine implements VoiceTracker {
         }
         if (started) {
             try {
-                tickNow();
+                lock.lock();
+                try {
+                    writeAllOpenRows = true;
+                    runTick();
+                } finally {
+                    writeAllOpenRows = false;
+                    lock.unlock();
+                }
             } catch (RuntimeException e) {
                 dispatcher.error("final tick at close failed", e);
             }
@@ -314,6 +329,7 @@ public final class TrackerEngine implements VoiceTracker {
 
     private TickReport runTick() {
         long t0 = s.nanoTime().getAsLong();
+        rowOwners.clear();
         Instant now = now();
         int applied = drain(now);
         int guildCount = 0;
@@ -482,13 +498,39 @@ public final class TrackerEngine implements VoiceTracker {
 
     private record WriteOutcome(boolean ok, int written, int buffered) {}
 
-    /** Adds a member's increments (if any) and its open session row, as of {@code now}, to a batch. */
+    /**
+     * Adds a member's increments (if any) to a batch, and its open session row as of {@code now} if that
+     * is due (see {@link #nextRowDue}).
+     */
     private void collect(MemberState m, Instant now, List<MemberDelta> deltas, List<VoiceSession> rows) {
         Increments a = m.pending;
         if (holds(a)) {
             deltas.add(delta(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a));
         }
-        rows.add(openRow(m, now));
+        long nowMs = now.toEpochMilli();
+        if (writeAllOpenRows || nowMs >= m.rowDueMs) {
+            rows.add(openRow(m, now));
+            rowOwners.add(m);
+            m.rowDueMs = nextRowDue(m, nowMs);
+        }
+    }
+
+    /**
+     * When a member's open row is next due after being written at {@code nowMs}: one interval later,
+     * except after the session's first write, which sets the phase: a fraction of the interval fixed by
+     * the session id, so that members who joined together (say, all of them at a restart) are spread
+     * evenly over the following ticks.
+     */
+    private long nextRowDue(MemberState m, long nowMs) {
+        long interval = s.openSessionWriteInterval().toMillis();
+        if (interval == 0) {
+            return nowMs;
+        }
+        if (m.rowDueMs != Long.MIN_VALUE) {
+            return nowMs + interval;
+        }
+        long phase = Math.floorMod(m.sessionId.hashCode() * 0x9E3779B97F4A7C15L, interval);
+        return nowMs + 1 + phase;
     }
 
     /**
@@ -519,6 +561,10 @@ public final class TrackerEngine implements VoiceTracker {
                     "storage write failed; " + deltas.size() + " increments and " + pendingSessions.size()
                             + " closed session rows kept for the next tick",
                     e);
+            for (MemberState m : rowOwners) {
+                m.rowDueMs = Long.MIN_VALUE; // not written: due again at the next tick
+            }
+            rowOwners.clear();
             if (deltas.size() > s.maxBufferedIncrements()) {
                 int lost = deltas.size();
                 clearAllIncrements();
@@ -532,6 +578,7 @@ public final class TrackerEngine implements VoiceTracker {
         }
         clearAllIncrements();
         pendingSessions.clear();
+        rowOwners.clear();
         List<LevelChange> levelUps = raiseLevels(totals);
         for (long g : touched) {
             invalidate("guild:" + g);
@@ -942,6 +989,7 @@ public final class TrackerEngine implements VoiceTracker {
         m.sessionXp = 0;
         m.sessionMutedMs = 0;
         m.sessionDeafenedMs = 0;
+        m.rowDueMs = Long.MIN_VALUE;
         m.measuredMs = 0;
         m.accountedUntil = t;
         acc(m, m.guild.dayOf(t), t).sessions += 1;
