@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,30 +29,79 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchPlan {
 
-    record MemberKey(long guildId, long userId) implements Comparable<MemberKey> {
+    // The keys hash their ids through a mixing step: small ids (tests, benchmarks) and snowflakes that
+    // share their high bits would otherwise collide in Objects.hash-style sums, and colliding HashMap
+    // bins turn into trees that compare keys on every lookup. Each key type sorts with its own
+    // comparator, so every compare call is monomorphic.
+
+    /** Mixes two longs into a well-spread int hash (the finaliser of a 64-bit multiplicative hash). */
+    static int mix(long a, long b) {
+        long h = a * 0x9E3779B97F4A7C15L + b;
+        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    record MemberKey(long guildId, long userId) {
+        static final Comparator<Map.Entry<MemberKey, ?>> ORDER = (x, y) -> {
+            MemberKey a = x.getKey();
+            MemberKey b = y.getKey();
+            int c = Long.compare(a.guildId, b.guildId);
+            return c != 0 ? c : Long.compare(a.userId, b.userId);
+        };
+
         @Override
-        public int compareTo(MemberKey o) {
-            int c = Long.compare(guildId, o.guildId);
-            return c != 0 ? c : Long.compare(userId, o.userId);
+        public boolean equals(Object o) {
+            return o instanceof MemberKey k && k.guildId == guildId && k.userId == userId;
+        }
+
+        @Override
+        public int hashCode() {
+            return mix(guildId, userId);
         }
     }
 
-    private record ChannelKey(long guildId, long userId, long channelId) implements Comparable<ChannelKey> {
+    private record ChannelKey(long guildId, long userId, long channelId) {
+        static final Comparator<Map.Entry<ChannelKey, ?>> ORDER = (x, y) -> {
+            ChannelKey a = x.getKey();
+            ChannelKey b = y.getKey();
+            int c = Long.compare(a.guildId, b.guildId);
+            c = c != 0 ? c : Long.compare(a.userId, b.userId);
+            return c != 0 ? c : Long.compare(a.channelId, b.channelId);
+        };
+
         @Override
-        public int compareTo(ChannelKey o) {
-            int c = Long.compare(guildId, o.guildId);
-            c = c != 0 ? c : Long.compare(userId, o.userId);
-            return c != 0 ? c : Long.compare(channelId, o.channelId);
+        public boolean equals(Object o) {
+            return o instanceof ChannelKey k && k.guildId == guildId && k.userId == userId && k.channelId == channelId;
+        }
+
+        @Override
+        public int hashCode() {
+            return mix(mix(guildId, userId), channelId);
         }
     }
 
-    private record DayKey(long guildId, long userId, long day, long channelId) implements Comparable<DayKey> {
+    private record DayKey(long guildId, long userId, long day, long channelId) {
+        static final Comparator<Map.Entry<DayKey, ?>> ORDER = (x, y) -> {
+            DayKey a = x.getKey();
+            DayKey b = y.getKey();
+            int c = Long.compare(a.guildId, b.guildId);
+            c = c != 0 ? c : Long.compare(a.userId, b.userId);
+            c = c != 0 ? c : Long.compare(a.day, b.day);
+            return c != 0 ? c : Long.compare(a.channelId, b.channelId);
+        };
+
         @Override
-        public int compareTo(DayKey o) {
-            int c = Long.compare(guildId, o.guildId);
-            c = c != 0 ? c : Long.compare(userId, o.userId);
-            c = c != 0 ? c : Long.compare(day, o.day);
-            return c != 0 ? c : Long.compare(channelId, o.channelId);
+        public boolean equals(Object o) {
+            return o instanceof DayKey k
+                    && k.guildId == guildId
+                    && k.userId == userId
+                    && k.day == day
+                    && k.channelId == channelId;
+        }
+
+        @Override
+        public int hashCode() {
+            return mix(mix(guildId, userId), day * 0x100000001B3L + channelId);
         }
     }
 
@@ -64,31 +114,60 @@ final class BatchPlan {
         /** The totals the write returned, in {@link Metric} order; null until written. */
         long @Nullable [] after;
 
-        /** The active days that can change the streak, strictly increasing, in batch order. */
-        final List<Long> days = new ArrayList<>(1);
+        /**
+         * The active days that can change the streak, strictly increasing, in batch order: the first
+         * ({@link Long#MIN_VALUE} if none), and the later ones if any (rare: a batch spanning midnight).
+         */
+        long firstDay = Long.MIN_VALUE;
+
+        @Nullable
+        List<Long> laterDays;
+
+        long lastDay() {
+            return laterDays == null ? firstDay : laterDays.get(laterDays.size() - 1);
+        }
+
+        void addDay(long day) {
+            if (firstDay == Long.MIN_VALUE) {
+                firstDay = day;
+            } else {
+                if (laterDays == null) {
+                    laterDays = new ArrayList<>(2);
+                }
+                laterDays.add(day);
+            }
+        }
     }
 
     private final Map<MemberKey, MemberSum> members; // first-appearance order, for the returned totals
     // Hash maps while summing, sorted once when written: a tick's deltas arrive in long runs of
     // ascending keys, which the merge sort of List.sort takes in near-linear time.
-    private final Map<ChannelKey, long[]> channels = new HashMap<>(); // voiceMs, sessions
-    private final Map<DayKey, long[]> daily = new HashMap<>(); // voiceMs, xp, messages
+    private final Map<ChannelKey, long[]> channels; // voiceMs, sessions
+    private final Map<DayKey, long[]> daily; // voiceMs, xp, messages
     private final List<VoiceSession> sessions;
     private @Nullable Map<Long, List<RankCache.Change>> changesByGuild;
 
-    private BatchPlan(Map<MemberKey, MemberSum> members, List<VoiceSession> sessions) {
+    private BatchPlan(Map<MemberKey, MemberSum> members, List<VoiceSession> sessions, int capacity) {
         this.members = members;
         this.sessions = sessions;
+        this.channels = new HashMap<>(capacity);
+        this.daily = new HashMap<>(capacity);
+    }
+
+    /** A hash map capacity that holds {@code n} entries without resizing. */
+    private static int capacityFor(int n) {
+        return (int) Math.min(1 << 30, n / 3L * 4 + 16);
     }
 
     /** @throws StorageException if the increments of one member overflow a {@code long} */
     static BatchPlan of(Batch batch) {
-        var members = new LinkedHashMap<MemberKey, MemberSum>();
+        int capacity = capacityFor(batch.deltas().size());
+        var members = new LinkedHashMap<MemberKey, MemberSum>(capacity);
         var byId = new TreeMap<String, VoiceSession>();
         for (VoiceSession s : batch.sessions()) {
             byId.put(s.id(), s); // a later row of the same id wins, as it would row by row
         }
-        var plan = new BatchPlan(members, List.copyOf(byId.values()));
+        var plan = new BatchPlan(members, List.copyOf(byId.values()), capacity);
         for (MemberDelta d : batch.deltas()) {
             MemberSum m = members.computeIfAbsent(new MemberKey(d.guildId(), d.userId()), k -> new MemberSum());
             try {
@@ -111,8 +190,8 @@ final class BatchPlan {
                     a[1] = Math.addExact(a[1], d.xp());
                     a[2] = Math.addExact(a[2], d.messages());
                     // After day D is applied the stored last day is >= D, so a later day <= D is a no-op.
-                    if (m.days.isEmpty() || day > m.days.get(m.days.size() - 1)) {
-                        m.days.add(day);
+                    if (m.firstDay == Long.MIN_VALUE || day > m.lastDay()) {
+                        m.addDay(day);
                     }
                 }
             } catch (ArithmeticException e) {
@@ -136,14 +215,14 @@ final class BatchPlan {
     List<MemberTotals> write(Connection c, boolean leanUpserts) throws SQLException {
         var totals = new HashMap<MemberKey, MemberTotals>(members.size() * 2);
         if (!members.isEmpty()) {
-            List<Map.Entry<MemberKey, MemberSum>> sorted = inKeyOrder(members);
+            List<Map.Entry<MemberKey, MemberSum>> sorted = inKeyOrder(members, MemberKey.ORDER);
             var full = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? 16 : sorted.size());
             var lean = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? sorted.size() : 0);
             boolean moreDays = false;
             for (var e : sorted) {
                 MemberSum m = e.getValue();
                 (leanUpserts && m.messages == 0 && m.sessions == 0 ? lean : full).add(e);
-                moreDays |= m.days.size() > 1;
+                moreDays |= m.laterDays != null;
             }
             MultiRow.RowReader collect = rs -> {
                 long guild = rs.getLong(1);
@@ -165,7 +244,7 @@ final class BatchPlan {
         MultiRow.write(
                 c,
                 JdbcStore.CHANNEL_UPSERT,
-                inKeyOrder(channels),
+                inKeyOrder(channels, ChannelKey.ORDER),
                 (ps, i, e) -> {
                     ChannelKey k = e.getKey();
                     ps.setLong(i, k.guildId());
@@ -178,7 +257,7 @@ final class BatchPlan {
         MultiRow.write(
                 c,
                 JdbcStore.DAILY_UPSERT,
-                inKeyOrder(daily),
+                inKeyOrder(daily, DayKey.ORDER),
                 (ps, i, e) -> {
                     DayKey k = e.getKey();
                     ps.setLong(i, k.guildId());
@@ -252,7 +331,7 @@ final class BatchPlan {
         MemberSum m = e.getValue();
         // A new member starts at streak 0 on the epoch day; its first active day after that gives it a
         // streak of 1. Days on or before the epoch change nothing.
-        long firstDay = m.days.isEmpty() ? 0 : Math.max(0, m.days.get(0));
+        long firstDay = Math.max(0, m.firstDay);
         ps.setLong(i, e.getKey().guildId());
         ps.setLong(i + 1, e.getKey().userId());
         ps.setLong(i + 2, m.voiceMs);
@@ -269,9 +348,11 @@ final class BatchPlan {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(JdbcStore.streakStepSql())) {
             for (var e : sorted) {
-                List<Long> days = e.getValue().days;
-                for (int i = 1; i < days.size(); i++) {
-                    long day = days.get(i);
+                List<Long> days = e.getValue().laterDays;
+                if (days == null) {
+                    continue;
+                }
+                for (long day : days) {
                     ps.setLong(1, day);
                     ps.setLong(2, day);
                     ps.setLong(3, day);
@@ -285,9 +366,9 @@ final class BatchPlan {
         }
     }
 
-    private static <K extends Comparable<K>, V> List<Map.Entry<K, V>> inKeyOrder(Map<K, V> map) {
+    private static <K, V> List<Map.Entry<K, V>> inKeyOrder(Map<K, V> map, Comparator<Map.Entry<K, ?>> order) {
         var entries = new ArrayList<>(map.entrySet());
-        entries.sort(Map.Entry.comparingByKey());
+        entries.sort(order);
         return entries;
     }
 
