@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,26 @@ class TwoTierCacheIT {
     }
 
     @Test
+    void redisHitsOfGetAll_fillTheInProcessTier() {
+        a.put("user:1:1", TestValue.of("x", 1));
+        a.put("user:1:2", TestValue.of("y", 2), WriteOptions.ttl(Duration.ofMinutes(3)));
+        // as in readUntilFilled: a late invalidation of a's writes may undo the first fill
+        awaitTrue(
+                "getAll fill",
+                () -> b.getAll(List.of("user:1:1", "user:1:2", "user:1:3"))
+                                .equals(Map.of("user:1:1", TestValue.of("x", 1), "user:1:2", TestValue.of("y", 2)))
+                        && tier(b).localTier().contains("user:1:1")
+                        && tier(b).localTier().contains("user:1:2"));
+
+        assertThat(tier(b).localTier().get("user:1:2")).contains(TestValue.of("y", 2));
+        assertThat(tier(b).localTier().contains("user:1:3")).isFalse();
+        // a write on a reaches b's copy made by getAll
+        a.put("user:1:2", TestValue.of("z", 3));
+        awaitTrue("invalidation of the getAll copy", () -> !tier(b).localTier().contains("user:1:2"));
+        assertThat(b.getAll(List.of("user:1:2"))).containsEntry("user:1:2", TestValue.of("z", 3));
+    }
+
+    @Test
     void writeOnOneInstance_reachesTheOthersInProcessTier_p99Under100ms() {
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -138,6 +159,7 @@ class TwoTierCacheIT {
 
         server.kill();
         awaitTrue("b sees the loss", () -> !b.health().connected());
+        awaitTrue("b stops using its in-process tier", () -> !tier(b).synced());
         server.startAgain();
 
         awaitTrue("b reconnected and synced", () -> b.health().connected() && tier(b).synced());

@@ -69,6 +69,7 @@ public final class Connector implements RedisConnector {
     private final AbstractRedisClient client;
     private final ScheduledExecutorService scheduler;
     private final List<Runnable> reconnectCallbacks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> lossCallbacks = new CopyOnWriteArrayList<>();
     private final List<Consumer<StatefulRedisPubSubConnection<String, byte[]>>> pubSubReady =
             new CopyOnWriteArrayList<>();
     private final AtomicInteger retryAttempt = new AtomicInteger();
@@ -259,6 +260,15 @@ public final class Connector implements RedisConnector {
         reconnectCallbacks.add(java.util.Objects.requireNonNull(callback, "callback"));
     }
 
+    /**
+     * Runs {@code callback} whenever a connection is seen lost (on Lettuce's event thread; it must not
+     * block). Lettuce may deliver that event late, even after the connection is open again, so a
+     * caller must also treat {@link #usable()} going false as a loss.
+     */
+    public void onLoss(Runnable callback) {
+        lossCallbacks.add(java.util.Objects.requireNonNull(callback, "callback"));
+    }
+
     /** Runs {@code listener} with the pub/sub connection now (if there is one) and whenever one is made. */
     public void onPubSubConnection(Consumer<StatefulRedisPubSubConnection<String, byte[]>> listener) {
         pubSubReady.add(listener);
@@ -400,6 +410,13 @@ public final class Connector implements RedisConnector {
                     connected = false;
                     lastError = "connection lost";
                     since = config.clock().instant();
+                }
+            }
+            for (Runnable r : lossCallbacks) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "connection-loss callback failed", e);
                 }
             }
         }

@@ -439,6 +439,18 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         return redis(redis -> Optional.of(fetchFrom(redis, key)), Optional::empty);
     }
 
+    /**
+     * Reads distinct keys and their remaining TTLs from Redis alone (never the fallback), pipelined and
+     * without counting them; empty if Redis failed.
+     */
+    public Optional<List<Read<V>>> fetchAll(List<String> keys) {
+        keys.forEach(RedisCacheImpl::checkKey);
+        if (keys.isEmpty()) {
+            return Optional.of(List.of());
+        }
+        return redis(redis -> Optional.of(fetchAll(redis, keys)), Optional::empty);
+    }
+
     private Read<V> fetchFrom(RedisClusterCommands<String, byte[]> redis, String key) {
         List<Object> r = FETCH.run(redis, ScriptOutputType.MULTI, withBookkeeping(layout.entry(key)));
         return decodeRead(r);

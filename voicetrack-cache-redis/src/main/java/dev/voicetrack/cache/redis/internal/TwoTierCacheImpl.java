@@ -49,8 +49,9 @@ import org.jspecify.annotations.Nullable;
  *       invalidation concerning the key arrived while Redis was being read or written: the same
  *       striped epochs as in {@link RedisCacheImpl} are bumped by every received message. Without
  *       that, a message that arrives between our Redis read and our fill would be undone by the fill.
- *   <li>{@link #synced} is false after start and after every reconnect: the in-process tier is then
- *       neither read nor filled. A probe with a fresh token is published every {@link #PROBE_EVERY};
+ *   <li>{@link #synced} is false after start, from every connection loss (its event, or the prober
+ *       finding the connection unusable, whichever comes first) and after every reconnect: the
+ *       in-process tier is then neither read nor filled. A probe with a fresh token is published every {@link #PROBE_EVERY};
  *       when this instance receives its own current token, its subscription is provably live, so the
  *       tier is cleared (it may have missed messages) and used again.
  * </ul>
@@ -87,6 +88,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         this.pubSub = new PubSubImpl(connector);
         this.subscription = pubSub.subscribe(channel, MESSAGES, this::onMessage);
         connector.onReconnect(this::desync);
+        connector.onLoss(this::desync);
         this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "voicetrack-two-tier-probe");
             t.setDaemon(true);
@@ -104,7 +106,13 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     }
 
     private void probe() {
-        if (synced || !connector.usable()) {
+        if (!connector.usable()) {
+            if (synced) {
+                desync(); // seen down, whether or not the loss event has arrived yet
+            }
+            return;
+        }
+        if (synced) {
             return;
         }
         pubSub.publish(channel, new Invalidation(origin, "probe", List.of(), probeToken), MESSAGES);
@@ -235,8 +243,32 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
                 rest.add(key);
             }
         }
-        if (!rest.isEmpty()) {
+        if (rest.isEmpty()) {
+            return Collections.unmodifiableMap(result);
+        }
+        if (!connector.usable()) {
             result.putAll(remote.getAll(rest));
+            return Collections.unmodifiableMap(result);
+        }
+        // Hits in Redis fill the in-process tier, as get() does, each guarded by its key's epoch.
+        long[] epochs = new long[rest.size()];
+        for (int i = 0; i < epochs.length; i++) {
+            epochs[i] = epochOf(rest.get(i));
+        }
+        Optional<List<RedisCacheImpl.Read<V>>> reads = remote.fetchAll(rest);
+        if (reads.isEmpty()) {
+            result.putAll(remote.getAll(rest)); // Redis failed just now: the fallback answers
+            return Collections.unmodifiableMap(result);
+        }
+        for (int i = 0; i < epochs.length; i++) {
+            String key = rest.get(i);
+            RedisCacheImpl.Read<V> read = reads.get().get(i);
+            remote.count(key, read);
+            Optional<RedisCacheImpl.Fetched<V>> entry = read.entry();
+            if (entry.isPresent() && entry.get().value().isPresent()) {
+                fill(key, entry.get(), epochs[i]);
+                result.put(key, entry.get().value().get());
+            }
         }
         return Collections.unmodifiableMap(result);
     }
