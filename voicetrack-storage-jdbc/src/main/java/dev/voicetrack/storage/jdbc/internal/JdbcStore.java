@@ -1056,10 +1056,18 @@ public final class JdbcStore implements JdbcStorage {
         checkRanked(metric, range);
         if (range == null) {
             RankCache.Guild g = ranks.guild(guildId);
+            @Nullable OptionalInt fromIndex = null;
+            long builds = rankIndexBuilds.get();
             synchronized (g) {
                 if (isLarge(g, guildId)) {
-                    return rankFromIndex(g, guildId, userId, metric);
+                    fromIndex = rankFromIndex(g, guildId, userId, metric);
                 }
+            }
+            if (fromIndex != null) {
+                if (rankIndexBuilds.get() != builds) {
+                    ranks.enforceBound(); // an index was built: keep them all within the memory bound
+                }
+                return fromIndex;
             }
         }
         return countRank(guildId, userId, metric, range);
@@ -1103,6 +1111,7 @@ public final class JdbcStore implements JdbcStorage {
             if (idx != null && g.seq[m] == valueAndSeq[1]) {
                 int pos = idx.positionOf(valueAndSeq[0], userId);
                 if (pos >= 0) {
+                    g.used[m] = ranks.tick();
                     return OptionalInt.of(pos + 1);
                 }
                 g.drop(m); // cannot happen while the sequences agree; rebuild rather than answer wrong
@@ -1163,6 +1172,7 @@ public final class JdbcStore implements JdbcStorage {
             rankIndexBuilds.incrementAndGet();
             g.index[metric.ordinal()] = idx;
             g.seq[metric.ordinal()] = seq;
+            g.used[metric.ordinal()] = ranks.tick();
             return null;
         });
     }
@@ -1174,6 +1184,16 @@ public final class JdbcStore implements JdbcStorage {
     }
 
     /** How many rank indexes were built (read in full from the database) so far. */
+    /** Sets the bound on entries over all rank indexes (tests). */
+    void rankIndexMaxEntries(long max) {
+        ranks.maxEntries(max);
+    }
+
+    /** How many rank indexes were dropped to stay within the bound (tests). */
+    long rankIndexEvictions() {
+        return ranks.evictions();
+    }
+
     long rankIndexBuilds() {
         return rankIndexBuilds.get();
     }

@@ -2,12 +2,15 @@ package dev.voicetrack.storage.jdbc.internal;
 
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.storage.RankIndex;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +47,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Only guilds of at least {@link #MIN_MEMBERS} members get indexes (16 bytes per member per
  * metric, built on the first rank query of that metric); smaller ones are counted in SQL, which is
  * fast at that size. Windowed ranks are always counted in SQL.
+ *
+ * <p>Memory is bounded: when the indexes hold more than {@link #DEFAULT_MAX_ENTRIES} entries in all
+ * (about 21 bytes each), the least recently used ones are dropped until they fit again, except the
+ * one used last. A dropped index is rebuilt by the next rank query that needs it.
  */
 final class RankCache {
     /** Guilds smaller than this are ranked in SQL (a count over at most this many index entries). */
@@ -51,12 +58,17 @@ final class RankCache {
     /** How many SQL ranks of a small guild between two checks of its size. */
     static final int SIZE_CHECK_EVERY = 1024;
 
+    /** The bound on entries over all indexes: 8,000,000 (about 170 MB), two 1,000,000-member guilds ranked by every metric. */
+    static final long DEFAULT_MAX_ENTRIES = 8_000_000;
+
     static final Metric[] METRICS = Metric.values();
 
     /** One guild's indexes; every field is guarded by the object's monitor. */
     static final class Guild {
         final @Nullable RankIndex[] index = new RankIndex[METRICS.length];
         final long[] seq = new long[METRICS.length];
+        /** When each index was last built or answered a query, on {@link RankCache#tick()}. */
+        final long[] used = new long[METRICS.length];
         /** Writes of this process to the guild whose changes are not yet in the indexes. */
         int writesInFlight;
         /** Whether the guild was large enough at the last size check; -1 when never checked. */
@@ -91,6 +103,58 @@ final class RankCache {
     }
 
     private final Map<Long, Guild> guilds = new ConcurrentHashMap<>();
+    private final AtomicLong uses = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private volatile long maxEntries = DEFAULT_MAX_ENTRIES;
+
+    /** A new use stamp, later than every earlier one. */
+    long tick() {
+        return uses.incrementAndGet();
+    }
+
+    void maxEntries(long max) {
+        maxEntries = max;
+    }
+
+    long evictions() {
+        return evictions.get();
+    }
+
+    private record Slot(Guild guild, int metric, RankIndex index, long used, int size) {}
+
+    /**
+     * Drops the least recently used indexes while all of them together hold more than the bound, never
+     * the one used last. Call holding no guild's monitor: it takes them one at a time.
+     */
+    void enforceBound() {
+        var slots = new ArrayList<Slot>();
+        long total = 0;
+        for (Guild g : guilds.values()) {
+            synchronized (g) {
+                for (int m = 0; m < METRICS.length; m++) {
+                    RankIndex idx = g.index[m];
+                    if (idx != null) {
+                        slots.add(new Slot(g, m, idx, g.used[m], idx.size()));
+                        total += idx.size();
+                    }
+                }
+            }
+        }
+        if (total <= maxEntries) {
+            return;
+        }
+        slots.sort(Comparator.comparingLong(Slot::used));
+        for (int i = 0; i < slots.size() - 1 && total > maxEntries; i++) {
+            Slot victim = slots.get(i);
+            synchronized (victim.guild) {
+                if (victim.guild.index[victim.metric] == victim.index) { // not rebuilt meanwhile
+                    victim.guild.drop(victim.metric);
+                    evictions.incrementAndGet();
+                }
+            }
+            total -= victim.size;
+        }
+    }
 
     Guild guild(long guildId) {
         return guilds.computeIfAbsent(guildId, k -> new Guild());

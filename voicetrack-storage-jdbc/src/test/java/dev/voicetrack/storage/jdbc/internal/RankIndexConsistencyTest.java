@@ -146,4 +146,57 @@ class RankIndexConsistencyTest {
         assertThat(a.rank(G, 4, Metric.XP, null)).isEqualTo(oracle.rank(G, 4, Metric.XP, null));
         assertThat(a.rankIndexBuilds()).isEqualTo(builds + 1);
     }
+
+    @Test
+    void beyondTheMemoryBound_theLeastRecentlyUsedIndexesGo_andRanksStayExact() {
+        // three guilds of 300 members; room for two indexes of 300 entries
+        var rnd = new SplittableRandom(5);
+        long[] guilds = {G, G + 1, G + 2};
+        for (long g : guilds) {
+            var deltas = new ArrayList<MemberDelta>();
+            for (long user = 1; user <= MEMBERS; user++) {
+                deltas.add(new MemberDelta(g, user, 7, DAY, rnd.nextInt(5) * 1_000L, rnd.nextInt(9), 0, 0, T));
+            }
+            a.apply(new Batch(deltas, List.of()));
+        }
+        a.rankIndexMaxEntries(2L * MEMBERS);
+        long builds = a.rankIndexBuilds();
+
+        assertThat(a.rank(G, 5, Metric.XP, null)).isEqualTo(oracle.rank(G, 5, Metric.XP, null));
+        assertThat(a.rank(G + 1, 5, Metric.XP, null)).isEqualTo(oracle.rank(G + 1, 5, Metric.XP, null));
+        assertThat(a.rank(G, 6, Metric.XP, null)).isEqualTo(oracle.rank(G, 6, Metric.XP, null)); // G used last
+        assertThat(a.rankIndexBuilds()).isEqualTo(builds + 2);
+        assertThat(a.rankIndexEvictions()).isZero();
+
+        // a third index: the least recently used one (G + 1) goes, G stays
+        assertThat(a.rank(G + 2, 5, Metric.XP, null)).isEqualTo(oracle.rank(G + 2, 5, Metric.XP, null));
+        assertThat(a.rankIndexEvictions()).isEqualTo(1);
+        assertThat(a.rank(G, 7, Metric.XP, null)).isEqualTo(oracle.rank(G, 7, Metric.XP, null));
+        assertThat(a.rankIndexBuilds()).isEqualTo(builds + 3);
+        assertThat(a.rank(G + 1, 7, Metric.XP, null)).isEqualTo(oracle.rank(G + 1, 7, Metric.XP, null));
+        assertThat(a.rankIndexBuilds()).isEqualTo(builds + 4); // rebuilt, and G + 2 went for it
+        assertThat(a.rankIndexEvictions()).isEqualTo(2);
+
+        // an index larger than the whole bound is still kept while it is the one used last
+        a.rankIndexMaxEntries(10);
+        assertThat(a.rank(G + 2, 8, Metric.VOICE_TIME, null)).isEqualTo(oracle.rank(G + 2, 8, Metric.VOICE_TIME, null));
+        long afterShrink = a.rankIndexBuilds();
+        assertThat(a.rank(G + 2, 9, Metric.VOICE_TIME, null)).isEqualTo(oracle.rank(G + 2, 9, Metric.VOICE_TIME, null));
+        assertThat(a.rankIndexBuilds()).isEqualTo(afterShrink);
+        // and this store's own ticks move the index that is left, without a rebuild
+        for (int i = 0; i < 5; i++) {
+            var deltas = new ArrayList<MemberDelta>();
+            for (int k = 0; k < 50; k++) {
+                deltas.add(
+                        new MemberDelta(G + 2, 1 + rnd.nextInt(MEMBERS), 7, DAY, rnd.nextInt(4) * 1_000L, 1, 0, 0, T));
+            }
+            a.apply(new Batch(deltas, List.of()));
+        }
+        for (long user = 1; user <= 10; user++) {
+            assertThat(a.rank(G + 2, user, Metric.VOICE_TIME, null))
+                    .isEqualTo(oracle.rank(G + 2, user, Metric.VOICE_TIME, null));
+        }
+        assertThat(a.rankIndexBuilds()).isEqualTo(afterShrink);
+        assertThat(a.rankIndexEvictions()).isEqualTo(4); // G and G + 1 went when the bound shrank
+    }
 }
