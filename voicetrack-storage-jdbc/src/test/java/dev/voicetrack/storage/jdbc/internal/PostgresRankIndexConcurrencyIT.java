@@ -139,5 +139,17 @@ class PostgresRankIndexConcurrencyIT {
                 assertThat(b.rank(G, user, m, null)).as("b: %d by %s", user, m).isEqualTo(expected);
             }
         }
+        // One more member, written by a, ahead of everyone. b's indexes are current up to the write before
+        // it, and no member b is asked about changed: only the guild's write sequence tells b that every
+        // one of them moved down a place (the index's own check of the asked value cannot).
+        a.apply(new Batch(
+                List.of(new MemberDelta(G, MEMBERS + 1, 7, DAY, 10_000_000, 10_000_000, 0, 0, T)), List.of()));
+        for (long user = 1; user <= MEMBERS; user++) {
+            for (Metric m : List.of(Metric.XP, Metric.VOICE_TIME)) {
+                assertThat(b.rank(G, user, m, null))
+                        .as("b after a's write of one new member: %d by %s", user, m)
+                        .isEqualTo(oracle.rank(G, user, m, null));
+            }
+        }
     }
 }

@@ -199,4 +199,27 @@ class RankIndexConsistencyTest {
         assertThat(a.rankIndexBuilds()).isEqualTo(afterShrink);
         assertThat(a.rankIndexEvictions()).isEqualTo(4); // G and G + 1 went when the bound shrank
     }
+
+    private static Batch xp(long guild, long... userAndXp) {
+        var deltas = new ArrayList<MemberDelta>();
+        for (int i = 0; i < userAndXp.length; i += 2) {
+            deltas.add(new MemberDelta(guild, userAndXp[i], 7, DAY, 0, userAndXp[i + 1], 0, 0, T));
+        }
+        return new Batch(deltas, List.of());
+    }
+
+    @Test
+    void anotherStoresWrite_toOtherMembers_isSeenByTheSequence_notOnlyByTheAskedMembersValue() {
+        long g = G + 10;
+        a.apply(xp(g, 1, 30, 2, 20, 3, 10));
+        assertThat(a.rank(g, 3, Metric.XP, null)).hasValue(3); // a builds its index here
+        // b adds a member ahead of everyone; member 3's own value is unchanged, so only the guild's
+        // write sequence tells a that its index is stale
+        b.apply(xp(g, 4, 100));
+        assertThat(a.rank(g, 3, Metric.XP, null)).hasValue(4);
+        b.apply(xp(g, 2, 15)); // member 2 moves from 20 to 35, ahead of member 1
+        assertThat(a.rank(g, 1, Metric.XP, null)).hasValue(3);
+        assertThat(a.rank(g, 3, Metric.XP, null)).hasValue(4);
+        assertThat(a.rank(g, 2, Metric.XP, null)).hasValue(2);
+    }
 }
