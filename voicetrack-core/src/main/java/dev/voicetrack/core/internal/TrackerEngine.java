@@ -161,6 +161,8 @@ public final class TrackerEngine implements VoiceTracker {
     private Instant lastTickAt = Instant.EPOCH;
     /** Members whose open session row is in the batch being built (their next-due times roll back if it fails). */
     private final List<MemberState> rowOwners = new ArrayList<>();
+
+    private final long openRowIntervalMs;
     /** Set for the final tick at close: every open row is written, due or not. */
     private boolean writeAllOpenRows;
 
@@ -177,6 +179,7 @@ public final class TrackerEngine implements VoiceTracker {
         this.storage = settings.storage();
         this.cache = settings.cache();
         this.clock = settings.clock();
+        this.openRowIntervalMs = settings.openSessionWriteInterval().toMillis();
         this.strategies = settings.strategies();
         if (settings.listenerExecutor() != null) {
             this.ownListenerExecutor = null;
@@ -522,14 +525,13 @@ public final class TrackerEngine implements VoiceTracker {
      * evenly over the following ticks.
      */
     private long nextRowDue(MemberState m, long nowMs) {
-        long interval = s.openSessionWriteInterval().toMillis();
-        if (interval == 0) {
+        if (openRowIntervalMs == 0) {
             return nowMs;
         }
         if (m.rowDueMs != Long.MIN_VALUE) {
-            return nowMs + interval;
+            return nowMs + openRowIntervalMs;
         }
-        long phase = Math.floorMod(m.sessionId.hashCode() * 0x9E3779B97F4A7C15L, interval);
+        long phase = Math.floorMod(m.sessionId.hashCode() * 0x9E3779B97F4A7C15L, openRowIntervalMs);
         return nowMs + 1 + phase;
     }
 

@@ -347,11 +347,15 @@ public final class Connector implements RedisConnector {
     }
 
     private void fireReconnect() {
-        for (Runnable r : reconnectCallbacks) {
+        fire(reconnectCallbacks, "reconnect");
+    }
+
+    private static void fire(List<Runnable> callbacks, String what) {
+        for (Runnable r : callbacks) {
             try {
                 r.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "reconnect callback failed", e);
+                LOG.log(Level.WARNING, what + " callback failed", e);
             }
         }
     }
@@ -412,13 +416,7 @@ public final class Connector implements RedisConnector {
                     since = config.clock().instant();
                 }
             }
-            for (Runnable r : lossCallbacks) {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "connection-loss callback failed", e);
-                }
-            }
+            fire(lossCallbacks, "connection-loss");
         }
 
         @Override

@@ -527,19 +527,15 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     public Map<String, V> getAll(Collection<String> keys) {
         Objects.requireNonNull(keys, "keys must not be null");
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
-        distinct.forEach(RedisCacheImpl::checkKey);
+        Optional<List<Read<V>>> reads = fetchAll(distinct);
         Map<String, V> result = new LinkedHashMap<>();
-        if (distinct.isEmpty()) {
-            return Map.of();
-        }
-        List<Read<V>> reads = redis(redis -> fetchAll(redis, distinct), () -> null);
         for (int i = 0; i < distinct.size(); i++) {
             String key = distinct.get(i);
-            if (reads == null) {
+            if (reads.isEmpty()) {
                 get(key).ifPresent(v -> result.put(key, v));
                 continue;
             }
-            Read<V> read = reads.get(i);
+            Read<V> read = reads.get().get(i);
             count(key, read);
             read.entry().flatMap(Fetched::value).ifPresent(v -> result.put(key, v));
         }

@@ -208,8 +208,13 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         if (read.isEmpty()) {
             return remote.get(key); // Redis failed just now: the fallback answers
         }
-        remote.count(key, read.get());
-        Optional<RedisCacheImpl.Fetched<V>> entry = read.get().entry();
+        return take(key, read.get(), epoch);
+    }
+
+    /** Counts a read from Redis and fills the in-process tier with what it found; returns the value. */
+    private Optional<V> take(String key, RedisCacheImpl.Read<V> read, long epoch) {
+        remote.count(key, read);
+        Optional<RedisCacheImpl.Fetched<V>> entry = read.entry();
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -262,13 +267,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         }
         for (int i = 0; i < epochs.length; i++) {
             String key = rest.get(i);
-            RedisCacheImpl.Read<V> read = reads.get().get(i);
-            remote.count(key, read);
-            Optional<RedisCacheImpl.Fetched<V>> entry = read.entry();
-            if (entry.isPresent() && entry.get().value().isPresent()) {
-                fill(key, entry.get(), epochs[i]);
-                result.put(key, entry.get().value().get());
-            }
+            take(key, reads.get().get(i), epochs[i]).ifPresent(v -> result.put(key, v));
         }
         return Collections.unmodifiableMap(result);
     }

@@ -111,8 +111,11 @@ final class BatchPlan {
         long messages;
         long sessions;
         long lastSeenMs = Long.MIN_VALUE;
-        /** The totals the write returned, in {@link Metric} order; null until written. */
-        long @Nullable [] after;
+        /** The totals the write returned (null until written) and the message count it returned with them. */
+        @Nullable
+        MemberTotals after;
+
+        long messagesAfter;
 
         /**
          * The active days that can change the streak, strictly increasing, in batch order: the first
@@ -213,7 +216,6 @@ final class BatchPlan {
      *     would let concurrent PostgreSQL transactions lock rows in different orders.
      */
     List<MemberTotals> write(Connection c, boolean leanUpserts) throws SQLException {
-        var totals = new HashMap<MemberKey, MemberTotals>(members.size() * 2);
         if (!members.isEmpty()) {
             List<Map.Entry<MemberKey, MemberSum>> sorted = inKeyOrder(members, MemberKey.ORDER);
             var full = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? 16 : sorted.size());
@@ -227,12 +229,10 @@ final class BatchPlan {
             MultiRow.RowReader collect = rs -> {
                 long guild = rs.getLong(1);
                 long user = rs.getLong(2);
-                var key = new MemberKey(guild, user);
-                var t = new MemberTotals(guild, user, rs.getLong(3), rs.getInt(4), rs.getLong(5));
-                totals.put(key, t);
-                MemberSum m = members.get(key);
+                MemberSum m = members.get(new MemberKey(guild, user));
                 if (m != null) {
-                    m.after = metricValues(t.xp(), t.voiceTimeMs(), t.level(), rs.getLong(6));
+                    m.after = new MemberTotals(guild, user, rs.getLong(3), rs.getInt(4), rs.getLong(5));
+                    m.messagesAfter = rs.getLong(6);
                 }
             };
             MultiRow.write(c, JdbcStore.MEMBER_UPSERT, full, BatchPlan::bindMember, collect);
@@ -273,9 +273,10 @@ final class BatchPlan {
             new SessionWriter(sessions).write(c);
         }
         var out = new ArrayList<MemberTotals>(members.size());
-        for (MemberKey k : members.keySet()) {
-            MemberTotals t = totals.get(k);
+        for (var e : members.entrySet()) {
+            MemberTotals t = e.getValue().after;
             if (t == null) {
+                MemberKey k = e.getKey();
                 throw new SQLException("member " + k.userId() + " of guild " + k.guildId() + " was not returned");
             }
             out.add(t);
@@ -311,13 +312,11 @@ final class BatchPlan {
         if (changesByGuild == null) {
             var byGuild = new HashMap<Long, List<RankCache.Change>>();
             members.forEach((k, m) -> {
-                long[] after = m.after;
-                if (after != null) {
+                MemberTotals t = m.after;
+                if (t != null) {
+                    long[] after = metricValues(t.xp(), t.voiceTimeMs(), t.level(), m.messagesAfter);
                     long[] before = metricValues(
-                            after[Metric.XP.ordinal()] - m.xp,
-                            after[Metric.VOICE_TIME.ordinal()] - m.voiceMs,
-                            (int) after[Metric.LEVEL.ordinal()],
-                            after[Metric.MESSAGES.ordinal()] - m.messages);
+                            t.xp() - m.xp, t.voiceTimeMs() - m.voiceMs, t.level(), m.messagesAfter - m.messages);
                     byGuild.computeIfAbsent(k.guildId(), g -> new ArrayList<>())
                             .add(new RankCache.Change(k.userId(), before, after));
                 }
