@@ -29,10 +29,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchPlan {
 
-    // The keys hash their ids through a mixing step: small ids (tests, benchmarks) and snowflakes that
-    // share their high bits would otherwise collide in Objects.hash-style sums, and colliding HashMap
-    // bins turn into trees that compare keys on every lookup. Each key type sorts with its own
-    // comparator, so every compare call is monomorphic.
+    // Member keys hash their ids through a mixing step: small ids (tests, benchmarks) and snowflakes
+    // that share their high bits would otherwise collide in Objects.hash-style sums, and colliding
+    // HashMap bins turn into trees that compare keys on every lookup.
 
     /** Mixes two longs into a well-spread int hash (the finaliser of a 64-bit multiplicative hash). */
     static int mix(long a, long b) {
@@ -60,50 +59,14 @@ final class BatchPlan {
         }
     }
 
-    private record ChannelKey(long guildId, long userId, long channelId) {
-        static final Comparator<Map.Entry<ChannelKey, ?>> ORDER = (x, y) -> {
-            ChannelKey a = x.getKey();
-            ChannelKey b = y.getKey();
-            int c = Long.compare(a.guildId, b.guildId);
-            c = c != 0 ? c : Long.compare(a.userId, b.userId);
-            return c != 0 ? c : Long.compare(a.channelId, b.channelId);
-        };
+    /** One channel or daily row of a member: {@link MemberSum#channels} or {@link MemberSum#daily} values. */
+    private record Row(MemberKey member, long[] values) {}
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ChannelKey k && k.guildId == guildId && k.userId == userId && k.channelId == channelId;
-        }
-
-        @Override
-        public int hashCode() {
-            return mix(mix(guildId, userId), channelId);
-        }
-    }
-
-    private record DayKey(long guildId, long userId, long day, long channelId) {
-        static final Comparator<Map.Entry<DayKey, ?>> ORDER = (x, y) -> {
-            DayKey a = x.getKey();
-            DayKey b = y.getKey();
-            int c = Long.compare(a.guildId, b.guildId);
-            c = c != 0 ? c : Long.compare(a.userId, b.userId);
-            c = c != 0 ? c : Long.compare(a.day, b.day);
-            return c != 0 ? c : Long.compare(a.channelId, b.channelId);
-        };
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DayKey k
-                    && k.guildId == guildId
-                    && k.userId == userId
-                    && k.day == day
-                    && k.channelId == channelId;
-        }
-
-        @Override
-        public int hashCode() {
-            return mix(mix(guildId, userId), day * 0x100000001B3L + channelId);
-        }
-    }
+    /** Orders a member's channel rows by channel, its daily rows by day then channel (the tables' key order). */
+    private static final Comparator<long[]> BY_FIRST_TWO = (a, b) -> {
+        int c = Long.compare(a[0], b[0]);
+        return c != 0 ? c : Long.compare(a[1], b[1]);
+    };
 
     private static final class MemberSum {
         long voiceMs;
@@ -116,6 +79,14 @@ final class BatchPlan {
         MemberTotals after;
 
         long messagesAfter;
+
+        /** {channelId, voiceMs, sessions} per channel the batch credits; null if none. */
+        @Nullable
+        List<long[]> channels;
+
+        /** {day, channelId, voiceMs, xp, messages} per day and channel the batch credits; null if none. */
+        @Nullable
+        List<long[]> daily;
 
         /**
          * The active days that can change the streak, strictly increasing, in batch order: the first
@@ -142,35 +113,42 @@ final class BatchPlan {
         }
     }
 
+    // Each member carries its own channel and daily rows (a tick gives a member one or two of each), so
+    // one sort of the members puts every table's rows in key order.
     private final Map<MemberKey, MemberSum> members; // first-appearance order, for the returned totals
-    // Hash maps while summing, sorted once when written: a tick's deltas arrive in long runs of
-    // ascending keys, which the merge sort of List.sort takes in near-linear time.
-    private final Map<ChannelKey, long[]> channels; // voiceMs, sessions
-    private final Map<DayKey, long[]> daily; // voiceMs, xp, messages
     private final List<VoiceSession> sessions;
     private @Nullable Map<Long, List<RankCache.Change>> changesByGuild;
 
-    private BatchPlan(Map<MemberKey, MemberSum> members, List<VoiceSession> sessions, int capacity) {
+    private BatchPlan(Map<MemberKey, MemberSum> members, List<VoiceSession> sessions) {
         this.members = members;
         this.sessions = sessions;
-        this.channels = new HashMap<>(capacity);
-        this.daily = new HashMap<>(capacity);
     }
 
-    /** A hash map capacity that holds {@code n} entries without resizing. */
-    private static int capacityFor(int n) {
-        return (int) Math.min(1 << 30, n / 3L * 4 + 16);
+    /** The row of {@code rows} whose first {@code keys} values are {@code a} (and {@code b}), added if absent. */
+    private static long[] rowOf(List<long[]> rows, int width, int keys, long a, long b) {
+        for (long[] r : rows) {
+            if (r[0] == a && (keys == 1 || r[1] == b)) {
+                return r;
+            }
+        }
+        long[] r = new long[width];
+        r[0] = a;
+        if (keys == 2) {
+            r[1] = b;
+        }
+        rows.add(r);
+        return r;
     }
 
     /** @throws StorageException if the increments of one member overflow a {@code long} */
     static BatchPlan of(Batch batch) {
-        int capacity = capacityFor(batch.deltas().size());
-        var members = new LinkedHashMap<MemberKey, MemberSum>(capacity);
+        var members = new LinkedHashMap<MemberKey, MemberSum>(
+                (int) Math.min(1 << 30, batch.deltas().size() / 3L * 4 + 16));
         var byId = new TreeMap<String, VoiceSession>();
         for (VoiceSession s : batch.sessions()) {
             byId.put(s.id(), s); // a later row of the same id wins, as it would row by row
         }
-        var plan = new BatchPlan(members, List.copyOf(byId.values()), capacity);
+        var plan = new BatchPlan(members, List.copyOf(byId.values()));
         for (MemberDelta d : batch.deltas()) {
             MemberSum m = members.computeIfAbsent(new MemberKey(d.guildId(), d.userId()), k -> new MemberSum());
             try {
@@ -180,18 +158,22 @@ final class BatchPlan {
                 m.sessions = Math.addExact(m.sessions, d.sessions());
                 m.lastSeenMs = Math.max(m.lastSeenMs, d.lastSeen().toEpochMilli());
                 if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
-                    long[] c = plan.channels.computeIfAbsent(
-                            new ChannelKey(d.guildId(), d.userId(), d.channelId()), k -> new long[2]);
-                    c[0] = Math.addExact(c[0], d.voiceMs());
-                    c[1] = Math.addExact(c[1], d.sessions());
+                    if (m.channels == null) {
+                        m.channels = new ArrayList<>(1);
+                    }
+                    long[] c = rowOf(m.channels, 3, 1, d.channelId(), 0);
+                    c[1] = Math.addExact(c[1], d.voiceMs());
+                    c[2] = Math.addExact(c[2], d.sessions());
                 }
                 if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
                     long day = d.day().toEpochDay();
-                    long[] a = plan.daily.computeIfAbsent(
-                            new DayKey(d.guildId(), d.userId(), day, d.channelId()), k -> new long[3]);
-                    a[0] = Math.addExact(a[0], d.voiceMs());
-                    a[1] = Math.addExact(a[1], d.xp());
-                    a[2] = Math.addExact(a[2], d.messages());
+                    if (m.daily == null) {
+                        m.daily = new ArrayList<>(1);
+                    }
+                    long[] a = rowOf(m.daily, 5, 2, day, d.channelId());
+                    a[2] = Math.addExact(a[2], d.voiceMs());
+                    a[3] = Math.addExact(a[3], d.xp());
+                    a[4] = Math.addExact(a[4], d.messages());
                     // After day D is applied the stored last day is >= D, so a later day <= D is a no-op.
                     if (m.firstDay == Long.MIN_VALUE || day > m.lastDay()) {
                         m.addDay(day);
@@ -216,8 +198,8 @@ final class BatchPlan {
      *     would let concurrent PostgreSQL transactions lock rows in different orders.
      */
     List<MemberTotals> write(Connection c, boolean leanUpserts) throws SQLException {
+        List<Map.Entry<MemberKey, MemberSum>> sorted = inKeyOrder(members, MemberKey.ORDER);
         if (!members.isEmpty()) {
-            List<Map.Entry<MemberKey, MemberSum>> sorted = inKeyOrder(members, MemberKey.ORDER);
             var full = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? 16 : sorted.size());
             var lean = new ArrayList<Map.Entry<MemberKey, MemberSum>>(leanUpserts ? sorted.size() : 0);
             boolean moreDays = false;
@@ -241,34 +223,16 @@ final class BatchPlan {
                 writeStreakSteps(c, sorted);
             }
         }
-        MultiRow.write(
-                c,
-                JdbcStore.CHANNEL_UPSERT,
-                inKeyOrder(channels, ChannelKey.ORDER),
-                (ps, i, e) -> {
-                    ChannelKey k = e.getKey();
-                    ps.setLong(i, k.guildId());
-                    ps.setLong(i + 1, k.userId());
-                    ps.setLong(i + 2, k.channelId());
-                    ps.setLong(i + 3, e.getValue()[0]);
-                    ps.setLong(i + 4, e.getValue()[1]);
-                },
-                null);
-        MultiRow.write(
-                c,
-                JdbcStore.DAILY_UPSERT,
-                inKeyOrder(daily, DayKey.ORDER),
-                (ps, i, e) -> {
-                    DayKey k = e.getKey();
-                    ps.setLong(i, k.guildId());
-                    ps.setLong(i + 1, k.userId());
-                    ps.setLong(i + 2, k.day());
-                    ps.setLong(i + 3, k.channelId());
-                    ps.setLong(i + 4, e.getValue()[0]);
-                    ps.setLong(i + 5, e.getValue()[1]);
-                    ps.setLong(i + 6, e.getValue()[2]);
-                },
-                null);
+        var channelRows = new ArrayList<Row>(sorted.size());
+        var dailyRows = new ArrayList<Row>(sorted.size());
+        for (var e : sorted) {
+            addInOrder(channelRows, e.getKey(), e.getValue().channels);
+            addInOrder(dailyRows, e.getKey(), e.getValue().daily);
+        }
+        // channel rows: guild, user, then {channelId, voiceMs, sessions}; daily rows: guild, user, then
+        // {day, channelId, voiceMs, xp, messages}: both in the column order of their upserts
+        MultiRow.write(c, JdbcStore.CHANNEL_UPSERT, channelRows, BatchPlan::bindRow, null);
+        MultiRow.write(c, JdbcStore.DAILY_UPSERT, dailyRows, BatchPlan::bindRow, null);
         if (!sessions.isEmpty()) {
             new SessionWriter(sessions).write(c);
         }
@@ -362,6 +326,28 @@ final class BatchPlan {
                 }
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Adds a member's rows to {@code out} in key order. */
+    private static void addInOrder(List<Row> out, MemberKey member, @Nullable List<long[]> rows) {
+        if (rows == null) {
+            return;
+        }
+        if (rows.size() > 1) {
+            rows.sort(BY_FIRST_TWO);
+        }
+        for (long[] r : rows) {
+            out.add(new Row(member, r));
+        }
+    }
+
+    private static void bindRow(PreparedStatement ps, int i, Row r) throws SQLException {
+        ps.setLong(i, r.member().guildId());
+        ps.setLong(i + 1, r.member().userId());
+        long[] v = r.values();
+        for (int k = 0; k < v.length; k++) {
+            ps.setLong(i + 2 + k, v[k]);
         }
     }
 
