@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>reconnect backoff from {@link #DEFAULT_RECONNECT_MIN_DELAY} 100 ms doubling up to {@link
  *       #DEFAULT_RECONNECT_MAX_DELAY} 5 s;
  *   <li>{@link #DEFAULT_SIZE_REFRESH} 30 s: the number of keys under the prefix is counted with SCAN
- *       at most this often, never on every stats call.
+ *       at most this often, never on every stats call;
+ *   <li>{@link #DEFAULT_DIRECT_CONNECTIONS} 8 blocking connections for cache reads and writes (see
+ *       {@link Builder#directConnections}).
  * </ul>
  */
 public final class RedisCacheConfig {
@@ -40,6 +42,7 @@ public final class RedisCacheConfig {
     public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(100);
     public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SIZE_REFRESH = Duration.ofSeconds(30);
+    public static final int DEFAULT_DIRECT_CONNECTIONS = 8;
 
     /** The environment variable {@link #fromEnvironment()} reads, as in the original library. */
     public static final String ENV_URL = "REDIS_URL";
@@ -54,6 +57,7 @@ public final class RedisCacheConfig {
     private final Duration sizeRefresh;
     private final Clock clock;
     private final @Nullable Path trustedCertificates;
+    private final int directConnections;
 
     private RedisCacheConfig(Builder b) {
         this.urls = List.copyOf(b.urls);
@@ -66,6 +70,7 @@ public final class RedisCacheConfig {
         this.sizeRefresh = b.sizeRefresh;
         this.clock = b.clock;
         this.trustedCertificates = b.trustedCertificates;
+        this.directConnections = b.directConnections;
     }
 
     public static Builder builder() {
@@ -140,12 +145,19 @@ public final class RedisCacheConfig {
         return Optional.ofNullable(trustedCertificates);
     }
 
+    /** At most how many blocking connections serve cache reads and writes; 0 turns them off. */
+    public int directConnections() {
+        return directConnections;
+    }
+
     @Override
     public String toString() {
         return "RedisCacheConfig[urls="
                 + urls.stream().map(RedisCacheConfig::redact).toList() + ", cluster=" + cluster
                 + ", keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout + ", connectTimeout="
-                + connectTimeout + ", reconnect=" + reconnectMinDelay + ".." + reconnectMaxDelay + "]";
+                + connectTimeout + ", reconnect=" + reconnectMinDelay + ".." + reconnectMaxDelay
+                + ", directConnections="
+                + directConnections + "]";
     }
 
     /** The URL without its password, for logs and messages. */
@@ -167,6 +179,7 @@ public final class RedisCacheConfig {
         private Duration sizeRefresh = DEFAULT_SIZE_REFRESH;
         private Clock clock = Clock.systemUTC();
         private @Nullable Path trustedCertificates;
+        private int directConnections = DEFAULT_DIRECT_CONNECTIONS;
 
         private Builder() {}
 
@@ -181,6 +194,7 @@ public final class RedisCacheConfig {
             sizeRefresh = c.sizeRefresh;
             clock = c.clock;
             trustedCertificates = c.trustedCertificates;
+            directConnections = c.directConnections;
         }
 
         /**
@@ -270,6 +284,24 @@ public final class RedisCacheConfig {
                 throw new IllegalArgumentException("trustedCertificates must be a readable file, was " + pemFile);
             }
             this.trustedCertificates = pemFile;
+            return this;
+        }
+
+        /**
+         * At most how many blocking connections a standalone plain-TCP server gets for the
+         * single-key reads and writes of caches ({@code get}, {@code put}); 0 turns them off. With
+         * one request in flight a blocking round trip costs about half of a Lettuce one, which hands
+         * each command to its event-loop thread and back. A caller that finds all of them busy uses
+         * the Lettuce connection, which everything else (pub/sub, scans, rate limits, sessions) uses
+         * anyway. Clusters and {@code rediss://} always use Lettuce alone.
+         *
+         * @throws IllegalArgumentException if the count is negative or over 256
+         */
+        public Builder directConnections(int count) {
+            if (count < 0 || count > 256) {
+                throw new IllegalArgumentException("directConnections must be between 0 and 256, was " + count);
+            }
+            this.directConnections = count;
             return this;
         }
 

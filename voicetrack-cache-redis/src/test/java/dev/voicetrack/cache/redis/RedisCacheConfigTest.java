@@ -16,6 +16,7 @@ class RedisCacheConfigTest {
         assertThat(c.keyPrefix()).isEqualTo("voice:");
         assertThat(c.cluster()).isFalse();
         assertThat(c.commandTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.directConnections()).isEqualTo(8);
     }
 
     @Test
@@ -42,6 +43,12 @@ class RedisCacheConfigTest {
                 .hasMessage("reconnectMaxDelay must be between PT2S and PT5M, was PT1S");
         assertThatThrownBy(() -> RedisCacheConfig.builder().clusterUrls(List.of()))
                 .hasMessage("clusterUrls must not be empty, was []");
+        assertThatThrownBy(() -> RedisCacheConfig.builder().directConnections(-1))
+                .hasMessage("directConnections must be between 0 and 256, was -1");
+        assertThatThrownBy(() -> RedisCacheConfig.builder().directConnections(257))
+                .hasMessage("directConnections must be between 0 and 256, was 257");
+        assertThat(RedisCacheConfig.builder().directConnections(0).build().directConnections())
+                .isZero();
     }
 
     @Test

@@ -38,21 +38,19 @@ class RedisCacheContractIT extends CacheContractTest {
         server.close();
     }
 
-    static RedisCacheConfig redisFor(CacheConfig config) {
-        return RedisCacheConfig.builder()
-                .url(server.url())
-                .keyPrefix(ROOT + config.name() + ":")
-                .build();
+    /** The Redis settings of a cache; the default ones, so gets and puts use direct connections. */
+    protected RedisCacheConfig.Builder redisFor(CacheConfig config) {
+        return RedisCacheConfig.builder().url(server.url()).keyPrefix(ROOT + config.name() + ":");
     }
 
     @Override
     protected Cache<TestValue> newCache(CacheConfig config) {
-        return RedisCache.create(redisFor(config), config, JacksonCodec.of(TestValue.class));
+        return RedisCache.create(redisFor(config).build(), config, JacksonCodec.of(TestValue.class));
     }
 
     @Override
     protected Cache<LeakyValue> newLeakyValueCache(CacheConfig config) {
-        return RedisCache.create(redisFor(config), config, JacksonCodec.of(LeakyValue.class));
+        return RedisCache.create(redisFor(config).build(), config, JacksonCodec.of(LeakyValue.class));
     }
 
     @Override

@@ -68,6 +68,7 @@ public final class Connector implements RedisConnector {
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final ScheduledExecutorService scheduler;
+    private final @Nullable DirectPool direct;
     private final List<Runnable> reconnectCallbacks = new CopyOnWriteArrayList<>();
     private final List<Runnable> lossCallbacks = new CopyOnWriteArrayList<>();
     private final List<Consumer<StatefulRedisPubSubConnection<String, byte[]>>> pubSubReady =
@@ -128,6 +129,17 @@ public final class Connector implements RedisConnector {
                     .autoReconnect(true)
                     .build());
             this.client = c;
+        }
+        this.direct = config.cluster() || config.directConnections() == 0
+                ? null
+                : DirectConnection.Endpoint.of(
+                                uri(config.urls().get(0)), config.connectTimeout(), config.commandTimeout())
+                        .map(endpoint -> new DirectPool(endpoint, config.directConnections()))
+                        .orElse(null);
+        if (direct != null) {
+            // After a loss, old sockets may point at a server that is gone or was restarted.
+            lossCallbacks.add(direct::reset);
+            reconnectCallbacks.add(direct::reset);
         }
         client.addListener(new StateListener());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -288,6 +300,15 @@ public final class Connector implements RedisConnector {
         return Optional.ofNullable(async);
     }
 
+    /**
+     * The blocking connections for single-key cache commands, or null when there are none (a cluster,
+     * TLS, or turned off); see {@link RedisCacheConfig.Builder#directConnections}.
+     */
+    @Nullable
+    DirectPool direct() {
+        return direct;
+    }
+
     /** The pub/sub connection, if one was ever established. */
     public Optional<StatefulRedisPubSubConnection<String, byte[]>> pubSub() {
         return Optional.ofNullable(pubSub);
@@ -364,6 +385,9 @@ public final class Connector implements RedisConnector {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        if (direct != null) {
+            direct.close();
+        }
         var ps = pubSub;
         if (ps != null) {
             ps.close();

@@ -18,7 +18,6 @@ import dev.voicetrack.cache.redis.RedisHealth;
 import dev.voicetrack.cache.redis.RedisServerStats;
 import dev.voicetrack.cache.redis.ValueCodec;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -44,11 +43,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis cache.
@@ -97,7 +98,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
 
     /**
      * KEYS: entry, index, sizes, bytes, tag sets. ARGV: field, payload, ttl ms, max entries, max bytes,
-     * entry bytes, tags. Returns {expired, evicted}.
+     * entry bytes, how many expired index entries to sweep first, tags. Returns {expired, evicted}.
      */
     static final Scripts PUT = new Scripts(
             PRELUDE
@@ -105,10 +106,13 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             local ttl = tonumber(ARGV[3])
             local maxEntries = tonumber(ARGV[4])
             local maxBytes = tonumber(ARGV[5])
+            local sweep = tonumber(ARGV[7])
             local expired = 0
-            for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 64)) do
-              forget(KEYS[2], KEYS[3], KEYS[4], k)
-              expired = expired + 1
+            if sweep > 0 then
+              for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, sweep)) do
+                forget(KEYS[2], KEYS[3], KEYS[4], k)
+                expired = expired + 1
+              end
             end
             -- the previous version: its fields go with DEL, its index score is replaced by ZADD below,
             -- and only a size limit keeps a size to take back
@@ -121,7 +125,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
               end
             end
             local fields = {ARGV[1], ARGV[2]}
-            for i = 7, #ARGV do
+            for i = 8, #ARGV do
               fields[#fields + 1] = 't:' .. ARGV[i]
               fields[#fields + 1] = '1'
             end
@@ -146,12 +150,17 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
               return maxBytes > 0 and tonumber(redis.call('GET', KEYS[4]) or '0') > maxBytes
             end
             while (maxEntries > 0 or maxBytes > 0) and over() do
-              local first = redis.call('ZRANGE', KEYS[2], 0, 1)
-              local victim = first[1]
-              if victim == KEYS[1] then victim = first[2] end
+              -- the entry expiring first; one already expired (not swept yet) counts as an expiration
+              local first = redis.call('ZRANGE', KEYS[2], 0, 1, 'WITHSCORES')
+              local victim, score = first[1], first[2]
+              if victim == KEYS[1] then victim, score = first[3], first[4] end
               redis.call('DEL', victim)
               forget(KEYS[2], KEYS[3], KEYS[4], victim)
-              evicted = evicted + 1
+              if tonumber(score) <= now then
+                expired = expired + 1
+              else
+                evicted = evicted + 1
+              end
             end
             return {expired, evicted}
             """);
@@ -230,6 +239,16 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             return 1
             """);
 
+    /**
+     * One put in {@value}, at random, sweeps up to {@link #SWEEP_LIMIT} expired entries from the index, which
+     * keeps it at about the number of live entries; sweeping on every put was an eighth of its server
+     * time. Expired entries left meanwhile are still counted exactly: when a read finds one, when
+     * {@link #size} sweeps, or when a bound evicts one.
+     */
+    private static final int SWEEP_EVERY = 16;
+
+    private static final byte[] SWEEP_LIMIT = Scripts.bytes(64);
+    private static final byte[] NO_SWEEP = Scripts.bytes(0);
     private static final byte[] FIELD_VALUE = Scripts.bytes("v");
     private static final byte[] FIELD_ABSENT = Scripts.bytes("n");
     private static final String FIELD_VALUE_NAME = "v";
@@ -361,6 +380,37 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         return result;
     }
 
+    /**
+     * Runs a single-key {@code op} like {@link #redis}, on a blocking connection of the connector's
+     * {@link DirectPool} when one is free, else on Lettuce. A direct connection that breaks mid-call (a
+     * restarted server, say) hands the op on to Lettuce, which knows whether Redis is there; so an op
+     * may be sent twice, and must be idempotent.
+     */
+    private <T> T single(Function<KeyCommands, T> op, Supplier<T> onFallback) {
+        DirectPool pool = connector.direct();
+        if (pool == null || !connector.usable()) {
+            return redis(redis -> op.apply(KeyCommands.of(redis)), onFallback);
+        }
+        DirectConnection c = pool.enter();
+        try {
+            if (c != null) {
+                try {
+                    T result = op.apply(c);
+                    connector.success();
+                    return result;
+                } catch (DirectConnection.Lost e) {
+                    pool.reset(); // the other idle sockets went to the same server; Lettuce goes on
+                } catch (RedisException e) {
+                    connector.failure(e);
+                    return onFallback.get();
+                }
+            }
+            return redis(redis -> op.apply(KeyCommands.of(redis)), onFallback);
+        } finally {
+            pool.leave(c);
+        }
+    }
+
     private static void checkKey(String key) {
         if (key == null) {
             throw new NullPointerException("key must not be null");
@@ -436,7 +486,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     /** Reads an entry and its remaining TTL from Redis alone (never the fallback), without counting it. */
     public Optional<Read<V>> fetch(String key) {
         checkKey(key);
-        return redis(redis -> Optional.of(fetchFrom(redis, key)), Optional::empty);
+        return single(redis -> Optional.of(fetchFrom(redis, key)), Optional::empty);
     }
 
     /**
@@ -451,7 +501,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         return redis(redis -> Optional.of(fetchAll(redis, keys)), Optional::empty);
     }
 
-    private Read<V> fetchFrom(RedisClusterCommands<String, byte[]> redis, String key) {
+    private Read<V> fetchFrom(KeyCommands redis, String key) {
         List<Object> r = FETCH.run(redis, ScriptOutputType.MULTI, withBookkeeping(layout.entry(key)));
         return decodeRead(r);
     }
@@ -461,13 +511,13 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
      * there (a hit costs the server no script), and the {@link #FETCH} script only on a miss, for its
      * bookkeeping (telling an expiration or eviction from a key never written).
      */
-    private Read<V> readFrom(RedisClusterCommands<String, byte[]> redis, String key) {
-        List<KeyValue<String, byte[]>> f = redis.hmget(layout.entry(key), FIELD_VALUE_NAME, FIELD_ABSENT_NAME);
-        if (f.get(0).hasValue()) {
-            return new Read<>(
-                    Optional.of(new Fetched<>(Optional.of(codec.decode(f.get(0).getValue())), -1)), 0);
+    private Read<V> readFrom(KeyCommands redis, String key) {
+        List<byte @Nullable []> f = redis.hmget(layout.entry(key), FIELD_VALUE_NAME, FIELD_ABSENT_NAME);
+        byte[] value = f.get(0);
+        if (value != null) {
+            return new Read<>(Optional.of(new Fetched<>(Optional.of(codec.decode(value)), -1)), 0);
         }
-        if (f.get(1).hasValue()) {
+        if (f.get(1) != null) {
             return new Read<>(Optional.of(new Fetched<>(Optional.empty(), -1)), 0);
         }
         return fetchFrom(redis, key);
@@ -512,7 +562,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
 
     /** Reads and counts an entry, from Redis or else from the fallback. */
     private Optional<Fetched<V>> readEntry(String key) {
-        Optional<Read<V>> read = redis(redis -> Optional.of(readFrom(redis, key)), Optional::empty);
+        Optional<Read<V>> read = single(redis -> Optional.of(readFrom(redis, key)), Optional::empty);
         if (read.isEmpty()) {
             Optional<V> v = fallback.get(key);
             Read<V> r = new Read<>(v.map(x -> new Fetched<>(Optional.of(x), -1)), 0);
@@ -548,7 +598,8 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                 connector.async().orElseThrow(() -> new RedisException("not connected"));
         // The first read loads the script on its node if needed; the rest can then use the digest.
         List<Read<V>> reads = new ArrayList<>(keys.size());
-        reads.add(fetchFrom(redis, keys.get(0)));
+        KeyCommands commands = KeyCommands.of(redis);
+        reads.add(fetchFrom(commands, keys.get(0)));
         List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size());
         for (int i = 1; i < keys.size(); i++) {
             futures.add(async.evalsha(FETCH.sha(), ScriptOutputType.MULTI, withBookkeeping(layout.entry(keys.get(i)))));
@@ -558,7 +609,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         for (int i = 1; i < keys.size(); i++) {
             var f = futures.get(i - 1).toCompletableFuture();
             if (f.isCompletedExceptionally()) {
-                reads.add(fetchFrom(redis, keys.get(i))); // NOSCRIPT on another node, for example
+                reads.add(fetchFrom(commands, keys.get(i))); // NOSCRIPT on another node, for example
             } else {
                 reads.add(decodeRead(f.getNow(List.of())));
             }
@@ -597,10 +648,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private void write(String key, byte[] field, byte[] payload, Duration ttl, Set<String> tags, Runnable onFallback) {
         long ms = ttlMillis(ttl);
         String entry = layout.entry(key);
-        long[] counts = redis(
+        long[] counts = single(
                 redis -> {
                     String[] keys = new String[4 + tags.size()];
-                    byte[][] args = new byte[6 + tags.size()][];
+                    byte[][] args = new byte[7 + tags.size()][];
                     String[] book = layout.bookkeeping(entry);
                     keys[0] = entry;
                     keys[1] = book[0];
@@ -615,6 +666,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                     args[4] = Scripts.bytes(
                             layout.cluster() ? 0 : config.maximumBytes().orElse(0));
                     args[5] = Scripts.bytes(estimateBytes(entry, payload, tags));
+                    args[6] = ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0 ? SWEEP_LIMIT : NO_SWEEP;
                     int i = 4;
                     for (String tag : tags) {
                         if (layout.cluster()) {
@@ -626,7 +678,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                                     Scripts.bytes(KeyLayout.slotTag(entry)));
                         }
                         keys[i] = layout.tagSet(tag, entry);
-                        args[i + 2] = Scripts.bytes(tag);
+                        args[i + 3] = Scripts.bytes(tag);
                         i++;
                     }
                     List<Long> r = PUT.run(redis, ScriptOutputType.MULTI, keys, args);

@@ -32,6 +32,10 @@ final class Scripts {
     }
 
     <T> T run(RedisClusterCommands<String, byte[]> redis, ScriptOutputType type, String[] keys, byte[]... args) {
+        return run(KeyCommands.of(redis), type, keys, args);
+    }
+
+    <T> T run(KeyCommands redis, ScriptOutputType type, String[] keys, byte[]... args) {
         try {
             return redis.evalsha(sha, type, keys, args);
         } catch (RedisNoScriptException e) {
