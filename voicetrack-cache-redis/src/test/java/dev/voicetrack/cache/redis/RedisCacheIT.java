@@ -246,6 +246,56 @@ class RedisCacheIT {
         assertThat(stats.evictedKeys()).isZero();
     }
 
+    /** Lets {@code d} pass for this test's keys (see {@link RedisTime}). */
+    private void pass(Duration d) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(server.url());
+        try (var c = client.connect()) {
+            RedisTime.pass(c.sync(), prefix, d);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void expiredEntries_leaveTheIndexThroughLaterPuts_eachCountedOnce() {
+        for (int i = 0; i < 100; i++) {
+            cache.put("old" + i, TestValue.of("o", i), Duration.ofSeconds(1));
+        }
+        pass(Duration.ofSeconds(2));
+        // One put in 16 sweeps up to 64 expired entries; 400 puts sweep all 100 but with
+        // negligible odds (fewer than 2 sweeps in 400 draws: about 1e-9).
+        for (int i = 0; i < 400; i++) {
+            cache.put("new", TestValue.of("n", i));
+        }
+        assertThat(server.command("ZCARD", prefix + "~vt~x")).isEqualTo(":1");
+        assertThat(cache.stats().expirations()).isEqualTo(100);
+        assertThat(cache.stats().sizeEvictions()).isZero();
+        assertThat(cache.stats().size()).isEqualTo(1);
+        assertThat(cache.stats().expirations()).isEqualTo(100);
+    }
+
+    @Test
+    void aBoundMeetingAnExpiredEntry_countsAnExpiration_notASizeEviction() {
+        try (RedisCache<TestValue> bounded = RedisCache.create(
+                RedisCacheConfig.builder().url(server.url()).keyPrefix(prefix).build(),
+                CacheConfig.builder().name("bounded").maximumEntries(3).build(),
+                JacksonCodec.of(TestValue.class))) {
+            bounded.put("a", TestValue.of("a", 1), Duration.ofSeconds(1));
+            bounded.put("b", TestValue.of("b", 1), Duration.ofSeconds(1));
+            bounded.put("c", TestValue.of("c", 1));
+            pass(Duration.ofSeconds(2));
+            // The index still lists a and b (unless this put happens to sweep): the bound removes
+            // what expires first, which has expired.
+            bounded.put("d", TestValue.of("d", 1));
+            assertThat(bounded.stats().sizeEvictions()).isZero();
+            assertThat(bounded.stats().expirations()).isBetween(1L, 2L);
+            assertThat(bounded.stats().size()).isEqualTo(2);
+            assertThat(bounded.stats().expirations()).isEqualTo(2);
+            assertThat(bounded.get("c")).contains(TestValue.of("c", 1));
+            assertThat(bounded.get("d")).contains(TestValue.of("d", 1));
+        }
+    }
+
     @Test
     void reservedKeyPrefix_isRejected() {
         assertThatThrownBy(() -> cache.put("~vt~x", TestValue.of("a", 1)))

@@ -243,7 +243,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
      * One put in {@value}, at random, sweeps up to {@link #SWEEP_LIMIT} expired entries from the index, which
      * keeps it at about the number of live entries; sweeping on every put was an eighth of its server
      * time. Expired entries left meanwhile are still counted exactly: when a read finds one, when
-     * {@link #size} sweeps, or when a bound evicts one.
+     * {@link #stats} counts the entries, or when a bound evicts one.
      */
     private static final int SWEEP_EVERY = 16;
 
