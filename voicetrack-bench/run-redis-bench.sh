@@ -5,7 +5,8 @@
 #   - sync get latency (p50/p99, 1 caller) against a raw Lettuce GET; goal <= 1.3x;
 #   - two-tier cache hit throughput against the in-process tier alone.
 # See the Javadoc of dev.voicetrack.bench.redis.RedisCacheBenchmark for what exactly is compared
-# (redis-benchmark runs 50 connections; the cache multiplexes 50 callers over one Lettuce connection).
+# (redis-benchmark runs 50 connections; at 1 caller the cache uses one blocking connection, at 50 callers
+# one Lettuce connection that multiplexes them).
 #
 # Usage (from anywhere):
 #   voicetrack-bench/run-redis-bench.sh                         build if needed, run, summarise
@@ -98,7 +99,8 @@ for f in ("placement.txt", "load.txt"):
         print(open(os.path.join(d, f)).read().rstrip())
 print()
 print("Throughput, ops/s. redis-benchmark: -P 1, -d payload, -r 16384, N connections (mean of the runs")
-print("before and after JMH, both shown). VoiceTrack and raw Lettuce: N JMH threads on ONE connection each.")
+print("before and after JMH, both shown). VoiceTrack and raw Lettuce: N JMH threads on ONE connection each")
+print("(VoiceTrack's 1 caller on a blocking connection, its 50 on Lettuce; see RedisCacheBenchmark).")
 print(f"{'operation':<22}{'VoiceTrack':>12}{'± err':>9}{'raw Lettuce':>13}{'redis-benchmark':>17}"
       f"{'(before / after)':>22}{'VT/rb':>8}{'VT/Lettuce':>12}  goal VT/rb >= 70%")
 rows = [("get", "GET", "voiceTrackGet", "rawGet"), ("put / SET", "SET", "voiceTrackPut", "rawSet")]

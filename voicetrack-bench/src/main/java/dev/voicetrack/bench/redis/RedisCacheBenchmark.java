@@ -40,22 +40,25 @@ import org.openjdk.jmh.annotations.Warmup;
  *       -d}). Callers pick keys uniformly at random, as {@code redis-benchmark -r 16384} does; every
  *       read is a hit (checked in the set-up). The cache's entries have a 1 h TTL and a bound of
  *       2 x {@value RedisBenchData#KEYS} entries, so nothing expires or is evicted.
- *   <li><b>Work per call.</b> A cache get is one {@code EVALSHA} of a Lua script (value, remaining
- *       TTL and expiry bookkeeping in one round trip) plus JSON decoding and the cache's stats and
- *       hot-key tracking; a raw {@code GET} returns the bytes undecoded. A cache put is JSON
- *       encoding plus one {@code EVALSHA} that replaces the entry hash, sets its TTL and updates the
- *       expiry index and entry bound; a raw {@code SET} stores bytes without a TTL. So the ratios
- *       price everything the cache adds, on the client and in the server. {@code
+ *   <li><b>Work per call.</b> A cache get is one {@code HMGET} (the entry is a hash; the
+ *       bookkeeping script runs only on a miss, and there are none here) plus JSON decoding and the
+ *       cache's stats and hot-key tracking; a raw {@code GET} returns the bytes undecoded. A cache put
+ *       is JSON encoding plus one {@code EVALSHA} that replaces the entry hash, sets its TTL and
+ *       updates the expiry index and entry bound; a raw {@code SET} stores bytes without a TTL. So the
+ *       ratios price everything the cache adds, on the client and in the server. {@code
  *       rawGetDecodeLatency} (raw {@code GET} plus the same JSON decode) separates the two.
- *   <li><b>Connections.</b> The cache and the raw client each use one Lettuce connection (the same
- *       client settings, see {@link RedisTarget#rawClient()}); their 50 callers are 50 JMH threads,
- *       each blocked on its own sync call while Lettuce multiplexes all of them over that one
- *       connection, so commands of different callers share TCP writes and reads. {@code
- *       redis-benchmark -c 50 -P 1} instead runs 50 connections from one C event loop, each with
- *       exactly one command in flight. Both have 50 requests outstanding, but not over the same
- *       number of sockets, and {@code redis-benchmark} spends no time in a JVM, a codec or a
- *       scheduler: it is the ceiling of the server, not a Java client. At 1 caller both are strictly
- *       one request in flight on one connection.
+ *   <li><b>Connections.</b> The raw client uses one Lettuce connection. The cache uses its
+ *       connector's defaults: while at most {@link
+ *       dev.voicetrack.cache.redis.RedisCacheConfig#DEFAULT_DIRECT_CONNECTIONS} callers are in a get or
+ *       put, each runs on a blocking connection of its own; beyond that they share one Lettuce
+ *       connection. So the cache's 1 caller runs on a blocking socket, and its 50 callers (50 JMH
+ *       threads, each blocked on its own sync call) on Lettuce, which multiplexes them over one
+ *       connection, so commands of different callers share TCP writes and reads, as do the raw
+ *       client's 50. {@code redis-benchmark -c 50 -P 1} instead runs 50 connections from one C event
+ *       loop, each with exactly one command in flight. Both have 50 requests outstanding, but not over
+ *       the same number of sockets, and {@code redis-benchmark} spends no time in a JVM, a codec or a
+ *       scheduler: it is the ceiling of the server, not a Java client. At 1 caller all three have
+ *       strictly one request in flight on one connection.
  *   <li><b>Machine.</b> The script pins redis-server to CPU 0 and each client ({@code
  *       redis-benchmark}, or this JVM with its 50 threads, Lettuce's event loop, JIT and GC) to the
  *       other CPUs, one on a 2-core machine: with one request in flight a round trip is several

@@ -219,25 +219,29 @@ final class DirectConnection implements KeyCommands, AutoCloseable {
         if (!open) {
             throw new Lost(new IOException("connection closed"));
         }
+        Object reply;
         try {
             write(parts);
             nestedError = null;
-            Object reply = read();
-            if (reply instanceof ErrorReply e) {
-                throw error(e.message());
-            }
-            String nested = nestedError;
-            if (nested != null) {
-                throw error(nested);
-            }
-            return reply;
+            reply = read();
         } catch (SocketTimeoutException e) {
             close();
             throw new RedisCommandTimeoutException("Command timed out after " + commandTimeout);
         } catch (IOException e) {
             close();
             throw new Lost(e);
+        } catch (RuntimeException e) { // a reply this reader cannot hold: the stream is out of step
+            close();
+            throw new Lost(new IOException("unreadable reply", e));
         }
+        if (reply instanceof ErrorReply e) {
+            throw error(e.message());
+        }
+        String nested = nestedError;
+        if (nested != null) {
+            throw error(nested);
+        }
+        return reply;
     }
 
     private static RedisCommandExecutionException error(String message) {
