@@ -3,7 +3,8 @@
 #   - RedisCache get/put throughput at 1 and 50 callers against redis-benchmark GET/SET at 1 and 50
 #     connections (-P 1, same value size, keys drawn from 16,384) on the same server; goal >= 70%;
 #   - sync get latency (p50/p99, 1 caller) against a raw Lettuce GET; goal <= 1.3x;
-#   - two-tier cache hit throughput against the in-process tier alone.
+#   - two-tier cache hit throughput against the in-process tier alone;
+#   - how long a write on one two-tier instance takes to reach another's in-process tier (p99 goal 100 ms).
 # See the Javadoc of dev.voicetrack.bench.redis.RedisCacheBenchmark for what exactly is compared
 # (redis-benchmark runs 50 connections; at 1 caller the cache uses one blocking connection, at 50 callers
 # one Lettuce connection that multiplexes them).
@@ -146,6 +147,12 @@ for suffix, label in (("1Thread", "1 thread"), ("2Threads", "2 threads")):
         continue
     print(f"{label}: two-tier {fmt(t)} ± {fmt(te)}; in-process tier alone (copying, as in the two-tier cache)"
           f" {fmt(c)} -> {t / c:.0%}; in-process default (shared immutable values) {fmt(p)} -> {t / p:.0%}")
+
+inv = os.path.join(d, "invalidation.txt")
+if os.path.exists(inv):
+    print()
+    print("Write on one two-tier instance until another instance's get returns it (pub/sub invalidation):")
+    print(open(inv).read().rstrip())
 PY
 }
 
@@ -263,6 +270,9 @@ echo ">> JMH: ${CLIENT_CPU[*]:-} java -jar benchmarks.jar 'dev\.voicetrack\.benc
 echo ">> JMH: java -jar benchmarks.jar 'dev\.voicetrack\.bench\.redis\.TwoTierHitBenchmark' -p redisPort=$PORT ${jmhopts[*]:-}"
 java -jar "$out/benchmarks.jar" 'dev\.voicetrack\.bench\.redis\.TwoTierHitBenchmark' -p "redisPort=$PORT" \
     "${jmhopts[@]}" -rf json -rff "$out/jmh-two-tier.json" | tee "$out/jmh-two-tier.log"
+
+echo ">> java -cp benchmarks.jar dev.voicetrack.bench.redis.TwoTierInvalidationRun $PORT 2000"
+java -cp "$out/benchmarks.jar" dev.voicetrack.bench.redis.TwoTierInvalidationRun "$PORT" 2000 | tee "$out/invalidation.txt"
 
 redis_bench 1 after
 redis_bench 50 after

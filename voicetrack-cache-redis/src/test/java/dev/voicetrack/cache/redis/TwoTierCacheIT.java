@@ -8,8 +8,6 @@ import dev.voicetrack.cache.redis.internal.TwoTierCacheImpl;
 import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,28 +101,23 @@ class TwoTierCacheIT {
         assertThat(b.getAll(List.of("user:1:2"))).containsEntry("user:1:2", TestValue.of("z", 3));
     }
 
+    /**
+     * Correctness only: how fast the write arrives is measured by the benchmark {@code
+     * TwoTierInvalidationRun}, never asserted here.
+     */
     @Test
-    void writeOnOneInstance_reachesTheOthersInProcessTier_p99Under100ms() {
-        List<Long> micros = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+    void everyWriteOnOneInstance_replacesTheOthersInProcessCopy() {
+        for (int i = 0; i < 50; i++) {
             String key = "user:1:" + (i % 10);
-            readUntilFilled(b, key, b.get(key).orElseGet(() -> {
-                a.put(key, TestValue.of("first", 0));
-                return TestValue.of("first", 0);
-            }));
+            TestValue before = TestValue.of("before", i);
+            a.put(key, before);
+            readUntilFilled(b, key, before);
             TestValue next = TestValue.of("v", i);
 
             a.put(key, next);
-            long start = System.nanoTime();
             // b serves its in-process copy until the invalidation arrives, then reads Redis.
             awaitTrue("b sees the write to " + key, () -> b.get(key).equals(Optional.of(next)));
-            micros.add((System.nanoTime() - start) / 1_000);
         }
-        Collections.sort(micros);
-        long p99 = micros.get((int) Math.ceil(micros.size() * 0.99) - 1);
-        assertThat(p99)
-                .as("p99 latency in µs until a write is visible on the other instance")
-                .isLessThan(100_000);
     }
 
     @Test
