@@ -33,9 +33,10 @@
 # The server is started here on a free loopback port (never the shared 6379) with no persistence
 # (--save "" --appendonly no) and stopped on exit, whatever happens. redis-benchmark runs before and
 # after JMH, so the spread between its two runs shows how much the machine drifted meanwhile; ratios
-# use the mean of the two. Default settings take about 7 minutes on an idle 2-core machine (more under load): 4 x 200,000
-# requests of redis-benchmark twice (~1 minute), 17 JMH runs of (2 + 4) x 2 s plus
-# fork and set-up (~6 minutes).
+# use the mean of the two. Default settings take about 10 minutes on an idle 2-core machine (more
+# under load): 4 x 200,000 requests of redis-benchmark twice (~1 minute), 11 JMH runs of the Redis
+# cache of (6 + 4) x 2 s and 6 of the two-tier hits of (2 + 4) x 2 s plus fork and set-up (~8 minutes),
+# and 2,000 two-tier invalidations (seconds).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

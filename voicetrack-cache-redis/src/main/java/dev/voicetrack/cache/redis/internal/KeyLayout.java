@@ -32,6 +32,7 @@ final class KeyLayout {
     private final String prefix;
     private final boolean cluster;
     private final String scanPrefix;
+    private final String[] standaloneBookkeeping;
 
     KeyLayout(String prefix, boolean cluster) {
         this.prefix = prefix;
@@ -39,6 +40,8 @@ final class KeyLayout {
         // standalone layout, with its exact size and bounds, works on a cluster too.
         this.cluster = cluster && !hasHashTag(prefix);
         this.scanPrefix = KeyPattern.escape(prefix);
+        String g = prefix + META;
+        this.standaloneBookkeeping = new String[] {g + "x", g + "s", g + "b"};
     }
 
     /** Whether Redis Cluster would hash keys starting with {@code prefix} by a tag inside it. */
@@ -106,8 +109,14 @@ final class KeyLayout {
         return group(entryKey) + "b";
     }
 
-    /** The bookkeeping keys of {@code entryKey}'s group: expiry index, sizes, bytes. */
+    /**
+     * The bookkeeping keys of {@code entryKey}'s group: expiry index, sizes, bytes. On a standalone
+     * server always the same array, made once; callers must not modify it.
+     */
     String[] bookkeeping(String entryKey) {
+        if (!cluster) {
+            return standaloneBookkeeping;
+        }
         String g = group(entryKey);
         return new String[] {g + "x", g + "s", g + "b"};
     }

@@ -240,15 +240,15 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             """);
 
     /**
-     * One put in {@value}, at random, sweeps up to {@link #SWEEP_LIMIT} expired entries from the index, which
-     * keeps it at about the number of live entries; sweeping on every put was an eighth of its server
-     * time. Expired entries left meanwhile are still counted exactly: when a read finds one, when
-     * {@link #stats} counts the entries, or when a bound evicts one.
+     * One put in {@value}, at random, sweeps up to {@link #SWEEP_LIMIT} expired entries from the
+     * index, which keeps it at about the number of live entries; sweeping on every put was an eighth
+     * of its server time. Expired entries left meanwhile are still counted exactly: when a read finds
+     * one, when {@link #stats} counts the entries, or when a bound evicts one.
      */
     private static final int SWEEP_EVERY = 16;
 
     private static final byte[] SWEEP_LIMIT = Scripts.bytes(64);
-    private static final byte[] NO_SWEEP = Scripts.bytes(0);
+    private static final byte[] ZERO = Scripts.bytes(0);
     private static final byte[] FIELD_VALUE = Scripts.bytes("v");
     private static final byte[] FIELD_ABSENT = Scripts.bytes("n");
     private static final String FIELD_VALUE_NAME = "v";
@@ -273,6 +273,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private final Map<String, LongAdder> hotKeys = new ConcurrentHashMap<>();
 
     private final Map<String, Flight<V>> flights = new ConcurrentHashMap<>();
+    private final byte[] maxEntriesArg;
+    private final byte[] maxBytesArg;
+    private final boolean keepsSizes;
+    private volatile TtlArg lastTtlArg;
 
     /**
      * One load in progress. An invalidation that concerns it (its key deleted or written, one of its
@@ -355,7 +359,26 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         this.codec = codec;
         this.layout = new KeyLayout(connector.config().keyPrefix(), connector.isCluster());
         this.fallback = fallback;
+        // Bounds are kept per group, which is the whole cache only on a standalone server.
+        this.maxEntriesArg =
+                Scripts.bytes(layout.cluster() ? 0 : config.maximumEntries().orElse(0));
+        this.keepsSizes = !layout.cluster() && config.maximumBytes().isPresent();
+        this.maxBytesArg = keepsSizes ? Scripts.bytes(config.maximumBytes().orElseThrow()) : ZERO;
+        this.lastTtlArg = new TtlArg(-1, new byte[0]);
         connector.onReconnect(fallback::clear);
+    }
+
+    /** A TTL in milliseconds and its encoding as a script argument. */
+    private record TtlArg(long ms, byte[] bytes) {}
+
+    /** The script argument for {@code ms}; most writes use the default TTL, so the last is kept. */
+    private byte[] ttlArg(long ms) {
+        TtlArg last = lastTtlArg;
+        if (last.ms() != ms) {
+            last = new TtlArg(ms, Scripts.bytes(ms));
+            lastTtlArg = last;
+        }
+        return last.bytes();
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -381,10 +404,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     }
 
     /**
-     * Runs a single-key {@code op} like {@link #redis}, on a blocking connection of the connector's
-     * {@link DirectPool} when one is free, else on Lettuce. A direct connection that breaks mid-call (a
-     * restarted server, say) hands the op on to Lettuce, which knows whether Redis is there; so an op
-     * may be sent twice, and must be idempotent.
+     * Runs a single-key {@code op} like {@link #redis}: on a blocking connection of the connector's
+     * {@link DirectPool} while few callers are in one (see {@link DirectPool#enter}), else on Lettuce.
+     * A direct connection that breaks mid-call (a restarted server, say) hands the op on to Lettuce,
+     * which knows whether Redis is there; so an op may be sent twice, and must be idempotent.
      */
     private <T> T single(Function<KeyCommands, T> op, Supplier<T> onFallback) {
         DirectPool pool = connector.direct();
@@ -513,7 +536,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
      */
     private Read<V> readFrom(KeyCommands redis, String key) {
         List<byte @Nullable []> f = redis.hmget(layout.entry(key), FIELD_VALUE_NAME, FIELD_ABSENT_NAME);
-        byte[] value = f.get(0);
+        byte @Nullable [] value = f.get(0);
         if (value != null) {
             return new Read<>(Optional.of(new Fetched<>(Optional.of(codec.decode(value)), -1)), 0);
         }
@@ -659,14 +682,12 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                     keys[3] = book[2];
                     args[0] = field;
                     args[1] = payload;
-                    args[2] = Scripts.bytes(ms);
-                    // Bounds are kept per group, which is the whole cache only on a standalone server.
-                    args[3] = Scripts.bytes(
-                            layout.cluster() ? 0 : config.maximumEntries().orElse(0));
-                    args[4] = Scripts.bytes(
-                            layout.cluster() ? 0 : config.maximumBytes().orElse(0));
-                    args[5] = Scripts.bytes(estimateBytes(entry, payload, tags));
-                    args[6] = ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0 ? SWEEP_LIMIT : NO_SWEEP;
+                    args[2] = ttlArg(ms);
+                    args[3] = maxEntriesArg;
+                    args[4] = maxBytesArg;
+                    // entry sizes are kept only under a byte bound
+                    args[5] = keepsSizes ? Scripts.bytes(estimateBytes(entry, payload, tags)) : ZERO;
+                    args[6] = ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0 ? SWEEP_LIMIT : ZERO;
                     int i = 4;
                     for (String tag : tags) {
                         if (layout.cluster()) {
