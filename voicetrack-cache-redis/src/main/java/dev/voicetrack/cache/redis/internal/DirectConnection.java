@@ -117,8 +117,8 @@ final class DirectConnection implements KeyCommands, AutoCloseable {
     }
 
     /**
-     * Connects, authenticates, selects the database and names the connection {@value #CLIENT_NAME},
-     * each step bounded by the command timeout.
+     * Connects, authenticates, selects the database and names the connection {@value #CLIENT_NAME}
+     * (if the server allows {@code CLIENT}), each step bounded by the command timeout.
      *
      * @throws IOException if the server cannot be reached
      * @throws RedisCommandExecutionException if it refuses the credentials or the database
@@ -146,7 +146,11 @@ final class DirectConnection implements KeyCommands, AutoCloseable {
             if (endpoint.database() != 0) {
                 c.call(SELECT, Scripts.bytes(endpoint.database()));
             }
-            c.call(CLIENT, SETNAME, Scripts.bytes(CLIENT_NAME));
+            try {
+                c.call(CLIENT, SETNAME, Scripts.bytes(CLIENT_NAME));
+            } catch (RedisCommandExecutionException e) {
+                // a server that renamed or disabled CLIENT: the connection works unnamed
+            }
             return c;
         } catch (IOException | RuntimeException e) {
             socket.close();

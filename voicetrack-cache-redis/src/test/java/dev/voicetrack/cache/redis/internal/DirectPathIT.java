@@ -143,6 +143,14 @@ class DirectPathIT {
     }
 
     @Test
+    void aServerWithoutClientCommands_stillGetsDirectConnections_unnamed() throws Exception {
+        try (RedisServer locked = RedisServer.start(List.of("--rename-command", "CLIENT", ""));
+                DirectConnection direct = DirectConnection.open(endpoint(locked.url(), TIMEOUT), 0)) {
+            assertThat(describe(direct.hmget("dp:none", "v"))).isEqualTo("[nil]");
+        }
+    }
+
+    @Test
     void tlsAndUnixSockets_stayWithLettuce() {
         assertThat(DirectConnection.Endpoint.of(RedisURI.create("rediss://127.0.0.1:6380"), TIMEOUT, TIMEOUT))
                 .isEmpty();
