@@ -291,9 +291,10 @@ public final class RedisCacheConfig {
          * At most how many blocking connections a standalone plain-TCP server gets for the
          * single-key reads and writes of caches ({@code get}, {@code put}); 0 turns them off. With
          * one request in flight a blocking round trip costs about half of a Lettuce one, which hands
-         * each command to its event-loop thread and back. A caller that finds all of them busy uses
-         * the Lettuce connection, which everything else (pub/sub, scans, rate limits, sessions) uses
-         * anyway. Clusters and {@code rediss://} always use Lettuce alone.
+         * each command to its event-loop thread and back. They are used only while at most {@code
+         * count} callers are in a get or put; beyond that every caller uses the Lettuce connection,
+         * which pipelines their commands and which everything else (pub/sub, scans, rate limits,
+         * sessions) uses anyway. Clusters and {@code rediss://} always use Lettuce alone.
          *
          * @throws IllegalArgumentException if the count is negative or over 256
          */

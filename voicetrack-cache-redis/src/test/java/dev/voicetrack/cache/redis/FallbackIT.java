@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,14 +45,6 @@ class FallbackIT {
                 .build();
     }
 
-    private static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void unreachableAtStart_everyCallWorksInProcess_healthSaysSo_thenConnects() throws Exception {
         server.kill();
@@ -74,7 +66,7 @@ class FallbackIT {
             assertThat(cache.get("a")).isEmpty();
 
             server.startAgain();
-            awaitTrue("connected", () -> cache.health().healthy());
+            Await.until("connected", () -> cache.health().healthy());
             RedisHealth up = cache.health();
             assertThat(up.initialized()).isTrue();
             assertThat(up.lastError()).isEmpty();
@@ -123,18 +115,18 @@ class FallbackIT {
                 workers.add(w);
             }
             started.await();
-            awaitTrue("some calls on Redis", () -> calls.get() > 500);
+            Await.until("some calls on Redis", () -> calls.get() > 500);
 
             server.kill();
-            awaitTrue("loss noticed", () -> !cache.health().connected());
+            Await.until("loss noticed", () -> !cache.health().connected());
             long before = calls.get();
-            awaitTrue("calls go on while Redis is down", () -> calls.get() > before + 500);
+            Await.until("calls go on while Redis is down", () -> calls.get() > before + 500);
             assertThat(cache.health().healthy()).isFalse();
 
             server.startAgain();
-            awaitTrue("reconnected", () -> cache.health().healthy());
+            Await.until("reconnected", () -> cache.health().healthy());
             long after = calls.get();
-            awaitTrue("calls go on after the restart", () -> calls.get() > after + 500);
+            Await.until("calls go on after the restart", () -> calls.get() > after + 500);
 
             running.set(false);
             for (Thread w : workers) {

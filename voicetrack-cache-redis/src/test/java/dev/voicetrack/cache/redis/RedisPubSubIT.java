@@ -2,13 +2,13 @@ package dev.voicetrack.cache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class RedisPubSubIT {
 
     /** Publishes until someone hears it (a subscription is confirmed asynchronously). */
     private void publishUntilHeard(String channel, LevelUp message) {
-        awaitTrue(
+        Await.until(
                 "a subscriber on " + channel,
                 () -> publisher
                                 .publish(channel, message, CODEC)
@@ -59,20 +59,12 @@ class RedisPubSubIT {
                         > 0);
     }
 
-    private static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void subscribe_receivesTypedMessagesInOrder() throws Exception {
         BlockingQueue<LevelUp> got = new LinkedBlockingQueue<>();
         subscriber.subscribe("levels", CODEC, got::add);
         publishUntilHeard("levels", new LevelUp(1, 2, 0));
-        awaitTrue("first message", () -> got.contains(new LevelUp(1, 2, 0)));
+        Await.until("first message", () -> got.contains(new LevelUp(1, 2, 0)));
         while (got.poll(200, TimeUnit.MILLISECONDS) != null) {
             // drain the probes
         }
@@ -111,7 +103,7 @@ class RedisPubSubIT {
 
         // Both handlers run in order on one delivery thread, so once the second has the message, the
         // first would have had it too.
-        awaitTrue("second handler got it", () -> second.contains(new LevelUp(1, 1, 2)));
+        Await.until("second handler got it", () -> second.contains(new LevelUp(1, 1, 2)));
         assertThat(first).doesNotContain(new LevelUp(1, 1, 2));
     }
 
@@ -122,15 +114,15 @@ class RedisPubSubIT {
         publishUntilHeard("levels", new LevelUp(1, 1, 1));
 
         server.kill();
-        awaitTrue("loss noticed", () -> !subscriberSide.health().connected());
+        Await.until("loss noticed", () -> !subscriberSide.health().connected());
         server.startAgain();
-        awaitTrue(
+        Await.until(
                 "reconnected",
                 () -> subscriberSide.health().connected()
                         && publisherSide.health().connected());
 
         publishUntilHeard("levels", new LevelUp(1, 1, 2));
-        awaitTrue("message after restart", () -> got.contains(new LevelUp(1, 1, 2)));
+        Await.until("message after restart", () -> got.contains(new LevelUp(1, 1, 2)));
     }
 
     @Test
@@ -148,11 +140,11 @@ class RedisPubSubIT {
                     .failsWithin(Duration.ofSeconds(5));
 
             server.startAgain();
-            awaitTrue(
+            Await.until(
                     "connected",
                     () -> late.health().connected() && publisherSide.health().connected());
             publishUntilHeard("levels", new LevelUp(2, 2, 2));
-            awaitTrue("message", () -> got.contains(new LevelUp(2, 2, 2)));
+            Await.until("message", () -> got.contains(new LevelUp(2, 2, 2)));
         }
     }
 }

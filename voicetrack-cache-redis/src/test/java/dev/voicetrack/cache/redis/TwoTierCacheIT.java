@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.WriteOptions;
 import dev.voicetrack.cache.redis.internal.TwoTierCacheImpl;
+import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class TwoTierCacheIT {
         server = RedisServer.start();
         a = instance();
         b = instance();
-        awaitTrue("both instances synced", () -> tier(a).synced() && tier(b).synced());
+        Await.until("both instances synced", () -> tier(a).synced() && tier(b).synced());
     }
 
     @AfterEach
@@ -52,21 +52,13 @@ class TwoTierCacheIT {
         return (TwoTierCacheImpl<TestValue>) c;
     }
 
-    private static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-    }
-
     /**
      * Reads {@code key} on {@code reader} until the read has filled its in-process tier. A fill can be
      * undone by the late invalidation message of the write that preceded the read (deliberately: the
      * reader cannot tell it is late), so the first read may not stick.
      */
     private static void readUntilFilled(RedisCache<TestValue> reader, String key, TestValue expected) {
-        awaitTrue(
+        Await.until(
                 "fill of " + key,
                 () -> reader.get(key).equals(Optional.of(expected))
                         && tier(reader).localTier().contains(key));
@@ -86,7 +78,7 @@ class TwoTierCacheIT {
         a.put("user:1:1", TestValue.of("x", 1));
         a.put("user:1:2", TestValue.of("y", 2), WriteOptions.ttl(Duration.ofMinutes(3)));
         // as in readUntilFilled: a late invalidation of a's writes may undo the first fill
-        awaitTrue(
+        Await.until(
                 "getAll fill",
                 () -> b.getAll(List.of("user:1:1", "user:1:2", "user:1:3"))
                                 .equals(Map.of("user:1:1", TestValue.of("x", 1), "user:1:2", TestValue.of("y", 2)))
@@ -97,7 +89,8 @@ class TwoTierCacheIT {
         assertThat(tier(b).localTier().contains("user:1:3")).isFalse();
         // a write on a reaches b's copy made by getAll
         a.put("user:1:2", TestValue.of("z", 3));
-        awaitTrue("invalidation of the getAll copy", () -> !tier(b).localTier().contains("user:1:2"));
+        Await.until(
+                "invalidation of the getAll copy", () -> !tier(b).localTier().contains("user:1:2"));
         assertThat(b.getAll(List.of("user:1:2"))).containsEntry("user:1:2", TestValue.of("z", 3));
     }
 
@@ -116,7 +109,7 @@ class TwoTierCacheIT {
 
             a.put(key, next);
             // b serves its in-process copy until the invalidation arrives, then reads Redis.
-            awaitTrue("b sees the write to " + key, () -> b.get(key).equals(Optional.of(next)));
+            Await.until("b sees the write to " + key, () -> b.get(key).equals(Optional.of(next)));
         }
     }
 
@@ -127,7 +120,7 @@ class TwoTierCacheIT {
         a.put("cfg:1", TestValue.of("c", 1));
         // a's puts publish invalidations that may reach b after b filled a copy (dropping it again):
         // read all three until b holds them at once
-        awaitTrue("b holds all three", () -> {
+        Await.until("b holds all three", () -> {
             readUntilFilled(b, "user:1:1", TestValue.of("u", 1));
             readUntilFilled(b, "lb:1:xp:0", TestValue.of("lb", 1));
             readUntilFilled(b, "cfg:1", TestValue.of("c", 1));
@@ -135,11 +128,11 @@ class TwoTierCacheIT {
         });
 
         assertThat(a.invalidateByTag("guild:1")).isEqualTo(1);
-        awaitTrue("tag invalidation", () -> !tier(b).localTier().contains("user:1:1"));
+        Await.until("tag invalidation", () -> !tier(b).localTier().contains("user:1:1"));
         assertThat(a.invalidateByPattern("lb:1:*")).isEqualTo(1);
-        awaitTrue("pattern invalidation", () -> !tier(b).localTier().contains("lb:1:xp:0"));
+        Await.until("pattern invalidation", () -> !tier(b).localTier().contains("lb:1:xp:0"));
         a.clear();
-        awaitTrue("clear", () -> !tier(b).localTier().contains("cfg:1"));
+        Await.until("clear", () -> !tier(b).localTier().contains("cfg:1"));
 
         assertThat(b.get("user:1:1")).isEmpty();
         assertThat(b.get("cfg:1")).isEmpty();
@@ -151,11 +144,11 @@ class TwoTierCacheIT {
         readUntilFilled(b, "k", TestValue.of("v", 1));
 
         server.kill();
-        awaitTrue("b sees the loss", () -> !b.health().connected());
-        awaitTrue("b stops using its in-process tier", () -> !tier(b).synced());
+        Await.until("b sees the loss", () -> !b.health().connected());
+        Await.until("b stops using its in-process tier", () -> !tier(b).synced());
         server.startAgain();
 
-        awaitTrue("b reconnected and synced", () -> b.health().connected() && tier(b).synced());
+        Await.until("b reconnected and synced", () -> b.health().connected() && tier(b).synced());
         assertThat(tier(b).localTier().contains("k")).isFalse();
     }
 }

@@ -8,6 +8,7 @@ import dev.voicetrack.cache.redis.JacksonCodec;
 import dev.voicetrack.cache.redis.RedisCache;
 import dev.voicetrack.cache.redis.RedisCacheConfig;
 import dev.voicetrack.cache.redis.RedisConnector;
+import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -268,7 +268,7 @@ class DirectPathIT {
             assertThat(directClient(own)).isPresent();
             own.kill();
             own.startAgain();
-            awaitTrue("reconnected", () -> cache.health().healthy());
+            Await.until("reconnected", () -> cache.health().healthy());
             cache.put("b", TestValue.of("B", 2));
             assertThat(own.command("EXISTS", "voice:b")).isEqualTo(":1");
             assertThat(cache.get("b")).contains(TestValue.of("B", 2));
@@ -276,14 +276,6 @@ class DirectPathIT {
             // The socket to the old process was dropped, not kept or counted.
             assertThat(directClient(own)).isPresent();
             assertThat(Connector.of(connector).direct().size()).isEqualTo(1);
-        }
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.onSpinWait();
         }
     }
 }
