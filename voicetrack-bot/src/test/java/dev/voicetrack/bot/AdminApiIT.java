@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,15 @@ class AdminApiIT {
     static DiscordEmulator discord;
     static EmulatedGuild guild;
     static EmulatedChannel lounge;
+    static EmulatedGuild named;
+    static EmulatedChannel namedVoice;
     static BotProcess bot;
     static Path work;
+
+    /** A guild stored before the bot started, which the bot is not in (so it knows no names there). */
+    static final long GONE_GUILD = 424_242_424_242_424_242L;
+
+    static final long GONE_USER = 900_000_000_000_000_001L;
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,8 +50,18 @@ class AdminApiIT {
         guild = discord.createGuild("api");
         guild.createTextChannel("general");
         lounge = guild.createVoiceChannel("Lounge");
+        named = discord.createGuild("names");
+        namedVoice = named.createVoiceChannel("Stage");
         work = Files.createDirectories(tmp.resolve("work"));
-        bot = BotProcess.start(work, BotProcess.emulatorEnv(discord, "200ms"), "run");
+        try (JdbcStorage storage = JdbcStorage.sqlite(SqliteOptions.builder()
+                .file(work.resolve("data/voice-tracker.db"))
+                .build())) {
+            storage.init();
+            storage.setXp(GONE_GUILD, GONE_USER, 70, 1);
+        }
+        var env = new java.util.HashMap<>(BotProcess.emulatorEnv(discord, "200ms"));
+        env.put("MONITOR_INTERVAL", "1h"); // the storage size must be there before any monitor run
+        bot = BotProcess.start(work, env, "run");
         bot.awaitLine("voicetrack: ready");
     }
 
@@ -100,6 +119,85 @@ class AdminApiIT {
                 .contains("voicetrack_storage_seconds_count")
                 .contains("voicetrack_members_tracked")
                 .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void metrics_haveHistogramBuckets_andTheStorageSizeFromTheStart() throws Exception {
+        BotProcess.await("a tick", () -> bot.get("/metrics").body().contains("voicetrack_tick_seconds_count"));
+        String metrics = bot.get("/metrics").body();
+        // Buckets (labels in any order) from the smallest expected value up to +Inf, for p95/p99.
+        assertThat(metrics)
+                .containsPattern("(?m)^voicetrack_tick_seconds_bucket\\{(?=[^}]*le=\"1\\.0E-4\")")
+                .containsPattern("(?m)^voicetrack_tick_seconds_bucket\\{(?=[^}]*le=\"\\+Inf\")")
+                .containsPattern("(?m)^voicetrack_storage_seconds_bucket\\{(?=[^}]*op=\"apply\")(?=[^}]*le=\"\\+Inf\")")
+                .containsPattern(
+                        "(?m)^voicetrack_storage_seconds_bucket\\{(?=[^}]*op=\"apply\")(?=[^}]*le=\"1\\.0E-4\")");
+        // MONITOR_INTERVAL is an hour: the size was measured at start, not left at -1 until a monitor run.
+        Matcher size = Pattern.compile("(?m)^voicetrack_storage_size_bytes(\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertThat(size.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(size.group(2))).isPositive();
+    }
+
+    @Test
+    void guilds_listIdsNamesAndCounts_andMembersHaveNamesAndAvatars() throws Exception {
+        EmulatedMember bob = named.addMember("bob", false);
+        bob.joinVoice(namedVoice);
+        String gid = Long.toString(named.id());
+        BotProcess.await("bob in voice and stored", () -> {
+            for (JsonNode g : JSON.readTree(bot.get("/api/guilds").body()).get("guilds")) {
+                if (g.get("id").asText().equals(gid)) {
+                    return g.get("membersInVoice").asLong() == 1
+                            && g.get("trackedMembers").asLong() == 1;
+                }
+            }
+            return false;
+        });
+        JsonNode guilds = JSON.readTree(bot.get("/api/guilds").body()).get("guilds");
+        JsonNode mine = null;
+        JsonNode gone = null;
+        for (JsonNode g : guilds) {
+            assertThat(g.get("id").isTextual()).as("ids are strings").isTrue();
+            if (g.get("id").asText().equals(gid)) {
+                mine = g;
+            } else if (g.get("id").asText().equals(Long.toString(GONE_GUILD))) {
+                gone = g;
+            }
+        }
+        assertThat(mine).isNotNull();
+        assertThat(mine.get("name").asText()).isEqualTo("names");
+        assertThat(guilds.toString()).contains("\"id\":\"" + guild.id() + "\",\"name\":\"api\"");
+        // A stored guild the bot is not in: listed with its id (exact: beyond 2^53) and no name.
+        assertThat(gone).isNotNull();
+        assertThat(gone.get("name").isNull()).isTrue();
+        assertThat(gone.get("trackedMembers").asLong()).isEqualTo(1);
+        assertThat(gone.get("membersInVoice").isNull()).isTrue();
+
+        JsonNode entry = JSON.readTree(bot.get("/api/guilds/" + gid + "/leaderboard?metric=voiceTime")
+                        .body())
+                .get("entries")
+                .get(0);
+        assertThat(entry.get("userId").asText())
+                .isEqualTo(Long.toString(bob.user().id()));
+        assertThat(entry.get("name").asText()).isEqualTo("bob");
+        assertThat(entry.get("avatarUrl").asText()).startsWith("https://");
+        JsonNode user = JSON.readTree(
+                bot.get("/api/guilds/" + gid + "/users/" + bob.user().id()).body());
+        assertThat(user.get("name").asText()).isEqualTo("bob");
+        assertThat(user.get("avatarUrl").asText()).startsWith("https://");
+
+        JsonNode unknown = JSON.readTree(
+                        bot.get("/api/guilds/" + GONE_GUILD + "/leaderboard").body())
+                .get("entries")
+                .get(0);
+        assertThat(unknown.get("userId").asText()).isEqualTo(Long.toString(GONE_USER));
+        assertThat(unknown.get("name").isNull()).isTrue();
+        assertThat(unknown.get("avatarUrl").isNull()).isTrue();
+        JsonNode unknownUser = JSON.readTree(
+                bot.get("/api/guilds/" + GONE_GUILD + "/users/" + GONE_USER).body());
+        assertThat(unknownUser.get("xp").asLong()).isEqualTo(70);
+        assertThat(unknownUser.get("name").isNull()).isTrue();
+        bob.leaveVoice();
     }
 
     @Test

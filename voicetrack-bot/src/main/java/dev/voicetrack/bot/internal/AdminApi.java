@@ -18,10 +18,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.User;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code /api/admin/**} needs {@code Authorization: Bearer <ADMIN_API_TOKEN>}; without a
  *       configured token every admin request is refused. Tokens are compared in constant time (SHA-256
  *       of both, then {@link MessageDigest#isEqual}), so neither content nor length leaks by timing.
- *   <li>{@code GET /health}, {@code GET /metrics} and the read-only leaderboard and user JSON are open
- *       (the same data the bot shows in Discord).
+ *   <li>{@code GET /health}, {@code GET /metrics}, and the read-only guild list, leaderboard and user
+ *       JSON are open (the same data the bot shows in Discord). Ids are strings (snowflakes exceed
+ *       what JavaScript numbers hold exactly); names and avatar URLs come from JDA's caches and are
+ *       null when the bot does not know them.
  * </ul>
  *
  * Clearing or invalidating the cache is always safe: the tracker writes increments to storage and the
@@ -83,6 +91,7 @@ public final class AdminApi {
         app.get("/health", this::health);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(bot.registry().scrape()));
+        app.get("/api/guilds", this::guilds);
         app.get("/api/guilds/{guild}/leaderboard", this::leaderboard);
         app.get("/api/guilds/{guild}/users/{user}", this::user);
         app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -222,6 +231,57 @@ public final class AdminApi {
         ctx.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(out);
     }
 
+    /**
+     * Every guild the storage holds or the bot is in: id, name (null when the bot is not in it),
+     * members with stored stats, and members in a voice channel now (null when the bot is not in it).
+     */
+    private void guilds(Context ctx) {
+        Storage storage = bot.storage();
+        if (storage == null) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "storage is not open"));
+            return;
+        }
+        JDA jda = bot.jda();
+        var ids = new TreeSet<Long>(storage.guildIds());
+        if (jda != null) {
+            jda.getGuilds().forEach(g -> ids.add(g.getIdLong()));
+        }
+        var out = new ArrayList<Map<String, Object>>(ids.size());
+        for (long id : ids) {
+            Guild g = jda == null ? null : jda.getGuildById(id);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", Long.toString(id));
+            row.put("name", g == null ? null : g.getName());
+            row.put("trackedMembers", storage.memberCount(id));
+            row.put(
+                    "membersInVoice",
+                    g == null
+                            ? null
+                            : g.getVoiceStates().stream()
+                                    .filter(v -> v.getChannel() != null)
+                                    .count());
+            out.add(row);
+        }
+        ctx.json(Map.of("guilds", out));
+    }
+
+    /** The member's display name and avatar URL from JDA's member (else user) cache; nulls if unknown. */
+    private Map<String, Object> who(long guild, long user) {
+        JDA jda = bot.jda();
+        Guild g = jda == null ? null : jda.getGuildById(guild);
+        Member m = g == null ? null : g.getMemberById(user);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (m != null) {
+            out.put("name", m.getEffectiveName());
+            out.put("avatarUrl", m.getEffectiveAvatarUrl());
+            return out;
+        }
+        User u = jda == null ? null : jda.getUserById(user);
+        out.put("name", u == null ? null : u.getEffectiveName());
+        out.put("avatarUrl", u == null ? null : u.getEffectiveAvatarUrl());
+        return out;
+    }
+
     private void leaderboard(Context ctx) {
         long guild = id(ctx.pathParam("guild"), "guild");
         Metric metric =
@@ -237,23 +297,19 @@ public final class AdminApi {
         out.put("window", ctx.queryParamAsClass("window", String.class).getOrDefault("all"));
         out.put("limit", limit);
         out.put("offset", offset);
-        out.put(
-                "entries",
-                page.entries().stream()
-                        .map(e -> Map.of(
-                                "rank",
-                                e.rank(),
-                                "userId",
-                                Long.toString(e.userId()),
-                                "xp",
-                                e.xp(),
-                                "voiceTimeMs",
-                                e.voiceTimeMs(),
-                                "messages",
-                                e.messages(),
-                                "level",
-                                e.level()))
-                        .toList());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        page.entries().forEach(e -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("rank", e.rank());
+            row.put("userId", Long.toString(e.userId()));
+            row.putAll(who(guild, e.userId()));
+            row.put("xp", e.xp());
+            row.put("voiceTimeMs", e.voiceTimeMs());
+            row.put("messages", e.messages());
+            row.put("level", e.level());
+            entries.add(row);
+        });
+        out.put("entries", entries);
         ctx.json(out);
     }
 
@@ -270,6 +326,7 @@ public final class AdminApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("guildId", Long.toString(guild));
         out.put("userId", Long.toString(user));
+        out.putAll(who(guild, user));
         out.put("xp", m.xp());
         out.put("level", m.level());
         out.put("voiceTimeMs", m.voiceTimeMs());

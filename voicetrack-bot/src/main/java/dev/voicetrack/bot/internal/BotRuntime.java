@@ -20,6 +20,7 @@ import dev.voicetrack.jda.JdaInstallation;
 import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
+import dev.voicetrack.storage.json.JsonStorage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -31,6 +32,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -327,10 +331,39 @@ public final class BotRuntime {
                 .register(registry);
         Gauge.builder("voicetrack.members.in.voice", membersInVoice, AtomicLong::get)
                 .register(registry);
-        Gauge.builder("voicetrack.storage.size.bytes", dbSize, AtomicLong::get).register(registry);
+        Gauge.builder("voicetrack.storage.size.bytes", dbSize, AtomicLong::get)
+                .description("Size of the stored data (database file or JSON files); -1 where unknown")
+                .register(registry);
+        measureStorageSize(); // now, not only at the first monitor run
     }
 
-    private final Timer.Builder tickTimer = Timer.builder("voicetrack.tick").description("Tick duration");
+    /**
+     * Measures the stored data into {@code voicetrack_storage_size_bytes}: the database (SQLite,
+     * PostgreSQL) or the JSON directory's files; -1 where it cannot be measured (MongoDB, memory).
+     */
+    private long measureStorageSize() {
+        long size = -1;
+        if (rawStorage instanceof JdbcStorage jdbc) {
+            size = jdbc.stats().databaseSizeBytes();
+        } else if (rawStorage instanceof JsonStorage json) {
+            try (var files = Files.list(json.directory())) {
+                size = files.filter(Files::isRegularFile)
+                        .mapToLong(f -> f.toFile().length())
+                        .sum();
+            } catch (IOException | UncheckedIOException e) {
+                LOG.debug("cannot measure {}: {}", json.directory(), e.toString());
+            }
+        }
+        dbSize.set(size);
+        return size;
+    }
+
+    /** Tick durations, with histogram buckets (100 µs to 60 s) so that Prometheus can compute p95/p99. */
+    private final Timer.Builder tickTimer = Timer.builder("voicetrack.tick")
+            .description("Tick duration")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(60));
 
     private void tick() {
         VoiceTracker t = tracker;
@@ -476,13 +509,12 @@ public final class BotRuntime {
                         Math.round(config.lowHitRate() * 100));
             }
         }
-        if (rawStorage instanceof JdbcStorage jdbc) {
-            long size = jdbc.stats().databaseSizeBytes();
-            dbSize.set(size);
+        if (rawStorage instanceof JdbcStorage || rawStorage instanceof JsonStorage) {
+            long size = measureStorageSize();
             long limit = config.positiveInt("DB_SIZE_WARN_MB") * 1024L * 1024L;
             if (size > limit) {
                 LOG.warn(
-                        "Database is {} MB, above DB_SIZE_WARN_MB={}",
+                        "Stored data is {} MB, above DB_SIZE_WARN_MB={}",
                         size / 1024 / 1024,
                         config.get("DB_SIZE_WARN_MB"));
             }

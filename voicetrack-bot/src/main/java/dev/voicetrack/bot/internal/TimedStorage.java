@@ -15,6 +15,7 @@ import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,16 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Times every call to a storage as {@code voicetrack_storage_seconds{op=...,outcome=...}}. A plain
+ * Times every call to a storage as {@code voicetrack_storage_seconds{op=...,outcome=...}}, with
+ * histogram buckets ({@code _bucket}, 100 µs to 30 s) so that Prometheus can compute percentiles. A plain
  * delegate otherwise: it adds no behaviour, so the storage contract holds unchanged.
  */
 final class TimedStorage implements Storage {
+    /** The histogram buckets' range: in-memory reads take microseconds, a slow write seconds. */
+    static final Duration MIN_EXPECTED = Duration.ofNanos(100_000);
+
+    static final Duration MAX_EXPECTED = Duration.ofSeconds(30);
+
     private final Storage delegate;
     private final MeterRegistry registry;
     private final String backend;
@@ -54,6 +61,9 @@ final class TimedStorage implements Storage {
                             .tag("op", op)
                             .tag("outcome", k.substring(k.indexOf('|') + 1))
                             .tag("backend", backend)
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(MIN_EXPECTED)
+                            .maximumExpectedValue(MAX_EXPECTED)
                             .register(registry))
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }

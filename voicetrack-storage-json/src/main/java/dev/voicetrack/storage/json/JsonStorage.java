@@ -23,6 +23,7 @@ import dev.voicetrack.storage.json.internal.GuildData;
 import dev.voicetrack.storage.json.internal.MemberRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -41,6 +42,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -70,14 +72,20 @@ import org.jspecify.annotations.Nullable;
  *       touches, whatever the number of members (the original rewrote the whole file once per user).
  *   <li><b>Atomic files.</b> A day's activity is written to a file with a new generation number,
  *       which nothing references yet, and forced to disk. The guild file, which names the current
- *       generation of every day, is written to {@code guild-<id>.json.tmp}, forced, and renamed over
- *       the old one (the directory is forced before and after): that rename is the commit. A crash
- *       leaves the old or the new state, never a mix. A write that touches several guilds commits by
- *       writing a small journal ({@code commit.journal}, itself written atomically) that lists the
- *       renames; {@link #init()} completes the renames of a journal it finds, so a batch across guilds
- *       is all-or-nothing across a crash too. Files that no committed guild file references (temp
- *       files, uncommitted or superseded activity files) are deleted at start-up, after everything
- *       was read.
+ *       generation of every day, is written to {@code guild-<id>.json.<run token>.tmp}, forced, and
+ *       renamed over the old one (the directory is forced before and after): that rename is the
+ *       commit. A crash leaves the old or the new state, never a mix. A write that touches several
+ *       guilds commits by writing a small journal ({@code commit.journal}, itself written atomically)
+ *       that lists the renames; {@link #init()} completes the renames of a journal it finds, so a batch
+ *       across guilds is all-or-nothing across a crash too. The storage never overwrites a file (it
+ *       creates each one new).
+ *   <li><b>Deletes only what this run wrote or superseded.</b> After a commit is on disk, the day
+ *       files the previous guild file referenced, and a guild file the write emptied, are deleted; a
+ *       write that fails deletes its own new files; start-up deletes only the journal whose renames it
+ *       completed. Nothing else is ever deleted: temp files and unreferenced activity files left by an
+ *       earlier run (a crash, a restored backup) are kept and logged as a warning; activity files whose
+ *       guild file is missing (moved away, lost) make {@link #init()} throw a {@link StorageException}
+ *       naming them and the guild, so that a guild's history never disappears unnoticed.
  *   <li><b>Loud on corruption.</b> A file that cannot be read, is not JSON, has another format, a
  *       newer version or a bad field, and an activity file that a guild file references but that is
  *       missing, make {@link #init()} throw a {@link StorageException} that names the file and the
@@ -96,6 +104,7 @@ public final class JsonStorage implements Storage {
 
     private static final String JOURNAL = "commit.journal";
     private static final String JOURNAL_HEADER = "voicetrack-commit 1";
+    private static final System.Logger LOG = System.getLogger(JsonStorage.class.getName());
 
     private final Path dir;
     private final FileOps ops;
@@ -104,6 +113,8 @@ public final class JsonStorage implements Storage {
     private volatile boolean initialized;
     private volatile boolean closed;
     private volatile @Nullable String broken;
+    /** Ends this run's temp file names ({@code .<run token>.tmp}); set by {@link #init()}. */
+    private String tempSuffix = ".tmp";
 
     private JsonStorage(Path dir, FileOps ops) {
         this.dir = dir;
@@ -133,11 +144,13 @@ public final class JsonStorage implements Storage {
     // ---------------------------------------------------------------- start-up
 
     /**
-     * Creates the directory if needed, completes a commit that a crash interrupted, deletes
-     * uncommitted temp files, and reads every guild file. Idempotent.
+     * Creates the directory if needed, completes a commit that a crash interrupted, and reads every
+     * guild file and the activity files they reference. Deletes nothing but a completed commit
+     * journal; files an earlier run left uncommitted are kept and logged. Idempotent.
      *
-     * @throws StorageException naming the file if a guild file cannot be read or parsed (the file is
-     *     left untouched and the storage stays unusable), or if the directory cannot be used
+     * @throws StorageException naming the file if a guild or activity file cannot be read or parsed,
+     *     naming the files and the guild if activity files have no guild file (in each case no file is
+     *     changed and the storage stays unusable), or if the directory cannot be used
      */
     @Override
     public void init() {
@@ -155,8 +168,8 @@ public final class JsonStorage implements Storage {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : (Iterable<Path>) files.sorted()::iterator) {
                     String name = f.getFileName().toString();
-                    if (name.startsWith("guild-") && name.endsWith(".tmp")) {
-                        leftovers.add(f); // written but never committed
+                    if ((name.startsWith("guild-") || name.startsWith(JOURNAL)) && name.endsWith(".tmp")) {
+                        leftovers.add(f); // written by an earlier run but never committed
                     } else if (GUILD_FILE.matcher(name).matches()) {
                         GuildData g = load(f);
                         loaded.put(g.guildId, g);
@@ -165,31 +178,106 @@ public final class JsonStorage implements Storage {
                     }
                 }
             }
+            // Nothing found here is deleted: this run did not write it. Day files that no guild file
+            // references are kept and reported; day files without their guild file stop start-up.
+            var orphans = new TreeMap<Long, List<Path>>();
+            var unreferenced = new ArrayList<Path>();
+            for (Path f : dayFiles) {
+                var m = DAY_FILE.matcher(f.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                long guildId = parseId(m.group(1));
+                long gen = parseId(m.group(3));
+                GuildData g = guildId < 0 ? null : loaded.get(guildId);
+                if (g == null) {
+                    orphans.computeIfAbsent(guildId, k -> new ArrayList<>()).add(f);
+                    continue;
+                }
+                g.lastGeneration = Math.max(g.lastGeneration, gen);
+                Long committed = g.dayFiles.get(LocalDate.parse(m.group(2)));
+                if (committed == null || committed != gen) {
+                    unreferenced.add(f); // uncommitted, or superseded, by a write of an earlier run
+                }
+            }
+            if (!orphans.isEmpty()) {
+                throw new StorageException(orphanMessage(orphans));
+            }
             for (GuildData g : loaded.values()) {
                 for (var e : g.dayFiles.entrySet()) {
                     loadDay(dir.resolve(dayFileName(g.guildId, e.getKey(), e.getValue())), g, e.getKey());
                 }
             }
-            // Only now that everything was read: drop what no committed file references.
-            for (Path f : dayFiles) {
-                var m = DAY_FILE.matcher(f.getFileName().toString());
-                if (m.matches()) {
-                    GuildData g = loaded.get(Long.parseLong(m.group(1)));
-                    Long gen = g == null ? null : g.dayFiles.get(LocalDate.parse(m.group(2)));
-                    if (gen == null || gen != Long.parseLong(m.group(3))) {
-                        leftovers.add(f); // uncommitted, or superseded by a later generation
-                    }
-                }
+            if (!leftovers.isEmpty()) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "JSON storage in " + dir + ": kept " + leftovers.size() + " temp file(s) of a write that an"
+                                + " earlier run never committed (VoiceTrack deletes only files it wrote in this run;"
+                                + " these hold no committed data and may be deleted by hand while the bot is"
+                                + " stopped): " + names(leftovers));
             }
-            for (Path f : leftovers) {
-                ops.delete(f);
+            if (!unreferenced.isEmpty()) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "JSON storage in " + dir + ": kept " + unreferenced.size() + " activity file(s) that no"
+                                + " guild file references (left by an interrupted write of an earlier run, or by a"
+                                + " guild file restored from an older backup; VoiceTrack deletes only files it wrote"
+                                + " in this run): " + names(unreferenced));
             }
+            tempSuffix = "." + runToken(leftovers) + ".tmp";
             guilds.putAll(loaded);
             initialized = true;
         } catch (IOException e) {
             throw new StorageException("cannot open JSON storage in " + dir + ": " + e, e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** The decimal id of a file name, or -1 if it does not fit a long. */
+    private static long parseId(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private String orphanMessage(Map<Long, List<Path>> orphans) {
+        var why = new StringBuilder("JSON storage in " + dir + " holds activity files of guilds without a guild file:");
+        orphans.forEach((guildId, files) -> why.append(" guild ")
+                .append(guildId < 0 ? "(id out of range)" : Long.toString(guildId))
+                .append(" (")
+                .append(guildId < 0 ? "no guild file" : fileName(guildId) + " is missing")
+                .append("): ")
+                .append(names(files))
+                .append(';'));
+        why.append(" none of these files was changed. VoiceTrack never deletes data it did not write in this run,"
+                + " and does not start without knowing whose history these files are: put the guild file back"
+                + " (restore it from a backup, or return the file you moved away), or, to drop that guild's"
+                + " activity history, move these activity files out of " + dir + ", then start again");
+        return why.toString();
+    }
+
+    /** Up to ten file names, then how many more. */
+    private static String names(List<Path> files) {
+        var out = new StringBuilder();
+        for (int i = 0; i < files.size() && i < 10; i++) {
+            out.append(i == 0 ? "" : ", ").append(files.get(i).getFileName());
+        }
+        if (files.size() > 10) {
+            out.append(" and ").append(files.size() - 10).append(" more");
+        }
+        return out.toString();
+    }
+
+    /** A token for this run's temp file names that no temp file left by an earlier run carries. */
+    private static String runToken(List<Path> leftovers) {
+        while (true) {
+            String token = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16 | 1L << 44);
+            if (leftovers.stream().noneMatch(f -> f.getFileName().toString().contains("." + token + "."))) {
+                return token;
+            }
         }
     }
 
@@ -225,7 +313,8 @@ public final class JsonStorage implements Storage {
         } catch (RuntimeException e) {
             throw new StorageException(
                     "corrupt guild file " + f + ": " + e.getMessage() + " (the file was left as it is; "
-                            + "restore it from a backup or move it away, then start again)",
+                            + "restore it from a backup, then start again; to drop that guild instead, move it"
+                            + " together with its activity files " + dayFilePattern(f) + " out of " + dir + ")",
                     e);
         }
         if (!f.getFileName().toString().equals(fileName(g.guildId))) {
@@ -244,21 +333,29 @@ public final class JsonStorage implements Storage {
         if (lines.isEmpty() || !lines.get(0).equals(JOURNAL_HEADER)) {
             throw new StorageException("corrupt commit journal " + journal + " (the file was left as it is)");
         }
+        var renames = new ArrayList<String[]>();
         for (String line : lines.subList(1, lines.size())) {
             String[] p = line.split(" ");
-            if (p.length == 3 && p[0].equals("R")) {
-                Path tmp = dir.resolve(p[1]);
-                if (Files.exists(tmp)) {
-                    ops.rename(tmp, dir.resolve(p[2]));
-                }
-            } else if (p.length == 2 && p[0].equals("D")) {
-                ops.delete(dir.resolve(p[1]));
-            } else {
+            // Only "R <guild file>.<token>.tmp <guild file>": the journal renames this storage's own temp
+            // files over guild files, nothing else.
+            if (p.length != 3
+                    || !p[0].equals("R")
+                    || !GUILD_FILE.matcher(p[2]).matches()
+                    || !TEMP_NAME.matcher(p[1]).matches()
+                    || !p[1].startsWith(p[2] + ".")) {
                 throw new StorageException(
-                        "corrupt commit journal " + journal + ", line '" + line + "' (the file was left as it is)");
+                        "corrupt commit journal " + journal + ", line '" + line + "' (no file was changed)");
+            }
+            renames.add(p);
+        }
+        for (String[] p : renames) {
+            Path tmp = dir.resolve(p[1]);
+            if (Files.exists(tmp)) {
+                ops.rename(tmp, dir.resolve(p[2]));
             }
         }
         ops.syncDirectory(dir);
+        // The journal holds no data, only the renames above, which are now done.
         ops.delete(journal);
         ops.syncDirectory(dir);
     }
@@ -286,10 +383,17 @@ public final class JsonStorage implements Storage {
     }
 
     private static final Pattern GUILD_FILE = Pattern.compile("guild-(\\d+)\\.json");
+    private static final Pattern TEMP_NAME = Pattern.compile("guild-\\d+\\.json(\\.[0-9a-f]+)?\\.tmp");
     private static final Pattern DAY_FILE = Pattern.compile("guild-(\\d+)-day-(\\d{4}-\\d{2}-\\d{2})-(\\d+)\\.json");
 
     private static String fileName(long guildId) {
         return "guild-" + guildId + ".json";
+    }
+
+    /** {@code guild-<id>-day-*.json}, the activity files that belong with the guild file {@code f}. */
+    private static String dayFilePattern(Path f) {
+        String name = f.getFileName().toString();
+        return name.substring(0, name.length() - ".json".length()) + "-day-*.json";
     }
 
     private static String dayFileName(long guildId, LocalDate day, long generation) {
@@ -345,16 +449,20 @@ public final class JsonStorage implements Storage {
 
     /**
      * Writes the files of the changed guilds, then publishes them: first each dirty day's activity
-     * file under a new generation (unreferenced, so harmless until the commit), then the guild files,
-     * whose rename (or, for several guilds, the journal's) is the commit point; superseded day files
-     * are deleted last.
+     * file under a new generation (unreferenced, so harmless until the commit), then the guild files
+     * (an emptied guild is written too, as an empty guild file), whose rename (or, for several guilds,
+     * the journal's) is the commit point. Only once the commit is durable are the files it superseded
+     * deleted: the day files the old guild files referenced, then the emptied guild files (after their
+     * day files, so that a crash never leaves day files without their guild file). A write that fails
+     * before its commit deletes the files it created and nothing else.
      */
     private void commit(Collection<GuildData> changed) {
         if (changed.isEmpty()) {
             return;
         }
-        var created = new ArrayList<Path>();
-        var superseded = new ArrayList<Path>();
+        var created = new ArrayList<Path>(); // this write's day files: deleted if it fails
+        var superseded = new ArrayList<Path>(); // committed day files it replaces: deleted once committed
+        var emptied = new ArrayList<Path>(); // empty guild files it writes: deleted after their day files
         var temps = new ArrayList<Path>();
         var journal = new StringBuilder(JOURNAL_HEADER).append('\n');
         try {
@@ -367,18 +475,18 @@ public final class JsonStorage implements Storage {
             }
             for (GuildData g : changed) {
                 String name = fileName(g.guildId);
+                Path tmp = dir.resolve(name + tempSuffix);
+                temps.add(tmp);
+                ops.delete(tmp); // exists only if this run failed to delete it after a failed write
+                ops.writeAndSync(tmp, GuildCodec.write(g));
                 if (g.isEmpty()) {
-                    journal.append("D ").append(name).append('\n');
-                } else {
-                    Path tmp = dir.resolve(name + ".tmp");
-                    temps.add(tmp);
-                    ops.writeAndSync(tmp, GuildCodec.write(g));
-                    journal.append("R ")
-                            .append(tmp.getFileName())
-                            .append(' ')
-                            .append(name)
-                            .append('\n');
+                    emptied.add(dir.resolve(name));
                 }
+                journal.append("R ")
+                        .append(tmp.getFileName())
+                        .append(' ')
+                        .append(name)
+                        .append('\n');
             }
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temps);
@@ -387,26 +495,23 @@ public final class JsonStorage implements Storage {
         }
         if (changed.size() == 1) {
             GuildData g = changed.iterator().next();
-            Path target = dir.resolve(fileName(g.guildId));
             try {
-                if (g.isEmpty()) {
-                    ops.delete(target);
-                } else {
-                    ops.rename(temps.get(0), target); // the commit point
-                }
+                ops.rename(temps.get(0), dir.resolve(fileName(g.guildId))); // the commit point
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(temps);
                 deleteQuietly(created);
                 throw new StorageException("write failed, nothing was written: " + e, e);
             }
             publish(changed);
-            syncAfterCommit();
-            deleteQuietly(superseded);
+            if (syncAfterCommit()) {
+                deleteSuperseded(superseded, emptied);
+            }
             return;
         }
         Path journalFile = dir.resolve(JOURNAL);
-        Path journalTmp = dir.resolve(JOURNAL + ".tmp");
+        Path journalTmp = dir.resolve(JOURNAL + tempSuffix);
         try {
+            ops.delete(journalTmp); // as above: only ever a file of this run
             ops.writeAndSync(journalTmp, journal.toString().getBytes(StandardCharsets.UTF_8));
             ops.rename(journalTmp, journalFile); // the commit point
         } catch (IOException | RuntimeException e) {
@@ -419,21 +524,35 @@ public final class JsonStorage implements Storage {
         try {
             ops.syncDirectory(dir);
             for (GuildData g : changed) {
-                Path target = dir.resolve(fileName(g.guildId));
-                if (g.isEmpty()) {
-                    ops.delete(target);
-                } else {
-                    ops.rename(dir.resolve(fileName(g.guildId) + ".tmp"), target);
-                }
+                ops.rename(dir.resolve(fileName(g.guildId) + tempSuffix), dir.resolve(fileName(g.guildId)));
             }
             ops.syncDirectory(dir);
-            ops.delete(journalFile);
+            ops.delete(journalFile); // written by this write, and every rename it lists is done
             ops.syncDirectory(dir);
-            deleteQuietly(superseded);
         } catch (IOException | RuntimeException e) {
             // Committed (the journal is on disk and init() completes it), but the files lag behind.
             broken = "a committed write could not be completed (" + e + "); init() on restart completes it";
+            return;
         }
+        deleteSuperseded(superseded, emptied);
+    }
+
+    /**
+     * Deletes what a durable commit of this run superseded: first the day files, then, if they are all
+     * gone for good, the guild files it emptied. A file that cannot be deleted is kept (and reported at
+     * the next start).
+     */
+    private void deleteSuperseded(List<Path> superseded, List<Path> emptied) {
+        boolean allGone = deleteQuietly(superseded);
+        if (emptied.isEmpty() || !allGone) {
+            return;
+        }
+        try {
+            ops.syncDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            return; // the emptied guild files stay: harmless, and they keep their day files from being orphans
+        }
+        deleteQuietly(emptied);
     }
 
     /** Writes the activity files of the guild's dirty days; returns whether it wrote any. */
@@ -441,6 +560,9 @@ public final class JsonStorage implements Storage {
             throws IOException {
         if (old != null) {
             g.lastGeneration = Math.max(g.lastGeneration, old.lastGeneration);
+        }
+        if (g.isEmpty()) {
+            g.dayFiles.clear(); // an emptied guild's file references no day file
         }
         var days = new TreeSet<LocalDate>(g.dirtyDays);
         if (g.allDaysDirty) {
@@ -463,10 +585,19 @@ public final class JsonStorage implements Storage {
                 if (users.isEmpty()) {
                     g.dayFiles.remove(day);
                 } else {
-                    long gen = ++g.lastGeneration;
-                    Path f = dir.resolve(dayFileName(g.guildId, day, gen));
+                    long gen;
+                    Path f;
+                    do { // never reuse the name of a file that exists, whoever wrote it
+                        gen = ++g.lastGeneration;
+                        f = dir.resolve(dayFileName(g.guildId, day, gen));
+                    } while (Files.exists(f));
                     created.add(f);
-                    ops.writeAndSync(f, GuildCodec.writeDay(g, day, users));
+                    try {
+                        ops.writeAndSync(f, GuildCodec.writeDay(g, day, users));
+                    } catch (FileAlreadyExistsException e) {
+                        created.remove(f); // not ours: appeared since the check, and is left alone
+                        throw e;
+                    }
                     g.dayFiles.put(day, gen);
                     wrote = true;
                 }
@@ -474,7 +605,7 @@ public final class JsonStorage implements Storage {
         }
         if (old != null) {
             old.dayFiles.forEach((day, gen) -> {
-                if (!gen.equals(g.isEmpty() ? null : g.dayFiles.get(day))) {
+                if (!gen.equals(g.dayFiles.get(day))) {
                     superseded.add(dir.resolve(dayFileName(g.guildId, day, gen)));
                 }
             });
@@ -482,11 +613,14 @@ public final class JsonStorage implements Storage {
         return wrote;
     }
 
-    private void syncAfterCommit() {
+    /** Forces the commit's rename to disk; false (and the storage needs a restart) if that failed. */
+    private boolean syncAfterCommit() {
         try {
             ops.syncDirectory(dir);
+            return true;
         } catch (IOException | RuntimeException e) {
             broken = "the directory could not be forced to disk after a rename (" + e + ")";
+            return false;
         }
     }
 
@@ -500,14 +634,22 @@ public final class JsonStorage implements Storage {
         }
     }
 
-    private void deleteQuietly(List<Path> files) {
+    /**
+     * Deletes files this run wrote (a failed write's own files, or files a commit of this run
+     * superseded); returns whether all are gone. One that cannot be deleted is kept, and reported by
+     * the next {@link #init()}.
+     */
+    private boolean deleteQuietly(List<Path> files) {
+        boolean allGone = true;
         for (Path f : files) {
             try {
                 ops.delete(f);
-            } catch (IOException | RuntimeException ignored) {
-                // an uncommitted temp file; init() deletes it
+            } catch (IOException | RuntimeException e) {
+                allGone = false;
+                LOG.log(System.Logger.Level.WARNING, "JSON storage: cannot delete " + f + ": " + e);
             }
         }
+        return allGone;
     }
 
     @Override

@@ -56,10 +56,23 @@ final class FaultyFileOps extends FileOps {
         super.rename(from, to);
     }
 
+    /** When set, deleting an activity file fails (as on a read-only or failing disk). */
+    volatile boolean failDayFileDeletes;
+
+    @Override
+    public synchronized void delete(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        log.add("delete " + name);
+        if (failDayFileDeletes && name.contains("-day-")) {
+            throw new IOException("injected failure deleting " + name);
+        }
+        super.delete(file);
+    }
+
     /** Guild files written (each as its temp file). */
     synchronized long guildFileWrites() {
         return log.stream()
-                .filter(l -> l.matches("write guild-\\d+\\.json\\.tmp"))
+                .filter(l -> l.matches("write guild-\\d+\\.json\\.[0-9a-f]+\\.tmp"))
                 .count();
     }
 

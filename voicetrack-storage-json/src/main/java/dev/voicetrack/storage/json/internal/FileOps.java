@@ -15,10 +15,14 @@ import java.nio.file.StandardOpenOption;
  */
 public class FileOps {
 
-    /** Writes {@code bytes} to {@code file} (created or truncated) and forces them to disk. */
+    /**
+     * Creates {@code file}, writes {@code bytes} to it and forces them to disk. Never overwrites: an
+     * existing file is left as it is.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
+     */
     public void writeAndSync(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -36,6 +40,7 @@ public class FileOps {
         }
     }
 
+    /** Deletes {@code file} if it exists (the storage calls it only for files this run wrote). */
     public void delete(Path file) throws IOException {
         Files.deleteIfExists(file);
     }
