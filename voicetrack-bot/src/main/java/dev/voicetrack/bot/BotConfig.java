@@ -400,7 +400,11 @@ public final class BotConfig {
         } else {
             db = rest.startsWith("/") ? rest.substring(1) : rest;
         }
-        return java.net.URLDecoder.decode(db, StandardCharsets.UTF_8).strip();
+        try {
+            return java.net.URLDecoder.decode(db, StandardCharsets.UTF_8).strip();
+        } catch (IllegalArgumentException e) {
+            return db.strip(); // a stray '%': the name as written
+        }
     }
 
     /**

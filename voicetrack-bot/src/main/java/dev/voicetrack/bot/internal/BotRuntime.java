@@ -312,8 +312,13 @@ public final class BotRuntime {
                         .matcher(String.valueOf(c.getMessage()));
                 String reason = why.find() ? " (" + why.group(1) + ")" : "";
                 return new IllegalStateException("MONGODB_URI: no MongoDB server answered at "
-                        + config.masked("MONGODB_URI") + " within " + Storages.MONGO_SERVER_SELECTION.toSeconds()
-                        + " s" + reason + "; is the server running and the URI right?");
+                        + config.masked("MONGODB_URI") + " within "
+                        + (config.get("MONGODB_URI")
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .contains("serverselectiontimeoutms=")
+                                ? "its serverSelectionTimeoutMS"
+                                : Storages.MONGO_SERVER_SELECTION.toSeconds() + " s")
+                        + reason + "; is the server running and the URI right?");
             }
         }
         return e;

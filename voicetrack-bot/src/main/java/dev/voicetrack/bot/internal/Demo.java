@@ -100,9 +100,6 @@ public final class Demo {
         BotConfig local = base.with(demo);
         @Nullable Path worldFile = worldFile(local);
         DemoWorld saved = worldFile == null ? DemoWorld.fresh(Instant.now()) : DemoWorld.load(worldFile);
-        if (worldFile != null) {
-            saved.save(worldFile); // the ids' origin is kept even if this run is killed
-        }
 
         DiscordEmulator discord =
                 DiscordEmulator.builder().idsFrom(saved.idsFrom).start();
@@ -205,6 +202,9 @@ public final class Demo {
             sim.shutdownNow();
             discord.close();
             throw e;
+        }
+        if (worldFile != null) {
+            saved.save(worldFile); // the ids' origin is kept even if this run is killed
         }
         if (demo.containsKey("ADMIN_API_TOKEN") && bot.api() != null) {
             System.out.println("Admin API token for this demo: " + demo.get("ADMIN_API_TOKEN"));
