@@ -141,6 +141,17 @@ class SettingsIT {
     }
 
     @Test
+    void adminApiOnEveryInterface_isWarnedAboutAtStart() throws Exception {
+        try (BotProcess bot = BotProcess.start(work, env("ADMIN_API_BIND", "0.0.0.0:0"), "run")) {
+            bot.awaitLine("voicetrack: ready");
+            assertThat(bot.stderr())
+                    .contains("WARN")
+                    .contains("ADMIN_API_BIND=0.0.0.0:0 makes the admin API reachable from every network interface");
+            assertThat(bot.terminate()).isIn(0, 143);
+        }
+    }
+
+    @Test
     void unreachableRedis_logsAWarningNamingTheUrlWithoutPassword_andTheBotRuns() throws Exception {
         String url = "redis://:hunter2@127.0.0.1:" + freePort();
         try (BotProcess bot = BotProcess.start(work, env("REDIS_URL", url), "run")) {
