@@ -65,17 +65,27 @@ public final class BotConfig {
                 "VOICETRACK_STORAGE",
                 new Setting("", "sqlite|postgres|json|mongo|memory (default: from the URLs set, else sqlite)"));
         s.put("SQLITE_DB_PATH", new Setting("./data/voice-tracker.db", "SQLite database file"));
-        s.put("VOICETRACK_JDBC_URL", new Setting("", "PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)"));
+        s.put(
+                "VOICETRACK_JDBC_URL",
+                new Setting("", "PostgreSQL JDBC URL naming a database (jdbc:postgresql://host:5432/voicetrack)"));
         s.put("POSTGRES_USER", new Setting("postgres", "PostgreSQL user"));
         s.put("POSTGRES_PASSWORD", new Setting("", "PostgreSQL password"));
+        s.put(
+                "POSTGRES_SHARED_DATABASE",
+                new Setting(
+                        "false",
+                        "true: allow a database (or schema) that holds tables other than VoiceTrack's vt_* tables"));
         s.put("JSON_DATA_DIR", new Setting("./data/json", "directory of the JSON storage"));
         s.put("MONGODB_URI", new Setting("", "MongoDB connection string; selects MongoDB storage"));
         s.put("MONGODB_DATABASE", new Setting("voicetracker", "MongoDB database"));
-        s.put("REDIS_URL", new Setting("", "Redis URL; switches on the two-tier cache"));
+        s.put(
+                "REDIS_URL",
+                new Setting(
+                        "", "redis://[:password@]host[:port][/db] or rediss://...; switches on the two-tier cache"));
         s.put("REDIS_KEY_PREFIX", new Setting("voice:", "namespace of the Redis keys"));
         s.put("CACHE_MAX_ENTRIES", new Setting("10000", "in-process cache bound (entries)"));
         s.put("CACHE_TTL", new Setting("5m", "cache TTL of user and leaderboard entries"));
-        s.put("CACHE_WARM_INTERVAL", new Setting("6h", "cache warming period (0 = only at start)"));
+        s.put("CACHE_WARM_INTERVAL", new Setting("6h", "cache warming period (>= 1m; 0 = only at start)"));
         s.put("CHECK_INTERVAL", new Setting("5s", "tick interval (>= 100ms; plain numbers are milliseconds)"));
         s.put(
                 "SESSION_WRITE_INTERVAL",
@@ -84,7 +94,9 @@ public final class BotConfig {
         s.put(
                 "TRACK_MEMBER_UPDATES",
                 new Setting("true", "follow role and boost changes (privileged GUILD_MEMBERS intent)"));
-        s.put("ADMIN_API_BIND", new Setting("127.0.0.1:8787", "host:port of the admin HTTP API, or off"));
+        s.put(
+                "ADMIN_API_BIND",
+                new Setting("127.0.0.1:8787", "host:port of the admin HTTP API (meant for loopback), or off"));
         s.put(
                 "ADMIN_API_TOKEN",
                 new Setting("", "bearer token of the /api/admin routes (unset: admin routes refuse all)"));
@@ -92,17 +104,34 @@ public final class BotConfig {
                 "ANNOUNCEMENTS_FILE",
                 new Setting("./data/announcements.properties", "level-up announcement settings (/config levelup)"));
         s.put("BACKUP_DIR", new Setting("./data/backups", "where SQLite backups go"));
-        s.put("BACKUP_INTERVAL", new Setting("6h", "automatic backup period (0 = off)"));
+        s.put("BACKUP_INTERVAL", new Setting("6h", "automatic backup period (>= 1m; 0 = off)"));
         s.put("BACKUP_RETENTION", new Setting("7d", "backups older than this are removed after a good backup"));
         s.put("BACKUP_MAX_COUNT", new Setting("60", "at most this many automatic backups are kept"));
         s.put("SHUTDOWN_BACKUP", new Setting("true", "write a backup when the bot stops"));
-        s.put("OPTIMIZE_INTERVAL", new Setting("24h", "optimize (VACUUM) period (0 = off)"));
-        s.put("MONITOR_INTERVAL", new Setting("60s", "period of the cache hit-rate and database size checks"));
+        s.put("OPTIMIZE_INTERVAL", new Setting("24h", "optimize (VACUUM) period (>= 1h; 0 = off)"));
+        s.put("MONITOR_INTERVAL", new Setting("60s", "period of the cache hit-rate and database size checks (>= 5s)"));
         s.put("LOW_HIT_RATE", new Setting("0.6", "warn when the cache hit rate is below this (after 100 reads)"));
         s.put("DB_SIZE_WARN_MB", new Setting("100", "warn when the database is larger than this"));
         s.put("SHUTDOWN_TIMEOUT", new Setting("20s", "bound on a graceful shutdown"));
         SETTINGS = java.util.Collections.unmodifiableMap(s);
     }
+
+    /**
+     * The shortest period of each schedule; {@code 0} still turns a schedule off (except {@code
+     * MONITOR_INTERVAL}, which always runs). Shorter periods only burn I/O: a backup every millisecond
+     * wrote 60 files in 8 seconds.
+     */
+    public static final Map<String, Duration> SCHEDULE_MINIMUMS = Map.of(
+            "BACKUP_INTERVAL", Duration.ofMinutes(1),
+            "OPTIMIZE_INTERVAL", Duration.ofHours(1),
+            "CACHE_WARM_INTERVAL", Duration.ofMinutes(1),
+            "MONITOR_INTERVAL", Duration.ofSeconds(5));
+
+    /** Settings whose value is a secret that must not be blank when given. */
+    private static final Set<String> TOKENS = Set.of("DISCORD_BOT_TOKEN", "ADMIN_API_TOKEN");
+
+    /** Longest value echoed in an error message; longer ones are cut and end with "...". */
+    static final int ECHO_LIMIT = 60;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
@@ -156,6 +185,10 @@ public final class BotConfig {
     private static void put(Map<String, String> values, Map<String, String> sources, String k, String v, String src) {
         if (!SETTINGS.containsKey(k)) {
             throw new ConfigException("unknown setting " + k + " in " + src + " (see --help for the names)");
+        }
+        if (TOKENS.contains(k) && !v.isEmpty() && v.isBlank()) {
+            throw new ConfigException(k + " in " + src + " is blank (" + v.length()
+                    + " whitespace characters); set the real value, or remove the line to leave it unset");
         }
         values.put(k, v.trim());
         sources.put(k, src);
@@ -241,16 +274,13 @@ public final class BotConfig {
         sessionWriteInterval();
         cacheMaxEntries();
         cacheTtl();
-        duration("CACHE_WARM_INTERVAL", Duration.ZERO);
+        SCHEDULE_MINIMUMS.keySet().forEach(this::schedule);
         adminBind();
-        duration("BACKUP_INTERVAL", Duration.ZERO);
         duration("BACKUP_RETENTION", Duration.ofHours(1));
         positiveInt("BACKUP_MAX_COUNT");
         bool("SHUTDOWN_BACKUP");
         bool("TRACK_MESSAGES");
         bool("TRACK_MEMBER_UPDATES");
-        duration("OPTIMIZE_INTERVAL", Duration.ZERO);
-        duration("MONITOR_INTERVAL", Duration.ofSeconds(1));
         lowHitRate();
         positiveInt("DB_SIZE_WARN_MB");
         duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1));
@@ -265,10 +295,34 @@ public final class BotConfig {
                 checkUri(url, v);
             }
         }
+        if (!get("REDIS_URL").isEmpty()) {
+            checkRedisUrl();
+        }
+        if (!get("MONGODB_URI").isEmpty()) {
+            String scheme = URI.create(get("MONGODB_URI")).getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("mongodb") && !scheme.equals("mongodb+srv")) {
+                throw new ConfigException("MONGODB_URI must be mongodb://host:27017 or mongodb+srv://..., was '"
+                        + shown("MONGODB_URI") + "'");
+            }
+        }
+        boolean shared = bool("POSTGRES_SHARED_DATABASE");
         String jdbc = get("VOICETRACK_JDBC_URL");
-        if (!jdbc.isEmpty() && !jdbc.startsWith("jdbc:postgresql:")) {
-            throw new ConfigException("VOICETRACK_JDBC_URL must start with jdbc:postgresql:, was '"
-                    + masked("VOICETRACK_JDBC_URL") + "'");
+        if (!jdbc.isEmpty()) {
+            if (!jdbc.startsWith("jdbc:postgresql:")) {
+                throw new ConfigException("VOICETRACK_JDBC_URL must start with jdbc:postgresql:, was '"
+                        + shown("VOICETRACK_JDBC_URL") + "'");
+            }
+            String db = postgresDatabase(jdbc);
+            if (db.isEmpty()) {
+                throw new ConfigException("VOICETRACK_JDBC_URL must name a database of VoiceTrack's own"
+                        + " (jdbc:postgresql://host:5432/voicetrack; create it with CREATE DATABASE voicetrack), was '"
+                        + shown("VOICETRACK_JDBC_URL") + "'");
+            }
+            if (!shared && MAINTENANCE_DATABASES.contains(db)) {
+                throw new ConfigException("VOICETRACK_JDBC_URL names the server's " + db + " database, was '"
+                        + shown("VOICETRACK_JDBC_URL") + "'; create one for VoiceTrack (CREATE DATABASE voicetrack)"
+                        + " or set POSTGRES_SHARED_DATABASE=true to use it anyway");
+            }
         }
         switch (storageKind()) {
             case POSTGRES -> {
@@ -295,11 +349,79 @@ public final class BotConfig {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null) {
-                throw new ConfigException(name + " must be a URL with a scheme, was '" + masked(name) + "'");
+                throw new ConfigException(name + " must be a URL with a scheme, was '" + shown(name) + "'");
             }
         } catch (java.net.URISyntaxException e) {
-            throw new ConfigException(name + " is not a valid URL, was '" + masked(name) + "'");
+            throw new ConfigException(name + " is not a valid URL, was '" + shown(name) + "'");
         }
+    }
+
+    /** The checks the Redis client would make only at start: scheme, host, port, database number. */
+    private void checkRedisUrl() {
+        URI uri = URI.create(get("REDIS_URL"));
+        String problem = null;
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            problem = "the scheme must be redis:// or rediss:// (TLS)";
+        } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+            problem = uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:\\d{6,}")
+                    ? "the port must be in 1..65535"
+                    : "it names no host";
+        } else if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+            problem = "the port must be in 1..65535";
+        } else if (uri.getPath() != null
+                && !uri.getPath().isEmpty()
+                && !uri.getPath().equals("/")
+                && !uri.getPath().substring(1).matches("\\d{1,2}")) {
+            problem = "the database must be a number such as /0";
+        }
+        if (problem != null) {
+            throw new ConfigException("REDIS_URL must be redis://[:password@]host[:port][/database] or rediss://...;"
+                    + " " + problem + ", was '" + shown("REDIS_URL") + "'");
+        }
+    }
+
+    private static final Set<String> MAINTENANCE_DATABASES = Set.of("postgres", "template0", "template1");
+
+    /**
+     * The database a PostgreSQL JDBC URL names ({@code jdbc:postgresql://host:port/NAME?...} or {@code
+     * jdbc:postgresql:NAME}), {@code ""} when it names none (the driver would then use a default one).
+     */
+    public static String postgresDatabase(String jdbcUrl) {
+        String rest = jdbcUrl.substring(Math.min(jdbcUrl.length(), "jdbc:postgresql:".length()));
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        String db;
+        if (rest.startsWith("//")) {
+            int slash = rest.indexOf('/', 2);
+            db = slash < 0 ? "" : rest.substring(slash + 1);
+        } else {
+            db = rest.startsWith("/") ? rest.substring(1) : rest;
+        }
+        try {
+            return java.net.URLDecoder.decode(db, StandardCharsets.UTF_8).strip();
+        } catch (IllegalArgumentException e) {
+            return db.strip(); // a stray '%': the name as written
+        }
+    }
+
+    /**
+     * Things that are allowed but probably not meant, for the log at start and {@code --print-config}:
+     * an admin API reachable from other machines.
+     */
+    public List<String> warnings() {
+        List<String> out = new java.util.ArrayList<>();
+        adminBind().ifPresent(a -> {
+            if (!a.getAddress().isLoopbackAddress()) {
+                out.add("ADMIN_API_BIND=" + shown("ADMIN_API_BIND") + " makes the admin API reachable from "
+                        + (a.getAddress().isAnyLocalAddress() ? "every network interface" : "other machines")
+                        + "; it is meant for loopback (127.0.0.1:8787). Its read-only routes need no token and"
+                        + " it speaks plain HTTP: keep it on 127.0.0.1 behind a TLS proxy, or firewall the port");
+            }
+        });
+        return out;
     }
 
     // ---- typed accessors ----
@@ -342,14 +464,15 @@ public final class BotConfig {
             case "mongo", "mongodb" -> StorageKind.MONGO;
             case "memory" -> StorageKind.MEMORY;
             default -> throw new ConfigException(
-                    "VOICETRACK_STORAGE must be one of sqlite, postgres, json, mongo, memory, was '" + v + "'");
+                    "VOICETRACK_STORAGE must be one of sqlite, postgres, json, mongo, memory, was '" + abbreviate(v)
+                            + "'");
         };
     }
 
     public Duration checkInterval() {
         Duration d = duration("CHECK_INTERVAL", Duration.ofMillis(100));
         if (d.isZero()) {
-            throw new ConfigException("CHECK_INTERVAL must be >= 100ms, was '" + get("CHECK_INTERVAL") + "'");
+            throw new ConfigException("CHECK_INTERVAL must be >= 100ms, was '" + shown("CHECK_INTERVAL") + "'");
         }
         return d;
     }
@@ -359,7 +482,7 @@ public final class BotConfig {
         Duration d = duration("SESSION_WRITE_INTERVAL", Duration.ZERO);
         if (d.compareTo(Duration.ofDays(1)) > 0) {
             throw new ConfigException(
-                    "SESSION_WRITE_INTERVAL must be at most 1d, was '" + get("SESSION_WRITE_INTERVAL") + "'");
+                    "SESSION_WRITE_INTERVAL must be at most 1d, was '" + shown("SESSION_WRITE_INTERVAL") + "'");
         }
         return d;
     }
@@ -371,7 +494,7 @@ public final class BotConfig {
     public Duration cacheTtl() {
         Duration d = duration("CACHE_TTL", Duration.ofSeconds(1));
         if (d.isZero()) {
-            throw new ConfigException("CACHE_TTL must be >= 1s, was '" + get("CACHE_TTL") + "'");
+            throw new ConfigException("CACHE_TTL must be >= 1s, was '" + shown("CACHE_TTL") + "'");
         }
         return d;
     }
@@ -384,7 +507,7 @@ public final class BotConfig {
         }
         int colon = v.lastIndexOf(':');
         if (colon <= 0) {
-            throw new ConfigException("ADMIN_API_BIND must be host:port or off, was '" + v + "'");
+            throw new ConfigException("ADMIN_API_BIND must be host:port or off, was '" + abbreviate(v) + "'");
         }
         String host = v.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -394,15 +517,15 @@ public final class BotConfig {
         try {
             port = Integer.parseInt(v.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new ConfigException("ADMIN_API_BIND port must be a number, was '" + v + "'");
+            throw new ConfigException("ADMIN_API_BIND port must be a number, was '" + abbreviate(v) + "'");
         }
         if (port < 0 || port > 65535) {
-            throw new ConfigException("ADMIN_API_BIND port must be in 0..65535, was '" + v + "'");
+            throw new ConfigException("ADMIN_API_BIND port must be in 0..65535, was '" + abbreviate(v) + "'");
         }
         try {
             return Optional.of(new java.net.InetSocketAddress(InetAddress.getByName(host), port));
         } catch (UnknownHostException e) {
-            throw new ConfigException("ADMIN_API_BIND host is unknown, was '" + v + "'");
+            throw new ConfigException("ADMIN_API_BIND host is unknown, was '" + abbreviate(v) + "'");
         }
     }
 
@@ -420,7 +543,7 @@ public final class BotConfig {
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new ConfigException("LOW_HIT_RATE must be a number in 0..1, was '" + v + "'");
+            throw new ConfigException("LOW_HIT_RATE must be a number in 0..1, was '" + abbreviate(v) + "'");
         }
     }
 
@@ -429,7 +552,7 @@ public final class BotConfig {
         return switch (v) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new ConfigException(name + " must be true or false, was '" + get(name) + "'");
+            default -> throw new ConfigException(name + " must be true or false, was '" + shown(name) + "'");
         };
     }
 
@@ -442,7 +565,7 @@ public final class BotConfig {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a whole number >= 1, was '" + v + "'");
+            throw new ConfigException(name + " must be a whole number >= 1, was '" + abbreviate(v) + "'");
         }
     }
 
@@ -458,13 +581,13 @@ public final class BotConfig {
         Matcher m = DURATION.matcher(v);
         if (!m.matches()) {
             throw new ConfigException(
-                    name + " must be a duration such as 500ms, 10s, 5m, 6h or 7d, was '" + get(name) + "'");
+                    name + " must be a duration such as 500ms, 10s, 5m, 6h or 7d, was '" + shown(name) + "'");
         }
         long n;
         try {
             n = Long.parseLong(m.group(1));
         } catch (NumberFormatException e) {
-            throw new ConfigException(name + " is too large, was '" + get(name) + "'");
+            throw new ConfigException(name + " is too large, was '" + shown(name) + "'");
         }
         String unit = m.group(2) == null ? "ms" : m.group(2);
         Duration d;
@@ -477,14 +600,36 @@ public final class BotConfig {
                 default -> Duration.ofDays(n);
             };
         } catch (ArithmeticException e) {
-            throw new ConfigException(name + " is too large, was '" + get(name) + "'");
+            throw new ConfigException(name + " is too large, was '" + shown(name) + "'");
         }
         if (d.isZero() && min.isZero()) {
             return d;
         }
         if (d.compareTo(min) < 0 || d.compareTo(Duration.ofDays(3650)) > 0) {
             throw new ConfigException(name + " must be between " + human(min.isZero() ? Duration.ofMillis(1) : min)
-                    + " and 3650d" + (min.isZero() ? " (or 0 for off)" : "") + ", was '" + get(name) + "'");
+                    + " and 3650d" + (min.isZero() ? " (or 0 for off)" : "") + ", was '" + shown(name) + "'");
+        }
+        return d;
+    }
+
+    /**
+     * A schedule's period ({@link #SCHEDULE_MINIMUMS}): zero when it is off, else at least its minimum.
+     *
+     * @throws ConfigException naming the setting, the value and the minimum
+     */
+    public Duration schedule(String name) {
+        Duration min = SCHEDULE_MINIMUMS.get(name);
+        if (min == null) {
+            throw new IllegalArgumentException(name + " is not a schedule");
+        }
+        boolean canBeOff = !name.equals("MONITOR_INTERVAL");
+        Duration d = duration(name, canBeOff ? Duration.ZERO : Duration.ofMillis(1));
+        if (d.isZero() && canBeOff) {
+            return d;
+        }
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(name + " must be at least " + human(min) + (canBeOff ? " (or 0 for off)" : "")
+                    + ", was '" + shown(name) + "'");
         }
         return d;
     }
@@ -495,6 +640,9 @@ public final class BotConfig {
         }
         if (d.toMillis() % 3_600_000 == 0) {
             return d.toHours() + "h";
+        }
+        if (d.toMillis() % 60_000 == 0) {
+            return d.toMinutes() + "m";
         }
         if (d.toMillis() % 1000 == 0) {
             return d.toSeconds() + "s";
@@ -523,6 +671,18 @@ public final class BotConfig {
             return v.replaceAll("(?<=://)[^/@]*@", "****@").replaceAll("(?i)(password=)[^&;]*", "$1****");
         }
         return v;
+    }
+
+    /** The value as an error message may echo it: {@link #masked} and cut to {@value #ECHO_LIMIT} characters. */
+    String shown(String name) {
+        return abbreviate(masked(name));
+    }
+
+    /** {@code value} cut to {@value #ECHO_LIMIT} characters plus "..." and the length when longer. */
+    public static String abbreviate(String value) {
+        return value.length() <= ECHO_LIMIT
+                ? value
+                : value.substring(0, ECHO_LIMIT) + "... (" + value.length() + " characters)";
     }
 
     /** Every setting with its (masked) value and where it came from, one per line. */

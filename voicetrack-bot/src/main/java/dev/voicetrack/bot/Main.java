@@ -85,8 +85,8 @@ public final class Main {
                 }
                 values.put(name, value);
             } else {
-                throw new ConfigException(
-                        command + ": unknown argument '" + a + "' (see voicetrack " + command + " --help)");
+                throw new ConfigException(command + ": unknown argument '" + BotConfig.abbreviate(a)
+                        + "' (see voicetrack " + command + " --help)");
             }
         }
         return new Options(values, seen);
@@ -111,8 +111,11 @@ public final class Main {
                 BotConfig config = load(env, o);
                 if (o.flags().contains("--print-config")) {
                     out.print(config.dump());
+                    config.warnings().forEach(w -> out.println("warning: " + w));
                     return OK;
                 }
+                // Before anything starts, so that the message stands alone.
+                BotRuntime.requireToken(config);
                 BotRuntime bot = new BotRuntime(config);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> bot.shutdown("signal"), "voicetrack-signal"));
                 bot.start();
@@ -136,11 +139,7 @@ public final class Main {
                 int guilds = (int) number(o, "--guilds", "3", 1, 20);
                 int members = (int) number(o, "--members", "10", 1, 200);
                 long seed = (long) number(o, "--seed", Long.toString(System.nanoTime() % 1_000_000), 0, Long.MAX_VALUE);
-                Duration duration = null;
-                if (o.get("--duration") != null) {
-                    duration = BotConfig.load(Map.of(), null, null, Map.of("SHUTDOWN_TIMEOUT", o.get("--duration")))
-                            .duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1));
-                }
+                Duration duration = o.get("--duration") == null ? null : demoDuration(o.get("--duration"));
                 new Demo(guilds, members, speed, seed).run(config, duration);
                 return OK;
             }
@@ -322,9 +321,26 @@ public final class Main {
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new ConfigException(
-                    name + " must be a number in " + fmt(min) + ".." + fmt(max) + ", was '" + v + "'");
+            throw new ConfigException(name + " must be a number in " + fmt(min) + ".." + fmt(max) + ", was '"
+                    + BotConfig.abbreviate(v) + "'");
         }
+    }
+
+    private static final java.util.regex.Pattern DEMO_DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h)");
+
+    /** {@code demo --duration}: a whole number of seconds, minutes or hours, at least one second. */
+    static Duration demoDuration(String value) {
+        java.util.regex.Matcher m = DEMO_DURATION.matcher(value.strip().toLowerCase(Locale.ROOT));
+        long n = m.matches() ? Long.parseLong(m.group(1)) : 0;
+        if (n < 1) {
+            throw new ConfigException("--duration must be a positive whole number of seconds, minutes or hours such"
+                    + " as 30s, 5m or 2h, was '" + BotConfig.abbreviate(value) + "'");
+        }
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
     }
 
     private static String fmt(double d) {
@@ -386,10 +402,15 @@ public final class Main {
 
                 Starts a local Discord emulator with simulated guilds whose members join, talk, mute, move and
                 leave; runs the real bot against it (SQLite at ./data/demo/voice-tracker.db unless set), prints
-                a live leaderboard every 5 s and serves the admin API (a token is generated and printed unless
-                ADMIN_API_TOKEN is set). Ctrl-C stops it with a final backup.
-                  --speed N      simulation pace multiplier, 0.1..100 [1]
-                  --duration D   stop by itself after D (e.g. 30s, 5m)
+                the guild ids, a live leaderboard every 5 s and serves the admin API (a token is generated and
+                printed unless ADMIN_API_TOKEN is set). Ctrl-C stops it with a final backup. Run again on the same
+                data, with the same --guilds and --members, it keeps the guild and member ids, puts members back in
+                voice where they were and resumes their sessions (the world is kept in demo-world.properties next
+                to the database; delete it to start anew).
+                  --speed N      simulated time runs N times as fast as real time: voice time accrues N times as
+                                 fast, checks run every 2 s of simulated time, members act N times as often;
+                                 0.1..100 [1]
+                  --duration D   stop by itself after D of real time: a whole number of s, m or h (30s, 5m, 2h)
                   --guilds N     simulated guilds, 1..20 [3]
                   --members N    members per guild, 1..200 [10]
                   --seed N       random seed of the simulation

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,5 +140,167 @@ class BotConfigTest {
         assertThatThrownBy(() -> Main.run(new String[] {"demo", "--speed", "0"}, Map.of(), System.out, System.err))
                 .hasMessageContaining("--speed")
                 .hasMessageContaining("'0'");
+    }
+
+    // ---- issue 15 / 16: settings validation ----
+
+    @Test
+    void schedulesBelowTheirMinimum_areRefused_namingTheSettingTheValueAndTheMinimum() {
+        Map<String, String> minimums = Map.of(
+                "BACKUP_INTERVAL", "1m",
+                "OPTIMIZE_INTERVAL", "1h",
+                "CACHE_WARM_INTERVAL", "1m",
+                "MONITOR_INTERVAL", "5s");
+        minimums.forEach((name, min) -> {
+            assertThatThrownBy(() -> env(Map.of(name, "1ms")))
+                    .as(name)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("'1ms'")
+                    .hasMessageContaining("at least " + min);
+            assertThat(env(Map.of(name, min)).schedule(name)).as(name).isEqualTo(BotConfig.SCHEDULE_MINIMUMS.get(name));
+        });
+        for (String name : List.of("BACKUP_INTERVAL", "OPTIMIZE_INTERVAL", "CACHE_WARM_INTERVAL")) {
+            assertThat(env(Map.of(name, "0")).schedule(name)).as(name).isZero();
+        }
+        assertThatThrownBy(() -> env(Map.of("MONITOR_INTERVAL", "0"))).hasMessageContaining("MONITOR_INTERVAL");
+    }
+
+    @Test
+    void jdbcUrlWithoutADatabase_isRefused_namingTheSetting() {
+        for (String url : List.of(
+                "jdbc:postgresql:",
+                "jdbc:postgresql://localhost:5432/",
+                "jdbc:postgresql://localhost",
+                "jdbc:postgresql:/?ssl=true")) {
+            assertThatThrownBy(() -> env(Map.of("VOICETRACK_JDBC_URL", url)))
+                    .as(url)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("VOICETRACK_JDBC_URL must name a database")
+                    .hasMessageContaining("'" + url + "'");
+        }
+        assertThat(BotConfig.postgresDatabase("jdbc:postgresql://db1:5432,db2:5432/voice%20track?ssl=true"))
+                .isEqualTo("voice track");
+        assertThat(BotConfig.postgresDatabase("jdbc:postgresql:voicetrack")).isEqualTo("voicetrack");
+        assertThat(env(Map.of("VOICETRACK_JDBC_URL", "jdbc:postgresql://localhost/voicetrack"))
+                        .storageKind())
+                .isEqualTo(BotConfig.StorageKind.POSTGRES);
+    }
+
+    @Test
+    void jdbcUrlOfTheServersPostgresDatabase_isRefused_unlessShared() {
+        assertThatThrownBy(() -> env(Map.of("VOICETRACK_JDBC_URL", "jdbc:postgresql://localhost/postgres")))
+                .hasMessageContaining("VOICETRACK_JDBC_URL")
+                .hasMessageContaining("POSTGRES_SHARED_DATABASE=true");
+        assertThat(env(Map.of(
+                                "VOICETRACK_JDBC_URL", "jdbc:postgresql://localhost/postgres",
+                                "POSTGRES_SHARED_DATABASE", "true"))
+                        .bool("POSTGRES_SHARED_DATABASE"))
+                .isTrue();
+    }
+
+    @Test
+    void demoDurationErrors_nameDurationTheValueAndTheForm_notShutdownTimeout() {
+        for (String bad : List.of("-1s", "0", "5 minutes", "0s", "10ms")) {
+            assertThatThrownBy(
+                            () -> Main.run(new String[] {"demo", "--duration", bad}, Map.of(), System.out, System.err))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("--duration")
+                    .hasMessageContaining("'" + bad + "'")
+                    .hasMessageContaining("30s, 5m or 2h")
+                    .hasMessageNotContaining("SHUTDOWN_TIMEOUT");
+        }
+        assertThat(Main.demoDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Main.demoDuration("2h")).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void adminApiOnEveryInterface_isWarned_andPrintConfigShowsTheWarning() throws Exception {
+        assertThat(env(Map.of()).warnings()).isEmpty();
+        assertThat(env(Map.of("ADMIN_API_BIND", "127.0.0.1:9000")).warnings()).isEmpty();
+        for (String bind : List.of("0.0.0.0:8787", "[::]:8787")) {
+            assertThat(env(Map.of("ADMIN_API_BIND", bind)).warnings())
+                    .as(bind)
+                    .singleElement()
+                    .asString()
+                    .contains("ADMIN_API_BIND=" + bind)
+                    .contains("every network interface")
+                    .contains("loopback");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = Main.run(
+                    new String[] {"run", "--print-config"},
+                    Map.of(
+                            "ADMIN_API_BIND",
+                            bind,
+                            "VOICETRACK_ENV_FILE",
+                            tmp.resolve("none.env").toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    System.err);
+            assertThat(code).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("warning: ADMIN_API_BIND=" + bind);
+        }
+    }
+
+    @Test
+    void blankTokens_areRefused_namingTheSetting_butAnEmptyOneIsUnset() {
+        for (String name : List.of("DISCORD_BOT_TOKEN", "ADMIN_API_TOKEN")) {
+            assertThatThrownBy(() -> env(Map.of(name, " ".repeat(16))))
+                    .as(name)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("blank");
+            assertThatThrownBy(() -> env(Map.of(name, "\t \t"))).as(name).hasMessageContaining(name);
+        }
+        assertThat(env(Map.of("DISCORD_BOT_TOKEN", "")).discordToken()).isEmpty();
+        assertThat(env(Map.of("ADMIN_API_TOKEN", "")).adminToken()).isEmpty();
+    }
+
+    @Test
+    void redisUrlWithoutRedisSchemeHostOrValidPort_isRefusedByTheConfig_namingRedisUrl() {
+        for (String url : List.of(
+                "localhost:6379",
+                "http://localhost:6379",
+                "redis://localhost:99999",
+                "redis://localhost:0",
+                "redis://:hunter2@host:123456789012",
+                "redis:///0",
+                "redis://localhost:6379/x")) {
+            assertThatThrownBy(() -> env(Map.of("REDIS_URL", url)))
+                    .as(url)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("REDIS_URL")
+                    .hasMessageContaining("redis://")
+                    .hasMessageNotContaining("hunter2");
+        }
+        assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://localhost:99999")))
+                .hasMessageContaining("1..65535");
+        for (String url : List.of("redis://localhost", "rediss://:pw@cache.example:6380/2", "redis://[::1]:6379")) {
+            assertThat(env(Map.of("REDIS_URL", url)).get("REDIS_URL")).isEqualTo(url);
+        }
+    }
+
+    @Test
+    void mongodbUriWithAnotherScheme_isRefused_namingMongodbUri() {
+        assertThatThrownBy(() -> env(Map.of("MONGODB_URI", "http://bob:pa55@localhost:27017")))
+                .hasMessageContaining("MONGODB_URI")
+                .hasMessageNotContaining("pa55");
+        assertThat(env(Map.of("MONGODB_URI", "mongodb+srv://bob:pa55@cluster.example/"))
+                        .storageKind())
+                .isEqualTo(BotConfig.StorageKind.MONGO);
+    }
+
+    @Test
+    void hugeValues_areCutInErrorMessages() {
+        String digits = "9".repeat(10_000);
+        for (String name : List.of("CHECK_INTERVAL", "CACHE_MAX_ENTRIES", "LOW_HIT_RATE", "ADMIN_API_BIND")) {
+            assertThatThrownBy(() -> env(Map.of(name, digits)))
+                    .as(name)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("9".repeat(BotConfig.ECHO_LIMIT) + "... (10000 characters)")
+                    .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(400));
+        }
+        assertThatThrownBy(() -> Main.run(new String[] {"demo", "--speed", digits}, Map.of(), System.out, System.err))
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
     }
 }

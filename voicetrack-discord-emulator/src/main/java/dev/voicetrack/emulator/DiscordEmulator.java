@@ -102,6 +102,7 @@ public interface DiscordEmulator extends AutoCloseable {
         private String botToken = "emulator-bot-token";
         private Duration heartbeatInterval = Duration.ofMillis(41_250);
         private Clock clock = Clock.systemUTC();
+        private java.time.@org.jspecify.annotations.Nullable Instant idsFrom;
 
         private Builder() {}
 
@@ -161,12 +162,32 @@ public interface DiscordEmulator extends AutoCloseable {
         }
 
         /**
+         * Makes ids reproducible: every id (users, guilds, channels, roles, messages, ...) is the snowflake
+         * of {@code instant}, plus one for each id handed out before it, instead of a snowflake of the
+         * clock's time. A script that creates the same entities in the same order then gets the same ids at
+         * every start, so a bot that keeps data across restarts sees the same guilds and members (default:
+         * ids from the clock, different at every start).
+         *
+         * @throws IllegalArgumentException if {@code instant} is before the Discord epoch (2015-01-01) or
+         *     after 2100-01-01
+         */
+        public Builder idsFrom(java.time.Instant instant) {
+            Objects.requireNonNull(instant, "instant");
+            if (instant.toEpochMilli() < 1_420_070_400_000L
+                    || instant.isAfter(java.time.Instant.parse("2100-01-01T00:00:00Z"))) {
+                throw new IllegalArgumentException("idsFrom must be between 2015-01-01 and 2100-01-01, was " + instant);
+            }
+            this.idsFrom = instant;
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @throws EmulatorException if the port cannot be bound
          */
         public DiscordEmulator start() {
-            return EmulatorServer.start(port, botName, botToken, heartbeatInterval, clock);
+            return EmulatorServer.start(port, botName, botToken, heartbeatInterval, clock, idsFrom);
         }
     }
 }

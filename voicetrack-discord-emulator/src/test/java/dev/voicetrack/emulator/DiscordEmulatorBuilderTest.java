@@ -45,4 +45,29 @@ class DiscordEmulatorBuilderTest {
         assertThat(message.buttonCustomIds()).containsExactly("refresh");
         assertThat(message.ephemeral()).isTrue();
     }
+
+    @Test
+    void idsFrom_theSameScriptGetsTheSameIdsAtEveryStart() {
+        java.time.Instant origin = java.time.Instant.parse("2025-01-01T00:00:00Z");
+        List<Long> first = script(origin);
+        List<Long> second = script(origin);
+        assertThat(second).isEqualTo(first).doesNotHaveDuplicates();
+        assertThat(script(origin.plusSeconds(1))).doesNotContainAnyElementsOf(first);
+        assertThatThrownBy(() -> DiscordEmulator.builder().idsFrom(java.time.Instant.parse("2014-01-01T00:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idsFrom");
+    }
+
+    private static List<Long> script(java.time.Instant origin) {
+        try (DiscordEmulator discord = DiscordEmulator.builder().idsFrom(origin).start()) {
+            EmulatedGuild guild = discord.createGuild("g");
+            EmulatedChannel voice = guild.createVoiceChannel("v");
+            EmulatedMember member = guild.addMember("m", false);
+            return List.of(
+                    discord.botUser().id(),
+                    guild.id(),
+                    voice.id(),
+                    member.user().id());
+        }
+    }
 }

@@ -34,6 +34,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,9 +69,11 @@ import org.slf4j.LoggerFactory;
  * ordered shutdown.
  *
  * <h2>Start order</h2>
- * Discord first (a wrong token fails before any file is created), then storage, cache, tracker
+ * Checks that need nothing opened come first: the token is set, and the admin API's address can be
+ * bound (the port is held from then on, so a port in use fails before anything is opened or
+ * written). Then Discord (a wrong token fails before any file is created), storage, cache, tracker
  * (whose start reconciles persisted open sessions with who is in voice), the adapter, warming, the
- * schedules and finally the admin API.
+ * schedules and finally the admin API, which takes over the held port.
  *
  * <h2>Ticks</h2>
  * The runtime owns the tick loop: one thread calls {@link VoiceTracker#tickNow()} at the check
@@ -86,6 +89,8 @@ public final class BotRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(BotRuntime.class);
 
     private final BotConfig config;
+    private final Clock trackerClock;
+    private @Nullable ServerSocket adminPort;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -108,7 +113,30 @@ public final class BotRuntime {
     private final List<TrackerListener> extraListeners = new ArrayList<>();
 
     public BotRuntime(BotConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /**
+     * A runtime whose tracker measures time with {@code trackerClock} (the demo's runs faster than real
+     * time); schedules, backups and caches keep real time.
+     */
+    public BotRuntime(BotConfig config, Clock trackerClock) {
         this.config = config;
+        this.trackerClock = java.util.Objects.requireNonNull(trackerClock, "trackerClock");
+    }
+
+    /**
+     * Refuses a configuration without {@code DISCORD_BOT_TOKEN}.
+     *
+     * @throws ConfigException saying where to get a token, and about the demo
+     */
+    public static void requireToken(BotConfig config) {
+        if (config.discordToken().isEmpty()) {
+            throw new ConfigException("DISCORD_BOT_TOKEN is not set. Get a token at the Discord"
+                    + " developer portal (https://discord.com/developers/applications -> your application -> Bot"
+                    + " -> Reset Token), then put DISCORD_BOT_TOKEN=... in the environment or in .env."
+                    + " To try VoiceTrack without Discord, run: ./voicetrack demo");
+        }
     }
 
     /** Adds a listener installed on the tracker at start (before ticks run). */
@@ -122,6 +150,12 @@ public final class BotRuntime {
      * @throws ConfigException when the token is missing or refused
      */
     public void start() throws InterruptedException {
+        // Nothing is opened before these two, so a failure needs no shutdown.
+        requireToken(config);
+        holdAdminPort();
+        for (String w : config.warnings()) {
+            LOG.warn(w);
+        }
         try {
             doStart();
         } catch (RuntimeException | Error | InterruptedException e) {
@@ -131,11 +165,7 @@ public final class BotRuntime {
     }
 
     private void doStart() throws InterruptedException {
-        String token = config.discordToken()
-                .orElseThrow(() -> new ConfigException("DISCORD_BOT_TOKEN is not set. Get a token at the Discord"
-                        + " developer portal (https://discord.com/developers/applications -> your application -> Bot"
-                        + " -> Reset Token), then put DISCORD_BOT_TOKEN=... in the environment or in .env."
-                        + " To try VoiceTrack without Discord, run: ./voicetrack demo"));
+        String token = config.discordToken().orElseThrow();
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -151,7 +181,11 @@ public final class BotRuntime {
 
         Storage storage = Storages.open(config);
         rawStorage = storage;
-        storage.init();
+        try {
+            storage.init();
+        } catch (RuntimeException e) {
+            throw unreachableMongo(e);
+        }
         String backend = Storages.backendName(storage);
         LOG.info("Storage: {} ({})", backend, describeStorage());
         Storage timed = new TimedStorage(storage, registry, backend);
@@ -171,6 +205,7 @@ public final class BotRuntime {
                 .cache(cache)
                 .cacheTtl(config.cacheTtl())
                 .checkInterval(config.checkInterval())
+                .clock(trackerClock)
                 .openSessionWriteInterval(config.sessionWriteInterval())
                 .view(VoiceTrackJda.voiceView(jda))
                 .build();
@@ -267,6 +302,75 @@ public final class BotRuntime {
         }
     }
 
+    /**
+     * A MongoDB server that does not answer within the server-selection bound becomes one line naming
+     * {@code MONGODB_URI} (password masked); anything else is returned as it is.
+     */
+    private RuntimeException unreachableMongo(RuntimeException e) {
+        if (config.storageKind() != BotConfig.StorageKind.MONGO) {
+            return e;
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof com.mongodb.MongoTimeoutException) {
+                java.util.regex.Matcher why = java.util.regex.Pattern.compile("caused by \\{([^}]*)}")
+                        .matcher(String.valueOf(c.getMessage()));
+                String reason = why.find() ? " (" + why.group(1) + ")" : "";
+                return new IllegalStateException("MONGODB_URI: no MongoDB server answered at "
+                        + config.masked("MONGODB_URI") + " within "
+                        + (config.get("MONGODB_URI")
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .contains("serverselectiontimeoutms=")
+                                ? "its serverSelectionTimeoutMS"
+                                : Storages.MONGO_SERVER_SELECTION.toSeconds() + " s")
+                        + reason + "; is the server running and the URI right?");
+            }
+        }
+        return e;
+    }
+
+    /**
+     * Binds the admin API's address and holds it until {@link #startApi}, so that a port in use fails
+     * at once (exit 2), before Discord, storage or any file is touched.
+     */
+    private void holdAdminPort() {
+        var bind = config.adminBind();
+        if (bind.isEmpty() || bind.get().getPort() == 0) {
+            return; // off, or any free port
+        }
+        java.net.InetSocketAddress a = bind.get();
+        ServerSocket s = null;
+        try {
+            s = new ServerSocket();
+            s.setReuseAddress(true); // as Jetty does, so that it can bind the port right after we let go
+            s.bind(a);
+            adminPort = s;
+        } catch (java.io.IOException e) {
+            try {
+                if (s != null) {
+                    s.close();
+                }
+            } catch (java.io.IOException ignored) {
+                // nothing was bound
+            }
+            throw new ConfigException("ADMIN_API_BIND: cannot listen on "
+                    + a.getAddress().getHostAddress() + ":"
+                    + a.getPort() + " (" + e.getMessage() + "); another process may use the port. Choose another"
+                    + " ADMIN_API_BIND, or off");
+        }
+    }
+
+    private void releaseAdminPort() {
+        ServerSocket s = adminPort;
+        adminPort = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (java.io.IOException e) {
+                LOG.debug("Closing the held admin port failed", e);
+            }
+        }
+    }
+
     private String describeStorage() {
         return switch (config.storageKind()) {
             case SQLITE -> config.get("SQLITE_DB_PATH");
@@ -302,7 +406,16 @@ public final class BotRuntime {
                     + e.getMessage().replace(url, config.masked("REDIS_URL")));
         }
         RedisCache<Object> two = TwoTierCache.create(redis, cc, new TrackerValueCodec());
-        LOG.info("Cache: two-tier (in-process + Redis at {})", config.masked("REDIS_URL"));
+        var health = two.health();
+        if (!health.connected()) {
+            LOG.warn(
+                    "Redis at {} is not reachable ({}); the bot continues on the in-process cache tier and"
+                            + " reconnects by itself",
+                    config.masked("REDIS_URL"),
+                    health.lastError().orElse("no answer").replace(url, config.masked("REDIS_URL")));
+        } else {
+            LOG.info("Cache: two-tier (in-process + Redis at {})", config.masked("REDIS_URL"));
+        }
         return two;
     }
 
@@ -455,11 +568,11 @@ public final class BotRuntime {
     private void scheduleMaintenance(ScheduledExecutorService maint) {
         CacheWarmer<Object> w = warmer;
         maint.execute(() -> safely("cache warming", () -> w.warmNow()));
-        Duration warmEvery = config.duration("CACHE_WARM_INTERVAL", Duration.ZERO);
+        Duration warmEvery = config.schedule("CACHE_WARM_INTERVAL");
         if (!warmEvery.isZero()) {
             every(maint, warmEvery, "cache warming", () -> w.warmNow());
         }
-        Duration backupEvery = config.duration("BACKUP_INTERVAL", Duration.ZERO);
+        Duration backupEvery = config.schedule("BACKUP_INTERVAL");
         Backups b = backups;
         if (b != null && !backupEvery.isZero()) {
             every(maint, backupEvery, "backup", () -> b.backup("voice-tracker-"));
@@ -469,7 +582,7 @@ public final class BotRuntime {
                     b.dir(),
                     config.get("BACKUP_RETENTION"));
         }
-        Duration optimizeEvery = config.duration("OPTIMIZE_INTERVAL", Duration.ZERO);
+        Duration optimizeEvery = config.schedule("OPTIMIZE_INTERVAL");
         if (rawStorage instanceof JdbcStorage jdbc && !optimizeEvery.isZero()) {
             every(maint, optimizeEvery, "optimize", () -> {
                 var r = jdbc.optimize();
@@ -480,7 +593,7 @@ public final class BotRuntime {
                         r.sizeAfterBytes());
             });
         }
-        every(maint, config.duration("MONITOR_INTERVAL", Duration.ofSeconds(1)), "monitor", this::monitor);
+        every(maint, config.schedule("MONITOR_INTERVAL"), "monitor", this::monitor);
     }
 
     private void every(ScheduledExecutorService ex, Duration period, String what, Runnable task) {
@@ -527,6 +640,7 @@ public final class BotRuntime {
             LOG.info("Admin API is off (ADMIN_API_BIND=off)");
             return;
         }
+        releaseAdminPort();
         if (config.adminToken().isEmpty()) {
             LOG.warn("ADMIN_API_TOKEN is not set: the /api/admin routes refuse every request");
         }
@@ -651,6 +765,7 @@ public final class BotRuntime {
             }
         });
         stop("admin work", () -> stopExecutor(adminWork, Duration.ofSeconds(2)));
+        stop("held admin port", this::releaseAdminPort);
         stop("cache", () -> {
             if (cache != null) {
                 CacheStats s = cache.stats();

@@ -1,6 +1,7 @@
 package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.bot.BotConfig;
+import dev.voicetrack.bot.ConfigException;
 import dev.voicetrack.core.LeaderboardEntry;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.TrackerListener;
@@ -9,14 +10,26 @@ import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +40,16 @@ import org.jspecify.annotations.Nullable;
  * {@code voicetrack demo}: a local Discord emulator with a few simulated guilds whose members join,
  * talk, mute, move and leave; the real bot (JDA, tracker, storage, cache, admin API) runs against it,
  * and a leaderboard is printed every few seconds. Stops on Ctrl-C or after {@code --duration}.
+ *
+ * <p><b>Speed.</b> {@code --speed N} runs the tracker's clock N times as fast as real time (voice time
+ * accrues N times as fast), checks every 2 s of simulated time (at least every 100 ms of real time)
+ * and makes the simulated members act N times as often. Schedules such as backups keep real time.
+ *
+ * <p><b>A world that survives restarts.</b> The demo keeps a small file next to its data ({@value
+ * #WORLD_FILE}): the origin of the emulator's ids, who was in which voice channel when it stopped and
+ * the simulated time. A restart with the same {@code --guilds} and {@code --members} gets the same
+ * guild, channel and member ids, puts the members back in voice before the bot starts, so the bot
+ * resumes their sessions and continues their totals, and never moves simulated time backwards.
  */
 public final class Demo {
     private static final String[] NAMES = {
@@ -52,27 +75,7 @@ public final class Demo {
 
     /** Runs the demo until the runtime is shut down (Ctrl-C) or {@code duration} passes. */
     public void run(BotConfig base, @Nullable Duration duration) throws InterruptedException {
-        DiscordEmulator discord = DiscordEmulator.start();
-        String[] guildNames = {"Study Hall", "Gaming Night", "Music Lounge", "Dev Chat", "Book Club"};
-        for (int g = 0; g < guildCount; g++) {
-            EmulatedGuild guild = discord.createGuild(guildNames[g % guildNames.length] + (g >= 5 ? " " + g : ""));
-            guilds.add(guild);
-            text.put(guild.id(), guild.createTextChannel("general"));
-            voice.put(
-                    guild.id(),
-                    List.of(
-                            guild.createVoiceChannel("Lounge"),
-                            guild.createVoiceChannel("Gaming"),
-                            guild.createVoiceChannel("Study")));
-            for (int m = 0; m < membersPerGuild; m++) {
-                EmulatedMember member = guild.addMember(NAMES[m % NAMES.length] + (m >= NAMES.length ? m : ""), false);
-                names.put(member.user().id(), member.user().username());
-            }
-        }
         Map<String, String> demo = new HashMap<>();
-        demo.put("DISCORD_BOT_TOKEN", discord.botToken());
-        demo.put("DISCORD_API_URL", discord.httpBaseUrl());
-        demo.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
         if (!base.isSet("SQLITE_DB_PATH")) {
             demo.put("SQLITE_DB_PATH", "./data/demo/voice-tracker.db");
         }
@@ -86,14 +89,61 @@ public final class Demo {
             demo.put("JSON_DATA_DIR", "./data/demo/json");
         }
         if (!base.isSet("CHECK_INTERVAL")) {
-            demo.put("CHECK_INTERVAL", "2s");
+            // Every 2 s of simulated time, so that per-check XP keeps pace with the faster clock.
+            demo.put("CHECK_INTERVAL", Math.max(100, Math.round(2000 / speed)) + "ms");
         }
         if (base.adminToken().isEmpty()) {
             byte[] b = new byte[18];
             new SecureRandom().nextBytes(b);
             demo.put("ADMIN_API_TOKEN", HexFormat.of().formatHex(b));
         }
+        BotConfig local = base.with(demo);
+        @Nullable Path worldFile = worldFile(local);
+        DemoWorld saved = worldFile == null ? DemoWorld.fresh(Instant.now()) : DemoWorld.load(worldFile);
+
+        DiscordEmulator discord =
+                DiscordEmulator.builder().idsFrom(saved.idsFrom).start();
+        String[] guildNames = {"Study Hall", "Gaming Night", "Music Lounge", "Dev Chat", "Book Club"};
+        // Guilds and channels first, then members: a guild's ids then depend only on its position.
+        for (int g = 0; g < guildCount; g++) {
+            EmulatedGuild guild = discord.createGuild(guildNames[g % guildNames.length] + (g >= 5 ? " " + g : ""));
+            guilds.add(guild);
+            text.put(guild.id(), guild.createTextChannel("general"));
+            voice.put(
+                    guild.id(),
+                    List.of(
+                            guild.createVoiceChannel("Lounge"),
+                            guild.createVoiceChannel("Gaming"),
+                            guild.createVoiceChannel("Study")));
+        }
+        for (EmulatedGuild guild : guilds) {
+            for (int m = 0; m < membersPerGuild; m++) {
+                EmulatedMember member = guild.addMember(NAMES[m % NAMES.length] + (m >= NAMES.length ? m : ""), false);
+                names.put(member.user().id(), member.user().username());
+            }
+        }
+        // Back in voice where the last run left them, before the bot starts: its start-up
+        // reconciliation then resumes their open sessions.
+        int resumed = 0;
+        for (EmulatedGuild g : guilds) {
+            for (EmulatedMember m : g.members()) {
+                Long channel = saved.voice.get(m.user().id());
+                if (channel == null) {
+                    continue;
+                }
+                for (EmulatedChannel c : voice.get(g.id())) {
+                    if (c.id() == channel) {
+                        m.joinVoice(c);
+                        resumed++;
+                    }
+                }
+            }
+        }
+        demo.put("DISCORD_BOT_TOKEN", discord.botToken());
+        demo.put("DISCORD_API_URL", discord.httpBaseUrl());
+        demo.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
         BotConfig config = base.with(demo);
+        SpeedClock clock = new SpeedClock(Clock.systemUTC(), speed, saved.simulatedTime);
         System.out.println("VoiceTrack demo: " + guildCount + " guilds x " + membersPerGuild
                 + " simulated members on a local Discord emulator (" + discord.httpBaseUrl() + ")");
         System.out.println("Storage: " + config.storageKind().name().toLowerCase(Locale.ROOT)
@@ -103,7 +153,18 @@ public final class Demo {
                     case MEMORY -> " (in memory, nothing kept)";
                     default -> "";
                 });
-        BotRuntime bot = new BotRuntime(config);
+        for (EmulatedGuild g : guilds) {
+            System.out.println("Guild " + g.id() + " \"" + g.name() + "\": "
+                    + g.members().stream().filter(m -> !m.user().bot()).count() + " members");
+        }
+        if (speed != 1) {
+            System.out.println("Simulated time runs " + fmt(speed) + "x faster than real time (from "
+                    + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
+        }
+        if (resumed > 0) {
+            System.out.println("Resumed: " + resumed + " members are back in voice where the last run left them");
+        }
+        BotRuntime bot = new BotRuntime(config, clock);
         bot.addListener(new TrackerListener() {
             @Override
             public void levelUp(LevelUp e) {
@@ -111,25 +172,55 @@ public final class Demo {
                         + " reached level " + e.newLevel());
             }
         });
-        Thread hook = new Thread(() -> bot.shutdown("signal"), "voicetrack-signal");
-        Runtime.getRuntime().addShutdownHook(hook);
-        bot.start();
-        if (demo.containsKey("ADMIN_API_TOKEN") && bot.api() != null) {
-            System.out.println("Admin API token for this demo: " + demo.get("ADMIN_API_TOKEN"));
-            System.out.println("  curl -H 'Authorization: Bearer " + demo.get("ADMIN_API_TOKEN") + "' http://127.0.0.1:"
-                    + bot.api().port() + "/api/admin/monitoring/cache/stats");
-        }
-        System.out.println("Press Ctrl-C to stop (a verified backup is written on the way out).");
         ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-simulation");
             t.setDaemon(true);
             return t;
         });
-        // Half of everyone starts in voice so the leaderboard moves from the first tick.
-        for (EmulatedGuild g : guilds) {
-            for (EmulatedMember m : g.members()) {
-                if (!m.user().bot() && random.nextBoolean()) {
-                    m.joinVoice(pick(voice.get(g.id())));
+        Runnable stop = () -> {
+            sim.shutdownNow();
+            try {
+                sim.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worldFile != null) {
+                saveWorld(worldFile, saved.idsFrom, clock.instant());
+            }
+        };
+        Thread hook = new Thread(
+                () -> {
+                    stop.run();
+                    bot.shutdown("signal");
+                },
+                "voicetrack-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            bot.start();
+        } catch (RuntimeException | InterruptedException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            sim.shutdownNow();
+            discord.close();
+            throw e;
+        }
+        if (worldFile != null) {
+            saved.save(worldFile); // the ids' origin is kept even if this run is killed
+        }
+        if (demo.containsKey("ADMIN_API_TOKEN") && bot.api() != null) {
+            System.out.println("Admin API token for this demo: " + demo.get("ADMIN_API_TOKEN"));
+            System.out.println("  curl -H 'Authorization: Bearer " + demo.get("ADMIN_API_TOKEN") + "' http://127.0.0.1:"
+                    + bot.api().port() + "/api/admin/monitoring/cache/stats");
+            System.out.println("  curl http://127.0.0.1:" + bot.api().port() + "/api/guilds/"
+                    + guilds.get(0).id() + "/leaderboard");
+        }
+        System.out.println("Press Ctrl-C to stop (a verified backup is written on the way out).");
+        if (resumed == 0) {
+            // Half of everyone starts in voice so the leaderboard moves from the first tick.
+            for (EmulatedGuild g : guilds) {
+                for (EmulatedMember m : g.members()) {
+                    if (!m.user().bot() && random.nextBoolean()) {
+                        m.joinVoice(pick(voice.get(g.id())));
+                    }
                 }
             }
         }
@@ -139,7 +230,7 @@ public final class Demo {
         try {
             if (duration != null) {
                 Thread.sleep(duration.toMillis()); // the demo's own run time, not a synchronisation
-                sim.shutdownNow();
+                stop.run();
                 bot.shutdown("--duration elapsed");
                 Runtime.getRuntime().removeShutdownHook(hook);
             } else {
@@ -149,6 +240,132 @@ public final class Demo {
             sim.shutdownNow();
             discord.close();
         }
+    }
+
+    /**
+     * Where the demo keeps its world (the ids' origin, who is in which voice channel, the simulated
+     * time): next to the SQLite database, or in the JSON directory's parent, else {@code ./data/demo};
+     * none for the memory storage (nothing is kept).
+     */
+    static @Nullable Path worldFile(BotConfig config) {
+        Path dir =
+                switch (config.storageKind()) {
+                    case SQLITE -> Path.of(config.get("SQLITE_DB_PATH"))
+                            .toAbsolutePath()
+                            .getParent();
+                    case JSON -> Path.of(config.get("JSON_DATA_DIR"))
+                            .toAbsolutePath()
+                            .getParent();
+                    case MEMORY -> null;
+                    default -> Path.of("./data/demo").toAbsolutePath();
+                };
+        return dir == null ? null : dir.resolve(WORLD_FILE);
+    }
+
+    static final String WORLD_FILE = "demo-world.properties";
+
+    private synchronized void saveWorld(Path file, Instant idsFrom, Instant simulatedTime) {
+        Map<Long, Long> inVoice = new HashMap<>();
+        for (EmulatedGuild g : guilds) {
+            for (EmulatedMember m : g.members()) {
+                m.voiceChannel().ifPresent(c -> inVoice.put(m.user().id(), c.id()));
+            }
+        }
+        new DemoWorld(idsFrom, simulatedTime, inVoice).save(file);
+    }
+
+    /** What the demo keeps between runs on the same data directory. */
+    record DemoWorld(Instant idsFrom, Instant simulatedTime, Map<Long, Long> voice) {
+        static DemoWorld fresh(Instant now) {
+            return new DemoWorld(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), now, Map.of());
+        }
+
+        static DemoWorld load(Path file) {
+            Instant now = Instant.now();
+            if (!Files.isRegularFile(file)) {
+                return fresh(now);
+            }
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+                Instant ids = Instant.parse(p.getProperty("idsFrom"));
+                String sim = p.getProperty("simulatedTime");
+                Instant simulated = sim == null ? now : Instant.parse(sim);
+                Map<Long, Long> voice = new HashMap<>();
+                for (String k : p.stringPropertyNames()) {
+                    if (k.startsWith("voice.")) {
+                        voice.put(Long.parseLong(k.substring(6)), Long.parseLong(p.getProperty(k)));
+                    }
+                }
+                // Simulated time never runs backwards across restarts, nor behind real time.
+                return new DemoWorld(ids, simulated.isAfter(now) ? simulated : now, voice);
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("the demo's world file " + file + " is unreadable (" + e.getMessage()
+                        + "); delete it to start a new world");
+            }
+        }
+
+        void save(Path file) {
+            Properties p = new Properties();
+            p.setProperty("idsFrom", idsFrom.toString());
+            p.setProperty("simulatedTime", simulatedTime.toString());
+            voice.forEach((u, c) -> p.setProperty("voice." + u, Long.toString(c)));
+            try {
+                Files.createDirectories(file.getParent());
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    p.store(w, "voicetrack demo: the emulated world kept between runs (delete to start anew)");
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                System.err.println("demo: cannot write " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The demo's simulated time: from {@code start}, it runs {@code speed} times as fast as {@code
+     * base}, so a member in voice for a minute of real time accrues {@code speed} minutes. Thread safe.
+     */
+    static final class SpeedClock extends Clock {
+        private final Clock base;
+        private final double speed;
+        private final long baseStartMs;
+        private final long startMs;
+
+        SpeedClock(Clock base, double speed, Instant start) {
+            this.base = base;
+            this.speed = speed;
+            this.baseStartMs = base.millis();
+            this.startMs = start.toEpochMilli();
+        }
+
+        @Override
+        public long millis() {
+            return startMs + Math.round((base.millis() - baseStartMs) * speed);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            if (zone.equals(ZoneOffset.UTC)) {
+                return this;
+            }
+            throw new UnsupportedOperationException("the demo clock is UTC only");
+        }
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private <T> T pick(List<T> list) {

@@ -37,8 +37,13 @@ public final class EmulatorServer implements DiscordEmulator {
 
     /** Starts a server; arguments were validated by the builder. */
     public static DiscordEmulator start(
-            int port, String botName, String botToken, Duration heartbeatInterval, Clock clock) {
-        World world = new World(clock, botName, botToken, Math.toIntExact(heartbeatInterval.toMillis()));
+            int port,
+            String botName,
+            String botToken,
+            Duration heartbeatInterval,
+            Clock clock,
+            java.time.@org.jspecify.annotations.Nullable Instant idsFrom) {
+        World world = new World(clock, idsFrom, botName, botToken, Math.toIntExact(heartbeatInterval.toMillis()));
         RestApi rest = new RestApi(world);
         Duration idleTimeout = heartbeatInterval.multipliedBy(3).plusSeconds(30);
         Javalin app = Javalin.create(config -> {

@@ -49,9 +49,9 @@ final class World {
     final List<CommandRecord> globalCommands = new ArrayList<>();
     final Map<Long, InteractionImpl> interactions = new HashMap<>();
 
-    World(Clock clock, String botName, String botToken, int heartbeatIntervalMs) {
+    World(Clock clock, @Nullable Instant idsFrom, String botName, String botToken, int heartbeatIntervalMs) {
         this.clock = clock;
-        this.ids = new Snowflakes(clock);
+        this.ids = idsFrom == null ? new Snowflakes(clock) : Snowflakes.countingFrom(idsFrom);
         this.botToken = botToken;
         this.gateway = new Gateway(this, heartbeatIntervalMs);
         this.bot = new UserImpl(this, ids.next(), botName, true);
