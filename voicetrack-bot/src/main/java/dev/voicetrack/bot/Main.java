@@ -2,6 +2,7 @@ package dev.voicetrack.bot;
 
 import dev.voicetrack.bot.internal.Backups;
 import dev.voicetrack.bot.internal.BotRuntime;
+import dev.voicetrack.bot.internal.DatabaseInUse;
 import dev.voicetrack.bot.internal.Demo;
 import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
@@ -160,6 +161,8 @@ public final class Main {
                 if (from.equals(to)) {
                     throw new ConfigException("migrate: --from and --to are the same storage, was '" + from + "'");
                 }
+                DatabaseInUse.refuseIfOpenElsewhere("migrate", from);
+                DatabaseInUse.refuseIfOpenElsewhere("migrate", to);
                 Storage source = Storages.fromSpec("--from", from, config);
                 Storage target = Storages.fromSpec("--to", to, config);
                 try (source;

@@ -112,7 +112,8 @@ class BackupSafetyIT {
     }
 
     @Test
-    void restoreWhileTheBotRuns_isRefused_databaseUnchanged_andWorksAfterTheBotStops() throws Exception {
+    void restoreOrMigrateWhileTheBotRuns_isRefused_databaseUnchanged_andRestoreWorksAfterTheBotStops()
+            throws Exception {
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path live = work.resolve("data/voice-tracker.db");
         Path backup = tmp.resolve("before-alice.db");
@@ -142,6 +143,14 @@ class BackupSafetyIT {
                             .contains("pid " + bot.process.pid())
                             .contains("Stop the bot");
                     assertThat(restore.stdoutLines()).noneMatch(l -> l.startsWith("Restored"));
+                }
+                try (BotProcess migrate =
+                        BotProcess.start(work, Map.of(), "migrate", "--from", "memory", "--to", "sqlite:" + live)) {
+                    assertThat(migrate.awaitExit()).as(migrate.stderr()).isEqualTo(1);
+                    assertThat(migrate.stderr())
+                            .contains("migrate refused")
+                            .contains("voice-tracker.db")
+                            .contains("Stop the bot");
                 }
                 // the bot goes on with its own file: alice keeps accruing
                 long ms = JSON.readTree(bot.get(user).body()).get("voiceTimeMs").asLong();
