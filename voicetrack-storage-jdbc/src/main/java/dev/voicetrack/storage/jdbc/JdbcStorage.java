@@ -120,7 +120,9 @@ public interface JdbcStorage extends Storage {
      * delayed, never failed), reads go on. PostgreSQL runs {@code VACUUM (ANALYZE)} on the VoiceTrack
      * tables, which blocks nobody. Runs on the calling thread; call it off the tick thread. The
      * sizes it reports are measured the same way before and after: on SQLite the bytes on disk of the
-     * file plus its WAL (after the final checkpoint the WAL is empty).
+     * file plus its WAL (after the final checkpoint the WAL is empty). The first optimize of a
+     * database may report it a few pages larger: {@code PRAGMA optimize} stores the planner's
+     * statistics ({@code sqlite_stat1}, {@code sqlite_stat4}) once.
      *
      * @throws StorageException if the database fails
      */
