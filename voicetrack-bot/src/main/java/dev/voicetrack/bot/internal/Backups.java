@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * An entry whose file is gone, or whose file no longer matches, is dropped from the manifest and the
  * file (if any) is left alone. Files that are not in the manifest (backups of older versions, notes,
- * anything else) are never touched. The live database's path is asked of the store at each rotation;
- * if that fails, nothing is rotated.
+ * anything else) are never touched. The live database's path is asked of the store at the first
+ * backup (its {@code stats()}); while that fails, nothing is rotated.
  */
 public final class Backups {
     private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
@@ -83,6 +83,8 @@ public final class Backups {
     private final Counter ok;
     private final Counter failed;
     private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
+    /** The real path of the live database, asked of the store once (guarded by this). */
+    private @Nullable Path live;
 
     public Backups(
             JdbcStorage sqlite, Path dir, Duration retention, int maxCount, Clock clock, MeterRegistry registry) {
@@ -163,7 +165,7 @@ public final class Backups {
         lastSuccessEpochSeconds.set(clock.instant().getEpochSecond());
         long size = sizeOf(target);
         LOG.info("Backup written and verified: {} ({} KB)", target, size / 1024);
-        Path live = liveDatabase();
+        Path db = liveDatabase();
         try {
             Entry entry = new Entry(
                     kindOf(prefix),
@@ -171,8 +173,8 @@ public final class Backups {
                     size,
                     sha256(target),
                     target.getFileName().toString(),
-                    live == null ? "" : live.toString());
-            updateManifest(entry, live);
+                    db == null ? "" : db.toString());
+            updateManifest(entry, db);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Cannot record {} in {} (it will never be rotated): {}", target, MANIFEST, e.toString());
         }
@@ -180,8 +182,14 @@ public final class Backups {
     }
 
     private @Nullable Path liveDatabase() {
+        Path known = live;
+        if (known != null) {
+            return known;
+        }
         try {
-            return realPath(Path.of(sqlite.stats().filename()));
+            known = realPath(Path.of(sqlite.stats().filename()));
+            live = known;
+            return known;
         } catch (RuntimeException e) {
             LOG.warn("Cannot tell which file the live database is ({}); old backups are not rotated", e.toString());
             return null;
