@@ -1,6 +1,8 @@
 package dev.voicetrack.bot;
 
+import dev.voicetrack.bot.internal.Backups;
 import dev.voicetrack.bot.internal.BotRuntime;
+import dev.voicetrack.bot.internal.DatabaseInUse;
 import dev.voicetrack.bot.internal.Demo;
 import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
@@ -158,6 +160,8 @@ public final class Main {
                 if (from.equals(to)) {
                     throw new ConfigException("migrate: --from and --to are the same storage, was '" + from + "'");
                 }
+                DatabaseInUse.refuseIfOpenElsewhere("migrate", from);
+                DatabaseInUse.refuseIfOpenElsewhere("migrate", to);
                 Storage source = Storages.fromSpec("--from", from, config);
                 Storage target = Storages.fromSpec("--to", to, config);
                 try (source;
@@ -197,7 +201,6 @@ public final class Main {
                 BotConfig config = load(env, o);
                 JdbcStorage sqlite = requireSqlite(config, "backup");
                 try (sqlite) {
-                    sqlite.init();
                     Path target = o.get("--to") != null
                             ? Path.of(o.get("--to"))
                             : Path.of(config.get("BACKUP_DIR"))
@@ -206,13 +209,16 @@ public final class Main {
                                                     .withZone(java.time.ZoneOffset.UTC)
                                                     .format(java.time.Instant.now())
                                             + ".db");
+                    refuseLiveFile("backup", "--to", target, config);
+                    sqlite.init();
                     Path parent = target.toAbsolutePath().getParent();
                     if (parent != null) {
                         Files.createDirectories(parent);
                     }
                     if (!sqlite.safeBackup(target)) {
-                        err.println("voicetrack: backup failed: the integrity check did not pass; nothing was"
-                                + " overwritten");
+                        err.println("voicetrack: backup failed: the live database or its copy did not pass"
+                                + " verification (integrity, VoiceTrack tables, row counts; the reason is logged"
+                                + " above); nothing was overwritten");
                         return FAILED;
                     }
                     out.println("Backup written and verified: " + target + " (" + Files.size(target) / 1024 + " KB)");
@@ -236,10 +242,15 @@ public final class Main {
                 if (!Files.isRegularFile(Path.of(from))) {
                     throw new ConfigException("restore: --from must be an existing backup file, was '" + from + "'");
                 }
+                refuseLiveFile("restore", "--from", Path.of(from), config);
                 JdbcStorage sqlite = requireSqlite(config, "restore");
                 try (sqlite) {
-                    sqlite.init();
+                    // Not opened first: restore checks that no process (this one included) has the file open.
                     sqlite.restore(Path.of(from));
+                    sqlite.init(); // migrates the restored database
+                } catch (dev.voicetrack.core.storage.StorageException e) {
+                    err.println("voicetrack: " + e.getMessage());
+                    return FAILED;
                 }
                 out.println("Restored " + config.get("SQLITE_DB_PATH") + " from " + from);
                 return OK;
@@ -301,6 +312,16 @@ public final class Main {
                     "backup: SQLITE_DB_PATH does not exist, was '" + config.get("SQLITE_DB_PATH") + "'");
         }
         return (JdbcStorage) Storages.open(config);
+    }
+
+    /** Refuses (exit 2) a backup or restore file that is the live SQLite database or one of its files. */
+    private static void refuseLiveFile(String command, String option, Path file, BotConfig config) {
+        String clash = Backups.liveFile(Path.of(config.get("SQLITE_DB_PATH")), file);
+        if (clash != null) {
+            throw new ConfigException(command + ": " + option + " must not be the live database (SQLITE_DB_PATH='"
+                    + config.get("SQLITE_DB_PATH") + "'), was '" + file + "', which is " + clash
+                    + "; nothing was written");
+        }
     }
 
     private static BotConfig load(Map<String, String> env, Options o) {
@@ -433,8 +454,11 @@ public final class Main {
         return """
                 Usage: voicetrack backup [--to FILE] [--config FILE]
 
-                Writes a verified copy of the SQLite database (SQLITE_DB_PATH): the live database and the copy
-                are integrity-checked; on failure nothing is overwritten. Safe while the bot runs.
+                Writes a verified copy of the SQLite database (SQLITE_DB_PATH): the live database must pass an
+                integrity check and hold the VoiceTrack tables; the copy must pass an integrity check and hold
+                the same tables, schema version and row counts. On failure nothing is overwritten (exit 1).
+                Safe while the bot runs. A --to that is the live database or its -wal/-shm/-journal/.lock
+                file is refused (exit 2). Manual backups are never rotated.
                 Default target: BACKUP_DIR/manual-backup-<time>.db
                 """;
     }
@@ -444,7 +468,10 @@ public final class Main {
                 Usage: voicetrack restore --from FILE [--config FILE]
 
                 Replaces the SQLite database (SQLITE_DB_PATH) with a backup, after verifying the backup's
-                integrity and schema. Stop the bot first. The backup file is left as it is.
+                integrity, VoiceTrack tables and schema version. The backup file is left as it is.
+                Stop the bot first: while the bot or any other process has the database open, restore is
+                refused (exit 1, naming the file and, on Linux, the process) and nothing is changed, since
+                that process would go on writing to the replaced file and lose everything it wrote.
                 """;
     }
 

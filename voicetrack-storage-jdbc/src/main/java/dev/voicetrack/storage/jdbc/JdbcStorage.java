@@ -73,9 +73,18 @@ public interface JdbcStorage extends Storage {
 
     /**
      * Writes a verified copy of the database to {@code target} (SQLite only), the original's {@code
-     * safeBackup}: checks the integrity of the live database, copies it online ({@code VACUUM INTO}, a
-     * consistent snapshot that does not block writers), checks the integrity of the copy, then moves
-     * it into place atomically. Runs on the calling thread; call it off the tick thread.
+     * safeBackup}: checks the integrity of the live database and that it holds the VoiceTrack schema,
+     * copies it online ({@code VACUUM INTO}, a consistent snapshot that does not block writers) and
+     * counts the rows of every {@code vt_} table in the snapshot it copied, then verifies the copy:
+     * integrity check, the same tables, schema version and row counts. Only then is it moved into place
+     * atomically. If another connection commits between the count and the copy, the copy is made again
+     * with this store's writes held back (at most three attempts). Runs on the calling thread; call it
+     * off the tick thread.
+     *
+     * <p>A target that is the live database or one of its {@code -wal}, {@code -shm}, {@code -journal}
+     * or {@code .lock} files (compared by real path: symlinks and {@code ./x/../x} spellings count) is
+     * refused. A live file that is missing, or holds no VoiceTrack tables (say it was deleted and
+     * recreated empty under the store), is never "verified".
      *
      * @return true if {@code target} now holds a good copy; false if any step failed, in which case
      *     {@code target} and every other existing file are untouched
@@ -86,14 +95,21 @@ public interface JdbcStorage extends Storage {
 
     /**
      * Replaces the live database with a backup made by {@link #safeBackup} (SQLite only), with the
-     * store running: the backup is verified first (integrity and schema version), then calls in
-     * progress finish, the database file is swapped atomically, migrations run, and waiting calls go
-     * on against the restored data. The backup file itself is left as it is. A tracker running on this
-     * store should clear its caches afterwards.
+     * store running: the backup is verified first (integrity, the VoiceTrack tables and schema version),
+     * then calls in progress finish, the database file is swapped atomically, migrations run, and
+     * waiting calls go on against the restored data. The backup file itself is left as it is. A tracker
+     * running on this store should clear its caches afterwards.
      *
-     * @throws StorageException naming the reason if the backup is missing, corrupt or of a newer
-     *     schema (the live database is then untouched), or if the swap failed (the previous database is
-     *     then put back)
+     * <p>Refused while any other process, or another store of this process, has the database open:
+     * it would go on writing to the replaced file, and everything it wrote would be lost. Every
+     * initialised SQLite store holds a shared OS lock on {@code <db>.lock} until it is closed (the OS
+     * drops it when a process dies, so it is never stale); a restore needs the exclusive lock, and
+     * also checks with SQLite that no other connection (say the sqlite3 shell) has the file open.
+     *
+     * @throws StorageException naming the reason if the backup is missing, corrupt, not a VoiceTrack
+     *     database or of a newer schema, or if another process has the database open (naming the file
+     *     and, on Linux, the process); the live database is then untouched. Also if the swap failed (the
+     *     previous database is then put back)
      * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_restore})
      */
     void restore(Path backup);
@@ -102,7 +118,11 @@ public interface JdbcStorage extends Storage {
      * Tidies the database: SQLite runs {@code PRAGMA optimize}, then {@code VACUUM} only if there are
      * free pages to reclaim, then truncates the WAL; writes of this process wait meanwhile (a tick is
      * delayed, never failed), reads go on. PostgreSQL runs {@code VACUUM (ANALYZE)} on the VoiceTrack
-     * tables, which blocks nobody. Runs on the calling thread; call it off the tick thread.
+     * tables, which blocks nobody. Runs on the calling thread; call it off the tick thread. The
+     * sizes it reports are measured the same way before and after: on SQLite the bytes on disk of the
+     * file plus its WAL (after the final checkpoint the WAL is empty). The first optimize of a
+     * database may report it a few pages larger: {@code PRAGMA optimize} stores the planner's
+     * statistics ({@code sqlite_stat1}, {@code sqlite_stat4}) once.
      *
      * @throws StorageException if the database fails
      */

@@ -7,8 +7,10 @@ import java.time.Duration;
  *
  * @param vacuumed whether the database was rewritten (SQLite {@code VACUUM}, PostgreSQL {@code
  *     VACUUM (ANALYZE)})
- * @param sizeBeforeBytes database size before, as {@link StorageStats#databaseSizeBytes()}
- * @param sizeAfterBytes database size after
+ * @param sizeBeforeBytes database size before: on SQLite the bytes on disk of the database file plus
+ *     its WAL; on PostgreSQL {@code pg_database_size}
+ * @param sizeAfterBytes database size after, measured the same way (on SQLite after the WAL was
+ *     checkpointed and truncated, so the WAL adds nothing then)
  * @param took how long the call ran
  */
 public record OptimizeResult(boolean vacuumed, long sizeBeforeBytes, long sizeAfterBytes, Duration took) {}

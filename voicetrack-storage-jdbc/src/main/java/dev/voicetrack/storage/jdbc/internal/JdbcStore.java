@@ -58,6 +58,7 @@ import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The JDBC store behind {@link JdbcStorage}.
@@ -107,6 +108,8 @@ public final class JdbcStore implements JdbcStorage {
     private volatile @Nullable HikariDataSource pool;
     private volatile boolean initialized;
     private volatile boolean closed;
+    /** Whether this store holds one of this process's shared users of the SQLite file's lock. */
+    private volatile boolean sharedLock;
 
     private JdbcStore(
             Dialect dialect,
@@ -282,7 +285,13 @@ public final class JdbcStore implements JdbcStorage {
             if (initialized) {
                 return;
             }
-            pool = openPool();
+            lockShared();
+            try {
+                pool = openPool();
+            } catch (RuntimeException e) {
+                unlockShared();
+                throw e;
+            }
             initialized = true;
         } finally {
             lifecycle.writeLock().unlock();
@@ -418,8 +427,32 @@ public final class JdbcStore implements JdbcStorage {
             if (ds != null) {
                 ds.close();
             }
+            unlockShared();
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** SQLite: the shared lock that tells a restore in another process that this store has the file open. */
+    private void lockShared() {
+        if (sqlite == null || sharedLock) {
+            return;
+        }
+        try {
+            DatabaseLock.acquireShared(sqliteFile());
+            sharedLock = true;
+        } catch (IOException e) {
+            throw new StorageException(
+                    "cannot lock " + DatabaseLock.lockFile(sqliteFile()) + " (it tells other processes that "
+                            + sqliteFile() + " is open): " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void unlockShared() {
+        if (sharedLock) {
+            sharedLock = false;
+            DatabaseLock.releaseShared(sqliteFile());
         }
     }
 
@@ -1552,16 +1585,17 @@ public final class JdbcStore implements JdbcStorage {
             writeLock.lock();
             try (Connection c = ds.getConnection();
                     Statement s = c.createStatement()) {
-                long before = databaseSize(c);
+                // Both sizes are bytes on disk (file plus WAL): page_count * page_size counts pages that
+                // still sit in the WAL and not the WAL itself, so before and after measured different things.
+                long before = bytesOnDisk();
                 s.execute("PRAGMA optimize");
                 boolean vacuum = count(c, "PRAGMA freelist_count") > 0;
                 if (vacuum) {
                     s.execute("VACUUM");
                 }
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-                return new OptimizeResult(
-                        vacuum, before, databaseSize(c), Duration.ofNanos(System.nanoTime() - started));
-            } catch (SQLException e) {
+                return new OptimizeResult(vacuum, before, bytesOnDisk(), Duration.ofNanos(System.nanoTime() - started));
+            } catch (SQLException | IOException e) {
                 throw new StorageException("optimize failed: " + e.getMessage(), e);
             } finally {
                 writeLock.unlock();
@@ -1569,6 +1603,13 @@ public final class JdbcStore implements JdbcStorage {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** The SQLite file plus its WAL, in bytes on disk. */
+    private long bytesOnDisk() throws IOException {
+        Path live = sqliteFile();
+        Path wal = Path.of(live + "-wal");
+        return Files.size(live) + (Files.exists(wal) ? Files.size(wal) : 0);
     }
 
     private void requireSqlite(String op) {
@@ -1593,6 +1634,143 @@ public final class JdbcStore implements JdbcStorage {
         return problems.equals(List.of("ok")) ? null : String.join("; ", problems);
     }
 
+    /**
+     * The tables every VoiceTrack database has from schema version 1 on; a backup or a restore source
+     * without them is not a VoiceTrack database (or has lost its data).
+     */
+    private static final List<String> REQUIRED_TABLES;
+
+    static {
+        var t = new ArrayList<String>(GUILD_TABLES);
+        t.add("vt_schema_version");
+        REQUIRED_TABLES = List.copyOf(t);
+    }
+
+    /** Files SQLite keeps beside a database, plus this store's lock file. */
+    private static final List<String> SIDECARS = List.of("", "-wal", "-shm", "-journal", ".lock");
+
+    /**
+     * The real path of {@code p}, or, when it does not exist yet, the real path of its directory with
+     * its name; so two spellings of one file ({@code ./x/../x}, symlinks) compare equal.
+     */
+    private static Path realPath(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            Path parent = abs.getParent();
+            try {
+                return parent == null
+                        ? abs
+                        : parent.toRealPath().resolve(abs.getFileName().toString());
+            } catch (IOException again) {
+                return abs;
+            }
+        }
+    }
+
+    /** Which file of the live database {@code p} is (e.g. "the live database's -wal file"), or null. */
+    private static @Nullable String liveFile(Path live, Path p) {
+        Path real = realPath(p);
+        for (Path base : List.of(live, realPath(live))) {
+            for (String suffix : SIDECARS) {
+                if (real.equals(realPath(Path.of(base + suffix)))) {
+                    return suffix.isEmpty() ? "the live database" : "the live database's " + suffix + " file";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A connection to an existing SQLite file that never creates one (a missing file is an error). */
+    private static Connection openExisting(Path file, int busyTimeoutMs) throws SQLException {
+        var cfg = new SQLiteConfig();
+        cfg.setBusyTimeout(busyTimeoutMs);
+        cfg.resetOpenMode(SQLiteOpenMode.CREATE);
+        return cfg.createConnection("jdbc:sqlite:" + file);
+    }
+
+    /** The {@code vt_} tables of a database, sorted. */
+    private static List<String> vtTables(Connection c) throws SQLException {
+        var names = new TreeSet<String>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'vt\\_%' ESCAPE '\\'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Null if {@code tables} hold the VoiceTrack schema, else which tables are missing. */
+    private static @Nullable String missingSchema(List<String> tables) {
+        var missing = new ArrayList<String>();
+        for (String t : REQUIRED_TABLES) {
+            if (!tables.contains(t)) {
+                missing.add(t);
+            }
+        }
+        return missing.isEmpty() ? null : "tables missing: " + String.join(", ", missing);
+    }
+
+    /**
+     * Row counts of {@code tables} and the schema version, read in one statement (one snapshot); the
+     * version is under the key {@code "schema version"}.
+     */
+    private static Map<String, Long> rowCounts(Connection c, List<String> tables) throws SQLException {
+        var sql = new StringBuilder("SELECT (SELECT COALESCE(MAX(version), 0) FROM vt_schema_version)");
+        for (String t : tables) {
+            sql.append(", (SELECT COUNT(*) FROM \"")
+                    .append(t.replace("\"", "\"\""))
+                    .append("\")");
+        }
+        var counts = new LinkedHashMap<String, Long>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql.toString())) {
+            rs.next();
+            counts.put("schema version", rs.getLong(1));
+            for (int i = 0; i < tables.size(); i++) {
+                counts.put(tables.get(i), rs.getLong(i + 2));
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Copies the database of {@code c} to {@code tmp} with {@code VACUUM INTO} and returns the row counts
+     * of the snapshot that was copied. {@code PRAGMA data_version} tells whether any other connection
+     * (of this process or another) committed between the counts and the copy; if one did, the copy is
+     * made again, holding this process's write lock from the second attempt on (so only writes of other
+     * processes can still interfere). Returns null if no attempt saw a quiet database.
+     */
+    private @Nullable Map<String, Long> copyCounted(Connection c, List<String> tables, Path tmp)
+            throws SQLException, IOException {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            boolean hold = attempt > 1;
+            if (hold) {
+                writeLock.lock();
+            }
+            try {
+                long before = count(c, "PRAGMA data_version");
+                Map<String, Long> counts = rowCounts(c, tables);
+                Files.deleteIfExists(tmp);
+                try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                    ps.setString(1, tmp.toString());
+                    ps.execute();
+                }
+                if (count(c, "PRAGMA data_version") == before) {
+                    return counts;
+                }
+            } finally {
+                if (hold) {
+                    writeLock.unlock();
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public boolean safeBackup(Path target) {
         Objects.requireNonNull(target, "target must not be null");
@@ -1602,16 +1780,26 @@ public final class JdbcStore implements JdbcStorage {
             ready();
             Path live = sqliteFile();
             Path dest = target.toAbsolutePath().normalize();
-            if (dest.equals(live)) {
-                LOG.log(System.Logger.Level.WARNING, "backup refused: the target is the live database " + live);
+            String clash = liveFile(live, dest);
+            if (clash != null) {
+                LOG.log(System.Logger.Level.WARNING, "backup refused: the target " + dest + " is " + clash);
                 return false;
             }
             Path dir = Objects.requireNonNull(dest.getParent());
             Path tmp = dir.resolve("." + dest.getFileName() + ".tmp-" + UUID.randomUUID());
             try {
                 Files.createDirectories(dir);
+                if (!Files.isRegularFile(live)) {
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "backup refused: the live database " + live + " is missing (deleted or moved while"
+                                    + " the store had it open?)");
+                    return false;
+                }
+                Map<String, Long> expected;
                 // A fresh connection reads the file itself, not pages a pooled connection has cached.
-                try (Connection c = openDirect(live, false)) {
+                try (Connection c = openExisting(
+                        live, (int) Objects.requireNonNull(sqlite).busyTimeout().toMillis())) {
                     String problem = integrityProblem(c);
                     if (problem != null) {
                         LOG.log(
@@ -1619,17 +1807,39 @@ public final class JdbcStore implements JdbcStorage {
                                 "backup refused: " + live + " failed its integrity check: " + problem);
                         return false;
                     }
-                    try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
-                        ps.setString(1, tmp.toString());
-                        ps.execute();
+                    List<String> tables = vtTables(c);
+                    problem = missingSchema(tables);
+                    if (problem != null) {
+                        LOG.log(
+                                System.Logger.Level.ERROR,
+                                "backup refused: the live database " + live + " holds no VoiceTrack data (" + problem
+                                        + ")");
+                        return false;
+                    }
+                    expected = copyCounted(c, tables, tmp);
+                    if (expected == null) {
+                        LOG.log(
+                                System.Logger.Level.ERROR,
+                                "backup refused: " + live + " changed during each of " + MAX_ATTEMPTS
+                                        + " copies (another process writing?), so no copy could be checked"
+                                        + " against its source");
+                        return false;
                     }
                 }
                 try (Connection c = openDirect(tmp, true)) {
                     String problem = integrityProblem(c);
+                    if (problem == null) {
+                        List<String> tables = vtTables(c);
+                        problem = missingSchema(tables);
+                        if (problem == null) {
+                            Map<String, Long> actual = rowCounts(c, tables);
+                            if (!actual.equals(expected)) {
+                                problem = "its row counts " + actual + " differ from the live database's " + expected;
+                            }
+                        }
+                    }
                     if (problem != null) {
-                        LOG.log(
-                                System.Logger.Level.ERROR,
-                                "backup refused: the copy failed its integrity check: " + problem);
+                        LOG.log(System.Logger.Level.ERROR, "backup refused: the copy failed verification: " + problem);
                         return false;
                     }
                 }
@@ -1658,13 +1868,15 @@ public final class JdbcStore implements JdbcStorage {
         if (!Files.isRegularFile(src)) {
             throw new StorageException("restore refused: backup " + src + " does not exist or is not a file");
         }
-        if (src.equals(live)) {
-            throw new StorageException("restore refused: " + src + " is the live database");
+        String clash = liveFile(live, src);
+        if (clash != null) {
+            throw new StorageException("restore refused: " + src + " is " + clash);
         }
         Path tmp = live.resolveSibling("." + live.getFileName() + ".restore-" + UUID.randomUUID());
         try {
             // Verify and copy without holding any lock: the live database keeps serving meanwhile.
             try {
+                Files.createDirectories(live.getParent());
                 Files.copy(src, tmp);
             } catch (IOException e) {
                 throw new StorageException("restore refused: cannot copy " + src + ": " + e.getMessage(), e);
@@ -1673,7 +1885,8 @@ public final class JdbcStore implements JdbcStorage {
             lifecycle.writeLock().lock();
             try {
                 ensureOpen();
-                swapIn(tmp, live);
+                // Another process with the file open would go on writing to the replaced file and lose it all.
+                DatabaseLock.exclusively(live, sharedLock, "restore", () -> swapIn(tmp, live));
                 ranks.clear(); // the rank indexes held the replaced database
             } finally {
                 lifecycle.writeLock().unlock();
@@ -1689,6 +1902,11 @@ public final class JdbcStore implements JdbcStorage {
             if (problem != null) {
                 throw new StorageException(
                         "restore refused: backup " + src + " failed its integrity check: " + problem);
+            }
+            String missing = missingSchema(vtTables(c));
+            if (missing != null) {
+                throw new StorageException(
+                        "restore refused: " + src + " is not a VoiceTrack database (" + missing + ")");
             }
             int version;
             try (Statement s = c.createStatement();
@@ -1707,7 +1925,28 @@ public final class JdbcStore implements JdbcStorage {
         }
     }
 
-    /** Swaps the verified copy in; called under the lifecycle write lock. */
+    /**
+     * Null if no other connection has {@code live} open, as far as SQLite can tell: leaving WAL mode
+     * needs the only connection to the file, so {@code PRAGMA journal_mode=DELETE} fails with {@code
+     * SQLITE_BUSY} while any other process (one that does not take {@link DatabaseLock}, say the sqlite3
+     * shell) holds it open. Else why not. The file is about to be replaced, so leaving WAL is harmless.
+     */
+    private static @Nullable String otherConnections(Path live) {
+        if (!Files.exists(live)) {
+            return null;
+        }
+        try (Connection c = openExisting(live, 0);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA journal_mode=DELETE")) {
+            rs.next();
+            return null;
+        } catch (SQLException e) {
+            return "the database " + live + " is open in another process (SQLite: " + e.getMessage()
+                    + "). Stop the bot (or that process) first, then run restore again. Nothing was changed.";
+        }
+    }
+
+    /** Swaps the verified copy in; called under the lifecycle write lock and the exclusive file lock. */
     private void swapIn(Path copy, Path live) {
         boolean wasOpen = pool != null;
         HikariDataSource old = pool;
@@ -1715,9 +1954,17 @@ public final class JdbcStore implements JdbcStorage {
         if (old != null) {
             old.close();
         }
+        String busy = otherConnections(live);
+        if (busy != null) {
+            if (wasOpen) {
+                pool = openPool();
+            }
+            throw new StorageException("restore refused: " + busy);
+        }
         String aside = ".replaced-" + UUID.randomUUID();
         List<String> suffixes = List.of("", "-wal", "-shm", "-journal");
         var moved = new ArrayList<String>();
+        boolean copied = false;
         try {
             // The old WAL must go with the old file, or SQLite would replay it into the restored one.
             for (String suffix : suffixes) {
@@ -1728,19 +1975,23 @@ public final class JdbcStore implements JdbcStorage {
                 }
             }
             Files.move(copy, live, StandardCopyOption.ATOMIC_MOVE);
+            copied = true;
             if (wasOpen) {
                 pool = openPool();
             }
         } catch (IOException | RuntimeException e) {
             try {
-                for (String suffix : suffixes) {
-                    Files.deleteIfExists(Path.of(live + suffix));
+                // Only files this swap put in place go; an original that was not moved aside yet stays.
+                if (copied) {
+                    for (String suffix : suffixes) {
+                        Files.deleteIfExists(Path.of(live + suffix));
+                    }
                 }
                 for (String suffix : moved) {
                     Files.move(Path.of(live + aside + suffix), Path.of(live + suffix), StandardCopyOption.ATOMIC_MOVE);
                 }
                 moved.clear();
-                if (wasOpen) {
+                if (wasOpen && pool == null) {
                     pool = openPool();
                 }
             } catch (IOException | RuntimeException again) {
