@@ -124,7 +124,7 @@ public final class Main {
                 out.println("voicetrack: ready");
                 out.flush();
                 bot.awaitStopped();
-                return OK;
+                return bot.shutdownBackupSucceeded() ? OK : FAILED;
             }
             case "demo" -> {
                 if (help) {
@@ -142,8 +142,7 @@ public final class Main {
                 int members = (int) number(o, "--members", "10", 1, 200);
                 long seed = (long) number(o, "--seed", Long.toString(System.nanoTime() % 1_000_000), 0, Long.MAX_VALUE);
                 Duration duration = o.get("--duration") == null ? null : demoDuration(o.get("--duration"));
-                new Demo(guilds, members, speed, seed).run(config, duration);
-                return OK;
+                return new Demo(guilds, members, speed, seed).run(config, duration) ? OK : FAILED;
             }
             case "migrate" -> {
                 if (help) {

@@ -77,8 +77,9 @@ class BackupSafetyIT {
                         .filter(l -> l.startsWith("shutdown-backup: "))
                         .findFirst()
                         .orElseThrow(() -> new AssertionError("no shutdown backup: " + log));
-                shutdownBackups.add(
-                        Path.of(line.substring("shutdown-backup: ".length())).getFileName().toString());
+                shutdownBackups.add(Path.of(line.substring("shutdown-backup: ".length()))
+                        .getFileName()
+                        .toString());
             }
             assertThat(live).exists();
             assertThat(count(live, "vt_members")).isBetween(1L, 5L);
@@ -91,6 +92,22 @@ class BackupSafetyIT {
             assertThat(names.stream().filter(n -> n.endsWith(".db") && !n.equals("voice-tracker-live.db")))
                     .containsExactly(shutdownBackups.get(1));
         }
+    }
+
+    @Test
+    void demoWhoseShutdownBackupFails_exitsOne_andSaysSo() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Map<String, String> env = new HashMap<>();
+        env.put("SQLITE_DB_PATH", work.resolve("data/voice-tracker.db").toString());
+        env.put("BACKUP_DIR", "/proc/voicetrack-no-such-dir/backups"); // nobody, not even root, can create it
+        env.put("ADMIN_API_BIND", "127.0.0.1:0");
+        try (BotProcess demo = BotProcess.start(
+                work, env, "demo", "--speed", "5", "--duration", "3s", "--guilds", "1", "--members", "2")) {
+            assertThat(demo.awaitExit()).as(demo.stderr()).isEqualTo(1);
+            assertThat(demo.stderr()).contains("shutdown backup FAILED");
+            assertThat(demo.stdoutLines()).noneMatch(l -> l.startsWith("shutdown-backup: "));
+        }
+        assertThat(count(work.resolve("data/voice-tracker.db"), "vt_members")).isBetween(1L, 2L);
     }
 
     @Test

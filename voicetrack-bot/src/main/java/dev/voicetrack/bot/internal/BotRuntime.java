@@ -93,6 +93,7 @@ public final class BotRuntime {
     private @Nullable ServerSocket adminPort;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean shutdownBackupFailed;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<TickReport> lastTick = new AtomicReference<>();
     private final AtomicLong trackedMembers = new AtomicLong();
@@ -684,6 +685,14 @@ public final class BotRuntime {
         return api;
     }
 
+    /**
+     * Whether the shutdown's backup, when one was due, was written and verified. {@code run} and {@code
+     * demo} exit 1 when it was not, so a script never mistakes a lost backup for a clean stop.
+     */
+    public boolean shutdownBackupSucceeded() {
+        return !shutdownBackupFailed;
+    }
+
     /** Blocks until {@link #shutdown} has finished. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
@@ -739,6 +748,10 @@ public final class BotRuntime {
                 if (r.success()) {
                     System.out.println("shutdown-backup: " + r.location());
                     System.out.flush();
+                } else {
+                    shutdownBackupFailed = true;
+                    System.err.println("voicetrack: the shutdown backup FAILED: " + r.message());
+                    System.err.flush();
                 }
             }
         });

@@ -73,8 +73,11 @@ public final class Demo {
         this.random = new Random(seed);
     }
 
-    /** Runs the demo until the runtime is shut down (Ctrl-C) or {@code duration} passes. */
-    public void run(BotConfig base, @Nullable Duration duration) throws InterruptedException {
+    /**
+     * Runs the demo until the runtime is shut down (Ctrl-C) or {@code duration} passes; returns whether
+     * the shutdown backup (when one was due) was written and verified.
+     */
+    public boolean run(BotConfig base, @Nullable Duration duration) throws InterruptedException {
         Map<String, String> demo = new HashMap<>();
         if (!base.isSet("SQLITE_DB_PATH")) {
             demo.put("SQLITE_DB_PATH", "./data/demo/voice-tracker.db");
@@ -240,6 +243,7 @@ public final class Demo {
             sim.shutdownNow();
             discord.close();
         }
+        return bot.shutdownBackupSucceeded();
     }
 
     /**
