@@ -41,7 +41,9 @@ final class TestBot implements AutoCloseable {
             throws InterruptedException {
         JDA jda = connect(emulator, VoiceTrackJda.REQUIRED_INTENTS, true);
         VoiceTracker tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
+                .ownsStorage(false)
                 .clock(clock)
                 .view(VoiceTrackJda.voiceView(jda))
                 .build();

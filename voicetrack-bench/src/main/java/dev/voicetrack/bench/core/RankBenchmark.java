@@ -86,7 +86,7 @@ public class RankBenchmark {
                 deltas.clear();
             }
         }
-        tracker = VoiceTracker.builder()
+        tracker = VoiceTracker.builder().manualTicks()
                 .storage(storage)
                 .clock(new ManualClock(at))
                 .build();

@@ -84,7 +84,7 @@ public final class StatsRoundTripLoad {
                     .setCompression(Compression.NONE)
                     .build()
                     .awaitReady();
-            VoiceTracker tracker = VoiceTracker.builder()
+            VoiceTracker tracker = VoiceTracker.builder().manualTicks()
                     .storage(storage)
                     .view(VoiceTrackJda.voiceView(jda))
                     .build();

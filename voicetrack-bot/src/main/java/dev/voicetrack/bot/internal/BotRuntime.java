@@ -163,8 +163,11 @@ public final class BotRuntime {
         adminWork = Executors.newFixedThreadPool(2, r -> daemon(r, "voicetrack-admin"));
 
         VoiceTracker t = VoiceTracker.builder()
+                .manualTicks() // ticked by the tick thread below, which records the tick metrics
                 .storage(timed)
+                .ownsStorage(false) // the final backup runs after the tracker's last tick
                 .cache(cache)
+                .ownsCache(false)
                 .cacheTtl(config.cacheTtl())
                 .checkInterval(config.checkInterval())
                 .openSessionWriteInterval(config.sessionWriteInterval())
