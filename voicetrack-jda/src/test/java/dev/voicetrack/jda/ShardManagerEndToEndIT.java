@@ -91,7 +91,8 @@ class ShardManagerEndToEndIT {
 
         shardManager = shardManagerBuilder().build();
         awaitConnected();
-        tracker = VoiceTracker.builder().manualTicks()
+        tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .view(VoiceTrackJda.voiceView(shardManager))
@@ -143,7 +144,8 @@ class ShardManagerEndToEndIT {
         // The tracker starts while no shard is logged in, so its own start-up reconciliation sees nobody:
         // the session can only come from the reconciliation the installation runs.
         shardManager = shardManagerBuilder().build(false);
-        tracker = VoiceTracker.builder().manualTicks()
+        tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .view(VoiceTrackJda.voiceView(shardManager))
