@@ -86,7 +86,8 @@ public class RankBenchmark {
                 deltas.clear();
             }
         }
-        tracker = VoiceTracker.builder().manualTicks()
+        tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(new ManualClock(at))
                 .build();

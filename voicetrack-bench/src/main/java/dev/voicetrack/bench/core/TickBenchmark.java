@@ -74,7 +74,8 @@ public class TickBenchmark {
     public void setUp() {
         clock = new ManualClock(Instant.parse("2024-03-10T12:00:00Z"));
         storage = new InMemoryStorage();
-        tracker = VoiceTracker.builder().manualTicks()
+        tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .checkInterval(interval)

@@ -84,7 +84,8 @@ public final class StatsRoundTripLoad {
                     .setCompression(Compression.NONE)
                     .build()
                     .awaitReady();
-            VoiceTracker tracker = VoiceTracker.builder().manualTicks()
+            VoiceTracker tracker = VoiceTracker.builder()
+                    .manualTicks()
                     .storage(storage)
                     .view(VoiceTrackJda.voiceView(jda))
                     .build();
