@@ -241,6 +241,25 @@ class SlashCommandsIT {
     }
 
     @Test
+    void configSet_manyIds_theAnswerAndConfigShowStayWithinDiscordsLimit() {
+        String many = java.util.stream.LongStream.rangeClosed(1, 280)
+                .mapToObj(i -> Long.toString(100_000_000_000_000_000L + i))
+                .collect(java.util.stream.Collectors.joining(","));
+        try {
+            RecordedMessage set = admin.invokeCommand(
+                            general, "config set", Map.of("option", "noXpChannelIds", "value", many))
+                    .awaitReply(WAIT);
+            assertThat(set.content()).startsWith("✅ Set noXpChannelIds to ").hasSizeLessThan(2000);
+            assertThat(bot.tracker.config(guild.id()).noXpChannelIds()).hasSize(280);
+            RecordedMessage show =
+                    admin.invokeCommand(general, "config show", Map.of()).awaitReply(WAIT);
+            assertThat(show.content()).contains("(280 in all)").hasSizeLessThan(2000);
+        } finally {
+            bot.tracker.updateConfig(guild.id(), dev.voicetrack.core.GuildConfig.defaults());
+        }
+    }
+
+    @Test
     void configSet_everyGuildConfigOption_isSettable() {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         values.put("trackBots", "true");

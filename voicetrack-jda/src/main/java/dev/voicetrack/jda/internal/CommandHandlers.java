@@ -53,6 +53,8 @@ import org.jspecify.annotations.Nullable;
 final class CommandHandlers {
     static final int PAGE_SIZE = 10;
     static final String LEADERBOARD_BUTTON = "vt-lb";
+    private static final int SHOWN_IDS = 10;
+    private static final int SHOWN_VALUE_CHARS = 200;
 
     private static final Color BLURPLE = new Color(0x5865F2);
     private static final Color GOLD = new Color(0xFFD700);
@@ -553,7 +555,8 @@ final class CommandHandlers {
                     + String.join(", ", CommandDefinitions.CONFIG_OPTIONS) + ", was '" + option + "'");
         }
         tracker.updateConfig(guildId, b.build());
-        return Reply.text("✅ Set " + option + " to " + v + ".", true);
+        String shown = v.length() <= SHOWN_VALUE_CHARS ? v : v.substring(0, SHOWN_VALUE_CHARS) + "…";
+        return Reply.text("✅ Set " + option + " to " + shown + ".", true);
     }
 
     Reply configLevelUp(
@@ -683,10 +686,14 @@ final class CommandHandlers {
         return out;
     }
 
+    /** At most {@value #SHOWN_IDS} ids, so that {@code /config show} stays under Discord's 2,000 characters. */
     private static String ids(Set<Long> ids) {
-        return ids.isEmpty()
-                ? "none"
-                : ids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
+        if (ids.isEmpty()) {
+            return "none";
+        }
+        String shown =
+                ids.stream().sorted().limit(SHOWN_IDS).map(String::valueOf).collect(Collectors.joining(", "));
+        return ids.size() <= SHOWN_IDS ? shown : shown + " … (" + ids.size() + " in all)";
     }
 
     private static String names(Set<String> names) {
