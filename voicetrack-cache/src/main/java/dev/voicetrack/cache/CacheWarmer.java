@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills a cache ahead of demand from named tasks: at start-up ({@link #warmNow()}), on request
@@ -49,7 +51,7 @@ public final class CacheWarmer<V> implements AutoCloseable {
     /** The scope that selects every task. */
     public static final String ALL = "all";
 
-    private static final System.Logger LOG = System.getLogger(CacheWarmer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CacheWarmer.class);
 
     private final Cache<V> cache;
     private final Map<String, WarmTask<V>> tasks;
@@ -163,7 +165,7 @@ public final class CacheWarmer<V> implements AutoCloseable {
         try {
             warmNow();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "scheduled cache warming of '" + cache.name() + "' failed", e);
+            LOG.error("scheduled cache warming of '{}' failed", cache.name(), e);
         }
     }
 
@@ -178,7 +180,7 @@ public final class CacheWarmer<V> implements AutoCloseable {
             try {
                 listener.accept(report);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cache warm report listener failed", e);
+                LOG.warn("cache warm report listener failed", e);
             }
         }
         return report;
@@ -198,10 +200,7 @@ public final class CacheWarmer<V> implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "warming scope '" + scope + "' of cache '" + cache.name() + "' failed: " + why,
-                    e);
+            LOG.warn("warming scope '{}' of cache '{}' failed: {}", scope, cache.name(), why, e);
             return new WarmReport.TaskResult(scope, 0, Optional.of(why), elapsedSince(start));
         }
     }

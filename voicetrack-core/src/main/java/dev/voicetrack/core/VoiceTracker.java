@@ -17,8 +17,9 @@ import java.util.OptionalInt;
  *
  * <ul>
  *   <li>{@link #accept} only enqueues: call it from gateway threads; it never blocks or does I/O.
- *   <li>Ticks run on the injected scheduler, or when {@link #tickNow()} is called; two ticks never
- *       run at once. A scheduled tick that finds the previous one still running is skipped and
+ *   <li>Ticks run every {@code checkInterval} from {@link #start()} on the tracker's own tick thread
+ *       (or the scheduler given to the builder), and when {@link #tickNow()} is called; with {@link
+ *       VoiceTrackerBuilder#manualTicks()} only then. Two ticks never run at once. A scheduled tick that finds the previous one still running is skipped and
  *       reported through the {@code error} event; it is never stacked.
  *   <li>Admin operations, {@link #updateConfig} and queries do storage I/O on the calling thread:
  *       call them from a command or worker thread, not from a gateway thread. Admin operations and
@@ -45,7 +46,8 @@ public interface VoiceTracker extends AutoCloseable {
      * Initialises storage, loads guild configs, reconciles persisted open sessions with the {@link
      * VoiceView} (closing the sessions of members no longer in voice at their last accrual, resuming
      * those still in the same channel, opening sessions for members already in voice) and starts the
-     * scheduled ticks if a scheduler was given.
+     * ticks: on the scheduler given to the builder, else on a tick thread the tracker owns, unless the
+     * builder asked for {@link VoiceTrackerBuilder#manualTicks() manual ticks}.
      *
      * @throws IllegalStateException if already started or closed
      */
@@ -142,9 +144,22 @@ public interface VoiceTracker extends AutoCloseable {
     void flushEvents();
 
     /**
-     * Stops scheduled ticks, runs a last tick to record the time up to now (open sessions stay open
-     * in storage, to be reconciled at the next start), and shuts down executors the tracker created.
-     * Does not close the storage or the cache.
+     * The storage given to the builder, for its maintenance ({@link
+     * dev.voicetrack.core.storage.StorageMaintenance} when the backend implements it) and for tools
+     * that read it directly. Do not close it while the tracker runs.
+     */
+    dev.voicetrack.core.storage.Storage storage();
+
+    /** The cache given to the builder, if any, for its stats and admin tools. */
+    Optional<dev.voicetrack.cache.Cache<Object>> cache();
+
+    /**
+     * Stops the ticks, runs a last tick to record the time up to now (open sessions stay open in
+     * storage, to be reconciled at the next start), shuts down the threads the tracker created, then
+     * closes the cache and the storage it owns: both by default, see {@link
+     * VoiceTrackerBuilder#ownsCache} and {@link VoiceTrackerBuilder#ownsStorage}. Idempotent.
+     *
+     * @throws dev.voicetrack.core.storage.StorageException if closing an owned storage fails
      */
     @Override
     void close();

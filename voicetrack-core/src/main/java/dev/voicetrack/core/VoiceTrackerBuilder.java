@@ -18,11 +18,22 @@ import org.jspecify.annotations.Nullable;
  * Builds a {@link VoiceTracker}. Every setter validates at once. Not thread safe.
  *
  * <p>Defaults: {@code checkInterval} 5 s (the original's 5000 ms); no cache; the system UTC clock;
- * no scheduler (ticks run only when {@link VoiceTracker#tickNow()} is called: give a scheduler for
- * automatic ticks); listeners on a daemon thread owned by the tracker; {@code defaultConfig} {@link
+ * ticks every {@code checkInterval} on a daemon thread ({@code voicetrack-ticks}) the tracker starts in
+ * {@link VoiceTracker#start()} and stops in {@link VoiceTracker#close()} (give a {@link #scheduler} to
+ * run them elsewhere, or {@link #manualTicks()} to tick only through {@link VoiceTracker#tickNow()});
+ * listeners on a daemon thread owned by the tracker; {@code defaultConfig} {@link
  * GuildConfig#defaults()}; an empty {@link VoiceView}; {@code cacheTtl} 5 minutes; {@code
  * strategyTimeout} 5 s; {@code maxBufferedIncrements} 1,000,000; {@code openSessionWriteInterval} 1
  * minute.
+ *
+ * <h2>Who closes what</h2>
+ *
+ * The tracker owns what it is handed unless told otherwise: {@link VoiceTracker#close()} runs the last
+ * tick, then closes the cache ({@link #ownsCache}, default true) and then the storage ({@link
+ * #ownsStorage}, default true). Turn ownership off for a storage or cache that outlives the tracker
+ * (shared by two trackers, or used after the tracker is closed); you then close it yourself, after the
+ * tracker. Executors given to the builder ({@link #scheduler}, {@link #listenerExecutor}) are never
+ * shut down by the tracker; the threads it creates itself always are.
  */
 public final class VoiceTrackerBuilder {
 
@@ -47,17 +58,23 @@ public final class VoiceTrackerBuilder {
     private Duration strategyTimeout = DEFAULT_STRATEGY_TIMEOUT;
     private int maxBufferedIncrements = DEFAULT_MAX_BUFFERED_INCREMENTS;
     private Duration openSessionWriteInterval = DEFAULT_OPEN_SESSION_WRITE_INTERVAL;
+    private boolean manualTicks;
+    private boolean ownsStorage = true;
+    private boolean ownsCache = true;
     private final StrategyRegistry strategies = new StrategyRegistry();
 
     VoiceTrackerBuilder() {}
 
-    /** Where data is kept (required). The tracker does not close it. */
+    /** Where data is kept (required). Closed by {@link VoiceTracker#close()} unless {@link #ownsStorage ownsStorage(false)}. */
     public VoiceTrackerBuilder storage(Storage storage) {
         this.storage = Checks.notNull(storage, "storage");
         return this;
     }
 
-    /** The cache for queries; values stored are deeply immutable records. The tracker does not close it. */
+    /**
+     * The cache for queries; values stored are deeply immutable records. Closed by {@link VoiceTracker#close()}
+     * unless {@link #ownsCache ownsCache(false)}.
+     */
     public VoiceTrackerBuilder cache(Cache<Object> cache) {
         this.cache = Checks.notNull(cache, "cache");
         return this;
@@ -75,9 +92,41 @@ public final class VoiceTrackerBuilder {
         return this;
     }
 
-    /** Runs the ticks every {@code checkInterval}; the tracker does not shut it down. */
+    /**
+     * Runs the ticks every {@code checkInterval} instead of the tracker's own tick thread; the tracker does not
+     * shut it down.
+     */
     public VoiceTrackerBuilder scheduler(ScheduledExecutorService scheduler) {
         this.scheduler = Checks.notNull(scheduler, "scheduler");
+        this.manualTicks = false;
+        return this;
+    }
+
+    /**
+     * No automatic ticks: time is accrued only when {@link VoiceTracker#tickNow()} is called (by tests with a
+     * manual clock, or by an application that drives ticks itself). Replaces a {@link #scheduler} given before.
+     */
+    public VoiceTrackerBuilder manualTicks() {
+        this.manualTicks = true;
+        this.scheduler = null;
+        return this;
+    }
+
+    /**
+     * Whether {@link VoiceTracker#close()} closes the storage after its last tick (default true). Pass false for
+     * a storage that outlives the tracker; close it yourself after the tracker.
+     */
+    public VoiceTrackerBuilder ownsStorage(boolean owns) {
+        this.ownsStorage = owns;
+        return this;
+    }
+
+    /**
+     * Whether {@link VoiceTracker#close()} closes the cache (default true). Pass false for a cache that outlives
+     * the tracker or is shared with other code; close it yourself after the tracker.
+     */
+    public VoiceTrackerBuilder ownsCache(boolean owns) {
+        this.ownsCache = owns;
         return this;
     }
 
@@ -213,6 +262,9 @@ public final class VoiceTrackerBuilder {
                 strategyTimeout,
                 maxBufferedIncrements,
                 openSessionWriteInterval,
-                strategies.copy(random)));
+                strategies.copy(random),
+                manualTicks,
+                ownsStorage,
+                ownsCache));
     }
 }

@@ -28,12 +28,12 @@ public final class Fixture implements AutoCloseable {
     }
 
     public Fixture(GuildConfig config, @Nullable Cache<Object> cache, Storage storage) {
-        this(VoiceTracker.builder().defaultConfig(config), cache, storage, VoiceView.EMPTY);
+        this(VoiceTracker.builder().manualTicks().defaultConfig(config), cache, storage, VoiceView.EMPTY);
     }
 
     public Fixture(VoiceTrackerBuilder b, @Nullable Cache<Object> cache, Storage storage, VoiceView view) {
         this.storage = storage;
-        b.storage(storage).clock(clock).view(view);
+        b.storage(storage).ownsStorage(false).clock(clock).view(view); // tests read it after close
         if (cache != null) {
             b.cache(cache);
         }

@@ -78,6 +78,7 @@ class GuildConfigTest {
     void unknownStrategyNames_areRejected_notReplaced() {
         var badXp = GuildConfig.builder().xpStrategy("nope").build();
         assertThatThrownBy(() -> VoiceTracker.builder()
+                        .manualTicks()
                         .storage(new InMemoryStorage())
                         .defaultConfig(badXp)
                         .build())
@@ -99,23 +100,23 @@ class GuildConfigTest {
 
     @Test
     void builder_rejectsCheckIntervalBelow100ms() {
-        assertThatThrownBy(() -> VoiceTracker.builder().checkInterval(Duration.ZERO))
+        assertThatThrownBy(() -> VoiceTracker.builder().manualTicks().checkInterval(Duration.ZERO))
                 .hasMessage("checkInterval must be >= 100 ms, was 0 ms");
     }
 
     @Test
     void builder_rejectsANegativeOrOverADayOpenSessionWriteInterval() {
-        assertThatThrownBy(() -> VoiceTracker.builder().openSessionWriteInterval(Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> VoiceTracker.builder().manualTicks().openSessionWriteInterval(Duration.ofSeconds(-1)))
                 .hasMessage("openSessionWriteInterval must be between 0 and 1 day, was PT-1S");
-        assertThatThrownBy(() -> VoiceTracker.builder().openSessionWriteInterval(Duration.ofHours(25)))
+        assertThatThrownBy(() -> VoiceTracker.builder().manualTicks().openSessionWriteInterval(Duration.ofHours(25)))
                 .hasMessage("openSessionWriteInterval must be between 0 and 1 day, was PT25H");
-        assertThat(VoiceTracker.builder().openSessionWriteInterval(Duration.ZERO))
+        assertThat(VoiceTracker.builder().manualTicks().openSessionWriteInterval(Duration.ZERO))
                 .isNotNull();
     }
 
     @Test
     void registeringATakenName_isRejected() {
-        assertThatThrownBy(() -> VoiceTracker.builder().registerXpStrategy("fixed", m -> 1))
+        assertThatThrownBy(() -> VoiceTracker.builder().manualTicks().registerXpStrategy("fixed", m -> 1))
                 .hasMessage("xpStrategy 'fixed' is already registered");
     }
 }

@@ -143,6 +143,10 @@ public final class LockedMapCache implements Cache<Object> {
         return CacheConfig.defaults();
     }
 
+    public volatile boolean closed;
+
     @Override
-    public void close() {}
+    public void close() {
+        closed = true;
+    }
 }

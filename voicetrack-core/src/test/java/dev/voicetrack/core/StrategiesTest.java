@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StrategiesTest {
 
     private static long xpAfterOneCheck(GuildConfig config, MemberInfo member) {
-        return xpAfterOneCheck(VoiceTracker.builder().defaultConfig(config), member);
+        return xpAfterOneCheck(VoiceTracker.builder().manualTicks().defaultConfig(config), member);
     }
 
     private static long xpAfterOneCheck(VoiceTrackerBuilder b, MemberInfo member) {
@@ -72,9 +72,11 @@ class StrategiesTest {
                 .xpConfig(new XpConfig(null, Map.of(), null, 5L, 15L))
                 .build();
         long a = xpAfterOneCheck(
-                VoiceTracker.builder().defaultConfig(cfg).random(new SplittableRandom(42)), MemberInfo.PLAIN);
+                VoiceTracker.builder().manualTicks().defaultConfig(cfg).random(new SplittableRandom(42)),
+                MemberInfo.PLAIN);
         long b = xpAfterOneCheck(
-                VoiceTracker.builder().defaultConfig(cfg).random(new SplittableRandom(42)), MemberInfo.PLAIN);
+                VoiceTracker.builder().manualTicks().defaultConfig(cfg).random(new SplittableRandom(42)),
+                MemberInfo.PLAIN);
         assertThat(a).isBetween(5L, 15L).isEqualTo(b);
     }
 
@@ -110,6 +112,7 @@ class StrategiesTest {
     @Test
     void customStrategies_syncAndAsync() {
         var b = VoiceTracker.builder()
+                .manualTicks()
                 .registerXpStrategy("double-channel", m -> m.channelSize() * 2L)
                 .registerAsyncXpStrategy("db", m -> CompletableFuture.supplyAsync(() -> 7L))
                 .registerVoiceTimeStrategy("half", (m, measured) -> measured / 2)

@@ -64,6 +64,7 @@ class TickCadenceTest {
     void setUp() {
         storage = new TimedStorage(nanos);
         tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .nanoTime(nanos::get)

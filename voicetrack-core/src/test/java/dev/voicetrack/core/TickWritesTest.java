@@ -49,7 +49,7 @@ class TickWritesTest {
     @Test
     void withAZeroInterval_everyTickWritesEveryOpenSession_atTheTickInstant() {
         var storage = new RecordingStorage(new InMemoryStorage());
-        var b = VoiceTracker.builder().openSessionWriteInterval(Duration.ZERO);
+        var b = VoiceTracker.builder().manualTicks().openSessionWriteInterval(Duration.ZERO);
         try (var f = new Fixture(b, null, storage, VoiceView.EMPTY)) {
             f.join(1, C1);
             f.join(2, C1);
@@ -75,7 +75,7 @@ class TickWritesTest {
     @Test
     void openRows_areWrittenAtTheFirstTick_thenOncePerInterval_spreadOverIt() {
         var storage = new RecordingStorage(new InMemoryStorage());
-        var b = VoiceTracker.builder().openSessionWriteInterval(Duration.ofSeconds(60));
+        var b = VoiceTracker.builder().manualTicks().openSessionWriteInterval(Duration.ofSeconds(60));
         int members = 600;
         try (var f = new Fixture(b, null, storage, VoiceView.EMPTY)) {
             for (int u = 1; u <= members; u++) {
@@ -121,7 +121,7 @@ class TickWritesTest {
     @Test
     void aFailedWrite_makesItsOpenRowsDueAgainAtTheNextTick() {
         var storage = new RecordingStorage(new InMemoryStorage());
-        var b = VoiceTracker.builder().openSessionWriteInterval(Duration.ofMinutes(10));
+        var b = VoiceTracker.builder().manualTicks().openSessionWriteInterval(Duration.ofMinutes(10));
         try (var f = new Fixture(b, null, storage, VoiceView.EMPTY)) {
             f.join(1, C1);
             storage.failing = true;
@@ -143,6 +143,7 @@ class TickWritesTest {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
         var first = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .openSessionWriteInterval(Duration.ofSeconds(30))
@@ -162,6 +163,7 @@ class TickWritesTest {
         // crash: 4 s more in voice that no tick wrote, and no close()
         clock.advanceSeconds(4);
         var second = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .view(() -> List.of(new VoiceMember(G, 8, C1, MemberInfo.PLAIN, VoiceFlags.NONE)))
@@ -194,6 +196,7 @@ class TickWritesTest {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
         var first = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .openSessionWriteInterval(Duration.ZERO)
@@ -207,7 +210,11 @@ class TickWritesTest {
         first.tickNow();
         Instant lastTick = clock.instant();
         clock.advanceSeconds(4); // crash
-        var second = VoiceTracker.builder().storage(storage).clock(clock).build();
+        var second = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .build();
         second.start();
         second.tickNow();
         assertThat(storage.sessions(G, 7, 10)).singleElement().satisfies(s -> {
@@ -224,7 +231,11 @@ class TickWritesTest {
     void moveAndMidnight_withinOneTick_keepEveryIncrement_perChannelAndDay() {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T23:59:50Z");
-        var t = VoiceTracker.builder().storage(storage).clock(clock).build();
+        var t = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .build();
         t.start();
         t.accept(new GatewayEvent.VoiceJoined(G, 1, C1, MemberInfo.PLAIN, VoiceFlags.NONE));
         clock.advanceSeconds(5);

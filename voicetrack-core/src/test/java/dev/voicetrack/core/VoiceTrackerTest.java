@@ -276,7 +276,11 @@ class VoiceTrackerTest {
     void startUp_reconcilesPersistedOpenSessionsWithWhoIsInVoice() {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
-        var first = VoiceTracker.builder().storage(storage).clock(clock).build();
+        var first = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .build();
         first.start();
         first.accept(new GatewayEvent.VoiceJoined(G, 1, C1, MemberInfo.PLAIN, VoiceFlags.NONE));
         first.accept(new GatewayEvent.VoiceJoined(G, 2, C1, MemberInfo.PLAIN, VoiceFlags.NONE));
@@ -287,8 +291,12 @@ class VoiceTrackerTest {
         VoiceView view = () -> List.of(
                 new VoiceMember(G, 2, C1, MemberInfo.PLAIN, VoiceFlags.NONE),
                 new VoiceMember(G, 3, C2, MemberInfo.PLAIN, VoiceFlags.NONE));
-        var second =
-                VoiceTracker.builder().storage(storage).clock(clock).view(view).build();
+        var second = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .view(view)
+                .build();
         second.start();
         clock.advanceSeconds(10);
         second.tickNow();

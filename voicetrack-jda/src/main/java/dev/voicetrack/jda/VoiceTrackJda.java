@@ -28,13 +28,22 @@ import net.dv8tion.jda.api.utils.cache.CacheFlag;
  *         .build()
  *         .awaitReady();
  * VoiceTracker tracker = VoiceTracker.builder()
- *         .storage(storage)
+ *         .storage(storage)                                // closed by tracker.close()
+ *         .cache(cache)                                    // used by the cache commands too
  *         .view(VoiceTrackJda.voiceView(jda))              // who is in voice, for reconciliation
- *         .scheduler(scheduler)
  *         .build();
- * tracker.start();                                         // after awaitReady(): resumes open sessions
+ * tracker.start();                                         // after awaitReady(): resumes open sessions, ticks
  * JdaInstallation installation = VoiceTrackJda.install(jda, tracker);
+ * // at shutdown
+ * installation.close();
+ * tracker.close();
+ * jda.shutdown();
  * }</pre>
+ *
+ * <p>{@code install} takes the tracker's cache ({@link VoiceTracker#cache()}) for the cache commands and the
+ * maintenance of its storage ({@link VoiceTracker#storage()} as a {@link
+ * dev.voicetrack.core.storage.StorageMaintenance}) for {@code /dbstats}, {@code /backup} and {@code /optimize};
+ * {@link #builder} replaces either.
  *
  * <h2>What JDA must be built with</h2>
  *

@@ -5,6 +5,7 @@ import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.jda.internal.Gateways;
 import dev.voicetrack.jda.internal.Installation;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,8 +17,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Options of a {@link JdaInstallation}. Every setter validates at once. Not thread safe.
  *
- * <p>Defaults: no cache (the cache commands answer "cache is not enabled"); no warmer; no {@link StorageAdmin}
- * ({@code /backup}, {@code /optimize}, {@code /dbstats} answer "not supported by this storage"); rate limit
+ * <p>Defaults: the tracker's cache ({@link VoiceTracker#cache()}; without one the cache commands answer "cache
+ * is not enabled"); no warmer; the tracker's storage's own maintenance ({@link StorageAdmin#of} over {@link
+ * VoiceTracker#storage()} when it implements {@link dev.voicetrack.core.storage.StorageMaintenance}, run on one
+ * thread the installation owns, backups written to {@value #DEFAULT_BACKUP_DIRECTORY}; a command the storage
+ * does not support answers "not supported by this storage"); rate limit
  * {@value #DEFAULT_RATE_LIMIT_PERMITS} runs of each command per user per {@link #DEFAULT_RATE_LIMIT_WINDOW 10 s};
  * the system UTC clock (for rate limits); commands run on two threads owned by the installation; a command not
  * answered within {@link #DEFAULT_DEFER_AFTER 1.5 s} is deferred (Discord's limit is 3 s); a command not
@@ -31,11 +35,14 @@ public final class VoiceTrackJdaBuilder {
     public static final Duration DEFAULT_DEFER_AFTER = Duration.ofMillis(1500);
     public static final Duration MAX_DEFER_AFTER = Duration.ofMillis(2500);
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(2);
+    /** Where {@code /backup} writes when the storage admin is the default one, relative to the working directory. */
+    public static final String DEFAULT_BACKUP_DIRECTORY = "backups";
 
     private final VoiceTracker tracker;
     private @Nullable Cache<?> cache;
     private @Nullable CacheWarmer<?> warmer;
     private @Nullable StorageAdmin storageAdmin;
+    private Path backupDirectory = Path.of(DEFAULT_BACKUP_DIRECTORY);
     private @Nullable CommandRateLimiter rateLimiter;
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor commandExecutor;
@@ -50,7 +57,10 @@ public final class VoiceTrackJdaBuilder {
         this.tracker = tracker;
     }
 
-    /** The cache shown and managed by {@code /cachestats}, {@code /cache-clear} and {@code /cache-info}. */
+    /**
+     * The cache shown and managed by {@code /cachestats}, {@code /cache-clear} and {@code /cache-info}, when it is
+     * not the tracker's own (which is used by default).
+     */
     public VoiceTrackJdaBuilder cache(Cache<?> cache) {
         this.cache = Objects.requireNonNull(cache, "cache must not be null");
         return this;
@@ -62,9 +72,15 @@ public final class VoiceTrackJdaBuilder {
         return this;
     }
 
-    /** Backup, optimisation and statistics of the storage, when the backend has them. */
+    /** Replaces the default backup, optimisation and statistics of the tracker's storage. */
     public VoiceTrackJdaBuilder storageAdmin(StorageAdmin storageAdmin) {
         this.storageAdmin = Objects.requireNonNull(storageAdmin, "storageAdmin must not be null");
+        return this;
+    }
+
+    /** Where {@code /backup} writes with the default storage admin (default {@value #DEFAULT_BACKUP_DIRECTORY}). */
+    public VoiceTrackJdaBuilder backupDirectory(Path directory) {
+        this.backupDirectory = Objects.requireNonNull(directory, "backupDirectory must not be null");
         return this;
     }
 
@@ -74,7 +90,7 @@ public final class VoiceTrackJdaBuilder {
         return this;
     }
 
-    /** The clock of the default rate limiter. */
+    /** The clock of the default rate limiter and of the default backups' file names. */
     public VoiceTrackJdaBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         return this;
@@ -165,6 +181,8 @@ public final class VoiceTrackJdaBuilder {
                 cache,
                 warmer,
                 storageAdmin,
+                backupDirectory,
+                clock,
                 limiter,
                 commandExecutor,
                 deferAfter,

@@ -92,6 +92,7 @@ class ShardManagerEndToEndIT {
         shardManager = shardManagerBuilder().build();
         awaitConnected();
         tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .view(VoiceTrackJda.voiceView(shardManager))
@@ -144,6 +145,7 @@ class ShardManagerEndToEndIT {
         // the session can only come from the reconciliation the installation runs.
         shardManager = shardManagerBuilder().build(false);
         tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .view(VoiceTrackJda.voiceView(shardManager))

@@ -217,6 +217,168 @@ class SlashCommandsIT {
     }
 
     @Test
+    void configSet_noXpRoleIdsAndNoXpChannelIds_areSettable() {
+        RecordedMessage roles = admin.invokeCommand(
+                        general, "config set", Map.of("option", "noXpRoleIds", "value", "<@&111>, 222"))
+                .awaitReply(WAIT);
+        assertThat(roles.content()).isEqualTo("✅ Set noXpRoleIds to <@&111>, 222.");
+        RecordedMessage channels = admin.invokeCommand(
+                        general, "config set", Map.of("option", "noXpChannelIds", "value", "333 <#444>"))
+                .awaitReply(WAIT);
+        assertThat(channels.content()).isEqualTo("✅ Set noXpChannelIds to 333 <#444>.");
+        assertThat(bot.tracker.config(guild.id()).noXpRoleIds()).containsExactlyInAnyOrder(111L, 222L);
+        assertThat(storage.guildConfig(guild.id()).orElseThrow().noXpChannelIds())
+                .containsExactlyInAnyOrder(333L, 444L);
+        RecordedMessage show =
+                admin.invokeCommand(general, "config show", Map.of()).awaitReply(WAIT);
+        assertThat(show.content()).contains("noXpRoleIds: 111, 222").contains("noXpChannelIds: 333, 444");
+
+        admin.invokeCommand(general, "config set", Map.of("option", "noXpRoleIds", "value", "none"))
+                .awaitReply(WAIT);
+        assertThat(bot.tracker.config(guild.id()).noXpRoleIds()).isEmpty();
+        admin.invokeCommand(general, "config set", Map.of("option", "noXpChannelIds", "value", "none"))
+                .awaitReply(WAIT);
+    }
+
+    @Test
+    void configSet_manyIds_theAnswerAndConfigShowStayWithinDiscordsLimit() {
+        String many = java.util.stream.LongStream.rangeClosed(1, 280)
+                .mapToObj(i -> Long.toString(100_000_000_000_000_000L + i))
+                .collect(java.util.stream.Collectors.joining(","));
+        try {
+            RecordedMessage set = admin.invokeCommand(
+                            general, "config set", Map.of("option", "noXpChannelIds", "value", many))
+                    .awaitReply(WAIT);
+            assertThat(set.content()).startsWith("✅ Set noXpChannelIds to ").hasSizeLessThan(2000);
+            assertThat(bot.tracker.config(guild.id()).noXpChannelIds()).hasSize(280);
+            RecordedMessage show =
+                    admin.invokeCommand(general, "config show", Map.of()).awaitReply(WAIT);
+            assertThat(show.content()).contains("(280 in all)").hasSizeLessThan(2000);
+        } finally {
+            bot.tracker.updateConfig(guild.id(), dev.voicetrack.core.GuildConfig.defaults());
+        }
+    }
+
+    @Test
+    void configSet_everyGuildConfigOption_isSettable() {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("trackBots", "true");
+        values.put("trackAllChannels", "false");
+        values.put("channelIds", "501, 502");
+        values.put("trackMuted", "false");
+        values.put("trackDeafened", "false");
+        values.put("minUsersToTrack", "2");
+        values.put("maxUsersToTrack", "9");
+        values.put("exemptPermissions", "ADMINISTRATOR, MANAGE_SERVER");
+        values.put("xpStrategy", "random");
+        values.put("xpConfig.baseAmount", "7");
+        values.put("xpConfig.roles", "601:20, 602:10");
+        values.put("xpConfig.boosterMultiplier", "1.5");
+        values.put("xpConfig.minXP", "3");
+        values.put("xpConfig.maxXP", "30");
+        values.put("voiceTimeStrategy", "scaled");
+        values.put("voiceTimeConfig.baseAmount", "4000");
+        values.put("voiceTimeConfig.multiplier", "2.5");
+        values.put("levelMultiplierStrategy", "standard");
+        values.put("levelMultiplierConfig.baseMultiplier", "0.2");
+        values.put("enableLeveling", "false");
+        values.put("enableVoiceTime", "false");
+        values.put("excludedChannelIds", "701");
+        values.put("noXpRoleIds", "801");
+        values.put("noXpChannelIds", "901");
+        values.put("botsCountAsCompany", "false");
+        values.put("mutedCountAsCompany", "false");
+        values.put("messageXp", "4");
+        values.put("messageXpCooldownSeconds", "30");
+        values.put("timeZone", "Europe/Paris");
+        assertThat(values.keySet())
+                .as("every option /config set offers, except the xpPerCheck alias")
+                .containsExactlyInAnyOrderElementsOf(dev.voicetrack.jda.internal.ConfigOptionsAccess.options().stream()
+                        .filter(o -> !o.equals("xpPerCheck"))
+                        .toList());
+        try {
+            for (var e : values.entrySet()) {
+                clock.advance(Duration.ofMinutes(1)); // keep under the rate limit
+                RecordedMessage set = admin.invokeCommand(
+                                general, "config set", Map.of("option", e.getKey(), "value", e.getValue()))
+                        .awaitReply(WAIT);
+                assertThat(set.content()).as(e.getKey()).isEqualTo("✅ Set " + e.getKey() + " to " + e.getValue() + ".");
+            }
+            var c = storage.guildConfig(guild.id()).orElseThrow();
+            assertThat(c.trackBots()).isTrue();
+            assertThat(c.trackAllChannels()).isFalse();
+            assertThat(c.channelIds()).containsExactlyInAnyOrder(501L, 502L);
+            assertThat(c.trackMuted()).isFalse();
+            assertThat(c.trackDeafened()).isFalse();
+            assertThat(c.minUsersToTrack()).isEqualTo(2);
+            assertThat(c.maxUsersToTrack()).isEqualTo(9);
+            assertThat(c.exemptPermissions()).containsExactlyInAnyOrder("ADMINISTRATOR", "MANAGE_SERVER");
+            assertThat(c.xpStrategy()).isEqualTo("random");
+            assertThat(c.xpConfig())
+                    .isEqualTo(new dev.voicetrack.core.XpConfig(
+                            7L, new java.util.LinkedHashMap<>(Map.of(601L, 20L, 602L, 10L)), 1.5, 3L, 30L));
+            assertThat(c.xpConfig().roles().keySet()).containsExactly(601L, 602L);
+            assertThat(c.voiceTimeStrategy()).isEqualTo("scaled");
+            assertThat(c.voiceTimeConfig()).isEqualTo(new dev.voicetrack.core.VoiceTimeConfig(4000L, 2.5));
+            assertThat(c.levelMultiplierStrategy()).isEqualTo("standard");
+            assertThat(c.levelMultiplierConfig().baseMultiplier()).isEqualTo(0.2);
+            assertThat(c.enableLeveling()).isFalse();
+            assertThat(c.enableVoiceTime()).isFalse();
+            assertThat(c.excludedChannelIds()).containsExactly(701L);
+            assertThat(c.noXpRoleIds()).containsExactly(801L);
+            assertThat(c.noXpChannelIds()).containsExactly(901L);
+            assertThat(c.botsCountAsCompany()).isFalse();
+            assertThat(c.mutedCountAsCompany()).isFalse();
+            assertThat(c.messageXp()).isEqualTo(4);
+            assertThat(c.messageXpCooldown()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(c.timeZone()).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
+        } finally {
+            bot.tracker.updateConfig(guild.id(), dev.voicetrack.core.GuildConfig.defaults());
+        }
+    }
+
+    @Test
+    void configSet_badValues_areRejectedNamingTheOptionAndTheValue_andNothingIsWritten() {
+        var before = bot.tracker.config(guild.id());
+        Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("noXpRoleIds", "abc"), "❌ noXpRoleIds must be ids separated by commas (or none), was 'abc'");
+        cases.put(List.of("noXpChannelIds", "0"), "❌ noXpChannelIds element must be a snowflake id > 0, was 0");
+        cases.put(List.of("minUsersToTrack", "-1"), "❌ minUsersToTrack must be >= 0, was -1");
+        cases.put(List.of("xpConfig.minXP", "50"), "❌ xpConfig.minXP must be <= xpConfig.maxXP (15), was 50");
+        cases.put(
+                List.of("levelMultiplierConfig.baseMultiplier", "0"),
+                "❌ levelMultiplierConfig.baseMultiplier must be a finite number > 0, was 0.0");
+        cases.put(
+                List.of("xpConfig.roles", "601"),
+                "❌ xpConfig.roles must be roleId:xp pairs separated by commas" + " (or none), was '601'");
+        cases.put(List.of("xpStrategy", "nope"), null);
+        cases.put(
+                List.of("bogus", "1"),
+                "❌ option must be one of "
+                        + String.join(", ", dev.voicetrack.jda.internal.ConfigOptionsAccess.options())
+                        + ", was 'bogus'");
+        for (var e : cases.entrySet()) {
+            clock.advance(Duration.ofMinutes(1));
+            String option = e.getKey().get(0);
+            String value = e.getKey().get(1);
+            RecordedMessage answer = admin.invokeCommand(
+                            general, "config set", Map.of("option", option, "value", value))
+                    .awaitReply(WAIT);
+            assertThat(answer.ephemeral()).isTrue();
+            if (e.getValue() != null) {
+                assertThat(answer.content()).as(option).isEqualTo(e.getValue());
+            } else {
+                assertThat(answer.content())
+                        .as(option)
+                        .startsWith("❌ ")
+                        .contains(option)
+                        .contains(value);
+            }
+        }
+        assertThat(bot.tracker.config(guild.id())).isEqualTo(before);
+    }
+
+    @Test
     void levelUp_isAnnouncedInTheConfiguredChannelWithTheTemplate() {
         RecordedMessage set = admin.invokeCommand(
                         general,
@@ -288,13 +450,18 @@ class SlashCommandsIT {
     }
 
     @Test
-    void storageCommands_withoutStorageAdmin_answerNotSupported() {
-        for (String command : List.of("backup", "optimize", "dbstats")) {
+    void storageCommands_onInMemoryStorage_dbstatsAnswers_backupAndOptimizeAreNotSupported() {
+        for (String command : List.of("backup", "optimize")) {
             RecordedMessage answer =
                     admin.invokeCommand(general, command, Map.of()).awaitReply(WAIT);
             assertThat(answer.ephemeral()).as(command).isTrue();
             assertThat(answer.content()).as(command).isEqualTo("❌ Not supported by this storage.");
         }
+        RecordedMessage stats =
+                admin.invokeCommand(general, "dbstats", Map.of()).awaitReply(WAIT);
+        assertThat(stats.ephemeral()).isTrue();
+        assertThat(Embeds.title(stats)).isEqualTo("in-memory statistics");
+        assertThat(Embeds.fields(stats)).containsEntry("Size", "unknown");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.voicetrack.jda;
 
 import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.VoiceTrackerBuilder;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.testkit.ManualClock;
@@ -39,11 +40,25 @@ final class TestBot implements AutoCloseable {
     static TestBot start(
             DiscordEmulator emulator, Storage storage, ManualClock clock, UnaryOperator<VoiceTrackJdaBuilder> options)
             throws InterruptedException {
+        return start(emulator, storage, clock, UnaryOperator.identity(), options);
+    }
+
+    /** Like {@link #start(DiscordEmulator, Storage, ManualClock, UnaryOperator)}, with tracker options too. */
+    static TestBot start(
+            DiscordEmulator emulator,
+            Storage storage,
+            ManualClock clock,
+            UnaryOperator<VoiceTrackerBuilder> trackerOptions,
+            UnaryOperator<VoiceTrackJdaBuilder> options)
+            throws InterruptedException {
         JDA jda = connect(emulator, VoiceTrackJda.REQUIRED_INTENTS, true);
-        VoiceTracker tracker = VoiceTracker.builder()
-                .storage(storage)
-                .clock(clock)
-                .view(VoiceTrackJda.voiceView(jda))
+        VoiceTracker tracker = trackerOptions
+                .apply(VoiceTracker.builder()
+                        .manualTicks()
+                        .storage(storage)
+                        .ownsStorage(false)
+                        .clock(clock)
+                        .view(VoiceTrackJda.voiceView(jda)))
                 .build();
         tracker.start();
         JdaInstallation installation =

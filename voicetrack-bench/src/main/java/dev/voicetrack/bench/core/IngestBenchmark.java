@@ -101,7 +101,11 @@ public class IngestBenchmark {
     public void newTracker() {
         clock = new ManualClock(Instant.parse("2024-03-10T12:00:00Z"));
         storage = new InMemoryStorage();
-        tracker = VoiceTracker.builder().storage(storage).clock(clock).build();
+        tracker = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .build();
         tracker.start();
     }
 

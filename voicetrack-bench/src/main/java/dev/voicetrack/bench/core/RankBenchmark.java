@@ -87,6 +87,7 @@ public class RankBenchmark {
             }
         }
         tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(new ManualClock(at))
                 .build();

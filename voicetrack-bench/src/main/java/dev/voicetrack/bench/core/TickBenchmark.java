@@ -75,6 +75,7 @@ public class TickBenchmark {
         clock = new ManualClock(Instant.parse("2024-03-10T12:00:00Z"));
         storage = new InMemoryStorage();
         tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .checkInterval(interval)

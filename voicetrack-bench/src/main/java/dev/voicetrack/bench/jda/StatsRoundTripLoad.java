@@ -85,6 +85,7 @@ public final class StatsRoundTripLoad {
                     .build()
                     .awaitReady();
             VoiceTracker tracker = VoiceTracker.builder()
+                    .manualTicks()
                     .storage(storage)
                     .view(VoiceTrackJda.voiceView(jda))
                     .build();

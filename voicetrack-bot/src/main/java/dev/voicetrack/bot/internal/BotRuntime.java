@@ -16,6 +16,7 @@ import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.jda.JdaInstallation;
 import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
@@ -42,7 +43,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -202,8 +202,11 @@ public final class BotRuntime {
         adminWork = Executors.newFixedThreadPool(2, r -> daemon(r, "voicetrack-admin"));
 
         VoiceTracker t = VoiceTracker.builder()
+                .manualTicks() // ticked by the tick thread below, which records the tick metrics
                 .storage(timed)
+                .ownsStorage(false) // the final backup runs after the tracker's last tick
                 .cache(cache)
+                .ownsCache(false)
                 .cacheTtl(config.cacheTtl())
                 .checkInterval(config.checkInterval())
                 .clock(trackerClock)
@@ -240,13 +243,14 @@ public final class BotRuntime {
 
         var builder = VoiceTrackJda.builder(t)
                 .announcements(new FileAnnouncementStore(Path.of(config.get("ANNOUNCEMENTS_FILE"))))
-                .cache(cache)
                 .warmer(warmer)
                 .trackMessages(config.bool("TRACK_MESSAGES"))
                 .trackMemberUpdates(config.bool("TRACK_MEMBER_UPDATES"));
-        StorageAdmin admin = storageAdmin(storage);
-        if (admin != null) {
-            builder.storageAdmin(admin);
+        if (storage instanceof StorageMaintenance maintenance) { // the tracker sees the timed wrapper
+            StorageAdmin admin =
+                    StorageAdmin.of(maintenance, Path.of(config.get("BACKUP_DIR")), Clock.systemUTC(), adminWork);
+            Backups b = backups;
+            builder.storageAdmin(b == null ? admin : admin.withBackup(() -> b.backup("manual-backup-"), adminWork));
         }
         installation = builder.install(jda);
         FunctionCounter.builder("voicetrack.gateway.events", installation, JdaInstallation::eventsEnqueued)
@@ -520,50 +524,6 @@ public final class BotRuntime {
             }
         }
         return List.of();
-    }
-
-    private @Nullable StorageAdmin storageAdmin(Storage storage) {
-        JdbcStorage jdbc = storage instanceof JdbcStorage j ? j : null;
-        if (jdbc == null) {
-            return null;
-        }
-        ExecutorService work = adminWork;
-        return new StorageAdmin() {
-            @Override
-            public CompletableFuture<BackupResult> backup() {
-                return CompletableFuture.supplyAsync(
-                        () -> backups == null
-                                ? new BackupResult(false, "", -1, "backups need SQLite; use pg_dump for PostgreSQL")
-                                : backups.backup("manual-backup-"),
-                        work);
-            }
-
-            @Override
-            public CompletableFuture<OptimizeResult> optimize() {
-                return CompletableFuture.supplyAsync(
-                        () -> {
-                            var r = jdbc.optimize();
-                            return new OptimizeResult(r.took(), r.sizeBeforeBytes(), r.sizeAfterBytes());
-                        },
-                        work);
-            }
-
-            @Override
-            public CompletableFuture<StorageStats> stats() {
-                return CompletableFuture.supplyAsync(
-                        () -> {
-                            var s = jdbc.stats();
-                            return new StorageStats(
-                                    jdbc.databaseKind().equals("sqlite") ? "SQLite" : "PostgreSQL",
-                                    s.guilds(),
-                                    s.users(),
-                                    s.sessions(),
-                                    s.databaseSizeBytes(),
-                                    s.filename());
-                        },
-                        work);
-            }
-        };
     }
 
     private void scheduleMaintenance(ScheduledExecutorService maint) {

@@ -122,7 +122,10 @@ public final class TrackerEngine implements VoiceTracker {
             Duration strategyTimeout,
             int maxBufferedIncrements,
             Duration openSessionWriteInterval,
-            StrategyRegistry strategies) {}
+            StrategyRegistry strategies,
+            boolean manualTicks,
+            boolean ownsStorage,
+            boolean ownsCache) {}
 
     private record Stamped(GatewayEvent event, Instant at) {}
 
@@ -173,6 +176,8 @@ public final class TrackerEngine implements VoiceTracker {
 
     private boolean stopping;
     private @Nullable ScheduledFuture<?> scheduled;
+    /** The tick thread started by {@link #start()} when no scheduler was given and ticks are not manual. */
+    private @Nullable ScheduledExecutorService ownScheduler;
 
     public TrackerEngine(Settings settings) {
         this.s = settings;
@@ -218,9 +223,29 @@ public final class TrackerEngine implements VoiceTracker {
             lock.unlock();
         }
         ScheduledExecutorService scheduler = s.scheduler();
+        if (scheduler == null && !s.manualTicks()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "voicetrack-ticks");
+                t.setDaemon(true);
+                return t;
+            });
+            synchronized (scheduling) {
+                ownScheduler = scheduler;
+            }
+        }
         if (scheduler != null) {
             scheduleTick(scheduler, s.checkInterval().toNanos());
         }
+    }
+
+    @Override
+    public Storage storage() {
+        return storage;
+    }
+
+    @Override
+    public Optional<Cache<Object>> cache() {
+        return Optional.ofNullable(cache);
     }
 
     @Override
@@ -229,12 +254,18 @@ public final class TrackerEngine implements VoiceTracker {
             return;
         }
         ScheduledFuture<?> f;
+        ScheduledExecutorService own;
         synchronized (scheduling) {
             stopping = true;
             f = scheduled;
+            own = ownScheduler;
         }
         if (f != null) {
             f.cancel(false);
+        }
+        if (own != null) {
+            own.shutdown();
+            awaitQuietly(own);
         }
         if (started) {
             try {
@@ -251,9 +282,29 @@ public final class TrackerEngine implements VoiceTracker {
             }
         }
         closed = true;
+        Cache<Object> c = cache;
+        if (c != null && s.ownsCache()) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                dispatcher.error("closing the cache failed", e);
+            }
+        }
         if (ownListenerExecutor != null) {
             dispatcher.flush();
             ownListenerExecutor.shutdown();
+        }
+        if (s.ownsStorage()) {
+            storage.close();
+        }
+    }
+
+    /** Waits for a tick already running on the own tick thread, so the last tick runs after it. */
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -64,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  */
 // "try": lock scopes are try-with-resources blocks whose resource is never referenced in the body
 @SuppressWarnings("try")
-public final class InMemoryStorage implements Storage {
+public final class InMemoryStorage implements Storage, StorageMaintenance {
 
     private static final Metric[] METRIC = Metric.values();
     private static final int METRICS = METRIC.length;
@@ -248,6 +248,22 @@ public final class InMemoryStorage implements Storage {
                 }
             });
             return List.copyOf(ids);
+        }
+    }
+
+    /** Counts of what is held; the size is unknown (-1). No backup, no optimisation. */
+    @Override
+    public MaintenanceStats maintenanceStats() {
+        try (var l = read()) {
+            var ids = new TreeSet<Long>(configs.keySet());
+            long[] users = {0};
+            members.forEachValue(g -> {
+                if (!g.rows.isEmpty()) {
+                    ids.add(g.guildId);
+                    users[0] += g.rows.size();
+                }
+            });
+            return new MaintenanceStats("in-memory", ids.size(), users[0], sessions.size(), -1, "");
         }
     }
 

@@ -21,8 +21,16 @@ class InstancesOverwriteEachOtherTest {
     void twoTrackersOnOneStorage_addUpExactly() {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
-        var a = VoiceTracker.builder().storage(storage).clock(clock).build();
-        var b = VoiceTracker.builder().storage(storage).clock(clock).build();
+        var a = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .build();
+        var b = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .clock(clock)
+                .build();
         a.start();
         b.start();
         a.accept(new GatewayEvent.VoiceJoined(1, 7, 11, MemberInfo.PLAIN, VoiceFlags.NONE));

@@ -24,7 +24,12 @@ class OpenSessionsLostOnRestartTest {
     void openSessionSurvivesRestart_withItsMuteTime() {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
-        var first = VoiceTracker.builder().storage(storage).clock(clock).build();
+        var first = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .ownsStorage(false)
+                .clock(clock)
+                .build();
         first.start();
         first.accept(
                 new GatewayEvent.VoiceJoined(1, 7, 11, MemberInfo.PLAIN, new VoiceFlags(true, false, false, false)));
@@ -35,8 +40,13 @@ class OpenSessionsLostOnRestartTest {
                 .isEqualTo(10_000));
         VoiceView view =
                 () -> List.of(new VoiceMember(1, 7, 11, MemberInfo.PLAIN, new VoiceFlags(true, false, false, false)));
-        var second =
-                VoiceTracker.builder().storage(storage).clock(clock).view(view).build();
+        var second = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .ownsStorage(false)
+                .clock(clock)
+                .view(view)
+                .build();
         second.start();
         clock.advanceSeconds(10);
         second.tickNow();
@@ -52,7 +62,13 @@ class OpenSessionsLostOnRestartTest {
         var storage = new InMemoryStorage();
         var clock = TestClock.at("2024-03-10T12:00:00Z");
         VoiceView view = () -> List.of(new VoiceMember(1, 8, 11, MemberInfo.PLAIN, VoiceFlags.NONE));
-        var t = VoiceTracker.builder().storage(storage).clock(clock).view(view).build();
+        var t = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .ownsStorage(false)
+                .clock(clock)
+                .view(view)
+                .build();
         t.start();
         clock.advanceSeconds(30);
         t.tickNow();

@@ -61,6 +61,7 @@ class OverlappingTicksTest {
         var skipped = new CountDownLatch(1);
         var clock = TestClock.at("2024-03-10T12:00:00Z");
         var tracker = VoiceTracker.builder()
+                .manualTicks()
                 .storage(storage)
                 .clock(clock)
                 .scheduler(scheduler)

@@ -34,17 +34,39 @@ public final class CommandDefinitions {
     public static final Set<String> ADMIN =
             Set.of(CACHE_STATS, DB_STATS, BACKUP, OPTIMIZE, CACHE_CLEAR, CACHE_WARM, CACHE_INFO, CONFIG);
 
-    /** Config options {@code /config set} accepts, in the order offered. */
+    /**
+     * Config options {@code /config set} accepts: every option of {@code GuildConfig} (the nested configs under
+     * their dotted names), plus {@code xpPerCheck} (= {@code xpConfig.baseAmount}) and {@code
+     * messageXpCooldownSeconds}. More than Discord's 25 choices, so the option is free text checked when it runs.
+     */
     static final List<String> CONFIG_OPTIONS = List.of(
             "trackBots",
             "trackAllChannels",
+            "channelIds",
             "trackMuted",
             "trackDeafened",
             "minUsersToTrack",
             "maxUsersToTrack",
+            "exemptPermissions",
+            "xpStrategy",
             "xpPerCheck",
+            "xpConfig.baseAmount",
+            "xpConfig.roles",
+            "xpConfig.boosterMultiplier",
+            "xpConfig.minXP",
+            "xpConfig.maxXP",
+            "voiceTimeStrategy",
+            "voiceTimeConfig.baseAmount",
+            "voiceTimeConfig.multiplier",
+            "levelMultiplierStrategy",
+            "levelMultiplierConfig.baseMultiplier",
             "enableLeveling",
             "enableVoiceTime",
+            "excludedChannelIds",
+            "noXpRoleIds",
+            "noXpChannelIds",
+            "botsCountAsCompany",
+            "mutedCountAsCompany",
             "messageXp",
             "messageXpCooldownSeconds",
             "timeZone");
@@ -64,10 +86,8 @@ public final class CommandDefinitions {
                 .addChoice("last 30 days", "30d")
                 .addChoice("this week", "week")
                 .addChoice("this month", "month");
-        OptionData option = new OptionData(OptionType.STRING, "option", "The option to set", true);
-        for (String o : CONFIG_OPTIONS) {
-            option.addChoice(o, o);
-        }
+        OptionData option = new OptionData(
+                OptionType.STRING, "option", "The option to set, as /config show names it (e.g. noXpRoleIds)", true);
         OptionData mode = new OptionData(OptionType.STRING, "mode", "Where to announce level-ups", true)
                 .addChoice("off", "off")
                 .addChoice("channel", "channel")
@@ -97,7 +117,11 @@ public final class CommandDefinitions {
                                 new SubcommandData("show", "Show the current options"),
                                 new SubcommandData("set", "Set one option")
                                         .addOptions(option)
-                                        .addOption(OptionType.STRING, "value", "The new value", true),
+                                        .addOption(
+                                                OptionType.STRING,
+                                                "value",
+                                                "The new value; ids separated by commas, none to clear or unset",
+                                                true),
                                 new SubcommandData("levelup", "Where and how level-ups are announced")
                                         .addOptions(
                                                 mode,

@@ -10,8 +10,10 @@ import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.LeaderboardEntry;
 import dev.voicetrack.core.LeaderboardPage;
 import dev.voicetrack.core.LevelCalculator;
+import dev.voicetrack.core.LevelMultiplierConfig;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceTimeConfig;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.core.XpConfig;
@@ -22,12 +24,17 @@ import java.awt.Color;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.entities.channel.ChannelType;
@@ -46,6 +53,8 @@ import org.jspecify.annotations.Nullable;
 final class CommandHandlers {
     static final int PAGE_SIZE = 10;
     static final String LEADERBOARD_BUTTON = "vt-lb";
+    private static final int SHOWN_IDS = 10;
+    private static final int SHOWN_VALUE_CHARS = 200;
 
     private static final Color BLURPLE = new Color(0x5865F2);
     private static final Color GOLD = new Color(0xFFD700);
@@ -396,7 +405,7 @@ final class CommandHandlers {
 
     CompletionStage<Reply> backup() {
         StorageAdmin admin = storageAdmin;
-        if (admin == null) {
+        if (admin == null || !admin.supportsBackup()) {
             return done(Reply.error("Not supported by this storage."));
         }
         return admin.backup().thenApply(r -> {
@@ -413,7 +422,7 @@ final class CommandHandlers {
 
     CompletionStage<Reply> optimize() {
         StorageAdmin admin = storageAdmin;
-        if (admin == null) {
+        if (admin == null || !admin.supportsOptimize()) {
             return done(Reply.error("Not supported by this storage."));
         }
         return admin.optimize().thenApply(r -> {
@@ -445,18 +454,36 @@ final class CommandHandlers {
     Reply configShow(long guildId) {
         GuildConfig c = tracker.config(guildId);
         LevelUpAnnouncement a = announcements.get(guildId);
-        Long xpPerCheck = c.xpConfig().baseAmount();
+        XpConfig x = c.xpConfig();
+        VoiceTimeConfig v = c.voiceTimeConfig();
         String text = "**Tracking options**\n"
                 + "trackBots: " + c.trackBots() + "\n"
                 + "trackAllChannels: " + c.trackAllChannels() + "\n"
+                + "channelIds: " + ids(c.channelIds()) + "\n"
                 + "trackMuted: " + c.trackMuted() + "\n"
                 + "trackDeafened: " + c.trackDeafened() + "\n"
                 + "minUsersToTrack: " + c.minUsersToTrack() + "\n"
                 + "maxUsersToTrack: " + c.maxUsersToTrack() + "\n"
+                + "exemptPermissions: " + names(c.exemptPermissions()) + "\n"
                 + "xpStrategy: " + c.xpStrategy() + "\n"
-                + "xpPerCheck: " + (xpPerCheck == null ? "strategy default" : xpPerCheck) + "\n"
+                + "xpPerCheck: " + orDefault(x.baseAmount()) + "\n"
+                + "xpConfig.roles: " + roles(x.roles()) + "\n"
+                + "xpConfig.boosterMultiplier: " + orDefault(x.boosterMultiplier()) + "\n"
+                + "xpConfig.minXP: " + orDefault(x.minXP()) + "\n"
+                + "xpConfig.maxXP: " + orDefault(x.maxXP()) + "\n"
+                + "voiceTimeStrategy: " + c.voiceTimeStrategy() + "\n"
+                + "voiceTimeConfig.baseAmount: " + orDefault(v.baseAmount()) + "\n"
+                + "voiceTimeConfig.multiplier: " + orDefault(v.multiplier()) + "\n"
+                + "levelMultiplierStrategy: " + c.levelMultiplierStrategy() + "\n"
+                + "levelMultiplierConfig.baseMultiplier: "
+                + orDefault(c.levelMultiplierConfig().baseMultiplier()) + "\n"
                 + "enableLeveling: " + c.enableLeveling() + "\n"
                 + "enableVoiceTime: " + c.enableVoiceTime() + "\n"
+                + "excludedChannelIds: " + ids(c.excludedChannelIds()) + "\n"
+                + "noXpRoleIds: " + ids(c.noXpRoleIds()) + "\n"
+                + "noXpChannelIds: " + ids(c.noXpChannelIds()) + "\n"
+                + "botsCountAsCompany: " + c.botsCountAsCompany() + "\n"
+                + "mutedCountAsCompany: " + c.mutedCountAsCompany() + "\n"
                 + "messageXp: " + c.messageXp() + "\n"
                 + "messageXpCooldownSeconds: " + c.messageXpCooldown().toSeconds() + "\n"
                 + "timeZone: " + c.timeZone() + "\n"
@@ -467,27 +494,55 @@ final class CommandHandlers {
         return Reply.text(text, true);
     }
 
+    /**
+     * Sets one option of the guild's config. Values are parsed here (booleans, whole numbers, decimals, ids
+     * separated by commas or spaces, mentions such as {@code <@&id>} included, {@code none} for an empty set or
+     * an unset nested value); every rule on the value itself is {@code GuildConfig}'s own, so the error names
+     * the option and the value exactly as its builder does.
+     */
     Reply configSet(long guildId, String option, String value) {
         GuildConfig current = tracker.config(guildId);
         GuildConfig.Builder b = current.toBuilder();
+        XpConfig x = current.xpConfig();
+        VoiceTimeConfig vt = current.voiceTimeConfig();
         String v = value.trim();
         switch (option) {
             case "trackBots" -> b.trackBots(bool(option, v));
             case "trackAllChannels" -> b.trackAllChannels(bool(option, v));
+            case "channelIds" -> b.channelIds(idList(option, v));
             case "trackMuted" -> b.trackMuted(bool(option, v));
             case "trackDeafened" -> b.trackDeafened(bool(option, v));
-            case "minUsersToTrack" -> b.minUsersToTrack((int) integer(option, v, Integer.MAX_VALUE));
-            case "maxUsersToTrack" -> b.maxUsersToTrack((int) integer(option, v, Integer.MAX_VALUE));
-            case "xpPerCheck" -> {
-                XpConfig x = current.xpConfig();
-                b.xpConfig(new XpConfig(
-                        integer(option, v, Long.MAX_VALUE), x.roles(), x.boosterMultiplier(), x.minXP(), x.maxXP()));
-            }
+            case "minUsersToTrack" -> b.minUsersToTrack(intValue(option, v));
+            case "maxUsersToTrack" -> b.maxUsersToTrack(intValue(option, v));
+            case "exemptPermissions" -> b.exemptPermissions(nameList(v));
+            case "xpStrategy" -> b.xpStrategy(v);
+            case "xpPerCheck", "xpConfig.baseAmount" -> b.xpConfig(
+                    new XpConfig(optionalLong(option, v), x.roles(), x.boosterMultiplier(), x.minXP(), x.maxXP()));
+            case "xpConfig.roles" -> b.xpConfig(
+                    new XpConfig(x.baseAmount(), roleXp(option, v), x.boosterMultiplier(), x.minXP(), x.maxXP()));
+            case "xpConfig.boosterMultiplier" -> b.xpConfig(
+                    new XpConfig(x.baseAmount(), x.roles(), optionalDouble(option, v), x.minXP(), x.maxXP()));
+            case "xpConfig.minXP" -> b.xpConfig(
+                    new XpConfig(x.baseAmount(), x.roles(), x.boosterMultiplier(), optionalLong(option, v), x.maxXP()));
+            case "xpConfig.maxXP" -> b.xpConfig(
+                    new XpConfig(x.baseAmount(), x.roles(), x.boosterMultiplier(), x.minXP(), optionalLong(option, v)));
+            case "voiceTimeStrategy" -> b.voiceTimeStrategy(v);
+            case "voiceTimeConfig.baseAmount" -> b.voiceTimeConfig(
+                    new VoiceTimeConfig(optionalLong(option, v), vt.multiplier()));
+            case "voiceTimeConfig.multiplier" -> b.voiceTimeConfig(
+                    new VoiceTimeConfig(vt.baseAmount(), optionalDouble(option, v)));
+            case "levelMultiplierStrategy" -> b.levelMultiplierStrategy(v);
+            case "levelMultiplierConfig.baseMultiplier" -> b.levelMultiplierConfig(
+                    new LevelMultiplierConfig(optionalDouble(option, v)));
             case "enableLeveling" -> b.enableLeveling(bool(option, v));
             case "enableVoiceTime" -> b.enableVoiceTime(bool(option, v));
-            case "messageXp" -> b.messageXp(integer(option, v, Long.MAX_VALUE));
-            case "messageXpCooldownSeconds" -> b.messageXpCooldown(
-                    Duration.ofSeconds(integer(option, v, Integer.MAX_VALUE)));
+            case "excludedChannelIds" -> b.excludedChannelIds(idList(option, v));
+            case "noXpRoleIds" -> b.noXpRoleIds(idList(option, v));
+            case "noXpChannelIds" -> b.noXpChannelIds(idList(option, v));
+            case "botsCountAsCompany" -> b.botsCountAsCompany(bool(option, v));
+            case "mutedCountAsCompany" -> b.mutedCountAsCompany(bool(option, v));
+            case "messageXp" -> b.messageXp(longValue(option, v));
+            case "messageXpCooldownSeconds" -> b.messageXpCooldown(Duration.ofSeconds(longValue(option, v)));
             case "timeZone" -> {
                 try {
                     b.timeZone(ZoneId.of(v));
@@ -500,7 +555,8 @@ final class CommandHandlers {
                     + String.join(", ", CommandDefinitions.CONFIG_OPTIONS) + ", was '" + option + "'");
         }
         tracker.updateConfig(guildId, b.build());
-        return Reply.text("✅ Set " + option + " to " + v + ".", true);
+        String shown = v.length() <= SHOWN_VALUE_CHARS ? v : v.substring(0, SHOWN_VALUE_CHARS) + "…";
+        return Reply.text("✅ Set " + option + " to " + shown + ".", true);
     }
 
     Reply configLevelUp(
@@ -540,17 +596,120 @@ final class CommandHandlers {
         throw new IllegalArgumentException(option + " must be true or false, was '" + v + "'");
     }
 
-    private static long integer(String option, String v, long max) {
-        long n;
+    private static long longValue(String option, String v) {
         try {
-            n = Long.parseLong(v);
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be a whole number, was '" + v + "'", e);
         }
-        if (n < 0 || n > max) {
-            throw new IllegalArgumentException(option + " must be in 0.." + max + ", was " + n);
+    }
+
+    private static int intValue(String option, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    option + " must be a whole number up to " + Integer.MAX_VALUE + ", was '" + v + "'", e);
         }
-        return n;
+    }
+
+    private static boolean none(String v) {
+        return v.isEmpty() || v.equalsIgnoreCase("none");
+    }
+
+    private static @Nullable Long optionalLong(String option, String v) {
+        return none(v) ? null : longValue(option, v);
+    }
+
+    private static @Nullable Double optionalDouble(String option, String v) {
+        if (none(v)) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a number such as 1.5, was '" + v + "'", e);
+        }
+    }
+
+    /** Ids separated by commas or spaces; channel, role and user mentions are taken as their ids. */
+    private static List<Long> idList(String option, String v) {
+        List<Long> out = new ArrayList<>();
+        if (none(v)) {
+            return out;
+        }
+        for (String part : v.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String digits = part.replaceFirst("^<(#|@&|@!|@)(\\d+)>$", "$2");
+            try {
+                out.add(Long.parseLong(digits));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        option + " must be ids separated by commas (or none), was '" + part + "'", e);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> nameList(String v) {
+        List<String> out = new ArrayList<>();
+        if (!none(v)) {
+            for (String part : v.split("[,\\s]+")) {
+                if (!part.isEmpty()) {
+                    out.add(part);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code roleId:xp} pairs separated by commas, in the order given (the first role a member has wins). */
+    private static Map<Long, Long> roleXp(String option, String v) {
+        Map<Long, Long> out = new LinkedHashMap<>();
+        if (none(v)) {
+            return out;
+        }
+        for (String part : v.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String[] kv = part.split(":", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException(
+                        option + " must be roleId:xp pairs separated by commas (or none), was '" + part + "'");
+            }
+            long role = idList(option, kv[0]).stream().findFirst().orElse(0L);
+            out.put(role, longValue(option, kv[1]));
+        }
+        return out;
+    }
+
+    /** At most {@value #SHOWN_IDS} ids, so that {@code /config show} stays under Discord's 2,000 characters. */
+    private static String ids(Set<Long> ids) {
+        if (ids.isEmpty()) {
+            return "none";
+        }
+        String shown =
+                ids.stream().sorted().limit(SHOWN_IDS).map(String::valueOf).collect(Collectors.joining(", "));
+        return ids.size() <= SHOWN_IDS ? shown : shown + " … (" + ids.size() + " in all)";
+    }
+
+    private static String names(Set<String> names) {
+        return names.isEmpty() ? "none" : names.stream().sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String roles(Map<Long, Long> roles) {
+        return roles.isEmpty()
+                ? "none"
+                : roles.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue())
+                        .collect(Collectors.joining(", "));
+    }
+
+    private static String orDefault(@Nullable Object value) {
+        return value == null ? "strategy default" : value.toString();
     }
 
     // ---- formatting ----

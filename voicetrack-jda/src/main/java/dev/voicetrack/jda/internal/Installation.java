@@ -3,11 +3,14 @@ package dev.voicetrack.jda.internal;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.CommandRateLimiter;
 import dev.voicetrack.jda.JdaInstallation;
 import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * The wiring of one tracker to JDA.
  *
  * <p>Threads it owns: one reconciliation thread (reconcile reads storage), one timer (deferrals of slow
- * commands), and, unless the builder was given an executor, two command workers with a bounded queue (a full
+ * commands), one maintenance thread when the storage admin is the default one (backups and optimisations run one
+ * at a time), and, unless the builder was given an executor, two command workers with a bounded queue (a full
  * queue answers "busy", it never blocks JDA). All are daemon threads, stopped by {@link #close()}.
  */
 public final class Installation implements JdaInstallation {
@@ -47,6 +51,8 @@ public final class Installation implements JdaInstallation {
             @Nullable Cache<?> cache,
             @Nullable CacheWarmer<?> warmer,
             @Nullable StorageAdmin storageAdmin,
+            Path backupDirectory,
+            Clock clock,
             CommandRateLimiter rateLimiter,
             @Nullable Executor commandExecutor,
             Duration deferAfter,
@@ -65,6 +71,7 @@ public final class Installation implements JdaInstallation {
     private final ExecutorService reconcileExecutor;
     private final ScheduledExecutorService timer;
     private final @Nullable ExecutorService ownCommandExecutor;
+    private final @Nullable ExecutorService maintenanceExecutor;
     private final Reconciler reconciler;
     private final GatewayListener gatewayListener;
     private final CommandListener commandListener;
@@ -96,12 +103,18 @@ public final class Installation implements JdaInstallation {
         this.reconciler = new Reconciler(settings.tracker(), gateways, reconcileExecutor);
         this.gatewayListener = new GatewayListener(
                 settings.tracker(), reconciler, settings.trackMessages(), settings.trackMemberUpdates(), timings);
-        CommandHandlers handlers = new CommandHandlers(
-                settings.tracker(),
-                settings.cache(),
-                settings.warmer(),
-                settings.storageAdmin(),
-                settings.announcements());
+        StorageAdmin admin = settings.storageAdmin();
+        if (admin == null && settings.tracker().storage() instanceof StorageMaintenance maintenance) {
+            maintenanceExecutor = Executors.newSingleThreadExecutor(daemon("voicetrack-maintenance"));
+            admin = StorageAdmin.of(maintenance, settings.backupDirectory(), settings.clock(), maintenanceExecutor);
+        } else {
+            maintenanceExecutor = null;
+        }
+        Cache<?> cache = settings.cache() != null
+                ? settings.cache()
+                : settings.tracker().cache().orElse(null);
+        CommandHandlers handlers =
+                new CommandHandlers(settings.tracker(), cache, settings.warmer(), admin, settings.announcements());
         this.commandListener = new CommandListener(
                 handlers,
                 settings.rateLimiter(),
@@ -223,6 +236,9 @@ public final class Installation implements JdaInstallation {
         timer.shutdown();
         if (ownCommandExecutor != null) {
             ownCommandExecutor.shutdown();
+        }
+        if (maintenanceExecutor != null) {
+            maintenanceExecutor.shutdown(); // a backup or optimisation already running finishes
         }
         try {
             reconcileExecutor.awaitTermination(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.voicetrack.storage.jdbc;
 
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.storage.jdbc.internal.JdbcStore;
 import java.nio.file.Path;
 
@@ -36,11 +37,14 @@ import java.nio.file.Path;
  *   <li><b>SQLite</b> runs in WAL mode with {@code synchronous=NORMAL}; writes of one process are
  *       serialised in Java (SQLite has one writer) and reads run beside them. The busy timeout
  *       applies to other processes using the same file.
+ *   <li><b>Maintenance</b> ({@link StorageMaintenance}, what the JDA adapter's {@code /dbstats},
+ *       {@code /backup} and {@code /optimize} use): {@link #stats()}, {@link #safeBackup} (SQLite
+ *       only) and {@link #optimize()} under backend-neutral names.
  *   <li><b>Thread safety.</b> Every method may be called from any thread. {@link #restore} waits for
  *       the calls in progress and holds new ones until it is done.
  * </ul>
  */
-public interface JdbcStorage extends Storage {
+public interface JdbcStorage extends Storage, StorageMaintenance {
 
     /**
      * A SQLite store on {@code options.file()}; nothing is opened before {@link #init()}.
@@ -127,4 +131,48 @@ public interface JdbcStorage extends Storage {
      * @throws StorageException if the database fails
      */
     OptimizeResult optimize();
+    /** {@link #stats()}, with {@code SQLite} or {@code PostgreSQL} as the backend's name. */
+    @Override
+    default MaintenanceStats maintenanceStats() {
+        StorageStats s = stats();
+        return new MaintenanceStats(
+                databaseKind().equals("sqlite") ? "SQLite" : "PostgreSQL",
+                s.guilds(),
+                s.users(),
+                s.sessions(),
+                s.databaseSizeBytes(),
+                s.filename());
+    }
+
+    /** True on SQLite; PostgreSQL is backed up with {@code pg_dump}. */
+    @Override
+    default boolean supportsBackup() {
+        return databaseKind().equals("sqlite");
+    }
+
+    /**
+     * {@link #safeBackup(Path)}.
+     *
+     * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_dump})
+     */
+    @Override
+    default boolean backup(Path target) {
+        if (!supportsBackup()) {
+            throw new UnsupportedOperationException("backup is not supported on PostgreSQL: use pg_dump");
+        }
+        return safeBackup(target);
+    }
+
+    /** True on both databases. */
+    @Override
+    default boolean supportsOptimize() {
+        return true;
+    }
+
+    /** {@link #optimize()}. */
+    @Override
+    default Optimized optimizeStorage() {
+        OptimizeResult r = optimize();
+        return new Optimized(r.took(), r.sizeBeforeBytes(), r.sizeAfterBytes());
+    }
 }

@@ -72,6 +72,22 @@ class PostgresOperationsIT {
     }
 
     @Test
+    void postgresStorage_offersStatsAndOptimize_butNoBackup_asStorageMaintenance() {
+        fill(10);
+        dev.voicetrack.core.storage.StorageMaintenance m = storage;
+        var stats = m.maintenanceStats();
+        assertThat(stats.backend()).isEqualTo("PostgreSQL");
+        assertThat(stats.users()).isEqualTo(10);
+        assertThat(stats.location()).isEqualTo(db.jdbcUrl());
+        assertThat(m.supportsOptimize()).isTrue();
+        assertThat(m.optimizeStorage().sizeBytesAfter()).isPositive();
+        assertThat(m.supportsBackup()).isFalse();
+        assertThatThrownBy(() -> m.backup(Path.of("x.db")))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("pg_dump");
+    }
+
+    @Test
     void backupAndRestore_refuseClearly() {
         assertThatThrownBy(() -> storage.safeBackup(Path.of("x.db")))
                 .isInstanceOf(UnsupportedOperationException.class)

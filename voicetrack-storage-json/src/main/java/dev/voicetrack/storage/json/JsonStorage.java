@@ -17,6 +17,7 @@ import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.storage.json.internal.FileOps;
 import dev.voicetrack.storage.json.internal.GuildCodec;
 import dev.voicetrack.storage.json.internal.GuildData;
@@ -100,7 +101,7 @@ import org.jspecify.annotations.Nullable;
  * put a cache in front for large guilds. Sessions are never deleted by the tracker, so the guild file
  * grows with them. One process must own a directory.
  */
-public final class JsonStorage implements Storage {
+public final class JsonStorage implements Storage, StorageMaintenance {
 
     private static final String JOURNAL = "commit.journal";
     private static final String JOURNAL_HEADER = "voicetrack-commit 1";
@@ -1033,6 +1034,39 @@ public final class JsonStorage implements Storage {
                 .sorted(Comparator.comparing(VoiceSession::start).reversed().thenComparing(VoiceSession::id))
                 .limit(limit)
                 .toList();
+    }
+
+    /**
+     * Counts of what is held (from memory) and the bytes of the files under {@link #directory()} (one directory
+     * walk). No backup or optimisation: copy the directory while the storage is closed.
+     */
+    @Override
+    public MaintenanceStats maintenanceStats() {
+        ensureReady();
+        long[] n = new long[3];
+        guilds.forEach((id, g) -> {
+            if (g.config != null || !g.members.isEmpty()) {
+                n[0]++;
+            }
+            n[1] += g.members.size();
+            n[2] += g.sessions.size();
+        });
+        long size;
+        try (var files = java.nio.file.Files.walk(dir)) {
+            size = files.filter(java.nio.file.Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return java.nio.file.Files.size(f);
+                        } catch (java.io.IOException e) {
+                            return 0; // removed meanwhile
+                        }
+                    })
+                    .sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            size = -1;
+        }
+        return new MaintenanceStats(
+                "JSON", n[0], n[1], n[2], size, dir.toAbsolutePath().toString());
     }
 
     /** Closes the storage; every later call throws. Every write is already on disk. */

@@ -52,6 +52,24 @@ class JsonStorageTest {
         return dir.resolve("guild-" + guild + ".json");
     }
 
+    @Test
+    void maintenanceStats_countGuildsMembersSessions_andTheFilesBytes() {
+        try (JsonStorage s = started()) {
+            s.apply(new Batch(
+                    List.of(delta(G, 1, 10, 10), delta(G, 2, 10, 10), delta(G2, 1, 5, 5)),
+                    List.of(session("a", 1, T, false), session("b", 2, T, true))));
+            var stats = s.maintenanceStats();
+            assertThat(stats.backend()).isEqualTo("JSON");
+            assertThat(stats.guilds()).isEqualTo(2);
+            assertThat(stats.users()).isEqualTo(3);
+            assertThat(stats.sessions()).isEqualTo(2);
+            assertThat(stats.sizeBytes()).isPositive();
+            assertThat(stats.location()).isEqualTo(dir.toAbsolutePath().toString());
+            assertThat(s.supportsBackup()).isFalse();
+            assertThat(s.supportsOptimize()).isFalse();
+        }
+    }
+
     // ---------------------------------------------------------------- corrupt files
 
     @Test

@@ -43,6 +43,7 @@ import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.storage.mongo.internal.ConfigDocs;
 import dev.voicetrack.storage.mongo.internal.Faults;
 import java.time.Instant;
@@ -122,7 +123,7 @@ import org.jspecify.annotations.Nullable;
  * as the scale-out design requires. Instants are stored as BSON dates: milliseconds are kept,
  * anything finer is not.
  */
-public final class MongoStorage implements Storage {
+public final class MongoStorage implements Storage, StorageMaintenance {
 
     static final int APPLIED_KEEP = 16;
     private static final long ORPHAN_AGE_MS = 3_600_000;
@@ -1130,6 +1131,33 @@ public final class MongoStorage implements Storage {
                     .limit(limit)
                     .forEach(d -> out.add(toSession(d)));
             return out;
+        });
+    }
+
+    /**
+     * Counts of guilds, members and sessions (three counts on the server) and the database's {@code dbStats}
+     * size (data plus indexes; -1 if the server does not report it). No backup or optimisation: use {@code
+     * mongodump}.
+     */
+    @Override
+    public MaintenanceStats maintenanceStats() {
+        return read(() -> {
+            var ids = new TreeSet<Long>();
+            guilds.distinct("_id", Long.class).forEach(ids::add);
+            members.distinct("g", Long.class).forEach(ids::add);
+            long size = -1;
+            try {
+                Document st = db.runCommand(new Document("dbStats", 1));
+                Object data = st.get("dataSize");
+                Object index = st.get("indexSize");
+                if (data instanceof Number d) {
+                    size = d.longValue() + (index instanceof Number i ? i.longValue() : 0);
+                }
+            } catch (RuntimeException e) {
+                size = -1; // not every server (or user) may run dbStats
+            }
+            return new MaintenanceStats(
+                    "MongoDB", ids.size(), members.countDocuments(), sessions.countDocuments(), size, db.getName());
         });
     }
 

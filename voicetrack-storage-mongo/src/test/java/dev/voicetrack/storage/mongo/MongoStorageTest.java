@@ -49,6 +49,20 @@ class MongoStorageTest {
     }
 
     @Test
+    void maintenanceStats_countGuildsMembersAndSessions() {
+        MongoStorage s = open("stats" + N.incrementAndGet());
+        s.apply(new Batch(
+                List.of(delta(1, 1), delta(2, 3)),
+                List.of(new VoiceSession("s", G, 1, CH, T, null, T.plusMillis(5), 5, 0, 0, 0))));
+        var stats = s.maintenanceStats();
+        assertThat(stats.backend()).isEqualTo("MongoDB");
+        assertThat(stats.guilds()).isEqualTo(1);
+        assertThat(stats.users()).isEqualTo(2);
+        assertThat(stats.sessions()).isEqualTo(1);
+        assertThat(s.supportsBackup()).isFalse();
+    }
+
+    @Test
     void secondsOnlyTimestamps_millisecondsAreKeptAcrossAReconnect() {
         String db = "regress" + N.incrementAndGet();
         Instant start = Instant.parse("2024-03-10T12:00:01.987Z");

@@ -1,0 +1,97 @@
+package dev.voicetrack.core.storage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Maintenance a {@link Storage} backend offers about itself: statistics always, a verified backup and
+ * an optimisation where the backend can do them ({@link #supportsBackup()}, {@link
+ * #supportsOptimize()}). A storage that implements this interface is found by whoever holds the
+ * storage, for example the JDA adapter's {@code /dbstats}, {@code /backup} and {@code /optimize}
+ * commands through {@code VoiceTracker.storage()}.
+ *
+ * <p>What each backend of this project offers: SQLite all three (online backup with integrity checks
+ * of the live database and of the copy, {@code VACUUM}, file statistics); PostgreSQL statistics and
+ * optimisation ({@code VACUUM (ANALYZE)}; back it up with {@code pg_dump}); the in-memory, JSON and
+ * MongoDB storages statistics.
+ *
+ * <p>Every method blocks the calling thread for I/O and is thread safe; call it off gateway and tick
+ * threads.
+ */
+public interface StorageMaintenance {
+
+    /**
+     * Counts and size of what is stored; cheap enough to run on request.
+     *
+     * @throws StorageException if the storage cannot be read
+     */
+    MaintenanceStats maintenanceStats();
+
+    /** Whether {@link #backup(Path)} is supported by this backend (default false). */
+    default boolean supportsBackup() {
+        return false;
+    }
+
+    /**
+     * Writes a verified copy of the data to {@code target}; never touches any other file.
+     *
+     * @return true if {@code target} now holds a good copy; false if any step failed, in which case
+     *     {@code target} and every other existing file are untouched
+     * @throws UnsupportedOperationException if {@link #supportsBackup()} is false
+     * @throws StorageException if the storage is closed or not initialised
+     */
+    default boolean backup(Path target) {
+        throw new UnsupportedOperationException(
+                "backup is not supported by " + maintenanceStats().backend() + " storage");
+    }
+
+    /** Whether {@link #optimizeStorage()} is supported by this backend (default false). */
+    default boolean supportsOptimize() {
+        return false;
+    }
+
+    /**
+     * Reclaims space and refreshes the planner's statistics (SQLite: {@code PRAGMA optimize}, {@code
+     * VACUUM} when there are free pages; PostgreSQL: {@code VACUUM (ANALYZE)}).
+     *
+     * @throws UnsupportedOperationException if {@link #supportsOptimize()} is false
+     * @throws StorageException if the database fails
+     */
+    default Optimized optimizeStorage() {
+        throw new UnsupportedOperationException(
+                "optimize is not supported by " + maintenanceStats().backend() + " storage");
+    }
+
+    /**
+     * What a backend holds.
+     *
+     * @param backend a short name for people: {@code SQLite}, {@code PostgreSQL}, {@code JSON}, {@code
+     *     MongoDB}, {@code in-memory}
+     * @param guilds guilds stored
+     * @param users member rows stored (a user in two guilds counts twice)
+     * @param sessions session rows stored, open and closed
+     * @param sizeBytes the size of the data, or -1 when unknown
+     * @param location the file, directory or database the data is in (never with a password), empty
+     *     when not meaningful
+     */
+    record MaintenanceStats(String backend, long guilds, long users, long sessions, long sizeBytes, String location) {
+        public MaintenanceStats {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(location, "location");
+        }
+    }
+
+    /**
+     * The outcome of {@link #optimizeStorage()}.
+     *
+     * @param took how long it ran
+     * @param sizeBytesBefore the size before, or -1 when unknown
+     * @param sizeBytesAfter the size after, or -1 when unknown
+     */
+    record Optimized(Duration took, long sizeBytesBefore, long sizeBytesAfter) {
+        public Optimized {
+            Objects.requireNonNull(took, "took");
+        }
+    }
+}
