@@ -60,7 +60,9 @@ import org.jspecify.annotations.Nullable;
  * to each tag set, extending (never shortening) the set's TTL to the entry's. Tag invalidation is one
  * script per tag set ({@link #INVALIDATE_TAG}) that deletes the members still carrying the tag and
  * then the set, so a concurrent put of a tagged entry lands either wholly before (and is removed) or
- * wholly after (and keeps its tag). On a cluster tag sets are split by slot (see {@link KeyLayout});
+ * wholly after (and keeps its tag). Every script that removes or replaces an entry also takes it out
+ * of the sets of the tags it carried (its {@code t:} fields name them), so a tag set never keeps
+ * pointing at an entry that is gone, and an emptied set is deleted by Redis at once. On a cluster tag sets are split by slot (see {@link KeyLayout});
  * the slot is added to the tag's index before the entry is written, so an invalidation that reads the
  * index either sees the slot or overlaps the put.
  *
