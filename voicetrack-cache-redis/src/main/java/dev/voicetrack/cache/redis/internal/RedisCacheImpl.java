@@ -62,9 +62,9 @@ import org.jspecify.annotations.Nullable;
  * then the set, so a concurrent put of a tagged entry lands either wholly before (and is removed) or
  * wholly after (and keeps its tag). Every script that removes or replaces an entry also takes it out
  * of the sets of the tags it carried (its {@code t:} fields name them), so a tag set never keeps
- * pointing at an entry that is gone, and an emptied set is deleted by Redis at once. On a cluster tag sets are split by slot (see {@link KeyLayout});
- * the slot is added to the tag's index before the entry is written, so an invalidation that reads the
- * index either sees the slot or overlaps the put.
+ * pointing at an entry that is gone, and an emptied set is deleted by Redis at once. On a cluster tag
+ * sets are split by slot (see {@link KeyLayout}); the slot is added to the tag's index before the
+ * entry is written, so an invalidation that reads the index either sees the slot or overlaps the put.
  *
  * <h2>Loads and invalidations</h2>
  *
@@ -755,7 +755,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             back = codec.decode(bytes);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
-                    "value for key '" + key + "' of " + type.getName() + " cannot be stored in" + " Redis: " + codec
+                    "value for key '" + key + "' of " + type.getName() + " cannot be stored in Redis: " + codec
                             + " cannot read back what it writes for it (" + e.getMessage() + ")",
                     e);
         }
@@ -767,10 +767,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         }
         if (!same) {
             throw new IllegalArgumentException(
-                    "value for key '" + key + "' of " + type.getName() + " cannot be stored in"
-                            + " Redis: " + codec + " reads it back as a different "
-                            + (back == null ? "null" : back.getClass().getName())
-                            + "; use a type that the codec writes completely (a record of plain values)");
+                    "value for key '" + key + "' of " + type.getName() + " cannot be stored in Redis: " + codec
+                            + " reads it back as a different value ("
+                            + (back == null ? "null" : "a " + back.getClass().getName())
+                            + "); use a type that the codec writes completely (a record of plain values)");
         }
     }
 
