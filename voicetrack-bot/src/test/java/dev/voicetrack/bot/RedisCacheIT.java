@@ -48,6 +48,9 @@ class RedisCacheIT {
                                         .body())
                         .get("stats");
                 assertThat(stats.get("hits").asLong()).isPositive();
+                // REDIS_KEY_PREFIX (default voice:) and the cache's name: voice:voicetrack:<key>
+                assertThat(redis.command("EVAL", "return #redis.call('KEYS', ARGV[1])", "0", "voice:voicetrack:*"))
+                        .isNotEqualTo(":0");
                 assertThat(bot.send("DELETE", "/api/admin/monitoring/cache/clear", BotProcess.ADMIN_TOKEN)
                                 .statusCode())
                         .isEqualTo(200);

@@ -20,7 +20,19 @@ import java.util.Optional;
  *       null} is rejected with a {@link NullPointerException} naming the argument. Keys must not be
  *       empty.
  *   <li><b>Isolation.</b> Nothing a caller does to an object it passed in or got back can change what
- *       the cache holds. How an implementation guarantees it is stated on the implementation.
+ *       the cache holds.
+ *   <li><b>Values.</b> Every backend accepts the same values, so code that works on one works on the
+ *       others: the {@link ValueIsolation} the cache was built with decides, and every backend applies
+ *       it to each value that {@link #put}, {@link #warm} or a {@link #remember} loader stores. By
+ *       default ({@link ValueIsolation#immutable()}) a value must be deeply immutable (records of
+ *       strings, numbers, enums, {@code java.time} values, {@code List.of}/{@code List.copyOf} and the
+ *       other unmodifiable JDK collections, ...); an {@code ArrayList}, an array, a record holding a
+ *       {@code HashMap} or a class not known to be immutable is rejected with an {@link
+ *       IllegalArgumentException} naming the key, the path inside the value and the type, and nothing
+ *       is stored, in process, in Redis and in two tiers alike. Immutable classes the check does not
+ *       recognise are declared with {@link ValueIsolation#trusting}; {@link ValueIsolation#copying}
+ *       accepts mutable values and copies them (a Redis backend copies through its codec anyway). A
+ *       Redis backend also refuses a value its codec cannot write and read back as an equal value.
  *   <li><b>Tags.</b> An entry's tags live exactly as long as the entry: a tag never keeps an entry
  *       alive, never outlives it, and never loses an entry that is still alive.
  *   <li><b>Single flight.</b> Concurrent {@link #remember} misses on one key run the loader once; a
@@ -59,7 +71,7 @@ public interface Cache<V> extends AutoCloseable {
      * Stores a value with the given options, replacing any value and tags under the key.
      *
      * @throws IllegalArgumentException if the options name a tier the cache does not have, or the
-     *     value cannot be stored safely (see the implementation's isolation rule)
+     *     value breaks the cache's value rule (see Values above)
      */
     void put(String key, V value, WriteOptions options);
 

@@ -86,7 +86,10 @@ public final class CacheConfig {
         return new Builder(this);
     }
 
-    /** The cache's name, used in stats, metrics and logs. */
+    /**
+     * The cache's name, used in stats, metrics and logs, and by the Redis caches in every key ({@code
+     * <prefix><name>:<key>}), so caches with different names never share entries.
+     */
     public String name() {
         return name;
     }

@@ -6,8 +6,10 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * How an in-process cache keeps callers from changing what it holds through an object they passed
- * in or got back. Two rules are offered:
+ * Which values a cache accepts, and how it keeps callers from changing what it holds through an
+ * object they passed in or got back. The rule is the same on every backend ({@link Cache}, Values):
+ * {@code InProcessCache.create}, {@code RedisCache.create} and {@code TwoTierCache.create} all take
+ * one and accept or reject the same values with it. Two rules are offered:
  *
  * <ul>
  *   <li>{@link #immutable()} (the default): values are stored and returned as they are, so reads cost
@@ -20,7 +22,8 @@ import java.util.function.UnaryOperator;
  *       {@link IllegalArgumentException} naming the key, the path and the type. Classes that are
  *       immutable but not recognised can be declared with {@link #trusting}.
  *   <li>{@link #copying(UnaryOperator)}: values are copied with the given function when written and
- *       again when read, for value types that are mutable.
+ *       again when read, for value types that are mutable. A Redis backend accepts the same values and
+ *       copies them through its codec instead.
  * </ul>
  *
  * @param <V> the value type

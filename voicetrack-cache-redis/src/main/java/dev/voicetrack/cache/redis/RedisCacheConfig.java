@@ -21,7 +21,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #DEFAULT_URL} {@code redis://localhost:6379}, the original library's default; URLs
  *       may be {@code redis://} or {@code rediss://} (TLS) and carry a password and a database
  *       ({@code redis://:secret@host:6379/2});
- *   <li>{@link #DEFAULT_KEY_PREFIX} {@code voice:}, the original's {@code keyPrefix};
+ *   <li>{@link #DEFAULT_KEY_PREFIX} {@code vt:}: a namespace of the toolkit's own, not the tracker's.
+ *       The original library's {@code keyPrefix} {@code voice:} is the bot's ({@code REDIS_KEY_PREFIX}),
+ *       and a library user sharing that Redis should not land in it by default. Each cache's keys
+ *       are further under its name ({@code <prefix><name>:}), rate limits under {@code <prefix>rl:}
+ *       and sessions under {@code <prefix>ss:};
  *   <li>{@link #DEFAULT_COMMAND_TIMEOUT} 1 s: no call waits longer for Redis, so a stalled server
  *       cannot hang the bot;
  *   <li>{@link #DEFAULT_CONNECT_TIMEOUT} 2 s;
@@ -36,7 +40,7 @@ import org.jspecify.annotations.Nullable;
 public final class RedisCacheConfig {
 
     public static final String DEFAULT_URL = "redis://localhost:6379";
-    public static final String DEFAULT_KEY_PREFIX = "voice:";
+    public static final String DEFAULT_KEY_PREFIX = "vt:";
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(100);
@@ -106,7 +110,10 @@ public final class RedisCacheConfig {
         return cluster;
     }
 
-    /** The prefix of every key and pub/sub channel this library writes. */
+    /**
+     * The prefix of every key and pub/sub channel this library writes; a cache's keys are further
+     * under its name, {@code <prefix><name>:}.
+     */
     public String keyPrefix() {
         return keyPrefix;
     }

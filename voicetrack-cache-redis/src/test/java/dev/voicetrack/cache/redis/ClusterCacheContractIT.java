@@ -14,10 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The cache contract suite against {@link RedisCache} on a real three-master Redis Cluster. Each
- * cache's prefix carries a hash tag ({@code {c-7}:}), which keeps a cache in one slot: the layout
- * whose size, bounds and expirations are exact. {@link RedisClusterIT} covers caches spread over all
- * slots.
+ * The cache contract suite against {@link RedisCache} on a real three-master Redis Cluster. Every
+ * cache of the suite has an entry bound, so it keeps to one slot ({@code cc:{contract-7}:}): the
+ * layout whose size, bounds and expirations are exact. {@link RedisClusterIT} covers caches spread
+ * over all slots.
  */
 class ClusterCacheContractIT extends CacheContractTest {
 
@@ -43,7 +43,7 @@ class ClusterCacheContractIT extends CacheContractTest {
     private static RedisCacheConfig redisFor(CacheConfig config) {
         return RedisCacheConfig.builder()
                 .clusterUrls(cluster.urls())
-                .keyPrefix("{" + config.name() + "}:")
+                .keyPrefix("cc:")
                 .build();
     }
 
@@ -60,7 +60,7 @@ class ClusterCacheContractIT extends CacheContractTest {
     @Override
     protected void advance(Duration duration) {
         super.advance(duration);
-        RedisTime.pass(connection.sync(), "{", duration);
+        RedisTime.pass(connection.sync(), "cc:", duration);
     }
 
     @Override

@@ -109,7 +109,7 @@ class ConnectionUrlIT {
             assertThat(cache.health().healthy()).isTrue();
             cache.put("tls", TestValue.of("T", 1));
             assertThat(cache.get("tls")).contains(TestValue.of("T", 1));
-            assertThat(server.command("EXISTS", "voice:tls")).isEqualTo(":1");
+            assertThat(server.command("EXISTS", "vt:default:tls")).isEqualTo(":1");
         }
     }
 

@@ -74,7 +74,7 @@ class FallbackIT {
             // Whatever was stored in process during the outage is dropped, and Redis is used again.
             assertThat(cache.get("b")).isEmpty();
             cache.put("c", TestValue.of("C", 3));
-            assertThat(server.command("EXISTS", "voice:c")).isEqualTo(":1");
+            assertThat(server.command("EXISTS", "vt:default:c")).isEqualTo(":1");
         }
     }
 
@@ -136,7 +136,7 @@ class FallbackIT {
             // Bounded: a call waits at most for one command timeout per Redis round trip it makes.
             assertThat(Duration.ofNanos(slowestNanos.get())).isLessThan(Duration.ofSeconds(3));
             cache.put("after", TestValue.of("A", 1));
-            assertThat(server.command("EXISTS", "voice:after")).isEqualTo(":1");
+            assertThat(server.command("EXISTS", "vt:default:after")).isEqualTo(":1");
             assertThat(cache.get("after")).isEqualTo(Optional.of(TestValue.of("A", 1)));
         }
     }

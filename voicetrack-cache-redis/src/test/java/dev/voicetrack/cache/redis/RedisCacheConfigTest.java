@@ -13,7 +13,7 @@ class RedisCacheConfigTest {
     void defaults_matchTheOriginalLibrary() {
         RedisCacheConfig c = RedisCacheConfig.builder().build();
         assertThat(c.urls()).containsExactly("redis://localhost:6379");
-        assertThat(c.keyPrefix()).isEqualTo("voice:");
+        assertThat(c.keyPrefix()).isEqualTo("vt:");
         assertThat(c.cluster()).isFalse();
         assertThat(c.commandTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.directConnections()).isEqualTo(8);

@@ -40,7 +40,7 @@ class RedisCacheContractIT extends CacheContractTest {
 
     /** The Redis settings of a cache; the default ones, so gets and puts use direct connections. */
     protected RedisCacheConfig.Builder redisFor(CacheConfig config) {
-        return RedisCacheConfig.builder().url(server.url()).keyPrefix(ROOT + config.name() + ":");
+        return RedisCacheConfig.builder().url(server.url()).keyPrefix(ROOT);
     }
 
     @Override

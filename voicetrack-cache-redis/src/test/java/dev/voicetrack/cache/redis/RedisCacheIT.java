@@ -60,7 +60,7 @@ class RedisCacheIT {
         cache.put("user:1:2", TestValue.of("a", 3, "x", "y"));
 
         assertThat(cache.get("user:1:2")).contains(TestValue.of("a", 3, "x", "y"));
-        assertThat(server.command("EXISTS", prefix + "user:1:2")).isEqualTo(":1");
+        assertThat(server.command("EXISTS", prefix + "it:user:1:2")).isEqualTo(":1");
         assertThat(cache.get("user:1:3")).isEmpty();
         assertThat(cache.stats().hits()).isEqualTo(1);
         assertThat(cache.stats().misses()).isEqualTo(1);
@@ -71,7 +71,7 @@ class RedisCacheIT {
     void subSecondTtl_isKeptInMillisecondsAndExpires() throws InterruptedException {
         cache.put("k", TestValue.of("a", 1), Duration.ofMillis(150));
 
-        long pttl = Long.parseLong(server.command("PTTL", prefix + "k").substring(1));
+        long pttl = Long.parseLong(server.command("PTTL", prefix + "it:k").substring(1));
         assertThat(pttl).isBetween(1L, 150L);
         Thread.sleep(250); // a server-side TTL runs on the server's clock
         assertThat(cache.get("k")).isEmpty();
@@ -81,8 +81,8 @@ class RedisCacheIT {
     void subMillisecondTtl_neverBecomesZero() {
         cache.put("k", TestValue.of("a", 1), Duration.ofNanos(10));
 
-        assertThat(server.command("PTTL", prefix + "k")).isIn(":1", ":0", ":-2");
-        assertThat(server.command("PTTL", prefix + "k")).isNotEqualTo(":-1");
+        assertThat(server.command("PTTL", prefix + "it:k")).isIn(":1", ":0", ":-2");
+        assertThat(server.command("PTTL", prefix + "it:k")).isNotEqualTo(":-1");
     }
 
     @Test
@@ -96,8 +96,8 @@ class RedisCacheIT {
                 TestValue.of("s", 1),
                 WriteOptions.ttl(Duration.ofSeconds(2)).withTags("guild:1"));
 
-        long tagTtl =
-                Long.parseLong(server.command("PTTL", prefix + "~vt~t:guild:1").substring(1));
+        long tagTtl = Long.parseLong(
+                server.command("PTTL", prefix + "it:~vt~t:guild:1").substring(1));
         assertThat(tagTtl).isGreaterThan(Duration.ofMinutes(59).toMillis());
         assertThat(cache.invalidateByTag("guild:1")).isEqualTo(2);
         assertThat(cache.get("long")).isEmpty();
@@ -124,7 +124,7 @@ class RedisCacheIT {
         cache.clear();
 
         assertThat(cache.keys("*")).isEmpty();
-        assertThat(server.command("EXISTS", prefix + "~vt~t:tag1")).isEqualTo(":0");
+        assertThat(server.command("EXISTS", prefix + "it:~vt~t:tag1")).isEqualTo(":0");
         assertThat(server.command("EXISTS", "other:keep")).isEqualTo(":1");
         assertThat(server.command("EXISTS", "t999999:keep")).isEqualTo(":1");
         assertThat(cache.stats().deletes()).isEqualTo(1200);
@@ -267,7 +267,7 @@ class RedisCacheIT {
         for (int i = 0; i < 400; i++) {
             cache.put("new", TestValue.of("n", i));
         }
-        assertThat(server.command("ZCARD", prefix + "~vt~x")).isEqualTo(":1");
+        assertThat(server.command("ZCARD", prefix + "it:~vt~x")).isEqualTo(":1");
         assertThat(cache.stats().expirations()).isEqualTo(100);
         assertThat(cache.stats().sizeEvictions()).isZero();
         assertThat(cache.stats().size()).isEqualTo(1);

@@ -46,7 +46,7 @@ class RedisClusterIT {
                         .clusterUrls(cluster.urls())
                         .keyPrefix("cl" + (++prefixes) + ":")
                         .build(),
-                CacheConfig.builder().name("cluster").build(),
+                CacheConfig.builder().name("cluster").unboundedEntries().build(),
                 JacksonCodec.of(TestValue.class));
     }
 
@@ -74,6 +74,33 @@ class RedisClusterIT {
         Map<String, TestValue> all = cache.getAll(keys);
         assertThat(all).hasSize(300);
         assertThat(cache.get("user:1:42")).contains(TestValue.of("u", 42));
+    }
+
+    @Test
+    void boundedCache_keepsToOneSlot_andItsBoundHolds() {
+        String prefix = "cl" + (++prefixes) + ":";
+        try (RedisCache<TestValue> bounded = RedisCache.create(
+                RedisCacheConfig.builder()
+                        .clusterUrls(cluster.urls())
+                        .keyPrefix(prefix)
+                        .build(),
+                CacheConfig.builder().name("bounded").maximumEntries(50).build(),
+                JacksonCodec.of(TestValue.class))) {
+            for (int i = 0; i < 120; i++) {
+                bounded.put("user:1:" + i, TestValue.of("u", i), WriteOptions.tags("guild:1"));
+            }
+            Set<Integer> nodesWithKeys = new HashSet<>();
+            for (RedisServer node : cluster.nodes()) {
+                // the first reply line of KEYS is "*<count>"
+                if (Long.parseLong(node.command("KEYS", prefix + "*").substring(1)) > 0) {
+                    nodesWithKeys.add(node.port());
+                }
+            }
+            assertThat(nodesWithKeys).hasSize(1);
+            assertThat(bounded.stats().size()).isEqualTo(50);
+            assertThat(bounded.keys("*")).hasSize(50);
+            assertThat(bounded.invalidateByTag("guild:1")).isEqualTo(50);
+        }
     }
 
     @Test

@@ -97,7 +97,7 @@ class RedisRateLimiterIT {
         assertThat(denied.retryAfter()).isBetween(Duration.ofSeconds(59), Duration.ofMinutes(1));
         assertThat(first.tryAcquire("stats", RateLimitKey.user(2, "stats")).allowed())
                 .isTrue();
-        assertThat(server.command("PTTL", "voice:rl:stats:u:1:stats")).startsWith(":");
+        assertThat(server.command("PTTL", "vt:rl:stats:u:1:stats")).startsWith(":");
     }
 
     @Test

@@ -57,7 +57,7 @@ class RedisSessionStoreIT {
 
         assertThat(second.get("guild:1", "user:7")).contains(new Session(3, 10));
         long pttl = Long.parseLong(
-                server.command("PTTL", "voice:ss:guild%3A1:user%3A7").substring(1));
+                server.command("PTTL", "vt:ss:guild%3A1:user%3A7").substring(1));
         assertThat(pttl)
                 .isBetween(
                         Duration.ofMinutes(4).toMillis(), Duration.ofMinutes(5).toMillis());
@@ -112,7 +112,7 @@ class RedisSessionStoreIT {
             pool.shutdownNow();
         }
         assertThat(first.get("g", "counter")).contains(new Session(0, 800));
-        assertThat(Long.parseLong(server.command("PTTL", "voice:ss:g:counter").substring(1)))
+        assertThat(Long.parseLong(server.command("PTTL", "vt:ss:g:counter").substring(1)))
                 .isPositive();
     }
 

@@ -39,10 +39,7 @@ class TwoTierCacheContractIT extends CacheContractTest {
     }
 
     private static RedisCacheConfig redisFor(CacheConfig config) {
-        return RedisCacheConfig.builder()
-                .url(server.url())
-                .keyPrefix(ROOT + config.name() + ":")
-                .build();
+        return RedisCacheConfig.builder().url(server.url()).keyPrefix(ROOT).build();
     }
 
     @Override

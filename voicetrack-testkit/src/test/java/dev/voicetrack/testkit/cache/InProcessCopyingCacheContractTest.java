@@ -13,6 +13,11 @@ import java.util.ArrayList;
 class InProcessCopyingCacheContractTest extends CacheContractTest {
 
     @Override
+    protected boolean acceptsMutableValues() {
+        return true;
+    }
+
+    @Override
     protected Cache<TestValue> newCache(CacheConfig config) {
         return InProcessCache.create(
                 config, ValueIsolation.copying(v -> new TestValue(v.name(), v.count(), v.items())));

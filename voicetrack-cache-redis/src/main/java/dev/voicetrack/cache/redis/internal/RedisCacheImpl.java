@@ -3,7 +3,6 @@ package dev.voicetrack.cache.redis.internal;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.CacheEntry;
-import dev.voicetrack.cache.CacheException;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.HotKey;
 import dev.voicetrack.cache.InProcessCache;
@@ -30,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -60,9 +60,11 @@ import org.jspecify.annotations.Nullable;
  * to each tag set, extending (never shortening) the set's TTL to the entry's. Tag invalidation is one
  * script per tag set ({@link #INVALIDATE_TAG}) that deletes the members still carrying the tag and
  * then the set, so a concurrent put of a tagged entry lands either wholly before (and is removed) or
- * wholly after (and keeps its tag). On a cluster tag sets are split by slot (see {@link KeyLayout});
- * the slot is added to the tag's index before the entry is written, so an invalidation that reads the
- * index either sees the slot or overlaps the put.
+ * wholly after (and keeps its tag). Every script that removes or replaces an entry also takes it out
+ * of the sets of the tags it carried (its {@code t:} fields name them), so a tag set never keeps
+ * pointing at an entry that is gone, and an emptied set is deleted by Redis at once. On a cluster tag
+ * sets are split by slot (see {@link KeyLayout}); the slot is added to the tag's index before the
+ * entry is written, so an invalidation that reads the index either sees the slot or overlaps the put.
  *
  * <h2>Loads and invalidations</h2>
  *
@@ -81,7 +83,12 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private static final int SCAN_COUNT = 500;
     private static final int DELETE_BATCH = 256;
 
-    /** Lua shared by the scripts: the server time and forgetting an entry's bookkeeping. */
+    /**
+     * Lua shared by the scripts: the server time, forgetting an entry's bookkeeping, and taking an
+     * entry out of the sets of the tags it carries (all but {@code skip}), whose names are {@code
+     * sets .. tag}: those sets are in the entry's slot, so a script may touch them on a cluster too,
+     * and Redis deletes a set when its last member goes, so no tag set outlives its entries.
+     */
     private static final String PRELUDE =
             """
             local t = redis.call('TIME')
@@ -94,11 +101,19 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                 redis.call('DECRBY', bytes, b)
               end
             end
+            local function untag(sets, k, skip)
+              for _, f in ipairs(redis.call('HKEYS', k)) do
+                if string.sub(f, 1, 2) == 't:' and string.sub(f, 3) ~= skip then
+                  redis.call('SREM', sets .. string.sub(f, 3), k)
+                end
+              end
+            end
             """;
 
     /**
      * KEYS: entry, index, sizes, bytes, tag sets. ARGV: field, payload, ttl ms, max entries, max bytes,
-     * entry bytes, how many expired index entries to sweep first, tags. Returns {expired, evicted}.
+     * entry bytes, how many expired index entries to sweep first, the prefix of tag set names, tags.
+     * Returns {expired, evicted}.
      */
     static final Scripts PUT = new Scripts(
             PRELUDE
@@ -114,8 +129,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                 expired = expired + 1
               end
             end
-            -- the previous version: its fields go with DEL, its index score is replaced by ZADD below,
-            -- and only a size limit keeps a size to take back
+            -- the previous version: it leaves its tag sets (the new tags are added back below), its
+            -- fields go with DEL, its index score is replaced by ZADD below, and only a size limit keeps
+            -- a size to take back
+            untag(ARGV[8], KEYS[1], false)
             redis.call('DEL', KEYS[1])
             if maxBytes > 0 then
               local b = redis.call('HGET', KEYS[3], KEYS[1])
@@ -125,7 +142,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
               end
             end
             local fields = {ARGV[1], ARGV[2]}
-            for i = 8, #ARGV do
+            for i = 9, #ARGV do
               fields[#fields + 1] = 't:' .. ARGV[i]
               fields[#fields + 1] = '1'
             end
@@ -154,6 +171,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
               local first = redis.call('ZRANGE', KEYS[2], 0, 1, 'WITHSCORES')
               local victim, score = first[1], first[2]
               if victim == KEYS[1] then victim, score = first[3], first[4] end
+              untag(ARGV[8], victim, false)
               redis.call('DEL', victim)
               forget(KEYS[2], KEYS[3], KEYS[4], victim)
               if tonumber(score) <= now then
@@ -187,19 +205,27 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             return {false, false, -2, 2}
             """);
 
-    /** KEYS: index, sizes, bytes, entries. Deletes the entries; returns how many existed. */
+    /**
+     * KEYS: index, sizes, bytes, entries. ARGV: the prefix of tag set names. Deletes the entries and
+     * takes them out of their tag sets; returns how many existed.
+     */
     static final Scripts DELETE = new Scripts(
             PRELUDE
                     + """
             local n = 0
             for i = 4, #KEYS do
+              untag(ARGV[1], KEYS[i], false)
               n = n + redis.call('DEL', KEYS[i])
               forget(KEYS[1], KEYS[2], KEYS[3], KEYS[i])
             end
             return n
             """);
 
-    /** KEYS: tag set, index, sizes, bytes. ARGV: tag. Returns the removed entry keys. */
+    /**
+     * KEYS: tag set, index, sizes, bytes. ARGV: tag, the prefix of tag set names. Deletes the members
+     * still carrying the tag, takes them out of the sets of their other tags, and deletes the set;
+     * returns the removed entry keys.
+     */
     static final Scripts INVALIDATE_TAG = new Scripts(
             PRELUDE
                     + """
@@ -207,6 +233,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             local removed = {}
             for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
               if redis.call('HEXISTS', member, field) == 1 then
+                untag(ARGV[2], member, ARGV[1])
                 redis.call('DEL', member)
                 forget(KEYS[2], KEYS[3], KEYS[4], member)
                 removed[#removed + 1] = member
@@ -258,6 +285,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private final boolean ownsConnector;
     private final CacheConfig config;
     private final ValueCodec<V> codec;
+    private final ValueIsolation<V> isolation;
+    /** The classes whose values have been seen to survive the codec (see {@link #checkRoundTrip}). */
+    private final Set<Class<?>> roundTrips = ConcurrentHashMap.newKeySet();
+
     private final KeyLayout layout;
     private final Cache<V> fallback;
 
@@ -276,6 +307,9 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private final byte[] maxEntriesArg;
     private final byte[] maxBytesArg;
     private final boolean keepsSizes;
+    /** The prefix of tag set names as a script argument, on a standalone server the same for every entry. */
+    private final byte[] standaloneTagSets;
+
     private volatile TtlArg lastTtlArg;
 
     /**
@@ -341,31 +375,62 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private volatile Instant countedAt = Instant.EPOCH;
     private final AtomicBoolean counting = new AtomicBoolean();
 
-    public RedisCacheImpl(Connector connector, boolean ownsConnector, CacheConfig config, ValueCodec<V> codec) {
+    public RedisCacheImpl(
+            Connector connector,
+            boolean ownsConnector,
+            CacheConfig config,
+            ValueCodec<V> codec,
+            ValueIsolation<V> isolation) {
         this(
                 connector,
                 ownsConnector,
                 config,
                 codec,
+                isolation,
                 InProcessCache.create(config, ValueIsolation.copying(codec::copy)));
     }
 
-    /** A cache whose fallback is {@code fallback} (the two-tier cache passes its in-process tier). */
+    /**
+     * A cache whose fallback is {@code fallback} (the two-tier cache passes its in-process tier).
+     * {@code isolation} is the value rule every stored value is checked against; the fallback copies
+     * through the codec whatever the rule.
+     */
     public RedisCacheImpl(
-            Connector connector, boolean ownsConnector, CacheConfig config, ValueCodec<V> codec, Cache<V> fallback) {
+            Connector connector,
+            boolean ownsConnector,
+            CacheConfig config,
+            ValueCodec<V> codec,
+            ValueIsolation<V> isolation,
+            Cache<V> fallback) {
         this.connector = connector;
         this.ownsConnector = ownsConnector;
         this.config = config;
         this.codec = codec;
-        this.layout = new KeyLayout(connector.config().keyPrefix(), connector.isCluster());
+        this.isolation = isolation;
+        this.layout = new KeyLayout(
+                connector.config().keyPrefix(),
+                config.name(),
+                connector.isCluster(),
+                config.maximumEntries().isPresent() || config.maximumBytes().isPresent());
         this.fallback = fallback;
         // Bounds are kept per group, which is the whole cache only on a standalone server.
         this.maxEntriesArg =
                 Scripts.bytes(layout.cluster() ? 0 : config.maximumEntries().orElse(0));
         this.keepsSizes = !layout.cluster() && config.maximumBytes().isPresent();
         this.maxBytesArg = keepsSizes ? Scripts.bytes(config.maximumBytes().orElseThrow()) : ZERO;
+        this.standaloneTagSets = Scripts.bytes(layout.tagSets(""));
         this.lastTtlArg = new TtlArg(-1, new byte[0]);
         connector.onReconnect(fallback::clear);
+    }
+
+    /**
+     * Checks that {@code name} can name a Redis cache (it is part of every key), before anything is
+     * opened.
+     *
+     * @throws IllegalArgumentException naming the name
+     */
+    public static void checkName(String name) {
+        KeyLayout.checkName(name);
     }
 
     /** A TTL in milliseconds and its encoding as a script argument. */
@@ -654,9 +719,73 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         Objects.requireNonNull(value, "value must not be null");
         Objects.requireNonNull(options, "options must not be null");
         Duration ttl = config.ttlOf(options);
-        byte[] bytes = codec.encode(value);
+        byte[] bytes = encode(key, value);
         staleKey(key);
         store(key, bytes, ttl, options);
+    }
+
+    /**
+     * Applies the value rule that every backend applies ({@link Cache}, Values): the isolation's check
+     * (a copying rule needs none here, the codec copies), then the codec's own.
+     *
+     * @throws IllegalArgumentException naming the key and what is wrong with the value
+     */
+    private void checkValue(String key, V value) {
+        if (isolation.sharesValues()) {
+            isolation.onWrite(key, value);
+        }
+        Class<?> type = value.getClass();
+        if (!roundTrips.contains(type)) {
+            checkRoundTrip(key, value);
+            roundTrips.add(type);
+        }
+    }
+
+    /**
+     * Checks, once per class, that the codec reads a value back as an equal one: by {@code equals} for
+     * classes that define it (records, value types), else by writing the copy again and comparing the
+     * bytes. A value that would come back as something else (a {@code LinkedHashMap}, a base class, a
+     * thread's description) is refused instead of being stored.
+     */
+    private void checkRoundTrip(String key, V value) {
+        Class<?> type = value.getClass();
+        byte[] bytes = codec.encode(value);
+        V back;
+        try {
+            back = codec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "value for key '" + key + "' of " + type.getName() + " cannot be stored in Redis: " + codec
+                            + " cannot read back what it writes for it (" + e.getMessage() + ")",
+                    e);
+        }
+        boolean same;
+        try {
+            same = definesEquals(type) ? value.equals(back) : Arrays.equals(bytes, codec.encode(back));
+        } catch (RuntimeException e) {
+            same = false;
+        }
+        if (!same) {
+            throw new IllegalArgumentException(
+                    "value for key '" + key + "' of " + type.getName() + " cannot be stored in Redis: " + codec
+                            + " reads it back as a different value ("
+                            + (back == null ? "null" : "a " + back.getClass().getName())
+                            + "); use a type that the codec writes completely (a record of plain values)");
+        }
+    }
+
+    private static boolean definesEquals(Class<?> type) {
+        try {
+            return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** Checks a value ({@link #checkValue}) and encodes it. */
+    private byte[] encode(String key, V value) {
+        checkValue(key, value);
+        return codec.encode(value);
     }
 
     private void store(String key, byte[] bytes, Duration ttl, WriteOptions options) {
@@ -674,7 +803,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         long[] counts = single(
                 redis -> {
                     String[] keys = new String[4 + tags.size()];
-                    byte[][] args = new byte[7 + tags.size()][];
+                    byte[][] args = new byte[8 + tags.size()][];
                     String[] book = layout.bookkeeping(entry);
                     keys[0] = entry;
                     keys[1] = book[0];
@@ -688,6 +817,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                     // entry sizes are kept only under a byte bound
                     args[5] = keepsSizes ? Scripts.bytes(estimateBytes(entry, payload, tags)) : ZERO;
                     args[6] = ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0 ? SWEEP_LIMIT : ZERO;
+                    args[7] = layout.cluster() ? Scripts.bytes(layout.tagSets(entry)) : standaloneTagSets;
                     int i = 4;
                     for (String tag : tags) {
                         if (layout.cluster()) {
@@ -699,7 +829,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                                     Scripts.bytes(KeyLayout.slotTag(entry)));
                         }
                         keys[i] = layout.tagSet(tag, entry);
-                        args[i + 3] = Scripts.bytes(tag);
+                        args[i + 4] = Scripts.bytes(tag);
                         i++;
                     }
                     List<Long> r = PUT.run(redis, ScriptOutputType.MULTI, keys, args);
@@ -737,7 +867,8 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             for (int i = 0; i < group.size(); i++) {
                 keys[3 + i] = group.get(i);
             }
-            Long removed = DELETE.run(redis, ScriptOutputType.INTEGER, keys);
+            Long removed =
+                    DELETE.run(redis, ScriptOutputType.INTEGER, keys, Scripts.bytes(layout.tagSets(group.get(0))));
             n += removed;
         }
         return n;
@@ -893,7 +1024,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                 count(key, entry.isPresent() ? new Read<>(Optional.empty(), 0) : read);
                 Optional<V> value = load(key, loader);
                 if (value.isPresent()) {
-                    byte[] bytes = codec.encode(value.get());
+                    byte[] bytes = codec.encode(value.get()); // checked by load()
                     mine.storeIfCurrent(() -> store(key, bytes, ttl, options));
                 } else {
                     mine.storeIfCurrent(() -> putAbsent(key, options));
@@ -921,6 +1052,9 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         long start = System.nanoTime();
         try {
             Optional<V> value = loader.load();
+            if (value != null && value.isPresent()) {
+                checkValue(key, value.get());
+            }
             loadSuccesses.increment();
             return value;
         } catch (Throwable t) {
@@ -965,11 +1099,14 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         List<String> removed = new ArrayList<>();
         for (String group : groups) {
             String set = layout.cluster() ? layout.tagSetInGroup(tag, group) : layout.tagSet(tag, "");
-            String bookOf = layout.cluster() ? layout.prefix() + KeyLayout.META + "{" + group + "}" : "";
-            String[] book =
-                    layout.cluster() ? new String[] {bookOf + "x", bookOf + "s", bookOf + "b"} : layout.bookkeeping("");
+            String[] book = layout.cluster() ? layout.bookkeepingInGroup(group) : layout.bookkeeping("");
+            String sets = layout.cluster() ? layout.tagSetsInGroup(group) : layout.tagSets("");
             List<byte[]> keys = INVALIDATE_TAG.run(
-                    redis, ScriptOutputType.MULTI, new String[] {set, book[0], book[1], book[2]}, Scripts.bytes(tag));
+                    redis,
+                    ScriptOutputType.MULTI,
+                    new String[] {set, book[0], book[1], book[2]},
+                    Scripts.bytes(tag),
+                    Scripts.bytes(sets));
             for (byte[] k : keys) {
                 String userKey = layout.userKey(string(k));
                 if (userKey != null) {
@@ -1137,6 +1274,17 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
 
     @Override
     public RedisServerStats serverStats() {
+        long[] info = redis(this::serverInfo, () -> null);
+        if (info == null) {
+            // What is known without the server: the last count of keys, if there was one.
+            return new RedisServerStats(
+                    -1,
+                    -1,
+                    countedKeys,
+                    countedAt,
+                    false,
+                    Optional.of(connector.health().lastError().orElse("Redis is not connected")));
+        }
         long keys;
         Instant at;
         if (layout.cluster()) {
@@ -1149,18 +1297,27 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             } else {
                 refreshCountIfStale();
             }
-            keys = Math.max(0, countedKeys);
+            keys = countedKeys;
             at = countedAt;
         } else {
-            keys = stats().size();
-            at = connector.config().clock().instant();
+            long[] size = redis(
+                    redis -> {
+                        List<Long> out = SIZE.run(redis, ScriptOutputType.MULTI, layout.bookkeeping(""));
+                        return new long[] {out.get(0), out.get(1)};
+                    },
+                    () -> null);
+            if (size == null) {
+                keys = countedKeys;
+                at = countedAt;
+            } else {
+                expirations.add(size[0]);
+                keys = size[1];
+                at = connector.config().clock().instant();
+                countedKeys = keys;
+                countedAt = at;
+            }
         }
-        long[] info = redis(this::serverInfo, () -> null);
-        if (info == null) {
-            throw new CacheException(
-                    "Redis is unreachable: " + connector.health().lastError().orElse("not connected"));
-        }
-        return new RedisServerStats(info[0], info[1], keys, at);
+        return new RedisServerStats(info[0], info[1], Math.max(-1, keys), at);
     }
 
     private long[] serverInfo(RedisClusterCommands<String, byte[]> redis) {
@@ -1253,6 +1410,6 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
 
     @Override
     public String toString() {
-        return "RedisCache[" + config.name() + ", prefix=" + layout.prefix() + "]";
+        return "RedisCache[" + config.name() + ", keys=" + layout.base() + "]";
     }
 }

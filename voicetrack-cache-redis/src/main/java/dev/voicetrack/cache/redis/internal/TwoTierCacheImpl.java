@@ -79,11 +79,16 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     private volatile boolean synced;
     private volatile String probeToken = UUID.randomUUID().toString();
 
-    public TwoTierCacheImpl(Connector connector, boolean ownsConnector, CacheConfig config, ValueCodec<V> codec) {
+    public TwoTierCacheImpl(
+            Connector connector,
+            boolean ownsConnector,
+            CacheConfig config,
+            ValueCodec<V> codec,
+            ValueIsolation<V> isolation) {
         this.connector = connector;
         this.config = config;
         this.local = InProcessCache.create(config, ValueIsolation.copying(codec::copy));
-        this.remote = new RedisCacheImpl<>(connector, ownsConnector, config, codec, local);
+        this.remote = new RedisCacheImpl<>(connector, ownsConnector, config, codec, isolation, local);
         this.channel = KeyLayout.META + "inv:" + config.name();
         this.pubSub = new PubSubImpl(connector);
         this.subscription = pubSub.subscribe(channel, MESSAGES, this::onMessage);

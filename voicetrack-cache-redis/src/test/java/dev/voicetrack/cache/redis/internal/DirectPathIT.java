@@ -270,7 +270,7 @@ class DirectPathIT {
             own.startAgain();
             Await.until("reconnected", () -> cache.health().healthy());
             cache.put("b", TestValue.of("B", 2));
-            assertThat(own.command("EXISTS", "voice:b")).isEqualTo(":1");
+            assertThat(own.command("EXISTS", "vt:default:b")).isEqualTo(":1");
             assertThat(cache.get("b")).contains(TestValue.of("B", 2));
             assertThat(cache.health().healthy()).isTrue();
             // The socket to the old process was dropped, not kept or counted.

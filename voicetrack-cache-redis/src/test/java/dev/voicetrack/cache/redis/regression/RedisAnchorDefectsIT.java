@@ -61,7 +61,7 @@ class RedisAnchorDefectsIT {
     @Test
     void subSecondTtl_isNotTruncatedToZero() {
         cache.put("k", TestValue.of("v", 1), Duration.ofMillis(400));
-        long pttl = Long.parseLong(server.command("PTTL", "voice:k").substring(1));
+        long pttl = Long.parseLong(server.command("PTTL", "vt:default:k").substring(1));
         assertThat(pttl).isBetween(1L, 400L);
         assertThat(cache.get("k")).isPresent();
     }
