@@ -36,6 +36,14 @@ import java.nio.file.Path;
  *   <li><b>SQLite</b> runs in WAL mode with {@code synchronous=NORMAL}; writes of one process are
  *       serialised in Java (SQLite has one writer) and reads run beside them. The busy timeout
  *       applies to other processes using the same file.
+ *   <li><b>Opening.</b> {@link #init()} on an existing SQLite file first runs {@code PRAGMA quick_check}
+ *       on a read-only connection, before any pragma, migration or write, and throws {@link
+ *       CorruptDatabaseException} if the file is damaged; the check has a time budget ({@link
+ *       SqliteOptions#openCheckTimeout()}, 10 s by default: files up to about 2 GB are checked to the
+ *       end, a larger one is opened after a warning). A missing file is created unless {@link
+ *       SqliteOptions#mustExist()}. A {@link SqliteOptions#readOnly() read-only} store (or {@link
+ *       PostgresOptions#readOnly()}) never writes: no journal-mode change, no migration; writes,
+ *       {@link #restore} and {@link #optimize} throw.
  *   <li><b>Thread safety.</b> Every method may be called from any thread. {@link #restore} waits for
  *       the calls in progress and holds new ones until it is done.
  * </ul>
