@@ -2,6 +2,7 @@ package dev.voicetrack.bot;
 
 import dev.voicetrack.bot.internal.BotRuntime;
 import dev.voicetrack.bot.internal.Demo;
+import dev.voicetrack.bot.internal.MigrationProgress;
 import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
@@ -159,26 +160,35 @@ public final class Main {
                 if (from.equals(to)) {
                     throw new ConfigException("migrate: --from and --to are the same storage, was '" + from + "'");
                 }
-                Storage source = Storages.fromSpec("--from", from, config);
+                Storages.refuseSameStorage(from, to);
+                // The source first: a missing one is refused before anything (the target included) is created.
+                Storage source = Storages.source("--from", from, config);
                 Storage target = Storages.fromSpec("--to", to, config);
                 try (source;
                         target) {
                     source.init();
                     target.init();
-                    out.println("Migrating " + from + " -> " + to);
-                    StorageMigration.Report report = StorageMigration.from(source)
-                            .to(target)
-                            .onProgress(p -> {
-                                out.printf(
-                                        Locale.ROOT,
-                                        "  guild %d: %d/%d guilds, %d rows%n",
-                                        p.guildId(),
-                                        p.guildsDone(),
-                                        p.guildsTotal(),
-                                        p.rowsCopied());
-                                out.flush();
-                            })
-                            .run();
+                    Map<Long, Long> members = new java.util.TreeMap<>();
+                    for (long g : source.guildIds()) {
+                        members.put(g, source.memberCount(g));
+                    }
+                    out.printf(
+                            Locale.ROOT,
+                            "Migrating %s -> %s: %d guilds, %,d members%n",
+                            from,
+                            to,
+                            members.size(),
+                            members.values().stream().mapToLong(Long::longValue).sum());
+                    out.flush();
+                    StorageMigration.Report report;
+                    boolean terminal = out == System.out && System.console() != null;
+                    try (MigrationProgress progress = new MigrationProgress(out, terminal, System::nanoTime, members)) {
+                        report = StorageMigration.from(source)
+                                .to(target)
+                                .guilds(members.keySet())
+                                .onProgress(progress)
+                                .run();
+                    }
                     out.printf(
                             Locale.ROOT,
                             "Done and verified: %d guilds, %d members, %d sessions, %d rows%n",
@@ -239,7 +249,7 @@ public final class Main {
                 }
                 JdbcStorage sqlite = requireSqlite(config, "restore");
                 try (sqlite) {
-                    sqlite.init();
+                    // not init(): that refuses a damaged database, the very one a restore replaces
                     sqlite.restore(Path.of(from));
                 }
                 out.println("Restored " + config.get("SQLITE_DB_PATH") + " from " + from);
@@ -252,8 +262,8 @@ public final class Main {
                 }
                 Options o = parse(command, rest, Set.of("--config"), Set.of());
                 BotConfig config = load(env, o);
-                try (Storage s = Storages.open(config)) {
-                    s.init();
+                try (Storage s = Storages.openExisting(config, "stats")) {
+                    Storages.init(s, config);
                     if (s instanceof JdbcStorage jdbc) {
                         var st = jdbc.stats();
                         out.printf(
@@ -279,6 +289,7 @@ public final class Main {
                                 ids.size(),
                                 users);
                     }
+                    printGuilds(s, out);
                 }
                 return OK;
             }
@@ -288,6 +299,25 @@ public final class Main {
             }
             default -> throw new ConfigException("unknown command '" + command + "'; commands: run, demo, migrate,"
                     + " backup, restore, stats (voicetrack --help)");
+        }
+    }
+
+    /**
+     * The guilds of {@code stats}, largest first: id and member count. VoiceTrack stores no guild names
+     * (only ids and configs), so none is shown.
+     */
+    private static void printGuilds(Storage s, PrintStream out) {
+        List<long[]> rows = new java.util.ArrayList<>();
+        for (long g : s.guildIds()) {
+            rows.add(new long[] {g, s.memberCount(g)});
+        }
+        rows.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
+        out.printf(Locale.ROOT, "%n%-20s %10s%n", "guild", "members");
+        for (long[] r : rows) {
+            out.printf(Locale.ROOT, "%-20d %10d%n", r[0], r[1]);
+        }
+        if (rows.isEmpty()) {
+            out.println("(no guilds stored)");
         }
     }
 

@@ -147,7 +147,7 @@ public final class BotRuntime {
 
         Storage storage = Storages.open(config);
         rawStorage = storage;
-        storage.init();
+        Storages.init(storage, config); // a damaged SQLite file is refused with how to restore it
         String backend = Storages.backendName(storage);
         LOG.info("Storage: {} ({})", backend, describeStorage());
         Storage timed = new TimedStorage(storage, registry, backend);

@@ -97,7 +97,9 @@ public interface JdbcStorage extends Storage {
      * store running: the backup is verified first (integrity and schema version), then calls in
      * progress finish, the database file is swapped atomically, migrations run, and waiting calls go
      * on against the restored data. The backup file itself is left as it is. A tracker running on this
-     * store should clear its caches afterwards.
+     * store should clear its caches afterwards. On a store that was never initialised (for instance
+     * because {@link #init()} refused a damaged file) the file is only swapped, without opening the
+     * damaged one; migrations then run at the next {@link #init()}.
      *
      * @throws StorageException naming the reason if the backup is missing, corrupt or of a newer
      *     schema (the live database is then untouched), or if the swap failed (the previous database is

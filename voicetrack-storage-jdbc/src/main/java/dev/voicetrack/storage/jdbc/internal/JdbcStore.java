@@ -414,15 +414,27 @@ public final class JdbcStore implements JdbcStorage {
             throw new StorageException("cannot check the SQLite database " + file + ": " + e.getMessage(), e);
         }
         if (!problems.equals(List.of("ok"))) {
-            throw new CorruptDatabaseException(file, "PRAGMA quick_check reported: " + String.join("; ", problems));
+            throw new CorruptDatabaseException(file, "PRAGMA quick_check reported " + summary(problems));
         }
         LOG.log(
                 System.Logger.Level.DEBUG,
                 "integrity check of " + file + " passed in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
-    /** Problems of a damaged file listed in the error, at most. */
+    /** Problems of a damaged file asked of quick_check, at most (it stops there). */
     private static final int MAX_REPORTED_PROBLEMS = 10;
+
+    /** The first three problems, and how many more quick_check reported. */
+    private static String summary(List<String> problems) {
+        List<String> real = problems.stream()
+                .filter(p -> !p.startsWith("*** in database"))
+                .map(p -> p.replace('\n', ' '))
+                .toList();
+        String shown = String.join("; ", real.subList(0, Math.min(3, real.size())));
+        int more = real.size() - 3;
+        return shown
+                + (more <= 0 ? "" : "; and " + (real.size() >= MAX_REPORTED_PROBLEMS ? "at least " : "") + more + " more");
+    }
 
     private static boolean isCorruption(SQLException e) {
         int code = e instanceof org.sqlite.SQLiteException se ? se.getResultCode().code : e.getErrorCode();
@@ -1815,6 +1827,7 @@ public final class JdbcStore implements JdbcStorage {
         try {
             // Verify and copy without holding any lock: the live database keeps serving meanwhile.
             try {
+                Files.createDirectories(live.getParent()); // a store never initialised may have no directory
                 Files.copy(src, tmp);
             } catch (IOException e) {
                 throw new StorageException("restore refused: cannot copy " + src + ": " + e.getMessage(), e);
