@@ -2,6 +2,7 @@ package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.core.storage.StorageMigration;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -47,6 +48,16 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
      * @param membersByGuild every guild to copy with its member count
      */
     public MigrationProgress(PrintStream out, boolean terminal, LongSupplier nanoTime, Map<Long, Long> membersByGuild) {
+        this(out, terminal, Duration.ofSeconds(1), nanoTime, membersByGuild);
+    }
+
+    /** @param refresh how often the terminal line is redrawn between events; null for never (tests) */
+    MigrationProgress(
+            PrintStream out,
+            boolean terminal,
+            @Nullable Duration refresh,
+            LongSupplier nanoTime,
+            Map<Long, Long> membersByGuild) {
         this.out = out;
         this.terminal = terminal;
         this.nanoTime = nanoTime;
@@ -55,13 +66,13 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
                 membersByGuild.values().stream().mapToLong(Long::longValue).sum();
         this.guildsTotal = membersByGuild.size();
         this.started = nanoTime.getAsLong();
-        if (terminal) {
+        if (terminal && refresh != null) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "voicetrack-migrate-progress");
                 t.setDaemon(true);
                 return t;
             });
-            ticker.scheduleAtFixedRate(this::redraw, 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(this::redraw, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             ticker = null;
         }

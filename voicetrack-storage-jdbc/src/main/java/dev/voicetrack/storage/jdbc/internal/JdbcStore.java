@@ -433,7 +433,9 @@ public final class JdbcStore implements JdbcStorage {
         String shown = String.join("; ", real.subList(0, Math.min(3, real.size())));
         int more = real.size() - 3;
         return shown
-                + (more <= 0 ? "" : "; and " + (real.size() >= MAX_REPORTED_PROBLEMS ? "at least " : "") + more + " more");
+                + (more <= 0
+                        ? ""
+                        : "; and " + (real.size() >= MAX_REPORTED_PROBLEMS ? "at least " : "") + more + " more");
     }
 
     private static boolean isCorruption(SQLException e) {
