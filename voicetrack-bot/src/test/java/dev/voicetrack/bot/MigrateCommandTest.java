@@ -327,6 +327,30 @@ class MigrateCommandTest {
     }
 
     @Test
+    void migrate_mongoSource_isReadOnly_andWithoutDataIsRefused_creatingNothing() throws Exception {
+        Path db = seedSqlite();
+        MongoServer mongo = new MongoServer(new MemoryBackend());
+        try {
+            mongo.bind("127.0.0.1", 0);
+            String uri = "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort();
+            assertThatThrownBy(() -> run("migrate", "--from", "mongo:" + uri, "--to", "json:" + tmp.resolve("j0")))
+                    .hasMessageContaining("holds no VoiceTrack data");
+            try (var client = com.mongodb.client.MongoClients.create(uri)) {
+                // (the in-memory test server lists a database once it was read; a real server does not)
+                assertThat(client.getDatabase("voicetracker")
+                                .listCollectionNames()
+                                .into(new java.util.ArrayList<>()))
+                        .isEmpty();
+            }
+            run("migrate", "--from", "sqlite:" + db, "--to", "mongo:" + uri);
+            String back = run("migrate", "--from", "mongo:" + uri, "--to", "json:" + tmp.resolve("j1"));
+            assertThat(back).contains("Done and verified: 1 guilds, 25 members");
+        } finally {
+            mongo.shutdownNow();
+        }
+    }
+
+    @Test
     void migrate_badSpec_namesTheOption() {
         assertThatThrownBy(() -> run("migrate", "--from", "oracle:x", "--to", "json:" + tmp))
                 .isInstanceOf(ConfigException.class)

@@ -142,6 +142,7 @@ public final class Storages {
             case "postgres" -> JdbcStorage.postgres(postgresOptions(option, spec, s.where(), config)
                     .readOnly(true)
                     .build());
+            case "mongo" -> mongo(s.where(), config.get("MONGODB_DATABASE"), true);
             default -> fromSpec(option, spec, config);
         };
     }
@@ -291,8 +292,12 @@ public final class Storages {
     }
 
     private static Storage mongo(String uri, String database) {
+        return mongo(uri, database, false);
+    }
+
+    private static Storage mongo(String uri, String database, boolean readOnly) {
         try {
-            return MongoStorage.create(uri, database);
+            return readOnly ? MongoStorage.createReadOnly(uri, database) : MongoStorage.create(uri, database);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("MONGODB_URI / MONGODB_DATABASE: " + e.getMessage());
         }
