@@ -378,7 +378,7 @@ public final class Main {
                   migrate   copy all data between storages: --from sqlite:FILE --to json:DIR
                   backup    write a verified SQLite backup
                   restore   replace the SQLite database with a backup
-                  stats     counts and size of the stored data
+                  stats     counts and size of the stored data, and the guilds
 
                 Settings come from the environment, a .env file and --config FILE (.properties or .json):
                 """
@@ -432,6 +432,9 @@ public final class Main {
 
                 Copies every guild (config, members, daily activity, sessions) and verifies each copy.
                 Stop the bot first. Rerunning is safe (the target's copy of each guild is replaced).
+                The source must exist and is opened read-only: it is never changed, even when the copy fails.
+                Source and target must not be the same file or directory (compared by real path).
+                Progress: rows, rows/s and time left (one updating line on a terminal).
                 SPEC: sqlite:FILE | json:DIR | postgres:JDBC_URL | mongo:URI | memory
                       (PostgreSQL user/password from POSTGRES_USER / POSTGRES_PASSWORD; MongoDB database from MONGODB_DATABASE)
                 Example: voicetrack migrate --from json:./data/json --to sqlite:./data/voice-tracker.db
@@ -461,7 +464,10 @@ public final class Main {
         return """
                 Usage: voicetrack stats [--config FILE]
 
-                Prints the stored guilds, users, sessions and database size of the configured storage.
+                Prints the stored guilds, users, sessions and database size of the configured storage, then
+                every guild (largest first) with its member count; VoiceTrack stores no guild names. Reads only:
+                a SQLITE_DB_PATH or JSON_DATA_DIR that does not exist is refused (exit 2), nothing is created;
+                a damaged SQLite file is refused (exit 1) with how to restore it.
                 """;
     }
 }
