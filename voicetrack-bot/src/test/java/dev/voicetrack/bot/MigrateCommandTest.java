@@ -281,6 +281,23 @@ class MigrateCommandTest {
     }
 
     @Test
+    void backup_refusesMissingDatabase_createsNothing() {
+        Path typo = tmp.resolve("data/typo.db");
+        Map<String, String> env = Map.of(
+                "SQLITE_DB_PATH",
+                typo.toString(),
+                "BACKUP_DIR",
+                tmp.resolve("data/backups").toString(),
+                "VOICETRACK_ENV_FILE",
+                tmp.resolve("none.env").toString());
+        assertThatThrownBy(() -> Main.run(new String[] {"backup"}, env, System.out, System.err))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SQLITE_DB_PATH")
+                .hasMessageContaining(typo.toString());
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void stats_refusesMissingJsonDirectory_createsNothing() {
         Path typo = tmp.resolve("data/jsn");
         Map<String, String> env = Map.of(

@@ -40,7 +40,7 @@ import java.nio.file.Path;
  *       on a read-only connection, before any pragma, migration or write, and throws {@link
  *       CorruptDatabaseException} if the file is damaged; the check has a time budget ({@link
  *       SqliteOptions#openCheckTimeout()}, 10 s by default: files up to about 2 GB are checked to the
- *       end, a larger one is opened after a warning). A missing file is created unless {@link
+ *       end, a larger one is opened after a warning, unchecked beyond its header and schema). A missing file is created unless {@link
  *       SqliteOptions#mustExist()}. A {@link SqliteOptions#readOnly() read-only} store (or {@link
  *       PostgresOptions#readOnly()}) never writes: no journal-mode change, no migration; writes,
  *       {@link #restore} and {@link #optimize} throw.

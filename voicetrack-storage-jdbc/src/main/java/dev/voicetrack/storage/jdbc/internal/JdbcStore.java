@@ -373,8 +373,9 @@ public final class JdbcStore implements JdbcStorage {
      * index: it finds torn or overwritten pages, bad b-tree structure, pages used twice or lost, bad
      * record formats and NOT NULL violations, but not an index whose entries differ from its table
      * (only {@code integrity_check}, run with every backup, compares those). A progress handler stops
-     * the check when the budget is spent; the file is then opened with a warning, checked as far as
-     * SQLite had got (a damaged page met before that point fails the open).
+     * the check when the budget is spent; quick_check gives its verdict only at its end, so such a file
+     * is opened with a warning and only its header and schema read (a damaged schema still fails the
+     * open), and the full {@code integrity_check} of each backup is what covers it.
      *
      * @throws CorruptDatabaseException if the check reports a problem or the file is not a database
      */
@@ -404,7 +405,7 @@ public final class JdbcStore implements JdbcStorage {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "the integrity check of " + file + " did not finish within " + budget.toMillis()
-                                + " ms and was stopped; opening it checked only in part (every backup runs a full"
+                                + " ms and was stopped; opening it without a verdict (every backup runs a full"
                                 + " integrity_check)");
                 return;
             }
