@@ -39,7 +39,7 @@ import java.nio.file.Path;
  *   <li><b>Opening.</b> {@link #init()} on an existing SQLite file first runs {@code PRAGMA quick_check}
  *       on a read-only connection, before any pragma, migration or write, and throws {@link
  *       CorruptDatabaseException} if the file is damaged; the check has a time budget ({@link
- *       SqliteOptions#openCheckTimeout()}, 10 s by default: files up to about 2 GB are checked to the
+ *       SqliteOptions#openCheckTimeout()}, 10 s by default: files up to about 1 GB are checked to the
  *       end, a larger one is opened after a warning, unchecked beyond its header and schema). A missing file is created unless {@link
  *       SqliteOptions#mustExist()}. A {@link SqliteOptions#readOnly() read-only} store (or {@link
  *       PostgresOptions#readOnly()}) never writes: no journal-mode change, no migration; writes,

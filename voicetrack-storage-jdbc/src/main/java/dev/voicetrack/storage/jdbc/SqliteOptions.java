@@ -27,8 +27,9 @@ public final class SqliteOptions {
 
     /**
      * How long the integrity check of an existing file at {@link JdbcStorage#init()} may run: 10 s.
-     * {@code PRAGMA quick_check} reads about 250 MB per second from a warm page cache (a 215 MB
-     * database in 0.8 s on the reference machine), so files up to about 2 GB are checked to the end.
+     * {@code PRAGMA quick_check} of a 215 MB database in the page cache took 0.8 s on the reference
+     * machine idle and 3 s with its two cores busy, so files up to about 1 GB (2 GB on an idle
+     * machine) are checked to the end.
      */
     public static final Duration DEFAULT_OPEN_CHECK_TIMEOUT = Duration.ofSeconds(10);
 

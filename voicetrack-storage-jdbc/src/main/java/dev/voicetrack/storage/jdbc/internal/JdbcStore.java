@@ -384,7 +384,7 @@ public final class JdbcStore implements JdbcStorage {
         boolean[] cut = {false};
         var problems = new ArrayList<String>();
         try (Connection c = readOnlyConnection(file)) {
-            ProgressHandler.setHandler(c, 10_000, new ProgressHandler() {
+            ProgressHandler.setHandler(c, 1_000, new ProgressHandler() {
                 @Override
                 protected int progress() {
                     if (System.nanoTime() - started > budget.toNanos()) {
