@@ -4,6 +4,7 @@ import dev.voicetrack.bot.internal.Backups;
 import dev.voicetrack.bot.internal.BotRuntime;
 import dev.voicetrack.bot.internal.DatabaseInUse;
 import dev.voicetrack.bot.internal.Demo;
+import dev.voicetrack.bot.internal.MigrationProgress;
 import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
@@ -159,28 +160,37 @@ public final class Main {
                 if (from.equals(to)) {
                     throw new ConfigException("migrate: --from and --to are the same storage, was '" + from + "'");
                 }
+                Storages.refuseSameStorage(from, to);
+                // The source first: a missing one is refused before anything (the target included) is created.
+                Storage source = Storages.source("--from", from, config);
                 DatabaseInUse.refuseIfOpenElsewhere("migrate", from);
                 DatabaseInUse.refuseIfOpenElsewhere("migrate", to);
-                Storage source = Storages.fromSpec("--from", from, config);
                 Storage target = Storages.fromSpec("--to", to, config);
                 try (source;
                         target) {
                     source.init();
                     target.init();
-                    out.println("Migrating " + from + " -> " + to);
-                    StorageMigration.Report report = StorageMigration.from(source)
-                            .to(target)
-                            .onProgress(p -> {
-                                out.printf(
-                                        Locale.ROOT,
-                                        "  guild %d: %d/%d guilds, %d rows%n",
-                                        p.guildId(),
-                                        p.guildsDone(),
-                                        p.guildsTotal(),
-                                        p.rowsCopied());
-                                out.flush();
-                            })
-                            .run();
+                    Map<Long, Long> members = new java.util.TreeMap<>();
+                    for (long g : source.guildIds()) {
+                        members.put(g, source.memberCount(g));
+                    }
+                    out.printf(
+                            Locale.ROOT,
+                            "Migrating %s -> %s: %d guilds, %,d members%n",
+                            from,
+                            to,
+                            members.size(),
+                            members.values().stream().mapToLong(Long::longValue).sum());
+                    out.flush();
+                    StorageMigration.Report report;
+                    boolean terminal = out == System.out && System.console() != null;
+                    try (MigrationProgress progress = new MigrationProgress(out, terminal, System::nanoTime, members)) {
+                        report = StorageMigration.from(source)
+                                .to(target)
+                                .guilds(members.keySet())
+                                .onProgress(progress)
+                                .run();
+                    }
                     out.printf(
                             Locale.ROOT,
                             "Done and verified: %d guilds, %d members, %d sessions, %d rows%n",
@@ -244,7 +254,8 @@ public final class Main {
                 refuseLiveFile("restore", "--from", Path.of(from), config);
                 JdbcStorage sqlite = requireSqlite(config, "restore");
                 try (sqlite) {
-                    // Not opened first: restore checks that no process (this one included) has the file open.
+                    // Not opened first: restore checks that no process (this one included) has the file open,
+                    // and init() would refuse a damaged database, the very one a restore replaces.
                     sqlite.restore(Path.of(from));
                     sqlite.init(); // migrates the restored database
                 } catch (dev.voicetrack.core.storage.StorageException e) {
@@ -261,8 +272,8 @@ public final class Main {
                 }
                 Options o = parse(command, rest, Set.of("--config"), Set.of());
                 BotConfig config = load(env, o);
-                try (Storage s = Storages.open(config)) {
-                    s.init();
+                try (Storage s = Storages.openExisting(config, "stats")) {
+                    Storages.init(s, config);
                     if (s instanceof JdbcStorage jdbc) {
                         var st = jdbc.stats();
                         out.printf(
@@ -288,6 +299,7 @@ public final class Main {
                                 ids.size(),
                                 users);
                     }
+                    printGuilds(s, out);
                 }
                 return OK;
             }
@@ -297,6 +309,25 @@ public final class Main {
             }
             default -> throw new ConfigException("unknown command '" + command + "'; commands: run, demo, migrate,"
                     + " backup, restore, stats (voicetrack --help)");
+        }
+    }
+
+    /**
+     * The guilds of {@code stats}, largest first: id and member count. VoiceTrack stores no guild names
+     * (only ids and configs), so none is shown.
+     */
+    private static void printGuilds(Storage s, PrintStream out) {
+        List<long[]> rows = new java.util.ArrayList<>();
+        for (long g : s.guildIds()) {
+            rows.add(new long[] {g, s.memberCount(g)});
+        }
+        rows.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
+        out.printf(Locale.ROOT, "%n%-20s %10s%n", "guild", "members");
+        for (long[] r : rows) {
+            out.printf(Locale.ROOT, "%-20d %10d%n", r[0], r[1]);
+        }
+        if (rows.isEmpty()) {
+            out.println("(no guilds stored)");
         }
     }
 
@@ -384,7 +415,7 @@ public final class Main {
                   migrate   copy all data between storages: --from sqlite:FILE --to json:DIR
                   backup    write a verified SQLite backup
                   restore   replace the SQLite database with a backup
-                  stats     counts and size of the stored data
+                  stats     counts and size of the stored data, and the guilds
 
                 Settings come from the environment, a .env file and --config FILE (.properties or .json):
                 """
@@ -443,6 +474,9 @@ public final class Main {
 
                 Copies every guild (config, members, daily activity, sessions) and verifies each copy.
                 Stop the bot first. Rerunning is safe (the target's copy of each guild is replaced).
+                The source must exist and is opened read-only: it is never changed, even when the copy fails.
+                Source and target must not be the same file or directory (compared by real path).
+                Progress: rows, rows/s and time left (one updating line on a terminal).
                 SPEC: sqlite:FILE | json:DIR | postgres:JDBC_URL | mongo:URI | memory
                       (PostgreSQL user/password from POSTGRES_USER / POSTGRES_PASSWORD; MongoDB database from MONGODB_DATABASE)
                 Example: voicetrack migrate --from json:./data/json --to sqlite:./data/voice-tracker.db
@@ -478,7 +512,10 @@ public final class Main {
         return """
                 Usage: voicetrack stats [--config FILE]
 
-                Prints the stored guilds, users, sessions and database size of the configured storage.
+                Prints the stored guilds, users, sessions and database size of the configured storage, then
+                every guild (largest first) with its member count; VoiceTrack stores no guild names. Reads only:
+                a SQLITE_DB_PATH or JSON_DATA_DIR that does not exist is refused (exit 2), nothing is created;
+                a damaged SQLite file is refused (exit 1) with how to restore it.
                 """;
     }
 }

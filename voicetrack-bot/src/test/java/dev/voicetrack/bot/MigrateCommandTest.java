@@ -15,8 +15,12 @@ import dev.voicetrack.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +43,7 @@ class MigrateCommandTest {
     }
 
     private Path seedSqlite() {
-        Path db = tmp.resolve("source.db");
+        Path db = tmp.resolve("src/source.db");
         try (JdbcStorage storage =
                 JdbcStorage.sqlite(SqliteOptions.builder().file(db).build())) {
             storage.init();
@@ -108,6 +112,259 @@ class MigrateCommandTest {
         out.reset();
         assertThat(Main.run(new String[] {"stats"}, env, ps, System.err)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("guilds:   1").contains("users:    25");
+    }
+
+    /** A seeded source in rollback-journal mode, as a file from a backup or another tool may be. */
+    private Path seedSqliteDeleteMode() throws Exception {
+        Path db = seedSqlite();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                var st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=DELETE");
+        }
+        return db;
+    }
+
+    /** The bytes and mtime of a file, and the names beside it (SQLite's -shm and an empty -wal aside). */
+    private static String fingerprint(Path file) throws Exception {
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        Path wal = Path.of(file + "-wal");
+        assertThat(Files.exists(wal) ? Files.size(wal) : 0)
+                .as("bytes in " + wal)
+                .isZero();
+        try (Stream<Path> list = Files.list(file.getParent())) {
+            return sha + " " + Files.getLastModifiedTime(file) + " "
+                    + list.map(p -> p.getFileName().toString())
+                            .filter(n -> !n.endsWith("-shm") && !n.endsWith("-wal"))
+                            .sorted()
+                            .toList();
+        }
+    }
+
+    /** Every file under a directory with its bytes and mtime. */
+    private static Map<String, String> tree(Path dir) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                out.put(
+                        dir.relativize(p).toString(),
+                        Files.isDirectory(p)
+                                ? "dir"
+                                : Arrays.hashCode(Files.readAllBytes(p)) + " " + Files.getLastModifiedTime(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void migrate_refusesMissingSqliteSource_createsNothing() {
+        Path missing = tmp.resolve("nope/typo.db");
+        Path target = tmp.resolve("out");
+        assertThatThrownBy(() -> run("migrate", "--from", "sqlite:" + missing, "--to", "json:" + target))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--from sqlite:" + missing)
+                .hasMessageContaining("does not exist");
+        assertThat(tmp.resolve("nope")).doesNotExist();
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void migrate_refusesMissingJsonSource_createsNothing() {
+        Path missing = tmp.resolve("nojson");
+        Path target = tmp.resolve("out.db");
+        assertThatThrownBy(() -> run("migrate", "--from", "json:" + missing, "--to", "sqlite:" + target))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--from json:" + missing)
+                .hasMessageContaining("does not exist");
+        assertThat(missing).doesNotExist();
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void migrate_sourceUnchangedAfterSuccess() throws Exception {
+        Path db = seedSqliteDeleteMode();
+        String before = fingerprint(db);
+        run("migrate", "--from", "sqlite:" + db, "--to", "json:" + tmp.resolve("json"));
+        assertThat(fingerprint(db)).isEqualTo(before);
+
+        Map<String, String> jsonBefore = tree(tmp.resolve("json"));
+        run("migrate", "--from", "json:" + tmp.resolve("json"), "--to", "sqlite:" + tmp.resolve("back.db"));
+        assertThat(tree(tmp.resolve("json"))).isEqualTo(jsonBefore);
+    }
+
+    @Test
+    void migrate_sourceUnchangedAfterFailure() throws Exception {
+        Path db = seedSqliteDeleteMode();
+        // A target whose directory cannot be created: its parent is a regular file.
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file, not a directory");
+        String before = fingerprint(db);
+        assertThatThrownBy(() -> run("migrate", "--from", "sqlite:" + db, "--to", "sqlite:" + blocker + "/t.db"))
+                .hasMessageContaining(blocker.toString());
+        assertThat(fingerprint(db)).isEqualTo(before);
+
+        run("migrate", "--from", "sqlite:" + db, "--to", "json:" + tmp.resolve("json"));
+        Map<String, String> jsonBefore = tree(tmp.resolve("json"));
+        assertThatThrownBy(() -> run("migrate", "--from", "json:" + tmp.resolve("json"), "--to", "json:" + blocker));
+        assertThat(tree(tmp.resolve("json"))).isEqualTo(jsonBefore);
+    }
+
+    @Test
+    void migrate_refusesSameFileSpelledTwoWays() throws Exception {
+        Path db = seedSqlite();
+        String before = fingerprint(db);
+        Path dir = db.getParent();
+        assertThatThrownBy(() -> run("migrate", "--from", "sqlite:" + db, "--to", "sqlite:" + dir + "/./source.db"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("same storage");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.db"), db);
+        assertThatThrownBy(() -> run("migrate", "--from", "sqlite:" + link, "--to", "sqlite:" + db))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("same storage")
+                .hasMessageContaining(db.toRealPath().toString());
+        Path linkedDir = Files.createSymbolicLink(tmp.resolve("linkdir"), dir);
+        assertThatThrownBy(() ->
+                        run("migrate", "--from", "sqlite:" + linkedDir.resolve("source.db"), "--to", "sqlite:" + db))
+                .isInstanceOf(ConfigException.class);
+        assertThat(fingerprint(db)).isEqualTo(before);
+
+        Path json = tmp.resolve("json");
+        run("migrate", "--from", "sqlite:" + db, "--to", "json:" + json);
+        assertThatThrownBy(() -> run("migrate", "--from", "json:" + json, "--to", "json:" + json + "/"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("same storage");
+        assertThatThrownBy(() -> run("migrate", "--from", "json:" + json, "--to", "json:" + json.resolve("nested")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("same storage");
+        assertThat(json.resolve("nested")).doesNotExist();
+    }
+
+    @Test
+    void migrate_printsProgressWithRateAndTimeLeft_asPlainLines() throws Exception {
+        Path db = tmp.resolve("multi.db");
+        try (JdbcStorage storage =
+                JdbcStorage.sqlite(SqliteOptions.builder().file(db).build())) {
+            storage.init();
+            try (VoiceTracker tracker = VoiceTracker.builder()
+                    .storage(storage)
+                    .clock(new ManualClock())
+                    .build()) {
+                tracker.start();
+                for (long g = 1; g <= 3; g++) {
+                    for (long user = 1; user <= 5 * g; user++) {
+                        tracker.addXp(GUILD + g, 900_000_000_000L + user, 10);
+                    }
+                }
+            }
+        }
+        String out = run("migrate", "--from", "sqlite:" + db, "--to", "json:" + tmp.resolve("j"));
+        assertThat(out)
+                .contains("3 guilds, 30 members")
+                .containsPattern(
+                        "guild \\d+: 1/3 guilds, [\\d,]+ rows, [\\d,]+ rows/s, \\d+:\\d\\d elapsed, about \\d+:\\d\\d left")
+                .contains("3/3 guilds")
+                .doesNotContain("\r");
+    }
+
+    @Test
+    void stats_refusesMissingDatabase_createsNothing() {
+        Path typo = tmp.resolve("data/typo.db");
+        Map<String, String> env = Map.of(
+                "SQLITE_DB_PATH",
+                typo.toString(),
+                "VOICETRACK_ENV_FILE",
+                tmp.resolve("none.env").toString());
+        assertThatThrownBy(() -> Main.run(new String[] {"stats"}, env, System.out, System.err))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SQLITE_DB_PATH")
+                .hasMessageContaining(typo.toString());
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void backup_refusesMissingDatabase_createsNothing() {
+        Path typo = tmp.resolve("data/typo.db");
+        Map<String, String> env = Map.of(
+                "SQLITE_DB_PATH",
+                typo.toString(),
+                "BACKUP_DIR",
+                tmp.resolve("data/backups").toString(),
+                "VOICETRACK_ENV_FILE",
+                tmp.resolve("none.env").toString());
+        assertThatThrownBy(() -> Main.run(new String[] {"backup"}, env, System.out, System.err))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SQLITE_DB_PATH")
+                .hasMessageContaining(typo.toString());
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void stats_refusesMissingJsonDirectory_createsNothing() {
+        Path typo = tmp.resolve("data/jsn");
+        Map<String, String> env = Map.of(
+                "VOICETRACK_STORAGE",
+                "json",
+                "JSON_DATA_DIR",
+                typo.toString(),
+                "VOICETRACK_ENV_FILE",
+                tmp.resolve("none.env").toString());
+        assertThatThrownBy(() -> Main.run(new String[] {"stats"}, env, System.out, System.err))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("JSON_DATA_DIR")
+                .hasMessageContaining(typo.toString());
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void stats_listsGuildsWithMemberCounts_andLeavesTheFileUnchanged() throws Exception {
+        Path db = seedSqlite();
+        try (JdbcStorage storage =
+                JdbcStorage.sqlite(SqliteOptions.builder().file(db).build())) {
+            storage.init();
+            storage.setXp(GUILD + 1, 5, 10, 0);
+        }
+        String before = fingerprint(db);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of(
+                "SQLITE_DB_PATH",
+                db.toString(),
+                "VOICETRACK_ENV_FILE",
+                tmp.resolve("none.env").toString());
+        assertThat(Main.run(
+                        new String[] {"stats"}, env, new PrintStream(out, true, StandardCharsets.UTF_8), System.err))
+                .isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text)
+                .contains("guilds:   2")
+                .contains("users:    26")
+                .containsPattern("guild +members")
+                .containsPattern(GUILD + " +25\\n")
+                .containsPattern((GUILD + 1) + " +1\\n");
+        assertThat(text.indexOf(Long.toString(GUILD))).isLessThan(text.indexOf(Long.toString(GUILD + 1)));
+        assertThat(fingerprint(db)).isEqualTo(before);
+    }
+
+    @Test
+    void migrate_mongoSource_isReadOnly_andWithoutDataIsRefused_creatingNothing() throws Exception {
+        Path db = seedSqlite();
+        MongoServer mongo = new MongoServer(new MemoryBackend());
+        try {
+            mongo.bind("127.0.0.1", 0);
+            String uri = "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort();
+            assertThatThrownBy(() -> run("migrate", "--from", "mongo:" + uri, "--to", "json:" + tmp.resolve("j0")))
+                    .hasMessageContaining("holds no VoiceTrack data");
+            try (var client = com.mongodb.client.MongoClients.create(uri)) {
+                // (the in-memory test server lists a database once it was read; a real server does not)
+                assertThat(client.getDatabase("voicetracker")
+                                .listCollectionNames()
+                                .into(new java.util.ArrayList<>()))
+                        .isEmpty();
+            }
+            run("migrate", "--from", "sqlite:" + db, "--to", "mongo:" + uri);
+            String back = run("migrate", "--from", "mongo:" + uri, "--to", "json:" + tmp.resolve("j1"));
+            assertThat(back).contains("Done and verified: 1 guilds, 25 members");
+        } finally {
+            mongo.shutdownNow();
+        }
     }
 
     @Test

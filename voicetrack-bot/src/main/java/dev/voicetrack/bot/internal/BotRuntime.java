@@ -183,7 +183,7 @@ public final class BotRuntime {
         Storage storage = Storages.open(config);
         rawStorage = storage;
         try {
-            storage.init();
+            Storages.init(storage, config); // a damaged SQLite file is refused with how to restore it
         } catch (RuntimeException e) {
             throw unreachableMongo(e);
         }

@@ -45,6 +45,16 @@ public final class StorageMigration {
     @FunctionalInterface
     public interface Listener {
         void onProgress(Progress progress);
+
+        /**
+         * Told before a guild's copy starts, so that a long copy of one large guild can be shown as
+         * under way. Default: nothing.
+         *
+         * @param guildId the guild about to be copied
+         * @param guildsDone guilds copied and verified so far
+         * @param guildsTotal guilds to copy
+         */
+        default void onGuildStart(long guildId, int guildsDone, int guildsTotal) {}
     }
 
     /**
@@ -163,6 +173,7 @@ public final class StorageMigration {
         long rows = 0;
         int done = 0;
         for (long guildId : ids) {
+            listener.onGuildStart(guildId, done, ids.size());
             GuildSnapshot snapshot = source.exportGuild(guildId);
             to.importGuild(snapshot);
             GuildSnapshot back = to.exportGuild(guildId);

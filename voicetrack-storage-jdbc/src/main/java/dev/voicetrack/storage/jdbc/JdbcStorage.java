@@ -40,6 +40,14 @@ import java.nio.file.Path;
  *   <li><b>Maintenance</b> ({@link StorageMaintenance}, what the JDA adapter's {@code /dbstats},
  *       {@code /backup} and {@code /optimize} use): {@link #stats()}, {@link #safeBackup} (SQLite
  *       only) and {@link #optimize()} under backend-neutral names.
+ *   <li><b>Opening.</b> {@link #init()} on an existing SQLite file first runs {@code PRAGMA quick_check}
+ *       on a read-only connection, before any pragma, migration or write, and throws {@link
+ *       CorruptDatabaseException} if the file is damaged; the check has a time budget ({@link
+ *       SqliteOptions#openCheckTimeout()}, 10 s by default: files up to about 1 GB are checked to the
+ *       end, a larger one is opened after a warning, unchecked beyond its header and schema). A missing file is created unless {@link
+ *       SqliteOptions#mustExist()}. A {@link SqliteOptions#readOnly() read-only} store (or {@link
+ *       PostgresOptions#readOnly()}) never writes: no journal-mode change, no migration; writes,
+ *       {@link #restore} and {@link #optimize} throw.
  *   <li><b>Thread safety.</b> Every method may be called from any thread. {@link #restore} waits for
  *       the calls in progress and holds new ones until it is done.
  * </ul>
@@ -102,7 +110,9 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
      * store running: the backup is verified first (integrity, the VoiceTrack tables and schema version),
      * then calls in progress finish, the database file is swapped atomically, migrations run, and
      * waiting calls go on against the restored data. The backup file itself is left as it is. A tracker
-     * running on this store should clear its caches afterwards.
+     * running on this store should clear its caches afterwards. On a store that was never initialised
+     * (for instance because {@link #init()} refused a damaged file) the file is only swapped, without
+     * opening the damaged one; migrations then run at the next {@link #init()}.
      *
      * <p>Refused while any other process, or another store of this process, has the database open:
      * it would go on writing to the replaced file, and everything it wrote would be lost. Every

@@ -28,6 +28,7 @@ public final class PostgresOptions {
     private final int poolSize;
     private final Duration connectionTimeout;
     private final Clock clock;
+    private final boolean readOnly;
 
     private PostgresOptions(Builder b) {
         this.jdbcUrl = b.jdbcUrl != null
@@ -39,6 +40,7 @@ public final class PostgresOptions {
         this.poolSize = b.poolSize;
         this.connectionTimeout = b.connectionTimeout;
         this.clock = b.clock;
+        this.readOnly = b.readOnly;
     }
 
     public static Builder builder() {
@@ -75,11 +77,20 @@ public final class PostgresOptions {
         return clock;
     }
 
+    /**
+     * Whether the store only reads: every connection is read-only ({@code readOnlyMode=always}, so
+     * PostgreSQL refuses any write), no table is created and no migration runs; the schema must exist.
+     * Default false.
+     */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
     @Override
     public String toString() {
         return "PostgresOptions[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
                 + (password.isEmpty() ? "" : "***") + ", poolSize=" + poolSize + ", connectionTimeout="
-                + connectionTimeout + "]";
+                + connectionTimeout + ", readOnly=" + readOnly + "]";
     }
 
     /** Builds {@link PostgresOptions}; not thread safe. */
@@ -93,6 +104,7 @@ public final class PostgresOptions {
         private int poolSize = DEFAULT_POOL_SIZE;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
         private Clock clock = Clock.systemUTC();
+        private boolean readOnly;
 
         private Builder() {}
 
@@ -103,6 +115,7 @@ public final class PostgresOptions {
             poolSize = o.poolSize;
             connectionTimeout = o.connectionTimeout;
             clock = o.clock;
+            readOnly = o.readOnly;
         }
 
         /**
@@ -190,6 +203,12 @@ public final class PostgresOptions {
 
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value, "clock must not be null");
+            return this;
+        }
+
+        /** See {@link PostgresOptions#readOnly()}. */
+        public Builder readOnly(boolean value) {
+            readOnly = value;
             return this;
         }
 

@@ -117,4 +117,41 @@ class PostgresOperationsIT {
                 .hasMessageContaining("database schema version 7 is newer than this VoiceTrack supports (2)");
         newer.close();
     }
+
+    private JdbcStorage openReadOnly(String jdbcUrl) {
+        return JdbcStorage.postgres(PostgresOptions.builder()
+                .jdbcUrl(jdbcUrl)
+                .user(db.user())
+                .password(db.password())
+                .poolSize(2)
+                .readOnly(true)
+                .build());
+    }
+
+    @Test
+    void readOnly_readsButRefusesWrites_evenInTheDatabase() throws Exception {
+        fill(10);
+        try (JdbcStorage ro = openReadOnly(db.jdbcUrl())) {
+            ro.init();
+            assertThat(ro.exportGuild(5).memberCount()).isEqualTo(10);
+            assertThatThrownBy(() -> ro.setXp(5, 1, 99, 0)).hasMessageContaining("read-only");
+            assertThatThrownBy(ro::optimize).hasMessageContaining("read-only");
+        }
+        assertThat(storage.member(5, 1).orElseThrow().xp()).isEqualTo(1);
+    }
+
+    @Test
+    void readOnly_onAnEmptyDatabase_refusesAndCreatesNoTable() throws Exception {
+        try (PostgresServer.Database empty = PostgresServer.freshDatabase();
+                JdbcStorage ro = openReadOnly(empty.jdbcUrl())) {
+            assertThatThrownBy(ro::init).hasMessageContaining("is not a VoiceTrack database");
+            try (Connection c = java.sql.DriverManager.getConnection(empty.jdbcUrl(), db.user(), db.password());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE 'vt\\_%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
 }

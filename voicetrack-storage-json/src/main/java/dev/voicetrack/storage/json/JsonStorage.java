@@ -117,9 +117,16 @@ public final class JsonStorage implements Storage, StorageMaintenance {
     /** Ends this run's temp file names ({@code .<run token>.tmp}); set by {@link #init()}. */
     private String tempSuffix = ".tmp";
 
+    private final boolean readOnly;
+
     private JsonStorage(Path dir, FileOps ops) {
+        this(dir, ops, false);
+    }
+
+    private JsonStorage(Path dir, FileOps ops, boolean readOnly) {
         this.dir = dir;
         this.ops = ops;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -130,6 +137,18 @@ public final class JsonStorage implements Storage, StorageMaintenance {
      */
     public static JsonStorage open(Path directory) {
         return new JsonStorage(Objects.requireNonNull(directory, "directory must not be null"), new FileOps());
+    }
+
+    /**
+     * A storage that only reads the files of an existing {@code directory}: {@link #init()} creates,
+     * renames and deletes nothing (it refuses a missing directory, and a directory with an unfinished
+     * commit journal, which only a read-write open completes), and every write throws a {@link
+     * StorageException}. For the source of a migration.
+     *
+     * @throws NullPointerException if directory is null
+     */
+    public static JsonStorage openReadOnly(Path directory) {
+        return new JsonStorage(Objects.requireNonNull(directory, "directory must not be null"), new FileOps(), true);
     }
 
     /** For failure-injection tests: the same storage with other file-system steps. */
@@ -161,8 +180,19 @@ public final class JsonStorage implements Storage, StorageMaintenance {
             if (initialized) {
                 return;
             }
-            Files.createDirectories(dir);
-            recoverJournal();
+            if (readOnly) {
+                if (!Files.isDirectory(dir)) {
+                    throw new StorageException("JSON storage directory " + dir
+                            + " does not exist or is not a directory (nothing was created)");
+                }
+                if (Files.exists(dir.resolve(JOURNAL))) {
+                    throw new StorageException("JSON storage in " + dir + " has an unfinished commit (" + JOURNAL
+                            + "); a read-only open cannot complete it: start VoiceTrack on it once, then try again");
+                }
+            } else {
+                Files.createDirectories(dir);
+                recoverJournal();
+            }
             var loaded = new TreeMap<Long, GuildData>();
             var leftovers = new ArrayList<Path>();
             var dayFiles = new ArrayList<Path>();
@@ -439,6 +469,9 @@ public final class JsonStorage implements Storage, StorageMaintenance {
         writeLock.lock();
         try {
             ensureReady();
+            if (readOnly) {
+                throw new StorageException("JSON storage in " + dir + " is open read-only, nothing was written");
+            }
             Txn txn = new Txn();
             T result = body.apply(txn);
             commit(txn.staged.values());

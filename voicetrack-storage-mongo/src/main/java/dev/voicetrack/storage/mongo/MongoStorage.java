@@ -145,6 +145,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     private volatile boolean initialized;
     private volatile boolean closed;
     private volatile boolean pending;
+    private boolean readOnly;
 
     private MongoStorage(MongoClient client, boolean ownsClient, String database, Faults faults, int chunk) {
         this.client = client;
@@ -177,6 +178,21 @@ public final class MongoStorage implements Storage, StorageMaintenance {
             throw new IllegalArgumentException("uri must be a mongodb:// or mongodb+srv:// URI, was " + redact(uri), e);
         }
         return new MongoStorage(c, true, database, Faults.NONE, DEFAULT_CHUNK);
+    }
+
+    /**
+     * A storage that only reads {@code database} of the server at {@code uri}, for the source of a
+     * migration: {@link #init()} creates no index and writes nothing (it refuses a database without
+     * VoiceTrack data, and one with a batch that only a read-write open completes), and every write
+     * throws a {@link StorageException}.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the database name is blank or the URI is not a MongoDB URI
+     */
+    public static MongoStorage createReadOnly(String uri, String database) {
+        MongoStorage s = create(uri, database);
+        s.readOnly = true;
+        return s;
     }
 
     /**
@@ -221,6 +237,11 @@ public final class MongoStorage implements Storage, StorageMaintenance {
         try {
             ensureOpen();
             Document m = meta.find(eq("_id", "schema")).first();
+            if (readOnly) {
+                checkReadable(m);
+                initialized = true;
+                return;
+            }
             if (m != null && m.getInteger("version", 0) > SCHEMA_VERSION) {
                 throw new StorageException("database " + db.getName() + " holds schema version "
                         + m.getInteger("version") + ", newer than this build's " + SCHEMA_VERSION);
@@ -247,6 +268,28 @@ public final class MongoStorage implements Storage, StorageMaintenance {
             throw new StorageException("cannot initialise MongoDB storage in database " + db.getName() + ": " + e, e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** What a read-only open needs: VoiceTrack data of a known schema, and no batch left to complete. */
+    private void checkReadable(@Nullable Document schema) {
+        if (schema == null) {
+            throw new StorageException("database " + db.getName()
+                    + " holds no VoiceTrack data (no schema document in its meta collection); nothing was created");
+        }
+        if (schema.getInteger("version", 0) > SCHEMA_VERSION) {
+            throw new StorageException("database " + db.getName() + " holds schema version "
+                    + schema.getInteger("version") + ", newer than this build's " + SCHEMA_VERSION);
+        }
+        if (journal.find(eq("kind", "header")).first() != null) {
+            throw new StorageException("database " + db.getName() + " has a batch that a read-only open cannot"
+                    + " complete (journal); start VoiceTrack on it once, then try again");
+        }
+    }
+
+    private void refuseIfReadOnly() {
+        if (readOnly) {
+            throw new StorageException("database " + db.getName() + " is open read-only, nothing was written");
         }
     }
 
@@ -306,6 +349,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
 
     private <T> T write(Supplier<T> body) {
         ensureReady();
+        refuseIfReadOnly();
         writeLock.lock();
         try {
             return body.get();
@@ -490,6 +534,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
             return List.of();
         }
         ensureReady();
+        refuseIfReadOnly();
         writeLock.lock();
         try {
             return applyLocked(batch);

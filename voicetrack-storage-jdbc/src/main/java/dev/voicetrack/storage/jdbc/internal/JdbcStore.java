@@ -16,6 +16,7 @@ import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.RankIndex;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.storage.jdbc.CorruptDatabaseException;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.OptimizeResult;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
@@ -55,6 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
+import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -285,9 +287,12 @@ public final class JdbcStore implements JdbcStorage {
             if (initialized) {
                 return;
             }
-            lockShared();
+            if (!readOnly()) {
+                // A read-only store (a migration's source) leaves no file beside the database it reads.
+                lockShared();
+            }
             try {
-                pool = openPool();
+                pool = openPool(true);
             } catch (RuntimeException e) {
                 unlockShared();
                 throw e;
@@ -298,8 +303,15 @@ public final class JdbcStore implements JdbcStorage {
         }
     }
 
-    /** Opens a pool and migrates the database; closes the pool again if that fails. */
-    private HikariDataSource openPool() {
+    /**
+     * Opens a pool and migrates the database (a read-only store only checks its schema version);
+     * closes the pool again if that fails. An existing SQLite file is integrity-checked first when
+     * {@code checkFirst}.
+     */
+    private HikariDataSource openPool(boolean checkFirst) {
+        if (sqlite != null) {
+            prepareSqliteFile(checkFirst);
+        }
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(poolConfig());
@@ -308,13 +320,17 @@ public final class JdbcStore implements JdbcStorage {
                     "cannot open the " + dialect.kind() + " database " + describe() + ": " + rootMessage(e), e);
         }
         try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                migrations.migrate(c, clock);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+            if (readOnly()) {
+                checkReadableSchema(c);
+            } else {
+                c.setAutoCommit(false);
+                try {
+                    migrations.migrate(c, clock);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
             }
         } catch (SQLException | RuntimeException e) {
             ds.close();
@@ -327,10 +343,23 @@ public final class JdbcStore implements JdbcStorage {
         return ds;
     }
 
-    private HikariConfig poolConfig() {
-        var hc = new HikariConfig();
-        if (sqlite != null) {
-            Path file = sqliteFile();
+    private boolean readOnly() {
+        return sqlite != null
+                ? sqlite.readOnly()
+                : Objects.requireNonNull(postgres).readOnly();
+    }
+
+    /**
+     * Before any connection with pragmas opens the file: refuses a missing file when it must exist
+     * (else creates its directory), and integrity-checks an existing one.
+     */
+    private void prepareSqliteFile(boolean checkFirst) {
+        SqliteOptions o = Objects.requireNonNull(sqlite);
+        Path file = sqliteFile();
+        if (!Files.exists(file)) {
+            if (o.mustExist()) {
+                throw new StorageException("the SQLite database " + file + " does not exist (nothing was created)");
+            }
             try {
                 Path dir = file.getParent();
                 if (dir != null) {
@@ -339,7 +368,134 @@ public final class JdbcStore implements JdbcStorage {
             } catch (IOException e) {
                 throw new StorageException("cannot create the directory of " + file + ": " + e, e);
             }
-            var ds = new SQLiteDataSource(sqliteConfig(false));
+            LOG.log(System.Logger.Level.DEBUG, "creating a new SQLite database at " + file);
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new StorageException("the SQLite database " + file + " is not a regular file");
+        }
+        if (checkFirst && !o.openCheckTimeout().isZero()) {
+            checkIntegrity(file, o.openCheckTimeout());
+        }
+    }
+
+    /**
+     * {@code PRAGMA quick_check} of an existing file on a read-only connection that sets no journal
+     * mode, so nothing is written to a damaged file. quick_check reads every page of every table and
+     * index: it finds torn or overwritten pages, bad b-tree structure, pages used twice or lost, bad
+     * record formats and NOT NULL violations, but not an index whose entries differ from its table
+     * (only {@code integrity_check}, run with every backup, compares those). A progress handler stops
+     * the check when the budget is spent; quick_check gives its verdict only at its end, so such a file
+     * is opened with a warning and only its header and schema read (a damaged schema still fails the
+     * open), and the full {@code integrity_check} of each backup is what covers it.
+     *
+     * @throws CorruptDatabaseException if the check reports a problem or the file is not a database
+     */
+    private static void checkIntegrity(Path file, Duration budget) {
+        long started = System.nanoTime();
+        boolean[] cut = {false};
+        var problems = new ArrayList<String>();
+        try (Connection c = readOnlyConnection(file)) {
+            ProgressHandler.setHandler(c, 1_000, new ProgressHandler() {
+                @Override
+                protected int progress() {
+                    if (System.nanoTime() - started > budget.toNanos()) {
+                        cut[0] = true;
+                        return 1; // interrupts the statement
+                    }
+                    return 0;
+                }
+            });
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA quick_check(" + MAX_REPORTED_PROBLEMS + ")")) {
+                while (rs.next()) {
+                    problems.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            if (cut[0]) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "the integrity check of " + file + " did not finish within " + budget.toMillis()
+                                + " ms and was stopped; opening it without a verdict (every backup runs a full"
+                                + " integrity_check)");
+                return;
+            }
+            if (isCorruption(e)) {
+                throw new CorruptDatabaseException(file, e.getMessage());
+            }
+            throw new StorageException("cannot check the SQLite database " + file + ": " + e.getMessage(), e);
+        }
+        if (!problems.equals(List.of("ok"))) {
+            throw new CorruptDatabaseException(file, "PRAGMA quick_check reported " + summary(problems));
+        }
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                "integrity check of " + file + " passed in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    }
+
+    /** Problems of a damaged file asked of quick_check, at most (it stops there). */
+    private static final int MAX_REPORTED_PROBLEMS = 10;
+
+    /** The first three problems, and how many more quick_check reported. */
+    private static String summary(List<String> problems) {
+        List<String> real = problems.stream()
+                .filter(p -> !p.startsWith("*** in database"))
+                .map(p -> p.replace('\n', ' '))
+                .toList();
+        String shown = String.join("; ", real.subList(0, Math.min(3, real.size())));
+        int more = real.size() - 3;
+        return shown
+                + (more <= 0
+                        ? ""
+                        : "; and " + (real.size() >= MAX_REPORTED_PROBLEMS ? "at least " : "") + more + " more");
+    }
+
+    private static boolean isCorruption(SQLException e) {
+        int code = e instanceof org.sqlite.SQLiteException se ? se.getResultCode().code : e.getErrorCode();
+        int primary = code & 0xff;
+        return primary == 11 /* SQLITE_CORRUPT */ || primary == 26 /* SQLITE_NOTADB */;
+    }
+
+    /** A connection that can only read and sets nothing that could write (no journal mode). */
+    private static Connection readOnlyConnection(Path file) throws SQLException {
+        var cfg = new SQLiteConfig();
+        cfg.setReadOnly(true);
+        return cfg.createConnection("jdbc:sqlite:" + file);
+    }
+
+    /**
+     * A read-only store reads the schema as it is: version 1 (whose tables an export reads) up to
+     * this build's, without creating the version table.
+     */
+    private void checkReadableSchema(Connection c) throws SQLException {
+        int version;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM vt_schema_version")) {
+            rs.next();
+            version = rs.getInt(1);
+        } catch (SQLException e) {
+            throw new StorageException(
+                    "the " + dialect.kind() + " database " + describe()
+                            + " is not a VoiceTrack database (it has no vt_schema_version table)",
+                    e);
+        }
+        if (version < 1) {
+            throw new StorageException("the " + dialect.kind() + " database " + describe()
+                    + " is not a VoiceTrack database (no schema version recorded)");
+        }
+        if (version > migrations.latest()) {
+            throw new StorageException("database schema version " + version + " of " + describe()
+                    + " is newer than this VoiceTrack supports (" + migrations.latest() + "); upgrade VoiceTrack");
+        }
+    }
+
+    private HikariConfig poolConfig() {
+        var hc = new HikariConfig();
+        hc.setReadOnly(readOnly());
+        if (sqlite != null) {
+            Path file = sqliteFile();
+            var ds = new SQLiteDataSource(sqliteConfig(sqlite.readOnly()));
             ds.setUrl("jdbc:sqlite:" + file);
             hc.setDataSource(ds);
             hc.setMaximumPoolSize(sqlite.poolSize());
@@ -356,6 +512,9 @@ public final class JdbcStore implements JdbcStorage {
             hc.setConnectionTimeout(o.connectionTimeout().toMillis());
             hc.setPoolName("voicetrack-postgres");
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+            if (o.readOnly()) {
+                hc.addDataSourceProperty("readOnlyMode", "always"); // refused in auto-commit mode too
+            }
         }
         hc.setMinimumIdle(1);
         return hc;
@@ -615,6 +774,7 @@ public final class JdbcStore implements JdbcStorage {
         lifecycle.readLock().lock();
         try {
             HikariDataSource ds = ready();
+            refuseIfReadOnly(op);
             boolean serial = dialect.serializesWrites();
             if (serial) {
                 writeLock.lock();
@@ -1566,6 +1726,7 @@ public final class JdbcStore implements JdbcStorage {
 
     @Override
     public OptimizeResult optimize() {
+        refuseIfReadOnly("optimize");
         long started = System.nanoTime();
         lifecycle.readLock().lock();
         try {
@@ -1610,6 +1771,12 @@ public final class JdbcStore implements JdbcStorage {
         Path live = sqliteFile();
         Path wal = Path.of(live + "-wal");
         return Files.size(live) + (Files.exists(wal) ? Files.size(wal) : 0);
+    }
+
+    private void refuseIfReadOnly(String op) {
+        if (readOnly()) {
+            throw new StorageException(op + " refused: " + describe() + " is open read-only, nothing was written");
+        }
     }
 
     private void requireSqlite(String op) {
@@ -1863,6 +2030,7 @@ public final class JdbcStore implements JdbcStorage {
     public void restore(Path backup) {
         Objects.requireNonNull(backup, "backup must not be null");
         requireSqlite("restore");
+        refuseIfReadOnly("restore");
         Path src = backup.toAbsolutePath().normalize();
         Path live = sqliteFile();
         if (!Files.isRegularFile(src)) {
@@ -1876,7 +2044,7 @@ public final class JdbcStore implements JdbcStorage {
         try {
             // Verify and copy without holding any lock: the live database keeps serving meanwhile.
             try {
-                Files.createDirectories(live.getParent());
+                Files.createDirectories(live.getParent()); // a store never initialised may have no directory
                 Files.copy(src, tmp);
             } catch (IOException e) {
                 throw new StorageException("restore refused: cannot copy " + src + ": " + e.getMessage(), e);
@@ -1957,7 +2125,7 @@ public final class JdbcStore implements JdbcStorage {
         String busy = otherConnections(live);
         if (busy != null) {
             if (wasOpen) {
-                pool = openPool();
+                pool = openPool(false);
             }
             throw new StorageException("restore refused: " + busy);
         }
@@ -1977,7 +2145,7 @@ public final class JdbcStore implements JdbcStorage {
             Files.move(copy, live, StandardCopyOption.ATOMIC_MOVE);
             copied = true;
             if (wasOpen) {
-                pool = openPool();
+                pool = openPool(false); // verified, or the database that was running
             }
         } catch (IOException | RuntimeException e) {
             try {
@@ -1992,7 +2160,7 @@ public final class JdbcStore implements JdbcStorage {
                 }
                 moved.clear();
                 if (wasOpen && pool == null) {
-                    pool = openPool();
+                    pool = openPool(false); // the database that was running
                 }
             } catch (IOException | RuntimeException again) {
                 e.addSuppressed(again);
