@@ -9,7 +9,6 @@ import dev.voicetrack.emulator.Outage;
 import dev.voicetrack.emulator.RegisteredCommand;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,11 +35,11 @@ public final class EmulatorServer implements DiscordEmulator {
     }
 
     /** Starts a server; arguments were validated by the builder. */
-    public static DiscordEmulator start(
-            int port, String botName, String botToken, Duration heartbeatInterval, Clock clock) {
-        World world = new World(clock, botName, botToken, Math.toIntExact(heartbeatInterval.toMillis()));
+    public static DiscordEmulator start(Settings settings) {
+        int port = settings.port();
+        World world = new World(settings);
         RestApi rest = new RestApi(world);
-        Duration idleTimeout = heartbeatInterval.multipliedBy(3).plusSeconds(30);
+        Duration idleTimeout = settings.heartbeatInterval().multipliedBy(3).plusSeconds(30);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;

@@ -1,0 +1,18 @@
+package dev.voicetrack.emulator.internal;
+
+import dev.voicetrack.emulator.RateLimits;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Everything the builder configured; validated by {@link dev.voicetrack.emulator.DiscordEmulator.Builder}. */
+public record Settings(
+        int port,
+        String botName,
+        String botToken,
+        Duration heartbeatInterval,
+        Clock clock,
+        RateLimits rateLimits,
+        Duration interactionAckDeadline,
+        Duration interactionTokenLifetime,
+        boolean privilegedIntentsAllowed,
+        long botPermissions) {}
