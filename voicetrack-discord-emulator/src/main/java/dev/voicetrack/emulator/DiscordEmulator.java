@@ -92,6 +92,12 @@ public interface DiscordEmulator extends AutoCloseable {
 
     GatewayStats gatewayStats();
 
+    /**
+     * How many requests were answered 429 so far (per-route and global). A client that honours the {@code
+     * X-RateLimit-*} headers, as JDA does, keeps this at or near zero.
+     */
+    long rateLimitedResponses();
+
     /** Stops the server and closes every socket. Idempotent. */
     @Override
     void close();

@@ -24,12 +24,14 @@ public final class EmulatorServer implements DiscordEmulator {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final World world;
+    private final RestApi rest;
     private final Javalin app;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmulatorServer(World world, Javalin app, int port) {
+    private EmulatorServer(World world, RestApi rest, Javalin app, int port) {
         this.world = world;
+        this.rest = rest;
         this.app = app;
         this.port = port;
     }
@@ -64,7 +66,7 @@ public final class EmulatorServer implements DiscordEmulator {
             app.stop();
             throw new EmulatorException("could not start the Discord emulator on " + LOOPBACK + ":" + port, e);
         }
-        EmulatorServer server = new EmulatorServer(world, app, app.port());
+        EmulatorServer server = new EmulatorServer(world, rest, app, app.port());
         world.gateway.setGatewayUrl(server.gatewayUrl());
         rest.setGatewayUrl(server.gatewayUrl());
         LOG.info("Discord emulator listening: REST {} gateway {}", server.httpBaseUrl(), server.gatewayUrl());
@@ -166,6 +168,11 @@ public final class EmulatorServer implements DiscordEmulator {
     @Override
     public GatewayStats gatewayStats() {
         return world.gateway.stats();
+    }
+
+    @Override
+    public long rateLimitedResponses() {
+        return rest.rateLimitedResponses();
     }
 
     @Override

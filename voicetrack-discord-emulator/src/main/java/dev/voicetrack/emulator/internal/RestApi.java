@@ -31,6 +31,7 @@ final class RestApi {
     private final World world;
     private final List<Route> routes = new ArrayList<>();
     private final RateLimiter limiter;
+    private final java.util.concurrent.atomic.AtomicLong rateLimited = new java.util.concurrent.atomic.AtomicLong();
     private volatile String gatewayUrl = "";
 
     RestApi(World world) {
@@ -84,6 +85,10 @@ final class RestApi {
 
     void setGatewayUrl(String gatewayUrl) {
         this.gatewayUrl = gatewayUrl;
+    }
+
+    long rateLimitedResponses() {
+        return rateLimited.get();
     }
 
     // ---------------------------------------------------------------- routing
@@ -162,6 +167,7 @@ final class RestApi {
                 RateLimiter.Outcome outcome = limiter.acquire(
                         route.key(match), limitOf(route.kind), route.authenticated && route.kind != Kind.INTERACTION);
                 if (outcome.refused()) {
+                    rateLimited.incrementAndGet();
                     rateLimited(ctx, route.bucket, outcome);
                     return;
                 }
