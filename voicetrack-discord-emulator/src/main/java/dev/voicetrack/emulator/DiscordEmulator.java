@@ -30,6 +30,17 @@ import java.util.Objects;
  * after the resulting dispatch was written to every connected gateway session. The emulator accepts any bot token that
  * equals {@link #botToken()} and answers unknown HTTP routes with a 404 JSON error that it also logs at WARN, so a
  * route JDA needs but the emulator lacks is easy to spot.
+ *
+ * <p>Faithful on success, strict on failure: the emulator refuses what Discord refuses, with Discord's codes and
+ * bodies. It enforces per-route and global rate limits (429 with {@code Retry-After} and {@code retry_after}, and
+ * {@code X-RateLimit-*} headers that follow the request rate; see {@link RateLimits}), the 3 s interaction callback
+ * deadline (404, code 10062) and the 15 min token lifetime (401, code 50027), form validation (400, code 50035 with an
+ * {@code errors} object: message content over 2000 characters, embed limits, invalid command names, missing
+ * descriptions), malformed JSON (400, code 50109), IDENTIFY checks (close 4013 for missing or undefined intents, 4014
+ * for privileged intents the application may not use, 4010 for an invalid shard), and Manage Roles plus the role
+ * hierarchy on member role changes (403, code 50013). A callback without {@code with_response=true} is answered 204.
+ * Deadlines and rate-limit windows run on the builder's {@link Builder#clock clock}. The module README lists every
+ * rule and option.
  */
 public interface DiscordEmulator extends AutoCloseable {
 

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP half of the emulator: the v10 routes JDA calls, on one catch-all handler with its own small router so that
  * any route the emulator lacks is logged at WARN with method, path and body and answered with a Discord-style 404.
- * Every response carries rate-limit headers with plenty of room, so JDA never waits.
+ * Every routed response carries rate-limit headers from the {@link RateLimiter}; requests over a limit are answered
+ * 429 as Discord does, and form errors 400 with an {@code errors} object ({@link InvalidFormBody}).
  */
 final class RestApi {
     static final String PREFIX = "/api/v10/";
