@@ -1,9 +1,11 @@
 package dev.voicetrack.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -35,9 +37,7 @@ final class InvalidFormBody extends RuntimeException {
                 node = child instanceof ObjectNode object ? object : node.putObject(part);
             }
             JsonNode list = node.get("_errors");
-            (list != null && list.isArray()
-                            ? (com.fasterxml.jackson.databind.node.ArrayNode) list
-                            : node.putArray("_errors"))
+            (list != null && list.isArray() ? (ArrayNode) list : node.putArray("_errors"))
                     .addObject()
                     .put("code", code)
                     .put("message", message);
@@ -185,8 +185,7 @@ final class InvalidFormBody extends RuntimeException {
         String text = name.asText();
         if (text.isEmpty() || text.codePointCount(0, text.length()) > 32) {
             errors.add(path, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.");
-        } else if (slash
-                && (!COMMAND_NAME.matcher(text).matches() || !text.equals(text.toLowerCase(java.util.Locale.ROOT)))) {
+        } else if (slash && (!COMMAND_NAME.matcher(text).matches() || !text.equals(text.toLowerCase(Locale.ROOT)))) {
             errors.add(path, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid");
         }
     }

@@ -9,6 +9,7 @@ import dev.voicetrack.emulator.EmulatedRole;
 import dev.voicetrack.emulator.EmulatedUser;
 import dev.voicetrack.emulator.EmulatorException;
 import dev.voicetrack.emulator.RecordedMessage;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -236,7 +237,7 @@ final class Invocations {
                         : value.asText().equals(allowed.asText()) && value.isNumber() == allowed.isNumber();
             }
             if (!listed) {
-                List<String> values = new java.util.ArrayList<>();
+                List<String> values = new ArrayList<>();
                 choices.forEach(c -> values.add(c.path("value").asText()));
                 throw new EmulatorException(where + " option '" + name + "' must be one of its choices " + values
                         + ", was " + value.asText());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,7 @@ final class RestApi {
     private final World world;
     private final List<Route> routes = new ArrayList<>();
     private final RateLimiter limiter;
-    private final java.util.concurrent.atomic.AtomicLong rateLimited = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
     private volatile String gatewayUrl = "";
 
     RestApi(World world) {
