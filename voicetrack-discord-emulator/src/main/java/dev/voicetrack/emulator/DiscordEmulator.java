@@ -1,6 +1,7 @@
 package dev.voicetrack.emulator;
 
 import dev.voicetrack.emulator.internal.EmulatorServer;
+import dev.voicetrack.emulator.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,17 @@ import java.util.Objects;
  * after the resulting dispatch was written to every connected gateway session. The emulator accepts any bot token that
  * equals {@link #botToken()} and answers unknown HTTP routes with a 404 JSON error that it also logs at WARN, so a
  * route JDA needs but the emulator lacks is easy to spot.
+ *
+ * <p>Faithful on success, strict on failure: the emulator refuses what Discord refuses, with Discord's codes and
+ * bodies. It enforces per-route and global rate limits (429 with {@code Retry-After} and {@code retry_after}, and
+ * {@code X-RateLimit-*} headers that follow the request rate; see {@link RateLimits}), the 3 s interaction callback
+ * deadline (404, code 10062) and the 15 min token lifetime (401, code 50027), form validation (400, code 50035 with an
+ * {@code errors} object: message content over 2000 characters, embed limits, invalid command names, missing
+ * descriptions), malformed JSON (400, code 50109), IDENTIFY checks (close 4013 for missing or undefined intents, 4014
+ * for privileged intents the application may not use, 4010 for an invalid shard), and Manage Roles plus the role
+ * hierarchy on member role changes (403, code 50013). A callback without {@code with_response=true} is answered 204.
+ * Deadlines and rate-limit windows run on the builder's {@link Builder#clock clock}. The module README lists every
+ * rule and option.
  */
 public interface DiscordEmulator extends AutoCloseable {
 
@@ -91,6 +103,12 @@ public interface DiscordEmulator extends AutoCloseable {
 
     GatewayStats gatewayStats();
 
+    /**
+     * How many requests were answered 429 so far (per-route and global). A client that honours the {@code
+     * X-RateLimit-*} headers, as JDA does, keeps this at or near zero.
+     */
+    long rateLimitedResponses();
+
     /** Stops the server and closes every socket. Idempotent. */
     @Override
     void close();
@@ -103,6 +121,11 @@ public interface DiscordEmulator extends AutoCloseable {
         private Duration heartbeatInterval = Duration.ofMillis(41_250);
         private Clock clock = Clock.systemUTC();
         private java.time.@org.jspecify.annotations.Nullable Instant idsFrom;
+        private RateLimits rateLimits = RateLimits.discordDefaults();
+        private Duration interactionAckDeadline = Duration.ofSeconds(3);
+        private Duration interactionTokenLifetime = Duration.ofMinutes(15);
+        private boolean privilegedIntentsAllowed = true;
+        private long botPermissions = 1L << 3;
 
         private Builder() {}
 
@@ -155,10 +178,72 @@ public interface DiscordEmulator extends AutoCloseable {
             return this;
         }
 
-        /** The clock for snowflake timestamps, join and boost dates (default the system UTC clock). */
+        /**
+         * The clock for snowflake timestamps, join and boost dates, rate-limit windows and interaction deadlines
+         * (default the system UTC clock). A test that advances a manual clock can expire interactions and rate-limit
+         * windows without sleeping.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
+        }
+
+        /** The rate limits to enforce (default {@link RateLimits#discordDefaults()}). */
+        public Builder rateLimits(RateLimits rateLimits) {
+            this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+            return this;
+        }
+
+        /**
+         * How long after an interaction was created its callback is accepted (default 3 s, as Discord); a later
+         * callback is answered 404 with code 10062 {@code Unknown interaction}.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder interactionAckDeadline(Duration deadline) {
+            this.interactionAckDeadline = positive("interactionAckDeadline", deadline);
+            return this;
+        }
+
+        /**
+         * How long after an interaction was created its token works for follow-ups and {@code @original} (default 15
+         * min, as Discord); later calls are answered 401 with code 50027 {@code Invalid Webhook Token}.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder interactionTokenLifetime(Duration lifetime) {
+            this.interactionTokenLifetime = positive("interactionTokenLifetime", lifetime);
+            return this;
+        }
+
+        /**
+         * Whether the application may use the privileged intents GUILD_MEMBERS, GUILD_PRESENCES and MESSAGE_CONTENT
+         * (the Developer Portal toggles; default true). When false, an IDENTIFY asking for one is closed with 4014
+         * ({@code Disallowed intent(s)}).
+         */
+        public Builder privilegedIntentsAllowed(boolean allowed) {
+            this.privilegedIntentsAllowed = allowed;
+            return this;
+        }
+
+        /**
+         * The permission bits of the bot's managed role in every guild created afterwards (default ADMINISTRATOR, bit
+         * 3): the permissions the bot was invited with.
+         */
+        public Builder botPermissions(long permissions) {
+            if (permissions < 0) {
+                throw new IllegalArgumentException("botPermissions must not be negative, was " + permissions);
+            }
+            this.botPermissions = permissions;
+            return this;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
         }
 
         /**
@@ -187,7 +272,18 @@ public interface DiscordEmulator extends AutoCloseable {
          * @throws EmulatorException if the port cannot be bound
          */
         public DiscordEmulator start() {
-            return EmulatorServer.start(port, botName, botToken, heartbeatInterval, clock, idsFrom);
+            return EmulatorServer.start(new Settings(
+                    port,
+                    botName,
+                    botToken,
+                    heartbeatInterval,
+                    clock,
+                    rateLimits,
+                    interactionAckDeadline,
+                    interactionTokenLifetime,
+                    privilegedIntentsAllowed,
+                    botPermissions,
+                    idsFrom));
         }
     }
 }

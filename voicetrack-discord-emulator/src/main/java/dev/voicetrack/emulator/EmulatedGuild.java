@@ -18,8 +18,17 @@ public interface EmulatedGuild {
 
     EmulatedChannel createVoiceChannel(String name);
 
-    /** Creates a role with the given Discord permission bits. */
+    /**
+     * Creates a role with the given Discord permission bits. As on Discord, it goes to the bottom of the hierarchy
+     * (position 1, below the bot's own role); the roles above it move up one.
+     */
     EmulatedRole createRole(String name, long permissions);
+
+    /**
+     * Creates a role at the top of the hierarchy, above the bot's highest role, so the bot may not assign it (Discord
+     * answers 403 {@code Missing Permissions}).
+     */
+    EmulatedRole createRoleAboveBot(String name, long permissions);
 
     /** Creates a new user and adds it as a member. */
     EmulatedMember addMember(String username, boolean bot);

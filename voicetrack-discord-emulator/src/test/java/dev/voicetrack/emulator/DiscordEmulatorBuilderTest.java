@@ -35,6 +35,28 @@ class DiscordEmulatorBuilderTest {
     }
 
     @Test
+    void strictnessOptions_refuseBadValues_namingThem() {
+        assertThatThrownBy(() -> DiscordEmulator.builder().interactionAckDeadline(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interactionAckDeadline must be positive, was PT0S");
+        assertThatThrownBy(() -> DiscordEmulator.builder().interactionTokenLifetime(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interactionTokenLifetime must be positive, was PT-1S");
+        assertThatThrownBy(() -> DiscordEmulator.builder().botPermissions(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("botPermissions must not be negative, was -1");
+        assertThatThrownBy(() -> RateLimits.Limit.of(0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("requests must be >= 1, was 0");
+        assertThatThrownBy(() -> RateLimits.Limit.of(5, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window must be positive, was PT0S");
+        assertThatThrownBy(() -> DiscordEmulator.builder().rateLimits(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("rateLimits");
+    }
+
+    @Test
     void recordedMessage_findsButtonsInActionRows_andEphemeralFlag() {
         Map<String, Object> button = Map.of("type", 2, "custom_id", "refresh", "style", 1);
         Map<String, Object> link = Map.of("type", 2, "url", "https://example.invalid", "style", 5);

@@ -14,6 +14,26 @@ class LevelUpAnnouncementTest {
     }
 
     @Test
+    void render_templateFullOfPlaceholders_isCutToDiscordsMessageLimit() {
+        String template = "{user}{xp}".repeat(150); // 1500 characters, the longest accepted
+        LevelUpAnnouncement a = LevelUpAnnouncement.inChannel(42, template);
+
+        String text = a.render(1_234_567_890_123_456_789L, 99, Long.MAX_VALUE);
+
+        assertThat(text).hasSize(LevelUpAnnouncement.MAX_MESSAGE_LENGTH).startsWith("<@1234567890123456789>9,223");
+        assertThat(text).endsWith("…");
+    }
+
+    @Test
+    void render_neverSplitsASurrogatePair() {
+        String template = "{user}".repeat(90) + "\uD83C\uDF89".repeat(300); // 90 mentions, then emoji
+        String text = LevelUpAnnouncement.inChannel(42, template).render(1_234_567_890_123_456_789L, 1, 1);
+
+        assertThat(text.length()).isLessThanOrEqualTo(LevelUpAnnouncement.MAX_MESSAGE_LENGTH);
+        assertThat(Character.isHighSurrogate(text.charAt(text.length() - 2))).isFalse();
+    }
+
+    @Test
     void defaultTemplate_isValid() {
         assertThat(LevelUpAnnouncement.byDirectMessage(LevelUpAnnouncement.DEFAULT_TEMPLATE)
                         .render(1, 2, 3))

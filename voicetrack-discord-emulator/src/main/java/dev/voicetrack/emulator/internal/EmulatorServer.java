@@ -9,7 +9,6 @@ import dev.voicetrack.emulator.Outage;
 import dev.voicetrack.emulator.RegisteredCommand;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,27 +24,24 @@ public final class EmulatorServer implements DiscordEmulator {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final World world;
+    private final RestApi rest;
     private final Javalin app;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmulatorServer(World world, Javalin app, int port) {
+    private EmulatorServer(World world, RestApi rest, Javalin app, int port) {
         this.world = world;
+        this.rest = rest;
         this.app = app;
         this.port = port;
     }
 
     /** Starts a server; arguments were validated by the builder. */
-    public static DiscordEmulator start(
-            int port,
-            String botName,
-            String botToken,
-            Duration heartbeatInterval,
-            Clock clock,
-            java.time.@org.jspecify.annotations.Nullable Instant idsFrom) {
-        World world = new World(clock, idsFrom, botName, botToken, Math.toIntExact(heartbeatInterval.toMillis()));
+    public static DiscordEmulator start(Settings settings) {
+        int port = settings.port();
+        World world = new World(settings);
         RestApi rest = new RestApi(world);
-        Duration idleTimeout = heartbeatInterval.multipliedBy(3).plusSeconds(30);
+        Duration idleTimeout = settings.heartbeatInterval().multipliedBy(3).plusSeconds(30);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -70,7 +66,7 @@ public final class EmulatorServer implements DiscordEmulator {
             app.stop();
             throw new EmulatorException("could not start the Discord emulator on " + LOOPBACK + ":" + port, e);
         }
-        EmulatorServer server = new EmulatorServer(world, app, app.port());
+        EmulatorServer server = new EmulatorServer(world, rest, app, app.port());
         world.gateway.setGatewayUrl(server.gatewayUrl());
         rest.setGatewayUrl(server.gatewayUrl());
         LOG.info("Discord emulator listening: REST {} gateway {}", server.httpBaseUrl(), server.gatewayUrl());
@@ -172,6 +168,11 @@ public final class EmulatorServer implements DiscordEmulator {
     @Override
     public GatewayStats gatewayStats() {
         return world.gateway.stats();
+    }
+
+    @Override
+    public long rateLimitedResponses() {
+        return rest.rateLimitedResponses();
     }
 
     @Override

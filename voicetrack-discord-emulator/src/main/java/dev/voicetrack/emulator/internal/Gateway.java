@@ -194,6 +194,26 @@ final class Gateway {
             connection.close(4004, "Authentication failed.");
             return;
         }
+        JsonNode intents = data.get("intents");
+        if (intents == null
+                || !intents.canConvertToLong()
+                || !intents.isIntegralNumber()
+                || intents.asLong() < 0
+                || (intents.asLong() & ~Intents.DEFINED) != 0) {
+            LOG.warn("IDENTIFY with invalid intents {}; closing with 4013", intents);
+            connection.close(4013, "Invalid intent(s).");
+            return;
+        }
+        if (!world.settings.privilegedIntentsAllowed() && (intents.asLong() & Intents.PRIVILEGED) != 0) {
+            LOG.warn("IDENTIFY with privileged intents {} the application may not use; closing with 4014", intents);
+            connection.close(4014, "Disallowed intent(s).");
+            return;
+        }
+        if (!validShard(data.get("shard"))) {
+            LOG.warn("IDENTIFY with invalid shard {}; closing with 4010", data.get("shard"));
+            connection.close(4010, "Invalid shard.");
+            return;
+        }
         synchronized (world.lock) {
             if (connection.session != null) {
                 connection.closeLater(4005, "Already authenticated.");
@@ -213,6 +233,22 @@ final class Gateway {
         }
         connection.runPendingClose();
         flush();
+    }
+
+    /** Absent, or {@code [shard_id, num_shards]} with {@code 0 <= shard_id < num_shards}. */
+    private static boolean validShard(@Nullable JsonNode shard) {
+        if (shard == null || shard.isNull()) {
+            return true;
+        }
+        if (!shard.isArray()
+                || shard.size() != 2
+                || !shard.get(0).isIntegralNumber()
+                || !shard.get(1).isIntegralNumber()) {
+            return false;
+        }
+        long id = shard.get(0).asLong();
+        long count = shard.get(1).asLong();
+        return count >= 1 && id >= 0 && id < count;
     }
 
     private ObjectNode readyPayload(Session session, JsonNode identify) {

@@ -24,6 +24,8 @@ final class GuildImpl implements EmulatedGuild {
     final Map<Long, MemberImpl> members = new LinkedHashMap<>();
     final List<CommandRecord> commands = new ArrayList<>();
     MemberImpl botMember;
+    /** The owner: a user of its own, not the bot (bots do not own the guilds they serve), and not a member. */
+    long ownerId;
 
     GuildImpl(World world, long id, String name) {
         this.world = world;
@@ -37,8 +39,9 @@ final class GuildImpl implements EmulatedGuild {
     /** Creates a guild with the bot as a member holding a managed administrator role. Lock held. */
     static GuildImpl create(World world, String name) {
         GuildImpl guild = new GuildImpl(world, world.ids.next(), name);
+        guild.ownerId = world.newUser(name + " owner", false).id();
         RoleImpl botRole = new RoleImpl(
-                world.ids.next(), world.bot.username(), Permissions.ADMINISTRATOR, guild, 1, world.bot.id());
+                world.ids.next(), world.bot.username(), world.settings.botPermissions(), guild, 1, world.bot.id());
         guild.roles.add(botRole);
         guild.botMember = new MemberImpl(world, guild, world.bot, guild.botJoinedAt);
         guild.botMember.roles.add(botRole);
@@ -86,15 +89,55 @@ final class GuildImpl implements EmulatedGuild {
     public EmulatedRole createRole(String roleName, long permissions) {
         World.requireName("name", roleName);
         return world.mutate(() -> {
-            RoleImpl role = new RoleImpl(world.ids.next(), roleName, permissions, this, roles.size(), 0);
+            // like Discord, a new role goes to the bottom (position 1) and every other role moves up one
+            List<RoleImpl> moved = new ArrayList<>();
+            for (RoleImpl other : roles) {
+                if (other != everyone) {
+                    other.position++;
+                    moved.add(other);
+                }
+            }
+            RoleImpl role = new RoleImpl(world.ids.next(), roleName, permissions, this, 1, 0);
             roles.add(role);
-            world.gateway.dispatch(
-                    "GUILD_ROLE_CREATE",
-                    Json.object().put("guild_id", Long.toUnsignedString(id)).set("role", world.roleJson(role)),
-                    Intents.NONE,
-                    false);
+            dispatchRole("GUILD_ROLE_CREATE", role);
+            moved.forEach(other -> dispatchRole("GUILD_ROLE_UPDATE", other));
             return role;
         });
+    }
+
+    @Override
+    public EmulatedRole createRoleAboveBot(String roleName, long permissions) {
+        World.requireName("name", roleName);
+        return world.mutate(() -> {
+            int top = roles.stream().mapToInt(r -> r.position).max().orElse(0) + 1;
+            RoleImpl role = new RoleImpl(world.ids.next(), roleName, permissions, this, top, 0);
+            roles.add(role);
+            dispatchRole("GUILD_ROLE_CREATE", role);
+            return role;
+        });
+    }
+
+    private void dispatchRole(String event, RoleImpl role) {
+        world.gateway.dispatch(
+                event,
+                Json.object().put("guild_id", Long.toUnsignedString(id)).set("role", world.roleJson(role)),
+                Intents.NONE,
+                false);
+    }
+
+    /**
+     * Discord's check for adding or removing a member role: the bot needs Manage Roles (or Administrator), and unless
+     * it owns the guild, its highest role must be above the role. Lock held.
+     */
+    boolean botMayAssign(RoleImpl role) {
+        if (ownerId == world.bot.id()) {
+            return true;
+        }
+        if ((botMember.permissionsLocked() & Permissions.MANAGE_ROLES) == 0) {
+            return false;
+        }
+        int highest = botMember.roles.stream().mapToInt(r -> r.position).max().orElse(0);
+        return highest > role.position;
     }
 
     @Override

@@ -27,6 +27,9 @@ final class InteractionImpl implements EmulatedInteraction {
     /** The message a component lives on; null for commands. */
     final @Nullable StoredMessage componentMessage;
 
+    /** When Discord created the interaction, on the world's clock; the deadlines count from here. */
+    final long createdMillis;
+
     final List<InteractionResponse> responses = new ArrayList<>();
     boolean acknowledged;
     /** What {@code @original} refers to once acknowledged. */
@@ -52,6 +55,19 @@ final class InteractionImpl implements EmulatedInteraction {
         this.user = user;
         this.member = member;
         this.componentMessage = componentMessage;
+        this.createdMillis = world.clock.millis();
+    }
+
+    /** Past the callback deadline (3 s by default): the callback is refused as an unknown interaction. */
+    boolean ackExpired() {
+        return world.clock.millis() - createdMillis
+                > world.settings.interactionAckDeadline().toMillis();
+    }
+
+    /** Past the token's lifetime (15 min by default): follow-ups and edits are refused. */
+    boolean tokenExpired() {
+        return world.clock.millis() - createdMillis
+                > world.settings.interactionTokenLifetime().toMillis();
     }
 
     @Override

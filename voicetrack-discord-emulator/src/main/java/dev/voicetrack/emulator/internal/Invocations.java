@@ -9,6 +9,7 @@ import dev.voicetrack.emulator.EmulatedRole;
 import dev.voicetrack.emulator.EmulatedUser;
 import dev.voicetrack.emulator.EmulatorException;
 import dev.voicetrack.emulator.RecordedMessage;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -209,6 +210,7 @@ final class Invocations {
                     .put("name", optionName)
                     .put("type", option.path("type").asInt());
             setValue(world, guild, where, option.path("type").asInt(), optionName, value, node, resolved);
+            checkDeclaredRange(where, option, node.get("value"));
             leafTarget.add(node);
         }
         for (String key : values.keySet()) {
@@ -217,6 +219,54 @@ final class Invocations {
             }
         }
         return top;
+    }
+
+    /**
+     * What Discord's client enforces before an invocation is sent: a value among the declared {@code choices}, numbers
+     * within {@code min_value}/{@code max_value}, strings within {@code min_length}/{@code max_length}.
+     */
+    private static void checkDeclaredRange(String where, JsonNode option, JsonNode value) {
+        String name = option.path("name").asText();
+        JsonNode choices = option.get("choices");
+        if (choices != null && choices.isArray() && !choices.isEmpty()) {
+            boolean listed = false;
+            for (JsonNode choice : choices) {
+                JsonNode allowed = choice.path("value");
+                listed |= value.isNumber() && allowed.isNumber()
+                        ? value.decimalValue().compareTo(allowed.decimalValue()) == 0
+                        : value.asText().equals(allowed.asText()) && value.isNumber() == allowed.isNumber();
+            }
+            if (!listed) {
+                List<String> values = new ArrayList<>();
+                choices.forEach(c -> values.add(c.path("value").asText()));
+                throw new EmulatorException(where + " option '" + name + "' must be one of its choices " + values
+                        + ", was " + value.asText());
+            }
+        }
+        if (value.isNumber()) {
+            if (option.hasNonNull("min_value")
+                    && value.asDouble() < option.get("min_value").asDouble()) {
+                throw new EmulatorException(where + " option '" + name + "' must be >= "
+                        + option.get("min_value").asText() + ", was " + value.asText());
+            }
+            if (option.hasNonNull("max_value")
+                    && value.asDouble() > option.get("max_value").asDouble()) {
+                throw new EmulatorException(where + " option '" + name + "' must be <= "
+                        + option.get("max_value").asText() + ", was " + value.asText());
+            }
+        } else if (value.isTextual() && option.path("type").asInt() == 3) {
+            int length = value.asText().codePointCount(0, value.asText().length());
+            if (option.hasNonNull("min_length")
+                    && length < option.get("min_length").asInt()) {
+                throw new EmulatorException(where + " option '" + name + "' must be at least "
+                        + option.get("min_length").asInt() + " characters, was '" + value.asText() + "'");
+            }
+            if (option.hasNonNull("max_length")
+                    && length > option.get("max_length").asInt()) {
+                throw new EmulatorException(where + " option '" + name + "' must be at most "
+                        + option.get("max_length").asInt() + " characters, was " + length);
+            }
+        }
     }
 
     private static void setValue(

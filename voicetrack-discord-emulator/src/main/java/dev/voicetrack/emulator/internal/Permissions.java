@@ -3,6 +3,7 @@ package dev.voicetrack.emulator.internal;
 /** Discord permission bits the emulator needs to know about. */
 final class Permissions {
     static final long ADMINISTRATOR = 1L << 3;
+    static final long MANAGE_ROLES = 1L << 28;
     /** Every permission bit Discord defined so far (bits 0..50), what an administrator effectively has. */
     static final long ALL = (1L << 51) - 1;
     /**

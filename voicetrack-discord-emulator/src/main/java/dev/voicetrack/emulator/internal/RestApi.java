@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicetrack.emulator.InteractionResponse;
+import dev.voicetrack.emulator.RateLimits;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP half of the emulator: the v10 routes JDA calls, on one catch-all handler with its own small router so that
  * any route the emulator lacks is logged at WARN with method, path and body and answered with a Discord-style 404.
- * Every response carries rate-limit headers with plenty of room, so JDA never waits.
+ * Every routed response carries rate-limit headers from the {@link RateLimiter}; requests over a limit are answered
+ * 429 as Discord does, and form errors 400 with an {@code errors} object ({@link InvalidFormBody}).
  */
 final class RestApi {
     static final String PREFIX = "/api/v10/";
@@ -29,10 +32,13 @@ final class RestApi {
 
     private final World world;
     private final List<Route> routes = new ArrayList<>();
+    private final RateLimiter limiter;
+    private final AtomicLong rateLimited = new AtomicLong();
     private volatile String gatewayUrl = "";
 
     RestApi(World world) {
         this.world = world;
+        this.limiter = new RateLimiter(world.clock, world.settings.rateLimits().global());
         route("GET", "gateway", false, (ctx, m) -> json(ctx, 200, Json.object().put("url", gatewayUrl)));
         route("GET", "gateway/bot", true, (ctx, m) -> gatewayBot(ctx));
         route("GET", "users/@me", true, (ctx, m) -> json(ctx, 200, world.read(world::selfUserJson)));
@@ -53,6 +59,10 @@ final class RestApi {
         route("DELETE", guild + "/" + SNOWFLAKE, true, (ctx, m) -> deleteCommand(ctx, id(m, 1), id(m, 2), id(m, 3)));
 
         route("POST", "interactions/" + SNOWFLAKE + "/" + TOKEN + "/callback", false, (ctx, m) -> callback(ctx, m));
+        route("GET", "guilds/" + SNOWFLAKE, true, (ctx, m) -> getGuild(ctx, id(m, 1)));
+        route("GET", "guilds/" + SNOWFLAKE + "/roles", true, (ctx, m) -> getRoles(ctx, id(m, 1)));
+        route("GET", "guilds/" + SNOWFLAKE + "/members", true, (ctx, m) -> listMembers(ctx, id(m, 1)));
+        route("GET", "channels/" + SNOWFLAKE, true, (ctx, m) -> getChannel(ctx, id(m, 1)));
         String webhook = "webhooks/" + SNOWFLAKE + "/" + TOKEN;
         route("POST", webhook, false, (ctx, m) -> followUp(ctx, m));
         route("GET", webhook + "/messages/@original", false, (ctx, m) -> webhookMessage(ctx, m, "GET", -1));
@@ -79,6 +89,10 @@ final class RestApi {
         this.gatewayUrl = gatewayUrl;
     }
 
+    long rateLimitedResponses() {
+        return rateLimited.get();
+    }
+
     // ---------------------------------------------------------------- routing
 
     @FunctionalInterface
@@ -86,11 +100,52 @@ final class RestApi {
         void handle(Context ctx, Matcher match);
     }
 
-    private record Route(String method, Pattern pattern, boolean authenticated, RouteHandler handler, String bucket) {}
+    /** Which limit a route is bound by. */
+    private enum Kind {
+        INTERACTION,
+        MESSAGE_POST,
+        ROLE_CHANGE,
+        OTHER
+    }
+
+    private record Route(
+            String method, Pattern pattern, boolean authenticated, RouteHandler handler, String bucket, Kind kind) {
+
+        /** The bucket key: the route's bucket plus its major parameters (channel, guild, webhook, interaction). */
+        String key(Matcher match) {
+            String path = match.group(0);
+            if (kind == Kind.INTERACTION) {
+                return bucket + ":" + match.group(1) + "/" + match.group(2);
+            }
+            Matcher major = MAJOR.matcher(path);
+            return major.lookingAt() ? bucket + ":" + major.group() : bucket;
+        }
+    }
+
+    private static final Pattern MAJOR = Pattern.compile("(channels|guilds)/\\d+");
 
     private void route(String method, String template, boolean authenticated, RouteHandler handler) {
         String bucket = Integer.toHexString((method + " " + template).hashCode());
-        routes.add(new Route(method, Pattern.compile(template), authenticated, handler, bucket));
+        Kind kind;
+        if (template.startsWith("interactions/") || template.startsWith("webhooks/")) {
+            kind = Kind.INTERACTION;
+        } else if (method.equals("POST") && template.equals("channels/" + SNOWFLAKE + "/messages")) {
+            kind = Kind.MESSAGE_POST;
+        } else if (template.contains("/roles/")) {
+            kind = Kind.ROLE_CHANGE;
+        } else {
+            kind = Kind.OTHER;
+        }
+        routes.add(new Route(method, Pattern.compile(template), authenticated, handler, bucket, kind));
+    }
+
+    private RateLimits.Limit limitOf(Kind kind) {
+        RateLimits limits = world.settings.rateLimits();
+        return switch (kind) {
+            case MESSAGE_POST -> limits.messagePosts();
+            case ROLE_CHANGE -> limits.roleChanges();
+            case INTERACTION, OTHER -> limits.otherRoutes();
+        };
     }
 
     void handle(Context ctx) {
@@ -107,13 +162,29 @@ final class RestApi {
                 if (!match.matches()) {
                     continue;
                 }
-                rateLimitHeaders(ctx, route.bucket);
                 if (route.authenticated && !("Bot " + world.botToken).equals(ctx.header("Authorization"))) {
                     error(ctx, 401, 0, "401: Unauthorized");
                     return;
                 }
+                RateLimiter.Outcome outcome = limiter.acquire(
+                        route.key(match), limitOf(route.kind), route.authenticated && route.kind != Kind.INTERACTION);
+                if (outcome.refused()) {
+                    rateLimited.incrementAndGet();
+                    rateLimited(ctx, route.bucket, outcome);
+                    return;
+                }
+                rateLimitHeaders(ctx, route.bucket, outcome);
                 try {
                     route.handler.handle(ctx, match);
+                } catch (MalformedJson e) {
+                    LOG.warn("Malformed JSON in {} {}: {}", method, path, e.getMessage());
+                    error(ctx, 400, 50109, "The request body contains invalid JSON.");
+                } catch (InvalidFormBody e) {
+                    LOG.warn("Invalid form body in {} {}: {}", method, path, e.errors);
+                    ObjectNode body = Json.object().put("code", 50035);
+                    body.set("errors", e.errors);
+                    body.put("message", "Invalid Form Body");
+                    json(ctx, 400, body);
                 } catch (IllegalArgumentException e) {
                     LOG.warn("Bad request {} {}: {}", method, path, e.getMessage());
                     error(ctx, 400, 50035, "Invalid Form Body: " + e.getMessage());
@@ -127,17 +198,50 @@ final class RestApi {
                 path,
                 abbreviate(ctx.body()),
                 RestApi.class.getName());
-        rateLimitHeaders(ctx, "unknown");
         error(ctx, 404, 0, "404: Not Found (emulator has no route for " + method + " " + path + ")");
     }
 
-    private void rateLimitHeaders(Context ctx, String bucket) {
-        double resetAt = world.clock.millis() / 1000.0 + 1.0;
+    private static void rateLimitHeaders(Context ctx, String bucket, RateLimiter.Outcome outcome) {
         ctx.header("X-RateLimit-Bucket", bucket);
-        ctx.header("X-RateLimit-Limit", "50");
-        ctx.header("X-RateLimit-Remaining", "49");
-        ctx.header("X-RateLimit-Reset", String.format(Locale.ROOT, "%.3f", resetAt));
-        ctx.header("X-RateLimit-Reset-After", "1.000");
+        ctx.header("X-RateLimit-Limit", Integer.toString(outcome.limit()));
+        ctx.header("X-RateLimit-Remaining", Integer.toString(outcome.remaining()));
+        ctx.header("X-RateLimit-Reset", String.format(Locale.ROOT, "%.3f", outcome.resetAtMillis() / 1000.0));
+        ctx.header("X-RateLimit-Reset-After", String.format(Locale.ROOT, "%.3f", outcome.resetAfterSeconds()));
+    }
+
+    /** A 429 as Discord sends it: {@code Retry-After} in whole seconds, {@code retry_after} as a float. */
+    private static void rateLimited(Context ctx, String bucket, RateLimiter.Outcome outcome) {
+        double retryAfter = outcome.resetAfterSeconds();
+        if (outcome.globalRefusal()) {
+            ctx.header("X-RateLimit-Global", "true");
+            ctx.header("X-RateLimit-Scope", "global");
+        } else {
+            rateLimitHeaders(ctx, bucket, outcome);
+            ctx.header("X-RateLimit-Scope", "user");
+        }
+        ctx.header("Retry-After", Long.toString((long) Math.ceil(retryAfter)));
+        LOG.debug(
+                "429 for {} {} (global {}), retry after {} s",
+                ctx.method(),
+                ctx.path(),
+                outcome.globalRefusal(),
+                retryAfter);
+        json(
+                ctx,
+                429,
+                Json.object()
+                        .put("message", "You are being rate limited.")
+                        .put("retry_after", retryAfter)
+                        .put("global", outcome.globalRefusal()));
+    }
+
+    /** The body is not JSON: Discord answers 400 with code 50109. */
+    private static final class MalformedJson extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedJson(String message) {
+            super(message);
+        }
     }
 
     private static String abbreviate(String body) {
@@ -163,7 +267,14 @@ final class RestApi {
                 contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")
                         ? ctx.formParam("payload_json")
                         : ctx.body();
-        return text == null || text.isBlank() ? Json.object() : Json.read(text);
+        if (text == null || text.isBlank()) {
+            return Json.object();
+        }
+        try {
+            return Json.read(text);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedJson(e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- gateway, users, application
@@ -268,6 +379,11 @@ final class RestApi {
         if (!body.isArray()) {
             throw new IllegalArgumentException("expected an array of commands, was " + body.getNodeType());
         }
+        InvalidFormBody.Collector errors = new InvalidFormBody.Collector();
+        for (int i = 0; i < body.size(); i++) {
+            InvalidFormBody.checkCommand(body.get(i), List.of(Integer.toString(i)), errors);
+        }
+        errors.throwIfAny();
         ArrayNode result = world.mutate(() -> {
             List<CommandRecord> list = commandList(guildId);
             if (list == null) {
@@ -306,6 +422,9 @@ final class RestApi {
             return;
         }
         JsonNode body = body(ctx);
+        InvalidFormBody.Collector errors = new InvalidFormBody.Collector();
+        InvalidFormBody.checkCommand(body, List.of(), errors);
+        errors.throwIfAny();
         ObjectNode result = world.mutate(() -> {
             List<CommandRecord> list = commandList(guildId);
             if (list == null) {
@@ -348,9 +467,13 @@ final class RestApi {
         JsonNode body = body(ctx);
         int type = body.path("type").asInt(-1);
         JsonNode data = body.path("data");
+        if (type == 4 || type == 7) {
+            InvalidFormBody.checkMessage(data, List.of("data"));
+        }
+        boolean withResponse = "true".equalsIgnoreCase(ctx.queryParam("with_response"));
         ObjectNode result = world.mutate(() -> {
             InteractionImpl interaction = world.interactions.get(interactionId);
-            if (interaction == null || !interaction.token().equals(token)) {
+            if (interaction == null || !interaction.token().equals(token) || interaction.ackExpired()) {
                 return Json.object().put("error", 10062);
             }
             if (interaction.acknowledged) {
@@ -407,7 +530,13 @@ final class RestApi {
         });
         int errorCode = result.path("error").asInt(0);
         switch (errorCode) {
-            case 0 -> json(ctx, 200, result);
+            case 0 -> {
+                if (withResponse) {
+                    json(ctx, 200, result);
+                } else {
+                    ctx.status(204);
+                }
+            }
             case 10062 -> error(ctx, 404, 10062, "Unknown interaction");
             case 40060 -> error(ctx, 400, 40060, "Interaction has already been acknowledged.");
             case 40043 -> error(ctx, 400, 40043, "Interaction has no message to update");
@@ -448,8 +577,12 @@ final class RestApi {
         long applicationId = id(match, 1);
         String token = match.group(2);
         JsonNode body = body(ctx);
-        ObjectNode result = world.mutate(() -> {
+        InvalidFormBody.checkMessage(body, List.of());
+        Object result = world.mutate(() -> {
             InteractionImpl interaction = interactionByToken(applicationId, token);
+            if (interaction != null && interaction.tokenExpired()) {
+                return "expired";
+            }
             if (interaction == null || !interaction.acknowledged) {
                 return null;
             }
@@ -461,21 +594,31 @@ final class RestApi {
             interaction.responses.add(World.response(InteractionResponse.Kind.FOLLOW_UP, 0, world.record(message)));
             return world.messageJson(message);
         });
-        if (result == null) {
-            error(ctx, 404, 10015, "Unknown Webhook");
+        if (result instanceof JsonNode node) {
+            json(ctx, 200, node);
+        } else if ("expired".equals(result)) {
+            invalidWebhookToken(ctx);
         } else {
-            json(ctx, 200, result);
+            error(ctx, 404, 10015, "Unknown Webhook");
         }
+    }
+
+    private static void invalidWebhookToken(Context ctx) {
+        error(ctx, 401, 50027, "Invalid Webhook Token");
     }
 
     private void webhookMessage(Context ctx, Matcher match, String method, int messageGroup) {
         long applicationId = id(match, 1);
         String token = match.group(2);
         JsonNode body = method.equals("PATCH") ? body(ctx) : Json.object();
+        InvalidFormBody.checkMessage(body, List.of());
         Object result = world.mutate(() -> {
             InteractionImpl interaction = interactionByToken(applicationId, token);
             if (interaction == null) {
                 return "webhook";
+            }
+            if (interaction.tokenExpired()) {
+                return "expired";
             }
             StoredMessage message;
             if (messageGroup < 0) {
@@ -524,6 +667,8 @@ final class RestApi {
             ctx.status(204);
         } else if ("webhook".equals(result)) {
             error(ctx, 404, 10015, "Unknown Webhook");
+        } else if ("expired".equals(result)) {
+            invalidWebhookToken(ctx);
         } else {
             error(ctx, 404, 10008, "Unknown Message");
         }
@@ -555,6 +700,7 @@ final class RestApi {
             error(ctx, 400, 50006, "Cannot send an empty message");
             return;
         }
+        InvalidFormBody.checkMessage(body, List.of());
         ObjectNode result = world.mutate(() -> {
             ChannelImpl channel = world.channels.get(channelId);
             if (channel == null) {
@@ -576,6 +722,7 @@ final class RestApi {
         long channelId = id(match, 1);
         long messageId = id(match, 2);
         JsonNode body = method.equals("PATCH") ? body(ctx) : Json.object();
+        InvalidFormBody.checkMessage(body, List.of());
         Object result = world.mutate(() -> {
             StoredMessage message = world.messages.get(messageId);
             if (message == null || message.channel.id() != channelId || message.placeholder) {
@@ -644,6 +791,9 @@ final class RestApi {
             if (role == null) {
                 return "role";
             }
+            if (!guild.botMayAssign(role)) {
+                return "permissions";
+            }
             boolean changed = add ? member.roles.add(role) : member.roles.remove(role);
             if (changed) {
                 member.dispatchMemberUpdate();
@@ -653,7 +803,123 @@ final class RestApi {
         switch (outcome) {
             case "ok" -> ctx.status(204);
             case "role" -> error(ctx, 404, 10011, "Unknown Role");
+            case "permissions" -> error(ctx, 403, 50013, "Missing Permissions");
             default -> error(ctx, 404, 10007, "Unknown Member");
+        }
+    }
+
+    // ---------------------------------------------------------------- guilds and channels
+
+    private void getGuild(Context ctx, long guildId) {
+        boolean withCounts = "true".equalsIgnoreCase(ctx.queryParam("with_counts"));
+        ObjectNode result = world.read(() -> {
+            GuildImpl guild = world.guilds.get(guildId);
+            if (guild == null) {
+                return null;
+            }
+            // the REST guild object lacks the GUILD_CREATE-only fields
+            ObjectNode json = world.guildJson(guild);
+            json.remove(List.of(
+                    "channels",
+                    "members",
+                    "voice_states",
+                    "threads",
+                    "presences",
+                    "guild_scheduled_events",
+                    "stage_instances",
+                    "joined_at",
+                    "large",
+                    "member_count",
+                    "unavailable"));
+            if (withCounts) {
+                json.put("approximate_member_count", guild.members.size());
+                json.put("approximate_presence_count", 0);
+            }
+            return json;
+        });
+        if (result == null) {
+            error(ctx, 404, 10004, "Unknown Guild");
+        } else {
+            json(ctx, 200, result);
+        }
+    }
+
+    private void getRoles(Context ctx, long guildId) {
+        ArrayNode result = world.read(() -> {
+            GuildImpl guild = world.guilds.get(guildId);
+            if (guild == null) {
+                return null;
+            }
+            ArrayNode roles = Json.array();
+            guild.roles.forEach(role -> roles.add(world.roleJson(role)));
+            return roles;
+        });
+        if (result == null) {
+            error(ctx, 404, 10004, "Unknown Guild");
+        } else {
+            json(ctx, 200, result);
+        }
+    }
+
+    /** {@code GET guilds/{id}/members?limit=&after=}: members by ascending user id; needs the GUILD_MEMBERS intent. */
+    private void listMembers(Context ctx, long guildId) {
+        int limit = queryInt(ctx, "limit", 1, 1, 1000);
+        long after = ctx.queryParam("after") == null ? 0 : Long.parseUnsignedLong(ctx.queryParam("after"));
+        if (!world.settings.privilegedIntentsAllowed()) {
+            error(ctx, 403, 50001, "Missing Access");
+            return;
+        }
+        ArrayNode result = world.read(() -> {
+            GuildImpl guild = world.guilds.get(guildId);
+            if (guild == null) {
+                return null;
+            }
+            ArrayNode members = Json.array();
+            guild.members.values().stream()
+                    .filter(m -> Long.compareUnsigned(m.user.id(), after) > 0)
+                    .sorted((a, b) -> Long.compareUnsigned(a.user.id(), b.user.id()))
+                    .limit(limit)
+                    .forEach(m -> members.add(world.memberJson(m, true)));
+            return members;
+        });
+        if (result == null) {
+            error(ctx, 404, 10004, "Unknown Guild");
+        } else {
+            json(ctx, 200, result);
+        }
+    }
+
+    private static int queryInt(Context ctx, String name, int fallback, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        InvalidFormBody.Collector errors = new InvalidFormBody.Collector();
+        int value = fallback;
+        try {
+            value = Integer.parseInt(text);
+            if (value < min) {
+                errors.add(
+                        List.of(name), "NUMBER_TYPE_MIN", "int value should be greater than or equal to " + min + ".");
+            } else if (value > max) {
+                errors.add(List.of(name), "NUMBER_TYPE_MAX", "int value should be less than or equal to " + max + ".");
+            }
+        } catch (NumberFormatException e) {
+            errors.add(List.of(name), "NUMBER_TYPE_COERCE", "Value \"" + text + "\" is not int.");
+        }
+        errors.throwIfAny();
+        return value;
+    }
+
+    private void getChannel(Context ctx, long channelId) {
+        ObjectNode result = world.read(() -> {
+            ChannelImpl channel = world.channels.get(channelId);
+            return channel == null ? null : world.channelJson(channel);
+        });
+        if (result == null) {
+            error(ctx, 404, 10003, "Unknown Channel");
+        } else {
+            json(ctx, 200, result);
         }
     }
 }

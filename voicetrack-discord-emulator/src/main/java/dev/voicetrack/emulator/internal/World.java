@@ -40,6 +40,7 @@ final class World {
     final Gateway gateway;
     final UserImpl bot;
     final String botToken;
+    final Settings settings;
 
     final Map<Long, UserImpl> users = new LinkedHashMap<>();
     final Map<Long, GuildImpl> guilds = new LinkedHashMap<>();
@@ -49,12 +50,14 @@ final class World {
     final List<CommandRecord> globalCommands = new ArrayList<>();
     final Map<Long, InteractionImpl> interactions = new HashMap<>();
 
-    World(Clock clock, @Nullable Instant idsFrom, String botName, String botToken, int heartbeatIntervalMs) {
-        this.clock = clock;
-        this.ids = idsFrom == null ? new Snowflakes(clock) : Snowflakes.countingFrom(idsFrom);
-        this.botToken = botToken;
-        this.gateway = new Gateway(this, heartbeatIntervalMs);
-        this.bot = new UserImpl(this, ids.next(), botName, true);
+    World(Settings settings) {
+        this.settings = settings;
+        this.clock = settings.clock();
+        this.ids = settings.idsFrom() == null ? new Snowflakes(clock) : Snowflakes.countingFrom(settings.idsFrom());
+        this.botToken = settings.botToken();
+        this.gateway =
+                new Gateway(this, Math.toIntExact(settings.heartbeatInterval().toMillis()));
+        this.bot = new UserImpl(this, ids.next(), settings.botName(), true);
         users.put(bot.id(), bot);
     }
 
@@ -275,7 +278,7 @@ final class World {
         ObjectNode json = Json.object()
                 .put("id", Long.toUnsignedString(guild.id()))
                 .put("name", guild.name())
-                .put("owner_id", Long.toUnsignedString(bot.id()))
+                .put("owner_id", Long.toUnsignedString(guild.ownerId))
                 .put("unavailable", false)
                 .put("large", false)
                 .put("member_count", guild.members.size())

@@ -8,9 +8,22 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
 
-/** What a command answers, before it is sent as a reply, an edit or a follow-up. Immutable. */
+/**
+ * What a command answers, before it is sent as a reply, an edit or a follow-up. Immutable. Content longer than
+ * Discord's 2000 characters (an error echoing a long option value) is cut to 1999 plus an ellipsis, because JDA refuses
+ * to build such a message and the interaction would go unanswered.
+ */
 record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral) {
+    static final int MAX_CONTENT_LENGTH = 2000;
+
     Reply {
+        if (content.length() > MAX_CONTENT_LENGTH) {
+            int end = MAX_CONTENT_LENGTH - 1;
+            if (Character.isHighSurrogate(content.charAt(end - 1))) {
+                end--;
+            }
+            content = content.substring(0, end) + "…";
+        }
         embeds = List.copyOf(embeds);
         rows = List.copyOf(rows);
     }
