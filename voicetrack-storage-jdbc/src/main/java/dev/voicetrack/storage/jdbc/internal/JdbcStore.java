@@ -287,10 +287,6 @@ public final class JdbcStore implements JdbcStorage {
             if (initialized) {
                 return;
             }
-            if (!readOnly()) {
-                // A read-only store (a migration's source) leaves no file beside the database it reads.
-                lockShared();
-            }
             try {
                 pool = openPool(true);
             } catch (RuntimeException e) {
@@ -311,6 +307,11 @@ public final class JdbcStore implements JdbcStorage {
     private HikariDataSource openPool(boolean checkFirst) {
         if (sqlite != null) {
             prepareSqliteFile(checkFirst);
+            if (!readOnly()) {
+                // Only once the file is known sound (or new): a refused or read-only open (a migration's
+                // source) leaves no file beside the database.
+                lockShared();
+            }
         }
         HikariDataSource ds;
         try {
