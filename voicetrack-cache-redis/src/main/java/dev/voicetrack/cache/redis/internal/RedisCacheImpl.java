@@ -19,6 +19,7 @@ import dev.voicetrack.cache.redis.RedisServerStats;
 import dev.voicetrack.cache.redis.ValueCodec;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -628,7 +629,11 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             futures.add(async.evalsha(FETCH.sha(), ScriptOutputType.MULTI, withBookkeeping(layout.entry(keys.get(i)))));
         }
         long timeout = connector.config().commandTimeout().toNanos();
-        LettuceFutures.awaitAll(timeout, TimeUnit.NANOSECONDS, futures.toArray(new RedisFuture<?>[0]));
+        // One bound for the whole pipeline: a hung server costs the caller one command timeout, and a
+        // read still unanswered then is a timeout (it used to be read as an empty reply).
+        if (!LettuceFutures.awaitAll(timeout, TimeUnit.NANOSECONDS, futures.toArray(new RedisFuture<?>[0]))) {
+            throw new RedisCommandTimeoutException("pipelined reads not answered within " + Duration.ofNanos(timeout));
+        }
         for (int i = 1; i < keys.size(); i++) {
             var f = futures.get(i - 1).toCompletableFuture();
             if (f.isCompletedExceptionally()) {

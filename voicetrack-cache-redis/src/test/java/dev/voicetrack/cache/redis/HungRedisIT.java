@@ -1,0 +1,111 @@
+package dev.voicetrack.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.voicetrack.cache.CacheConfig;
+import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.testkit.Await;
+import dev.voicetrack.testkit.cache.TestValue;
+import dev.voicetrack.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Redis that keeps its connections but stops answering ({@code CLIENT PAUSE ... ALL}): the first
+ * call pays one command timeout, every later call is served by the in-process tier at once, and Redis
+ * is used again once it answers. The bounds are generous: a call that waited for the hung server would
+ * take the full second of the command timeout.
+ */
+class HungRedisIT {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    private static final long MARGIN_MS = 1_000;
+
+    private RedisServer server;
+
+    @BeforeEach
+    void start() {
+        server = RedisServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private RedisCacheConfig redis(int directConnections) {
+        return RedisCacheConfig.builder()
+                .url(server.url())
+                .commandTimeout(COMMAND_TIMEOUT)
+                // TB
+                .directConnections(directConnections)
+                .build();
+    }
+
+    private static RedisCache<TestValue> open(String kind, RedisCacheConfig config) {
+        return kind.startsWith("two-tier")
+                ? TwoTierCache.create(config, CacheConfig.defaults(), JacksonCodec.of(TestValue.class))
+                : RedisCache.create(config, CacheConfig.defaults(), JacksonCodec.of(TestValue.class));
+    }
+
+    private static long millis(Runnable r) {
+        long start = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis-direct", "redis-lettuce", "two-tier-direct", "two-tier-lettuce"})
+    void pausedServer_callsReturnWithinTheCommandTimeout_thenInProcessWithoutWaiting_thenRedisAgain(String kind) {
+        int direct = kind.endsWith("direct") ? RedisCacheConfig.DEFAULT_DIRECT_CONNECTIONS : 0;
+        try (RedisCache<TestValue> cache = open(kind, redis(direct))) {
+            assertThat(cache.connector().awaitConnected(Duration.ofSeconds(10))).isTrue();
+            cache.put("before", TestValue.of("B", 1), WriteOptions.tags("t"));
+            // CLIENT UNPAUSE would wait for the pause to end too (Redis 7.0), so the pause is short.
+            assertThat(server.command("CLIENT", "PAUSE", "5000", "ALL")).isEqualTo("+OK");
+            // The first call meets the hung server (a write always goes to Redis, whatever the tier in
+            // front holds): it waits one command timeout, then falls back.
+            long first = millis(() -> cache.put("first", TestValue.of("F", 0)));
+            assertThat(first).isLessThan(COMMAND_TIMEOUT.toMillis() + MARGIN_MS);
+            assertThat(cache.health().healthy()).isFalse();
+            assertThat(cache.health().lastError())
+                    .hasValueSatisfying(e -> assertThat(e).contains("command timeout"));
+
+            // From then on nothing waits for Redis: 40 calls of every kind take less than one timeout.
+            List<Function<RedisCache<TestValue>, Object>> calls = List.of(
+                    c -> {
+                        c.put("during", TestValue.of("D", 2), WriteOptions.tags("t"));
+                        return true;
+                    },
+                    c -> c.get("during"),
+                    c -> c.getAll(List.of("during", "before", "none")),
+                    c -> c.remember("loaded", Duration.ofMinutes(1), () -> TestValue.of("L", 3)),
+                    c -> c.invalidateByTag("t"),
+                    c -> c.delete("loaded"),
+                    c -> c.contains("during"),
+                    c -> c.stats());
+            long all = millis(() -> {
+                for (int i = 0; i < 5; i++) {
+                    for (var call : calls) {
+                        call.apply(cache);
+                    }
+                }
+            });
+            assertThat(all).isLessThan(COMMAND_TIMEOUT.toMillis());
+            cache.put("during", TestValue.of("D", 2));
+            assertThat(cache.get("during")).contains(TestValue.of("D", 2)); // served in process
+            Await.until("Redis healthy again", () -> cache.health().healthy());
+            // Back in use: what the in-process tier held during the hang is dropped, writes reach Redis.
+            Await.until("a write reaches Redis", () -> {
+                cache.put("after", TestValue.of("A", 4));
+                return server.command("EXISTS", "voice:after").equals(":1");
+            });
+            assertThat(cache.get("after")).contains(TestValue.of("A", 4));
+        }
+    }
+}
