@@ -72,12 +72,12 @@ class StorageOutageIT {
 
                 proxy.refuse();
                 proxy.cutAll();
-                outage("refused", base);
+                outage("refused", base, guild.id());
                 proxy.forward();
                 BotProcess.await("healthy again", () -> get(base, "/health").statusCode() == 200);
 
                 proxy.hang();
-                outage("hung", base);
+                outage("hung", base, guild.id());
                 proxy.forward(); // the frozen connections carry on, as after a healed partition
                 BotProcess.await("healthy again", () -> get(base, "/health").statusCode() == 200);
 
@@ -111,7 +111,7 @@ class StorageOutageIT {
     }
 
     /** Through one outage: every health answer comes fast and says 503; ticks keep coming. */
-    private void outage(String kind, String base) throws Exception {
+    private void outage(String kind, String base, long guildId) throws Exception {
         long ticksBefore = ticks(base);
         long start = System.nanoTime();
         List<Long> healthMillis = new ArrayList<>();
@@ -128,18 +128,28 @@ class StorageOutageIT {
             statuses.add(status);
             Thread.sleep(250);
         }
+        // A query the cache cannot answer (a page never asked for) fails fast, with the reason.
+        long q0 = System.nanoTime();
+        HttpResponse<String> page =
+                get(base, "/api/guilds/" + guildId + "/leaderboard?limit=3&offset=" + (7 + kind.length()));
+        long queryMillis = (System.nanoTime() - q0) / 1_000_000;
         long ticks = ticks(base) - ticksBefore;
         long due = OUTAGE.toMillis() / INTERVAL.toMillis();
         Matcher max = Pattern.compile("(?m)^voicetrack_tick_seconds_max\\{written=\"false\"} ([0-9.E]+)$")
                 .matcher(get(base, "/metrics").body());
         System.out.println("outage-measure: " + kind + " health ms=" + healthMillis + " statuses=" + statuses
-                + " ticks=" + ticks + " due=" + due + " longest unwritten tick s=" + (max.find() ? max.group(1) : "-"));
+                + " ticks=" + ticks + " due=" + due + " longest unwritten tick s=" + (max.find() ? max.group(1) : "-")
+                + " leaderboard ms=" + queryMillis
+                + " status=" + page.statusCode() + " body=" + page.body());
         assertThat(healthMillis).as(kind + ": /health answer times (ms)").allMatch(ms -> ms < 2_000);
         // The first answers may still be 200: the bot learns of the outage from its next storage call.
         assertThat(statuses.subList(statuses.size() / 2, statuses.size()))
                 .as(kind + ": /health statuses in the second half of the outage")
                 .containsOnly(503);
         assertThat(ticks).as(kind + ": ticks during the outage").isGreaterThanOrEqualTo(due / 2);
+        assertThat(queryMillis).as(kind + ": leaderboard answer time (ms)").isLessThan(3_000);
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("storage unavailable");
     }
 
     private HttpResponse<String> get(String base, String path) throws Exception {

@@ -49,7 +49,9 @@ import org.jspecify.annotations.Nullable;
  * order) and the caller waits for the result with that bound. A call still queued when its caller
  * gives up is never started ("nothing was written"); one already running goes on in the background
  * and its caller is told it may still complete. When the threads are all stuck on a hung server and
- * the queue is full, new calls fail at once. The exceptions: {@link #init}, {@link #openSessions}
+ * the queue is full, new calls fail at once. While the last verdict of the {@link StorageHealth} is a
+ * failure, reads fail at once without being attempted; the health probe (and the tick's writes, which
+ * are always attempted) find the storage back. The exceptions: {@link #init}, {@link #openSessions}
  * (start-up), {@link #exportGuild}, {@link #importGuild} (bulk admin work) wait as long as the storage
  * takes, and {@link #close} is direct.
  *
@@ -256,6 +258,13 @@ final class TimedStorage implements Storage {
     }
 
     private <T> T read(String op, Supplier<T> work) {
+        StorageHealth.State h = health.state();
+        if (!h.up()) {
+            // Known down: a query fails at once instead of waiting out the timeout once more. The
+            // probe and the tick's writes keep asking, and the first answer lets queries through again.
+            throw new StorageException("storage is unavailable, " + op + " not attempted: "
+                    + h.lastError().orElse("no answer"));
+        }
         return await(submit(op, readers, work), false);
     }
 

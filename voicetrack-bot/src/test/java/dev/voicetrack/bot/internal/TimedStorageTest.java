@@ -179,7 +179,7 @@ class TimedStorageTest {
     }
 
     @Test
-    void aHungRead_failsWithinTheTimeout_andTheHealthSaysSo_untilACallSucceeds() {
+    void aHungRead_failsWithinTheTimeout_thenQueriesFailAtOnce_untilTheProbeFindsTheStorageBack() {
         real.apply(voice(1_000));
         gate.set(new CountDownLatch(1));
         long start = System.nanoTime();
@@ -191,9 +191,17 @@ class TimedStorageTest {
         assertThat(health.state().lastError())
                 .hasValueSatisfying(e -> assertThat(e).contains("member"));
 
+        // Known down: the next query fails at once, without waiting out the timeout again.
+        long again = System.nanoTime();
+        assertThatThrownBy(() -> storage.member(7, 100))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("storage is unavailable, member not attempted");
+        assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(TIMEOUT);
+
         gate.getAndSet(null).countDown();
-        assertThat(storage.member(7, 100)).isPresent();
+        storage.probe();
         assertThat(health.state().up()).isTrue();
+        assertThat(storage.member(7, 100)).isPresent();
     }
 
     @Test
