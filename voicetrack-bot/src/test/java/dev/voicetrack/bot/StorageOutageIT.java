@@ -101,9 +101,13 @@ class StorageOutageIT {
                 }
                 String log = bot.stderr();
                 System.out.println("outage-measure: ticks that could not write: "
-                        + log.lines().filter(l -> l.contains("Tick could not write")).count()
+                        + log.lines()
+                                .filter(l -> l.contains("Tick could not write"))
+                                .count()
                         + ", of them waiting on a write in doubt: "
-                        + log.lines().filter(l -> l.contains("has not answered yet")).count());
+                        + log.lines()
+                                .filter(l -> l.contains("has not answered yet"))
+                                .count());
                 assertThat(bot.terminate()).isIn(0, 143);
             }
         }
