@@ -108,4 +108,32 @@ class HungRedisIT {
             assertThat(cache.get("after")).contains(TestValue.of("A", 4));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis-direct", "two-tier-lettuce"})
+    void writesAndInvalidationsServedInProcessDuringAHang_reachRedisBeforeItIsUsedAgain(String kind) {
+        int direct = kind.endsWith("direct") ? RedisCacheConfig.DEFAULT_DIRECT_CONNECTIONS : 0;
+        try (RedisCache<TestValue> cache = open(kind, redis(direct))) {
+            assertThat(cache.connector().awaitConnected(Duration.ofSeconds(10))).isTrue();
+            cache.put("rewritten", TestValue.of("old", 1));
+            cache.put("tagged", TestValue.of("T", 2), WriteOptions.tags("team"));
+            cache.put("deleted", TestValue.of("D", 3));
+            cache.put("kept", TestValue.of("K", 4));
+            assertThat(server.command("CLIENT", "PAUSE", "3000", "ALL")).isEqualTo("+OK");
+            cache.put("rewritten", TestValue.of("new", 5)); // meets the timeout, then served in process
+            assertThat(cache.health().healthy()).isFalse();
+            cache.invalidateByTag("team");
+            cache.delete("deleted");
+
+            Await.until("Redis healthy again", () -> cache.health().healthy());
+            // Redis no longer holds what changed while it was bypassed, and keeps the rest.
+            assertThat(server.command("EXISTS", "voice:rewritten")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", "voice:tagged")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", "voice:deleted")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", "voice:kept")).isEqualTo(":1");
+            assertThat(cache.get("rewritten")).isEmpty();
+            assertThat(cache.get("tagged")).isEmpty();
+            assertThat(cache.get("kept")).contains(TestValue.of("K", 4));
+        }
+    }
 }

@@ -65,8 +65,9 @@ import org.jspecify.annotations.Nullable;
  * #failure(Throwable)}) therefore makes the connector <em>bypass</em> Redis: {@link #usable()} answers
  * false, so every caller goes to its in-process fallback without a round trip, and {@link #health()}
  * reports Redis unhealthy. A {@code PING} bounded by the command timeout is sent every {@code
- * timeoutBackoff} from the connector's own thread; the first one answered ends the bypass after firing
- * the reconnect callbacks (which drop what the fallbacks hold, as after a reconnect).
+ * timeoutBackoff} from the connector's own thread; the first one answered ends the bypass after the
+ * {@link #beforeResume} checks (caches send Redis the invalidations it missed) and the reconnect
+ * callbacks (which drop what the fallbacks hold, as after a reconnect).
  *
  * <h2>Health</h2>
  *
@@ -85,6 +86,7 @@ public final class Connector implements RedisConnector {
     private final @Nullable DirectPool direct;
     private final List<Runnable> reconnectCallbacks = new CopyOnWriteArrayList<>();
     private final List<Runnable> lossCallbacks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> resumeChecks = new CopyOnWriteArrayList<>();
     private final List<Consumer<StatefulRedisPubSubConnection<String, byte[]>>> pubSubReady =
             new CopyOnWriteArrayList<>();
     private final AtomicInteger retryAttempt = new AtomicInteger();
@@ -298,6 +300,16 @@ public final class Connector implements RedisConnector {
         lossCallbacks.add(java.util.Objects.requireNonNull(callback, "callback"));
     }
 
+    /**
+     * Runs {@code check} on the connector's thread when a bypassed Redis answers its probe again,
+     * before any caller can use Redis: it may send commands through {@link #sync()} (each bounded by
+     * the command timeout). A check that throws keeps Redis bypassed until the next probe, when every
+     * check runs again.
+     */
+    public void beforeResume(Runnable check) {
+        resumeChecks.add(java.util.Objects.requireNonNull(check, "check"));
+    }
+
     /** Runs {@code listener} with the pub/sub connection now (if there is one) and whenever one is made. */
     public void onPubSubConnection(Consumer<StatefulRedisPubSubConnection<String, byte[]>> listener) {
         pubSubReady.add(listener);
@@ -435,6 +447,15 @@ public final class Connector implements RedisConnector {
             Thread.currentThread().interrupt();
             return;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            scheduleProbe();
+            return;
+        }
+        try {
+            for (Runnable check : resumeChecks) {
+                check.run();
+            }
+        } catch (RuntimeException e) {
+            noteError(e, false);
             scheduleProbe();
             return;
         }
