@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.cache.redis.internal.TwoTierCacheImpl;
 import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.cache.TestValue;
+import dev.voicetrack.testkit.net.FaultProxy;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -134,6 +137,41 @@ class HungRedisIT {
             assertThat(cache.get("rewritten")).isEmpty();
             assertThat(cache.get("tagged")).isEmpty();
             assertThat(cache.get("kept")).contains(TestValue.of("K", 4));
+        }
+    }
+
+    @Test
+    void invalidationsMadeWhileOneInstanceWasCutOffFromRedis_reachTheOtherInstancesAfterwards() {
+        CacheConfig config =
+                CacheConfig.builder().defaultTtl(Duration.ofMinutes(10)).build();
+        try (FaultProxy proxy = FaultProxy.start(server.host(), server.port());
+                RedisCache<TestValue> cutOff = TwoTierCache.create(
+                        redis(0).toBuilder()
+                                .url("redis://" + proxy.host() + ":" + proxy.port())
+                                .build(),
+                        config,
+                        JacksonCodec.of(TestValue.class));
+                RedisCache<TestValue> other = TwoTierCache.create(redis(0), config, JacksonCodec.of(TestValue.class))) {
+            Await.until(
+                    "both in sync",
+                    () -> ((TwoTierCacheImpl<TestValue>) cutOff).synced()
+                            && ((TwoTierCacheImpl<TestValue>) other).synced());
+            cutOff.put("member", TestValue.of("M", 1), WriteOptions.tags("team"));
+            // The other instance reads it into its in-process tier (once the put's own message is in).
+            Await.until(
+                    "a copy in the other instance's in-process tier",
+                    () -> other.get("member").isPresent()
+                            && ((TwoTierCacheImpl<TestValue>) other).localTier().contains("member"));
+
+            proxy.hang();
+            cutOff.contains("member"); // meets the timeout: Redis is bypassed
+            assertThat(cutOff.health().healthy()).isFalse();
+            cutOff.invalidateByTag("team"); // in process only, for now
+            proxy.forward();
+
+            Await.until("the other instance dropped its copy", () -> other.get("member")
+                    .isEmpty());
+            assertThat(server.command("EXISTS", "voice:member")).isEqualTo(":0");
         }
     }
 }
