@@ -368,9 +368,12 @@ public final class Connector implements RedisConnector {
         return config.cluster();
     }
 
-    /** Records that a command succeeded. */
+    /**
+     * Records that a command succeeded. While Redis is bypassed this changes nothing: a late answer to
+     * a command sent before the bypass does not end it, the probe does.
+     */
     public void success() {
-        if (commandFailing) {
+        if (commandFailing && !bypassed) {
             boolean recovered = false;
             synchronized (stateLock) {
                 if (commandFailing) {
