@@ -88,6 +88,12 @@ public final class BotConfig {
         s.put("CACHE_WARM_INTERVAL", new Setting("6h", "cache warming period (>= 1m; 0 = only at start)"));
         s.put("CHECK_INTERVAL", new Setting("5s", "tick interval (>= 100ms; plain numbers are milliseconds)"));
         s.put(
+                "STORAGE_TIMEOUT",
+                new Setting(
+                        "auto",
+                        "longest wait for one storage call of a tick, a query or the health probe (auto: half"
+                                + " of CHECK_INTERVAL, between 250ms and 2s)"));
+        s.put(
                 "SESSION_WRITE_INTERVAL",
                 new Setting("1m", "how often the row of an open voice session is rewritten (0 = every tick)"));
         s.put("TRACK_MESSAGES", new Setting("true", "count messages (needs the GUILD_MESSAGES intent)"));
@@ -271,6 +277,7 @@ public final class BotConfig {
     private void validate() {
         storageKind();
         checkInterval();
+        storageTimeout();
         sessionWriteInterval();
         cacheMaxEntries();
         cacheTtl();
@@ -473,6 +480,24 @@ public final class BotConfig {
         Duration d = duration("CHECK_INTERVAL", Duration.ofMillis(100));
         if (d.isZero()) {
             throw new ConfigException("CHECK_INTERVAL must be >= 100ms, was '" + shown("CHECK_INTERVAL") + "'");
+        }
+        return d;
+    }
+
+    /**
+     * The longest a caller waits for one storage call ({@code STORAGE_TIMEOUT}): {@code auto} is half
+     * the check interval, between 250 ms and 2 s, so that a tick's write gives up before the next tick
+     * is due.
+     */
+    public Duration storageTimeout() {
+        if (get("STORAGE_TIMEOUT").strip().equalsIgnoreCase("auto")) {
+            long half = checkInterval().toMillis() / 2;
+            return Duration.ofMillis(Math.max(250, Math.min(2_000, half)));
+        }
+        Duration d = duration("STORAGE_TIMEOUT", Duration.ofMillis(250));
+        if (d.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException(
+                    "STORAGE_TIMEOUT must be auto or between 250ms and 1m, was '" + get("STORAGE_TIMEOUT") + "'");
         }
         return d;
     }

@@ -36,6 +36,21 @@ class BotConfigTest {
     }
 
     @Test
+    void storageTimeout_autoIsHalfTheCheckInterval_between250msAnd2s_andBadValuesAreNamed() {
+        assertThat(env(Map.of()).storageTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(env(Map.of("CHECK_INTERVAL", "2s")).storageTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(env(Map.of("CHECK_INTERVAL", "200ms")).storageTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(env(Map.of("STORAGE_TIMEOUT", "3s")).storageTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> env(Map.of("STORAGE_TIMEOUT", "100ms")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STORAGE_TIMEOUT")
+                .hasMessageContaining("'100ms'");
+        assertThatThrownBy(() -> env(Map.of("STORAGE_TIMEOUT", "2m")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("STORAGE_TIMEOUT must be auto or between 250ms and 1m, was '2m'");
+    }
+
+    @Test
     void urls_selectTheStorage() {
         assertThat(env(Map.of("MONGODB_URI", "mongodb://localhost:27017")).storageKind())
                 .isEqualTo(BotConfig.StorageKind.MONGO);

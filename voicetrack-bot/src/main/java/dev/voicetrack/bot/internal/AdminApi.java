@@ -11,6 +11,7 @@ import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.StorageException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -42,6 +43,11 @@ import org.jspecify.annotations.Nullable;
  *       what JavaScript numbers hold exactly); names and avatar URLs come from JDA's caches and are
  *       null when the bot does not know them.
  * </ul>
+ *
+ * {@code /health} never waits for a server: it reports what the runtime already knows (see {@link
+ * BotRuntime}), 503 when the storage's last verdict was a failure or the gateway is not connected. The
+ * leaderboard and user routes wait at most {@code STORAGE_TIMEOUT} for the storage and answer 503 with
+ * the reason when it fails or does not answer.
  *
  * Clearing or invalidating the cache is always safe: the tracker writes increments to storage and the
  * cache holds derived copies only.
@@ -94,6 +100,8 @@ public final class AdminApi {
         app.get("/api/guilds", this::guilds);
         app.get("/api/guilds/{guild}/leaderboard", this::leaderboard);
         app.get("/api/guilds/{guild}/users/{user}", this::user);
+        app.exception(StorageException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .json(Map.of("error", "storage unavailable: " + e.getMessage())));
         app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                 .json(Map.of("error", String.valueOf(e.getMessage()))));
     }
@@ -169,25 +177,24 @@ public final class AdminApi {
 
     private void health(Context ctx) {
         Map<String, Object> out = new LinkedHashMap<>();
-        boolean healthy = true;
         Storage storage = bot.storage();
+        StorageHealth.State sh = bot.storageHealth();
+        boolean healthy = storage != null && sh.up();
         Map<String, Object> st = new LinkedHashMap<>();
-        try {
-            if (storage == null) {
-                throw new IllegalStateException("not open");
-            }
-            long start = System.nanoTime();
-            storage.guildIds();
-            st.put("status", "UP");
-            st.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);
+        st.put("status", healthy ? "UP" : "DOWN");
+        if (storage != null) {
             st.put("backend", Storages.backendName(storage));
-        } catch (RuntimeException e) {
-            healthy = false;
-            st.put("status", "DOWN");
-            st.put("error", String.valueOf(e.getMessage()));
+        }
+        if (sh.probeLatency() != null) {
+            st.put("latencyMs", sh.probeLatency().toNanos() / 1_000_000.0);
+        }
+        st.put("checkedAt", sh.checkedAt().toString());
+        st.put("since", sh.since().toString());
+        sh.lastError().ifPresent(e -> st.put("error", e));
+        if (storage == null) {
+            st.put("error", "not open");
         }
         out.put("storage", st);
-        CacheStats cs = bot.cache().stats();
         Map<String, Object> cacheHealth = new LinkedHashMap<>();
         cacheHealth.put("status", "UP");
         if (bot.cache() instanceof RedisCache<?> redis) {
@@ -197,9 +204,12 @@ public final class AdminApi {
             cacheHealth.put("redisConnected", rh.connected());
             rh.lastError().ifPresent(e -> cacheHealth.put("redisError", e));
         }
-        cacheHealth.put("name", cs.name());
-        cacheHealth.put("size", cs.size());
-        cacheHealth.put("hitRate", cs.hitRate());
+        cacheHealth.put("name", bot.cache().name());
+        CacheStats cs = bot.cacheStatsSnapshot();
+        if (cs != null) {
+            cacheHealth.put("size", cs.size());
+            cacheHealth.put("hitRate", cs.hitRate());
+        }
         out.put("cache", cacheHealth);
         JDA jda = bot.jda();
         Map<String, Object> gw = new LinkedHashMap<>();

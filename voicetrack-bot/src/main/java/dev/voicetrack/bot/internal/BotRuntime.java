@@ -77,7 +77,16 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Ticks</h2>
  * The runtime owns the tick loop: one thread calls {@link VoiceTracker#tickNow()} at the check
- * interval, so ticks never overlap and each {@link TickReport} feeds the metrics.
+ * interval, so ticks never overlap and each {@link TickReport} feeds the metrics. Every storage call
+ * waits at most {@code STORAGE_TIMEOUT} (see {@link TimedStorage}), less than the interval, so an
+ * unreachable or hung database makes ticks fail to write (the tracker keeps the increments) but never
+ * stalls them.
+ *
+ * <h2>Health</h2>
+ * {@code /health} answers from what the runtime already knows and never waits for a server: the
+ * storage's state comes from the outcome of every storage call and from a probe run every {@link
+ * #HEALTH_PROBE_INTERVAL} on its own thread (bounded by {@code STORAGE_TIMEOUT}); the cache figures
+ * are a snapshot taken on that same thread.
  *
  * <h2>Shutdown</h2>
  * {@link #shutdown} is idempotent and bounded by {@code SHUTDOWN_TIMEOUT}: maintenance and ticks stop,
@@ -87,6 +96,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BotRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(BotRuntime.class);
+
+    /** How often the health thread probes the storage and takes the cache figures. */
+    static final Duration HEALTH_PROBE_INTERVAL = Duration.ofSeconds(1);
 
     private final BotConfig config;
     private final Clock trackerClock;
@@ -99,9 +111,13 @@ public final class BotRuntime {
     private final AtomicLong trackedMembers = new AtomicLong();
     private final AtomicLong membersInVoice = new AtomicLong();
     private final AtomicLong dbSize = new AtomicLong(-1);
+    private final StorageHealth storageHealth = new StorageHealth(Clock.systemUTC());
+    private final AtomicReference<CacheStats> cacheStats = new AtomicReference<>();
 
     private @Nullable JDA jda;
     private @Nullable Storage rawStorage;
+    private @Nullable TimedStorage timedStorage;
+    private @Nullable ScheduledExecutorService healthThread;
     private @Nullable Cache<Object> cache;
     private @Nullable CacheWarmer<Object> warmer;
     private @Nullable VoiceTracker tracker;
@@ -189,7 +205,8 @@ public final class BotRuntime {
         }
         String backend = Storages.backendName(storage);
         LOG.info("Storage: {} ({})", backend, describeStorage());
-        Storage timed = new TimedStorage(storage, registry, backend);
+        TimedStorage timed = new TimedStorage(storage, registry, backend, config.storageTimeout(), storageHealth);
+        timedStorage = timed;
 
         cache = createCache();
         bindCacheMetrics(cache);
@@ -262,6 +279,11 @@ public final class BotRuntime {
         tickThread.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
 
         scheduleMaintenance(maint);
+        ScheduledExecutorService healthExec =
+                Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "voicetrack-health"));
+        healthThread = healthExec;
+        healthExec.scheduleWithFixedDelay(
+                this::checkHealth, 0, HEALTH_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         startApi();
         LOG.info("VoiceTrack is running (check interval {} ms)", interval.toMillis());
     }
@@ -489,7 +511,8 @@ public final class BotRuntime {
             return;
         }
         try {
-            TickReport r = t.tickNow();
+            TimedStorage timed = timedStorage;
+            TickReport r = timed == null ? t.tickNow() : timed.onTickPath(t::tickNow);
             lastTick.set(r);
             trackedMembers.set(r.trackedMembers());
             membersInVoice.set(r.membersInVoice());
@@ -508,6 +531,22 @@ public final class BotRuntime {
             }
         } catch (RuntimeException e) {
             LOG.error("Tick failed", e);
+        }
+    }
+
+    /** On the health thread: probes the storage (bounded) and takes the cache figures. */
+    private void checkHealth() {
+        try {
+            TimedStorage timed = timedStorage;
+            if (timed != null) {
+                timed.probe();
+            }
+            Cache<Object> c = cache;
+            if (c != null) {
+                cacheStats.set(c.stats());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Health check failed: {}", e.toString());
         }
     }
 
@@ -641,6 +680,17 @@ public final class BotRuntime {
         return rawStorage;
     }
 
+    /** What is known of the storage's health, without a round trip. */
+    StorageHealth.State storageHealth() {
+        return storageHealth.state();
+    }
+
+    /** The cache figures as of the last health check (at most {@link #HEALTH_PROBE_INTERVAL} old). */
+    @Nullable
+    CacheStats cacheStatsSnapshot() {
+        return cacheStats.get();
+    }
+
     public @Nullable AdminApi api() {
         return api;
     }
@@ -692,14 +742,22 @@ public final class BotRuntime {
         LOG.info("Stopping VoiceTrack ({})", reason);
         stop("maintenance", () -> stopExecutor(maintenance, Duration.ofSeconds(5)));
         stop("ticks", () -> stopExecutor(ticks, Duration.ofSeconds(5)));
+        stop("health checks", () -> stopExecutor(healthThread, Duration.ofSeconds(2)));
         stop("adapter", () -> {
             if (installation != null) {
                 installation.close();
             }
         });
         stop("tracker (last tick)", () -> {
-            if (tracker != null) {
-                tracker.close();
+            VoiceTracker t = tracker;
+            TimedStorage timed = timedStorage;
+            if (t != null && timed != null) {
+                timed.onTickPath(() -> {
+                    t.close();
+                    return null;
+                });
+            } else if (t != null) {
+                t.close();
             }
         });
         stop("final backup", () -> {
@@ -752,7 +810,9 @@ public final class BotRuntime {
             }
         });
         stop("storage", () -> {
-            if (rawStorage != null) {
+            if (timedStorage != null) {
+                timedStorage.close(); // its threads, then the storage
+            } else if (rawStorage != null) {
                 rawStorage.close();
             }
         });

@@ -47,6 +47,16 @@ public final class Storages {
 
     private static final Logger LOG = LoggerFactory.getLogger(Storages.class);
 
+    /** Opening one PostgreSQL connection (TCP connect and login) gives up after this. */
+    static final Duration POSTGRES_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * A PostgreSQL connection that has not answered for this long is dropped, which frees its thread
+     * and its pool slot after the server hung. Far above any statement of the bot: when it fires
+     * during a commit the outcome is unknown (see {@code TimedStorage}).
+     */
+    static final Duration POSTGRES_SOCKET_TIMEOUT = Duration.ofMinutes(2);
+
     private Storages() {}
 
     /**
@@ -135,6 +145,12 @@ public final class Storages {
                         .jdbcUrl(config.get("VOICETRACK_JDBC_URL"))
                         .user(config.get("POSTGRES_USER"))
                         .password(config.get("POSTGRES_PASSWORD"))
+                        // Waiting for a pooled connection gives up a little before the caller does
+                        // (STORAGE_TIMEOUT), so that a refused server is a plain failure, not a write in doubt.
+                        .connectionTimeout(Duration.ofMillis(
+                                Math.max(250, config.storageTimeout().toMillis() * 3 / 4)))
+                        .connectTimeout(POSTGRES_CONNECT_TIMEOUT)
+                        .socketTimeout(POSTGRES_SOCKET_TIMEOUT)
                         .build());
             }
             case JSON -> JsonStorage.open(Path.of(config.get("JSON_DATA_DIR")));

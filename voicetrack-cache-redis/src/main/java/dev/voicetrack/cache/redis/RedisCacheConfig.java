@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #DEFAULT_COMMAND_TIMEOUT} 1 s: no call waits longer for Redis, so a stalled server
  *       cannot hang the bot;
  *   <li>{@link #DEFAULT_CONNECT_TIMEOUT} 2 s;
+ *   <li>{@link #DEFAULT_TIMEOUT_BACKOFF} 2 s: after a command timed out (a hung server), Redis is
+ *       bypassed and calls are served by the in-process fallback at once; a background {@code PING}
+ *       checks the server this often, and the first answer puts Redis back in use (see {@link
+ *       Builder#timeoutBackoff});
  *   <li>reconnect backoff from {@link #DEFAULT_RECONNECT_MIN_DELAY} 100 ms doubling up to {@link
  *       #DEFAULT_RECONNECT_MAX_DELAY} 5 s;
  *   <li>{@link #DEFAULT_SIZE_REFRESH} 30 s: the number of keys under the prefix is counted with SCAN
@@ -43,6 +47,7 @@ public final class RedisCacheConfig {
     public static final String DEFAULT_KEY_PREFIX = "vt:";
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_TIMEOUT_BACKOFF = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(100);
     public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SIZE_REFRESH = Duration.ofSeconds(30);
@@ -56,6 +61,7 @@ public final class RedisCacheConfig {
     private final String keyPrefix;
     private final Duration commandTimeout;
     private final Duration connectTimeout;
+    private final Duration timeoutBackoff;
     private final Duration reconnectMinDelay;
     private final Duration reconnectMaxDelay;
     private final Duration sizeRefresh;
@@ -69,6 +75,7 @@ public final class RedisCacheConfig {
         this.keyPrefix = b.keyPrefix;
         this.commandTimeout = b.commandTimeout;
         this.connectTimeout = b.connectTimeout;
+        this.timeoutBackoff = b.timeoutBackoff;
         this.reconnectMinDelay = b.reconnectMinDelay;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sizeRefresh = b.sizeRefresh;
@@ -126,6 +133,11 @@ public final class RedisCacheConfig {
         return connectTimeout;
     }
 
+    /** How long Redis is bypassed after a command timed out, between background probes. */
+    public Duration timeoutBackoff() {
+        return timeoutBackoff;
+    }
+
     public Duration reconnectMinDelay() {
         return reconnectMinDelay;
     }
@@ -162,7 +174,8 @@ public final class RedisCacheConfig {
         return "RedisCacheConfig[urls="
                 + urls.stream().map(RedisCacheConfig::redact).toList() + ", cluster=" + cluster
                 + ", keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout + ", connectTimeout="
-                + connectTimeout + ", reconnect=" + reconnectMinDelay + ".." + reconnectMaxDelay
+                + connectTimeout + ", timeoutBackoff=" + timeoutBackoff + ", reconnect=" + reconnectMinDelay + ".."
+                + reconnectMaxDelay
                 + ", directConnections="
                 + directConnections + "]";
     }
@@ -181,6 +194,7 @@ public final class RedisCacheConfig {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration timeoutBackoff = DEFAULT_TIMEOUT_BACKOFF;
         private Duration reconnectMinDelay = DEFAULT_RECONNECT_MIN_DELAY;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
         private Duration sizeRefresh = DEFAULT_SIZE_REFRESH;
@@ -196,6 +210,7 @@ public final class RedisCacheConfig {
             keyPrefix = c.keyPrefix;
             commandTimeout = c.commandTimeout;
             connectTimeout = c.connectTimeout;
+            timeoutBackoff = c.timeoutBackoff;
             reconnectMinDelay = c.reconnectMinDelay;
             reconnectMaxDelay = c.reconnectMaxDelay;
             sizeRefresh = c.sizeRefresh;
@@ -257,6 +272,22 @@ public final class RedisCacheConfig {
         /** @throws IllegalArgumentException if the timeout is under 10 ms or over 1 minute */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = between("connectTimeout", timeout, Duration.ofMillis(10), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * How long Redis is bypassed after a command timed out. A server that accepts connections but
+         * does not answer (paused, swapping, stopped with SIGSTOP) is not seen as disconnected, so
+         * without this every call would wait the full command timeout. After a timeout the connector
+         * reports Redis unhealthy and every call is served by the in-process fallback without touching
+         * Redis; a {@code PING} bounded by the command timeout is sent every {@code backoff} in the
+         * background, and the first that is answered puts Redis back in use (as after a reconnect: the
+         * fallback's copies are dropped).
+         *
+         * @throws IllegalArgumentException if the backoff is under 10 ms or over 5 minutes
+         */
+        public Builder timeoutBackoff(Duration backoff) {
+            this.timeoutBackoff = between("timeoutBackoff", backoff, Duration.ofMillis(10), Duration.ofMinutes(5));
             return this;
         }
 

@@ -17,6 +17,7 @@ class RedisCacheConfigTest {
         assertThat(c.cluster()).isFalse();
         assertThat(c.commandTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.directConnections()).isEqualTo(8);
+        assertThat(c.timeoutBackoff()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -47,6 +48,8 @@ class RedisCacheConfigTest {
                 .hasMessage("directConnections must be between 0 and 256, was -1");
         assertThatThrownBy(() -> RedisCacheConfig.builder().directConnections(257))
                 .hasMessage("directConnections must be between 0 and 256, was 257");
+        assertThatThrownBy(() -> RedisCacheConfig.builder().timeoutBackoff(Duration.ofMillis(5)))
+                .hasMessage("timeoutBackoff must be between PT0.01S and PT5M, was PT0.005S");
         assertThat(RedisCacheConfig.builder().directConnections(0).build().directConnections())
                 .isZero();
     }

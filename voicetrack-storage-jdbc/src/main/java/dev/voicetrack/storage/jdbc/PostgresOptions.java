@@ -6,10 +6,31 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options of the PostgreSQL store: a JDBC URL (or host, port and database), credentials and a pool
- * size. Immutable and thread safe; build with {@link #builder()}, change with {@link #toBuilder()}.
- * Every setter validates at once and throws {@link IllegalArgumentException} naming the field and
- * the value. Tables are created in the connection's default schema, all named {@code vt_*}.
+ * Options of the PostgreSQL store: a JDBC URL (or host, port and database), credentials, a pool
+ * size and timeouts. Immutable and thread safe; build with {@link #builder()}, change with {@link
+ * #toBuilder()}. Every setter validates at once and throws {@link IllegalArgumentException} naming
+ * the field and the value. Tables are created in the connection's default schema, all named {@code
+ * vt_*}.
+ *
+ * <h2>Timeouts</h2>
+ *
+ * Four bounds keep a caller from waiting on an unreachable or hung server:
+ *
+ * <ul>
+ *   <li>{@link #connectionTimeout()}: how long a call waits for a pooled connection (the pool's own
+ *       bound; with the server refusing connections, this is how long a call takes to fail);
+ *   <li>{@link #connectTimeout()}: opening one connection, TCP connect and login (the driver's {@code
+ *       connectTimeout} and {@code loginTimeout}, whole seconds, rounded up);
+ *   <li>{@link #socketTimeout()}: how long the driver waits for any reply on an open connection (its
+ *       {@code socketTimeout}, whole seconds, rounded up); off by default. When it fires during a
+ *       {@code COMMIT} the outcome is unknown (the server may have committed), so keep it well above
+ *       the longest statement; it exists to free a connection stuck on a server that stopped answering;
+ *   <li>{@link #statementTimeout()}: the server cancels a statement running longer (the session's
+ *       {@code statement_timeout}, set at login); off by default. A cancelled statement rolls its
+ *       transaction back: nothing of it is written.
+ * </ul>
+ *
+ * Parameters given in {@link Builder#jdbcUrl} win over these (the driver reads the URL last).
  */
 public final class PostgresOptions {
 
@@ -22,11 +43,23 @@ public final class PostgresOptions {
     /** How long a caller waits for a pooled connection before failing. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How long opening one connection (TCP connect, then login) may take: the driver's default. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** No bound on waiting for a reply on an open connection (the driver's default). */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ZERO;
+
+    /** No server-side bound on a statement (PostgreSQL's default). */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ZERO;
+
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final int poolSize;
     private final Duration connectionTimeout;
+    private final Duration connectTimeout;
+    private final Duration socketTimeout;
+    private final Duration statementTimeout;
     private final Clock clock;
     private final boolean readOnly;
 
@@ -39,6 +72,9 @@ public final class PostgresOptions {
         this.password = b.password;
         this.poolSize = b.poolSize;
         this.connectionTimeout = b.connectionTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.socketTimeout = b.socketTimeout;
+        this.statementTimeout = b.statementTimeout;
         this.clock = b.clock;
         this.readOnly = b.readOnly;
     }
@@ -69,8 +105,24 @@ public final class PostgresOptions {
         return poolSize;
     }
 
+    /** How long a call waits for a pooled connection before failing. */
     public Duration connectionTimeout() {
         return connectionTimeout;
+    }
+
+    /** How long opening one connection may take (TCP connect and login). */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long the driver waits for a reply on an open connection; zero for no bound. */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /** The server-side bound on one statement; zero for none. */
+    public Duration statementTimeout() {
+        return statementTimeout;
     }
 
     public Clock clock() {
@@ -90,7 +142,8 @@ public final class PostgresOptions {
     public String toString() {
         return "PostgresOptions[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
                 + (password.isEmpty() ? "" : "***") + ", poolSize=" + poolSize + ", connectionTimeout="
-                + connectionTimeout + ", readOnly=" + readOnly + "]";
+                + connectionTimeout + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
+                + ", statementTimeout=" + statementTimeout + ", readOnly=" + readOnly + "]";
     }
 
     /** Builds {@link PostgresOptions}; not thread safe. */
@@ -103,6 +156,9 @@ public final class PostgresOptions {
         private String password = "";
         private int poolSize = DEFAULT_POOL_SIZE;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private boolean readOnly;
 
@@ -114,6 +170,9 @@ public final class PostgresOptions {
             password = o.password;
             poolSize = o.poolSize;
             connectionTimeout = o.connectionTimeout;
+            connectTimeout = o.connectTimeout;
+            socketTimeout = o.socketTimeout;
+            statementTimeout = o.statementTimeout;
             clock = o.clock;
             readOnly = o.readOnly;
         }
@@ -198,6 +257,42 @@ public final class PostgresOptions {
                         "connectionTimeout must be between 250 ms and 10 minutes, was " + value.toMillis() + " ms");
             }
             connectionTimeout = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException unless 1 s..10 minutes */
+        public Builder connectTimeout(Duration value) {
+            Objects.requireNonNull(value, "connectTimeout must not be null");
+            if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(
+                        "connectTimeout must be between 1 s and 10 minutes, was " + value.toMillis() + " ms");
+            }
+            connectTimeout = value;
+            return this;
+        }
+
+        /** Zero for no bound. @throws IllegalArgumentException unless zero or 1 s..1 hour */
+        public Builder socketTimeout(Duration value) {
+            Objects.requireNonNull(value, "socketTimeout must not be null");
+            if (!value.isZero()
+                    && (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofHours(1)) > 0)) {
+                throw new IllegalArgumentException(
+                        "socketTimeout must be 0 (none) or between 1 s and 1 hour, was " + value.toMillis() + " ms");
+            }
+            socketTimeout = value;
+            return this;
+        }
+
+        /** Zero for none. @throws IllegalArgumentException unless zero or 1 ms..1 hour */
+        public Builder statementTimeout(Duration value) {
+            Objects.requireNonNull(value, "statementTimeout must not be null");
+            if (value.isNegative()
+                    || value.compareTo(Duration.ofHours(1)) > 0
+                    || !value.isZero() && value.toMillis() < 1) {
+                throw new IllegalArgumentException("statementTimeout must be 0 (none) or between 1 ms and 1 hour, was "
+                        + value.toMillis() + " ms");
+            }
+            statementTimeout = value;
             return this;
         }
 

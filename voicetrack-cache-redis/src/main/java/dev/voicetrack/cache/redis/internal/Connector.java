@@ -7,6 +7,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -33,9 +34,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -54,6 +57,18 @@ import org.jspecify.annotations.Nullable;
  * queued while disconnected ({@code REJECT_COMMANDS}) and always carry a timeout, so callers see a
  * {@link io.lettuce.core.RedisException} quickly and fall back to their in-process path.
  *
+ * <h2>A hung server</h2>
+ *
+ * A server that keeps its connections open but stops answering ({@code CLIENT PAUSE}, SIGSTOP, a
+ * swapping host) raises no connection event, so Lettuce keeps sending to it and every call would wait
+ * the full command timeout. The first command that times out (reported through {@link
+ * #failure(Throwable)}) therefore makes the connector <em>bypass</em> Redis: {@link #usable()} answers
+ * false, so every caller goes to its in-process fallback without a round trip, and {@link #health()}
+ * reports Redis unhealthy. A {@code PING} bounded by the command timeout is sent every {@code
+ * timeoutBackoff} from the connector's own thread; the first one answered ends the bypass after the
+ * {@link #beforeResume} checks (caches send Redis the invalidations it missed) and the reconnect
+ * callbacks (which drop what the fallbacks hold, as after a reconnect).
+ *
  * <h2>Health</h2>
  *
  * {@link #health()} is assembled from connection events (the state listener) and from the outcome of
@@ -71,6 +86,7 @@ public final class Connector implements RedisConnector {
     private final @Nullable DirectPool direct;
     private final List<Runnable> reconnectCallbacks = new CopyOnWriteArrayList<>();
     private final List<Runnable> lossCallbacks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> resumeChecks = new CopyOnWriteArrayList<>();
     private final List<Consumer<StatefulRedisPubSubConnection<String, byte[]>>> pubSubReady =
             new CopyOnWriteArrayList<>();
     private final AtomicInteger retryAttempt = new AtomicInteger();
@@ -80,6 +96,8 @@ public final class Connector implements RedisConnector {
     private volatile @Nullable RedisClusterAsyncCommands<String, byte[]> async;
     private volatile @Nullable StatefulRedisPubSubConnection<String, byte[]> pubSub;
     private volatile boolean closed;
+    /** Set after a command timed out, until a background PING is answered; see the class comment. */
+    private volatile boolean bypassed;
 
     private final Object stateLock = new Object();
     private boolean initialized;
@@ -246,7 +264,8 @@ public final class Connector implements RedisConnector {
     public RedisHealth health() {
         synchronized (stateLock) {
             boolean up = connected && connection != null && connection.isOpen();
-            return new RedisHealth(initialized, up, up && !commandFailing, Optional.ofNullable(lastError), since);
+            return new RedisHealth(
+                    initialized, up, up && !commandFailing && !bypassed, Optional.ofNullable(lastError), since);
         }
     }
 
@@ -279,6 +298,16 @@ public final class Connector implements RedisConnector {
      */
     public void onLoss(Runnable callback) {
         lossCallbacks.add(java.util.Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Runs {@code check} on the connector's thread when a bypassed Redis answers its probe again,
+     * before any caller can use Redis: it may send commands through {@link #sync()} (each bounded by
+     * the command timeout). A check that throws keeps Redis bypassed until the next probe, when every
+     * check runs again.
+     */
+    public void beforeResume(Runnable check) {
+        resumeChecks.add(java.util.Objects.requireNonNull(check, "check"));
     }
 
     /** Runs {@code listener} with the pub/sub connection now (if there is one) and whenever one is made. */
@@ -321,19 +350,30 @@ public final class Connector implements RedisConnector {
                 : Optional.empty();
     }
 
-    /** Whether commands can be sent now (a fast local check, no round trip). */
+    /**
+     * Whether commands can be sent now (a fast local check, no round trip): connected, and not
+     * bypassed after a timeout.
+     */
     public boolean usable() {
         var c = connection;
-        return !closed && c != null && c.isOpen();
+        return !closed && !bypassed && c != null && c.isOpen();
+    }
+
+    /** Whether Redis is bypassed after a command timed out (for tests and health pages). */
+    public boolean bypassed() {
+        return bypassed;
     }
 
     public boolean isCluster() {
         return config.cluster();
     }
 
-    /** Records that a command succeeded. */
+    /**
+     * Records that a command succeeded. While Redis is bypassed this changes nothing: a late answer to
+     * a command sent before the bypass does not end it, the probe does.
+     */
     public void success() {
-        if (commandFailing) {
+        if (commandFailing && !bypassed) {
             boolean recovered = false;
             synchronized (stateLock) {
                 if (commandFailing) {
@@ -350,9 +390,87 @@ public final class Connector implements RedisConnector {
         }
     }
 
-    /** Records that a command failed. */
+    /** Records that a command failed; a timeout starts bypassing Redis (see the class comment). */
     public void failure(Throwable e) {
         noteError(e, false);
+        if (isTimeout(e)) {
+            bypass();
+        }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void bypass() {
+        synchronized (stateLock) {
+            if (bypassed || closed) {
+                return;
+            }
+            bypassed = true;
+            lastError = "no answer within the command timeout ("
+                    + config.commandTimeout().toMillis() + " ms): Redis is bypassed, checked every "
+                    + config.timeoutBackoff().toMillis() + " ms";
+        }
+        LOG.warning(() -> "Redis did not answer within "
+                + config.commandTimeout().toMillis() + " ms; the in-process tier serves until it answers a PING again");
+        scheduleProbe();
+    }
+
+    private void scheduleProbe() {
+        if (closed) {
+            return;
+        }
+        try {
+            scheduler.schedule(this::probe, config.timeoutBackoff().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** One PING while bypassed: an answer ends the bypass, anything else schedules the next probe. */
+    private void probe() {
+        if (closed || !bypassed) {
+            return;
+        }
+        var a = async;
+        var c = connection;
+        if (a == null || c == null || !c.isOpen()) {
+            scheduleProbe(); // disconnected: Lettuce reconnects; the bypass ends with the first answer
+            return;
+        }
+        try {
+            a.ping().toCompletableFuture().get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            scheduleProbe();
+            return;
+        }
+        try {
+            for (Runnable check : resumeChecks) {
+                check.run();
+            }
+        } catch (RuntimeException e) {
+            noteError(e, false);
+            scheduleProbe();
+            return;
+        }
+        synchronized (stateLock) {
+            commandFailing = false;
+            lastError = null;
+            since = config.clock().instant();
+        }
+        // As after a reconnect, the callbacks run before callers can see Redis in use again.
+        fireReconnect();
+        bypassed = false;
+        LOG.info("Redis answers again; back in use");
     }
 
     private void noteError(Throwable e, boolean connecting) {

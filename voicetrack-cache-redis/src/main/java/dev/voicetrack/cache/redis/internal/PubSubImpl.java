@@ -150,6 +150,22 @@ public final class PubSubImpl implements RedisPubSub {
         }
     }
 
+    /**
+     * Publishes without asking whether Redis is in use: for a connector's resume checks and reconnect
+     * callbacks, which run just before callers may use Redis again. Never blocks.
+     */
+    <T> CompletionStage<Long> publishNow(String channel, T message, ValueCodec<T> codec) {
+        var async = connector.async();
+        if (async.isEmpty()) {
+            return CompletableFuture.failedFuture(new RedisException("Redis is not connected"));
+        }
+        try {
+            return async.get().publish(prefix + channel, codec.encode(message));
+        } catch (RedisException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public <T> Subscription subscribe(String channel, ValueCodec<T> codec, Consumer<? super T> handler) {
         checkName("channel", channel);

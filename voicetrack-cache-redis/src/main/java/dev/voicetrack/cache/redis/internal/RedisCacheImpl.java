@@ -18,6 +18,7 @@ import dev.voicetrack.cache.redis.RedisServerStats;
 import dev.voicetrack.cache.redis.ValueCodec;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -77,6 +78,10 @@ import org.jspecify.annotations.Nullable;
  * Every Redis call is wrapped by {@link #redis}: when the connector is down, or the call throws a
  * Lettuce exception (rejected, timed out), the operation runs on {@link #fallback}, an in-process
  * cache that copies values through the codec. The fallback is emptied when the connection comes back.
+ * A write or invalidation served by the fallback leaves Redis with an entry that may now be stale, so
+ * its key, tag or pattern is noted ({@link Missed}); when a hung server answers again, the connector
+ * lets this cache send Redis those invalidations before Redis is used again ({@link
+ * Connector#beforeResume}).
  */
 public final class RedisCacheImpl<V> implements RedisCache<V> {
 
@@ -304,6 +309,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     private final Map<String, LongAdder> hotKeys = new ConcurrentHashMap<>();
 
     private final Map<String, Flight<V>> flights = new ConcurrentHashMap<>();
+    private final Missed missed = new Missed();
     private final byte[] maxEntriesArg;
     private final byte[] maxBytesArg;
     private final boolean keepsSizes;
@@ -421,6 +427,120 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         this.standaloneTagSets = Scripts.bytes(layout.tagSets(""));
         this.lastTtlArg = new TtlArg(-1, new byte[0]);
         connector.onReconnect(fallback::clear);
+        connector.beforeResume(this::replayMissed);
+        // After a lost connection comes back (Lettuce's event thread, which must not block), the
+        // missed invalidations go out from another thread, soon after callers may use Redis again.
+        connector.onReconnect(() -> CompletableFuture.runAsync(() -> {
+            try {
+                if (connector.usable()) {
+                    replayMissed();
+                }
+            } catch (RuntimeException e) {
+                connector.failure(e);
+            }
+        }));
+    }
+
+    /**
+     * Invalidations Redis missed while the fallback served: keys written or deleted, tags and patterns
+     * invalidated, or everything (a clear, or more than {@value #MAX_MISSED} notes). Thread safe.
+     */
+    private static final class Missed {
+        static final int MAX_MISSED = 10_000;
+
+        private Set<String> keys = new LinkedHashSet<>();
+        private Set<String> tags = new LinkedHashSet<>();
+        private Set<String> patterns = new LinkedHashSet<>();
+        private boolean all;
+
+        synchronized void key(String key) {
+            note(keys, key);
+        }
+
+        synchronized void tag(String tag) {
+            note(tags, tag);
+        }
+
+        synchronized void pattern(String pattern) {
+            note(patterns, pattern);
+        }
+
+        synchronized void all() {
+            all = true;
+            keys.clear();
+            tags.clear();
+            patterns.clear();
+        }
+
+        private void note(Set<String> set, String value) {
+            if (all) {
+                return;
+            }
+            set.add(value);
+            if (keys.size() + tags.size() + patterns.size() > MAX_MISSED) {
+                all();
+            }
+        }
+
+        /** Takes every note; {@link #restore} puts them back if sending them fails. */
+        synchronized Missed take() {
+            Missed out = new Missed();
+            out.keys = keys;
+            out.tags = tags;
+            out.patterns = patterns;
+            out.all = all;
+            keys = new LinkedHashSet<>();
+            tags = new LinkedHashSet<>();
+            patterns = new LinkedHashSet<>();
+            all = false;
+            return out;
+        }
+
+        synchronized void restore(Missed m) {
+            if (m.all) {
+                all();
+                return;
+            }
+            m.keys.forEach(this::key);
+            m.tags.forEach(this::tag);
+            m.patterns.forEach(this::pattern);
+        }
+
+        boolean isEmpty() {
+            return !all && keys.isEmpty() && tags.isEmpty() && patterns.isEmpty();
+        }
+    }
+
+    /** Sends Redis the invalidations it missed (see {@link Missed}); throws, keeping them, if that fails. */
+    private void replayMissed() {
+        Missed m = missed.take();
+        if (m.isEmpty()) {
+            return;
+        }
+        RedisClusterCommands<String, byte[]> redis =
+                connector.sync().orElseThrow(() -> new RedisException("not connected"));
+        try {
+            if (m.all) {
+                clearInRedis(redis);
+                return;
+            }
+            List<String> entries = new ArrayList<>();
+            for (String key : m.keys) {
+                entries.add(layout.entry(key));
+            }
+            for (int i = 0; i < entries.size(); i += DELETE_BATCH) {
+                deleteEntries(redis, entries.subList(i, Math.min(entries.size(), i + DELETE_BATCH)));
+            }
+            for (String tag : m.tags) {
+                invalidateTagInRedis(redis, tag);
+            }
+            for (String pattern : m.patterns) {
+                invalidatePatternInRedis(redis, pattern, KeyPattern.compile(pattern));
+            }
+        } catch (RuntimeException e) {
+            missed.restore(m);
+            throw e;
+        }
     }
 
     /**
@@ -693,7 +813,11 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             futures.add(async.evalsha(FETCH.sha(), ScriptOutputType.MULTI, withBookkeeping(layout.entry(keys.get(i)))));
         }
         long timeout = connector.config().commandTimeout().toNanos();
-        LettuceFutures.awaitAll(timeout, TimeUnit.NANOSECONDS, futures.toArray(new RedisFuture<?>[0]));
+        // One bound for the whole pipeline: a hung server costs the caller one command timeout, and a
+        // read still unanswered then is a timeout (it used to be read as an empty reply).
+        if (!LettuceFutures.awaitAll(timeout, TimeUnit.NANOSECONDS, futures.toArray(new RedisFuture<?>[0]))) {
+            throw new RedisCommandTimeoutException("pipelined reads not answered within " + Duration.ofNanos(timeout));
+        }
         for (int i = 1; i < keys.size(); i++) {
             var f = futures.get(i - 1).toCompletableFuture();
             if (f.isCompletedExceptionally()) {
@@ -789,12 +913,15 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     }
 
     private void store(String key, byte[] bytes, Duration ttl, WriteOptions options) {
-        write(key, FIELD_VALUE, bytes, ttl, options.tags(), () -> fallback.put(key, codec.decode(bytes), options));
+        write(key, FIELD_VALUE, bytes, ttl, options.tags(), () -> {
+            missed.key(key);
+            fallback.put(key, codec.decode(bytes), options);
+        });
         sets.increment();
     }
 
     private void putAbsent(String key, WriteOptions options) {
-        write(key, FIELD_ABSENT, new byte[] {'1'}, config.negativeTtl(), options.tags(), () -> {});
+        write(key, FIELD_ABSENT, new byte[] {'1'}, config.negativeTtl(), options.tags(), () -> missed.key(key));
     }
 
     private void write(String key, byte[] field, byte[] payload, Duration ttl, Set<String> tags, Runnable onFallback) {
@@ -884,7 +1011,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
                     fallback.delete(key);
                     return deleteEntries(redis, List.of(layout.entry(key))) > 0;
                 },
-                () -> fallback.delete(key));
+                () -> {
+                    missed.key(key);
+                    return fallback.delete(key);
+                });
         if (removed) {
             deletes.increment();
         }
@@ -896,33 +1026,37 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         staleAll();
         hotKeys.clear();
         fallback.clear();
-        long removed = redis(
-                redis -> {
-                    List<String> userKeys = new ArrayList<>();
-                    List<String> metaKeys = new ArrayList<>();
-                    long[] count = {0};
-                    scan(redis, layout.scanAll(), k -> {
-                        (layout.userKey(k) != null ? userKeys : metaKeys).add(k);
-                        if (userKeys.size() >= DELETE_BATCH) {
-                            count[0] += redis.del(userKeys.toArray(String[]::new));
-                            userKeys.clear();
-                        }
-                        if (metaKeys.size() >= DELETE_BATCH) {
-                            redis.del(metaKeys.toArray(String[]::new));
-                            metaKeys.clear();
-                        }
-                    });
-                    if (!userKeys.isEmpty()) {
-                        count[0] += redis.del(userKeys.toArray(String[]::new));
-                    }
-                    if (!metaKeys.isEmpty()) {
-                        redis.del(metaKeys.toArray(String[]::new));
-                    }
-                    return count[0];
-                },
-                () -> 0L);
+        long removed = redis(this::clearInRedis, () -> {
+            missed.all();
+            return 0L;
+        });
         deletes.add(removed);
         countedKeys = 0;
+    }
+
+    /** Deletes every key under this cache's prefix; returns how many entries there were. */
+    private long clearInRedis(RedisClusterCommands<String, byte[]> redis) {
+        List<String> userKeys = new ArrayList<>();
+        List<String> metaKeys = new ArrayList<>();
+        long[] count = {0};
+        scan(redis, layout.scanAll(), k -> {
+            (layout.userKey(k) != null ? userKeys : metaKeys).add(k);
+            if (userKeys.size() >= DELETE_BATCH) {
+                count[0] += redis.del(userKeys.toArray(String[]::new));
+                userKeys.clear();
+            }
+            if (metaKeys.size() >= DELETE_BATCH) {
+                redis.del(metaKeys.toArray(String[]::new));
+                metaKeys.clear();
+            }
+        });
+        if (!userKeys.isEmpty()) {
+            count[0] += redis.del(userKeys.toArray(String[]::new));
+        }
+        if (!metaKeys.isEmpty()) {
+            redis.del(metaKeys.toArray(String[]::new));
+        }
+        return count[0];
     }
 
     private static void scan(
@@ -1072,7 +1206,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         WriteOptions.checkTag(tag);
         staleTag(tag);
         long fromFallback = fallback.invalidateByTag(tag);
-        long removed = redis(redis -> (long) invalidateTagInRedis(redis, tag).size(), () -> fromFallback);
+        long removed = redis(redis -> (long) invalidateTagInRedis(redis, tag).size(), () -> {
+            missed.tag(tag);
+            return fromFallback;
+        });
         deletes.add(removed);
         return removed;
     }
@@ -1082,7 +1219,10 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         WriteOptions.checkTag(tag);
         staleTag(tag);
         fallback.invalidateByTag(tag);
-        List<String> removed = redis(redis -> invalidateTagInRedis(redis, tag), List::of);
+        List<String> removed = redis(redis -> invalidateTagInRedis(redis, tag), () -> {
+            missed.tag(tag);
+            return List.of();
+        });
         deletes.add(removed.size());
         return removed;
     }
@@ -1134,29 +1274,33 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
         KeyPattern compiled = KeyPattern.compile(pattern);
         stalePattern(compiled);
         long fromFallback = fallback.invalidateByPattern(pattern);
-        long removed = redis(
-                redis -> {
-                    List<String> batch = new ArrayList<>();
-                    long[] n = {0};
-                    scan(redis, layout.scanPattern(pattern), k -> {
-                        String userKey = layout.userKey(k);
-                        if (userKey != null && compiled.matches(userKey)) {
-                            batch.add(k);
-                            hotKeys.remove(userKey);
-                            if (batch.size() >= DELETE_BATCH) {
-                                n[0] += deleteEntries(redis, batch);
-                                batch.clear();
-                            }
-                        }
-                    });
-                    if (!batch.isEmpty()) {
-                        n[0] += deleteEntries(redis, batch);
-                    }
-                    return n[0];
-                },
-                () -> fromFallback);
+        long removed = redis(redis -> invalidatePatternInRedis(redis, pattern, compiled), () -> {
+            missed.pattern(pattern);
+            return fromFallback;
+        });
         deletes.add(removed);
         return removed;
+    }
+
+    private long invalidatePatternInRedis(
+            RedisClusterCommands<String, byte[]> redis, String pattern, KeyPattern compiled) {
+        List<String> batch = new ArrayList<>();
+        long[] n = {0};
+        scan(redis, layout.scanPattern(pattern), k -> {
+            String userKey = layout.userKey(k);
+            if (userKey != null && compiled.matches(userKey)) {
+                batch.add(k);
+                hotKeys.remove(userKey);
+                if (batch.size() >= DELETE_BATCH) {
+                    n[0] += deleteEntries(redis, batch);
+                    batch.clear();
+                }
+            }
+        });
+        if (!batch.isEmpty()) {
+            n[0] += deleteEntries(redis, batch);
+        }
+        return n[0];
     }
 
     @Override

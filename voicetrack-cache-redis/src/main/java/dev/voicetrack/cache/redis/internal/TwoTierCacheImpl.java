@@ -54,6 +54,10 @@ import org.jspecify.annotations.Nullable;
  *       in-process tier is then neither read nor filled. A probe with a fresh token is published every {@link #PROBE_EVERY};
  *       when this instance receives its own current token, its subscription is provably live, so the
  *       tier is cleared (it may have missed messages) and used again.
+ *   <li>Invalidations made while Redis cannot be used (down, or bypassed after a timeout) are kept
+ *       ({@link #unsent}, at most {@value #MAX_UNSENT}; a tag invalidation, or more than that, is kept
+ *       as one "clear", since only Redis knows which keys a tag covered) and published when Redis can
+ *       be used again, so other instances drop the copies they hold of what changed meanwhile.
  * </ul>
  */
 public final class TwoTierCacheImpl<V> implements RedisCache<V> {
@@ -62,6 +66,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     private static final ValueCodec<Invalidation> MESSAGES = JacksonCodec.of(Invalidation.class);
     private static final Duration PROBE_EVERY = Duration.ofMillis(100);
     private static final int STRIPES = 1024;
+    private static final int MAX_UNSENT = 1_000;
 
     private final Connector connector;
     private final CacheConfig config;
@@ -77,6 +82,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     private final AtomicLong globalEpoch = new AtomicLong();
 
     private volatile boolean synced;
+    private final List<Invalidation> unsent = new ArrayList<>(); // guarded by itself
     private volatile String probeToken = UUID.randomUUID().toString();
 
     public TwoTierCacheImpl(
@@ -93,6 +99,8 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         this.pubSub = new PubSubImpl(connector);
         this.subscription = pubSub.subscribe(channel, MESSAGES, this::onMessage);
         connector.onReconnect(this::desync);
+        connector.onReconnect(this::publishUnsent);
+        connector.beforeResume(this::publishUnsent);
         connector.onLoss(this::desync);
         this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "voicetrack-two-tier-probe");
@@ -157,6 +165,17 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
 
     private void publish(String kind, List<String> keys, @Nullable String arg) {
         if (!connector.usable()) {
+            // Which keys a tag covered is known only to Redis (in-process copies carry no tags), so a
+            // kept tag invalidation goes out as a clear, as do more than MAX_UNSENT messages.
+            boolean clear = kind.equals("clear") || kind.equals("tag");
+            synchronized (unsent) {
+                if (clear || unsent.size() >= MAX_UNSENT) {
+                    unsent.clear();
+                    unsent.add(new Invalidation(origin, "clear", List.of(), null));
+                } else if (unsent.isEmpty() || !unsent.get(0).kind().equals("clear")) {
+                    unsent.add(new Invalidation(origin, kind, keys, arg));
+                }
+            }
             return;
         }
         pubSub.publish(channel, new Invalidation(origin, kind, keys, arg), MESSAGES)
@@ -165,6 +184,21 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
                     LOG.log(Level.FINE, "publishing an invalidation failed", e);
                     return 0L;
                 });
+    }
+
+    /** Publishes the invalidations kept while Redis could not be used; never blocks. */
+    private void publishUnsent() {
+        List<Invalidation> out;
+        synchronized (unsent) {
+            out = List.copyOf(unsent);
+            unsent.clear();
+        }
+        for (Invalidation m : out) {
+            pubSub.publishNow(channel, m, MESSAGES).exceptionally(e -> {
+                LOG.log(Level.FINE, "publishing a kept invalidation failed", e);
+                return 0L;
+            });
+        }
     }
 
     private void bumpKey(String key) {
@@ -318,7 +352,9 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     public long invalidateByTag(String tag) {
         bumpAll();
         if (!connector.usable()) {
-            return remote.invalidateByTag(tag);
+            long n = remote.invalidateByTag(tag);
+            publish("tag", List.of(), tag); // kept until Redis can be used again
+            return n;
         }
         List<String> removed = remote.invalidateTagReturningKeys(tag);
         local.invalidateByTag(tag);

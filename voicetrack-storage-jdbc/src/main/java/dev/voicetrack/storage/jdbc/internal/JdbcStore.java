@@ -511,14 +511,33 @@ public final class JdbcStore implements JdbcStorage {
             }
             hc.setMaximumPoolSize(o.poolSize());
             hc.setConnectionTimeout(o.connectionTimeout().toMillis());
+            // Checking an idle connection before lending it must not outlast the wait for one.
+            hc.setValidationTimeout(
+                    Math.max(250, Math.min(5_000, o.connectionTimeout().toMillis())));
             hc.setPoolName("voicetrack-postgres");
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
             if (o.readOnly()) {
                 hc.addDataSourceProperty("readOnlyMode", "always"); // refused in auto-commit mode too
             }
+            String connect = Long.toString(wholeSeconds(o.connectTimeout()));
+            hc.addDataSourceProperty("connectTimeout", connect);
+            hc.addDataSourceProperty("loginTimeout", connect);
+            if (!o.socketTimeout().isZero()) {
+                hc.addDataSourceProperty("socketTimeout", Long.toString(wholeSeconds(o.socketTimeout())));
+            }
+            if (!o.statementTimeout().isZero()) {
+                hc.addDataSourceProperty(
+                        "options",
+                        "-c statement_timeout=" + o.statementTimeout().toMillis());
+            }
         }
         hc.setMinimumIdle(1);
         return hc;
+    }
+
+    /** A driver timeout in whole seconds, rounded up (the PostgreSQL driver counts in seconds). */
+    private static long wholeSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     /** The pragmas of every SQLite connection (seed 002): WAL, NORMAL sync, 10,000-page cache, mmap. */
