@@ -396,7 +396,7 @@ final class CommandHandlers {
     CompletionStage<Reply> dbStats() {
         StorageAdmin admin = storageAdmin;
         if (admin == null) {
-            return done(Reply.error("Not supported by this storage."));
+            return done(Reply.error("/" + CommandDefinitions.DB_STATS + " is not supported by this storage."));
         }
         return admin.stats().thenApply(s -> {
             EmbedBuilder embed = new EmbedBuilder()
@@ -422,7 +422,7 @@ final class CommandHandlers {
     CompletionStage<Reply> backup() {
         StorageAdmin admin = storageAdmin;
         if (admin == null || !admin.supportsBackup()) {
-            return done(Reply.error("Not supported by this storage."));
+            return notSupported(admin, CommandDefinitions.BACKUP);
         }
         return admin.backup().thenApply(r -> {
             if (!r.success()) {
@@ -439,7 +439,7 @@ final class CommandHandlers {
     CompletionStage<Reply> optimize() {
         StorageAdmin admin = storageAdmin;
         if (admin == null || !admin.supportsOptimize()) {
-            return done(Reply.error("Not supported by this storage."));
+            return notSupported(admin, CommandDefinitions.OPTIMIZE);
         }
         return admin.optimize().thenApply(r -> {
             String sizes = r.sizeBytesBefore() >= 0 && r.sizeBytesAfter() >= 0
@@ -447,6 +447,17 @@ final class CommandHandlers {
                     : "";
             return Reply.text("✅ Storage optimized in " + duration(r.duration()) + "." + sizes, true);
         });
+    }
+
+    /** Names the command and, when the storage can say, its backend ("/backup is not supported by JSON storage"). */
+    private static CompletionStage<Reply> notSupported(@Nullable StorageAdmin admin, String command) {
+        Reply unnamed = Reply.error("/" + command + " is not supported by this storage.");
+        if (admin == null) {
+            return done(unnamed);
+        }
+        return admin.stats()
+                .thenApply(s -> Reply.error("/" + command + " is not supported by " + s.backend() + " storage."))
+                .exceptionally(e -> unnamed);
     }
 
     // ---- /config ----
