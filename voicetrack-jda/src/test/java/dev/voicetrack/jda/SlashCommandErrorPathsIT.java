@@ -322,6 +322,18 @@ class SlashCommandErrorPathsIT {
     }
 
     @Test
+    void storageError_onAReadThroughTheTrackersCache_isAnsweredWithStorageNotAnswering() throws InterruptedException {
+        Cache<Object> cache =
+                InProcessCache.create(CacheConfig.builder().name("reads").build());
+        closeables.add(cache);
+        bot(t -> t.cache(cache), o -> o);
+        faulty.fail("member", "rank", "leaderboard");
+        for (String command : List.of("stats", "rank", "leaderboard")) {
+            assertError(run(member, command, Map.of()), "❌ The storage is not answering right now; try again later.");
+        }
+    }
+
+    @Test
     void storageError_onConfigSet_isAnsweredAndTheConfigIsUnchanged() throws InterruptedException {
         TestBot bot = bot(o -> o);
         GuildConfig before = bot.tracker.config(guild.id());
