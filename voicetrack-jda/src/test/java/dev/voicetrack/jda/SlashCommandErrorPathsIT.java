@@ -150,6 +150,23 @@ class SlashCommandErrorPathsIT {
         assertThat(faulty.real.guildConfig(guild.id())).isEmpty();
     }
 
+    @Test
+    void configSet_hugeValue_isStillAnswered_withTheEchoCutToOneDiscordMessage() throws InterruptedException {
+        TestBot bot = bot(o -> o);
+        GuildConfig before = bot.tracker.config(guild.id());
+        String huge = "y".repeat(5000); // Discord allows 6,000 characters in a string option
+        RecordedMessage answer = run(admin, "config set", Map.of("option", "trackBots", "value", huge));
+        assertThat(answer.ephemeral()).isTrue();
+        assertThat(answer.content())
+                .startsWith("❌ trackBots must be true or false, was 'yyyy")
+                .endsWith("…")
+                .hasSizeLessThanOrEqualTo(2000);
+        RecordedMessage option = run(admin, "config set", Map.of("option", huge, "value", "1"));
+        assertThat(option.ephemeral()).isTrue();
+        assertThat(option.content()).startsWith("❌ option must be one of ").hasSizeLessThanOrEqualTo(2000);
+        assertThat(bot.tracker.config(guild.id())).isEqualTo(before);
+    }
+
     // ---- /config set timeZone ----
 
     @Test
