@@ -437,6 +437,30 @@ class SlashCommandErrorPathsIT {
     }
 
     @Test
+    void restFailure_whenAnotherListenerAnsweredFirst_theAnswerIsSentAsAFollowUp() throws Exception {
+        TestBot bot = bot(o -> o.deferAfter(VoiceTrackJdaBuilder.MAX_DEFER_AFTER));
+        bot.tracker.addXp(guild.id(), member.user().id(), 100);
+        faulty.block("member");
+        // another listener of the same application answers /stats first (on the event thread, after VoiceTrack
+        // handed the work to its executor)
+        CountDownLatch answeredFirst = new CountDownLatch(1);
+        bot.jda.addEventListener((net.dv8tion.jda.api.hooks.EventListener) event -> {
+            if (event instanceof net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent e
+                    && e.getName().equals("stats")) {
+                e.reply("someone else was quicker").complete();
+                answeredFirst.countDown();
+            }
+        });
+        clock.advance(Duration.ofMinutes(1));
+        EmulatedInteraction stats = member.invokeCommand(general, "stats", Map.of());
+        answeredFirst.await();
+        faulty.release();
+        InteractionResponse followUp = stats.awaitResponse(r -> r.kind() == InteractionResponse.Kind.FOLLOW_UP, WAIT);
+        assertThat(Embeds.title(followUp.message())).isEqualTo("Voice stats for member");
+        assertThat(stats.responses().get(0).message().content()).isEqualTo("someone else was quicker");
+    }
+
+    @Test
     void rejectedExecution_fromAnExecutorThatRefusesEverything_isAnsweredBusy() throws InterruptedException {
         bot(o -> o.commandExecutor(r -> {
             throw new RejectedExecutionException("shut down");
