@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * StorageMaintenance} (every storage of this project does: SQLite all three commands, PostgreSQL
  * {@code /dbstats} and {@code /optimize}, JSON, MongoDB and in-memory {@code /dbstats}); give one to {@link
  * VoiceTrackJdaBuilder#storageAdmin} to replace it, for example with backups of your own ({@link #withBackup}).
- * A command the storage does not support answers "not supported by this storage".
+ * A command the storage does not support answers so, naming the command and the backend ("/backup is not supported by
+ * PostgreSQL storage.").
  *
  * <p>Implementations must be thread safe and must never block the calling thread for I/O: every method starts
  * the work elsewhere and returns at once. The commands wait for the result on a command worker thread, never on

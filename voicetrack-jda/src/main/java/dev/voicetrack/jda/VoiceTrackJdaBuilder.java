@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * is not enabled"); no warmer; the tracker's storage's own maintenance ({@link StorageAdmin#of} over {@link
  * VoiceTracker#storage()} when it implements {@link dev.voicetrack.core.storage.StorageMaintenance}, run on one
  * thread the installation owns, backups written to {@value #DEFAULT_BACKUP_DIRECTORY}; a command the storage
- * does not support answers "not supported by this storage"); rate limit
- * {@value #DEFAULT_RATE_LIMIT_PERMITS} runs of each command per user per {@link #DEFAULT_RATE_LIMIT_WINDOW 10 s};
- * the system UTC clock (for rate limits); commands run on two threads owned by the installation; a command not
+ * does not support answers naming the command and the backend, as in "/backup is not supported by PostgreSQL
+ * storage."); rate limit {@value #DEFAULT_RATE_LIMIT_PERMITS} runs of each command per user per {@link
+ * #DEFAULT_RATE_LIMIT_WINDOW 10 s}; the system UTC clock (for rate limits); commands run on two threads owned by the installation; a command not
  * answered within {@link #DEFAULT_DEFER_AFTER 1.5 s} is deferred (Discord's limit is 3 s); a command not
  * answered within {@link #DEFAULT_COMMAND_TIMEOUT 2 minutes} is answered with an error; announcement settings
  * in memory; messages and member updates tracked; commands registered globally at install (or at READY).

@@ -455,7 +455,9 @@ class SlashCommandsIT {
             RecordedMessage answer =
                     admin.invokeCommand(general, command, Map.of()).awaitReply(WAIT);
             assertThat(answer.ephemeral()).as(command).isTrue();
-            assertThat(answer.content()).as(command).isEqualTo("❌ Not supported by this storage.");
+            assertThat(answer.content())
+                    .as(command)
+                    .isEqualTo("❌ /" + command + " is not supported by in-memory storage.");
         }
         RecordedMessage stats =
                 admin.invokeCommand(general, "dbstats", Map.of()).awaitReply(WAIT);

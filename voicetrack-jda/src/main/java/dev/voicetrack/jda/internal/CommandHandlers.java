@@ -53,6 +53,11 @@ import org.jspecify.annotations.Nullable;
 final class CommandHandlers {
     static final int PAGE_SIZE = 10;
     static final String LEADERBOARD_BUTTON = "vt-lb";
+    /** The last leaderboard page a button may ask for; keeps the storage offset far from int overflow. */
+    static final int MAX_PAGE = 100_000;
+    /** The longest message XP cooldown {@code /config set} takes: one year, in seconds. */
+    static final long MAX_COOLDOWN_SECONDS = 365L * 24 * 60 * 60;
+
     private static final int SHOWN_IDS = 10;
     private static final int SHOWN_VALUE_CHARS = 200;
 
@@ -160,6 +165,9 @@ final class CommandHandlers {
         if (page < 0) {
             throw new IllegalArgumentException("page must be >= 0, was " + page);
         }
+        if (page > MAX_PAGE) {
+            throw new IllegalArgumentException("page must be at most " + MAX_PAGE + ", was " + page);
+        }
         // one more than a page tells whether there is a next page
         LeaderboardPage lb = tracker.getLeaderboard(guildId, metric, window, PAGE_SIZE + 1, page * PAGE_SIZE);
         List<LeaderboardEntry> entries = lb.entries();
@@ -217,10 +225,18 @@ final class CommandHandlers {
                 return Window.thisMonth();
             default:
                 if (k.endsWith("d")) {
+                    int days;
                     try {
-                        return Window.lastDays(Integer.parseInt(k.substring(0, k.length() - 1)));
+                        days = Integer.parseInt(k.substring(0, k.length() - 1));
                     } catch (NumberFormatException ignored) {
-                        // fall through to the error below
+                        days = -1; // not a number: the error below
+                    }
+                    if (days >= 1 && days <= Window.MAX_DAYS) {
+                        return Window.lastDays(days);
+                    }
+                    if (k.matches("-?\\d+d")) {
+                        throw new IllegalArgumentException(
+                                "window <N>d must have N in 1.." + Window.MAX_DAYS + ", was '" + key + "'");
                     }
                 }
                 throw new IllegalArgumentException(
@@ -380,7 +396,7 @@ final class CommandHandlers {
     CompletionStage<Reply> dbStats() {
         StorageAdmin admin = storageAdmin;
         if (admin == null) {
-            return done(Reply.error("Not supported by this storage."));
+            return done(Reply.error("/" + CommandDefinitions.DB_STATS + " is not supported by this storage."));
         }
         return admin.stats().thenApply(s -> {
             EmbedBuilder embed = new EmbedBuilder()
@@ -406,7 +422,7 @@ final class CommandHandlers {
     CompletionStage<Reply> backup() {
         StorageAdmin admin = storageAdmin;
         if (admin == null || !admin.supportsBackup()) {
-            return done(Reply.error("Not supported by this storage."));
+            return notSupported(admin, CommandDefinitions.BACKUP);
         }
         return admin.backup().thenApply(r -> {
             if (!r.success()) {
@@ -423,7 +439,7 @@ final class CommandHandlers {
     CompletionStage<Reply> optimize() {
         StorageAdmin admin = storageAdmin;
         if (admin == null || !admin.supportsOptimize()) {
-            return done(Reply.error("Not supported by this storage."));
+            return notSupported(admin, CommandDefinitions.OPTIMIZE);
         }
         return admin.optimize().thenApply(r -> {
             String sizes = r.sizeBytesBefore() >= 0 && r.sizeBytesAfter() >= 0
@@ -431,6 +447,17 @@ final class CommandHandlers {
                     : "";
             return Reply.text("✅ Storage optimized in " + duration(r.duration()) + "." + sizes, true);
         });
+    }
+
+    /** Names the command and, when the storage can say, its backend ("/backup is not supported by JSON storage"). */
+    private static CompletionStage<Reply> notSupported(@Nullable StorageAdmin admin, String command) {
+        Reply unnamed = Reply.error("/" + command + " is not supported by this storage.");
+        if (admin == null) {
+            return done(unnamed);
+        }
+        return admin.stats()
+                .thenApply(s -> Reply.error("/" + command + " is not supported by " + s.backend() + " storage."))
+                .exceptionally(e -> unnamed);
     }
 
     // ---- /config ----
@@ -516,8 +543,16 @@ final class CommandHandlers {
             case "maxUsersToTrack" -> b.maxUsersToTrack(intValue(option, v));
             case "exemptPermissions" -> b.exemptPermissions(nameList(v));
             case "xpStrategy" -> b.xpStrategy(v);
-            case "xpPerCheck", "xpConfig.baseAmount" -> b.xpConfig(
-                    new XpConfig(optionalLong(option, v), x.roles(), x.boosterMultiplier(), x.minXP(), x.maxXP()));
+            case "xpPerCheck", "xpConfig.baseAmount" -> {
+                try {
+                    b.xpConfig(new XpConfig(
+                            optionalLong(option, v), x.roles(), x.boosterMultiplier(), x.minXP(), x.maxXP()));
+                } catch (IllegalArgumentException e) {
+                    // XpConfig names the field; the user typed the alias /config show lists
+                    throw new IllegalArgumentException(
+                            String.valueOf(e.getMessage()).replace("xpConfig.baseAmount", option), e);
+                }
+            }
             case "xpConfig.roles" -> b.xpConfig(
                     new XpConfig(x.baseAmount(), roleXp(option, v), x.boosterMultiplier(), x.minXP(), x.maxXP()));
             case "xpConfig.boosterMultiplier" -> b.xpConfig(
@@ -542,7 +577,7 @@ final class CommandHandlers {
             case "botsCountAsCompany" -> b.botsCountAsCompany(bool(option, v));
             case "mutedCountAsCompany" -> b.mutedCountAsCompany(bool(option, v));
             case "messageXp" -> b.messageXp(longValue(option, v));
-            case "messageXpCooldownSeconds" -> b.messageXpCooldown(Duration.ofSeconds(longValue(option, v)));
+            case "messageXpCooldownSeconds" -> b.messageXpCooldown(Duration.ofSeconds(cooldownSeconds(option, v)));
             case "timeZone" -> {
                 try {
                     b.timeZone(ZoneId.of(v));
@@ -604,6 +639,19 @@ final class CommandHandlers {
         }
     }
 
+    /** Seconds in 0..one year: longer would overflow the millisecond fields some storages keep. */
+    private static long cooldownSeconds(String option, String v) {
+        long seconds = longValue(option, v);
+        if (seconds < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0, was " + seconds);
+        }
+        if (seconds > MAX_COOLDOWN_SECONDS) {
+            throw new IllegalArgumentException(
+                    option + " must be at most " + MAX_COOLDOWN_SECONDS + " (one year), was " + seconds);
+        }
+        return seconds;
+    }
+
     private static int intValue(String option, String v) {
         try {
             return Integer.parseInt(v);
@@ -625,11 +673,16 @@ final class CommandHandlers {
         if (none(v)) {
             return null;
         }
+        double d;
         try {
-            return Double.parseDouble(v);
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be a number such as 1.5, was '" + v + "'", e);
         }
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException(option + " must be a finite number such as 1.5, was '" + v + "'");
+        }
+        return d;
     }
 
     /** Ids separated by commas or spaces; channel, role and user mentions are taken as their ids. */

@@ -156,22 +156,31 @@ final class CommandListener implements EventListener {
         return Optional.empty();
     }
 
+    /**
+     * Runs the work on the executor and answers with its result. The time-out counts from the hand-over, so it
+     * covers work that blocks on its worker thread (a storage read that hangs) as well as a stage that never
+     * completes; whichever answer comes first is the one sent.
+     */
     private void run(Responder responder, String what, Supplier<CompletionStage<Reply>> work) {
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((reply, ex) -> responder.complete(ex == null ? reply : errorReply(what, ex)));
         try {
             executor.execute(() -> {
-                CompletionStage<Reply> stage;
                 try {
-                    stage = work.get();
+                    work.get().whenComplete((reply, ex) -> {
+                        if (ex == null) {
+                            result.complete(reply);
+                        } else {
+                            result.completeExceptionally(ex);
+                        }
+                    });
                 } catch (RuntimeException ex) {
-                    responder.complete(errorReply(what, ex));
-                    return;
+                    result.completeExceptionally(ex);
                 }
-                stage.toCompletableFuture()
-                        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                        .whenComplete((reply, ex) -> responder.complete(ex == null ? reply : errorReply(what, ex)));
             });
         } catch (RejectedExecutionException ex) {
-            responder.complete(Reply.error("VoiceTrack is busy right now; try again in a few seconds."));
+            result.complete(Reply.error("VoiceTrack is busy right now; try again in a few seconds."));
         }
     }
 

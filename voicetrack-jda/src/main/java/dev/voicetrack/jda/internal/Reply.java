@@ -1,6 +1,7 @@
 package dev.voicetrack.jda.internal;
 
 import java.util.List;
+import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
@@ -9,16 +10,16 @@ import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
 
 /**
- * What a command answers, before it is sent as a reply, an edit or a follow-up. Immutable. Content longer than
- * Discord's 2000 characters (an error echoing a long option value) is cut to 1999 plus an ellipsis, because JDA refuses
- * to build such a message and the interaction would go unanswered.
+ * What a command answers, before it is sent as a reply, an edit or a follow-up. Immutable. Content longer than a
+ * Discord message ({@value #MAX_CONTENT} characters, which JDA refuses to send) is cut, ending in "…": an error
+ * that echoes a huge value is still answered.
  */
 record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral) {
-    static final int MAX_CONTENT_LENGTH = 2000;
+    static final int MAX_CONTENT = Message.MAX_CONTENT_LENGTH;
 
     Reply {
-        if (content.length() > MAX_CONTENT_LENGTH) {
-            int end = MAX_CONTENT_LENGTH - 1;
+        if (content.length() > MAX_CONTENT) {
+            int end = MAX_CONTENT - 1;
             if (Character.isHighSurrogate(content.charAt(end - 1))) {
                 end--;
             }

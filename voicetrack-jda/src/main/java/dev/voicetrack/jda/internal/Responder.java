@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * deferAfter}, a timer defers the interaction first ("thinking..."), and the answer then edits the deferred
  * message. Whichever of the two comes first wins a compare-and-set on {@link #state}, so an interaction is never
  * both replied to and deferred. An error answer after a public deferral deletes the placeholder and sends an
- * ephemeral follow-up, so errors are always ephemeral. Every REST call is queued (asynchronous); failures are
- * logged.
+ * ephemeral follow-up, so errors are always ephemeral. An answer that cannot be sent as the reply (another
+ * listener answered first) or cannot replace the deferred message (it was dismissed or deleted) is sent as a
+ * follow-up. Every REST call is queued (asynchronous); other failures are logged.
  */
 final class Responder {
     private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
@@ -69,12 +70,12 @@ final class Responder {
         }
         if (state.compareAndSet(PENDING, ANSWERED)) {
             if (editTarget != null && !reply.ephemeral()) {
-                editTarget.editMessage(reply.editData()).queue(null, e -> failed(e));
+                editTarget.editMessage(reply.editData()).queue(null, e -> followUpInstead(reply, e));
             } else {
                 interaction
                         .reply(reply.createData())
                         .setEphemeral(reply.ephemeral())
-                        .queue(null, e -> failed(e));
+                        .queue(null, e -> followUpInstead(reply, e));
             }
             return;
         }
@@ -86,14 +87,41 @@ final class Responder {
             if (reply.ephemeral()) {
                 hook.sendMessage(reply.createData()).setEphemeral(true).queue(null, e -> failed(e));
             } else {
-                hook.editOriginal(reply.editData()).queue(null, e -> failed(e));
+                editOriginal(hook, reply);
             }
         } else if (reply.ephemeral() && !deferredEphemeral) {
             hook.deleteOriginal().queue(null, e -> failed(e));
             hook.sendMessage(reply.createData()).setEphemeral(true).queue(null, e -> failed(e));
         } else {
-            hook.editOriginal(reply.editData()).queue(null, e -> failed(e));
+            editOriginal(hook, reply);
         }
+    }
+
+    /**
+     * Replaces the deferred message with the answer. When that fails (the user dismissed the "thinking..."
+     * message, or it was deleted), the answer is sent as a follow-up instead, so it is not lost.
+     */
+    private void editOriginal(InteractionHook hook, Reply reply) {
+        hook.editOriginal(reply.editData()).queue(null, e -> {
+            LOG.info(
+                    "could not edit the deferred answer of {} ({}); sending it as a follow-up",
+                    describe(),
+                    e.getMessage());
+            hook.sendMessage(reply.createData()).setEphemeral(reply.ephemeral()).queue(null, f -> failed(f));
+        });
+    }
+
+    /**
+     * The first answer was refused, for example because another listener of the application answered the
+     * interaction first: the answer goes out as a follow-up, which works once anyone has acknowledged it.
+     */
+    private void followUpInstead(Reply reply, Throwable e) {
+        LOG.info("could not answer {} ({}); sending the answer as a follow-up", describe(), e.getMessage());
+        interaction
+                .getHook()
+                .sendMessage(reply.createData())
+                .setEphemeral(reply.ephemeral())
+                .queue(null, f -> failed(f));
     }
 
     private void failed(Throwable e) {
