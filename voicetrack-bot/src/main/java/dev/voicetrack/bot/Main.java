@@ -219,7 +219,16 @@ public final class Main {
                                                     .format(java.time.Instant.now())
                                             + ".db");
                     refuseLiveFile("backup", "--to", target, config);
-                    sqlite.init();
+                    if (Files.isDirectory(target)) {
+                        throw new ConfigException("backup: --to must name a new file, not a directory, was '"
+                                + BotConfig.abbreviate(target.toString()) + "'");
+                    }
+                    if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        // Never over a file this command did not write: pick a new name, or delete it yourself.
+                        throw new ConfigException("backup: --to already exists, was '"
+                                + BotConfig.abbreviate(target.toString()) + "'; name a new file");
+                    }
+                    Storages.init(sqlite, config); // a damaged database is refused with how to restore it
                     Path parent = target.toAbsolutePath().getParent();
                     if (parent != null) {
                         Files.createDirectories(parent);

@@ -95,6 +95,10 @@ class AwkwardPathsFaultIT {
                         "backup onto the live database", Map.of(), List.of("backup", "--to", "data/voice-tracker.db")),
                 Arguments.of("backup onto the data directory", Map.of(), List.of("backup", "--to", "data")),
                 Arguments.of(
+                        "backup onto an existing file",
+                        Map.of(),
+                        List.of("backup", "--to", "data/voice-tracker-notes.db")),
+                Arguments.of(
                         "backup where nobody can write",
                         Map.of(),
                         List.of("backup", "--to", "/proc/voicetrack-fault-test/backup.db")),
@@ -180,9 +184,28 @@ class AwkwardPathsFaultIT {
             assertThat(cmd.stderr()).as("%s: a message on stderr", what).contains("voicetrack:");
             assertThat(cmd.stderr()).as("%s: no stack trace", what).doesNotContain("\tat ");
         }
-        assertThat(before.diff(TreeSnapshot.of(work)))
+        assertThat(withoutSqliteSharedMemory(before.diff(TreeSnapshot.of(work))))
                 .as("%s: files created, changed or deleted", what)
                 .isEmpty();
+    }
+
+    /**
+     * The diff without the creation of a SQLite source's {@code -shm} and empty {@code -wal}: a read-only
+     * connection to a WAL database needs SQLite's shared-memory file, cannot checkpoint, and so leaves
+     * both behind; the database file itself is not changed (which the diff still checks).
+     */
+    private String withoutSqliteSharedMemory(String diff) throws Exception {
+        StringBuilder kept = new StringBuilder();
+        for (String line : diff.split("\n")) {
+            boolean shm = line.startsWith("created ") && line.endsWith(".db-shm");
+            boolean emptyWal = line.startsWith("created ")
+                    && line.endsWith(".db-wal")
+                    && Files.size(work.resolve(line.substring("created ".length()))) == 0;
+            if (!line.isEmpty() && !shm && !emptyWal) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
     }
 
     @Test

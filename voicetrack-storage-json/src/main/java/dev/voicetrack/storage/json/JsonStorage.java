@@ -49,6 +49,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Storage} in JSON files, the Java counterpart of the original's {@code
@@ -105,7 +107,7 @@ public final class JsonStorage implements Storage, StorageMaintenance {
 
     private static final String JOURNAL = "commit.journal";
     private static final String JOURNAL_HEADER = "voicetrack-commit 1";
-    private static final System.Logger LOG = System.getLogger(JsonStorage.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JsonStorage.class);
 
     private final Path dir;
     private final FileOps ops;
@@ -240,20 +242,16 @@ public final class JsonStorage implements Storage, StorageMaintenance {
                 }
             }
             if (!leftovers.isEmpty()) {
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "JSON storage in " + dir + ": kept " + leftovers.size() + " temp file(s) of a write that an"
-                                + " earlier run never committed (VoiceTrack deletes only files it wrote in this run;"
-                                + " these hold no committed data and may be deleted by hand while the bot is"
-                                + " stopped): " + names(leftovers));
+                LOG.warn("JSON storage in " + dir + ": kept " + leftovers.size() + " temp file(s) of a write that an"
+                        + " earlier run never committed (VoiceTrack deletes only files it wrote in this run;"
+                        + " these hold no committed data and may be deleted by hand while the bot is"
+                        + " stopped): " + names(leftovers));
             }
             if (!unreferenced.isEmpty()) {
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "JSON storage in " + dir + ": kept " + unreferenced.size() + " activity file(s) that no"
-                                + " guild file references (left by an interrupted write of an earlier run, or by a"
-                                + " guild file restored from an older backup; VoiceTrack deletes only files it wrote"
-                                + " in this run): " + names(unreferenced));
+                LOG.warn("JSON storage in " + dir + ": kept " + unreferenced.size() + " activity file(s) that no"
+                        + " guild file references (left by an interrupted write of an earlier run, or by a"
+                        + " guild file restored from an older backup; VoiceTrack deletes only files it wrote"
+                        + " in this run): " + names(unreferenced));
             }
             tempSuffix = "." + runToken(leftovers) + ".tmp";
             guilds.putAll(loaded);
@@ -680,7 +678,7 @@ public final class JsonStorage implements Storage, StorageMaintenance {
                 ops.delete(f);
             } catch (IOException | RuntimeException e) {
                 allGone = false;
-                LOG.log(System.Logger.Level.WARNING, "JSON storage: cannot delete " + f + ": " + e);
+                LOG.warn("JSON storage: cannot delete " + f + ": " + e);
             }
         }
         return allGone;

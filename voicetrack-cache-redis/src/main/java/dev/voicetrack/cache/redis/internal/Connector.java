@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one implementation of {@link RedisConnector}.
@@ -76,7 +76,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Connector implements RedisConnector {
 
-    private static final Logger LOG = Logger.getLogger(Connector.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisCacheConfig config;
@@ -417,8 +417,8 @@ public final class Connector implements RedisConnector {
                     + config.commandTimeout().toMillis() + " ms): Redis is bypassed, checked every "
                     + config.timeoutBackoff().toMillis() + " ms";
         }
-        LOG.warning(() -> "Redis did not answer within "
-                + config.commandTimeout().toMillis() + " ms; the in-process tier serves until it answers a PING again");
+        LOG.warn("Redis did not answer within " + config.commandTimeout().toMillis()
+                + " ms; the in-process tier serves until it answers a PING again");
         scheduleProbe();
     }
 
@@ -482,7 +482,7 @@ public final class Connector implements RedisConnector {
                 since = config.clock().instant();
             }
         }
-        LOG.log(Level.FINE, "redis error", e);
+        LOG.debug("redis error", e);
     }
 
     private void fireReconnect() {
@@ -494,7 +494,7 @@ public final class Connector implements RedisConnector {
             try {
                 r.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, what + " callback failed", e);
+                LOG.warn(what + " callback failed", e);
             }
         }
     }

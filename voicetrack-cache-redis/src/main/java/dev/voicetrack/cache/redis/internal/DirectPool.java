@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * At most {@code max} {@link DirectConnection}s to one server, made when a caller finds none idle and
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class DirectPool implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DirectPool.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DirectPool.class);
     private static final long CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final DirectConnection.Endpoint endpoint;
@@ -80,7 +80,7 @@ final class DirectPool implements AutoCloseable {
         } catch (IOException | RedisException e) {
             open.decrementAndGet();
             connectBlockedUntil = System.nanoTime() + CONNECT_RETRY_NANOS;
-            LOG.log(Level.FINE, "direct Redis connection failed; Lettuce serves meanwhile", e);
+            LOG.debug("direct Redis connection failed; Lettuce serves meanwhile", e);
             return null;
         }
     }

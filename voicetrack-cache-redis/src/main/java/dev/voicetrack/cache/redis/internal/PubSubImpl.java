@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pub/sub on the connector's pub/sub connection. Registrations live here; they are (re)issued to the
@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PubSubImpl implements RedisPubSub {
 
-    private static final Logger LOG = Logger.getLogger(PubSubImpl.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PubSubImpl.class);
 
     private final Connector connector;
     private final String prefix;
@@ -98,7 +98,7 @@ public final class PubSubImpl implements RedisPubSub {
                     try {
                         h.accept(name, message);
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "pub/sub handler for '" + name + "' failed", e);
+                        LOG.warn("pub/sub handler for '" + name + "' failed", e);
                     }
                 }
             });
@@ -258,7 +258,7 @@ public final class PubSubImpl implements RedisPubSub {
                     c.async().punsubscribe(patterns.keySet().toArray(String[]::new));
                 }
             } catch (RedisException e) {
-                LOG.log(Level.FINE, "unsubscribe on close failed", e);
+                LOG.debug("unsubscribe on close failed", e);
             }
         }
         channels.clear();

@@ -32,9 +32,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two-tier cache: an in-process tier ({@link #local}) in front of a {@link RedisCacheImpl} whose
@@ -62,7 +62,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TwoTierCacheImpl<V> implements RedisCache<V> {
 
-    private static final Logger LOG = Logger.getLogger(TwoTierCacheImpl.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TwoTierCacheImpl.class);
     private static final ValueCodec<Invalidation> MESSAGES = JacksonCodec.of(Invalidation.class);
     private static final Duration PROBE_EVERY = Duration.ofMillis(100);
     private static final int STRIPES = 1024;
@@ -159,7 +159,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
                 local.clear();
             }
             case "probe" -> {}
-            default -> LOG.log(Level.FINE, "unknown invalidation kind {0}", m.kind());
+            default -> LOG.debug("unknown invalidation kind {}", m.kind());
         }
     }
 
@@ -181,7 +181,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         pubSub.publish(channel, new Invalidation(origin, kind, keys, arg), MESSAGES)
                 .exceptionally(e -> {
                     // Another instance may keep a stale copy until it reconnects or the entry expires.
-                    LOG.log(Level.FINE, "publishing an invalidation failed", e);
+                    LOG.debug("publishing an invalidation failed", e);
                     return 0L;
                 });
     }
@@ -195,7 +195,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         }
         for (Invalidation m : out) {
             pubSub.publishNow(channel, m, MESSAGES).exceptionally(e -> {
-                LOG.log(Level.FINE, "publishing a kept invalidation failed", e);
+                LOG.debug("publishing a kept invalidation failed", e);
                 return 0L;
             });
         }

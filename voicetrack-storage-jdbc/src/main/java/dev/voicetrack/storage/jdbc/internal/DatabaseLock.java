@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells whether other processes have a SQLite database open, through OS file locks on a sidecar file
@@ -203,8 +204,8 @@ final class DatabaseLock {
             }
         } catch (IOException ex) {
             // Without the shared lock another process could restore under this store; say so loudly.
-            System.getLogger(DatabaseLock.class.getName())
-                    .log(System.Logger.Level.ERROR, "cannot take the shared lock of " + key + " again: " + ex);
+            LoggerFactory.getLogger(DatabaseLock.class)
+                    .error("cannot take the shared lock of " + key + " again: " + ex);
         }
     }
 

@@ -56,6 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -89,7 +91,7 @@ import org.sqlite.SQLiteOpenMode;
  */
 public final class JdbcStore implements JdbcStorage {
 
-    private static final System.Logger LOG = System.getLogger(JdbcStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
     private static final int MAX_ATTEMPTS = 3;
 
     private final Dialect dialect;
@@ -369,7 +371,7 @@ public final class JdbcStore implements JdbcStorage {
             } catch (IOException e) {
                 throw new StorageException("cannot create the directory of " + file + ": " + e, e);
             }
-            LOG.log(System.Logger.Level.DEBUG, "creating a new SQLite database at " + file);
+            LOG.debug("creating a new SQLite database at " + file);
             return;
         }
         if (!Files.isRegularFile(file)) {
@@ -415,11 +417,9 @@ public final class JdbcStore implements JdbcStorage {
             }
         } catch (SQLException e) {
             if (cut[0]) {
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "the integrity check of " + file + " did not finish within " + budget.toMillis()
-                                + " ms and was stopped; opening it without a verdict (every backup runs a full"
-                                + " integrity_check)");
+                LOG.warn("the integrity check of " + file + " did not finish within " + budget.toMillis()
+                        + " ms and was stopped; opening it without a verdict (every backup runs a full"
+                        + " integrity_check)");
                 return;
             }
             if (isCorruption(e)) {
@@ -430,9 +430,7 @@ public final class JdbcStore implements JdbcStorage {
         if (!problems.equals(List.of("ok"))) {
             throw new CorruptDatabaseException(file, "PRAGMA quick_check reported " + summary(problems));
         }
-        LOG.log(
-                System.Logger.Level.DEBUG,
-                "integrity check of " + file + " passed in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        LOG.debug("integrity check of " + file + " passed in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     /** Problems of a damaged file asked of quick_check, at most (it stops there). */
@@ -695,7 +693,7 @@ public final class JdbcStore implements JdbcStorage {
             try {
                 eldest.getValue().close();
             } catch (SQLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing a kept statement failed", e);
+                LOG.debug("closing a kept statement failed", e);
             }
             return true;
         }
@@ -1969,7 +1967,7 @@ public final class JdbcStore implements JdbcStorage {
             Path dest = target.toAbsolutePath().normalize();
             String clash = liveFile(live, dest);
             if (clash != null) {
-                LOG.log(System.Logger.Level.WARNING, "backup refused: the target " + dest + " is " + clash);
+                LOG.warn("backup refused: the target " + dest + " is " + clash);
                 return false;
             }
             Path dir = Objects.requireNonNull(dest.getParent());
@@ -1977,10 +1975,8 @@ public final class JdbcStore implements JdbcStorage {
             try {
                 Files.createDirectories(dir);
                 if (!Files.isRegularFile(live)) {
-                    LOG.log(
-                            System.Logger.Level.ERROR,
-                            "backup refused: the live database " + live + " is missing (deleted or moved while"
-                                    + " the store had it open?)");
+                    LOG.error("backup refused: the live database " + live + " is missing (deleted or moved while"
+                            + " the store had it open?)");
                     return false;
                 }
                 Map<String, Long> expected;
@@ -1989,27 +1985,21 @@ public final class JdbcStore implements JdbcStorage {
                         live, (int) Objects.requireNonNull(sqlite).busyTimeout().toMillis())) {
                     String problem = integrityProblem(c);
                     if (problem != null) {
-                        LOG.log(
-                                System.Logger.Level.ERROR,
-                                "backup refused: " + live + " failed its integrity check: " + problem);
+                        LOG.error("backup refused: " + live + " failed its integrity check: " + problem);
                         return false;
                     }
                     List<String> tables = vtTables(c);
                     problem = missingSchema(tables);
                     if (problem != null) {
-                        LOG.log(
-                                System.Logger.Level.ERROR,
-                                "backup refused: the live database " + live + " holds no VoiceTrack data (" + problem
-                                        + ")");
+                        LOG.error("backup refused: the live database " + live + " holds no VoiceTrack data (" + problem
+                                + ")");
                         return false;
                     }
                     expected = copyCounted(c, tables, tmp);
                     if (expected == null) {
-                        LOG.log(
-                                System.Logger.Level.ERROR,
-                                "backup refused: " + live + " changed during each of " + MAX_ATTEMPTS
-                                        + " copies (another process writing?), so no copy could be checked"
-                                        + " against its source");
+                        LOG.error("backup refused: " + live + " changed during each of " + MAX_ATTEMPTS
+                                + " copies (another process writing?), so no copy could be checked"
+                                + " against its source");
                         return false;
                     }
                 }
@@ -2026,7 +2016,7 @@ public final class JdbcStore implements JdbcStorage {
                         }
                     }
                     if (problem != null) {
-                        LOG.log(System.Logger.Level.ERROR, "backup refused: the copy failed verification: " + problem);
+                        LOG.error("backup refused: the copy failed verification: " + problem);
                         return false;
                     }
                 }
@@ -2036,7 +2026,9 @@ public final class JdbcStore implements JdbcStorage {
                 Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return true;
             } catch (SQLException | IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "backup to " + dest + " failed: " + e.getMessage(), e);
+                // An operator's mistake (a directory, a full disk) more often than a bug: the message, no trace.
+                LOG.error("backup to " + dest + " failed: " + e);
+                LOG.debug("backup to " + dest + " failed", e);
                 return false;
             } finally {
                 deleteQuietly(tmp);
@@ -2196,7 +2188,7 @@ public final class JdbcStore implements JdbcStorage {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot delete " + p + ": " + e.getMessage());
+            LOG.warn("cannot delete " + p + ": " + e.getMessage());
         }
     }
 }
