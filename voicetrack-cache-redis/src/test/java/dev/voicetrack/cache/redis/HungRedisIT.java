@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * take the full second of the command timeout.
  */
 class HungRedisIT {
+    /** Where the default cache's entries live in Redis: {@code <keyPrefix><cache name>:<key>}. */
+    private static final String KEYS = RedisCacheConfig.DEFAULT_KEY_PREFIX + CacheConfig.DEFAULT_NAME + ":";
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     private static final long MARGIN_MS = 1_000;
@@ -45,7 +47,6 @@ class HungRedisIT {
         return RedisCacheConfig.builder()
                 .url(server.url())
                 .commandTimeout(COMMAND_TIMEOUT)
-                // TB
                 .directConnections(directConnections)
                 .build();
     }
@@ -106,7 +107,7 @@ class HungRedisIT {
             // Back in use: what the in-process tier held during the hang is dropped, writes reach Redis.
             Await.until("a write reaches Redis", () -> {
                 cache.put("after", TestValue.of("A", 4));
-                return server.command("EXISTS", "voice:after").equals(":1");
+                return server.command("EXISTS", KEYS + "after").equals(":1");
             });
             assertThat(cache.get("after")).contains(TestValue.of("A", 4));
         }
@@ -130,10 +131,10 @@ class HungRedisIT {
 
             Await.until("Redis healthy again", () -> cache.health().healthy());
             // Redis no longer holds what changed while it was bypassed, and keeps the rest.
-            assertThat(server.command("EXISTS", "voice:rewritten")).isEqualTo(":0");
-            assertThat(server.command("EXISTS", "voice:tagged")).isEqualTo(":0");
-            assertThat(server.command("EXISTS", "voice:deleted")).isEqualTo(":0");
-            assertThat(server.command("EXISTS", "voice:kept")).isEqualTo(":1");
+            assertThat(server.command("EXISTS", KEYS + "rewritten")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", KEYS + "tagged")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", KEYS + "deleted")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", KEYS + "kept")).isEqualTo(":1");
             assertThat(cache.get("rewritten")).isEmpty();
             assertThat(cache.get("tagged")).isEmpty();
             assertThat(cache.get("kept")).contains(TestValue.of("K", 4));
@@ -171,7 +172,7 @@ class HungRedisIT {
 
             Await.until("the other instance dropped its copy", () -> other.get("member")
                     .isEmpty());
-            assertThat(server.command("EXISTS", "voice:member")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", KEYS + "member")).isEqualTo(":0");
         }
     }
 }
