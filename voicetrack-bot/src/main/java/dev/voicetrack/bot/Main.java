@@ -2,6 +2,7 @@ package dev.voicetrack.bot;
 
 import dev.voicetrack.bot.internal.Backups;
 import dev.voicetrack.bot.internal.BotRuntime;
+import dev.voicetrack.bot.internal.CopyProgress;
 import dev.voicetrack.bot.internal.DatabaseInUse;
 import dev.voicetrack.bot.internal.Demo;
 import dev.voicetrack.bot.internal.MigrationProgress;
@@ -233,7 +234,26 @@ public final class Main {
                     if (parent != null) {
                         Files.createDirectories(parent);
                     }
-                    if (!sqlite.safeBackup(target)) {
+                    Path live = Path.of(config.get("SQLITE_DB_PATH"));
+                    out.println("Backing up " + live + " to " + target
+                            + " (checks the database, copies it, checks the copy)");
+                    out.flush();
+                    boolean good;
+                    CopyProgress progress = new CopyProgress(
+                            out,
+                            out == System.out && System.console() != null,
+                            "backup",
+                            CopyProgress.databaseBytes(live),
+                            CopyProgress.growingFile(
+                                    target.toAbsolutePath().getParent(), "." + target.getFileName() + ".tmp-"),
+                            Duration.ofSeconds(1),
+                            System::nanoTime);
+                    try {
+                        good = sqlite.safeBackup(target);
+                    } finally {
+                        progress.close();
+                    }
+                    if (!good) {
                         err.println("voicetrack: backup failed: the live database or its copy did not pass"
                                 + " verification (integrity, VoiceTrack tables, row counts; the reason is logged"
                                 + " above); nothing was overwritten");
@@ -265,10 +285,28 @@ public final class Main {
                 try (sqlite) {
                     // Not opened first: restore checks that no process (this one included) has the file open,
                     // and init() would refuse a damaged database, the very one a restore replaces.
-                    sqlite.restore(Path.of(from));
+                    Path live = Path.of(config.get("SQLITE_DB_PATH")).toAbsolutePath();
+                    out.println("Restoring " + live + " from " + from + " (checks the backup, copies it, swaps it in)");
+                    out.flush();
+                    CopyProgress progress = new CopyProgress(
+                            out,
+                            out == System.out && System.console() != null,
+                            "restore",
+                            Files.size(Path.of(from)),
+                            CopyProgress.growingFile(live.getParent(), "." + live.getFileName() + ".restore-"),
+                            Duration.ofSeconds(1),
+                            System::nanoTime);
+                    try {
+                        sqlite.restore(Path.of(from));
+                    } finally {
+                        progress.close();
+                    }
                     sqlite.init(); // migrates the restored database
                 } catch (dev.voicetrack.core.storage.StorageException e) {
                     err.println("voicetrack: " + e.getMessage());
+                    return FAILED;
+                } catch (java.io.IOException e) {
+                    err.println("voicetrack: restore failed: " + e.getMessage() + "; nothing was changed");
                     return FAILED;
                 }
                 out.println("Restored " + config.get("SQLITE_DB_PATH") + " from " + from);

@@ -99,7 +99,9 @@ class MigrateCommandTest {
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         assertThat(Main.run(new String[] {"backup", "--to", backup.toString()}, env, ps, System.err))
                 .isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("verified");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("Backing up " + db + " to " + backup)
+                .contains("verified");
         assertThat(backup).exists();
 
         try (JdbcStorage storage =
@@ -107,8 +109,10 @@ class MigrateCommandTest {
             storage.init();
             storage.deleteGuild(GUILD);
         }
+        out.reset();
         assertThat(Main.run(new String[] {"restore", "--from", backup.toString()}, env, ps, System.err))
                 .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Restoring ").contains("Restored ");
         out.reset();
         assertThat(Main.run(new String[] {"stats"}, env, ps, System.err)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("guilds:   1").contains("users:    25");
