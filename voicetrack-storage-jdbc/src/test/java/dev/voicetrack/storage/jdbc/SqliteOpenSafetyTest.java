@@ -7,7 +7,6 @@ import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.StorageException;
-import dev.voicetrack.storage.jdbc.internal.JdbcStore;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,28 +128,19 @@ class SqliteOpenSafetyTest {
     @Test
     void init_checkOverBudget_isStoppedAndOpensWithWarning() throws Exception {
         Path db = seed(dir.resolve("big.db"), 3000);
-        var warnings = new ArrayList<String>();
-        Logger jul = Logger.getLogger(JdbcStore.class.getName());
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        jul.addHandler(h);
+        // The store logs through SLF4J; the test binding (slf4j-simple) writes to whatever System.err is.
+        var err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         try (JdbcStorage s = JdbcStorage.sqlite(
                 options(db).openCheckTimeout(Duration.ofNanos(1)).build())) {
             s.init();
             assertThat(s.memberCount(GUILD)).isEqualTo(3000);
         } finally {
-            jul.removeHandler(h);
+            System.setErr(saved);
         }
+        var warnings =
+                err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("did not finish within"));
     }
 
