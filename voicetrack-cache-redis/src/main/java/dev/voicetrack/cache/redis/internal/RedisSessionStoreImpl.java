@@ -64,8 +64,10 @@ public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
         this.connector = connector;
         this.codec = codec;
         this.prefix = connector.config().keyPrefix() + "ss:";
+        // A repeat runs on the same connection right after the script it repeats, so the marker only
+        // has to outlive the tries: twice their total time, at least a second.
         this.markerTtlMillis =
-                Math.max(1_000, connector.config().commandTimeout().toMillis() * (ATTEMPTS_ON_TIMEOUT + 1) * 10);
+                Math.max(1_000, connector.config().commandTimeout().toMillis() * ATTEMPTS_ON_TIMEOUT * 2);
         this.fallback =
                 InProcessSessionStore.create(dev.voicetrack.cache.Ticker.system(), ValueIsolation.copying(codec::copy));
         connector.onReconnect(fallback::clear);
