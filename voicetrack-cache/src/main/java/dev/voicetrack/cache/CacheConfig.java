@@ -153,7 +153,7 @@ public final class CacheConfig {
         return hotKeyCapacity;
     }
 
-    /** The time source for expiry. */
+    /** The time source for in-process expiry and for the load times in {@link CacheStats}. */
     public Ticker ticker() {
         return ticker;
     }
@@ -304,7 +304,10 @@ public final class CacheConfig {
             return this;
         }
 
-        /** The time source for expiry; tests pass a manual one. */
+        /**
+         * The time source for in-process expiry and for the load times in {@link CacheStats}; tests
+         * pass a manual one. Redis expiry runs on the server's clock.
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

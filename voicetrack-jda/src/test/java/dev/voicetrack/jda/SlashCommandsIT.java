@@ -29,15 +29,16 @@ import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.requests.GatewayIntent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The slash commands through real JDA and the emulator: permissions, DMs, rate limits, config, cache tools. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+/**
+ * The slash commands through real JDA and the emulator: permissions, DMs, rate limits, config, cache
+ * tools. Each test has an emulator, bot, storage, cache and clock of its own, so no test depends on
+ * what another did or on the order JUnit runs them in.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SlashCommandsIT {
     private static final Duration WAIT = TestBot.WAIT;
@@ -55,7 +56,7 @@ class SlashCommandsIT {
     private Cache<Object> cache;
     private TestBot bot;
 
-    @BeforeAll
+    @BeforeEach
     void start() throws InterruptedException {
         emulator = DiscordEmulator.start();
         guild = emulator.createGuild("Commands");
@@ -75,13 +76,7 @@ class SlashCommandsIT {
         bot = TestBot.start(emulator, storage, clock, o -> o.cache(cache).warmer(warmer));
     }
 
-    /** A fresh rate-limit window for every test; the rate-limit test moves the clock itself. */
-    @BeforeEach
-    void newRateLimitWindow() {
-        clock.advance(Duration.ofMinutes(1));
-    }
-
-    @AfterAll
+    @AfterEach
     void stop() throws InterruptedException {
         if (bot != null) {
             bot.close();
@@ -400,14 +395,13 @@ class SlashCommandsIT {
         assertThat(set.ephemeral()).isTrue();
         assertThat(set.content()).startsWith("✅ Level-up announcements:");
 
-        bot.tracker.addXp(guild.id(), member.user().id(), 1_000); // at least one level up
+        bot.tracker.addXp(guild.id(), member.user().id(), 1_000); // level 3
         RecordedMessage announced = member.user()
                 .directMessageChannel()
                 .awaitBotMessage(m -> m.content().startsWith("Well done"), WAIT);
-        // Other tests of this class may have given the member XP already, so read the level it reached.
-        int level = storage.member(guild.id(), member.user().id()).orElseThrow().level();
-        assertThat(level).isPositive();
-        assertThat(announced.content()).isEqualTo("Well done <@" + member.user().id() + ">, level " + level + "!");
+        assertThat(storage.member(guild.id(), member.user().id()).orElseThrow().level())
+                .isEqualTo(3);
+        assertThat(announced.content()).isEqualTo("Well done <@" + member.user().id() + ">, level 3!");
         assertThat(levels.botMessages()).noneMatch(m -> m.content().startsWith("Well done"));
     }
 

@@ -17,6 +17,10 @@ import java.util.Objects;
  * <p>While Redis is unreachable, acquisitions are decided by an {@link InProcessRateLimiter} with the
  * same rules: each process then enforces the limits on its own (so the fleet may grant up to
  * processes × capacity), but never allows everything. No call throws or hangs because of Redis.
+ *
+ * <p>A script that times out while the connection stays open may still run on the server, so it is
+ * sent again with the same log member (up to three tries, each bounded by the command timeout): a
+ * grant made by the late run is reported once and taken once. Only then does the call fall back.
  */
 public final class RedisRateLimiter {
 

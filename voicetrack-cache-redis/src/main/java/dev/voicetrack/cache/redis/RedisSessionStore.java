@@ -14,6 +14,12 @@ import java.util.Objects;
  *
  * <p>While Redis is unreachable the store works on an in-process store (values copied through the
  * codec), which is dropped when the connection is back. No call throws or hangs because of Redis.
+ *
+ * <p>A command that times out while the connection stays open is sent again (up to three tries, each
+ * bounded by the command timeout) rather than answered in process, where the session is not: an
+ * {@code update} whose compare-and-set ran late on the server is applied once, through a marker key
+ * {@code <prefix>ssop:…} that the script sets with the value and that expires by itself after twice
+ * the time of the tries (6 commandTimeouts, at least a second).
  */
 public final class RedisSessionStore {
 

@@ -25,7 +25,7 @@ class RedisRateLimiterIT {
     private static final List<RateLimitRule> RULES = List.of(
             RateLimitRule.global("burst", 10, Duration.ofMinutes(1)),
             RateLimitRule.perUserCommand("stats", 3, Duration.ofMinutes(1)),
-            RateLimitRule.perGuildAction("short", 2, Duration.ofMillis(300)));
+            RateLimitRule.perGuildAction("short", 2, Duration.ofMillis(1500)));
 
     private RedisServer server;
     private RedisConnector one;
@@ -36,16 +36,20 @@ class RedisRateLimiterIT {
     @BeforeEach
     void start() {
         server = RedisServer.start();
-        RedisCacheConfig config = RedisCacheConfig.builder()
-                .url(server.url())
-                .commandTimeout(Duration.ofMillis(300))
-                .connectTimeout(Duration.ofMillis(300))
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-                .build();
-        one = RedisConnector.connect(config);
-        two = RedisConnector.connect(config);
+        // Generous: a loaded machine must not turn a slow answer into a fallback in these tests.
+        one = connect(Duration.ofSeconds(5));
+        two = connect(Duration.ofSeconds(5));
         first = RedisRateLimiter.create(one, RULES);
         second = RedisRateLimiter.create(two, RULES);
+    }
+
+    private RedisConnector connect(Duration commandTimeout) {
+        return RedisConnector.connect(RedisCacheConfig.builder()
+                .url(server.url())
+                .commandTimeout(commandTimeout)
+                .connectTimeout(Duration.ofMillis(300))
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .build());
     }
 
     @AfterEach
@@ -61,25 +65,33 @@ class RedisRateLimiterIT {
         CyclicBarrier start = new CyclicBarrier(callers);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
-            List<Future<Integer>> results = new ArrayList<>();
+            List<Future<int[]>> results = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
                 RateLimiter limiter = i % 2 == 0 ? first : second;
                 results.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    int allowed = 0;
+                    start.await(30, TimeUnit.SECONDS);
+                    int[] allowedDenied = new int[2];
                     for (int j = 0; j < 4; j++) {
-                        if (limiter.tryAcquire("burst", RateLimitKey.global()).allowed()) {
-                            allowed++;
-                        }
+                        allowedDenied[
+                                limiter.tryAcquire("burst", RateLimitKey.global())
+                                                .allowed()
+                                        ? 0
+                                        : 1]++;
                     }
-                    return allowed;
+                    return allowedDenied;
                 }));
             }
-            int total = 0;
-            for (Future<Integer> f : results) {
-                total += f.get(30, TimeUnit.SECONDS);
+            int allowed = 0;
+            int denied = 0;
+            for (Future<int[]> f : results) {
+                int[] allowedDenied = f.get(60, TimeUnit.SECONDS);
+                allowed += allowedDenied[0];
+                denied += allowedDenied[1];
             }
-            assertThat(total).isEqualTo(10);
+            assertThat(allowed).isEqualTo(10);
+            assertThat(denied).isEqualTo(callers * 4 - 10);
+            assertThat(one.health().healthy()).isTrue();
+            assertThat(two.health().healthy()).isTrue();
         } finally {
             pool.shutdownNow();
         }
@@ -109,10 +121,37 @@ class RedisRateLimiterIT {
         RateLimitDecision denied = first.tryAcquire("short", RateLimitKey.guild(5, "post"));
         assertThat(denied.allowed()).isFalse();
 
-        Thread.sleep(denied.retryAfter().toMillis() + 20); // the window runs on Redis's real clock
+        assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(1500));
+
+        // The window runs on Redis's clock; sleeping at least retryAfter can only overshoot it.
+        Thread.sleep(denied.retryAfter().toMillis() + 1);
 
         assertThat(second.tryAcquire("short", RateLimitKey.guild(5, "post")).allowed())
                 .isTrue();
+    }
+
+    @Test
+    void scriptThatTimesOutButRunsLater_isAnsweredByRedis_notByASecondInProcessBudget() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(second.tryAcquire("stats", RateLimitKey.user(9, "stats")).allowed())
+                    .isTrue();
+        }
+        try (RedisConnector hasty = connect(Duration.ofMillis(300))) {
+            RateLimiter limiter = RedisRateLimiter.create(hasty, RULES);
+            assertThat(limiter.tryAcquire("burst", RateLimitKey.global()).allowed())
+                    .isTrue();
+            // Scripts wait 450 ms on the server: the first try times out on the client (300 ms).
+            assertThat(server.command("CLIENT", "PAUSE", "450", "WRITE")).isEqualTo("+OK");
+
+            assertThat(limiter.tryAcquire("stats", RateLimitKey.user(9, "stats"))
+                            .allowed())
+                    .isFalse();
+            // A grant made by the late first run is reported once, not taken twice.
+            assertThat(server.command("CLIENT", "PAUSE", "450", "WRITE")).isEqualTo("+OK");
+            assertThat(limiter.tryAcquire("burst", RateLimitKey.global())).isEqualTo(RateLimitDecision.allow(8));
+        }
+        assertThat(server.command("ZCARD", "vt:rl:stats:u:9:stats")).isEqualTo(":3");
+        assertThat(server.command("ZCARD", "vt:rl:burst:*")).isEqualTo(":2");
     }
 
     @Test

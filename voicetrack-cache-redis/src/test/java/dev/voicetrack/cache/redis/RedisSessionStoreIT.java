@@ -3,11 +3,13 @@ package dev.voicetrack.cache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.cache.session.SessionStore;
+import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,16 +66,25 @@ class RedisSessionStoreIT {
     }
 
     @Test
-    void touch_renewsTheTtl_andSubSecondTtlsExpire() throws InterruptedException {
+    void touch_renewsTheTtl_andSubSecondTtlsExpire() {
         first.put("g", "a", new Session(1, 1), Duration.ofMillis(200));
         assertThat(second.touch("g", "a", Duration.ofMinutes(1))).isTrue();
         first.put("g", "b", new Session(1, 1), Duration.ofMillis(100));
 
-        Thread.sleep(250); // server-side TTLs run on the server's clock
+        // The TTLs as the server holds them, instead of sleeping and hoping the machine kept up.
+        assertThat(pttl("vt:ss:g:a"))
+                .isBetween(
+                        Duration.ofSeconds(50).toMillis(), Duration.ofMinutes(1).toMillis());
+        assertThat(pttl("vt:ss:g:b")).isBetween(-2L, 100L);
+        Await.until("session b expired on the server", () -> pttl("vt:ss:g:b") == -2);
 
         assertThat(first.get("g", "a")).isPresent();
         assertThat(first.get("g", "b")).isEmpty();
         assertThat(first.touch("g", "b", Duration.ofMinutes(1))).isFalse();
+    }
+
+    private long pttl(String key) {
+        return Long.parseLong(server.command("PTTL", key).substring(1));
     }
 
     @Test
@@ -114,6 +125,19 @@ class RedisSessionStoreIT {
         assertThat(first.get("g", "counter")).contains(new Session(0, 800));
         assertThat(Long.parseLong(server.command("PTTL", "vt:ss:g:counter").substring(1)))
                 .isPositive();
+    }
+
+    @Test
+    void update_whoseScriptTimesOutButRunsLater_isAppliedExactlyOnce() {
+        first.put("g", "counter", new Session(0, 0), Duration.ofMinutes(1));
+        // Write commands and scripts wait 450 ms on the server: the store's first compare-and-set
+        // times out on the client (300 ms) but still runs when the pause ends. Reads go on.
+        assertThat(server.command("CLIENT", "PAUSE", "450", "WRITE")).isEqualTo("+OK");
+
+        Optional<Session> updated = first.update("g", "counter", s -> new Session(s.channel(), s.xp() + 1));
+
+        assertThat(updated).contains(new Session(0, 1));
+        assertThat(second.get("g", "counter")).contains(new Session(0, 1));
     }
 
     @Test

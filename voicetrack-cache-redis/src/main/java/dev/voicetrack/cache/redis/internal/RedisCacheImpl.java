@@ -1183,7 +1183,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
     }
 
     private Optional<V> load(String key, Loader<Optional<V>> loader) {
-        long start = System.nanoTime();
+        long start = config.ticker().read();
         try {
             Optional<V> value = loader.load();
             if (value != null && value.isPresent()) {
@@ -1195,7 +1195,7 @@ public final class RedisCacheImpl<V> implements RedisCache<V> {
             loadFailures.increment();
             throw LoadFailures.propagate(key, t);
         } finally {
-            loadNanos.add(System.nanoTime() - start);
+            loadNanos.add(Math.max(0, config.ticker().read() - start));
         }
     }
 

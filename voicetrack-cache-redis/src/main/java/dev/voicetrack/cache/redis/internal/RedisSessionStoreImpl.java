@@ -7,6 +7,7 @@ import dev.voicetrack.cache.redis.ValueCodec;
 import dev.voicetrack.cache.session.InProcessSessionStore;
 import dev.voicetrack.cache.session.SessionStore;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -25,9 +27,15 @@ import java.util.function.UnaryOperator;
 /** The Redis session store; see {@link dev.voicetrack.cache.redis.RedisSessionStore}. */
 public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
 
-    /** KEYS: session. ARGV: expected bytes, new bytes. Returns 1 set, 0 changed meanwhile, -1 gone. */
+    /**
+     * KEYS: session, marker. ARGV: expected bytes, new bytes, marker TTL in ms. Returns 1 set (now or
+     * by an earlier run with the same marker), 0 changed meanwhile, -1 gone.
+     */
     static final Scripts COMPARE_AND_SET = new Scripts(
             """
+            if redis.call('EXISTS', KEYS[2]) == 1 then
+              return 1
+            end
             local current = redis.call('GET', KEYS[1])
             if not current then
               return -1
@@ -36,35 +44,65 @@ public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
               return 0
             end
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
             return 1
             """);
+
+    /**
+     * How often a command that timed out while the connection stayed open is sent again before the
+     * store falls back to its in-process sessions.
+     */
+    static final int ATTEMPTS_ON_TIMEOUT = 3;
 
     private final Connector connector;
     private final ValueCodec<V> codec;
     private final String prefix;
     private final InProcessSessionStore<V> fallback;
+    private final long markerTtlMillis;
 
     public RedisSessionStoreImpl(Connector connector, ValueCodec<V> codec) {
         this.connector = connector;
         this.codec = codec;
         this.prefix = connector.config().keyPrefix() + "ss:";
+        // A repeat runs on the same connection right after the script it repeats, so the marker only
+        // has to outlive the tries: twice their total time, at least a second.
+        this.markerTtlMillis =
+                Math.max(1_000, connector.config().commandTimeout().toMillis() * ATTEMPTS_ON_TIMEOUT * 2);
         this.fallback =
                 InProcessSessionStore.create(dev.voicetrack.cache.Ticker.system(), ValueIsolation.copying(codec::copy));
         connector.onReconnect(fallback::clear);
     }
 
+    /**
+     * Runs {@code op} on Redis, or {@code onFallback} while Redis cannot be used.
+     *
+     * <p>A command timeout while the connection stays open does not mean Redis is down: the server
+     * is slow, and the sessions live there, not in process. Falling back then would answer from an
+     * in-process store that does not hold them (an update would find no session and be lost, a put
+     * would be dropped with the in-process store once Redis answers again). So a timed-out
+     * {@code op} is sent again, up to {@link #ATTEMPTS_ON_TIMEOUT} times; every operation is safe to
+     * repeat ({@link #update} through its marker). Only then, or on any other failure, the call
+     * falls back.
+     */
     private <T> T redis(Function<RedisClusterCommands<String, byte[]>, T> op, Supplier<T> onFallback) {
         var sync = connector.sync();
         if (sync.isEmpty() || !connector.usable()) {
             return onFallback.get();
         }
-        try {
-            T result = op.apply(sync.get());
-            connector.success();
-            return result;
-        } catch (RedisException e) {
-            connector.failure(e);
-            return onFallback.get();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = op.apply(sync.get());
+                connector.success();
+                return result;
+            } catch (RedisCommandTimeoutException e) {
+                if (attempt >= ATTEMPTS_ON_TIMEOUT || !connector.usable()) {
+                    connector.failure(e);
+                    return onFallback.get();
+                }
+            } catch (RedisException e) {
+                connector.failure(e);
+                return onFallback.get();
+            }
         }
     }
 
@@ -114,8 +152,7 @@ public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
                         }
                         V next = Objects.requireNonNull(update.apply(codec.decode(current)), "update returned null");
                         byte[] bytes = codec.encode(next);
-                        Long r = COMPARE_AND_SET.run(
-                                redis, ScriptOutputType.INTEGER, new String[] {key}, current, bytes);
+                        Long r = compareAndSet(redis, key, current, bytes);
                         if (r == 1) {
                             return Optional.of(codec.decode(bytes));
                         }
@@ -125,6 +162,38 @@ public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
                     }
                 },
                 () -> fallback.update(scope, id, update));
+    }
+
+    /**
+     * One compare-and-set, repeated with the same marker while it times out: the server may have run
+     * a timed-out script after all, and the marker it then left makes the repeat report success
+     * instead of applying the update a second time (or, after another process's change, finding the
+     * value changed and losing it).
+     */
+    private Long compareAndSet(RedisClusterCommands<String, byte[]> redis, String key, byte[] current, byte[] bytes) {
+        String[] keys = {key, markerKey(key)};
+        byte[] ttl = Scripts.bytes(markerTtlMillis);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return COMPARE_AND_SET.run(redis, ScriptOutputType.INTEGER, keys, current, bytes, ttl);
+            } catch (RedisCommandTimeoutException e) {
+                if (attempt >= ATTEMPTS_ON_TIMEOUT || !connector.usable()) {
+                    // Not a timeout any more: the caller must not run the update again from a fresh
+                    // read, since this script may still be applied.
+                    throw new RedisException("compare-and-set unanswered after " + attempt + " attempts", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * A key of its own for one update's marker, outside every scope's SCAN pattern, in the session
+     * key's cluster slot: the session key's own hash tag if it has braces, else the whole session
+     * key as the tag.
+     */
+    private String markerKey(String key) {
+        String tagged = key.indexOf('{') >= 0 ? key : "{" + key + "}";
+        return connector.config().keyPrefix() + "ssop:" + tagged + ":" + UUID.randomUUID();
     }
 
     @Override
