@@ -121,7 +121,7 @@ public final class Main {
                 // Before anything starts, so that the message stands alone.
                 BotRuntime.requireToken(config);
                 BotRuntime bot = new BotRuntime(config);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> bot.shutdown("signal"), "voicetrack-signal"));
+                Runtime.getRuntime().addShutdownHook(new Thread(bot::shutdownOnSignal, "voicetrack-signal"));
                 bot.start();
                 out.println("voicetrack: ready");
                 out.flush();

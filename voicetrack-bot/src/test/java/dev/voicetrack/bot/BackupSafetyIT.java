@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 15 against the packaged bot: backups never destroy the live database; restore never races the bot. */
 class BackupSafetyIT {
@@ -94,20 +96,46 @@ class BackupSafetyIT {
         }
     }
 
-    @Test
-    void demoWhoseShutdownBackupFails_exitsOne_andSaysSo() throws Exception {
+    /**
+     * The backup directory is usable at start (it is checked then) and turned into a file while the demo
+     * runs, so the shutdown backup fails: whether the demo ends by itself or by SIGTERM, it exits 1 and
+     * says so, never 0 or 143.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"duration", "sigterm"})
+    void demoWhoseShutdownBackupFails_exitsOne_andSaysSo(String ending) throws Exception {
         Path work = Files.createDirectories(tmp.resolve("work"));
+        Path backups = work.resolve("data/backups");
         Map<String, String> env = new HashMap<>();
         env.put("SQLITE_DB_PATH", work.resolve("data/voice-tracker.db").toString());
-        env.put("BACKUP_DIR", "/proc/voicetrack-no-such-dir/backups"); // nobody, not even root, can create it
+        env.put("BACKUP_DIR", backups.toString());
         env.put("ADMIN_API_BIND", "127.0.0.1:0");
+        String duration = ending.equals("duration") ? "6s" : "10m";
         try (BotProcess demo = BotProcess.start(
-                work, env, "demo", "--speed", "5", "--duration", "3s", "--guilds", "1", "--members", "2")) {
-            assertThat(demo.awaitExit()).as(demo.stderr()).isEqualTo(1);
+                work, env, "demo", "--speed", "5", "--duration", duration, "--guilds", "1", "--members", "2")) {
+            demo.awaitLine("Press Ctrl-C");
+            Files.delete(backups); // empty: nothing was backed up yet
+            Files.writeString(backups, "now a file");
+            int code = ending.equals("duration") ? demo.awaitExit() : demo.terminate();
+            assertThat(code).as(demo.stderr()).isEqualTo(1);
             assertThat(demo.stderr()).contains("shutdown backup FAILED");
             assertThat(demo.stdoutLines()).noneMatch(l -> l.startsWith("shutdown-backup: "));
         }
         assertThat(count(work.resolve("data/voice-tracker.db"), "vt_members")).isBetween(1L, 2L);
+    }
+
+    @Test
+    void backupDirThatIsAFile_isRefusedAtStart_withExit2_beforeAnythingIsWritten() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("afile"), "not a directory");
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKUP_DIR", "afile");
+        env.put("ADMIN_API_BIND", "127.0.0.1:0");
+        try (BotProcess demo = BotProcess.start(work, env, "demo", "--duration", "5s")) {
+            assertThat(demo.awaitExit()).as(demo.stderr()).isEqualTo(2);
+            assertThat(demo.stderr()).contains("BACKUP_DIR").contains("'afile'");
+        }
+        assertThat(work.resolve("data/demo/voice-tracker.db")).doesNotExist();
     }
 
     @Test

@@ -169,6 +169,7 @@ public final class BotRuntime {
     public void start() throws InterruptedException {
         // Nothing is opened before these two, so a failure needs no shutdown.
         requireToken(config);
+        requireUsableBackupDir(config);
         holdAdminPort();
         for (String w : config.warnings()) {
             LOG.warn(w);
@@ -353,6 +354,36 @@ public final class BotRuntime {
             }
         }
         return e;
+    }
+
+    /**
+     * Refuses a {@code BACKUP_DIR} that backups could never be written to (a file, or a directory that
+     * cannot be created), at start rather than at the first backup hours later. Only for SQLite with
+     * backups on (a schedule or the shutdown backup); creates the directory, which the backups need
+     * anyway.
+     *
+     * @throws ConfigException naming {@code BACKUP_DIR}, the value and why
+     */
+    static void requireUsableBackupDir(BotConfig config) {
+        boolean backups = !config.schedule("BACKUP_INTERVAL").isZero() || config.bool("SHUTDOWN_BACKUP");
+        if (config.storageKind() != BotConfig.StorageKind.SQLITE || !backups) {
+            return;
+        }
+        Path dir = Path.of(config.get("BACKUP_DIR"));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ConfigException("BACKUP_DIR must be a directory, was '"
+                    + BotConfig.abbreviate(config.get("BACKUP_DIR")) + "' (an existing file)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    "BACKUP_DIR cannot be created, was '" + BotConfig.abbreviate(config.get("BACKUP_DIR")) + "': " + e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new ConfigException(
+                    "BACKUP_DIR is not writable, was '" + BotConfig.abbreviate(config.get("BACKUP_DIR")) + "'");
+        }
     }
 
     /**
@@ -701,6 +732,21 @@ public final class BotRuntime {
      */
     public boolean shutdownBackupSucceeded() {
         return !shutdownBackupFailed;
+    }
+
+    /**
+     * {@link #shutdown} for a SIGTERM or SIGINT (run from a shutdown hook). The JVM then exits with 143 or
+     * 130 whatever the hook does, so when the shutdown backup failed this ends the process with status 1
+     * itself ({@link Runtime#halt}, after the shutdown finished and the output was flushed): a service
+     * manager sees a failed stop, as {@code run} and {@code demo} report one when they end by themselves.
+     */
+    public void shutdownOnSignal() {
+        shutdown("signal");
+        if (!shutdownBackupSucceeded()) {
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        }
     }
 
     /** Blocks until {@link #shutdown} has finished. */

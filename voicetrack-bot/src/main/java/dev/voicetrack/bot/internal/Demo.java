@@ -194,7 +194,7 @@ public final class Demo {
         Thread hook = new Thread(
                 () -> {
                     stop.run();
-                    bot.shutdown("signal");
+                    bot.shutdownOnSignal();
                 },
                 "voicetrack-signal");
         Runtime.getRuntime().addShutdownHook(hook);
