@@ -242,6 +242,21 @@ class SettingsIT {
         }
     }
 
+    @Test
+    void stats_onAnEmptyPostgresDatabase_createsNoTables() throws Exception {
+        try (PostgresServer.Database db = PostgresServer.freshDatabase()) {
+            Map<String, String> pg = env(
+                    "VOICETRACK_JDBC_URL", db.jdbcUrl(),
+                    "POSTGRES_USER", db.user(),
+                    "POSTGRES_PASSWORD", db.password());
+            try (BotProcess stats = BotProcess.start(work, pg, "stats")) {
+                assertThat(stats.awaitExit()).as(stats.stderr()).isIn(1, 2);
+                assertThat(stats.stderr()).contains("voicetrack:");
+            }
+            assertThat(tables(db)).isEmpty();
+        }
+    }
+
     private static List<String> tables(PostgresServer.Database db) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = db.connect();

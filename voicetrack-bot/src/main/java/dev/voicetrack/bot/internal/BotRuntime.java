@@ -167,10 +167,15 @@ public final class BotRuntime {
      * @throws ConfigException when the token is missing or refused
      */
     public void start() throws InterruptedException {
-        // Nothing is opened before these two, so a failure needs no shutdown.
+        // Nothing is opened before these checks (but the admin port they hold), so a failure needs no shutdown.
         requireToken(config);
-        requireUsableBackupDir(config);
         holdAdminPort();
+        try {
+            requireUsableBackupDir(config);
+        } catch (ConfigException e) {
+            releaseAdminPort();
+            throw e;
+        }
         for (String w : config.warnings()) {
             LOG.warn(w);
         }

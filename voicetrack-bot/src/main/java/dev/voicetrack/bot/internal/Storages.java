@@ -96,7 +96,11 @@ public final class Storages {
         return switch (config.storageKind()) {
             case SQLITE -> sqliteSource(command + ": SQLITE_DB_PATH", config.get("SQLITE_DB_PATH"));
             case JSON -> jsonSource(command + ": JSON_DATA_DIR", config.get("JSON_DATA_DIR"));
-            default -> create(config);
+                // Read-only too: an empty database is reported as such, never given the bot's tables.
+            case POSTGRES -> source(
+                    command + ": VOICETRACK_JDBC_URL", "postgres:" + config.get("VOICETRACK_JDBC_URL"), config);
+            case MONGO -> mongo(config.get("MONGODB_URI"), config.get("MONGODB_DATABASE"), true);
+            case MEMORY -> create(config);
         };
     }
 
