@@ -281,6 +281,13 @@ public final class Main {
                     throw new ConfigException("restore: --from must be an existing backup file, was '" + from + "'");
                 }
                 refuseLiveFile("restore", "--from", Path.of(from), config);
+                Path liveDir =
+                        Path.of(config.get("SQLITE_DB_PATH")).toAbsolutePath().getParent();
+                if (liveDir != null && !Files.isDirectory(liveDir)) {
+                    // A typo in the path, most likely: restore replaces a database, it does not start a new place.
+                    throw new ConfigException("restore: the directory of SQLITE_DB_PATH does not exist, was '"
+                            + BotConfig.abbreviate(config.get("SQLITE_DB_PATH")) + "'; nothing was created");
+                }
                 JdbcStorage sqlite = requireSqlite(config, "restore");
                 try (sqlite) {
                     // Not opened first: restore checks that no process (this one included) has the file open,

@@ -116,6 +116,10 @@ class AwkwardPathsFaultIT {
                         List.of("restore", "--from", "data/./backups/../voice-tracker.db")),
                 Arguments.of("restore from a directory", Map.of(), List.of("restore", "--from", "data/backups")),
                 Arguments.of(
+                        "restore onto a mistyped database path",
+                        Map.of("SQLITE_DB_PATH", "dta/voice-tracker.db"),
+                        List.of("restore", "--from", "data/backups/good.db")),
+                Arguments.of(
                         "restore from a missing file", Map.of(), List.of("restore", "--from", "data/backups/nope.db")),
                 Arguments.of(
                         "restore from a truncated backup",

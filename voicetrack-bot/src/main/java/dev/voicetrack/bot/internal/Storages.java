@@ -133,8 +133,10 @@ public final class Storages {
                 // no listing: the advice below still names the directory
             }
         }
+        Path db = Path.of(config.get("SQLITE_DB_PATH")).toAbsolutePath().normalize();
         return "VoiceTrack will not run on a damaged database. Restore a backup with"
-                + " ./voicetrack restore --from <backup>; backups are in " + dir + " (BACKUP_DIR)"
+                + " SQLITE_DB_PATH=" + db + " ./voicetrack restore --from <backup>; backups are in " + dir
+                + " (BACKUP_DIR)"
                 + newest.map(f -> ", the newest is " + f).orElse(", where none was found")
                 + " (the restore replaces the damaged file: copy it elsewhere first to keep it).";
     }
