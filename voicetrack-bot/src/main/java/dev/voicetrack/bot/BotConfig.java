@@ -144,9 +144,13 @@ public final class BotConfig {
     private final Map<String, String> values; // every known setting, defaults applied
     private final Map<String, String> sources;
 
-    private BotConfig(Map<String, String> values, Map<String, String> sources) {
+    /** Warnings about names in the {@code .env} file that are not settings (likely typos). */
+    private final List<String> ignored;
+
+    private BotConfig(Map<String, String> values, Map<String, String> sources, List<String> ignored) {
         this.values = values;
         this.sources = sources;
+        this.ignored = List.copyOf(ignored);
         validate();
     }
 
@@ -172,10 +176,16 @@ public final class BotConfig {
         if (configFile != null) {
             readConfigFile(configFile).forEach((k, v) -> put(values, sources, k, v, configFile.toString()));
         }
+        List<String> ignored = new java.util.ArrayList<>();
         if (dotEnv != null && Files.isRegularFile(dotEnv)) {
             readDotEnv(dotEnv).forEach((k, v) -> {
                 if (SETTINGS.containsKey(k)) {
                     put(values, sources, k, v, dotEnv.toString());
+                } else {
+                    // A .env may be shared with other tools, so an unknown name is not an error; but it is
+                    // most often a typo that would leave a setting at its default without a word.
+                    ignored.add(k + " in " + dotEnv + " is not a VoiceTrack setting and was ignored"
+                            + closest(k).map(c -> " (did you mean " + c + "?)").orElse(""));
                 }
             });
         }
@@ -185,7 +195,7 @@ public final class BotConfig {
             }
         });
         overrides.forEach((k, v) -> put(values, sources, k, v, "command line"));
-        return new BotConfig(values, sources);
+        return new BotConfig(values, sources, ignored);
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String k, String v, String src) {
@@ -419,7 +429,7 @@ public final class BotConfig {
      * an admin API reachable from other machines.
      */
     public List<String> warnings() {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new java.util.ArrayList<>(ignored);
         adminBind().ifPresent(a -> {
             if (!a.getAddress().isLoopbackAddress()) {
                 out.add("ADMIN_API_BIND=" + shown("ADMIN_API_BIND") + " makes the admin API reachable from "
@@ -429,6 +439,33 @@ public final class BotConfig {
             }
         });
         return out;
+    }
+
+    /** The setting whose name is at most two edits from {@code name}, if exactly one is. */
+    static Optional<String> closest(String name) {
+        List<String> near = SETTINGS.keySet().stream()
+                .filter(k -> editDistance(k, name.toUpperCase(java.util.Locale.ROOT)) <= 2)
+                .toList();
+        return near.size() == 1 ? Optional.of(near.get(0)) : Optional.empty();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     // ---- typed accessors ----
@@ -680,7 +717,7 @@ public final class BotConfig {
         Map<String, String> v = new TreeMap<>(values);
         Map<String, String> s = new TreeMap<>(sources);
         changes.forEach((k, val) -> put(v, s, k, val, "override"));
-        return new BotConfig(v, s);
+        return new BotConfig(v, s, ignored);
     }
 
     /** The value as it may be printed: secrets masked, passwords in URLs hidden. */

@@ -318,4 +318,18 @@ class BotConfigTest {
         assertThatThrownBy(() -> Main.run(new String[] {"demo", "--speed", digits}, Map.of(), System.out, System.err))
                 .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
     }
+
+    @Test
+    void misspelledSettingInDotEnv_isNamedInAWarning_withTheSettingItWasMeantToBe() throws Exception {
+        java.nio.file.Path env = java.nio.file.Files.writeString(
+                tmp.resolve("typo.env"), "CHEK_INTERVAL=10s\nOTHER_TOOL_TOKEN=x\nCHECK_INTERVAL=7s\n");
+        BotConfig config = BotConfig.load(Map.of(), env, null, Map.of());
+        assertThat(config.get("CHECK_INTERVAL")).isEqualTo("7s");
+        assertThat(config.warnings())
+                .anySatisfy(w -> assertThat(w)
+                        .contains("CHEK_INTERVAL")
+                        .contains("was ignored")
+                        .contains("did you mean CHECK_INTERVAL?"))
+                .anySatisfy(w -> assertThat(w).contains("OTHER_TOOL_TOKEN").doesNotContain("did you mean"));
+    }
 }
