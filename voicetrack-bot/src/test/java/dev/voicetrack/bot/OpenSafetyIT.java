@@ -146,6 +146,20 @@ class OpenSafetyIT {
     }
 
     @Test
+    void statsAfterTheDemo_pointsAtTheDemosDatabase() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("after-demo"));
+        Files.createDirectories(work.resolve("data/demo"));
+        Files.writeString(work.resolve("data/demo/voice-tracker.db"), "stands for the demo's database");
+        try (BotProcess stats = BotProcess.start(work, Map.of(), "stats")) {
+            assertThat(stats.awaitExit()).as(stats.stderr()).isEqualTo(2);
+            assertThat(stats.stderr())
+                    .contains("does not exist")
+                    .contains("SQLITE_DB_PATH=./data/demo/voice-tracker.db ./voicetrack stats");
+        }
+        assertThat(work.resolve("data/voice-tracker.db")).doesNotExist();
+    }
+
+    @Test
     void run_newDatabase_logsCreatingNewDatabase() throws Exception {
         Path fresh = Files.createDirectories(tmp.resolve("fresh"));
         try (DiscordEmulator discord = DiscordEmulator.start()) {

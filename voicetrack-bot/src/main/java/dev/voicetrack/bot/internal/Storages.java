@@ -94,7 +94,19 @@ public final class Storages {
      */
     public static Storage openExisting(BotConfig config, String command) {
         return switch (config.storageKind()) {
-            case SQLITE -> sqliteSource(command + ": SQLITE_DB_PATH", config.get("SQLITE_DB_PATH"));
+            case SQLITE -> {
+                Path demo = Path.of("data/demo/voice-tracker.db");
+                if (!Files.exists(Path.of(config.get("SQLITE_DB_PATH"))) && Files.isRegularFile(demo)) {
+                    // The newcomer's first stats after the demo: point at where the demo keeps its data.
+                    throw new ConfigException(command + ": SQLITE_DB_PATH: the SQLite database "
+                            + Path.of(config.get("SQLITE_DB_PATH"))
+                                    .toAbsolutePath()
+                                    .normalize()
+                            + " does not exist (nothing was created). The demo keeps its data apart: "
+                            + "SQLITE_DB_PATH=./data/demo/voice-tracker.db ./voicetrack " + command);
+                }
+                yield sqliteSource(command + ": SQLITE_DB_PATH", config.get("SQLITE_DB_PATH"));
+            }
             case JSON -> jsonSource(command + ": JSON_DATA_DIR", config.get("JSON_DATA_DIR"));
                 // Read-only too: an empty database is reported as such, never given the bot's tables.
             case POSTGRES -> source(
