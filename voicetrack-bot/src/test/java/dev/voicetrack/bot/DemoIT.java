@@ -137,4 +137,106 @@ class DemoIT {
             assertThat(resumed).isPositive();
         }
     }
+
+    private static final java.util.regex.Pattern SIM_START =
+            java.util.regex.Pattern.compile("real time \\(from (\\S+)\\)");
+
+    private static java.time.Instant simulatedStart(BotProcess demo) {
+        var m = SIM_START.matcher(demo.awaitLine("Simulated time runs"));
+        assertThat(m.find()).isTrue();
+        return java.time.Instant.parse(m.group(1));
+    }
+
+    private static java.time.Instant worldTime(Path world) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(world)) {
+            p.load(r);
+        }
+        return java.time.Instant.parse(p.getProperty("simulatedTime"));
+    }
+
+    /** Every stored session of the demo's members (read-only). */
+    private static List<VoiceSession> allSessions(JdbcStorage s) {
+        List<VoiceSession> out = new ArrayList<>();
+        for (long g : s.guildIds()) {
+            for (LeaderboardEntry e : s.leaderboard(g, Metric.VOICE_TIME, null, 100, 0)) {
+                out.addAll(s.sessions(g, e.userId(), 10_000));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void demoKilledMidRun_restartsNoEarlierThanItsStoredTime() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("killed"));
+        Path db = work.resolve("data/demo/voice-tracker.db");
+        Path world = work.resolve("data/demo/demo-world.properties");
+        String[] args = {"demo", "--speed", "10", "--guilds", "2", "--members", "5", "--seed", "13"};
+        String staleWorld;
+        java.time.Instant firstStart;
+        try (BotProcess demo = BotProcess.start(work, Map.of("ADMIN_API_BIND", "127.0.0.1:0"), args)) {
+            firstStart = simulatedStart(demo);
+            demo.awaitLine("Press Ctrl-C");
+            staleWorld = Files.readString(world); // as written at start
+            // the running demo rewrites its world file: a kill loses only its last few seconds
+            BotProcess.await("the world file to reach a minute of simulated time", () -> worldTime(world)
+                    .isAfter(firstStart.plusSeconds(60)));
+            demo.kill9();
+        }
+        java.time.Instant stored = firstStart;
+        try (JdbcStorage s = JdbcStorage.sqlite(
+                SqliteOptions.builder().file(db).readOnly(true).build())) {
+            s.init();
+            for (VoiceSession v : allSessions(s)) {
+                stored = v.lastAccrual().isAfter(stored) ? v.lastAccrual() : stored;
+                if (v.end() != null && v.end().isAfter(stored)) {
+                    stored = v.end();
+                }
+                var m = s.member(v.guildId(), v.userId()).orElseThrow();
+                stored = m.lastSeen().isAfter(stored) ? m.lastSeen() : stored;
+            }
+        }
+        assertThat(stored).as("the killed run stored activity").isAfter(firstStart.plusSeconds(60));
+        // The worst case: a world file as stale as the one the first run wrote at its start.
+        Files.writeString(world, staleWorld);
+
+        List<String> restart = new ArrayList<>(List.of(args));
+        restart.addAll(List.of("--duration", "6s"));
+        java.time.Instant secondStart;
+        try (BotProcess demo =
+                BotProcess.start(work, Map.of("ADMIN_API_BIND", "127.0.0.1:0"), restart.toArray(String[]::new))) {
+            secondStart = simulatedStart(demo);
+            assertThat(demo.awaitExit()).as(demo.stderr()).isZero();
+        }
+        assertThat(secondStart)
+                .as("the restarted clock starts no earlier than the killed run's stored time")
+                .isAfterOrEqualTo(stored);
+        try (JdbcStorage s = JdbcStorage.sqlite(
+                SqliteOptions.builder().file(db).readOnly(true).build())) {
+            s.init();
+            Map<String, List<VoiceSession>> byMember = new HashMap<>();
+            for (VoiceSession v : allSessions(s)) {
+                byMember.computeIfAbsent(v.guildId() + "/" + v.userId(), k -> new ArrayList<>())
+                        .add(v);
+                if (v.start().isBefore(secondStart)) { // from the killed run
+                    assertThat(v.end() == null ? v.lastAccrual() : v.end())
+                            .as(v.toString())
+                            .isBeforeOrEqualTo(secondStart);
+                }
+            }
+            assertThat(byMember).isNotEmpty();
+            byMember.forEach((member, sessions) -> {
+                sessions.sort(java.util.Comparator.comparing(VoiceSession::start));
+                for (int i = 1; i < sessions.size(); i++) {
+                    VoiceSession prev = sessions.get(i - 1);
+                    assertThat(prev.end())
+                            .as(member + ": only the latest session may be open: " + prev)
+                            .isNotNull();
+                    assertThat(prev.end())
+                            .as(member + ": sessions do not overlap: " + prev + " then " + sessions.get(i))
+                            .isBeforeOrEqualTo(sessions.get(i).start());
+                }
+            });
+        }
+    }
 }

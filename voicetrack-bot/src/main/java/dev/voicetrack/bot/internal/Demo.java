@@ -3,9 +3,12 @@ package dev.voicetrack.bot.internal;
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.bot.ConfigException;
 import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.TrackerListener;
+import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.Window;
+import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
@@ -29,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -49,7 +53,10 @@ import org.jspecify.annotations.Nullable;
  * #WORLD_FILE}): the origin of the emulator's ids, who was in which voice channel when it stopped and
  * the simulated time. A restart with the same {@code --guilds} and {@code --members} gets the same
  * guild, channel and member ids, puts the members back in voice before the bot starts, so the bot
- * resumes their sessions and continues their totals, and never moves simulated time backwards.
+ * resumes their sessions and continues their totals. The file is rewritten (atomically) every {@link
+ * #WORLD_SAVE_EVERY} of real time, so a killed run loses at most that much of it; and simulated time
+ * starts no earlier than the latest time already in storage (newest {@code lastSeen}, open sessions'
+ * {@code lastAccrual}), so it never runs backwards across restarts, even after {@code kill -9}.
  */
 public final class Demo {
     private static final String[] NAMES = {
@@ -146,7 +153,14 @@ public final class Demo {
         demo.put("DISCORD_API_URL", discord.httpBaseUrl());
         demo.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
         BotConfig config = base.with(demo);
-        SpeedClock clock = new SpeedClock(Clock.systemUTC(), speed, saved.simulatedTime);
+        // Never before a time already stored: the world file may be older than the data (a killed run
+        // wrote it a few seconds before it died).
+        Instant start = saved.simulatedTime;
+        Instant stored = latestStoredTime(config);
+        if (stored != null && stored.isAfter(start)) {
+            start = stored;
+        }
+        SpeedClock clock = new SpeedClock(Clock.systemUTC(), speed, start);
         System.out.println("VoiceTrack demo: " + guildCount + " guilds x " + membersPerGuild
                 + " simulated members on a local Discord emulator (" + discord.httpBaseUrl() + ")");
         System.out.println("Storage: " + config.storageKind().name().toLowerCase(Locale.ROOT)
@@ -162,7 +176,7 @@ public final class Demo {
         }
         if (speed != 1) {
             System.out.println("Simulated time runs " + fmt(speed) + "x faster than real time (from "
-                    + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
+                    + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + ")");
         }
         if (resumed > 0) {
             System.out.println("Resumed: " + resumed + " members are back in voice where the last run left them");
@@ -230,6 +244,20 @@ public final class Demo {
         long stepMs = Math.max(20, Math.round(1500 / speed));
         sim.scheduleAtFixedRate(this::step, stepMs, stepMs, TimeUnit.MILLISECONDS);
         sim.scheduleAtFixedRate(() -> printLeaderboards(bot), 3, 5, TimeUnit.SECONDS);
+        if (worldFile != null) {
+            // A run that is killed (no shutdown hook) loses at most this much of its world.
+            sim.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            saveWorld(worldFile, saved.idsFrom, clock.instant());
+                        } catch (RuntimeException e) {
+                            System.err.println("demo: cannot save the world: " + e);
+                        }
+                    },
+                    WORLD_SAVE_EVERY.toMillis(),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         try {
             if (duration != null) {
                 Thread.sleep(duration.toMillis()); // the demo's own run time, not a synchronisation
@@ -267,6 +295,57 @@ public final class Demo {
     }
 
     static final String WORLD_FILE = "demo-world.properties";
+
+    /** How often (real time) a running demo rewrites its world file. */
+    static final Duration WORLD_SAVE_EVERY = Duration.ofSeconds(2);
+
+    /**
+     * The latest instant already in the demo's storage (the newest {@code lastSeen} of its members and
+     * {@code lastAccrual} of its open sessions), or null if there is none or it cannot be read (the
+     * bot's start then reports the storage's problem). SQLite and JSON are opened read-only and only if
+     * they exist.
+     */
+    private @Nullable Instant latestStoredTime(BotConfig config) {
+        switch (config.storageKind()) {
+            case MEMORY -> {
+                return null;
+            }
+            case SQLITE -> {
+                if (!Files.isRegularFile(Path.of(config.get("SQLITE_DB_PATH")))) {
+                    return null;
+                }
+            }
+            case JSON -> {
+                if (!Files.isDirectory(Path.of(config.get("JSON_DATA_DIR")))) {
+                    return null;
+                }
+            }
+            default -> {}
+        }
+        Instant latest = null;
+        try (Storage s = Storages.openExisting(config, "demo")) {
+            Storages.init(s, config);
+            for (VoiceSession v : s.openSessions()) {
+                latest = later(latest, v.lastAccrual());
+            }
+            for (EmulatedGuild g : guilds) {
+                for (EmulatedMember m : g.members()) {
+                    Optional<MemberStats> stats = s.member(g.id(), m.user().id());
+                    if (stats.isPresent()) {
+                        latest = later(latest, stats.get().lastSeen());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("demo: cannot read the latest stored time: " + e.getMessage());
+            return null;
+        }
+        return latest;
+    }
+
+    private static Instant later(@Nullable Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
 
     private synchronized void saveWorld(Path file, Instant idsFrom, Instant simulatedTime) {
         Map<Long, Long> inVoice = new HashMap<>();
