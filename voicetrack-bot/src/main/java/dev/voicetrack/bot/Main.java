@@ -296,11 +296,14 @@ public final class Main {
                             CopyProgress.growingFile(live.getParent(), "." + live.getFileName() + ".restore-"),
                             Duration.ofSeconds(1),
                             System::nanoTime);
+                    java.util.Optional<Path> damaged;
                     try {
-                        sqlite.restore(Path.of(from));
+                        damaged = sqlite.restore(Path.of(from));
                     } finally {
                         progress.close();
                     }
+                    damaged.ifPresent(p -> out.println("The replaced file was not a readable database; it was kept as "
+                            + p + " (delete it once you no longer need it)"));
                     sqlite.init(); // migrates the restored database
                 } catch (dev.voicetrack.core.storage.StorageException e) {
                     err.println("voicetrack: " + e.getMessage());
