@@ -302,7 +302,7 @@ public final class Main {
                     } finally {
                         progress.close();
                     }
-                    damaged.ifPresent(p -> out.println("The replaced file was not a readable database; it was kept as "
+                    damaged.ifPresent(p -> out.println("The replaced file was damaged; it was kept as "
                             + p + " (delete it once you no longer need it)"));
                     sqlite.init(); // migrates the restored database
                 } catch (dev.voicetrack.core.storage.StorageException e) {

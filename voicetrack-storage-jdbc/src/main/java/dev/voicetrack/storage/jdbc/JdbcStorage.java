@@ -146,15 +146,15 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
      * drops it when a process dies, so it is never stale); a restore needs the exclusive lock, and
      * also checks with SQLite that no other connection (say the sqlite3 shell) has the file open.
      *
-     * <p>A live file that SQLite cannot read as a database at all (its header overwritten, or not a
-     * database) cannot be open in another SQLite connection in a way SQLite could tell; only the OS
-     * lock guards it then. Such a file is not deleted: it is kept aside as {@code
-     * <db>.damaged-<UTC time>} (with its {@code -wal}/{@code -shm}/{@code -journal} files), since it
-     * holds data VoiceTrack did not write.
+     * <p>A live file that is damaged (it fails the same quick_check as {@link #init()}, within {@link
+     * SqliteOptions#openCheckTimeout()}) or is no database at all cannot be asked whether another
+     * SQLite connection has it open; only the OS lock guards it then. Such a file is not deleted: it is
+     * kept aside as {@code <db>.damaged-<UTC time>} (with its {@code -wal}/{@code -shm}/{@code
+     * -journal} files), since it holds data VoiceTrack did not write.
      *
-     * @return where the damaged live file was kept aside; empty if the replaced file was a readable
+     * @return where the damaged live file was kept aside; empty if the replaced file was a sound
      *     database (it is deleted) or there was none
-     *
+     * @throws StorageException naming the reason if the backup is missing, corrupt, not a VoiceTrack
      *     database or of a newer schema, or if another process has the database open (naming the file
      *     and, on Linux, the process); the live database is then untouched. Also if the swap failed (the
      *     previous database is then put back)

@@ -193,6 +193,23 @@ class SqliteBackupSafetyTest {
     }
 
     @Test
+    void restore_ofADatabaseDamagedInTheMiddle_keepsTheDamagedFileAside() throws Exception {
+        fill(storage, 300);
+        Path backup = dir.resolve("backups").resolve("b.db");
+        assertThat(storage.safeBackup(backup)).isTrue();
+        storage.close();
+        SqliteOpenSafetyTest.corruptMiddle(dbFile);
+        byte[] damaged = Files.readAllBytes(dbFile);
+        storage = JdbcStorage.sqlite(SqliteOptions.builder().file(dbFile).build());
+        assertThatThrownBy(storage::init).isInstanceOf(CorruptDatabaseException.class);
+
+        Path kept = storage.restore(backup).orElseThrow();
+
+        assertThat(Files.readAllBytes(kept)).isEqualTo(damaged);
+        assertThat(members(dbFile)).isEqualTo(300);
+    }
+
+    @Test
     void restore_overATextFile_works_andKeepsTheTextFileAside() throws Exception {
         fill(storage, 3);
         Path backup = dir.resolve("backups").resolve("b.db");

@@ -2121,16 +2121,26 @@ public final class JdbcStore implements JdbcStorage {
     private record LiveFile(@Nullable String busy, @Nullable String damaged) {}
 
     /**
-     * Whether another connection has {@code live} open, as far as SQLite can tell: leaving WAL mode
+     * First whether {@code live} is damaged: the same read-only quick_check as {@link #init()}, within
+     * {@code checkBudget} (zero: none). A damaged file or one that is no database cannot be asked
+     * whether another connection has it open; the OS lock, already held, is what guards it then.
+     * Otherwise, whether another connection has it open, as far as SQLite can tell: leaving WAL mode
      * needs the only connection to the file, so {@code PRAGMA journal_mode=DELETE} fails with {@code
      * SQLITE_BUSY} while any other process (one that does not take {@link DatabaseLock}, say the sqlite3
-     * shell) holds it open. The file is about to be replaced, so leaving WAL is harmless. A file SQLite
-     * reports as corrupt or not a database cannot be told apart that way; it is {@code damaged} instead
-     * (the OS lock, already held, is what guards it).
+     * shell) holds it open. The file is about to be replaced, so leaving WAL is harmless.
      */
-    private static LiveFile inspectLive(Path live) {
+    private static LiveFile inspectLive(Path live, Duration checkBudget) {
         if (!Files.exists(live)) {
             return new LiveFile(null, null);
+        }
+        if (!checkBudget.isZero()) {
+            try {
+                checkIntegrity(live, checkBudget);
+            } catch (CorruptDatabaseException e) {
+                return new LiveFile(null, e.getMessage());
+            } catch (StorageException e) {
+                // not known to be damaged: SQLite's own check below tells whether it is in use
+            }
         }
         try (Connection c = openExisting(live, 0);
                 Statement s = c.createStatement();
@@ -2163,7 +2173,7 @@ public final class JdbcStore implements JdbcStorage {
         if (old != null) {
             old.close();
         }
-        LiveFile state = inspectLive(live);
+        LiveFile state = inspectLive(live, Objects.requireNonNull(sqlite).openCheckTimeout());
         if (state.busy() != null) {
             if (wasOpen) {
                 pool = openPool(false);
@@ -2210,8 +2220,8 @@ public final class JdbcStore implements JdbcStorage {
         }
         if (state.damaged() != null) {
             Path kept = Path.of(live + aside);
-            LOG.warn("restore: the replaced file " + live + " was not a readable database (" + state.damaged()
-                    + "); it was kept as " + kept);
+            LOG.warn("restore: the replaced file " + live + " was damaged (" + state.damaged() + "); it was kept as "
+                    + kept);
             return kept;
         }
         for (String suffix : moved) {
