@@ -2220,8 +2220,7 @@ public final class JdbcStore implements JdbcStorage {
         }
         if (state.damaged() != null) {
             Path kept = Path.of(live + aside);
-            LOG.warn("restore: the replaced file " + live + " was damaged (" + state.damaged() + "); it was kept as "
-                    + kept);
+            LOG.warn("restore: " + state.damaged() + "; the replaced file was kept as " + kept);
             return kept;
         }
         for (String suffix : moved) {
