@@ -303,11 +303,14 @@ public final class Main {
                             CopyProgress.growingFile(live.getParent(), "." + live.getFileName() + ".restore-"),
                             Duration.ofSeconds(1),
                             System::nanoTime);
+                    java.util.Optional<Path> damaged;
                     try {
-                        sqlite.restore(Path.of(from));
+                        damaged = sqlite.restore(Path.of(from));
                     } finally {
                         progress.close();
                     }
+                    damaged.ifPresent(p -> out.println("The replaced file was damaged; it was kept as " + p
+                            + " (delete it once you no longer need it)"));
                     sqlite.init(); // migrates the restored database
                 } catch (dev.voicetrack.core.storage.StorageException e) {
                     err.println("voicetrack: " + e.getMessage());
@@ -559,6 +562,7 @@ public final class Main {
                 Stop the bot first: while the bot or any other process has the database open, restore is
                 refused (exit 1, naming the file and, on Linux, the process) and nothing is changed, since
                 that process would go on writing to the replaced file and lose everything it wrote.
+                A live file that is damaged or no database is kept aside as <db>.damaged-<UTC time>.
                 """;
     }
 

@@ -225,4 +225,62 @@ class BackupSafetyIT {
         }
         assertThat(count(live, "vt_members")).isZero();
     }
+
+    @Test
+    void secondBotOnTheSameDatabase_isRefusedWithExit1_namingFileAndPid_whileTheFirstRunsOn_andStatsWorks()
+            throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path live = work.resolve("data/voice-tracker.db");
+        try (DiscordEmulator discord = DiscordEmulator.start()) {
+            EmulatedGuild guild = discord.createGuild("owner");
+            guild.createTextChannel("general");
+            EmulatedChannel lounge = guild.createVoiceChannel("Lounge");
+            EmulatedMember alice = guild.addMember("alice", false);
+            String user = "/api/guilds/" + guild.id() + "/users/" + alice.user().id();
+            Map<String, String> env = BotProcess.emulatorEnv(discord, "300ms");
+            try (BotProcess bot = BotProcess.start(work, env, "run")) {
+                bot.awaitLine("voicetrack: ready");
+                alice.joinVoice(lounge);
+                BotProcess.await("alice stored", () -> bot.get(user).statusCode() == 200);
+
+                try (BotProcess second = BotProcess.start(work, env, "run")) {
+                    assertThat(second.awaitExit()).as(second.stderr()).isEqualTo(1);
+                    assertThat(second.stderr())
+                            .contains("another VoiceTrack bot is already running")
+                            .contains(live.toRealPath().toString())
+                            .contains("pid " + bot.process.pid())
+                            .contains("Nothing was written")
+                            .doesNotContain("Connected to Discord");
+                    assertThat(second.stdoutLines()).noneMatch(l -> l.contains("ready"));
+                }
+                Map<String, String> demoEnv = new HashMap<>(env);
+                demoEnv.put("SQLITE_DB_PATH", live.toString()); // the demo's default is ./data/demo/...
+                try (BotProcess demo = BotProcess.start(
+                        work, demoEnv, "demo", "--duration", "3s", "--guilds", "1", "--members", "1")) {
+                    assertThat(demo.awaitExit()).as(demo.stderr()).isEqualTo(1);
+                    assertThat(demo.stderr()).contains("another VoiceTrack bot is already running");
+                }
+                // short commands take only the shared lock: they still work beside the bot
+                try (BotProcess stats = BotProcess.start(work, Map.of(), "stats")) {
+                    assertThat(stats.awaitExit()).as(stats.stderr()).isZero();
+                    assertThat(String.join("\n", stats.stdoutLines())).contains("users:    1");
+                }
+                // the first bot goes on: alice keeps accruing
+                long ms = JSON.readTree(bot.get(user).body()).get("voiceTimeMs").asLong();
+                BotProcess.await(
+                        "accrual after the refused second bot",
+                        () -> JSON.readTree(bot.get(user).body())
+                                        .get("voiceTimeMs")
+                                        .asLong()
+                                > ms);
+                assertThat(bot.terminate()).as(bot.stderr()).isIn(0, 143);
+            }
+            // released with the first bot: a bot starts on the file again
+            try (BotProcess again = BotProcess.start(work, env, "run")) {
+                again.awaitLine("voicetrack: ready");
+                assertThat(again.terminate()).as(again.stderr()).isIn(0, 143);
+            }
+        }
+        assertThat(count(live, "vt_members")).isEqualTo(1);
+    }
 }

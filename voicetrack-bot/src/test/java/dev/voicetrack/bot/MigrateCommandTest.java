@@ -118,6 +118,49 @@ class MigrateCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("guilds:   1").contains("users:    25");
     }
 
+    @Test
+    void restore_ofADatabaseDamagedAtItsStart_works_andSaysWhereTheDamagedFileIsKept() throws Exception {
+        Path db = seedSqlite();
+        Map<String, String> env = Map.of("SQLITE_DB_PATH", db.toString());
+        Path backup = tmp.resolve("b/good-backup.db");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(Main.run(new String[] {"backup", "--to", backup.toString()}, env, ps, System.err))
+                .isZero();
+        // dd if=/dev/urandom of=db bs=1024 count=8 conv=notrunc
+        byte[] noise = new byte[8192];
+        new java.util.Random(7).nextBytes(noise);
+        try (var ch = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(noise), 0);
+        }
+        byte[] damaged = Files.readAllBytes(db);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream es = new PrintStream(err, true, StandardCharsets.UTF_8);
+        // main() turns this into exit 1 with the message
+        assertThatThrownBy(() -> Main.run(new String[] {"stats"}, env, ps, es))
+                .hasMessageContaining("damaged")
+                .hasMessageContaining("restore --from");
+
+        out.reset();
+        err.reset();
+        assertThat(Main.run(new String[] {"restore", "--from", backup.toString()}, env, ps, es))
+                .as(err.toString(StandardCharsets.UTF_8))
+                .isZero();
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(said).contains("Restored ").doesNotContain("open in another process");
+        Path kept;
+        try (Stream<Path> list = Files.list(db.getParent())) {
+            kept = list.filter(p -> p.getFileName().toString().startsWith(db.getFileName() + ".damaged-"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("damaged file not kept aside: " + said));
+        }
+        assertThat(said).contains("kept as " + kept);
+        assertThat(Files.readAllBytes(kept)).isEqualTo(damaged);
+        out.reset();
+        assertThat(Main.run(new String[] {"stats"}, env, ps, System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("users:    25");
+    }
+
     /** A seeded source in rollback-journal mode, as a file from a backup or another tool may be. */
     private Path seedSqliteDeleteMode() throws Exception {
         Path db = seedSqlite();

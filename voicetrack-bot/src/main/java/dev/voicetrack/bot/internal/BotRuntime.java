@@ -103,6 +103,10 @@ public final class BotRuntime {
     private final BotConfig config;
     private final Clock trackerClock;
     private @Nullable ServerSocket adminPort;
+
+    /** SQLite: this bot's claim on the database file, so that a second bot on it is refused. */
+    private JdbcStorage.@Nullable OwnerClaim ownerClaim;
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean shutdownBackupFailed;
@@ -171,8 +175,13 @@ public final class BotRuntime {
         requireToken(config);
         holdAdminPort();
         try {
+            claimDatabase(); // a second bot on this database is refused before anything is created
             requireUsableBackupDir(config);
-        } catch (ConfigException e) {
+        } catch (RuntimeException e) {
+            if (ownerClaim != null) {
+                ownerClaim.close();
+                ownerClaim = null;
+            }
             releaseAdminPort();
             throw e;
         }
@@ -419,6 +428,16 @@ public final class BotRuntime {
                     + a.getAddress().getHostAddress() + ":"
                     + a.getPort() + " (" + e.getMessage() + "); another process may use the port. Choose another"
                     + " ADMIN_API_BIND, or off");
+        }
+    }
+
+    /**
+     * SQLite: one bot per database file. Before Discord and storage, so that a second bot is refused
+     * (exit 1, naming the file and, on Linux, the process) having written nothing.
+     */
+    private void claimDatabase() {
+        if (config.storageKind() == BotConfig.StorageKind.SQLITE) {
+            ownerClaim = JdbcStorage.claimSqliteOwner(Path.of(config.get("SQLITE_DB_PATH")));
         }
     }
 
@@ -865,6 +884,11 @@ public final class BotRuntime {
                 timedStorage.close(); // its threads, then the storage
             } else if (rawStorage != null) {
                 rawStorage.close();
+            }
+        });
+        stop("database claim", () -> {
+            if (ownerClaim != null) {
+                ownerClaim.close(); // after the storage: its final writes are done
             }
         });
         LOG.info("VoiceTrack stopped");

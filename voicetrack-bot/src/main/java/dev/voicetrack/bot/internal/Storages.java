@@ -150,7 +150,7 @@ public final class Storages {
                 + " SQLITE_DB_PATH=" + db + " ./voicetrack restore --from <backup>; backups are in " + dir
                 + " (BACKUP_DIR)"
                 + newest.map(f -> ", the newest is " + f).orElse(", where none was found")
-                + " (the restore replaces the damaged file: copy it elsewhere first to keep it).";
+                + " (the restore keeps the damaged file aside as <db>.damaged-<time> and says where).";
     }
 
     /** The storage of a configuration; nothing checked. */

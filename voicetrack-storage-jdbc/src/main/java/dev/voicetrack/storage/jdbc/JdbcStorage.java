@@ -72,6 +72,32 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
         return JdbcStore.postgres(options);
     }
 
+    /**
+     * Claims the SQLite file {@code db} for one long-running writer (a bot) until the returned handle
+     * is closed: an exclusive OS lock on a byte of {@code <db>.lock} that no store or command takes,
+     * so stores and short commands (stats, backup) still open the file beside it, while a second claim
+     * by any process is refused. The OS drops the lock with a process that dies, so it is never stale.
+     *
+     * @throws StorageException if another process (or another claim in this one) holds it, naming the
+     *     file and, on Linux, the process; nothing is written to the database then
+     */
+    static OwnerClaim claimSqliteOwner(Path db) {
+        JdbcStore.acquireOwner(db);
+        var held = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (held.getAndSet(false)) {
+                JdbcStore.releaseOwner(db);
+            }
+        };
+    }
+
+    /** A held {@link #claimSqliteOwner} claim; {@link #close()} releases it (again: no effect). */
+    @FunctionalInterface
+    interface OwnerClaim extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** {@code sqlite} or {@code postgresql}. */
     String databaseKind();
 
@@ -120,13 +146,21 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
      * drops it when a process dies, so it is never stale); a restore needs the exclusive lock, and
      * also checks with SQLite that no other connection (say the sqlite3 shell) has the file open.
      *
+     * <p>A live file that is damaged (it fails the same quick_check as {@link #init()}, within {@link
+     * SqliteOptions#openCheckTimeout()}) or is no database at all cannot be asked whether another
+     * SQLite connection has it open; only the OS lock guards it then. Such a file is not deleted: it is
+     * kept aside as {@code <db>.damaged-<UTC time>} (with its {@code -wal}/{@code -shm}/{@code
+     * -journal} files), since it holds data VoiceTrack did not write.
+     *
+     * @return where the damaged live file was kept aside; empty if the replaced file was a sound
+     *     database (it is deleted) or there was none
      * @throws StorageException naming the reason if the backup is missing, corrupt, not a VoiceTrack
      *     database or of a newer schema, or if another process has the database open (naming the file
      *     and, on Linux, the process); the live database is then untouched. Also if the swap failed (the
      *     previous database is then put back)
      * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_restore})
      */
-    void restore(Path backup);
+    java.util.Optional<Path> restore(Path backup);
 
     /**
      * Tidies the database: SQLite runs {@code PRAGMA optimize}, then {@code VACUUM} only if there are

@@ -167,6 +167,104 @@ class SqliteBackupSafetyTest {
     }
 
     @Test
+    void restore_ofADatabaseDamagedAtItsStart_works_andKeepsTheDamagedFileAside() throws Exception {
+        fill(storage, 30);
+        Path backup = dir.resolve("backups").resolve("b.db");
+        assertThat(storage.safeBackup(backup)).isTrue();
+        storage.close();
+        // As `dd if=/dev/urandom of=db bs=1024 count=8 conv=notrunc`: the header and first page gone.
+        byte[] noise = new byte[8192];
+        new java.util.Random(42).nextBytes(noise);
+        try (var ch = java.nio.channels.FileChannel.open(dbFile, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(noise), 0);
+        }
+        byte[] damaged = Files.readAllBytes(dbFile);
+        storage = JdbcStorage.sqlite(SqliteOptions.builder().file(dbFile).build());
+        assertThatThrownBy(storage::init).isInstanceOf(CorruptDatabaseException.class);
+
+        Path kept = storage.restore(backup).orElseThrow();
+
+        assertThat(kept.getFileName().toString()).startsWith(dbFile.getFileName() + ".damaged-");
+        assertThat(kept.getParent()).isEqualTo(dbFile.getParent());
+        assertThat(Files.readAllBytes(kept)).isEqualTo(damaged);
+        assertThat(members(dbFile)).isEqualTo(30);
+        storage.init();
+        assertThat(storage.memberCount(G)).isEqualTo(30);
+    }
+
+    @Test
+    void restore_ofADatabaseDamagedInTheMiddle_keepsTheDamagedFileAside() throws Exception {
+        fill(storage, 300);
+        Path backup = dir.resolve("backups").resolve("b.db");
+        assertThat(storage.safeBackup(backup)).isTrue();
+        storage.close();
+        SqliteOpenSafetyTest.corruptMiddle(dbFile);
+        byte[] damaged = Files.readAllBytes(dbFile);
+        storage = JdbcStorage.sqlite(SqliteOptions.builder().file(dbFile).build());
+        assertThatThrownBy(storage::init).isInstanceOf(CorruptDatabaseException.class);
+
+        Path kept = storage.restore(backup).orElseThrow();
+
+        assertThat(Files.readAllBytes(kept)).isEqualTo(damaged);
+        assertThat(members(dbFile)).isEqualTo(300);
+    }
+
+    @Test
+    void restore_overATextFile_works_andKeepsTheTextFileAside() throws Exception {
+        fill(storage, 3);
+        Path backup = dir.resolve("backups").resolve("b.db");
+        assertThat(storage.safeBackup(backup)).isTrue();
+        storage.close();
+        Path notes = dir.resolve("notes.txt");
+        String text = "shopping list\n".repeat(50);
+        Files.writeString(notes, text);
+        storage = JdbcStorage.sqlite(SqliteOptions.builder().file(notes).build());
+
+        Path kept = storage.restore(backup).orElseThrow();
+
+        assertThat(Files.readString(kept)).isEqualTo(text);
+        assertThat(members(notes)).isEqualTo(3);
+    }
+
+    @Test
+    void restore_overAReadableDatabase_keepsNothingAside() throws Exception {
+        fill(storage, 3);
+        Path backup = dir.resolve("backups").resolve("b.db");
+        assertThat(storage.safeBackup(backup)).isTrue();
+        fill(storage, 1);
+        assertThat(storage.restore(backup)).isEmpty();
+        try (var files = Files.list(dbFile.getParent())) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .noneMatch(n -> n.contains(".damaged-") || n.contains(".replaced-"));
+        }
+    }
+
+    @Test
+    void ownerClaim_secondClaimIsRefused_whileStoresAndRestoreRulesAreUnchanged() throws Exception {
+        fill(storage, 3);
+        JdbcStorage.OwnerClaim claim = JdbcStorage.claimSqliteOwner(dbFile);
+        try {
+            assertThatThrownBy(() -> JdbcStorage.claimSqliteOwner(dbFile))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("another VoiceTrack bot is already running")
+                    .hasMessageContaining(dbFile.toString())
+                    .hasMessageContaining("Nothing was written");
+            // a short command beside the bot still opens, reads and writes the file
+            try (JdbcStorage other =
+                    JdbcStorage.sqlite(SqliteOptions.builder().file(dbFile).build())) {
+                other.init();
+                assertThat(other.memberCount(G)).isEqualTo(3);
+            }
+            Path backup = dir.resolve("backups").resolve("b.db");
+            assertThat(storage.safeBackup(backup)).isTrue();
+        } finally {
+            claim.close();
+        }
+        // released: it can be claimed again
+        JdbcStorage.claimSqliteOwner(dbFile).close();
+    }
+
+    @Test
     void restore_refusesAFileWithoutTheVoiceTrackTables() throws Exception {
         fill(storage, 3);
         Path foreign = dir.resolve("notes.db");

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * OS's ({@code fcntl} on Linux), so they vanish with a process that crashes: a lock is never stale.
  * The sidecar file itself is never deleted (a new file would be a new lock).
  *
+ * <p>The shared and exclusive locks cover the bytes before {@link #OWNER_BYTE}. That byte is the
+ * <em>owner</em> lock: a bot (the long-running writer) holds it exclusively for its whole life, so a
+ * second bot on the same file is refused while commands that take only the shared lock (stats,
+ * backup) keep working.
+ *
  * <p>POSIX locks belong to a process, not to a file handle, and the JDK refuses overlapping locks
  * within one JVM; so this class keeps one channel and one lock per file for the whole JVM and counts
  * the stores of this process that use it. A restore in this process is allowed only when its own
@@ -38,11 +43,18 @@ import org.slf4j.LoggerFactory;
 final class DatabaseLock {
     private static final Map<Path, Entry> HELD = new HashMap<>();
 
+    /** The byte of the sidecar file a bot locks exclusively; the shared locks cover the bytes before. */
+    static final long OWNER_BYTE = 1L << 62;
+
     private static final class Entry {
         final FileChannel channel;
 
         @Nullable
         FileLock lock;
+
+        /** The owner lock, held by a bot of this process. */
+        @Nullable
+        FileLock owner;
 
         int users;
         boolean exclusive;
@@ -82,19 +94,22 @@ final class DatabaseLock {
                 }
                 e = HELD.get(key);
             }
+            boolean fresh = e == null;
             if (e == null) {
-                FileChannel ch = FileChannel.open(
-                        key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                e = new Entry(FileChannel.open(
+                        key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            }
+            if (e.lock == null) {
                 try {
-                    Entry fresh = new Entry(ch);
-                    fresh.lock = ch.lock(0, Long.MAX_VALUE, true);
-                    e = fresh;
+                    e.lock = e.channel.lock(0, OWNER_BYTE, true);
                 } catch (IOException | RuntimeException failure) {
-                    ch.close();
+                    if (fresh) {
+                        e.channel.close();
+                    }
                     throw failure;
                 }
-                HELD.put(key, e);
             }
+            HELD.put(key, e);
             e.users++;
         }
     }
@@ -113,6 +128,96 @@ final class DatabaseLock {
                 return;
             }
             e.users--;
+            if (e.users == 0 && !e.exclusive) {
+                releaseUnused(key, e);
+            }
+        }
+    }
+
+    /** No store of this process uses the file any more: closes it, or keeps only the owner lock. */
+    private static void releaseUnused(Path key, Entry e) {
+        if (e.owner == null) {
+            HELD.remove(key);
+            closeQuietly(e.channel);
+        } else if (e.lock != null) {
+            try {
+                e.lock.release();
+            } catch (IOException ex) {
+                // the owner's channel stays open; the OS keeps the lock until it closes
+            }
+            e.lock = null;
+        }
+    }
+
+    /**
+     * Takes the owner lock of {@code db} for a bot, until {@link #releaseOwner}.
+     *
+     * @throws StorageException naming the file and, on Linux, the process holding it, if another bot
+     *     (in this process or another) owns it; nothing has been taken then
+     */
+    static void acquireOwner(Path db) {
+        Path key;
+        try {
+            key = key(db);
+        } catch (IOException ex) {
+            throw new StorageException("cannot open the lock file of " + db + ": " + ex, ex);
+        }
+        synchronized (HELD) {
+            Entry e = HELD.get(key);
+            if (e != null && e.owner != null) {
+                throw new StorageException(ownedMessage(db, " by another bot in this process"));
+            }
+            boolean fresh = e == null;
+            try {
+                if (e == null) {
+                    e = new Entry(FileChannel.open(
+                            key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                }
+                FileLock l = e.channel.tryLock(OWNER_BYTE, 1, false);
+                if (l == null) {
+                    String holders = holders(key, OWNER_BYTE);
+                    if (fresh) {
+                        closeQuietly(e.channel);
+                    }
+                    throw new StorageException(ownedMessage(db, holders));
+                }
+                e.owner = l;
+                HELD.put(key, e);
+            } catch (IOException ex) {
+                if (fresh && e != null) {
+                    closeQuietly(e.channel);
+                }
+                throw new StorageException("cannot lock " + key + ": " + ex, ex);
+            }
+        }
+    }
+
+    private static String ownedMessage(Path db, String holders) {
+        return "another VoiceTrack bot is already running on the database "
+                + db.toAbsolutePath().normalize()
+                + holders + "; two bots on one file would count every member's voice time twice. Stop that"
+                + " bot first, or give this one its own SQLITE_DB_PATH. Nothing was written.";
+    }
+
+    /** Undoes {@link #acquireOwner}. */
+    static void releaseOwner(Path db) {
+        synchronized (HELD) {
+            Path key;
+            try {
+                key = key(db);
+            } catch (IOException e) {
+                return;
+            }
+            Entry e = HELD.get(key);
+            if (e == null || e.owner == null) {
+                return;
+            }
+            try {
+                e.owner.release();
+            } catch (IOException ex) {
+                // closing the channel below drops it
+            }
+            e.owner = null;
             if (e.users == 0 && !e.exclusive) {
                 HELD.remove(key);
                 closeQuietly(e.channel);
@@ -159,9 +264,9 @@ final class DatabaseLock {
                     e.lock.release();
                     e.lock = null;
                 }
-                e.lock = e.channel.tryLock(0, Long.MAX_VALUE, false);
+                e.lock = e.channel.tryLock(0, OWNER_BYTE, false);
                 if (e.lock == null) {
-                    String holders = holders(key);
+                    String holders = holders(key, -1);
                     restoreShared(key, e);
                     throw new StorageException(what + " refused: the database " + db + " is open in another process"
                             + holders + ". Stop the bot (or that process) first, then run " + what
@@ -196,11 +301,10 @@ final class DatabaseLock {
             }
             if (e.users > 0) {
                 if (e.lock == null) {
-                    e.lock = e.channel.lock(0, Long.MAX_VALUE, true);
+                    e.lock = e.channel.lock(0, OWNER_BYTE, true);
                 }
             } else {
-                HELD.remove(key);
-                closeQuietly(e.channel);
+                releaseUnused(key, e);
             }
         } catch (IOException ex) {
             // Without the shared lock another process could restore under this store; say so loudly.
@@ -211,9 +315,10 @@ final class DatabaseLock {
 
     /**
      * " (held by pid N: command)" for the other processes that lock {@code lockFile}, from {@code
-     * /proc/locks} (Linux); empty where the OS does not tell.
+     * /proc/locks} (Linux); empty where the OS does not tell. With {@code start} 0 or more, only the
+     * locks that begin at that byte.
      */
-    static String holders(Path lockFile) {
+    static String holders(Path lockFile, long start) {
         try {
             Path procLocks = Path.of("/proc/locks");
             if (!Files.isReadable(procLocks)) {
@@ -227,7 +332,8 @@ final class DatabaseLock {
                 String[] f = line.trim().split("\\s+");
                 for (int i = 1; i < f.length; i++) {
                     if (f[i].endsWith(suffix)
-                            && f[i].chars().filter(ch -> ch == ':').count() == 2) {
+                            && f[i].chars().filter(ch -> ch == ':').count() == 2
+                            && (start < 0 || (i + 1 < f.length && f[i + 1].equals(Long.toString(start))))) {
                         long pid = Long.parseLong(f[i - 1]);
                         if (pid != self && !found.contains(describe(pid))) {
                             found.add(describe(pid));

@@ -610,6 +610,16 @@ public final class JdbcStore implements JdbcStorage {
         }
     }
 
+    /** See {@link JdbcStorage#claimSqliteOwner}. */
+    public static void acquireOwner(Path db) {
+        DatabaseLock.acquireOwner(db);
+    }
+
+    /** Undoes {@link #acquireOwner}; no effect if not held. */
+    public static void releaseOwner(Path db) {
+        DatabaseLock.releaseOwner(db);
+    }
+
     /** SQLite: the shared lock that tells a restore in another process that this store has the file open. */
     private void lockShared() {
         if (sqlite == null || sharedLock) {
@@ -2039,7 +2049,7 @@ public final class JdbcStore implements JdbcStorage {
     }
 
     @Override
-    public void restore(Path backup) {
+    public Optional<Path> restore(Path backup) {
         Objects.requireNonNull(backup, "backup must not be null");
         requireSqlite("restore");
         refuseIfReadOnly("restore");
@@ -2066,8 +2076,10 @@ public final class JdbcStore implements JdbcStorage {
             try {
                 ensureOpen();
                 // Another process with the file open would go on writing to the replaced file and lose it all.
-                DatabaseLock.exclusively(live, sharedLock, "restore", () -> swapIn(tmp, live));
+                Path[] keptAside = {null};
+                DatabaseLock.exclusively(live, sharedLock, "restore", () -> keptAside[0] = swapIn(tmp, live));
                 ranks.clear(); // the rank indexes held the replaced database
+                return Optional.ofNullable(keptAside[0]);
             } finally {
                 lifecycle.writeLock().unlock();
             }
@@ -2105,43 +2117,70 @@ public final class JdbcStore implements JdbcStorage {
         }
     }
 
+    /** What SQLite tells of the live file before a swap: another connection has it open, or it is no database. */
+    private record LiveFile(@Nullable String busy, @Nullable String damaged) {}
+
     /**
-     * Null if no other connection has {@code live} open, as far as SQLite can tell: leaving WAL mode
+     * First whether {@code live} is damaged: the same read-only quick_check as {@link #init()}, within
+     * {@code checkBudget} (zero: none). A damaged file or one that is no database cannot be asked
+     * whether another connection has it open; the OS lock, already held, is what guards it then.
+     * Otherwise, whether another connection has it open, as far as SQLite can tell: leaving WAL mode
      * needs the only connection to the file, so {@code PRAGMA journal_mode=DELETE} fails with {@code
      * SQLITE_BUSY} while any other process (one that does not take {@link DatabaseLock}, say the sqlite3
-     * shell) holds it open. Else why not. The file is about to be replaced, so leaving WAL is harmless.
+     * shell) holds it open. The file is about to be replaced, so leaving WAL is harmless.
      */
-    private static @Nullable String otherConnections(Path live) {
+    private static LiveFile inspectLive(Path live, Duration checkBudget) {
         if (!Files.exists(live)) {
-            return null;
+            return new LiveFile(null, null);
+        }
+        if (!checkBudget.isZero()) {
+            try {
+                checkIntegrity(live, checkBudget);
+            } catch (CorruptDatabaseException e) {
+                return new LiveFile(null, e.getMessage());
+            } catch (StorageException e) {
+                // not known to be damaged: SQLite's own check below tells whether it is in use
+            }
         }
         try (Connection c = openExisting(live, 0);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA journal_mode=DELETE")) {
             rs.next();
-            return null;
+            return new LiveFile(null, null);
         } catch (SQLException e) {
-            return "the database " + live + " is open in another process (SQLite: " + e.getMessage()
-                    + "). Stop the bot (or that process) first, then run restore again. Nothing was changed.";
+            if (isCorruption(e)) {
+                return new LiveFile(null, e.getMessage());
+            }
+            return new LiveFile(
+                    "the database " + live + " is open in another process (SQLite: " + e.getMessage()
+                            + "). Stop the bot (or that process) first, then run restore again. Nothing was changed.",
+                    null);
         }
     }
 
-    /** Swaps the verified copy in; called under the lifecycle write lock and the exclusive file lock. */
-    private void swapIn(Path copy, Path live) {
+    private static final java.time.format.DateTimeFormatter ASIDE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Swaps the verified copy in; called under the lifecycle write lock and the exclusive file lock.
+     *
+     * @return where a damaged live file was kept aside, or null
+     */
+    private @Nullable Path swapIn(Path copy, Path live) {
         boolean wasOpen = pool != null;
         HikariDataSource old = pool;
         pool = null;
         if (old != null) {
             old.close();
         }
-        String busy = otherConnections(live);
-        if (busy != null) {
+        LiveFile state = inspectLive(live, Objects.requireNonNull(sqlite).openCheckTimeout());
+        if (state.busy() != null) {
             if (wasOpen) {
                 pool = openPool(false);
             }
-            throw new StorageException("restore refused: " + busy);
+            throw new StorageException("restore refused: " + state.busy());
         }
-        String aside = ".replaced-" + UUID.randomUUID();
+        String aside = state.damaged() == null ? ".replaced-" + UUID.randomUUID() : damagedAside(live);
         List<String> suffixes = List.of("", "-wal", "-shm", "-journal");
         var moved = new ArrayList<String>();
         boolean copied = false;
@@ -2179,9 +2218,25 @@ public final class JdbcStore implements JdbcStorage {
             }
             throw new StorageException("restore failed, the previous database was put back: " + e.getMessage(), e);
         }
+        if (state.damaged() != null) {
+            Path kept = Path.of(live + aside);
+            LOG.warn("restore: " + state.damaged() + "; the replaced file was kept as " + kept);
+            return kept;
+        }
         for (String suffix : moved) {
             deleteQuietly(Path.of(live + aside + suffix));
         }
+        return null;
+    }
+
+    /** {@code .damaged-<UTC time>}, with a counter if a file of that name exists already. */
+    private static String damagedAside(Path live) {
+        String base = ".damaged-" + ASIDE_TIME.format(Instant.now());
+        String name = base;
+        for (int i = 2; Files.exists(Path.of(live + name)); i++) {
+            name = base + "-" + i;
+        }
+        return name;
     }
 
     private static void deleteQuietly(Path p) {
