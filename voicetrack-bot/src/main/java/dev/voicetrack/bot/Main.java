@@ -164,8 +164,14 @@ public final class Main {
                 Storages.refuseSameStorage(from, to);
                 // The source first: a missing one is refused before anything (the target included) is created.
                 Storage source = Storages.source("--from", from, config);
-                DatabaseInUse.refuseIfOpenElsewhere("migrate", from);
-                DatabaseInUse.refuseIfOpenElsewhere("migrate", to);
+                try {
+                    DatabaseInUse.refuseIfOpenElsewhere("migrate", from);
+                    DatabaseInUse.refuseIfOpenElsewhere("migrate", to);
+                } catch (dev.voicetrack.core.storage.StorageException e) {
+                    source.close(); // created, never opened
+                    err.println("voicetrack: " + e.getMessage()); // already says "migrate refused"
+                    return FAILED;
+                }
                 Storage target = Storages.fromSpec("--to", to, config);
                 try (source;
                         target) {

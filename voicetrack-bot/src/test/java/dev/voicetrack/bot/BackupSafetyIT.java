@@ -202,7 +202,8 @@ class BackupSafetyIT {
                         BotProcess.start(work, Map.of(), "migrate", "--from", "memory", "--to", "sqlite:" + live)) {
                     assertThat(migrate.awaitExit()).as(migrate.stderr()).isEqualTo(1);
                     assertThat(migrate.stderr())
-                            .contains("migrate refused")
+                            .contains("voicetrack: migrate refused")
+                            .doesNotContain("failed: migrate refused")
                             .contains("voice-tracker.db")
                             .contains("Stop the bot");
                 }
