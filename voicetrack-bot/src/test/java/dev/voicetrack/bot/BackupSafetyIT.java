@@ -121,7 +121,11 @@ class BackupSafetyIT {
             assertThat(demo.stderr()).contains("shutdown backup FAILED");
             assertThat(demo.stdoutLines()).noneMatch(l -> l.startsWith("shutdown-backup: "));
         }
-        assertThat(count(work.resolve("data/voice-tracker.db"), "vt_members")).isBetween(1L, 2L);
+        // The live database is untouched by the failed backup (how many members it holds depends on how
+        // far the simulation got before the stop, which a SIGTERM right after start makes nothing).
+        assertThat(FaultInjectionIT.integrity(work.resolve("data/voice-tracker.db")))
+                .isEqualTo("ok");
+        assertThat(count(work.resolve("data/voice-tracker.db"), "vt_members")).isBetween(0L, 2L);
     }
 
     @Test
