@@ -1,6 +1,5 @@
 package dev.voicetrack.bot;
 
-import dev.voicetrack.bot.internal.Backups;
 import dev.voicetrack.bot.internal.BotRuntime;
 import dev.voicetrack.bot.internal.CopyProgress;
 import dev.voicetrack.bot.internal.DatabaseInUse;
@@ -409,7 +408,7 @@ public final class Main {
 
     /** Refuses (exit 2) a backup or restore file that is the live SQLite database or one of its files. */
     private static void refuseLiveFile(String command, String option, Path file, BotConfig config) {
-        String clash = Backups.liveFile(Path.of(config.get("SQLITE_DB_PATH")), file);
+        String clash = dev.voicetrack.storage.jdbc.SqliteFiles.liveFile(Path.of(config.get("SQLITE_DB_PATH")), file);
         if (clash != null) {
             throw new ConfigException(command + ": " + option + " must not be the live database (SQLITE_DB_PATH='"
                     + config.get("SQLITE_DB_PATH") + "'), was '" + file + "', which is " + clash

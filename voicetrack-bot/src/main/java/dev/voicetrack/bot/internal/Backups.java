@@ -2,6 +2,7 @@ package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.jda.StorageAdmin.BackupResult;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
+import dev.voicetrack.storage.jdbc.SqliteFiles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -71,7 +72,6 @@ public final class Backups {
 
     private static final String MANIFEST_LOCK = ".voicetrack-backups.lock";
     private static final String ENTRY_TAG = "backup-v1";
-    private static final List<String> SIDECARS = List.of("", "-wal", "-shm", "-journal", ".lock");
     /** The JDK refuses two overlapping OS locks in one JVM: manifest updates of this JVM queue here first. */
     private static final Object MANIFEST_MUTEX = new Object();
 
@@ -187,7 +187,7 @@ public final class Backups {
             return known;
         }
         try {
-            known = realPath(Path.of(sqlite.stats().filename()));
+            known = SqliteFiles.realPath(Path.of(sqlite.stats().filename()));
             live = known;
             return known;
         } catch (RuntimeException e) {
@@ -218,42 +218,6 @@ public final class Backups {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    /**
-     * The real path of {@code p}, or, when it does not exist, the real path of its directory with its
-     * name; so two spellings of one file ({@code ./x/../x}, symlinks) compare equal.
-     */
-    static Path realPath(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        try {
-            return abs.toRealPath();
-        } catch (IOException e) {
-            Path parent = abs.getParent();
-            try {
-                return parent == null
-                        ? abs
-                        : parent.toRealPath().resolve(abs.getFileName().toString());
-            } catch (IOException again) {
-                return abs;
-            }
-        }
-    }
-
-    /**
-     * Which file of the SQLite database {@code live} the path {@code p} is ("the live database", "the
-     * live database's -wal file", ...), compared by real path; null if none.
-     */
-    public static @Nullable String liveFile(Path live, Path p) {
-        Path real = realPath(p);
-        for (Path base : List.of(live.toAbsolutePath().normalize(), realPath(live))) {
-            for (String suffix : SIDECARS) {
-                if (real.equals(realPath(Path.of(base + suffix)))) {
-                    return suffix.isEmpty() ? "the live database" : "the live database's " + suffix + " file";
-                }
-            }
-        }
-        return null;
     }
 
     /** Adds {@code added} to the manifest and rotates, under the manifest's lock. */
@@ -361,7 +325,7 @@ public final class Backups {
         if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             return "it is not a regular file";
         }
-        String clash = liveFile(live, p);
+        String clash = SqliteFiles.liveFile(live, p);
         if (clash != null) {
             return "it is " + clash;
         }

@@ -8,6 +8,7 @@ import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.storage.jdbc.CorruptDatabaseException;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
+import dev.voicetrack.storage.jdbc.SqliteFiles;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
 import dev.voicetrack.storage.json.JsonStorage;
 import dev.voicetrack.storage.mongo.MongoStorage;
@@ -241,8 +242,8 @@ public final class Storages {
         boolean same;
         String where;
         if (a.kind().equals("sqlite") || a.kind().equals("json")) {
-            Path pa = realPath(Path.of(a.where()));
-            Path pb = realPath(Path.of(b.where()));
+            Path pa = SqliteFiles.realPath(Path.of(a.where()));
+            Path pb = SqliteFiles.realPath(Path.of(b.where()));
             same = pa.equals(pb) || (a.kind().equals("json") && (pa.startsWith(pb) || pb.startsWith(pa)));
             where = pa.equals(pb) ? pa.toString() : pa + " and " + pb;
         } else {
@@ -257,26 +258,6 @@ public final class Storages {
 
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** The real path of {@code p}, or of its nearest existing ancestor with the rest appended. */
-    static Path realPath(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        Path rest = abs.getFileSystem().getPath("");
-        while (existing != null && !Files.exists(existing)) {
-            Path name = existing.getFileName();
-            rest = name == null ? rest : name.resolve(rest);
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(rest).normalize();
-        } catch (IOException e) {
-            return abs;
-        }
     }
 
     /** A spec split at its first colon; the kind lower-cased and its aliases resolved. */

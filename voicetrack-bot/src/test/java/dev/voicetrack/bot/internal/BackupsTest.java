@@ -183,7 +183,7 @@ class BackupsTest {
                 Long.toString(Files.size(live)),
                 Backups.sha256(live),
                 live.getFileName().toString(),
-                Backups.realPath(live).toString());
+                dev.voicetrack.storage.jdbc.SqliteFiles.realPath(live).toString());
         Files.writeString(dir.resolve(Backups.MANIFEST), entry + "\n", java.nio.file.StandardOpenOption.APPEND);
         clock.advance(Duration.ofSeconds(5));
         assertThat(b.backup("voice-tracker-").success()).isTrue();

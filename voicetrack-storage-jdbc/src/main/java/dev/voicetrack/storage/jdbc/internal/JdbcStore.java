@@ -20,6 +20,7 @@ import dev.voicetrack.storage.jdbc.CorruptDatabaseException;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.OptimizeResult;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
+import dev.voicetrack.storage.jdbc.SqliteFiles;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
 import dev.voicetrack.storage.jdbc.StorageStats;
 import java.io.IOException;
@@ -1841,42 +1842,6 @@ public final class JdbcStore implements JdbcStorage {
         REQUIRED_TABLES = List.copyOf(t);
     }
 
-    /** Files SQLite keeps beside a database, plus this store's lock file. */
-    private static final List<String> SIDECARS = List.of("", "-wal", "-shm", "-journal", ".lock");
-
-    /**
-     * The real path of {@code p}, or, when it does not exist yet, the real path of its directory with
-     * its name; so two spellings of one file ({@code ./x/../x}, symlinks) compare equal.
-     */
-    private static Path realPath(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        try {
-            return abs.toRealPath();
-        } catch (IOException e) {
-            Path parent = abs.getParent();
-            try {
-                return parent == null
-                        ? abs
-                        : parent.toRealPath().resolve(abs.getFileName().toString());
-            } catch (IOException again) {
-                return abs;
-            }
-        }
-    }
-
-    /** Which file of the live database {@code p} is (e.g. "the live database's -wal file"), or null. */
-    private static @Nullable String liveFile(Path live, Path p) {
-        Path real = realPath(p);
-        for (Path base : List.of(live, realPath(live))) {
-            for (String suffix : SIDECARS) {
-                if (real.equals(realPath(Path.of(base + suffix)))) {
-                    return suffix.isEmpty() ? "the live database" : "the live database's " + suffix + " file";
-                }
-            }
-        }
-        return null;
-    }
-
     /** A connection to an existing SQLite file that never creates one (a missing file is an error). */
     private static Connection openExisting(Path file, int busyTimeoutMs) throws SQLException {
         var cfg = new SQLiteConfig();
@@ -1975,7 +1940,7 @@ public final class JdbcStore implements JdbcStorage {
             ready();
             Path live = sqliteFile();
             Path dest = target.toAbsolutePath().normalize();
-            String clash = liveFile(live, dest);
+            String clash = SqliteFiles.liveFile(live, dest);
             if (clash != null) {
                 LOG.warn("backup refused: the target " + dest + " is " + clash);
                 return false;
@@ -2058,7 +2023,7 @@ public final class JdbcStore implements JdbcStorage {
         if (!Files.isRegularFile(src)) {
             throw new StorageException("restore refused: backup " + src + " does not exist or is not a file");
         }
-        String clash = liveFile(live, src);
+        String clash = SqliteFiles.liveFile(live, src);
         if (clash != null) {
             throw new StorageException("restore refused: " + src + " is " + clash);
         }
