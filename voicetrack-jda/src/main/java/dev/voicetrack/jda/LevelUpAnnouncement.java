@@ -1,5 +1,6 @@
 package dev.voicetrack.jda;
 
+import dev.voicetrack.jda.internal.DiscordText;
 import java.util.Objects;
 import java.util.Set;
 
@@ -72,26 +73,11 @@ public record LevelUpAnnouncement(Mode mode, long channelId, String template) {
         String text = template.replace("{user}", "<@" + userId + ">")
                 .replace("{level}", Integer.toString(level))
                 .replace("{xp}", String.format(java.util.Locale.ROOT, "%,d", xp));
-        return fitMessage(text);
+        return DiscordText.fitMessage(text);
     }
 
     /** Discord's (and JDA's) limit for a message's content, in UTF-16 characters. */
-    public static final int MAX_MESSAGE_LENGTH = 2000;
-
-    /**
-     * Cuts a text that grew past {@link #MAX_MESSAGE_LENGTH} (a template full of placeholders) to 1999 characters
-     * plus an ellipsis, never splitting a surrogate pair, so the announcement is still sent.
-     */
-    static String fitMessage(String text) {
-        if (text.length() <= MAX_MESSAGE_LENGTH) {
-            return text;
-        }
-        int end = MAX_MESSAGE_LENGTH - 1;
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(0, end) + "…";
-    }
+    public static final int MAX_MESSAGE_LENGTH = DiscordText.MAX_MESSAGE_LENGTH;
 
     /**
      * Checks a template.

@@ -1,7 +1,6 @@
 package dev.voicetrack.jda.internal;
 
 import java.util.List;
-import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
@@ -11,20 +10,12 @@ import net.dv8tion.jda.api.utils.messages.MessageEditData;
 
 /**
  * What a command answers, before it is sent as a reply, an edit or a follow-up. Immutable. Content longer than a
- * Discord message ({@value #MAX_CONTENT} characters, which JDA refuses to send) is cut, ending in "…": an error
+ * Discord message ({@value DiscordText#MAX_MESSAGE_LENGTH} characters, which JDA refuses to send) is cut, ending in "…": an error
  * that echoes a huge value is still answered.
  */
 record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral) {
-    static final int MAX_CONTENT = Message.MAX_CONTENT_LENGTH;
-
     Reply {
-        if (content.length() > MAX_CONTENT) {
-            int end = MAX_CONTENT - 1;
-            if (Character.isHighSurrogate(content.charAt(end - 1))) {
-                end--;
-            }
-            content = content.substring(0, end) + "…";
-        }
+        content = DiscordText.fitMessage(content);
         embeds = List.copyOf(embeds);
         rows = List.copyOf(rows);
     }
