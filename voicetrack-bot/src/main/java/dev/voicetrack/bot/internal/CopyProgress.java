@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -33,16 +30,13 @@ public final class CopyProgress implements AutoCloseable {
     /** In plain output, one line per this many refreshes. */
     static final int PLAIN_EVERY = 5;
 
-    private final PrintStream out;
-    private final boolean terminal;
+    private final ProgressOutput output;
     private final String what;
     private final long expectedBytes;
     private final Supplier<OptionalLong> copied;
     private final LongSupplier nanoTime;
     private final long started;
-    private final @Nullable ScheduledExecutorService ticker;
     private int ticks;
-    private int lastWidth;
 
     /**
      * @param what what is being copied, for the line ("backup of ./data/voice-tracker.db")
@@ -59,39 +53,22 @@ public final class CopyProgress implements AutoCloseable {
             Supplier<OptionalLong> copied,
             @Nullable Duration refresh,
             LongSupplier nanoTime) {
-        this.out = out;
-        this.terminal = terminal;
         this.what = what;
         this.expectedBytes = Math.max(1, expectedBytes);
         this.copied = copied;
         this.nanoTime = nanoTime;
         this.started = nanoTime.getAsLong();
-        if (refresh != null) {
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "voicetrack-copy-progress");
-                t.setDaemon(true);
-                return t;
-            });
-            ticker.scheduleAtFixedRate(this::tick, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            ticker = null;
-        }
+        this.output = new ProgressOutput(out, terminal, "voicetrack-copy-progress", refresh, this::tick);
     }
 
     /** Reports the progress now if it is due: every tick on a terminal, every {@value #PLAIN_EVERY}th otherwise. */
     synchronized void tick() {
         ticks++;
-        if (!terminal && ticks % PLAIN_EVERY != 0) {
-            return;
+        if (output.terminal) {
+            output.rewrite("  " + status());
+        } else if (ticks % PLAIN_EVERY == 0) {
+            output.line("  " + status());
         }
-        String line = "  " + status();
-        if (terminal) {
-            out.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
-            lastWidth = line.length();
-        } else {
-            out.println(line);
-        }
-        out.flush();
     }
 
     /** The bytes copied of those expected, the rate, the time spent and the time left. */
@@ -170,15 +147,7 @@ public final class CopyProgress implements AutoCloseable {
 
     /** Stops the reports and ends the terminal line. */
     @Override
-    public void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
-        synchronized (this) {
-            if (terminal && lastWidth > 0) {
-                out.println();
-                out.flush();
-            }
-        }
+    public synchronized void close() {
+        output.close();
     }
 }

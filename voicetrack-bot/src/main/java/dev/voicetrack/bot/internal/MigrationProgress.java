@@ -5,9 +5,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -27,20 +24,17 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
     /** Members from which a guild's start gets a line of its own in plain output. */
     static final int LARGE_GUILD = 10_000;
 
-    private final PrintStream out;
-    private final boolean terminal;
+    private final ProgressOutput output;
     private final LongSupplier nanoTime;
     private final Map<Long, Long> membersByGuild;
     private final long membersTotal;
     private final long started;
-    private final @Nullable ScheduledExecutorService ticker;
 
     private long membersDone;
     private long rows;
     private int guildsDone;
     private int guildsTotal;
     private long current = -1;
-    private int lastWidth;
 
     /**
      * @param terminal true to rewrite one line in place (and refresh it every second)
@@ -58,24 +52,14 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
             @Nullable Duration refresh,
             LongSupplier nanoTime,
             Map<Long, Long> membersByGuild) {
-        this.out = out;
-        this.terminal = terminal;
         this.nanoTime = nanoTime;
         this.membersByGuild = Map.copyOf(membersByGuild);
         this.membersTotal =
                 membersByGuild.values().stream().mapToLong(Long::longValue).sum();
         this.guildsTotal = membersByGuild.size();
         this.started = nanoTime.getAsLong();
-        if (terminal && refresh != null) {
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "voicetrack-migrate-progress");
-                t.setDaemon(true);
-                return t;
-            });
-            ticker.scheduleAtFixedRate(this::redraw, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            ticker = null;
-        }
+        this.output = new ProgressOutput(
+                out, terminal, "voicetrack-migrate-progress", terminal ? refresh : null, this::redraw);
     }
 
     @Override
@@ -83,11 +67,10 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
         current = guildId;
         guildsTotal = total;
         long members = membersByGuild.getOrDefault(guildId, 0L);
-        if (terminal) {
+        if (output.terminal) {
             redraw();
         } else if (members >= LARGE_GUILD) {
-            out.printf(Locale.ROOT, "  guild %d: copying %,d members...%n", guildId, members);
-            out.flush();
+            output.line(String.format(Locale.ROOT, "  guild %d: copying %,d members...", guildId, members));
         }
     }
 
@@ -98,11 +81,10 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
         guildsTotal = p.guildsTotal();
         rows = p.rowsCopied();
         membersDone += membersByGuild.getOrDefault(p.guildId(), 0L);
-        if (terminal) {
+        if (output.terminal) {
             redraw();
         } else {
-            out.println("  guild " + p.guildId() + ": " + status());
-            out.flush();
+            output.line("  guild " + p.guildId() + ": " + status());
         }
     }
 
@@ -113,10 +95,7 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
             line += String.format(
                     Locale.ROOT, " (copying guild %d: %,d members)", current, membersByGuild.getOrDefault(current, 0L));
         }
-        int width = line.length();
-        out.print("\r" + line + " ".repeat(Math.max(0, lastWidth - width)));
-        lastWidth = width;
-        out.flush();
+        output.rewrite(line);
     }
 
     /** Guilds, rows, rate, time spent and, once something was copied, time left. */
@@ -151,15 +130,7 @@ public final class MigrationProgress implements StorageMigration.Listener, AutoC
 
     /** Stops the refresh and ends the terminal line. */
     @Override
-    public void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
-        synchronized (this) {
-            if (terminal && lastWidth > 0) {
-                out.println();
-                out.flush();
-            }
-        }
+    public synchronized void close() {
+        output.close();
     }
 }
