@@ -152,6 +152,9 @@ final class DirectConnection implements KeyCommands, AutoCloseable {
                 // a server that renamed or disabled CLIENT: the connection works unnamed
             }
             return c;
+        } catch (Lost e) { // the server hung up during the handshake: as unreachable as a refused connect
+            socket.close();
+            throw (IOException) e.getCause();
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

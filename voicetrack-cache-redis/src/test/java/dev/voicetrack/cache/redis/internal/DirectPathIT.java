@@ -182,6 +182,35 @@ class DirectPathIT {
     }
 
     @Test
+    void aServerThatHangsUpDuringTheHandshake_isUnreachable_andThePoolHandsTheCallToLettuce() throws Exception {
+        // What a killed redis-server does to a connection it accepted a moment before: the handshake's
+        // first reply never comes, the socket ends. A caller must get "no connection", not an exception.
+        try (ServerSocket hangsUp = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        var s = hangsUp.accept();
+                        s.setSoLinger(true, 0); // closes with RST, as a dying server's kernel does
+                        s.close();
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            var endpoint =
+                    new DirectConnection.Endpoint("127.0.0.1", hangsUp.getLocalPort(), null, null, 0, TIMEOUT, TIMEOUT);
+            assertThatThrownBy(() -> DirectConnection.open(endpoint, 0)).isInstanceOf(java.io.IOException.class);
+            try (DirectPool pool = new DirectPool(endpoint, 2)) {
+                assertThat(pool.enter()).isNull();
+                pool.leave(null);
+                assertThat(pool.size()).isZero();
+            }
+        }
+    }
+
+    @Test
     void pool_lendsAtMostMax_reusesIdleConnections_andClosesOldOnesAfterAReset() {
         try (DirectPool pool = new DirectPool(endpoint(server.url(), TIMEOUT), 2)) {
             DirectConnection a = pool.acquire();
