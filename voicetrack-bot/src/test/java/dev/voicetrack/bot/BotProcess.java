@@ -3,6 +3,7 @@ package dev.voicetrack.bot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,7 @@ final class BotProcess implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
     private static final Pattern API = Pattern.compile("admin-api: (http://\\S+)");
+    private static final Pattern JACOCO_DATA_FILE = Pattern.compile("destfile=([^,]+)");
 
     final Process process;
     private final List<String> stdout = new ArrayList<>();
@@ -58,8 +61,9 @@ final class BotProcess implements AutoCloseable {
     }
 
     static BotProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(
-                List.of(javaBin(), "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+        coverageAgent().ifPresent(cmd::add);
+        cmd.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> BotConfig.SETTINGS.containsKey(k) || k.startsWith("VOICETRACK_"));
@@ -80,6 +84,24 @@ final class BotProcess implements AutoCloseable {
         env.put("CHECK_INTERVAL", checkInterval);
         env.put("TRACK_MEMBER_UPDATES", "false");
         return env;
+    }
+
+    /**
+     * The JaCoCo agent this test JVM runs under (the build's {@code prepare-agent-integration}),
+     * handed on to the bot with its own data file next to the integration tests' one, so the code
+     * the packaged jar runs counts in the module's coverage report (the build merges the files).
+     * Empty when the tests run without the agent, from an IDE say.
+     */
+    static Optional<String> coverageAgent() {
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            Matcher m = JACOCO_DATA_FILE.matcher(arg);
+            if (arg.startsWith("-javaagent:") && arg.contains("org.jacoco.agent") && m.find()) {
+                Path dataFile = Path.of(m.group(1)).resolveSibling("jacoco-child.exec");
+                String options = m.replaceFirst(Matcher.quoteReplacement("destfile=" + dataFile));
+                return Optional.of(options.replace("append=false", "append=true"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static String javaBin() {
