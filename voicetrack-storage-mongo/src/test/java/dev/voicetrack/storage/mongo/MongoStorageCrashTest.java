@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoException;
+import com.mongodb.client.MongoCollection;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.storage.mongo.internal.Faults;
+import dev.voicetrack.testkit.ManualClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +73,10 @@ class MongoStorageCrashTest {
     }
 
     private MongoStorage open(Faults faults, int chunk) {
-        MongoStorage s = MongoStorage.create(mongo.client(), db, faults, chunk);
+        MongoStorage s = MongoStorage.create(
+                mongo.client(),
+                MongoOptions.builder().database(db).journalChunkSize(chunk).build(),
+                faults);
         s.init();
         return s;
     }
@@ -164,5 +172,51 @@ class MongoStorageCrashTest {
         assertThat(restarted.member(G, 1).orElseThrow().xp()).isEqualTo(11);
         assertThat(restarted.member(G, 2).orElseThrow().xp()).isEqualTo(25);
         assertThat(restarted.member(G, 3).orElseThrow().voiceTimeMs()).isEqualTo(300);
+    }
+
+    @Test
+    void anUncommittedChunk_isKeptWhileYoung_andDeletedOnceOlderThanTheOrphanAge() {
+        var clock = new ManualClock();
+        MongoOptions options = MongoOptions.builder()
+                .database(db)
+                .journalChunkSize(1)
+                .orphanChunkAge(Duration.ofMinutes(10))
+                .clock(clock)
+                .build();
+        MongoStorage crashed = MongoStorage.create(mongo.client(), options, crashAt(Faults.BEFORE_COMMIT, 1));
+        crashed.init();
+        assertThatThrownBy(() -> crashed.apply(theBatch())).isInstanceOf(Crash.class);
+        MongoCollection<Document> journal = mongo.client().getDatabase(db).getCollection("journal");
+        assertThat(journal.countDocuments()).isEqualTo(7); // 7 chunks of one update, no header
+
+        clock.advance(Duration.ofMinutes(10)); // exactly the age: maybe another process's batch in flight
+        MongoStorage.create(mongo.client(), options).init();
+        assertThat(journal.countDocuments()).isEqualTo(7);
+
+        clock.advanceMillis(1);
+        MongoStorage restarted = MongoStorage.create(mongo.client(), options);
+        restarted.init();
+        assertThat(journal.countDocuments()).isZero();
+        assertThat(restarted.member(G, 1)).isEmpty();
+    }
+
+    @Test
+    void readOnlyOptions_refuseWrites_andLeaveACommittedBatchForAReadWriteOpen() {
+        open(Faults.NONE, 1000).apply(theBatch());
+        MongoStorage crashed = open(crashAt(Faults.AFTER_COMMIT, 1), 1);
+        assertThatThrownBy(() -> crashed.apply(theBatch())).isInstanceOf(Crash.class);
+        MongoOptions readOnly =
+                MongoOptions.builder().database(db).readOnly(true).build();
+        assertThatThrownBy(() -> MongoStorage.create(mongo.client(), readOnly).init())
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("read-only open cannot complete");
+        open(Faults.NONE, 1000);
+        MongoStorage reader = MongoStorage.create(mongo.client(), readOnly);
+        reader.init();
+        assertAppliedTwiceInTotal(reader);
+        assertThatThrownBy(() -> reader.apply(theBatch()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("read-only");
+        assertAppliedTwiceInTotal(reader);
     }
 }

@@ -1,0 +1,227 @@
+package dev.voicetrack.storage.mongo.internal;
+
+import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.ActivityRow;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Optional;
+import org.bson.Document;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The stored document forms of members, activity rows, sessions and guilds, and their mapping to and
+ * from the domain types. This class is the one place that knows field names; {@link ConfigDocs}
+ * holds the {@code config} sub-document of a guild.
+ *
+ * <h2>Forms</h2>
+ *
+ * <ul>
+ *   <li><b>member</b> {@code _id} "guild:user", {@code g}, {@code u}, {@code voiceMs}, {@code xp},
+ *       {@code level}, {@code sessions}, {@code messages}, {@code lastSeen} (date), {@code streak},
+ *       {@code lastActiveDay} (ISO day), {@code channels} ({@code {"<id>": {v, s}}}), {@code metadata}
+ *       (keys escaped, see {@link #escapeKey}) and {@code applied} (the journal's guard).
+ *   <li><b>activity</b> {@code _id} "guild:user:day:channel", {@code g}, {@code u}, {@code d} (ISO
+ *       day), {@code c}, and the day's sums {@code v} (voice ms), {@code x} (xp), {@code m}
+ *       (messages), plus {@code applied}.
+ *   <li><b>session</b> {@code _id} the session id, {@code g}, {@code u}, {@code c}, {@code start},
+ *       {@code end} (null while open), {@code lastAccrual}, {@code durationMs}, {@code xpEarned},
+ *       {@code mutedMs}, {@code deafenedMs} and {@code open}.
+ *   <li><b>guild</b> {@code _id} the guild id, {@code config}.
+ * </ul>
+ *
+ * Counters are read through {@link #num} so that an int where a long is expected (or a missing
+ * field) reads as a number; instants are BSON dates, so milliseconds are kept and finer is not.
+ */
+public final class Documents {
+    private static final Date EPOCH = new Date(0);
+
+    private Documents() {}
+
+    // ---------------------------------------------------------------- ids
+
+    /** The {@code _id} of a member document. */
+    public static String memberId(long guildId, long userId) {
+        return guildId + ":" + userId;
+    }
+
+    /** The {@code _id} of an activity document. */
+    public static String activityId(long guildId, long userId, LocalDate day, long channelId) {
+        return guildId + ":" + userId + ":" + day + ":" + channelId;
+    }
+
+    // ---------------------------------------------------------------- members
+
+    /** Every field of a member that has nothing yet (no {@code _id}): what an upsert inserts. */
+    public static Document newMemberFields(long guildId, long userId) {
+        return new Document("g", guildId)
+                .append("u", userId)
+                .append("voiceMs", 0L)
+                .append("xp", 0L)
+                .append("level", 0)
+                .append("sessions", 0L)
+                .append("messages", 0L)
+                .append("lastSeen", EPOCH)
+                .append("streak", 0)
+                .append("lastActiveDay", LocalDate.EPOCH.toString())
+                .append("metadata", new Document());
+    }
+
+    /** The whole document of a member, as an import writes it. */
+    public static Document memberDoc(long guildId, MemberStats s) {
+        Document channels = new Document();
+        s.channels()
+                .forEach((c, v) -> channels.append(
+                        Long.toString(c), new Document("v", v.voiceTimeMs()).append("s", v.sessions())));
+        Document metadata = new Document();
+        s.metadata().forEach((k, v) -> metadata.append(escapeKey(k), v));
+        return new Document("_id", memberId(guildId, s.userId()))
+                .append("g", guildId)
+                .append("u", s.userId())
+                .append("voiceMs", s.voiceTimeMs())
+                .append("xp", s.xp())
+                .append("level", s.level())
+                .append("sessions", s.sessions())
+                .append("messages", s.messages())
+                .append("lastSeen", Date.from(s.lastSeen()))
+                .append("streak", s.streak())
+                .append("lastActiveDay", s.lastActiveDay().toString())
+                .append("channels", channels)
+                .append("metadata", metadata);
+    }
+
+    /** A member document as {@link MemberStats}; missing counters read as zero. */
+    public static MemberStats toStats(Document d) {
+        var channels = new HashMap<Long, MemberStats.ChannelStats>();
+        Document ch = d.get("channels", Document.class);
+        if (ch != null) {
+            ch.forEach((k, v) -> {
+                Document c = (Document) v;
+                long id = Long.parseLong(k);
+                channels.put(id, new MemberStats.ChannelStats(id, num(c, "v"), num(c, "s")));
+            });
+        }
+        var metadata = new HashMap<String, String>();
+        Document md = d.get("metadata", Document.class);
+        if (md != null) {
+            md.forEach((k, v) -> metadata.put(unescapeKey(k), (String) v));
+        }
+        return new MemberStats(
+                d.getLong("g"),
+                d.getLong("u"),
+                num(d, "voiceMs"),
+                num(d, "xp"),
+                (int) num(d, "level"),
+                num(d, "sessions"),
+                num(d, "messages"),
+                lastSeen(d),
+                (int) num(d, "streak"),
+                lastActiveDay(d),
+                channels,
+                metadata);
+    }
+
+    /** A member document's {@code lastSeen}, {@link Instant#EPOCH} if absent. */
+    public static Instant lastSeen(Document member) {
+        Date seen = member.getDate("lastSeen");
+        return seen == null ? Instant.EPOCH : seen.toInstant();
+    }
+
+    /** A member document's {@code lastActiveDay}, {@link LocalDate#EPOCH} if absent. */
+    public static LocalDate lastActiveDay(Document member) {
+        String day = member.getString("lastActiveDay");
+        return day == null ? LocalDate.EPOCH : LocalDate.parse(day);
+    }
+
+    /**
+     * A metadata key as a field name: keys may hold '.' and '$', which field names must not, so '%',
+     * '.' and '$' are percent-escaped.
+     */
+    public static String escapeKey(String key) {
+        return key.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
+    }
+
+    /** The inverse of {@link #escapeKey}. */
+    public static String unescapeKey(String field) {
+        return field.replace("%24", "$").replace("%2E", ".").replace("%25", "%");
+    }
+
+    // ---------------------------------------------------------------- activity
+
+    /** The whole activity document of one row of a member, as an import writes it. */
+    public static Document activityDoc(long guildId, long userId, ActivityRow a) {
+        return new Document("_id", activityId(guildId, userId, a.day(), a.channelId()))
+                .append("g", guildId)
+                .append("u", userId)
+                .append("d", a.day().toString())
+                .append("c", a.channelId())
+                .append("v", a.voiceMs())
+                .append("x", a.xp())
+                .append("m", a.messages());
+    }
+
+    /** An activity document (or a summed row with the same fields) as an {@link ActivityRow}. */
+    public static ActivityRow toActivity(Document a) {
+        return new ActivityRow(
+                LocalDate.parse(a.getString("d")), a.getLong("c"), num(a, "v"), num(a, "x"), num(a, "m"));
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /** The whole document of a session; {@code open} is derived from the missing end. */
+    public static Document sessionDoc(VoiceSession s) {
+        return new Document("_id", s.id())
+                .append("g", s.guildId())
+                .append("u", s.userId())
+                .append("c", s.channelId())
+                .append("start", Date.from(s.start()))
+                .append("end", s.end() == null ? null : Date.from(s.end()))
+                .append("lastAccrual", Date.from(s.lastAccrual()))
+                .append("durationMs", s.durationMs())
+                .append("xpEarned", s.xpEarned())
+                .append("mutedMs", s.mutedMs())
+                .append("deafenedMs", s.deafenedMs())
+                .append("open", s.end() == null);
+    }
+
+    public static VoiceSession toSession(Document d) {
+        Date end = d.getDate("end");
+        return new VoiceSession(
+                d.getString("_id"),
+                d.getLong("g"),
+                d.getLong("u"),
+                d.getLong("c"),
+                d.getDate("start").toInstant(),
+                end == null ? null : end.toInstant(),
+                d.getDate("lastAccrual").toInstant(),
+                num(d, "durationMs"),
+                num(d, "xpEarned"),
+                num(d, "mutedMs"),
+                num(d, "deafenedMs"));
+    }
+
+    // ---------------------------------------------------------------- guilds
+
+    /** The guild document holding {@code config}. */
+    public static Document guildDoc(long guildId, GuildConfig config) {
+        return new Document("_id", guildId).append("config", ConfigDocs.toDoc(config));
+    }
+
+    /** The config of a guild document; empty if there is no document or it holds no config. */
+    public static Optional<GuildConfig> configOf(@Nullable Document guild) {
+        return guild == null || guild.get("config") == null
+                ? Optional.empty()
+                : Optional.of(ConfigDocs.fromDoc(guild.get("config", Document.class)));
+    }
+
+    // ---------------------------------------------------------------- numbers
+
+    /** A numeric field as a long, whatever its BSON number type; 0 if absent. */
+    public static long num(Document d, String field) {
+        Object v = d.get(field);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+}
