@@ -9,6 +9,7 @@ import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,7 +215,7 @@ public final class Main {
                 }
                 Options o = parse(command, rest, Set.of("--config", "--to"), Set.of());
                 BotConfig config = load(env, o);
-                JdbcStorage sqlite = requireSqlite(config, "backup");
+                SqliteStorage sqlite = requireSqlite(config, "backup");
                 try (sqlite) {
                     Path target = o.get("--to") != null
                             ? Path.of(o.get("--to"))
@@ -293,7 +294,7 @@ public final class Main {
                     throw new ConfigException("restore: the directory of SQLITE_DB_PATH does not exist, was '"
                             + BotConfig.abbreviate(config.get("SQLITE_DB_PATH")) + "'; nothing was created");
                 }
-                JdbcStorage sqlite = requireSqlite(config, "restore");
+                SqliteStorage sqlite = requireSqlite(config, "restore");
                 try (sqlite) {
                     // Not opened first: restore checks that no process (this one included) has the file open,
                     // and init() would refuse a damaged database, the very one a restore replaces.
@@ -393,7 +394,7 @@ public final class Main {
         }
     }
 
-    private static JdbcStorage requireSqlite(BotConfig config, String command) {
+    private static SqliteStorage requireSqlite(BotConfig config, String command) {
         if (config.storageKind() != BotConfig.StorageKind.SQLITE) {
             throw new ConfigException(command + " works on SQLite only; VOICETRACK_STORAGE is "
                     + config.storageKind().name().toLowerCase(Locale.ROOT)
@@ -403,7 +404,7 @@ public final class Main {
             throw new ConfigException(
                     "backup: SQLITE_DB_PATH does not exist, was '" + config.get("SQLITE_DB_PATH") + "'");
         }
-        return (JdbcStorage) Storages.open(config);
+        return (SqliteStorage) Storages.open(config);
     }
 
     /** Refuses (exit 2) a backup or restore file that is the live SQLite database or one of its files. */

@@ -11,6 +11,7 @@ import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -175,7 +176,7 @@ class BackupSafetyIT {
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path live = work.resolve("data/voice-tracker.db");
         Path backup = tmp.resolve("before-alice.db");
-        try (JdbcStorage s =
+        try (SqliteStorage s =
                 JdbcStorage.sqlite(SqliteOptions.builder().file(live).build())) {
             s.init();
             assertThat(s.safeBackup(backup)).isTrue();

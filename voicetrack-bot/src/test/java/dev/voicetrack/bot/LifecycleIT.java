@@ -12,6 +12,7 @@ import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,8 +74,8 @@ class LifecycleIT {
         return at[0];
     }
 
-    private JdbcStorage open(Path file) {
-        JdbcStorage s = JdbcStorage.sqlite(SqliteOptions.builder().file(file).build());
+    private SqliteStorage open(Path file) {
+        SqliteStorage s = JdbcStorage.sqlite(SqliteOptions.builder().file(file).build());
         s.init();
         return s;
     }
@@ -119,7 +120,7 @@ class LifecycleIT {
             // The backup passes a restore's verification (integrity and schema) and holds the same totals.
             Path copy = tmp.resolve("copy.db");
             Files.copy(backup, copy, StandardCopyOption.REPLACE_EXISTING);
-            try (JdbcStorage restored = open(tmp.resolve("restored.db"))) {
+            try (SqliteStorage restored = open(tmp.resolve("restored.db"))) {
                 restored.restore(copy);
                 MemberStats fromBackup =
                         restored.member(guild.id(), alice.user().id()).orElseThrow();

@@ -1,8 +1,8 @@
 package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.jda.StorageAdmin.BackupResult;
-import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.SqliteFiles;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -75,7 +75,7 @@ public final class Backups {
     /** The JDK refuses two overlapping OS locks in one JVM: manifest updates of this JVM queue here first. */
     private static final Object MANIFEST_MUTEX = new Object();
 
-    private final JdbcStorage sqlite;
+    private final SqliteStorage sqlite;
     private final Path dir;
     private final Duration retention;
     private final int maxCount;
@@ -87,7 +87,7 @@ public final class Backups {
     private @Nullable Path live;
 
     public Backups(
-            JdbcStorage sqlite, Path dir, Duration retention, int maxCount, Clock clock, MeterRegistry registry) {
+            SqliteStorage sqlite, Path dir, Duration retention, int maxCount, Clock clock, MeterRegistry registry) {
         this.sqlite = sqlite;
         this.dir = dir;
         this.retention = retention;

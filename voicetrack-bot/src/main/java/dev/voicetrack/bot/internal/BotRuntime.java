@@ -21,6 +21,7 @@ import dev.voicetrack.jda.JdaInstallation;
 import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import dev.voicetrack.storage.json.JsonStorage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -255,7 +256,7 @@ public final class BotRuntime {
         extraListeners.forEach(t::addListener);
         t.start();
 
-        JdbcStorage sqlite = Storages.sqliteOrNull(storage);
+        SqliteStorage sqlite = Storages.sqliteOrNull(storage);
         if (sqlite != null) {
             backups = new Backups(
                     sqlite,

@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Whether another process has a SQLite database open, for commands that must not run beside the bot.
- * Every open SQLite store holds a shared OS lock on {@code <db>.lock} (see {@code JdbcStorage#restore}),
+ * Every open SQLite store holds a shared OS lock on {@code <db>.lock} (see {@code SqliteStorage#restore}),
  * so if this process can take the exclusive lock for a moment, nobody else has the file open. Call it
  * before this process opens the file itself (the JDK refuses overlapping locks within one JVM).
  */

@@ -10,6 +10,7 @@ import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
 import dev.voicetrack.storage.jdbc.SqliteFiles;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import dev.voicetrack.storage.json.JsonStorage;
 import dev.voicetrack.storage.mongo.MongoStorage;
 import java.io.IOException;
@@ -430,7 +431,7 @@ public final class Storages {
     }
 
     /** The storage as SQLite, or null when it is another backend. */
-    public static JdbcStorage sqliteOrNull(Storage storage) {
-        return storage instanceof JdbcStorage jdbc && jdbc.databaseKind().equals("sqlite") ? jdbc : null;
+    public static SqliteStorage sqliteOrNull(Storage storage) {
+        return storage instanceof SqliteStorage sqlite ? sqlite : null;
     }
 }

@@ -7,6 +7,7 @@ import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.jda.StorageAdmin.BackupResult;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
+import dev.voicetrack.storage.jdbc.SqliteStorage;
 import dev.voicetrack.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class BackupsTest {
     Path tmp;
 
     ManualClock clock = new ManualClock(NOW);
-    JdbcStorage storage;
+    SqliteStorage storage;
     Path live;
 
     @BeforeEach

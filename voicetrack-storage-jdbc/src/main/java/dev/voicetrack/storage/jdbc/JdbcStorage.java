@@ -8,10 +8,15 @@ import java.nio.file.Path;
 
 /**
  * A {@link Storage} on SQLite or PostgreSQL through JDBC, with a connection pool (HikariCP) and
- * versioned migrations applied by {@link #init()}.
+ * versioned migrations applied by {@link #init()}. It is one of two types, each made by its factory
+ * from its options object: a {@link SqliteStorage} ({@link #sqlite}, {@link SqliteOptions}), which also
+ * makes verified backups and restores them, and a {@link PostgresStorage} ({@link #postgres}, {@link
+ * PostgresOptions}), backed up with the server's own tools. Code that backs up asks for the type
+ * ({@code storage instanceof SqliteStorage sqlite}); no method of either throws {@link
+ * UnsupportedOperationException} for its database.
  *
  * <pre>{@code
- * JdbcStorage storage = JdbcStorage.sqlite(SqliteOptions.defaults()); // ./data/voice-tracker.db
+ * SqliteStorage storage = JdbcStorage.sqlite(SqliteOptions.defaults()); // ./data/voice-tracker.db
  * storage.init();
  * }</pre>
  *
@@ -38,8 +43,8 @@ import java.nio.file.Path;
  *       serialised in Java (SQLite has one writer) and reads run beside them. The busy timeout
  *       applies to other processes using the same file.
  *   <li><b>Maintenance</b> ({@link StorageMaintenance}, what the JDA adapter's {@code /dbstats},
- *       {@code /backup} and {@code /optimize} use): {@link #stats()}, {@link #safeBackup} (SQLite
- *       only) and {@link #optimize()} under backend-neutral names.
+ *       {@code /backup} and {@code /optimize} use): {@link #stats()}, {@link #optimize()} and, on
+ *       SQLite, {@link SqliteStorage#safeBackup} under backend-neutral names.
  *   <li><b>Opening.</b> {@link #init()} on an existing SQLite file first runs {@code PRAGMA quick_check}
  *       on a read-only connection, before any pragma, migration or write, and throws {@link
  *       CorruptDatabaseException} if the file is damaged; the check has a time budget ({@link
@@ -47,19 +52,19 @@ import java.nio.file.Path;
  *       end, a larger one is opened after a warning, unchecked beyond its header and schema). A missing file is created unless {@link
  *       SqliteOptions#mustExist()}. A {@link SqliteOptions#readOnly() read-only} store (or {@link
  *       PostgresOptions#readOnly()}) never writes: no journal-mode change, no migration; writes,
- *       {@link #restore} and {@link #optimize} throw.
- *   <li><b>Thread safety.</b> Every method may be called from any thread. {@link #restore} waits for
- *       the calls in progress and holds new ones until it is done.
+ *       {@link SqliteStorage#restore} and {@link #optimize} throw.
+ *   <li><b>Thread safety.</b> Every method may be called from any thread. {@link SqliteStorage#restore}
+ *       waits for the calls in progress and holds new ones until it is done.
  * </ul>
  */
-public interface JdbcStorage extends Storage, StorageMaintenance {
+public sealed interface JdbcStorage extends Storage, StorageMaintenance permits SqliteStorage, PostgresStorage {
 
     /**
      * A SQLite store on {@code options.file()}; nothing is opened before {@link #init()}.
      *
      * @throws NullPointerException if {@code options} is null
      */
-    static JdbcStorage sqlite(SqliteOptions options) {
+    static SqliteStorage sqlite(SqliteOptions options) {
         return JdbcStore.sqlite(options);
     }
 
@@ -68,7 +73,7 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
      *
      * @throws NullPointerException if {@code options} is null
      */
-    static JdbcStorage postgres(PostgresOptions options) {
+    static PostgresStorage postgres(PostgresOptions options) {
         return JdbcStore.postgres(options);
     }
 
@@ -110,59 +115,6 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
     StorageStats stats();
 
     /**
-     * Writes a verified copy of the database to {@code target} (SQLite only), the original's {@code
-     * safeBackup}: checks the integrity of the live database and that it holds the VoiceTrack schema,
-     * copies it online ({@code VACUUM INTO}, a consistent snapshot that does not block writers) and
-     * counts the rows of every {@code vt_} table in the snapshot it copied, then verifies the copy:
-     * integrity check, the same tables, schema version and row counts. Only then is it moved into place
-     * atomically. If another connection commits between the count and the copy, the copy is made again
-     * with this store's writes held back (at most three attempts). Runs on the calling thread; call it
-     * off the tick thread.
-     *
-     * <p>A target that is the live database or one of its {@code -wal}, {@code -shm}, {@code -journal}
-     * or {@code .lock} files (compared by real path: symlinks and {@code ./x/../x} spellings count) is
-     * refused. A live file that is missing, or holds no VoiceTrack tables (say it was deleted and
-     * recreated empty under the store), is never "verified".
-     *
-     * @return true if {@code target} now holds a good copy; false if any step failed, in which case
-     *     {@code target} and every other existing file are untouched
-     * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_dump})
-     * @throws StorageException if the storage is closed or not initialised
-     */
-    boolean safeBackup(Path target);
-
-    /**
-     * Replaces the live database with a backup made by {@link #safeBackup} (SQLite only), with the
-     * store running: the backup is verified first (integrity, the VoiceTrack tables and schema version),
-     * then calls in progress finish, the database file is swapped atomically, migrations run, and
-     * waiting calls go on against the restored data. The backup file itself is left as it is. A tracker
-     * running on this store should clear its caches afterwards. On a store that was never initialised
-     * (for instance because {@link #init()} refused a damaged file) the file is only swapped, without
-     * opening the damaged one; migrations then run at the next {@link #init()}.
-     *
-     * <p>Refused while any other process, or another store of this process, has the database open:
-     * it would go on writing to the replaced file, and everything it wrote would be lost. Every
-     * initialised SQLite store holds a shared OS lock on {@code <db>.lock} until it is closed (the OS
-     * drops it when a process dies, so it is never stale); a restore needs the exclusive lock, and
-     * also checks with SQLite that no other connection (say the sqlite3 shell) has the file open.
-     *
-     * <p>A live file that is damaged (it fails the same quick_check as {@link #init()}, within {@link
-     * SqliteOptions#openCheckTimeout()}) or is no database at all cannot be asked whether another
-     * SQLite connection has it open; only the OS lock guards it then. Such a file is not deleted: it is
-     * kept aside as {@code <db>.damaged-<UTC time>} (with its {@code -wal}/{@code -shm}/{@code
-     * -journal} files), since it holds data VoiceTrack did not write.
-     *
-     * @return where the damaged live file was kept aside; empty if the replaced file was a sound
-     *     database (it is deleted) or there was none
-     * @throws StorageException naming the reason if the backup is missing, corrupt, not a VoiceTrack
-     *     database or of a newer schema, or if another process has the database open (naming the file
-     *     and, on Linux, the process); the live database is then untouched. Also if the swap failed (the
-     *     previous database is then put back)
-     * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_restore})
-     */
-    java.util.Optional<Path> restore(Path backup);
-
-    /**
      * Tidies the database: SQLite runs {@code PRAGMA optimize}, then {@code VACUUM} only if there are
      * free pages to reclaim, then truncates the WAL; writes of this process wait meanwhile (a tick is
      * delayed, never failed), reads go on. PostgreSQL runs {@code VACUUM (ANALYZE)} on the VoiceTrack
@@ -175,6 +127,7 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
      * @throws StorageException if the database fails
      */
     OptimizeResult optimize();
+
     /** {@link #stats()}, with {@code SQLite} or {@code PostgreSQL} as the backend's name. */
     @Override
     default MaintenanceStats maintenanceStats() {
@@ -186,25 +139,6 @@ public interface JdbcStorage extends Storage, StorageMaintenance {
                 s.sessions(),
                 s.databaseSizeBytes(),
                 s.filename());
-    }
-
-    /** True on SQLite; PostgreSQL is backed up with {@code pg_dump}. */
-    @Override
-    default boolean supportsBackup() {
-        return databaseKind().equals("sqlite");
-    }
-
-    /**
-     * {@link #safeBackup(Path)}.
-     *
-     * @throws UnsupportedOperationException on PostgreSQL (use {@code pg_dump})
-     */
-    @Override
-    default boolean backup(Path target) {
-        if (!supportsBackup()) {
-            throw new UnsupportedOperationException("backup is not supported on PostgreSQL: use pg_dump");
-        }
-        return safeBackup(target);
     }
 
     /** True on both databases. */

@@ -34,10 +34,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresOptions {
 
+    /** The server on this machine. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** PostgreSQL's own port. */
     public static final int DEFAULT_PORT = 5432;
+
     public static final String DEFAULT_DATABASE = "voicetrack";
+
+    /** The superuser a fresh server has; use a role of your own in production. */
     public static final String DEFAULT_USER = "postgres";
+
+    /** Pooled connections: PostgreSQL writes run concurrently, under row locks. */
     public static final int DEFAULT_POOL_SIZE = 10;
 
     /** How long a caller waits for a pooled connection before failing. */
@@ -51,6 +59,8 @@ public final class PostgresOptions {
 
     /** No server-side bound on a statement (PostgreSQL's default). */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ZERO;
+
+    private static final PostgresOptions DEFAULTS = new Builder().build();
 
     private final String jdbcUrl;
     private final String user;
@@ -79,6 +89,16 @@ public final class PostgresOptions {
         this.readOnly = b.readOnly;
     }
 
+    /**
+     * Every default: database {@code voicetrack} on {@code 127.0.0.1:5432} as {@code postgres} without
+     * a password, 10 connections, a 30 s wait for one, a 10 s connect timeout, no socket or statement
+     * timeout, the system clock, read-write.
+     */
+    public static PostgresOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder holding every default. */
     public static Builder builder() {
         return new Builder();
     }

@@ -7,6 +7,7 @@ import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.testkit.postgres.PostgresServer;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,18 +15,19 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** PostgreSQL operations: stats, optimize, migrations, and what is SQLite only. */
+/** PostgreSQL operations: stats, optimize, migrations, and the backup it does not have. */
 class PostgresOperationsIT {
 
     PostgresServer.Database db;
-    JdbcStorage storage;
+    PostgresStorage storage;
 
-    private JdbcStorage open() {
+    private PostgresStorage open() {
         return JdbcStorage.postgres(PostgresOptions.builder()
                 .jdbcUrl(db.jdbcUrl())
                 .user(db.user())
@@ -84,17 +86,16 @@ class PostgresOperationsIT {
         assertThat(m.supportsBackup()).isFalse();
         assertThatThrownBy(() -> m.backup(Path.of("x.db")))
                 .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("pg_dump");
+                .hasMessageContaining("PostgreSQL");
     }
 
     @Test
-    void backupAndRestore_refuseClearly() {
-        assertThatThrownBy(() -> storage.safeBackup(Path.of("x.db")))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("SQLite only");
-        assertThatThrownBy(() -> storage.restore(Path.of("x.db")))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("pg_restore");
+    void postgresStorage_isNoSqliteStorage_andHasNoBackupOrRestoreMethod() {
+        JdbcStorage asJdbc = storage;
+        assertThat(asJdbc).isInstanceOf(PostgresStorage.class).isNotInstanceOf(SqliteStorage.class);
+        assertThat(Arrays.stream(PostgresStorage.class.getMethods()).map(Method::getName))
+                .doesNotContain("safeBackup", "restore")
+                .contains("optimize", "stats");
     }
 
     @Test

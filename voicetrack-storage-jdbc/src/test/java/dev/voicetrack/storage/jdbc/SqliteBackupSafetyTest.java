@@ -34,7 +34,7 @@ class SqliteBackupSafetyTest {
     Path dir;
 
     Path dbFile;
-    JdbcStorage storage;
+    SqliteStorage storage;
 
     @BeforeEach
     void open() {
@@ -48,7 +48,7 @@ class SqliteBackupSafetyTest {
         storage.close();
     }
 
-    private void fill(JdbcStorage s, int members) {
+    private void fill(SqliteStorage s, int members) {
         var deltas = new ArrayList<MemberDelta>();
         for (long u = 1; u <= members; u++) {
             deltas.add(new MemberDelta(G, u, 7, DAY, u * 1000, u, 1, 1, T));
@@ -128,7 +128,7 @@ class SqliteBackupSafetyTest {
         Path backup = dir.resolve("backups").resolve("b.db");
         assertThat(storage.safeBackup(backup)).isTrue();
         fill(storage, 1);
-        try (JdbcStorage other =
+        try (SqliteStorage other =
                 JdbcStorage.sqlite(SqliteOptions.builder().file(dbFile).build())) {
             other.init();
             assertThatThrownBy(() -> storage.restore(backup))
@@ -250,7 +250,7 @@ class SqliteBackupSafetyTest {
                     .hasMessageContaining(dbFile.toString())
                     .hasMessageContaining("Nothing was written");
             // a short command beside the bot still opens, reads and writes the file
-            try (JdbcStorage other =
+            try (SqliteStorage other =
                     JdbcStorage.sqlite(SqliteOptions.builder().file(dbFile).build())) {
                 other.init();
                 assertThat(other.memberCount(G)).isEqualTo(3);

@@ -35,7 +35,7 @@ class SqliteOpenSafetyTest {
 
     /** A database of {@code members} members in one guild, closed cleanly. */
     static Path seed(Path file, int members) {
-        try (JdbcStorage s =
+        try (SqliteStorage s =
                 JdbcStorage.sqlite(SqliteOptions.builder().file(file).build())) {
             s.init();
             s.saveGuildConfig(GUILD, GuildConfig.defaults());
@@ -94,7 +94,7 @@ class SqliteOpenSafetyTest {
         corruptMiddle(db);
         Fingerprint before = fingerprint(db);
 
-        JdbcStorage s = JdbcStorage.sqlite(options(db).build());
+        SqliteStorage s = JdbcStorage.sqlite(options(db).build());
         assertThatThrownBy(s::init)
                 .isInstanceOf(CorruptDatabaseException.class)
                 .hasMessageContaining(db.toAbsolutePath().normalize().toString())
@@ -110,7 +110,7 @@ class SqliteOpenSafetyTest {
         Path db = dir.resolve("notes.db");
         Files.writeString(db, "not a database at all, just some text that is long enough to fill a header ".repeat(4));
         Fingerprint before = fingerprint(db);
-        try (JdbcStorage s = JdbcStorage.sqlite(options(db).build())) {
+        try (SqliteStorage s = JdbcStorage.sqlite(options(db).build())) {
             assertThatThrownBy(s::init).isInstanceOf(CorruptDatabaseException.class);
         }
         assertThat(fingerprint(db)).isEqualTo(before);
@@ -119,7 +119,7 @@ class SqliteOpenSafetyTest {
     @Test
     void init_soundDatabase_passesTheCheck() throws Exception {
         Path db = seed(dir.resolve("ok.db"), 3000);
-        try (JdbcStorage s = JdbcStorage.sqlite(options(db).build())) {
+        try (SqliteStorage s = JdbcStorage.sqlite(options(db).build())) {
             s.init();
             assertThat(s.memberCount(GUILD)).isEqualTo(3000);
         }
@@ -132,7 +132,7 @@ class SqliteOpenSafetyTest {
         var err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream saved = System.err;
         System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        try (JdbcStorage s = JdbcStorage.sqlite(
+        try (SqliteStorage s = JdbcStorage.sqlite(
                 options(db).openCheckTimeout(Duration.ofNanos(1)).build())) {
             s.init();
             assertThat(s.memberCount(GUILD)).isEqualTo(3000);
@@ -147,7 +147,7 @@ class SqliteOpenSafetyTest {
     @Test
     void mustExist_refusesMissingFile_createsNothing() {
         Path db = dir.resolve("typo/voice.db");
-        try (JdbcStorage s = JdbcStorage.sqlite(options(db).mustExist(true).build())) {
+        try (SqliteStorage s = JdbcStorage.sqlite(options(db).mustExist(true).build())) {
             assertThatThrownBy(s::init)
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("does not exist")
@@ -160,7 +160,7 @@ class SqliteOpenSafetyTest {
     void readOnly_leavesFileUnchanged_andRefusesWrites() throws Exception {
         Path db = seed(dir.resolve("ro.db"), 50);
         Fingerprint before = fingerprint(db);
-        try (JdbcStorage s = JdbcStorage.sqlite(options(db).readOnly(true).build())) {
+        try (SqliteStorage s = JdbcStorage.sqlite(options(db).readOnly(true).build())) {
             s.init();
             assertThat(s.exportGuild(GUILD).memberCount()).isEqualTo(50);
             assertThat(s.stats().users()).isEqualTo(50);
@@ -181,7 +181,7 @@ class SqliteOpenSafetyTest {
             st.execute("DELETE FROM vt_schema_version WHERE version > 1");
         }
         Fingerprint before = fingerprint(db);
-        try (JdbcStorage s = JdbcStorage.sqlite(options(db).readOnly(true).build())) {
+        try (SqliteStorage s = JdbcStorage.sqlite(options(db).readOnly(true).build())) {
             s.init();
             assertThat(s.exportGuild(GUILD).memberCount()).isEqualTo(20);
         }
@@ -195,7 +195,7 @@ class SqliteOpenSafetyTest {
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (x INTEGER)");
         }
-        try (JdbcStorage s = JdbcStorage.sqlite(options(db).readOnly(true).build())) {
+        try (SqliteStorage s = JdbcStorage.sqlite(options(db).readOnly(true).build())) {
             assertThatThrownBy(s::init).hasMessageContaining("is not a VoiceTrack database");
         }
     }

@@ -46,7 +46,7 @@ class SqliteOperationsTest {
     Path dir;
 
     Path dbFile;
-    JdbcStorage storage;
+    SqliteStorage storage;
 
     @BeforeEach
     void open() {
@@ -327,7 +327,7 @@ class SqliteOperationsTest {
         byte[] junk = new byte[16384];
         Arrays.fill(junk, (byte) 0x42);
         Files.write(bad, junk);
-        JdbcStorage broken =
+        SqliteStorage broken =
                 JdbcStorage.sqlite(SqliteOptions.builder().file(bad).build());
         assertThatThrownBy(broken::init).isInstanceOf(StorageException.class).hasMessageContaining(bad.toString());
         broken.close();

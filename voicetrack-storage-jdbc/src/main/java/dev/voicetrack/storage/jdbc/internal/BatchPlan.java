@@ -9,8 +9,6 @@ import dev.voicetrack.core.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,6 +26,65 @@ import org.jspecify.annotations.Nullable;
  * concurrent PostgreSQL transactions take row locks in the same order and never deadlock).
  */
 final class BatchPlan {
+
+    // ------------------------------------------------------------------ the SQL that applies a plan
+
+    // The domain rules a batch is folded by (sums, later last-seen, the streak) live in these statements
+    // and in of() below; nothing else in this package writes them.
+
+    /** Adds a member's increments; returns its new totals. */
+    private static final MultiRow MEMBER_UPSERT = new MultiRow(
+                    "INSERT INTO vt_members (guild_id, user_id, voice_ms, xp, level, sessions, messages,"
+                            + " last_seen_ms, streak, last_active_day) VALUES ",
+                    "(?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                    " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                            + " voice_ms = vt_members.voice_ms + excluded.voice_ms,"
+                            + " xp = vt_members.xp + excluded.xp,"
+                            + " sessions = vt_members.sessions + excluded.sessions,"
+                            + " messages = vt_members.messages + excluded.messages,"
+                            + " last_seen_ms = CASE WHEN excluded.last_seen_ms > vt_members.last_seen_ms"
+                            + " THEN excluded.last_seen_ms ELSE vt_members.last_seen_ms END,"
+                            + " streak = CASE WHEN excluded.last_active_day <= vt_members.last_active_day"
+                            + " THEN vt_members.streak WHEN excluded.last_active_day = vt_members.last_active_day + 1"
+                            + " THEN vt_members.streak + 1 ELSE 1 END,"
+                            + " last_active_day = CASE WHEN excluded.last_active_day > vt_members.last_active_day"
+                            + " THEN excluded.last_active_day ELSE vt_members.last_active_day END",
+                    9)
+            .returning("guild_id, user_id, xp, level, voice_ms, messages");
+
+    /** {@link #MEMBER_UPSERT} for a member the batch adds no message and no session to. */
+    private static final MultiRow LEAN_MEMBER_UPSERT = new MultiRow(
+            MEMBER_UPSERT.head(),
+            MEMBER_UPSERT.tuple(),
+            MEMBER_UPSERT
+                    .tail()
+                    .replace(" sessions = vt_members.sessions + excluded.sessions,", "")
+                    .replace(" messages = vt_members.messages + excluded.messages,", ""),
+            9);
+
+    /** Applies one later active day of a member to its streak (a batch spanning midnight). */
+    private static final String STREAK_STEP = "UPDATE vt_members SET"
+            + " streak = CASE WHEN ? <= last_active_day THEN streak WHEN ? = last_active_day + 1 THEN streak + 1"
+            + " ELSE 1 END,"
+            + " last_active_day = CASE WHEN ? > last_active_day THEN ? ELSE last_active_day END"
+            + " WHERE guild_id = ? AND user_id = ?";
+
+    private static final MultiRow CHANNEL_UPSERT = new MultiRow(
+            "INSERT INTO vt_member_channels (guild_id, user_id, channel_id, voice_ms, sessions) VALUES ",
+            "(?, ?, ?, ?, ?)",
+            " ON CONFLICT (guild_id, user_id, channel_id) DO UPDATE SET"
+                    + " voice_ms = vt_member_channels.voice_ms + excluded.voice_ms,"
+                    + " sessions = vt_member_channels.sessions + excluded.sessions",
+            5);
+
+    private static final MultiRow DAILY_UPSERT = new MultiRow(
+            "INSERT INTO vt_daily_activity (guild_id, user_id, day, channel_id, voice_ms, xp, messages) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?)",
+            " ON CONFLICT (guild_id, user_id, day, channel_id) DO UPDATE SET"
+                    + " voice_ms = vt_daily_activity.voice_ms + excluded.voice_ms,"
+                    + " xp = vt_daily_activity.xp + excluded.xp,"
+                    + " messages = vt_daily_activity.messages + excluded.messages",
+            7);
 
     // Member keys hash their ids through a mixing step: small ids (tests, benchmarks) and snowflakes
     // that share their high bits would otherwise collide in Objects.hash-style sums, and colliding
@@ -217,8 +274,8 @@ final class BatchPlan {
                     m.messagesAfter = rs.getLong(6);
                 }
             };
-            MultiRow.write(c, JdbcStore.MEMBER_UPSERT, full, BatchPlan::bindMember, collect);
-            MultiRow.write(c, JdbcStore.LEAN_MEMBER_UPSERT, lean, BatchPlan::bindMember, collect);
+            MultiRow.write(c, MEMBER_UPSERT, full, BatchPlan::bindMember, collect);
+            MultiRow.write(c, LEAN_MEMBER_UPSERT, lean, BatchPlan::bindMember, collect);
             if (moreDays) {
                 writeStreakSteps(c, sorted);
             }
@@ -231,10 +288,10 @@ final class BatchPlan {
         }
         // channel rows: guild, user, then {channelId, voiceMs, sessions}; daily rows: guild, user, then
         // {day, channelId, voiceMs, xp, messages}: both in the column order of their upserts
-        MultiRow.write(c, JdbcStore.CHANNEL_UPSERT, channelRows, BatchPlan::bindRow, null);
-        MultiRow.write(c, JdbcStore.DAILY_UPSERT, dailyRows, BatchPlan::bindRow, null);
+        MultiRow.write(c, CHANNEL_UPSERT, channelRows, BatchPlan::bindRow, null);
+        MultiRow.write(c, DAILY_UPSERT, dailyRows, BatchPlan::bindRow, null);
         if (!sessions.isEmpty()) {
-            new SessionWriter(sessions).write(c);
+            SessionRows.write(c, sessions);
         }
         var out = new ArrayList<MemberTotals>(members.size());
         for (var e : members.entrySet()) {
@@ -309,7 +366,7 @@ final class BatchPlan {
     /** Applies each member's active days after its first, in order (the member upsert applied the first). */
     private static void writeStreakSteps(Connection c, List<Map.Entry<MemberKey, MemberSum>> sorted)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(JdbcStore.streakStepSql())) {
+        try (PreparedStatement ps = c.prepareStatement(STREAK_STEP)) {
             for (var e : sorted) {
                 List<Long> days = e.getValue().laterDays;
                 if (days == null) {
@@ -355,33 +412,5 @@ final class BatchPlan {
         var entries = new ArrayList<>(map.entrySet());
         entries.sort(order);
         return entries;
-    }
-
-    /** Upserts session rows by id, as they are. */
-    record SessionWriter(List<VoiceSession> sessions) {
-        void write(Connection c) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(JdbcStore.sessionUpsertSql())) {
-                for (VoiceSession s : sessions) {
-                    ps.setString(1, s.id());
-                    ps.setLong(2, s.guildId());
-                    ps.setLong(3, s.userId());
-                    ps.setLong(4, s.channelId());
-                    ps.setLong(5, s.start().toEpochMilli());
-                    Instant end = s.end();
-                    if (end == null) {
-                        ps.setNull(6, Types.BIGINT);
-                    } else {
-                        ps.setLong(6, end.toEpochMilli());
-                    }
-                    ps.setLong(7, s.lastAccrual().toEpochMilli());
-                    ps.setLong(8, s.durationMs());
-                    ps.setLong(9, s.xpEarned());
-                    ps.setLong(10, s.mutedMs());
-                    ps.setLong(11, s.deafenedMs());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
     }
 }

@@ -24,6 +24,10 @@ final class Migrations {
     static final String VERSION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS vt_schema_version ("
             + "version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)";
 
+    /** The tables that hold a guild's data, each with a {@code guild_id} column (schema version 1 on). */
+    static final List<String> GUILD_TABLES = List.of(
+            "vt_guilds", "vt_members", "vt_member_channels", "vt_member_metadata", "vt_daily_activity", "vt_sessions");
+
     private final Dialect dialect;
     private final String resourceDir;
     private final List<String> scripts;
@@ -57,14 +61,24 @@ final class Migrations {
         }
     }
 
-    /** The version recorded in the database, 0 if it has none. */
+    /** The version recorded in the database, 0 if it has none; creates the version table if missing. */
     static int currentVersion(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(VERSION_TABLE_DDL);
-            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM vt_schema_version")) {
-                rs.next();
-                return rs.getInt(1);
-            }
+        }
+        return recordedVersion(c);
+    }
+
+    /**
+     * The version recorded in the database, 0 if it has none; writes nothing.
+     *
+     * @throws SQLException if the database has no version table (it is no VoiceTrack database)
+     */
+    static int recordedVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM vt_schema_version")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -47,11 +47,11 @@ class QueryPlanTest {
         }
         var queries = new LinkedHashMap<String, String>();
         for (Metric m : Metric.values()) {
-            queries.put("board " + m, JdbcStore.BOARD.get(m));
-            queries.put("rank " + m, JdbcStore.RANK.get(m));
+            queries.put("board " + m, Ranks.BOARD.get(m));
+            queries.put("rank " + m, Ranks.RANK.get(m));
             if (m != Metric.LEVEL) {
-                queries.put("window board " + m, JdbcStore.WINDOW_BOARD.get(m));
-                queries.put("window rank " + m, JdbcStore.WINDOW_RANK.get(m));
+                queries.put("window board " + m, Ranks.WINDOW_BOARD.get(m));
+                queries.put("window rank " + m, Ranks.WINDOW_RANK.get(m));
             }
         }
         queries.put("open sessions", "SELECT id FROM vt_sessions WHERE end_ms IS NULL ORDER BY start_ms, id");

@@ -1,0 +1,386 @@
+package dev.voicetrack.storage.jdbc.internal;
+
+import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.RankIndex;
+import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.storage.jdbc.internal.Database.Work;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Ranked reads (leaderboards, ranks, member counts) and the write path that keeps their in-memory
+ * indexes exact.
+ *
+ * <p>The all-time rank of a member of a guild with {@link RankCache#MIN_MEMBERS} members or more comes
+ * from a {@link RankIndex} per guild and metric, built from the database at the first rank query and
+ * then kept up to date by this store's own writes. Every write that changes member totals goes through
+ * {@link #write}: in its transaction it first moves the guild's write sequence ({@code
+ * vt_guild_writes}), and once committed it hands the changes to the index; an index whose sequence
+ * differs from the database's missed a write (of another process) and is rebuilt. Smaller guilds and
+ * windowed ranks are counted in SQL. Leaderboards are always read in SQL: a top-N scan of the metric's
+ * index.
+ *
+ * <p>Every sort column comes from the {@link Metric} enum ({@link #BOARD}, {@link #RANK} and the
+ * windowed forms are built once, here); no SQL is built from caller strings.
+ */
+final class Ranks {
+
+    /** Moves a guild's write sequence; returns the value it replaced (0 for a new row) and the new one. */
+    static final MultiRow GUILD_WRITE = new MultiRow(
+                    "INSERT INTO vt_guild_writes (guild_id, seq, prev_seq) VALUES ",
+                    "(?, ?, 0)",
+                    " ON CONFLICT (guild_id) DO UPDATE SET prev_seq = vt_guild_writes.seq,"
+                            + " seq = CASE WHEN excluded.seq > vt_guild_writes.seq THEN excluded.seq"
+                            + " ELSE vt_guild_writes.seq + 1 END",
+                    2)
+            .returning("guild_id, prev_seq, seq");
+
+    private static final String WINDOW_CTE = "WITH w AS (SELECT user_id, SUM(xp) AS xp, SUM(voice_ms) AS voice_ms,"
+            + " SUM(messages) AS messages FROM vt_daily_activity WHERE guild_id = ? AND day BETWEEN ? AND ?"
+            + " GROUP BY user_id HAVING SUM(voice_ms) > 0 OR SUM(xp) > 0 OR SUM(messages) > 0) ";
+
+    /** The sort column of each metric: fixed strings, never built from input. */
+    private static final Map<Metric, String> COLUMN = new EnumMap<>(
+            Map.of(Metric.XP, "xp", Metric.VOICE_TIME, "voice_ms", Metric.LEVEL, "level", Metric.MESSAGES, "messages"));
+
+    static final Map<Metric, String> BOARD = new EnumMap<>(Metric.class);
+    static final Map<Metric, String> RANK = new EnumMap<>(Metric.class);
+    static final Map<Metric, String> WINDOW_BOARD = new EnumMap<>(Metric.class);
+    static final Map<Metric, String> WINDOW_RANK = new EnumMap<>(Metric.class);
+    /** A member's value of the metric and its guild's write sequence, for a rank from memory. */
+    static final Map<Metric, String> VALUE_AND_SEQ = new EnumMap<>(Metric.class);
+
+    static {
+        for (Metric m : Metric.values()) {
+            String col = COLUMN.get(m);
+            VALUE_AND_SEQ.put(
+                    m,
+                    "SELECT me." + col + ", COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)"
+                            + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?");
+            BOARD.put(
+                    m,
+                    "SELECT user_id, xp, voice_ms, messages, level FROM vt_members WHERE guild_id = ?" + " ORDER BY "
+                            + col + " DESC, user_id");
+            RANK.put(
+                    m,
+                    // two counts, each a range of the metric's index (one with OR would scan the guild)
+                    "SELECT (SELECT COUNT(*) FROM vt_members o WHERE o.guild_id = me.guild_id AND o." + col + " > me."
+                            + col + ") + (SELECT COUNT(*) FROM vt_members o WHERE o.guild_id = me.guild_id AND o." + col
+                            + " = me." + col + " AND o.user_id < me.user_id) + 1"
+                            + " FROM vt_members me WHERE me.guild_id = ? AND me.user_id = ?");
+            if (m != Metric.LEVEL) {
+                WINDOW_BOARD.put(
+                        m,
+                        WINDOW_CTE + "SELECT w.user_id, w.xp, w.voice_ms, w.messages, COALESCE(m.level, 0)"
+                                + " FROM w LEFT JOIN vt_members m ON m.guild_id = ? AND m.user_id = w.user_id"
+                                + " ORDER BY w." + col + " DESC, w.user_id");
+                WINDOW_RANK.put(
+                        m,
+                        WINDOW_CTE + "SELECT (SELECT COUNT(*) FROM w o WHERE o." + col + " > me." + col + " OR (o."
+                                + col + " = me." + col + " AND o.user_id < me.user_id)) + 1 FROM w me"
+                                + " WHERE me.user_id = ?");
+            }
+        }
+    }
+
+    private final Database db;
+    private final RankCache ranks = new RankCache();
+    /** Guilds with fewer members are ranked in SQL; see {@link RankCache#MIN_MEMBERS}. */
+    private volatile long rankIndexMinMembers = RankCache.MIN_MEMBERS;
+
+    private final AtomicLong rankIndexBuilds = new AtomicLong();
+
+    Ranks(Database db) {
+        this.db = db;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** What a committed write did to the members of one guild, for the rank indexes (null: drop them). */
+    @FunctionalInterface
+    interface RankChanges<T> {
+        @Nullable
+        List<RankCache.Change> of(long guildId, T result);
+    }
+
+    /** For writes whose effect on ranks is not followed (admin operations): the guild's indexes are rebuilt. */
+    static final RankChanges<Object> DROP_INDEXES = (g, r) -> null;
+
+    /**
+     * Runs a write that changes member totals of {@code guildIds}: in the same transaction, first
+     * moves the guilds' write sequences (taking their row locks, in guild order, before any member row),
+     * then the work; once committed, brings the rank indexes along (see {@link RankCache}).
+     */
+    <T> T write(String op, Collection<Long> guildIds, Work<T> work, RankChanges<? super T> changes) {
+        List<RankCache.Guild> held = ranks.begin(guildIds);
+        try {
+            var seqs = new HashMap<Long, long[]>();
+            T result = db.write(op, c -> {
+                seqs.clear(); // a retried transaction starts over
+                moveWriteSeqs(c, guildIds, seqs);
+                return work.run(c);
+            });
+            seqs.forEach((g, s) -> ranks.committed(g, s[0], s[1], () -> changes.of(g, result)));
+            return result;
+        } finally {
+            ranks.end(held);
+        }
+    }
+
+    /** Moves each guild's write sequence forward; puts {prev_seq, seq} per guild into {@code out}. */
+    private void moveWriteSeqs(Connection c, Collection<Long> guildIds, Map<Long, long[]> out) throws SQLException {
+        Instant now = db.clock().instant();
+        long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+        MultiRow.write(
+                c,
+                GUILD_WRITE,
+                List.copyOf(new TreeSet<>(guildIds)),
+                (ps, i, g) -> {
+                    ps.setLong(i, g);
+                    ps.setLong(i + 1, micros);
+                },
+                rs -> out.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)}));
+    }
+
+    /** Forgets every index (the database was replaced by a restore). */
+    void clear() {
+        ranks.clear();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    private static void checkRanked(Metric metric, @Nullable DayRange range) {
+        Objects.requireNonNull(metric, "metric must not be null");
+        if (metric == Metric.LEVEL && range != null) {
+            throw new IllegalArgumentException("metric level is only ranked over all time, was windowed " + range);
+        }
+    }
+
+    List<LeaderboardEntry> leaderboard(long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
+        if (limit < 1 || offset < 0) {
+            throw new IllegalArgumentException(
+                    "limit must be >= 1 and offset >= 0, was limit=" + limit + ", offset=" + offset);
+        }
+        checkRanked(metric, range);
+        return db.read("leaderboard", c -> {
+            // LIMIT as a literal (a validated int): SQLite runs a top-N scan much faster when it knows N
+            // at prepare time; the few statement texts this gives are kept per connection
+            String sql =
+                    (range == null ? BOARD.get(metric) : WINDOW_BOARD.get(metric)) + " LIMIT " + limit + " OFFSET ?";
+            return db.query(c, sql, ps -> {
+                int i = 1;
+                if (range != null) {
+                    ps.setLong(i++, guildId);
+                    ps.setLong(i++, range.from().toEpochDay());
+                    ps.setLong(i++, range.to().toEpochDay());
+                }
+                ps.setLong(i++, guildId);
+                ps.setInt(i, offset);
+                var out = new ArrayList<LeaderboardEntry>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    int rank = offset;
+                    while (rs.next()) {
+                        out.add(new LeaderboardEntry(
+                                ++rank, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
+                    }
+                }
+                return out;
+            });
+        });
+    }
+
+    OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
+        checkRanked(metric, range);
+        if (range == null) {
+            RankCache.Guild g = ranks.guild(guildId);
+            @Nullable OptionalInt fromIndex = null;
+            long builds = rankIndexBuilds.get();
+            synchronized (g) {
+                if (isLarge(g, guildId)) {
+                    fromIndex = rankFromIndex(g, guildId, userId, metric);
+                }
+            }
+            if (fromIndex != null) {
+                if (rankIndexBuilds.get() != builds) {
+                    ranks.enforceBound(); // an index was built: keep them all within the memory bound
+                }
+                return fromIndex;
+            }
+        }
+        return countRank(guildId, userId, metric, range);
+    }
+
+    /** Whether a guild is large enough for rank indexes; its size is checked now and then. Holds g. */
+    private boolean isLarge(RankCache.Guild g, long guildId) {
+        if (g.large == 1) {
+            return true;
+        }
+        if (g.large == -1 || ++g.sqlRanksSinceSizeCheck >= RankCache.SIZE_CHECK_EVERY) {
+            g.sqlRanksSinceSizeCheck = 0;
+            g.large = memberCount(guildId) >= rankIndexMinMembers ? 1 : 0;
+        }
+        return g.large == 1;
+    }
+
+    /**
+     * The rank from the guild's index of the metric, (re)built when the database has writes the index
+     * does not hold; waits for writes of this process in flight instead of rebuilding for them. Holds g.
+     */
+    private OptionalInt rankFromIndex(RankCache.Guild g, long guildId, long userId, Metric metric) {
+        int m = metric.ordinal();
+        String sql = VALUE_AND_SEQ.get(metric);
+        int waits = 0;
+        for (int builds = 0; ; ) {
+            long[] valueAndSeq = db.read(
+                    "rank",
+                    c -> db.query(c, sql, ps -> {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, guildId);
+                        ps.setLong(3, userId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+                        }
+                    }));
+            if (valueAndSeq == null) {
+                return OptionalInt.empty();
+            }
+            RankIndex idx = g.index[m];
+            if (idx != null && g.seq[m] == valueAndSeq[1]) {
+                int pos = idx.positionOf(valueAndSeq[0], userId);
+                if (pos >= 0) {
+                    g.used[m] = ranks.tick();
+                    return OptionalInt.of(pos + 1);
+                }
+                g.drop(m); // cannot happen while the sequences agree; rebuild rather than answer wrong
+            } else if (g.writesInFlight > 0 && waits < 4) {
+                // most likely a write of ours that committed a moment ago; if it is not (another process
+                // wrote meanwhile), give up waiting after 200 ms and rebuild
+                waits++;
+                try {
+                    g.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while waiting for a write to finish", e);
+                }
+                continue;
+            }
+            if (builds++ == 3) {
+                // the guild is written faster than its index can be built: count instead
+                return countRank(guildId, userId, metric, null);
+            }
+            buildIndex(g, guildId, metric);
+        }
+    }
+
+    /** Reads a guild's entries of one metric and its write sequence in one snapshot into a new index. Holds g. */
+    private void buildIndex(RankCache.Guild g, long guildId, Metric metric) {
+        String col = COLUMN.get(metric);
+        db.snapshot("rankIndex", c -> {
+            long seq;
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+            }
+            long[] values = new long[1024];
+            long[] users = new long[1024];
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + col + ", user_id FROM vt_members"
+                    + " WHERE guild_id = ? ORDER BY " + col + " DESC, user_id")) {
+                ps.setFetchSize(10_000);
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (n == values.length) {
+                            values = Arrays.copyOf(values, n * 2);
+                            users = Arrays.copyOf(users, n * 2);
+                        }
+                        values[n] = rs.getLong(1);
+                        users[n] = rs.getLong(2);
+                        n++;
+                    }
+                }
+            }
+            var idx = new RankIndex();
+            idx.load(values, users, n);
+            rankIndexBuilds.incrementAndGet();
+            g.index[metric.ordinal()] = idx;
+            g.seq[metric.ordinal()] = seq;
+            g.used[metric.ordinal()] = ranks.tick();
+            return null;
+        });
+    }
+
+    /** Sets the size from which a guild's all-time ranks come from memory (tests set 0 to use it always). */
+    void rankIndexMinMembers(long members) {
+        rankIndexMinMembers = members;
+        ranks.clear();
+    }
+
+    /** Sets the bound on entries over all rank indexes (tests). */
+    void rankIndexMaxEntries(long max) {
+        ranks.maxEntries(max);
+    }
+
+    /** How many rank indexes were dropped to stay within the bound (tests). */
+    long rankIndexEvictions() {
+        return ranks.evictions();
+    }
+
+    /** How many rank indexes were built (read in full from the database) so far. */
+    long rankIndexBuilds() {
+        return rankIndexBuilds.get();
+    }
+
+    /** The rank counted in SQL. */
+    private OptionalInt countRank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
+        return db.read("rank", c -> {
+            String sql = range == null ? RANK.get(metric) : WINDOW_RANK.get(metric);
+            return db.query(c, sql, ps -> {
+                ps.setLong(1, guildId);
+                if (range == null) {
+                    ps.setLong(2, userId);
+                } else {
+                    ps.setLong(2, range.from().toEpochDay());
+                    ps.setLong(3, range.to().toEpochDay());
+                    ps.setLong(4, userId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? OptionalInt.of(Math.toIntExact(rs.getLong(1))) : OptionalInt.empty();
+                }
+            });
+        });
+    }
+
+    long memberCount(long guildId) {
+        return db.read("memberCount", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vt_members WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,472 @@
+package dev.voicetrack.storage.jdbc.internal;
+
+import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.ActivityRow;
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.LevelChange;
+import dev.voicetrack.core.storage.LevelRaise;
+import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The rows of a store, read and written one operation at a time: guild configs, batches ({@link
+ * BatchPlan}), level raises and the admin operations on members and guilds, and the plain reads of
+ * members, activity and sessions. Every write that changes member totals goes through {@link
+ * Ranks#write}, so the rank indexes follow it; ranked reads are {@link Ranks}'s.
+ *
+ * <p>{@link #apply} is one transaction of multi-row upserts that add to the stored totals and return
+ * the new member totals; nothing is ever written back from a copy of a member, and no write deletes
+ * rows it does not name.
+ */
+final class Records {
+
+    private static final String ENSURE_MEMBER = "INSERT INTO vt_members (guild_id, user_id, voice_ms, xp, level,"
+            + " sessions, messages, last_seen_ms, streak, last_active_day) VALUES (?, ?, 0, ?, ?, 0, 0, 0, 0, 0)";
+
+    private final Database db;
+    private final Ranks ranks;
+
+    Records(Database db, Ranks ranks) {
+        this.db = db;
+        this.ranks = ranks;
+    }
+
+    // ------------------------------------------------------------------ guilds
+
+    Optional<GuildConfig> guildConfig(long guildId) {
+        String text = db.read("guildConfig", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT config FROM vt_guilds WHERE guild_id = ?")) {
+                ps.setLong(1, guildId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        return text == null ? Optional.empty() : Optional.of(decodeConfig(guildId, text));
+    }
+
+    void saveGuildConfig(long guildId, GuildConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        String text = ConfigCodec.encode(config);
+        long now = db.clock().millis();
+        db.write("saveGuildConfig", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO vt_guilds (guild_id, config, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"
+                            + " ON CONFLICT (guild_id) DO UPDATE SET config = excluded.config,"
+                            + " updated_at_ms = excluded.updated_at_ms")) {
+                ps.setLong(1, guildId);
+                ps.setString(2, text);
+                ps.setLong(3, now);
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    List<Long> guildIds() {
+        return db.read("guildIds", c -> {
+            var out = new ArrayList<Long>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT guild_id FROM vt_guilds UNION SELECT guild_id FROM vt_members ORDER BY 1")) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    List<MemberTotals> apply(Batch batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        BatchPlan plan = BatchPlan.of(batch);
+        return ranks.write(
+                "apply",
+                plan.guildIds(),
+                c -> plan.write(c, db.dialect().serializesWrites()),
+                (g, r) -> plan.changes(g));
+    }
+
+    /** Reads one member's totals (the member must exist). */
+    private static MemberTotals memberTotals(Connection c, long guildId, long userId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT xp, level, voice_ms FROM vt_members WHERE guild_id = ? AND user_id = ?")) {
+            ps.setLong(1, guildId);
+            ps.setLong(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("member " + userId + " of guild " + guildId + " vanished mid-write");
+                }
+                return new MemberTotals(guildId, userId, rs.getLong(1), rs.getInt(2), rs.getLong(3));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ levels and admin
+
+    List<LevelChange> raiseLevels(Collection<LevelRaise> raises) {
+        Objects.requireNonNull(raises, "raises must not be null");
+        var list = List.copyOf(raises);
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        var guildIds = new HashSet<Long>();
+        list.forEach(r -> guildIds.add(r.guildId()));
+        return ranks.write(
+                "raiseLevels",
+                guildIds,
+                c -> {
+                    var out = new ArrayList<LevelChange>();
+                    try (PreparedStatement sel = c.prepareStatement(
+                                    "SELECT level, xp FROM vt_members WHERE guild_id = ? AND user_id = ?"
+                                            + db.dialect().forUpdate());
+                            PreparedStatement upd = c.prepareStatement(
+                                    "UPDATE vt_members SET level = ? WHERE guild_id = ? AND user_id = ?")) {
+                        for (LevelRaise r : list) {
+                            sel.setLong(1, r.guildId());
+                            sel.setLong(2, r.userId());
+                            int level;
+                            long xp;
+                            try (ResultSet rs = sel.executeQuery()) {
+                                if (!rs.next()) {
+                                    continue;
+                                }
+                                level = rs.getInt(1);
+                                xp = rs.getLong(2);
+                            }
+                            if (r.level() > level) {
+                                upd.setInt(1, r.level());
+                                upd.setLong(2, r.guildId());
+                                upd.setLong(3, r.userId());
+                                upd.executeUpdate();
+                                out.add(new LevelChange(r.guildId(), r.userId(), level, r.level(), xp));
+                            }
+                        }
+                    }
+                    return out;
+                },
+                Records::levelChanges);
+    }
+
+    /** The level changes of one guild, for the rank indexes (only the level index moves). */
+    private static List<RankCache.Change> levelChanges(long guildId, List<LevelChange> changes) {
+        var out = new ArrayList<RankCache.Change>();
+        int level = Metric.LEVEL.ordinal();
+        for (LevelChange lc : changes) {
+            if (lc.guildId() == guildId) {
+                long[] before = RankCache.unchanged();
+                long[] after = RankCache.unchanged();
+                before[level] = lc.oldLevel();
+                after[level] = lc.newLevel();
+                out.add(new RankCache.Change(lc.userId(), before, after));
+            }
+        }
+        return out;
+    }
+
+    MemberTotals setXp(long guildId, long userId, long xp, int level) {
+        if (xp < 0 || level < 0) {
+            throw new IllegalArgumentException("xp and level must be >= 0, was xp=" + xp + ", level=" + level);
+        }
+        return ranks.write(
+                "setXp",
+                List.of(guildId),
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            ENSURE_MEMBER
+                                    + " ON CONFLICT (guild_id, user_id) DO UPDATE SET xp = excluded.xp, level = excluded.level")) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setLong(3, xp);
+                        ps.setInt(4, level);
+                        ps.executeUpdate();
+                    }
+                    return memberTotals(c, guildId, userId);
+                },
+                Ranks.DROP_INDEXES);
+    }
+
+    MemberTotals setLevel(long guildId, long userId, int level) {
+        if (level < 0) {
+            throw new IllegalArgumentException("level must be >= 0, was " + level);
+        }
+        return ranks.write(
+                "setLevel",
+                List.of(guildId),
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO UPDATE SET level = excluded.level")) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setLong(3, 0);
+                        ps.setInt(4, level);
+                        ps.executeUpdate();
+                    }
+                    return memberTotals(c, guildId, userId);
+                },
+                Ranks.DROP_INDEXES);
+    }
+
+    boolean resetMember(long guildId, long userId) {
+        return ranks.write(
+                "resetMember",
+                List.of(guildId),
+                c -> {
+                    int updated = Database.update(
+                            c,
+                            "UPDATE vt_members SET voice_ms = 0, xp = 0, level = 0, sessions = 0, messages = 0,"
+                                    + " last_seen_ms = 0, streak = 0, last_active_day = 0 WHERE guild_id = ? AND user_id = ?",
+                            guildId,
+                            userId);
+                    if (updated == 0) {
+                        return false;
+                    }
+                    Database.update(
+                            c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    Database.update(
+                            c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    Database.update(c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    return true;
+                },
+                Ranks.DROP_INDEXES);
+    }
+
+    boolean deleteMember(long guildId, long userId) {
+        return ranks.write(
+                "deleteMember",
+                List.of(guildId),
+                c -> {
+                    int members = Database.update(
+                            c, "DELETE FROM vt_members WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    Database.update(
+                            c, "DELETE FROM vt_member_channels WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    Database.update(
+                            c, "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    Database.update(
+                            c, "DELETE FROM vt_daily_activity WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    int sessions = Database.update(
+                            c, "DELETE FROM vt_sessions WHERE guild_id = ? AND user_id = ?", guildId, userId);
+                    return members > 0 || sessions > 0;
+                },
+                Ranks.DROP_INDEXES);
+    }
+
+    void deleteGuild(long guildId) {
+        ranks.write(
+                "deleteGuild",
+                List.of(guildId),
+                c -> {
+                    for (String table : Migrations.GUILD_TABLES) {
+                        Database.update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
+                    }
+                    return null;
+                },
+                Ranks.DROP_INDEXES);
+    }
+
+    void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove) {
+        Objects.requireNonNull(set, "set must not be null");
+        Objects.requireNonNull(remove, "remove must not be null");
+        Map<String, String> puts = Map.copyOf(set);
+        var removes = new LinkedHashSet<String>();
+        for (String key : remove) {
+            if (key != null) {
+                removes.add(key);
+            }
+        }
+        ranks.write(
+                "updateMetadata",
+                List.of(guildId),
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(ENSURE_MEMBER + " ON CONFLICT (guild_id, user_id) DO NOTHING")) {
+                        ps.setLong(1, guildId);
+                        ps.setLong(2, userId);
+                        ps.setLong(3, 0);
+                        ps.setInt(4, 0);
+                        ps.executeUpdate();
+                    }
+                    if (!puts.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO vt_member_metadata (guild_id, user_id, key, value) VALUES (?, ?, ?, ?)"
+                                        + " ON CONFLICT (guild_id, user_id, key) DO UPDATE SET value = excluded.value")) {
+                            for (var e : puts.entrySet()) {
+                                ps.setLong(1, guildId);
+                                ps.setLong(2, userId);
+                                ps.setString(3, e.getKey());
+                                ps.setString(4, e.getValue());
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                    }
+                    if (!removes.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "DELETE FROM vt_member_metadata WHERE guild_id = ? AND user_id = ? AND key = ?")) {
+                            for (String key : removes) {
+                                ps.setLong(1, guildId);
+                                ps.setLong(2, userId);
+                                ps.setString(3, key);
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                    }
+                    return null;
+                },
+                Ranks.DROP_INDEXES);
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    Optional<MemberStats> member(long guildId, long userId) {
+        return db.snapshot("member", c -> {
+            long voice, xp, sessions, messages, lastSeen, lastDay;
+            int level, streak;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT voice_ms, xp, level, sessions, messages, last_seen_ms, streak, last_active_day"
+                            + " FROM vt_members WHERE guild_id = ? AND user_id = ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    voice = rs.getLong(1);
+                    xp = rs.getLong(2);
+                    level = rs.getInt(3);
+                    sessions = rs.getLong(4);
+                    messages = rs.getLong(5);
+                    lastSeen = rs.getLong(6);
+                    streak = rs.getInt(7);
+                    lastDay = rs.getLong(8);
+                }
+            }
+            var channels = new HashMap<Long, MemberStats.ChannelStats>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT channel_id, voice_ms, sessions FROM vt_member_channels"
+                            + " WHERE guild_id = ? AND user_id = ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ch = rs.getLong(1);
+                        channels.put(ch, new MemberStats.ChannelStats(ch, rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
+            var metadata = new HashMap<String, String>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT key, value FROM vt_member_metadata WHERE guild_id = ? AND user_id = ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        metadata.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return Optional.of(new MemberStats(
+                    guildId,
+                    userId,
+                    voice,
+                    xp,
+                    level,
+                    sessions,
+                    messages,
+                    Instant.ofEpochMilli(lastSeen),
+                    streak,
+                    LocalDate.ofEpochDay(lastDay),
+                    channels,
+                    metadata));
+        });
+    }
+
+    List<ActivityRow> activity(long guildId, long userId, DayRange range) {
+        Objects.requireNonNull(range, "range must not be null");
+        return db.read("activity", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT day, channel_id, voice_ms, xp, messages FROM vt_daily_activity WHERE guild_id = ?"
+                            + " AND user_id = ? AND day BETWEEN ? AND ? ORDER BY day, channel_id")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setLong(3, range.from().toEpochDay());
+                ps.setLong(4, range.to().toEpochDay());
+                var out = new ArrayList<ActivityRow>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ActivityRow(
+                                LocalDate.ofEpochDay(rs.getLong(1)),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    List<VoiceSession> openSessions() {
+        return db.read("openSessions", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SessionRows.SESSION_COLUMNS
+                    + " FROM vt_sessions WHERE end_ms IS NULL ORDER BY start_ms, id")) {
+                return SessionRows.read(ps);
+            }
+        });
+    }
+
+    List<VoiceSession> sessions(long guildId, long userId, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        return db.read("sessions", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SessionRows.SESSION_COLUMNS
+                    + " FROM vt_sessions WHERE guild_id = ? AND user_id = ? ORDER BY start_ms DESC, id LIMIT ?")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, userId);
+                ps.setInt(3, limit);
+                return SessionRows.read(ps);
+            }
+        });
+    }
+
+    /** The stored config text of a guild as a {@link GuildConfig}. */
+    static GuildConfig decodeConfig(long guildId, String text) {
+        try {
+            return ConfigCodec.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException("the stored config of guild " + guildId + " is invalid: " + e.getMessage(), e);
+        }
+    }
+}
