@@ -71,11 +71,16 @@ class InvalidRequestConformanceIT {
             assertThat(raw.get("users/@me").statusCode()).isEqualTo(429);
             clock.advance(Duration.ofSeconds(1));
             assertThat(raw.get("gateway/bot").statusCode()).isEqualTo(200);
-            assertThat(raw.get("gateway/bot").statusCode()).isEqualTo(429);
+            HttpResponse<String> third = raw.get("gateway/bot");
+            assertThat(third.statusCode()).isEqualTo(429);
+            assertThat(Raw.header(third, "Via")).isNotBlank();
+            assertThat(Raw.header(third, "X-RateLimit-Scope")).isEqualTo("user");
 
             HttpResponse<String> banned = raw.get("gateway/bot");
             assertThat(banned.statusCode()).isEqualTo(429);
             assertThat(Raw.header(banned, "Via")).isNull();
+            assertThat(Raw.header(banned, "X-RateLimit-Scope")).isNull();
+            assertThat(Raw.json(banned).path("message").asText()).contains("blocked");
         }
     }
 
