@@ -4,6 +4,7 @@ import static dev.voicetrack.emulator.internal.Http.body;
 import static dev.voicetrack.emulator.internal.Http.error;
 import static dev.voicetrack.emulator.internal.Http.id;
 import static dev.voicetrack.emulator.internal.Http.json;
+import static dev.voicetrack.emulator.internal.Http.jsonOrUnknown;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -72,11 +73,7 @@ final class ApplicationRoutes {
             UserImpl found = world.users.get(userId);
             return found == null ? null : world.userJson(found);
         });
-        if (user == null) {
-            error(ctx, 404, 10013, "Unknown User");
-        } else {
-            json(ctx, 200, user);
-        }
+        jsonOrUnknown(ctx, 200, user, 10013, "Unknown User");
     }
 
     private ObjectNode applicationJson() {
@@ -142,11 +139,7 @@ final class ApplicationRoutes {
             list.forEach(c -> array.add(c.json));
             return array;
         });
-        if (result == null) {
-            error(ctx, 404, 10004, "Unknown Guild");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10004, "Unknown Guild");
     }
 
     private void replaceCommands(Context ctx, long applicationId, long guildId) {
@@ -179,11 +172,7 @@ final class ApplicationRoutes {
             LOG.debug("Registered {} commands (guild {}): {}", replacement.size(), guildId, array);
             return array;
         });
-        if (result == null) {
-            error(ctx, 404, 10004, "Unknown Guild");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10004, "Unknown Guild");
     }
 
     private static java.util.Optional<Long> existingId(List<CommandRecord> list, JsonNode command) {
@@ -215,11 +204,7 @@ final class ApplicationRoutes {
             list.add(record);
             return record.json;
         });
-        if (result == null) {
-            error(ctx, 404, 10004, "Unknown Guild");
-        } else {
-            json(ctx, 201, result);
-        }
+        jsonOrUnknown(ctx, 201, result, 10004, "Unknown Guild");
     }
 
     private void deleteCommand(Context ctx, long applicationId, long guildId, long commandId) {

@@ -4,6 +4,7 @@ import static dev.voicetrack.emulator.internal.Http.body;
 import static dev.voicetrack.emulator.internal.Http.error;
 import static dev.voicetrack.emulator.internal.Http.id;
 import static dev.voicetrack.emulator.internal.Http.json;
+import static dev.voicetrack.emulator.internal.Http.jsonOrUnknown;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,13 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Routes of channels and their messages. */
 final class ChannelRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(ChannelRoutes.class);
-
     private final World world;
     private final Messages messages;
 
@@ -108,7 +105,7 @@ final class ChannelRoutes {
     private void reactionUsers(Context ctx, Matcher match) {
         MessageParts.Emoji emoji = MessageParts.Emoji.parse(match.group(3));
         int limit = Http.queryInt(ctx, "limit", 25, 1, 100);
-        long after = ctx.queryParam("after") == null ? 0 : Long.parseUnsignedLong(ctx.queryParam("after"));
+        long after = Http.querySnowflake(ctx, "after");
         if (!emoji.known()) {
             error(ctx, 400, 10014, "Unknown Emoji");
             return;
@@ -126,11 +123,7 @@ final class ChannelRoutes {
                     .forEach(u -> users.add(world.userJson(u)));
             return users;
         });
-        if (result == null) {
-            error(ctx, 404, 10008, "Unknown Message");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10008, "Unknown Message");
     }
 
     private @Nullable StoredMessage channelMessage(long channelId, long messageId) {
@@ -187,11 +180,7 @@ final class ChannelRoutes {
             world.dispatchMessageCreate(message);
             return world.messageJson(message);
         });
-        if (result == null) {
-            error(ctx, 404, 10003, "Unknown Channel");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10003, "Unknown Channel");
     }
 
     private void channelMessage(Context ctx, Matcher match, String method) {
@@ -242,10 +231,6 @@ final class ChannelRoutes {
             ChannelImpl channel = world.channels.get(channelId);
             return channel == null ? null : world.channelJson(channel);
         });
-        if (result == null) {
-            error(ctx, 404, 10003, "Unknown Channel");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10003, "Unknown Channel");
     }
 }

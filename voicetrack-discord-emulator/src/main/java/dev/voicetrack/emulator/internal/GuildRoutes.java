@@ -3,19 +3,16 @@ package dev.voicetrack.emulator.internal;
 import static dev.voicetrack.emulator.internal.Http.error;
 import static dev.voicetrack.emulator.internal.Http.id;
 import static dev.voicetrack.emulator.internal.Http.json;
+import static dev.voicetrack.emulator.internal.Http.jsonOrUnknown;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.regex.Matcher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Routes of guilds, their roles and members, and member role changes. */
 final class GuildRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(GuildRoutes.class);
-
     private final World world;
 
     GuildRoutes(World world) {
@@ -38,11 +35,7 @@ final class GuildRoutes {
             MemberImpl member = guild == null ? null : guild.members.get(userId);
             return member == null ? null : world.memberJson(member, true);
         });
-        if (result == null) {
-            error(ctx, 404, 10007, "Unknown Member");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10007, "Unknown Member");
     }
 
     private void memberRole(Context ctx, Matcher match, boolean add) {
@@ -108,11 +101,7 @@ final class GuildRoutes {
             }
             return json;
         });
-        if (result == null) {
-            error(ctx, 404, 10004, "Unknown Guild");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10004, "Unknown Guild");
     }
 
     private void getRoles(Context ctx, long guildId) {
@@ -125,17 +114,13 @@ final class GuildRoutes {
             guild.roles.forEach(role -> roles.add(world.roleJson(role)));
             return roles;
         });
-        if (result == null) {
-            error(ctx, 404, 10004, "Unknown Guild");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10004, "Unknown Guild");
     }
 
     /** {@code GET guilds/{id}/members?limit=&after=}: members by ascending user id; needs the GUILD_MEMBERS intent. */
     private void listMembers(Context ctx, long guildId) {
         int limit = Http.queryInt(ctx, "limit", 1, 1, 1000);
-        long after = ctx.queryParam("after") == null ? 0 : Long.parseUnsignedLong(ctx.queryParam("after"));
+        long after = Http.querySnowflake(ctx, "after");
         if (!world.settings.privilegedIntentsAllowed()) {
             error(ctx, 403, 50001, "Missing Access");
             return;
@@ -153,10 +138,6 @@ final class GuildRoutes {
                     .forEach(m -> members.add(world.memberJson(m, true)));
             return members;
         });
-        if (result == null) {
-            error(ctx, 404, 10004, "Unknown Guild");
-        } else {
-            json(ctx, 200, result);
-        }
+        jsonOrUnknown(ctx, 200, result, 10004, "Unknown Guild");
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Small helpers every route group shares: Discord-style JSON answers and errors, request bodies and parameters. */
 final class Http {
@@ -40,6 +41,31 @@ final class Http {
 
     static void error(Context ctx, int status, int code, String message) {
         json(ctx, status, Json.object().put("message", message).put("code", code));
+    }
+
+    /** {@code status} with {@code body}, or 404 with Discord's error {@code code} and message when there is none. */
+    static void jsonOrUnknown(Context ctx, int status, @Nullable JsonNode body, int code, String unknown) {
+        if (body == null) {
+            error(ctx, 404, code, unknown);
+        } else {
+            json(ctx, status, body);
+        }
+    }
+
+    /** A snowflake query parameter such as {@code after}; 0 when absent. */
+    static long querySnowflake(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return Long.parseUnsignedLong(text);
+        } catch (NumberFormatException e) {
+            InvalidFormBody.Collector errors = new InvalidFormBody.Collector();
+            errors.add(List.of(name), "NUMBER_TYPE_COERCE", "Value \"" + text + "\" is not snowflake.");
+            errors.throwIfAny();
+            return 0;
+        }
     }
 
     /** A file part of a multipart body; {@code index} is n of its {@code files[n]} name. */

@@ -12,13 +12,9 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Routes of interaction callbacks and the interaction webhook: follow-ups and {@code @original}. */
 final class InteractionRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(InteractionRoutes.class);
-
     private final World world;
     private final Messages messages;
 
