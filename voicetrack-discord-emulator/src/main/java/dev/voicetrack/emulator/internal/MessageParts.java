@@ -114,7 +114,7 @@ final class MessageParts {
      * Resolves {@code message_reference} of a new message in {@code channel}: the referenced message, or null if the
      * body has none, or if it names an unknown message and {@code fail_if_not_exists} is false.
      *
-     * @throws InvalidFormBody 50035 with {@code REPLIES_UNKNOWN_MESSAGE} for an unknown message otherwise
+     * @throws InvalidFormBody 50035 with {@code MESSAGE_REFERENCE_UNKNOWN_MESSAGE} for an unknown message otherwise
      */
     static @Nullable StoredMessage reference(World world, ChannelImpl channel, JsonNode body) {
         JsonNode reference = body.get("message_reference");
@@ -134,7 +134,7 @@ final class MessageParts {
             return null;
         }
         InvalidFormBody.Collector errors = new InvalidFormBody.Collector();
-        errors.add(List.of("message_reference"), "REPLIES_UNKNOWN_MESSAGE", "Unknown message");
+        errors.add(List.of("message_reference"), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message");
         errors.throwIfAny();
         return null;
     }

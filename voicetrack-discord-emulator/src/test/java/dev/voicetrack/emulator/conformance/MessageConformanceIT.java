@@ -152,7 +152,7 @@ class MessageConformanceIT {
         JsonNode error = Raw.json(refused);
         assertThat(error.path("code").asInt()).isEqualTo(50035);
         assertThat(error.at("/errors/message_reference/_errors/0/code").asText())
-                .isEqualTo("REPLIES_UNKNOWN_MESSAGE");
+                .isEqualTo("MESSAGE_REFERENCE_UNKNOWN_MESSAGE");
         assertThat(general.botMessages()).isEmpty();
 
         HttpResponse<String> plain =
