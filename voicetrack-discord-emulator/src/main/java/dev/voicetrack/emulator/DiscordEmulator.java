@@ -39,7 +39,19 @@ import java.util.Objects;
  * descriptions), malformed JSON (400, code 50109), IDENTIFY checks (close 4013 for missing or undefined intents, 4014
  * for privileged intents the application may not use, 4010 for an invalid shard), and Manage Roles plus the role
  * hierarchy on member role changes (403, code 50013). A callback without {@code with_response=true} is answered 204.
- * Deadlines and rate-limit windows run on the builder's {@link Builder#clock clock}. The module README lists every
+ * A gateway connection that sends more than 120 payloads in 60 s is closed with 4008, and a client with 10,000
+ * answers 401, 403 or 429 in 10 minutes is banned as Cloudflare bans it (every request 429 without Discord's {@code
+ * Via} and rate-limit headers; see {@link RateLimits} and {@link Builder#invalidRequestBan}). A reply to an unknown
+ * message is refused (400, code 50035), as are unknown reaction emojis (400, code 10014).
+ *
+ * <p>Messages keep what Discord keeps: multipart {@code files[n]} become {@code attachments} (with {@code id}, {@code
+ * filename}, {@code size} and a {@code url} the emulator serves), a {@code message_reference} makes a reply (type 19
+ * with {@code referenced_message}), {@code mentions} are filled from {@code <@id>} in the content as {@code
+ * allowed_mentions} permits, and the bot's reactions are stored and dispatched (MESSAGE_REACTION_ADD/REMOVE). A
+ * session identified with {@code shard: [i, n]} gets only the guilds with {@code (guild_id >> 22) % n == i} and their
+ * events. The bot's own voice join (gateway op 4) is answered with VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE.
+ *
+ * <p>Deadlines and rate-limit windows run on the builder's {@link Builder#clock clock}. The module README lists every
  * rule and option.
  */
 public interface DiscordEmulator extends AutoCloseable {
@@ -126,6 +138,7 @@ public interface DiscordEmulator extends AutoCloseable {
         private Duration interactionTokenLifetime = Duration.ofMinutes(15);
         private boolean privilegedIntentsAllowed = true;
         private long botPermissions = 1L << 3;
+        private Duration invalidRequestBan = Duration.ofHours(1);
 
         private Builder() {}
 
@@ -238,6 +251,17 @@ public interface DiscordEmulator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a client that reached {@link RateLimits#invalidRequests()} stays banned (default 1 h): every request
+         * is answered 429 with {@code Retry-After} until then.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder invalidRequestBan(Duration ban) {
+            this.invalidRequestBan = positive("invalidRequestBan", ban);
+            return this;
+        }
+
         private static Duration positive(String name, Duration value) {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
@@ -283,6 +307,7 @@ public interface DiscordEmulator extends AutoCloseable {
                     interactionTokenLifetime,
                     privilegedIntentsAllowed,
                     botPermissions,
+                    invalidRequestBan,
                     idsFrom));
         }
     }

@@ -54,6 +54,7 @@ public final class EmulatorServer implements DiscordEmulator {
                 List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
             app.addHttpHandler(type, "/api/*", rest::handle);
         }
+        app.get("/attachments/{channel}/{attachment}/{filename}", rest::serveAttachment);
         app.ws("/gateway", ws -> {
             ws.onConnect(world.gateway::onConnect);
             ws.onMessage(world.gateway::onMessage);
@@ -68,6 +69,7 @@ public final class EmulatorServer implements DiscordEmulator {
         }
         EmulatorServer server = new EmulatorServer(world, rest, app, app.port());
         world.gateway.setGatewayUrl(server.gatewayUrl());
+        world.baseUrl = "http://" + LOOPBACK + ":" + server.port + "/";
         rest.setGatewayUrl(server.gatewayUrl());
         LOG.info("Discord emulator listening: REST {} gateway {}", server.httpBaseUrl(), server.gatewayUrl());
         return server;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicetrack.emulator.GatewayStats;
+import dev.voicetrack.emulator.RateLimits;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * appends frames to a connection's pending queue. Frames reach the socket in {@link Connection#flush}, under the
  * connection's own send lock and outside the world lock; one flusher drains the whole queue, so any caller that has
  * flushed after enqueueing knows its frames were written, in order.
+ *
+ * <h2>What Discord enforces</h2>
+ *
+ * A connection may send {@link dev.voicetrack.emulator.RateLimits#gatewayCommands()} payloads per window (on the
+ * emulator's clock); the next one closes it with 4008. A session identified with {@code shard: [id, count]} gets only
+ * the guilds with {@code (guild_id >> 22) % count == id}, in READY, GUILD_CREATE and every guild dispatch; direct
+ * messages go to shard 0 only. A VOICE_STATE_UPDATE (op 4) for the bot's own member is answered with a
+ * VOICE_STATE_UPDATE dispatch and, when it joins a channel, a VOICE_SERVER_UPDATE to the requesting session.
  */
 final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -54,6 +63,9 @@ final class Gateway {
     private static final int OP_INVALID_SESSION = 9;
     private static final int OP_HELLO = 10;
     private static final int OP_HEARTBEAT_ACK = 11;
+
+    /** The emulator runs no voice server: the endpoint is a host that never resolves. */
+    static final String VOICE_ENDPOINT = "voice.emulator.invalid:443";
 
     private static final String CONNECTION_ATTRIBUTE = "voicetrack.emulator.connection";
 
@@ -154,6 +166,12 @@ final class Gateway {
             connection.close(4002, "Error while decoding payload.");
             return;
         }
+        if (!connection.countCommand(
+                world.clock.millis(), world.settings.rateLimits().gatewayCommands())) {
+            LOG.warn("Gateway client sent more than its payloads per window; closing with 4008");
+            connection.close(4008, "Rate limited.");
+            return;
+        }
         int op = payload.path("op").asInt(-1);
         JsonNode data = payload.path("d");
         switch (op) {
@@ -165,7 +183,8 @@ final class Gateway {
             case OP_IDENTIFY -> runOrHold(() -> identify(connection, data));
             case OP_RESUME -> runOrHold(() -> resume(connection, data));
             case OP_REQUEST_GUILD_MEMBERS -> requestGuildMembers(connection, data);
-            case OP_PRESENCE_UPDATE, OP_VOICE_STATE_UPDATE -> LOG.debug("Ignoring gateway op {}: {}", op, data);
+            case OP_VOICE_STATE_UPDATE -> voiceStateUpdate(connection, data);
+            case OP_PRESENCE_UPDATE -> LOG.debug("Ignoring gateway op {}: {}", op, data);
             default -> {
                 LOG.warn("Gateway client sent unknown op {}: {}", op, payload);
                 connection.close(4001, "Unknown opcode.");
@@ -218,15 +237,20 @@ final class Gateway {
             if (connection.session != null) {
                 connection.closeLater(4005, "Already authenticated.");
             } else {
+                JsonNode shard = data.path("shard");
                 Session session = new Session(
                         UUID.randomUUID().toString().replace("-", ""),
-                        data.path("intents").asInt(0));
+                        data.path("intents").asInt(0),
+                        shard.isArray() ? shard.get(0).asInt() : 0,
+                        shard.isArray() ? shard.get(1).asInt() : 1);
                 sessions.put(session.id, session);
                 session.connection = connection;
                 connection.session = session;
                 dispatchTo(session, "READY", readyPayload(session, data));
                 for (GuildImpl guild : world.guilds.values()) {
-                    dispatchTo(session, "GUILD_CREATE", world.guildJson(guild));
+                    if (session.receives(guild.id())) {
+                        dispatchTo(session, "GUILD_CREATE", world.guildJson(guild));
+                    }
                 }
                 identifies.incrementAndGet();
             }
@@ -256,6 +280,9 @@ final class Gateway {
         ready.set("user", world.selfUserJson());
         ArrayNode guilds = ready.putArray("guilds");
         for (GuildImpl guild : world.guilds.values()) {
+            if (!session.receives(guild.id())) {
+                continue;
+            }
             guilds.addObject().put("id", Long.toUnsignedString(guild.id())).put("unavailable", true);
         }
         ready.put("session_id", session.id).put("session_type", "normal").put("resume_gateway_url", gatewayUrl);
@@ -344,7 +371,7 @@ final class Gateway {
                 int limit = data.path("limit").asInt(0);
                 for (long guildId : guildIds) {
                     GuildImpl guild = world.guilds.get(guildId);
-                    if (guild == null) {
+                    if (guild == null || !session.receives(guildId)) {
                         continue;
                     }
                     ObjectNode chunk = Json.object()
@@ -380,6 +407,46 @@ final class Gateway {
         flush();
     }
 
+    /**
+     * Op 4 for the bot's own member: joining or moving ({@code channel_id} set) is answered with VOICE_STATE_UPDATE
+     * (the bot's voice session id is the gateway session id, as on Discord) and a VOICE_SERVER_UPDATE for this session;
+     * leaving ({@code channel_id} null) with VOICE_STATE_UPDATE alone. A request for an unknown guild, a guild of
+     * another shard, or a channel that is not one of the guild's voice channels is logged and ignored.
+     */
+    private void voiceStateUpdate(Connection connection, JsonNode data) {
+        synchronized (world.lock) {
+            Session session = connection.session;
+            GuildImpl guild = world.guilds.get(Json.snowflake(data.get("guild_id")));
+            long channelId = Json.snowflake(data.get("channel_id"));
+            ChannelImpl channel = channelId == 0 ? null : world.channels.get(channelId);
+            if (session == null) {
+                connection.closeLater(4003, "Not authenticated.");
+            } else if (guild == null
+                    || !session.receives(guild.id())
+                    || (channelId != 0
+                            && (channel == null || channel.guild != guild || channel.kind != ChannelImpl.Kind.VOICE))) {
+                LOG.warn("Ignoring VOICE_STATE_UPDATE for an unknown guild or voice channel: {}", data);
+            } else {
+                MemberImpl bot = guild.botMember;
+                bot.voiceChannel = channel;
+                bot.voiceSessionId = session.id;
+                bot.selfMute = channel != null && data.path("self_mute").asBoolean(false);
+                bot.selfDeaf = channel != null && data.path("self_deaf").asBoolean(false);
+                dispatch("VOICE_STATE_UPDATE", world.voiceStateJson(bot, true), Intents.GUILD_VOICE_STATES, false);
+                if (channel != null) {
+                    ObjectNode server = Json.object()
+                            .put("token", UUID.randomUUID().toString().replace("-", ""))
+                            .put("guild_id", Long.toUnsignedString(guild.id()))
+                            .put("endpoint", VOICE_ENDPOINT);
+                    dispatchTo(session, "VOICE_SERVER_UPDATE", server);
+                }
+                world.lock.notifyAll();
+            }
+        }
+        connection.runPendingClose();
+        flush();
+    }
+
     // ---------------------------------------------------------------- dispatching (world lock held)
 
     /**
@@ -388,8 +455,12 @@ final class Gateway {
      * attachments emptied, as Discord does. Caller holds the world lock and calls {@link #flush()} after releasing it.
      */
     void dispatch(String type, ObjectNode data, int intent, boolean contentPrivileged) {
+        long guildId = guildOf(type, data);
         for (Session session : sessions.values()) {
             if (intent != 0 && (session.intents & intent) == 0) {
+                continue;
+            }
+            if (!session.receives(guildId)) {
                 continue;
             }
             if (contentPrivileged && (session.intents & Intents.MESSAGE_CONTENT) == 0) {
@@ -403,6 +474,12 @@ final class Gateway {
                 dispatchTo(session, type, data);
             }
         }
+    }
+
+    /** The guild a dispatch belongs to: its {@code guild_id}, or the guild itself for GUILD_CREATE; 0 for none. */
+    private static long guildOf(String type, ObjectNode data) {
+        JsonNode guildId = type.equals("GUILD_CREATE") ? data.get("id") : data.get("guild_id");
+        return guildId == null || guildId.isNull() ? 0 : Json.snowflake(guildId);
     }
 
     private void dispatchTo(Session session, String type, JsonNode data) {
@@ -477,15 +554,24 @@ final class Gateway {
     private static final class Session {
         final String id;
         final int intents;
+        final int shardId;
+        final int shardCount;
         int seq;
         final ArrayDeque<Frame> history = new ArrayDeque<>();
 
         @Nullable
         Connection connection;
 
-        Session(String id, int intents) {
+        Session(String id, int intents, int shardId, int shardCount) {
             this.id = id;
             this.intents = intents;
+            this.shardId = shardId;
+            this.shardCount = shardCount;
+        }
+
+        /** Whether the guild's events reach this session's shard; guild 0 (direct messages) goes to shard 0. */
+        boolean receives(long guildId) {
+            return (guildId >>> 22) % shardCount == shardId;
         }
     }
 
@@ -498,11 +584,25 @@ final class Gateway {
         @Nullable
         Session session;
 
+        /** Payloads received in the current rate-limit window; only the socket's reader thread touches these. */
+        private long windowEnd;
+
+        private int received;
+
         private volatile int pendingCloseCode;
         private volatile String pendingCloseReason = "";
 
         Connection(WsContext ctx) {
             this.ctx = ctx;
+        }
+
+        /** Counts one received payload; false if it is over the limit's payloads for the current window. */
+        boolean countCommand(long nowMillis, RateLimits.Limit limit) {
+            if (nowMillis >= windowEnd) {
+                windowEnd = nowMillis + limit.window().toMillis();
+                received = 0;
+            }
+            return ++received <= limit.requests();
         }
 
         void enqueue(String text) {

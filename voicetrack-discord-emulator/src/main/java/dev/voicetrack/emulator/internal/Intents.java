@@ -6,6 +6,8 @@ final class Intents {
     static final int GUILD_MEMBERS = 1 << 1;
     static final int GUILD_VOICE_STATES = 1 << 7;
     static final int GUILD_MESSAGES = 1 << 9;
+    static final int GUILD_MESSAGE_REACTIONS = 1 << 10;
+    static final int DIRECT_MESSAGE_REACTIONS = 1 << 13;
     static final int DIRECT_MESSAGES = 1 << 12;
     static final int MESSAGE_CONTENT = 1 << 15;
     static final int GUILD_PRESENCES = 1 << 8;

@@ -258,6 +258,7 @@ final class MemberImpl implements EmulatedMember {
             requireMember();
             StoredMessage message = world.newMessage(target, user, this);
             message.content = content;
+            message.mentions = MessageParts.mentions(world, message, null);
             world.dispatchMessageCreate(message);
             return world.record(message);
         });

@@ -18,4 +18,5 @@ public record Settings(
         Duration interactionTokenLifetime,
         boolean privilegedIntentsAllowed,
         long botPermissions,
+        Duration invalidRequestBan,
         @Nullable Instant idsFrom) {}

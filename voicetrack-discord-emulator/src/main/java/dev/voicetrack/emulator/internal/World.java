@@ -41,6 +41,8 @@ final class World {
     final UserImpl bot;
     final String botToken;
     final Settings settings;
+    /** The server's address, {@code http://127.0.0.1:<port>/}, for URLs of stored files; set once at start. */
+    volatile String baseUrl = "";
 
     final Map<Long, UserImpl> users = new LinkedHashMap<>();
     final Map<Long, GuildImpl> guilds = new LinkedHashMap<>();
@@ -330,6 +332,11 @@ final class World {
     }
 
     ObjectNode messageJson(StoredMessage message) {
+        return messageJson(message, true);
+    }
+
+    /** A message object; {@code withReferenced} adds the replied-to message (Discord nests it one level deep). */
+    ObjectNode messageJson(StoredMessage message, boolean withReferenced) {
         ObjectNode json = Json.object()
                 .put("id", Long.toUnsignedString(message.id))
                 .put("type", message.type)
@@ -352,9 +359,8 @@ final class World {
         } else {
             json.put("edited_timestamp", message.editedTimestamp);
         }
-        json.putArray("mentions");
         json.putArray("mention_roles");
-        json.putArray("attachments");
+        MessageParts.addTo(this, message, json, withReferenced);
         json.set("embeds", message.embeds.deepCopy());
         json.set("components", message.components.deepCopy());
         if (message.interaction != null) {
