@@ -1,35 +1,30 @@
 package dev.voicetrack.bot;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The bot's settings, read from environment variables, a {@code .env} file and an optional config
- * file (properties or flat JSON) with the same names; the first of those that sets a name wins. Every
- * value is validated by {@link #load}: a bad one throws {@link ConfigException} naming the setting and
- * the value, before anything is opened or written. Immutable and thread safe.
+ * file (properties or flat JSON) with the same names; the first of those that sets a name wins. {@link
+ * #load} reads every setting once into typed sections ({@link #storage()}, {@link #cache()}, {@link
+ * #tracking()}, {@link #backup()}, {@link #adminApi()}, {@link #monitor()}, {@link #discord()}): a bad
+ * value throws {@link ConfigException} naming the setting and the value, before anything is opened or
+ * written. The rest of the bot reads the sections' typed fields and never a setting by name. Immutable
+ * and thread safe.
  *
  * <p>The names of the original library are kept where it has them ({@code DISCORD_BOT_TOKEN}, {@code
- * MONGODB_URI}, {@code REDIS_URL}, {@code SQLITE_DB_PATH}); {@link #SETTINGS} documents every name.
+ * MONGODB_URI}, {@code REDIS_URL}, {@code SQLITE_DB_PATH}). {@link #SETTINGS} is the one table of every
+ * name with its default and meaning ({@code --help} prints it); each section's record says which
+ * setting feeds which field.
  */
 public final class BotConfig {
 
@@ -52,9 +47,6 @@ public final class BotConfig {
 
     /** Every setting by name, in the order {@code --help} lists them. Unmodifiable. */
     public static final Map<String, Setting> SETTINGS;
-
-    private static final Set<String> SECRETS = Set.of("DISCORD_BOT_TOKEN", "ADMIN_API_TOKEN", "POSTGRES_PASSWORD");
-    private static final Set<String> URLS_WITH_CREDENTIALS = Set.of("MONGODB_URI", "REDIS_URL", "VOICETRACK_JDBC_URL");
 
     static {
         Map<String, Setting> s = new LinkedHashMap<>();
@@ -119,7 +111,7 @@ public final class BotConfig {
         s.put("LOW_HIT_RATE", new Setting("0.6", "warn when the cache hit rate is below this (after 100 reads)"));
         s.put("DB_SIZE_WARN_MB", new Setting("100", "warn when the database is larger than this"));
         s.put("SHUTDOWN_TIMEOUT", new Setting("20s", "bound on a graceful shutdown"));
-        SETTINGS = java.util.Collections.unmodifiableMap(s);
+        SETTINGS = Collections.unmodifiableMap(s);
     }
 
     /**
@@ -133,25 +125,156 @@ public final class BotConfig {
             "CACHE_WARM_INTERVAL", Duration.ofMinutes(1),
             "MONITOR_INTERVAL", Duration.ofSeconds(5));
 
-    /** Settings whose value is a secret that must not be blank when given. */
-    private static final Set<String> TOKENS = Set.of("DISCORD_BOT_TOKEN", "ADMIN_API_TOKEN");
-
     /** Longest value echoed in an error message; longer ones are cut and end with "...". */
     static final int ECHO_LIMIT = 60;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+    // ---- the sections ----
 
-    private final Map<String, String> values; // every known setting, defaults applied
-    private final Map<String, String> sources;
+    /**
+     * Discord.
+     *
+     * @param token {@code DISCORD_BOT_TOKEN}
+     * @param apiUrl {@code DISCORD_API_URL}, set only to point the bot at an emulator
+     * @param gatewayUrl {@code DISCORD_GATEWAY_URL}, likewise
+     */
+    public record DiscordSettings(Optional<String> token, Optional<String> apiUrl, Optional<String> gatewayUrl) {}
 
-    /** Warnings about names in the {@code .env} file that are not settings (likely typos). */
-    private final List<String> ignored;
+    /**
+     * Where data is kept.
+     *
+     * @param kind {@code VOICETRACK_STORAGE}, else chosen by the URLs set ({@code MONGODB_URI}, then
+     *     {@code VOICETRACK_JDBC_URL}), else SQLite
+     * @param sqlitePath {@code SQLITE_DB_PATH}
+     * @param jdbcUrl {@code VOICETRACK_JDBC_URL}, checked to name a PostgreSQL database of its own
+     * @param postgresUser {@code POSTGRES_USER}
+     * @param postgresPassword {@code POSTGRES_PASSWORD}, {@code ""} when unset
+     * @param postgresSharedDatabase {@code POSTGRES_SHARED_DATABASE}
+     * @param jsonDir {@code JSON_DATA_DIR}
+     * @param mongoUri {@code MONGODB_URI}
+     * @param mongoDatabase {@code MONGODB_DATABASE}
+     * @param timeout {@code STORAGE_TIMEOUT}: the longest wait for one storage call; {@code auto} is half
+     *     the check interval, between 250 ms and 2 s, so that a tick's write gives up before the next tick
+     */
+    public record StorageSettings(
+            StorageKind kind,
+            Path sqlitePath,
+            Optional<String> jdbcUrl,
+            String postgresUser,
+            String postgresPassword,
+            boolean postgresSharedDatabase,
+            Path jsonDir,
+            Optional<String> mongoUri,
+            String mongoDatabase,
+            Duration timeout) {
 
-    private BotConfig(Map<String, String> values, Map<String, String> sources, List<String> ignored) {
-        this.values = values;
-        this.sources = sources;
-        this.ignored = List.copyOf(ignored);
-        validate();
+        /** Where the data is, as a log line may show it: paths as given, passwords masked. */
+        public String describe() {
+            return switch (kind) {
+                case SQLITE -> sqlitePath.toString();
+                case POSTGRES -> maskUrl(jdbcUrl.orElse(""));
+                case JSON -> jsonDir.toString();
+                case MONGO -> maskUrl(mongoUri.orElse(""));
+                case MEMORY -> "in memory: nothing is kept after the bot stops";
+            };
+        }
+    }
+
+    /**
+     * The cache.
+     *
+     * @param maxEntries {@code CACHE_MAX_ENTRIES}, the in-process bound
+     * @param ttl {@code CACHE_TTL}
+     * @param redisUrl {@code REDIS_URL}; when set, the two-tier cache in front of Redis
+     * @param redisKeyPrefix {@code REDIS_KEY_PREFIX}
+     * @param warmInterval {@code CACHE_WARM_INTERVAL}, zero when warming runs only at start
+     */
+    public record CacheSettings(
+            long maxEntries, Duration ttl, Optional<String> redisUrl, String redisKeyPrefix, Duration warmInterval) {}
+
+    /**
+     * What the tracker follows and how often.
+     *
+     * @param checkInterval {@code CHECK_INTERVAL}, the tick period
+     * @param sessionWriteInterval {@code SESSION_WRITE_INTERVAL}, zero for every tick
+     * @param trackMessages {@code TRACK_MESSAGES}
+     * @param trackMemberUpdates {@code TRACK_MEMBER_UPDATES}
+     */
+    public record TrackingSettings(
+            Duration checkInterval, Duration sessionWriteInterval, boolean trackMessages, boolean trackMemberUpdates) {}
+
+    /**
+     * SQLite backups and maintenance.
+     *
+     * @param dir {@code BACKUP_DIR}
+     * @param interval {@code BACKUP_INTERVAL}, zero when off
+     * @param retention {@code BACKUP_RETENTION}
+     * @param maxCount {@code BACKUP_MAX_COUNT}
+     * @param onShutdown {@code SHUTDOWN_BACKUP}
+     * @param optimizeInterval {@code OPTIMIZE_INTERVAL}, zero when off
+     */
+    public record BackupSettings(
+            Path dir,
+            Duration interval,
+            Duration retention,
+            int maxCount,
+            boolean onShutdown,
+            Duration optimizeInterval) {
+
+        /** Whether any backup is due: a schedule or the shutdown backup. */
+        public boolean any() {
+            return !interval.isZero() || onShutdown;
+        }
+    }
+
+    /**
+     * The admin HTTP API.
+     *
+     * @param bind {@code ADMIN_API_BIND}, empty when off
+     * @param token {@code ADMIN_API_TOKEN}, at least 16 characters; empty when the admin routes refuse all
+     */
+    public record AdminApiSettings(Optional<InetSocketAddress> bind, Optional<String> token) {}
+
+    /**
+     * The periodic checks.
+     *
+     * @param interval {@code MONITOR_INTERVAL}
+     * @param lowHitRate {@code LOW_HIT_RATE}, in 0..1
+     * @param dbSizeWarnMb {@code DB_SIZE_WARN_MB}
+     */
+    public record MonitorSettings(Duration interval, double lowHitRate, int dbSizeWarnMb) {}
+
+    private final RawSettings raw;
+    private final DiscordSettings discord;
+    private final StorageSettings storage;
+    private final CacheSettings cache;
+    private final TrackingSettings tracking;
+    private final BackupSettings backup;
+    private final AdminApiSettings adminApi;
+    private final MonitorSettings monitor;
+    private final Path announcementsFile;
+    private final Duration shutdownTimeout;
+
+    BotConfig(
+            RawSettings raw,
+            DiscordSettings discord,
+            StorageSettings storage,
+            CacheSettings cache,
+            TrackingSettings tracking,
+            BackupSettings backup,
+            AdminApiSettings adminApi,
+            MonitorSettings monitor,
+            Path announcementsFile,
+            Duration shutdownTimeout) {
+        this.raw = raw;
+        this.discord = discord;
+        this.storage = storage;
+        this.cache = cache;
+        this.tracking = tracking;
+        this.backup = backup;
+        this.adminApi = adminApi;
+        this.monitor = monitor;
+        this.announcementsFile = announcementsFile;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /**
@@ -167,238 +290,114 @@ public final class BotConfig {
             Map<String, String> overrides) {
         Objects.requireNonNull(environment, "environment must not be null");
         Objects.requireNonNull(overrides, "overrides must not be null");
-        Map<String, String> values = new TreeMap<>();
-        Map<String, String> sources = new TreeMap<>();
-        SETTINGS.forEach((k, v) -> {
-            values.put(k, v.defaultValue());
-            sources.put(k, "default");
-        });
-        if (configFile != null) {
-            readConfigFile(configFile).forEach((k, v) -> put(values, sources, k, v, configFile.toString()));
-        }
-        List<String> ignored = new java.util.ArrayList<>();
-        if (dotEnv != null && Files.isRegularFile(dotEnv)) {
-            readDotEnv(dotEnv).forEach((k, v) -> {
-                if (SETTINGS.containsKey(k)) {
-                    put(values, sources, k, v, dotEnv.toString());
-                } else {
-                    // A .env may be shared with other tools, so an unknown name is not an error; but it is
-                    // most often a typo that would leave a setting at its default without a word.
-                    ignored.add(k + " in " + dotEnv + " is not a VoiceTrack setting and was ignored"
-                            + closest(k).map(c -> " (did you mean " + c + "?)").orElse(""));
-                }
-            });
-        }
-        environment.forEach((k, v) -> {
-            if (SETTINGS.containsKey(k) && v != null) {
-                put(values, sources, k, v, "environment");
-            }
-        });
-        overrides.forEach((k, v) -> put(values, sources, k, v, "command line"));
-        return new BotConfig(values, sources, ignored);
+        return ConfigParser.parse(RawSettings.read(environment, dotEnv, configFile, overrides));
     }
 
-    private static void put(Map<String, String> values, Map<String, String> sources, String k, String v, String src) {
-        if (!SETTINGS.containsKey(k)) {
-            throw new ConfigException("unknown setting " + k + " in " + src + " (see --help for the names)");
-        }
-        if (TOKENS.contains(k) && !v.isEmpty() && v.isBlank()) {
-            throw new ConfigException(k + " in " + src + " is blank (" + v.length()
-                    + " whitespace characters); set the real value, or remove the line to leave it unset");
-        }
-        values.put(k, v.trim());
-        sources.put(k, src);
+    /** A copy with some settings replaced, validated again. */
+    public BotConfig with(Map<String, String> changes) {
+        return ConfigParser.parse(raw.with(changes, "override"));
     }
 
-    static Map<String, String> readDotEnv(Path file) {
-        Map<String, String> out = new LinkedHashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
-        }
-        for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("export ")) {
-                line = line.substring(7).strip();
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String key = line.substring(0, eq).strip();
-            String value = line.substring(eq + 1).strip();
-            if (value.length() >= 2
-                    && ((value.startsWith("\"") && value.endsWith("\""))
-                            || (value.startsWith("'") && value.endsWith("'")))) {
-                value = value.substring(1, value.length() - 1);
-            } else {
-                int hash = value.indexOf(" #");
-                if (hash >= 0) {
-                    value = value.substring(0, hash).strip();
-                }
-            }
-            out.put(key, value);
-        }
-        return out;
+    /** A copy with those of {@code defaults} applied whose setting no source gave, validated again. */
+    public BotConfig withDefaults(Map<String, String> defaults) {
+        return ConfigParser.parse(raw.withDefaults(defaults, "override"));
     }
 
-    static Map<String, String> readConfigFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config file " + file + " does not exist");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        try {
-            if (name.endsWith(".json")) {
-                com.fasterxml.jackson.databind.JsonNode root =
-                        new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
-                if (root == null || !root.isObject()) {
-                    throw new ConfigException("config file " + file + " must hold one JSON object of settings");
-                }
-                root.fields().forEachRemaining(e -> {
-                    if (e.getValue().isContainerNode()) {
-                        throw new ConfigException(
-                                "setting " + e.getKey() + " in " + file + " must be a string, number or boolean");
-                    }
-                    out.put(e.getKey(), e.getValue().asText());
-                });
-            } else {
-                Properties p = new Properties();
-                try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    p.load(r);
-                }
-                for (String k : p.stringPropertyNames()) {
-                    out.put(k, p.getProperty(k));
-                }
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        return out;
+    public DiscordSettings discord() {
+        return discord;
     }
 
-    // ---- validation ----
-
-    private void validate() {
-        storageKind();
-        checkInterval();
-        storageTimeout();
-        sessionWriteInterval();
-        cacheMaxEntries();
-        cacheTtl();
-        SCHEDULE_MINIMUMS.keySet().forEach(this::schedule);
-        adminBind();
-        duration("BACKUP_RETENTION", Duration.ofHours(1));
-        positiveInt("BACKUP_MAX_COUNT");
-        bool("SHUTDOWN_BACKUP");
-        bool("TRACK_MESSAGES");
-        bool("TRACK_MEMBER_UPDATES");
-        lowHitRate();
-        positiveInt("DB_SIZE_WARN_MB");
-        duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1));
-        String token = get("ADMIN_API_TOKEN");
-        if (!token.isEmpty() && token.length() < 16) {
-            throw new ConfigException("ADMIN_API_TOKEN must be at least 16 characters, was " + token.length()
-                    + " characters (generate one with: openssl rand -hex 24)");
-        }
-        for (String url : List.of("DISCORD_API_URL", "DISCORD_GATEWAY_URL", "REDIS_URL", "MONGODB_URI")) {
-            String v = get(url);
-            if (!v.isEmpty()) {
-                checkUri(url, v);
-            }
-        }
-        if (!get("REDIS_URL").isEmpty()) {
-            checkRedisUrl();
-        }
-        if (!get("MONGODB_URI").isEmpty()) {
-            String scheme = URI.create(get("MONGODB_URI")).getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("mongodb") && !scheme.equals("mongodb+srv")) {
-                throw new ConfigException("MONGODB_URI must be mongodb://host:27017 or mongodb+srv://..., was '"
-                        + shown("MONGODB_URI") + "'");
-            }
-        }
-        boolean shared = bool("POSTGRES_SHARED_DATABASE");
-        String jdbc = get("VOICETRACK_JDBC_URL");
-        if (!jdbc.isEmpty()) {
-            if (!jdbc.startsWith("jdbc:postgresql:")) {
-                throw new ConfigException("VOICETRACK_JDBC_URL must start with jdbc:postgresql:, was '"
-                        + shown("VOICETRACK_JDBC_URL") + "'");
-            }
-            String db = postgresDatabase(jdbc);
-            if (db.isEmpty()) {
-                throw new ConfigException("VOICETRACK_JDBC_URL must name a database of VoiceTrack's own"
-                        + " (jdbc:postgresql://host:5432/voicetrack; create it with CREATE DATABASE voicetrack), was '"
-                        + shown("VOICETRACK_JDBC_URL") + "'");
-            }
-            if (!shared && MAINTENANCE_DATABASES.contains(db)) {
-                throw new ConfigException("VOICETRACK_JDBC_URL names the server's " + db + " database, was '"
-                        + shown("VOICETRACK_JDBC_URL") + "'; create one for VoiceTrack (CREATE DATABASE voicetrack)"
-                        + " or set POSTGRES_SHARED_DATABASE=true to use it anyway");
-            }
-        }
-        switch (storageKind()) {
-            case POSTGRES -> {
-                if (jdbc.isEmpty()) {
-                    throw new ConfigException(
-                            "VOICETRACK_STORAGE=postgres needs VOICETRACK_JDBC_URL (jdbc:postgresql://host:5432/db)");
-                }
-            }
-            case MONGO -> {
-                if (get("MONGODB_URI").isEmpty()) {
-                    throw new ConfigException("VOICETRACK_STORAGE=mongo needs MONGODB_URI (mongodb://host:27017)");
-                }
-            }
-            case SQLITE -> {
-                if (get("SQLITE_DB_PATH").isEmpty()) {
-                    throw new ConfigException("SQLITE_DB_PATH must not be empty");
-                }
-            }
-            default -> {}
-        }
+    public StorageSettings storage() {
+        return storage;
     }
 
-    private void checkUri(String name, String value) {
-        try {
-            URI uri = new URI(value);
-            if (uri.getScheme() == null) {
-                throw new ConfigException(name + " must be a URL with a scheme, was '" + shown(name) + "'");
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigException(name + " is not a valid URL, was '" + shown(name) + "'");
-        }
+    public CacheSettings cache() {
+        return cache;
     }
 
-    /** The checks the Redis client would make only at start: scheme, host, port, database number. */
-    private void checkRedisUrl() {
-        URI uri = URI.create(get("REDIS_URL"));
-        String problem = null;
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            problem = "the scheme must be redis:// or rediss:// (TLS)";
-        } else if (uri.getHost() == null || uri.getHost().isBlank()) {
-            problem = uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:\\d{6,}")
-                    ? "the port must be in 1..65535"
-                    : "it names no host";
-        } else if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
-            problem = "the port must be in 1..65535";
-        } else if (uri.getPath() != null
-                && !uri.getPath().isEmpty()
-                && !uri.getPath().equals("/")
-                && !uri.getPath().substring(1).matches("\\d{1,2}")) {
-            problem = "the database must be a number such as /0";
-        }
-        if (problem != null) {
-            throw new ConfigException("REDIS_URL must be redis://[:password@]host[:port][/database] or rediss://...;"
-                    + " " + problem + ", was '" + shown("REDIS_URL") + "'");
-        }
+    public TrackingSettings tracking() {
+        return tracking;
     }
 
-    private static final Set<String> MAINTENANCE_DATABASES = Set.of("postgres", "template0", "template1");
+    public BackupSettings backup() {
+        return backup;
+    }
+
+    public AdminApiSettings adminApi() {
+        return adminApi;
+    }
+
+    public MonitorSettings monitor() {
+        return monitor;
+    }
+
+    /** {@code ANNOUNCEMENTS_FILE}: the level-up announcement settings. */
+    public Path announcementsFile() {
+        return announcementsFile;
+    }
+
+    /** {@code SHUTDOWN_TIMEOUT}: the bound on a graceful shutdown. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** Shorthand for {@code storage().kind()}. */
+    public StorageKind storageKind() {
+        return storage.kind();
+    }
+
+    /**
+     * Things that are allowed but probably not meant, for the log at start and {@code --print-config}:
+     * names in {@code .env} that are no setting, an admin API reachable from other machines.
+     */
+    public List<String> warnings() {
+        return ConfigParser.warnings(raw, adminApi.bind());
+    }
+
+    /** Every setting with its (masked) value and where it came from, one per line. */
+    public String dump() {
+        return raw.dump();
+    }
+
+    // ---- text helpers shared with the runtime's messages ----
+
+    /** A secret as it may be printed: {@code ****}, with the length when it is long; {@code ""} when unset. */
+    public static String maskSecret(String secret) {
+        if (secret.isEmpty()) {
+            return "";
+        }
+        return "****" + (secret.length() >= 24 ? " (" + secret.length() + " chars)" : "");
+    }
+
+    /** A URL as it may be printed: the user info and any {@code password=} parameter masked. */
+    public static String maskUrl(String url) {
+        return url.replaceAll("(?<=://)[^/@]*@", "****@").replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    /** {@code value} cut to {@value #ECHO_LIMIT} characters plus "..." and the length when longer. */
+    public static String abbreviate(String value) {
+        return value.length() <= ECHO_LIMIT
+                ? value
+                : value.substring(0, ECHO_LIMIT) + "... (" + value.length() + " characters)";
+    }
+
+    /** A duration in the largest whole unit of the settings' form: {@code 7d}, {@code 6h}, {@code 500ms}. */
+    public static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0) {
+            return d.toDays() + "d";
+        }
+        if (ms % 3_600_000 == 0) {
+            return d.toHours() + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return d.toMinutes() + "m";
+        }
+        if (ms % 1000 == 0) {
+            return d.toSeconds() + "s";
+        }
+        return ms + "ms";
+    }
 
     /**
      * The database a PostgreSQL JDBC URL names ({@code jdbc:postgresql://host:port/NAME?...} or {@code
@@ -424,340 +423,8 @@ public final class BotConfig {
         }
     }
 
-    /**
-     * Things that are allowed but probably not meant, for the log at start and {@code --print-config}:
-     * an admin API reachable from other machines.
-     */
-    public List<String> warnings() {
-        List<String> out = new java.util.ArrayList<>(ignored);
-        adminBind().ifPresent(a -> {
-            if (!a.getAddress().isLoopbackAddress()) {
-                out.add("ADMIN_API_BIND=" + shown("ADMIN_API_BIND") + " makes the admin API reachable from "
-                        + (a.getAddress().isAnyLocalAddress() ? "every network interface" : "other machines")
-                        + "; it is meant for loopback (127.0.0.1:8787). Its read-only routes need no token and"
-                        + " it speaks plain HTTP: keep it on 127.0.0.1 behind a TLS proxy, or firewall the port");
-            }
-        });
-        return out;
-    }
-
-    /** The setting whose name is at most two edits from {@code name}, if exactly one is. */
-    static Optional<String> closest(String name) {
-        List<String> near = SETTINGS.keySet().stream()
-                .filter(k -> editDistance(k, name.toUpperCase(java.util.Locale.ROOT)) <= 2)
-                .toList();
-        return near.size() == 1 ? Optional.of(near.get(0)) : Optional.empty();
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
-    // ---- typed accessors ----
-
-    /** The raw value of a setting (after defaults), never null. */
-    public String get(String name) {
-        String v = values.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("unknown setting " + name);
-        }
-        return v;
-    }
-
-    /** Whether a setting was given (by any source) rather than left at its default. */
-    public boolean isSet(String name) {
-        get(name);
-        return !"default".equals(sources.get(name));
-    }
-
-    public Optional<String> discordToken() {
-        String t = get("DISCORD_BOT_TOKEN");
-        return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    }
-
-    public StorageKind storageKind() {
-        String v = get("VOICETRACK_STORAGE").toLowerCase(Locale.ROOT);
-        if (v.isEmpty()) {
-            if (!get("MONGODB_URI").isEmpty()) {
-                return StorageKind.MONGO;
-            }
-            if (!get("VOICETRACK_JDBC_URL").isEmpty()) {
-                return StorageKind.POSTGRES;
-            }
-            return StorageKind.SQLITE;
-        }
-        return switch (v) {
-            case "sqlite" -> StorageKind.SQLITE;
-            case "postgres", "postgresql" -> StorageKind.POSTGRES;
-            case "json" -> StorageKind.JSON;
-            case "mongo", "mongodb" -> StorageKind.MONGO;
-            case "memory" -> StorageKind.MEMORY;
-            default -> throw new ConfigException(
-                    "VOICETRACK_STORAGE must be one of sqlite, postgres, json, mongo, memory, was '" + abbreviate(v)
-                            + "'");
-        };
-    }
-
-    public Duration checkInterval() {
-        Duration d = duration("CHECK_INTERVAL", Duration.ofMillis(100));
-        if (d.isZero()) {
-            throw new ConfigException("CHECK_INTERVAL must be >= 100ms, was '" + shown("CHECK_INTERVAL") + "'");
-        }
-        return d;
-    }
-
-    /**
-     * The longest a caller waits for one storage call ({@code STORAGE_TIMEOUT}): {@code auto} is half
-     * the check interval, between 250 ms and 2 s, so that a tick's write gives up before the next tick
-     * is due.
-     */
-    public Duration storageTimeout() {
-        if (get("STORAGE_TIMEOUT").strip().equalsIgnoreCase("auto")) {
-            long half = checkInterval().toMillis() / 2;
-            return Duration.ofMillis(Math.max(250, Math.min(2_000, half)));
-        }
-        Duration d = duration("STORAGE_TIMEOUT", Duration.ofMillis(250));
-        if (d.compareTo(Duration.ofMinutes(1)) > 0) {
-            throw new ConfigException(
-                    "STORAGE_TIMEOUT must be auto or between 250ms and 1m, was '" + get("STORAGE_TIMEOUT") + "'");
-        }
-        return d;
-    }
-
-    /** How often an open session's row is rewritten ({@code VoiceTrackerBuilder#openSessionWriteInterval}). */
-    public Duration sessionWriteInterval() {
-        Duration d = duration("SESSION_WRITE_INTERVAL", Duration.ZERO);
-        if (d.compareTo(Duration.ofDays(1)) > 0) {
-            throw new ConfigException(
-                    "SESSION_WRITE_INTERVAL must be at most 1d, was '" + shown("SESSION_WRITE_INTERVAL") + "'");
-        }
-        return d;
-    }
-
-    public long cacheMaxEntries() {
-        return positiveInt("CACHE_MAX_ENTRIES");
-    }
-
-    public Duration cacheTtl() {
-        Duration d = duration("CACHE_TTL", Duration.ofSeconds(1));
-        if (d.isZero()) {
-            throw new ConfigException("CACHE_TTL must be >= 1s, was '" + shown("CACHE_TTL") + "'");
-        }
-        return d;
-    }
-
-    /** The admin API address, empty when {@code ADMIN_API_BIND=off}. */
-    public Optional<java.net.InetSocketAddress> adminBind() {
-        String v = get("ADMIN_API_BIND");
-        if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false")) {
-            return Optional.empty();
-        }
-        int colon = v.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("ADMIN_API_BIND must be host:port or off, was '" + abbreviate(v) + "'");
-        }
-        String host = v.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new ConfigException("ADMIN_API_BIND port must be a number, was '" + abbreviate(v) + "'");
-        }
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("ADMIN_API_BIND port must be in 0..65535, was '" + abbreviate(v) + "'");
-        }
-        try {
-            return Optional.of(new java.net.InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (UnknownHostException e) {
-            throw new ConfigException("ADMIN_API_BIND host is unknown, was '" + abbreviate(v) + "'");
-        }
-    }
-
-    public Optional<String> adminToken() {
-        String t = get("ADMIN_API_TOKEN");
-        return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    }
-
-    public double lowHitRate() {
-        String v = get("LOW_HIT_RATE");
-        try {
-            double d = Double.parseDouble(v);
-            if (d < 0 || d > 1 || Double.isNaN(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("LOW_HIT_RATE must be a number in 0..1, was '" + abbreviate(v) + "'");
-        }
-    }
-
-    public boolean bool(String name) {
-        String v = get(name).toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "true", "yes", "1", "on" -> true;
-            case "false", "no", "0", "off" -> false;
-            default -> throw new ConfigException(name + " must be true or false, was '" + shown(name) + "'");
-        };
-    }
-
-    public int positiveInt(String name) {
-        String v = get(name);
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a whole number >= 1, was '" + abbreviate(v) + "'");
-        }
-    }
-
-    /**
-     * A duration setting: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 6h}, {@code 7d}, or a plain
-     * number of milliseconds; {@code 0} (or {@code off}) means zero/off when {@code min} is zero.
-     */
-    public Duration duration(String name, Duration min) {
-        String v = get(name).toLowerCase(Locale.ROOT).strip();
-        if (v.equals("off") && min.isZero()) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw new ConfigException(
-                    name + " must be a duration such as 500ms, 10s, 5m, 6h or 7d, was '" + shown(name) + "'");
-        }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " is too large, was '" + shown(name) + "'");
-        }
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        Duration d;
-        try {
-            d = switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } catch (ArithmeticException e) {
-            throw new ConfigException(name + " is too large, was '" + shown(name) + "'");
-        }
-        if (d.isZero() && min.isZero()) {
-            return d;
-        }
-        if (d.compareTo(min) < 0 || d.compareTo(Duration.ofDays(3650)) > 0) {
-            throw new ConfigException(name + " must be between " + human(min.isZero() ? Duration.ofMillis(1) : min)
-                    + " and 3650d" + (min.isZero() ? " (or 0 for off)" : "") + ", was '" + shown(name) + "'");
-        }
-        return d;
-    }
-
-    /**
-     * A schedule's period ({@link #SCHEDULE_MINIMUMS}): zero when it is off, else at least its minimum.
-     *
-     * @throws ConfigException naming the setting, the value and the minimum
-     */
-    public Duration schedule(String name) {
-        Duration min = SCHEDULE_MINIMUMS.get(name);
-        if (min == null) {
-            throw new IllegalArgumentException(name + " is not a schedule");
-        }
-        boolean canBeOff = !name.equals("MONITOR_INTERVAL");
-        Duration d = duration(name, canBeOff ? Duration.ZERO : Duration.ofMillis(1));
-        if (d.isZero() && canBeOff) {
-            return d;
-        }
-        if (d.compareTo(min) < 0) {
-            throw new ConfigException(name + " must be at least " + human(min) + (canBeOff ? " (or 0 for off)" : "")
-                    + ", was '" + shown(name) + "'");
-        }
-        return d;
-    }
-
-    private static String human(Duration d) {
-        if (d.toMillis() % 86_400_000 == 0) {
-            return d.toDays() + "d";
-        }
-        if (d.toMillis() % 3_600_000 == 0) {
-            return d.toHours() + "h";
-        }
-        if (d.toMillis() % 60_000 == 0) {
-            return d.toMinutes() + "m";
-        }
-        if (d.toMillis() % 1000 == 0) {
-            return d.toSeconds() + "s";
-        }
-        return d.toMillis() + "ms";
-    }
-
-    /** A copy with some settings replaced, validated again. */
-    public BotConfig with(Map<String, String> changes) {
-        Map<String, String> v = new TreeMap<>(values);
-        Map<String, String> s = new TreeMap<>(sources);
-        changes.forEach((k, val) -> put(v, s, k, val, "override"));
-        return new BotConfig(v, s, ignored);
-    }
-
-    /** The value as it may be printed: secrets masked, passwords in URLs hidden. */
-    public String masked(String name) {
-        String v = get(name);
-        if (v.isEmpty()) {
-            return "";
-        }
-        if (SECRETS.contains(name)) {
-            return "****" + (v.length() >= 24 ? " (" + v.length() + " chars)" : "");
-        }
-        if (URLS_WITH_CREDENTIALS.contains(name)) {
-            return v.replaceAll("(?<=://)[^/@]*@", "****@").replaceAll("(?i)(password=)[^&;]*", "$1****");
-        }
-        return v;
-    }
-
-    /** The value as an error message may echo it: {@link #masked} and cut to {@value #ECHO_LIMIT} characters. */
-    String shown(String name) {
-        return abbreviate(masked(name));
-    }
-
-    /** {@code value} cut to {@value #ECHO_LIMIT} characters plus "..." and the length when longer. */
-    public static String abbreviate(String value) {
-        return value.length() <= ECHO_LIMIT
-                ? value
-                : value.substring(0, ECHO_LIMIT) + "... (" + value.length() + " characters)";
-    }
-
-    /** Every setting with its (masked) value and where it came from, one per line. */
-    public String dump() {
-        StringBuilder sb = new StringBuilder();
-        for (String k : SETTINGS.keySet()) {
-            sb.append(String.format(Locale.ROOT, "  %-22s = %-30s (%s)%n", k, masked(k), sources.get(k)));
-        }
-        return sb.toString();
-    }
-
     @Override
     public String toString() {
-        return "BotConfig{storage=" + storageKind() + ", checkInterval=" + get("CHECK_INTERVAL") + "}";
+        return "BotConfig{storage=" + storage.kind() + ", checkInterval=" + human(tracking.checkInterval()) + "}";
     }
 }

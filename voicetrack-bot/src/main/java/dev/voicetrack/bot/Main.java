@@ -219,7 +219,8 @@ public final class Main {
                 try (sqlite) {
                     Path target = o.get("--to") != null
                             ? Path.of(o.get("--to"))
-                            : Path.of(config.get("BACKUP_DIR"))
+                            : config.backup()
+                                    .dir()
                                     .resolve("manual-backup-"
                                             + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")
                                                     .withZone(java.time.ZoneOffset.UTC)
@@ -240,7 +241,7 @@ public final class Main {
                     if (parent != null) {
                         Files.createDirectories(parent);
                     }
-                    Path live = Path.of(config.get("SQLITE_DB_PATH"));
+                    Path live = config.storage().sqlitePath();
                     out.println("Backing up " + live + " to " + target
                             + " (checks the database, copies it, checks the copy)");
                     out.flush();
@@ -287,18 +288,18 @@ public final class Main {
                     throw new ConfigException("restore: --from must be an existing backup file, was '" + from + "'");
                 }
                 refuseLiveFile("restore", "--from", Path.of(from), config);
-                Path liveDir =
-                        Path.of(config.get("SQLITE_DB_PATH")).toAbsolutePath().getParent();
+                Path liveDir = config.storage().sqlitePath().toAbsolutePath().getParent();
                 if (liveDir != null && !Files.isDirectory(liveDir)) {
                     // A typo in the path, most likely: restore replaces a database, it does not start a new place.
                     throw new ConfigException("restore: the directory of SQLITE_DB_PATH does not exist, was '"
-                            + BotConfig.abbreviate(config.get("SQLITE_DB_PATH")) + "'; nothing was created");
+                            + BotConfig.abbreviate(config.storage().sqlitePath().toString())
+                            + "'; nothing was created");
                 }
                 SqliteStorage sqlite = requireSqlite(config, "restore");
                 try (sqlite) {
                     // Not opened first: restore checks that no process (this one included) has the file open,
                     // and init() would refuse a damaged database, the very one a restore replaces.
-                    Path live = Path.of(config.get("SQLITE_DB_PATH")).toAbsolutePath();
+                    Path live = config.storage().sqlitePath().toAbsolutePath();
                     out.println("Restoring " + live + " from " + from + " (checks the backup, copies it, swaps it in)");
                     out.flush();
                     CopyProgress progress = new CopyProgress(
@@ -325,7 +326,7 @@ public final class Main {
                     err.println("voicetrack: restore failed: " + e.getMessage() + "; nothing was changed");
                     return FAILED;
                 }
-                out.println("Restored " + config.get("SQLITE_DB_PATH") + " from " + from);
+                out.println("Restored " + config.storage().sqlitePath() + " from " + from);
                 return OK;
             }
             case "stats" -> {
@@ -400,19 +401,20 @@ public final class Main {
                     + config.storageKind().name().toLowerCase(Locale.ROOT)
                     + " (use pg_dump/pg_restore for PostgreSQL, mongodump for MongoDB)");
         }
-        if (command.equals("backup") && !Files.exists(Path.of(config.get("SQLITE_DB_PATH")))) {
-            throw new ConfigException(
-                    "backup: SQLITE_DB_PATH does not exist, was '" + config.get("SQLITE_DB_PATH") + "'");
+        if (command.equals("backup") && !Files.exists(config.storage().sqlitePath())) {
+            throw new ConfigException("backup: SQLITE_DB_PATH does not exist, was '"
+                    + config.storage().sqlitePath() + "'");
         }
         return (SqliteStorage) Storages.open(config);
     }
 
     /** Refuses (exit 2) a backup or restore file that is the live SQLite database or one of its files. */
     private static void refuseLiveFile(String command, String option, Path file, BotConfig config) {
-        String clash = dev.voicetrack.storage.jdbc.SqliteFiles.liveFile(Path.of(config.get("SQLITE_DB_PATH")), file);
+        String clash = dev.voicetrack.storage.jdbc.SqliteFiles.liveFile(
+                config.storage().sqlitePath(), file);
         if (clash != null) {
             throw new ConfigException(command + ": " + option + " must not be the live database (SQLITE_DB_PATH='"
-                    + config.get("SQLITE_DB_PATH") + "'), was '" + file + "', which is " + clash
+                    + config.storage().sqlitePath() + "'), was '" + file + "', which is " + clash
                     + "; nothing was written");
         }
     }

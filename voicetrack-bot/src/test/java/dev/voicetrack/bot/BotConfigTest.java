@@ -26,21 +26,22 @@ class BotConfigTest {
     void defaults_needNothing_sqliteAndInProcessCache() {
         BotConfig c = env(Map.of());
         assertThat(c.storageKind()).isEqualTo(BotConfig.StorageKind.SQLITE);
-        assertThat(c.get("SQLITE_DB_PATH")).isEqualTo("./data/voice-tracker.db");
-        assertThat(c.checkInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.duration("BACKUP_INTERVAL", Duration.ZERO)).isEqualTo(Duration.ofHours(6));
-        assertThat(c.duration("BACKUP_RETENTION", Duration.ofHours(1))).isEqualTo(Duration.ofDays(7));
-        assertThat(c.duration("OPTIMIZE_INTERVAL", Duration.ZERO)).isEqualTo(Duration.ofHours(24));
-        assertThat(c.adminBind().orElseThrow().getAddress().isLoopbackAddress()).isTrue();
-        assertThat(c.adminBind().orElseThrow().getPort()).isEqualTo(8787);
+        assertThat(c.storage().sqlitePath()).isEqualTo(Path.of("./data/voice-tracker.db"));
+        assertThat(c.tracking().checkInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.backup().interval()).isEqualTo(Duration.ofHours(6));
+        assertThat(c.backup().retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.backup().optimizeInterval()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.adminApi().bind().orElseThrow().getAddress().isLoopbackAddress())
+                .isTrue();
+        assertThat(c.adminApi().bind().orElseThrow().getPort()).isEqualTo(8787);
     }
 
     @Test
     void storageTimeout_autoIsHalfTheCheckInterval_between250msAnd2s_andBadValuesAreNamed() {
-        assertThat(env(Map.of()).storageTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(env(Map.of("CHECK_INTERVAL", "2s")).storageTimeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(env(Map.of("CHECK_INTERVAL", "200ms")).storageTimeout()).isEqualTo(Duration.ofMillis(250));
-        assertThat(env(Map.of("STORAGE_TIMEOUT", "3s")).storageTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(env(Map.of()).storage().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(env(Map.of("CHECK_INTERVAL", "2s")).storage().timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(env(Map.of("CHECK_INTERVAL", "200ms")).storage().timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(env(Map.of("STORAGE_TIMEOUT", "3s")).storage().timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThatThrownBy(() -> env(Map.of("STORAGE_TIMEOUT", "100ms")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("STORAGE_TIMEOUT")
@@ -86,10 +87,10 @@ class BotConfigTest {
 
     @Test
     void sessionWriteInterval_defaultsToOneMinute_andZeroMeansEveryTick() {
-        assertThat(env(Map.of()).sessionWriteInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(env(Map.of("SESSION_WRITE_INTERVAL", "0")).sessionWriteInterval())
+        assertThat(env(Map.of()).tracking().sessionWriteInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(env(Map.of("SESSION_WRITE_INTERVAL", "0")).tracking().sessionWriteInterval())
                 .isZero();
-        assertThat(env(Map.of("SESSION_WRITE_INTERVAL", "30s")).sessionWriteInterval())
+        assertThat(env(Map.of("SESSION_WRITE_INTERVAL", "30s")).tracking().sessionWriteInterval())
                 .isEqualTo(Duration.ofSeconds(30));
     }
 
@@ -107,10 +108,10 @@ class BotConfigTest {
         Path json = tmp.resolve("voicetrack.json");
         Files.writeString(json, "{\"CHECK_INTERVAL\": \"8s\", \"DB_SIZE_WARN_MB\": 5, \"CACHE_TTL\": \"1m\"}");
         BotConfig c = BotConfig.load(Map.of("CHECK_INTERVAL", "6s", "PATH", "/bin"), dotEnv, json, Map.of());
-        assertThat(c.checkInterval()).isEqualTo(Duration.ofSeconds(6));
-        assertThat(c.cacheTtl()).isEqualTo(Duration.ofMinutes(9));
-        assertThat(c.positiveInt("BACKUP_MAX_COUNT")).isEqualTo(3);
-        assertThat(c.positiveInt("DB_SIZE_WARN_MB")).isEqualTo(5);
+        assertThat(c.tracking().checkInterval()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(c.cache().ttl()).isEqualTo(Duration.ofMinutes(9));
+        assertThat(c.backup().maxCount()).isEqualTo(3);
+        assertThat(c.monitor().dbSizeWarnMb()).isEqualTo(5);
     }
 
     @Test
@@ -159,6 +160,16 @@ class BotConfigTest {
 
     // ---- issue 15 / 16: settings validation ----
 
+    private static Duration schedule(BotConfig c, String name) {
+        return switch (name) {
+            case "BACKUP_INTERVAL" -> c.backup().interval();
+            case "OPTIMIZE_INTERVAL" -> c.backup().optimizeInterval();
+            case "CACHE_WARM_INTERVAL" -> c.cache().warmInterval();
+            case "MONITOR_INTERVAL" -> c.monitor().interval();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
     @Test
     void schedulesBelowTheirMinimum_areRefused_namingTheSettingTheValueAndTheMinimum() {
         Map<String, String> minimums = Map.of(
@@ -173,10 +184,12 @@ class BotConfigTest {
                     .hasMessageContaining(name)
                     .hasMessageContaining("'1ms'")
                     .hasMessageContaining("at least " + min);
-            assertThat(env(Map.of(name, min)).schedule(name)).as(name).isEqualTo(BotConfig.SCHEDULE_MINIMUMS.get(name));
+            assertThat(schedule(env(Map.of(name, min)), name))
+                    .as(name)
+                    .isEqualTo(BotConfig.SCHEDULE_MINIMUMS.get(name));
         });
         for (String name : List.of("BACKUP_INTERVAL", "OPTIMIZE_INTERVAL", "CACHE_WARM_INTERVAL")) {
-            assertThat(env(Map.of(name, "0")).schedule(name)).as(name).isZero();
+            assertThat(schedule(env(Map.of(name, "0")), name)).as(name).isZero();
         }
         assertThatThrownBy(() -> env(Map.of("MONITOR_INTERVAL", "0"))).hasMessageContaining("MONITOR_INTERVAL");
     }
@@ -210,7 +223,8 @@ class BotConfigTest {
         assertThat(env(Map.of(
                                 "VOICETRACK_JDBC_URL", "jdbc:postgresql://localhost/postgres",
                                 "POSTGRES_SHARED_DATABASE", "true"))
-                        .bool("POSTGRES_SHARED_DATABASE"))
+                        .storage()
+                        .postgresSharedDatabase())
                 .isTrue();
     }
 
@@ -267,8 +281,8 @@ class BotConfigTest {
                     .hasMessageContaining("blank");
             assertThatThrownBy(() -> env(Map.of(name, "\t \t"))).as(name).hasMessageContaining(name);
         }
-        assertThat(env(Map.of("DISCORD_BOT_TOKEN", "")).discordToken()).isEmpty();
-        assertThat(env(Map.of("ADMIN_API_TOKEN", "")).adminToken()).isEmpty();
+        assertThat(env(Map.of("DISCORD_BOT_TOKEN", "")).discord().token()).isEmpty();
+        assertThat(env(Map.of("ADMIN_API_TOKEN", "")).adminApi().token()).isEmpty();
     }
 
     @Test
@@ -291,7 +305,7 @@ class BotConfigTest {
         assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://localhost:99999")))
                 .hasMessageContaining("1..65535");
         for (String url : List.of("redis://localhost", "rediss://:pw@cache.example:6380/2", "redis://[::1]:6379")) {
-            assertThat(env(Map.of("REDIS_URL", url)).get("REDIS_URL")).isEqualTo(url);
+            assertThat(env(Map.of("REDIS_URL", url)).cache().redisUrl()).contains(url);
         }
     }
 
@@ -324,7 +338,7 @@ class BotConfigTest {
         java.nio.file.Path env = java.nio.file.Files.writeString(
                 tmp.resolve("typo.env"), "CHEK_INTERVAL=10s\nOTHER_TOOL_TOKEN=x\nCHECK_INTERVAL=7s\n");
         BotConfig config = BotConfig.load(Map.of(), env, null, Map.of());
-        assertThat(config.get("CHECK_INTERVAL")).isEqualTo("7s");
+        assertThat(config.tracking().checkInterval()).isEqualTo(Duration.ofSeconds(7));
         assertThat(config.warnings())
                 .anySatisfy(w -> assertThat(w)
                         .contains("CHEK_INTERVAL")

@@ -85,29 +85,21 @@ public final class Demo {
      * the shutdown backup (when one was due) was written and verified.
      */
     public boolean run(BotConfig base, @Nullable Duration duration) throws InterruptedException {
+        // The demo's own places, unless the operator chose them.
+        BotConfig withDemoPlaces = base.withDefaults(Map.of(
+                "SQLITE_DB_PATH", "./data/demo/voice-tracker.db",
+                "BACKUP_DIR", "./data/demo/backups",
+                "ANNOUNCEMENTS_FILE", "./data/demo/announcements.properties",
+                "JSON_DATA_DIR", "./data/demo/json",
+                // Every 2 s of simulated time, so that per-check XP keeps pace with the faster clock.
+                "CHECK_INTERVAL", Math.max(100, Math.round(2000 / speed)) + "ms"));
         Map<String, String> demo = new HashMap<>();
-        if (!base.isSet("SQLITE_DB_PATH")) {
-            demo.put("SQLITE_DB_PATH", "./data/demo/voice-tracker.db");
-        }
-        if (!base.isSet("BACKUP_DIR")) {
-            demo.put("BACKUP_DIR", "./data/demo/backups");
-        }
-        if (!base.isSet("ANNOUNCEMENTS_FILE")) {
-            demo.put("ANNOUNCEMENTS_FILE", "./data/demo/announcements.properties");
-        }
-        if (!base.isSet("JSON_DATA_DIR")) {
-            demo.put("JSON_DATA_DIR", "./data/demo/json");
-        }
-        if (!base.isSet("CHECK_INTERVAL")) {
-            // Every 2 s of simulated time, so that per-check XP keeps pace with the faster clock.
-            demo.put("CHECK_INTERVAL", Math.max(100, Math.round(2000 / speed)) + "ms");
-        }
-        if (base.adminToken().isEmpty()) {
+        if (base.adminApi().token().isEmpty()) {
             byte[] b = new byte[18];
             new SecureRandom().nextBytes(b);
             demo.put("ADMIN_API_TOKEN", HexFormat.of().formatHex(b));
         }
-        BotConfig local = base.with(demo);
+        BotConfig local = withDemoPlaces.with(demo);
         @Nullable Path worldFile = worldFile(local);
         DemoWorld saved = worldFile == null ? DemoWorld.fresh(Instant.now()) : DemoWorld.load(worldFile);
 
@@ -152,7 +144,7 @@ public final class Demo {
         demo.put("DISCORD_BOT_TOKEN", discord.botToken());
         demo.put("DISCORD_API_URL", discord.httpBaseUrl());
         demo.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
-        BotConfig config = base.with(demo);
+        BotConfig config = withDemoPlaces.with(demo);
         // Never before a time already stored: the world file may be older than the data (a killed run
         // wrote it a few seconds before it died).
         Instant start = saved.simulatedTime;
@@ -165,8 +157,8 @@ public final class Demo {
                 + " simulated members on a local Discord emulator (" + discord.httpBaseUrl() + ")");
         System.out.println("Storage: " + config.storageKind().name().toLowerCase(Locale.ROOT)
                 + switch (config.storageKind()) {
-                    case SQLITE -> " at " + config.get("SQLITE_DB_PATH");
-                    case JSON -> " at " + config.get("JSON_DATA_DIR");
+                    case SQLITE -> " at " + config.storage().sqlitePath();
+                    case JSON -> " at " + config.storage().jsonDir();
                     case MEMORY -> " (in memory, nothing kept)";
                     default -> "";
                 });
@@ -223,11 +215,12 @@ public final class Demo {
         if (worldFile != null) {
             saved.save(worldFile); // the ids' origin is kept even if this run is killed
         }
-        if (demo.containsKey("ADMIN_API_TOKEN") && bot.api() != null) {
+        if (demo.containsKey("ADMIN_API_TOKEN") && bot.api().isPresent()) {
+            int port = bot.api().get().port();
             System.out.println("Admin API token for this demo: " + demo.get("ADMIN_API_TOKEN"));
             System.out.println("  curl -H 'Authorization: Bearer " + demo.get("ADMIN_API_TOKEN") + "' http://127.0.0.1:"
-                    + bot.api().port() + "/api/admin/monitoring/cache/stats");
-            System.out.println("  curl http://127.0.0.1:" + bot.api().port() + "/api/guilds/"
+                    + port + "/api/admin/monitoring/cache/stats");
+            System.out.println("  curl http://127.0.0.1:" + port + "/api/guilds/"
                     + guilds.get(0).id() + "/leaderboard");
         }
         System.out.println("Press Ctrl-C to stop (a verified backup is written on the way out).");
@@ -282,12 +275,11 @@ public final class Demo {
     static @Nullable Path worldFile(BotConfig config) {
         Path dir =
                 switch (config.storageKind()) {
-                    case SQLITE -> Path.of(config.get("SQLITE_DB_PATH"))
+                    case SQLITE -> config.storage()
+                            .sqlitePath()
                             .toAbsolutePath()
                             .getParent();
-                    case JSON -> Path.of(config.get("JSON_DATA_DIR"))
-                            .toAbsolutePath()
-                            .getParent();
+                    case JSON -> config.storage().jsonDir().toAbsolutePath().getParent();
                     case MEMORY -> null;
                     default -> Path.of("./data/demo").toAbsolutePath();
                 };
@@ -311,12 +303,12 @@ public final class Demo {
                 return null;
             }
             case SQLITE -> {
-                if (!Files.isRegularFile(Path.of(config.get("SQLITE_DB_PATH")))) {
+                if (!Files.isRegularFile(config.storage().sqlitePath())) {
                     return null;
                 }
             }
             case JSON -> {
-                if (!Files.isDirectory(Path.of(config.get("JSON_DATA_DIR")))) {
+                if (!Files.isDirectory(config.storage().jsonDir())) {
                     return null;
                 }
             }

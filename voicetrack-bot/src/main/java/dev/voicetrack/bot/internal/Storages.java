@@ -68,7 +68,7 @@ public final class Storages {
     public static Storage open(BotConfig config) {
         switch (config.storageKind()) {
             case SQLITE -> {
-                Path file = Path.of(config.get("SQLITE_DB_PATH"));
+                Path file = config.storage().sqlitePath();
                 if (!Files.exists(file)) {
                     LOG.info(
                             "Creating new database at {} (SQLITE_DB_PATH)",
@@ -76,7 +76,7 @@ public final class Storages {
                 }
             }
             case JSON -> {
-                Path dir = Path.of(config.get("JSON_DATA_DIR"));
+                Path dir = config.storage().jsonDir();
                 if (!Files.exists(dir)) {
                     LOG.info(
                             "Creating new JSON storage at {} (JSON_DATA_DIR)",
@@ -98,22 +98,26 @@ public final class Storages {
         return switch (config.storageKind()) {
             case SQLITE -> {
                 Path demo = Path.of("data/demo/voice-tracker.db");
-                if (!Files.exists(Path.of(config.get("SQLITE_DB_PATH"))) && Files.isRegularFile(demo)) {
+                if (!Files.exists(config.storage().sqlitePath()) && Files.isRegularFile(demo)) {
                     // The newcomer's first stats after the demo: point at where the demo keeps its data.
                     throw new ConfigException(command + ": SQLITE_DB_PATH: the SQLite database "
-                            + Path.of(config.get("SQLITE_DB_PATH"))
-                                    .toAbsolutePath()
-                                    .normalize()
+                            + config.storage().sqlitePath().toAbsolutePath().normalize()
                             + " does not exist (nothing was created). The demo keeps its data apart: "
                             + "SQLITE_DB_PATH=./data/demo/voice-tracker.db ./voicetrack " + command);
                 }
-                yield sqliteSource(command + ": SQLITE_DB_PATH", config.get("SQLITE_DB_PATH"));
+                yield sqliteSource(
+                        command + ": SQLITE_DB_PATH",
+                        config.storage().sqlitePath().toString());
             }
-            case JSON -> jsonSource(command + ": JSON_DATA_DIR", config.get("JSON_DATA_DIR"));
+            case JSON -> jsonSource(
+                    command + ": JSON_DATA_DIR", config.storage().jsonDir().toString());
                 // Read-only too: an empty database is reported as such, never given the bot's tables.
             case POSTGRES -> source(
-                    command + ": VOICETRACK_JDBC_URL", "postgres:" + config.get("VOICETRACK_JDBC_URL"), config);
-            case MONGO -> mongo(config.get("MONGODB_URI"), config.get("MONGODB_DATABASE"), true);
+                    command + ": VOICETRACK_JDBC_URL",
+                    "postgres:" + config.storage().jdbcUrl().orElseThrow(),
+                    config);
+            case MONGO -> mongo(
+                    config.storage().mongoUri().orElseThrow(), config.storage().mongoDatabase(), true);
             case MEMORY -> create(config);
         };
     }
@@ -137,7 +141,7 @@ public final class Storages {
 
     /** How to restore a damaged database: the command, the backup directory and its newest backup. */
     static String restoreAdvice(BotConfig config) {
-        Path dir = Path.of(config.get("BACKUP_DIR")).toAbsolutePath().normalize();
+        Path dir = config.backup().dir().toAbsolutePath().normalize();
         Optional<Path> newest = Optional.empty();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
@@ -147,7 +151,7 @@ public final class Storages {
                 // no listing: the advice below still names the directory
             }
         }
-        Path db = Path.of(config.get("SQLITE_DB_PATH")).toAbsolutePath().normalize();
+        Path db = config.storage().sqlitePath().toAbsolutePath().normalize();
         return "VoiceTrack will not run on a damaged database. Restore a backup with"
                 + " SQLITE_DB_PATH=" + db + " ./voicetrack restore --from <backup>; backups are in " + dir
                 + " (BACKUP_DIR)"
@@ -158,23 +162,25 @@ public final class Storages {
     /** The storage of a configuration; nothing checked. */
     private static Storage create(BotConfig config) {
         return switch (config.storageKind()) {
-            case SQLITE -> sqlite(config.get("SQLITE_DB_PATH"));
+            case SQLITE -> sqlite(config.storage().sqlitePath().toString());
             case POSTGRES -> {
-                checkPostgresDatabase("VOICETRACK_JDBC_URL", config.get("VOICETRACK_JDBC_URL"), config);
+                checkPostgresDatabase(
+                        "VOICETRACK_JDBC_URL", config.storage().jdbcUrl().orElseThrow(), config);
                 yield JdbcStorage.postgres(PostgresOptions.builder()
-                        .jdbcUrl(config.get("VOICETRACK_JDBC_URL"))
-                        .user(config.get("POSTGRES_USER"))
-                        .password(config.get("POSTGRES_PASSWORD"))
+                        .jdbcUrl(config.storage().jdbcUrl().orElseThrow())
+                        .user(config.storage().postgresUser())
+                        .password(config.storage().postgresPassword())
                         // Waiting for a pooled connection gives up a little before the caller does
                         // (STORAGE_TIMEOUT), so that a refused server is a plain failure, not a write in doubt.
                         .connectionTimeout(Duration.ofMillis(
-                                Math.max(250, config.storageTimeout().toMillis() * 3 / 4)))
+                                Math.max(250, config.storage().timeout().toMillis() * 3 / 4)))
                         .connectTimeout(POSTGRES_CONNECT_TIMEOUT)
                         .socketTimeout(POSTGRES_SOCKET_TIMEOUT)
                         .build());
             }
-            case JSON -> JsonStorage.open(Path.of(config.get("JSON_DATA_DIR")));
-            case MONGO -> mongo(config.get("MONGODB_URI"), config.get("MONGODB_DATABASE"));
+            case JSON -> JsonStorage.open(config.storage().jsonDir());
+            case MONGO -> mongo(
+                    config.storage().mongoUri().orElseThrow(), config.storage().mongoDatabase());
             case MEMORY -> new InMemoryStorage();
         };
     }
@@ -196,7 +202,7 @@ public final class Storages {
             case "postgres" -> JdbcStorage.postgres(postgresOptions(option, spec, s.where(), config, false)
                     .readOnly(true)
                     .build());
-            case "mongo" -> mongo(s.where(), config.get("MONGODB_DATABASE"), true);
+            case "mongo" -> mongo(s.where(), config.storage().mongoDatabase(), true);
             default -> fromSpec(option, spec, config);
         };
     }
@@ -299,8 +305,8 @@ public final class Storages {
         }
         return PostgresOptions.builder()
                 .jdbcUrl(where)
-                .user(config.get("POSTGRES_USER"))
-                .password(config.get("POSTGRES_PASSWORD"));
+                .user(config.storage().postgresUser())
+                .password(config.storage().postgresPassword());
     }
 
     /**
@@ -318,7 +324,7 @@ public final class Storages {
             case "json" -> JsonStorage.open(Path.of(s.where()));
             case "postgres" -> JdbcStorage.postgres(
                     postgresOptions(option, spec, s.where(), config, true).build());
-            case "mongo" -> mongo(s.where(), config.get("MONGODB_DATABASE"));
+            case "mongo" -> mongo(s.where(), config.storage().mongoDatabase());
             default -> throw new IllegalStateException(s.kind());
         };
     }
@@ -344,14 +350,14 @@ public final class Storages {
      * @throws IllegalStateException if the server cannot be reached
      */
     public static void checkPostgresDatabase(String setting, String jdbcUrl, BotConfig config) {
-        if (config.bool("POSTGRES_SHARED_DATABASE")) {
+        if (config.storage().postgresSharedDatabase()) {
             return;
         }
         String shownUrl = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("(?<=://)[^/@]*@", "****@");
         java.util.Properties props = new java.util.Properties();
-        props.setProperty("user", config.get("POSTGRES_USER"));
-        if (!config.get("POSTGRES_PASSWORD").isEmpty()) {
-            props.setProperty("password", config.get("POSTGRES_PASSWORD"));
+        props.setProperty("user", config.storage().postgresUser());
+        if (!config.storage().postgresPassword().isEmpty()) {
+            props.setProperty("password", config.storage().postgresPassword());
         }
         props.setProperty("connectTimeout", "10");
         props.setProperty("readOnly", "true");

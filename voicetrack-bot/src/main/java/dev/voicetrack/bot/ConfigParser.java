@@ -1,0 +1,414 @@
+package dev.voicetrack.bot;
+
+import dev.voicetrack.bot.BotConfig.AdminApiSettings;
+import dev.voicetrack.bot.BotConfig.BackupSettings;
+import dev.voicetrack.bot.BotConfig.CacheSettings;
+import dev.voicetrack.bot.BotConfig.DiscordSettings;
+import dev.voicetrack.bot.BotConfig.MonitorSettings;
+import dev.voicetrack.bot.BotConfig.StorageKind;
+import dev.voicetrack.bot.BotConfig.StorageSettings;
+import dev.voicetrack.bot.BotConfig.TrackingSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads every setting of a {@link RawSettings} once into the typed {@link BotConfig}; the only place
+ * that looks settings up by name. Each value is checked as it is read, and a bad one throws {@link
+ * ConfigException} naming the setting and the value (secrets masked, long values cut).
+ */
+final class ConfigParser {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+    private static final Set<String> MAINTENANCE_DATABASES = Set.of("postgres", "template0", "template1");
+    private static final Duration LONGEST = Duration.ofDays(3650);
+
+    private final RawSettings raw;
+
+    private ConfigParser(RawSettings raw) {
+        this.raw = raw;
+    }
+
+    /** @throws ConfigException naming the first bad setting and its value */
+    static BotConfig parse(RawSettings raw) {
+        return new ConfigParser(raw).parse();
+    }
+
+    private BotConfig parse() {
+        StorageKind kind = storageKind();
+        Duration checkInterval = checkInterval();
+        Duration storageTimeout = storageTimeout(checkInterval);
+        Duration sessionWriteInterval = sessionWriteInterval();
+        long cacheMaxEntries = positiveInt("CACHE_MAX_ENTRIES");
+        Duration cacheTtl = cacheTtl();
+        Duration warmInterval = schedule("CACHE_WARM_INTERVAL");
+        Duration backupInterval = schedule("BACKUP_INTERVAL");
+        Duration optimizeInterval = schedule("OPTIMIZE_INTERVAL");
+        Duration monitorInterval = schedule("MONITOR_INTERVAL");
+        Optional<InetSocketAddress> adminBind = adminBind();
+        Duration retention = duration("BACKUP_RETENTION", Duration.ofHours(1));
+        int maxBackups = positiveInt("BACKUP_MAX_COUNT");
+        boolean shutdownBackup = bool("SHUTDOWN_BACKUP");
+        boolean trackMessages = bool("TRACK_MESSAGES");
+        boolean trackMemberUpdates = bool("TRACK_MEMBER_UPDATES");
+        double lowHitRate = lowHitRate();
+        int dbSizeWarnMb = positiveInt("DB_SIZE_WARN_MB");
+        Duration shutdownTimeout = duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(1));
+        Optional<String> adminToken = adminToken();
+        Optional<String> apiUrl = url("DISCORD_API_URL");
+        Optional<String> gatewayUrl = url("DISCORD_GATEWAY_URL");
+        Optional<String> redisUrl = url("REDIS_URL");
+        Optional<String> mongoUri = url("MONGODB_URI");
+        redisUrl.ifPresent(this::checkRedisUrl);
+        mongoUri.ifPresent(this::checkMongoUri);
+        boolean shared = bool("POSTGRES_SHARED_DATABASE");
+        Optional<String> jdbcUrl = jdbcUrl(shared);
+        requireWhatTheStorageNeeds(kind, jdbcUrl, mongoUri);
+
+        return new BotConfig(
+                raw,
+                new DiscordSettings(optional("DISCORD_BOT_TOKEN"), apiUrl, gatewayUrl),
+                new StorageSettings(
+                        kind,
+                        path("SQLITE_DB_PATH"),
+                        jdbcUrl,
+                        raw.value("POSTGRES_USER"),
+                        raw.value("POSTGRES_PASSWORD"),
+                        shared,
+                        path("JSON_DATA_DIR"),
+                        mongoUri,
+                        raw.value("MONGODB_DATABASE"),
+                        storageTimeout),
+                new CacheSettings(cacheMaxEntries, cacheTtl, redisUrl, raw.value("REDIS_KEY_PREFIX"), warmInterval),
+                new TrackingSettings(checkInterval, sessionWriteInterval, trackMessages, trackMemberUpdates),
+                new BackupSettings(
+                        path("BACKUP_DIR"), backupInterval, retention, maxBackups, shutdownBackup, optimizeInterval),
+                new AdminApiSettings(adminBind, adminToken),
+                new MonitorSettings(monitorInterval, lowHitRate, dbSizeWarnMb),
+                path("ANNOUNCEMENTS_FILE"),
+                shutdownTimeout);
+    }
+
+    // ---- one reader per kind of setting ----
+
+    private StorageKind storageKind() {
+        String v = raw.value("VOICETRACK_STORAGE").toLowerCase(Locale.ROOT);
+        if (v.isEmpty()) {
+            if (!raw.value("MONGODB_URI").isEmpty()) {
+                return StorageKind.MONGO;
+            }
+            if (!raw.value("VOICETRACK_JDBC_URL").isEmpty()) {
+                return StorageKind.POSTGRES;
+            }
+            return StorageKind.SQLITE;
+        }
+        return switch (v) {
+            case "sqlite" -> StorageKind.SQLITE;
+            case "postgres", "postgresql" -> StorageKind.POSTGRES;
+            case "json" -> StorageKind.JSON;
+            case "mongo", "mongodb" -> StorageKind.MONGO;
+            case "memory" -> StorageKind.MEMORY;
+            default -> throw new ConfigException(
+                    "VOICETRACK_STORAGE must be one of sqlite, postgres, json, mongo, memory, was '"
+                            + BotConfig.abbreviate(v) + "'");
+        };
+    }
+
+    private Duration checkInterval() {
+        Duration d = duration("CHECK_INTERVAL", Duration.ofMillis(100));
+        if (d.isZero()) {
+            throw new ConfigException("CHECK_INTERVAL must be >= 100ms, was '" + raw.shown("CHECK_INTERVAL") + "'");
+        }
+        return d;
+    }
+
+    /** {@code auto} is half the check interval, between 250 ms and 2 s. */
+    private Duration storageTimeout(Duration checkInterval) {
+        if (raw.value("STORAGE_TIMEOUT").strip().equalsIgnoreCase("auto")) {
+            long half = checkInterval.toMillis() / 2;
+            return Duration.ofMillis(Math.max(250, Math.min(2_000, half)));
+        }
+        Duration d = duration("STORAGE_TIMEOUT", Duration.ofMillis(250));
+        if (d.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException(
+                    "STORAGE_TIMEOUT must be auto or between 250ms and 1m, was '" + raw.value("STORAGE_TIMEOUT") + "'");
+        }
+        return d;
+    }
+
+    private Duration sessionWriteInterval() {
+        Duration d = duration("SESSION_WRITE_INTERVAL", Duration.ZERO);
+        if (d.compareTo(Duration.ofDays(1)) > 0) {
+            throw new ConfigException(
+                    "SESSION_WRITE_INTERVAL must be at most 1d, was '" + raw.shown("SESSION_WRITE_INTERVAL") + "'");
+        }
+        return d;
+    }
+
+    private Duration cacheTtl() {
+        Duration d = duration("CACHE_TTL", Duration.ofSeconds(1));
+        if (d.isZero()) {
+            throw new ConfigException("CACHE_TTL must be >= 1s, was '" + raw.shown("CACHE_TTL") + "'");
+        }
+        return d;
+    }
+
+    private Optional<InetSocketAddress> adminBind() {
+        String v = raw.value("ADMIN_API_BIND");
+        if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false")) {
+            return Optional.empty();
+        }
+        String shown = BotConfig.abbreviate(v);
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("ADMIN_API_BIND must be host:port or off, was '" + shown + "'");
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("ADMIN_API_BIND port must be a number, was '" + shown + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("ADMIN_API_BIND port must be in 0..65535, was '" + shown + "'");
+        }
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (UnknownHostException e) {
+            throw new ConfigException("ADMIN_API_BIND host is unknown, was '" + shown + "'");
+        }
+    }
+
+    private Optional<String> adminToken() {
+        Optional<String> token = optional("ADMIN_API_TOKEN");
+        if (token.isPresent() && token.get().length() < 16) {
+            throw new ConfigException("ADMIN_API_TOKEN must be at least 16 characters, was "
+                    + token.get().length() + " characters (generate one with: openssl rand -hex 24)");
+        }
+        return token;
+    }
+
+    private double lowHitRate() {
+        String v = raw.value("LOW_HIT_RATE");
+        try {
+            double d = Double.parseDouble(v);
+            if (d < 0 || d > 1 || Double.isNaN(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("LOW_HIT_RATE must be a number in 0..1, was '" + BotConfig.abbreviate(v) + "'");
+        }
+    }
+
+    private boolean bool(String name) {
+        return switch (raw.value(name).toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new ConfigException(name + " must be true or false, was '" + raw.shown(name) + "'");
+        };
+    }
+
+    private int positiveInt(String name) {
+        String v = raw.value(name);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number >= 1, was '" + BotConfig.abbreviate(v) + "'");
+        }
+    }
+
+    private Optional<String> optional(String name) {
+        String v = raw.value(name);
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    private Path path(String name) {
+        try {
+            return Path.of(raw.value(name));
+        } catch (InvalidPathException e) {
+            throw new ConfigException(
+                    name + " is not a valid path (" + e.getReason() + "), was '" + raw.shown(name) + "'");
+        }
+    }
+
+    /**
+     * A duration: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 6h}, {@code 7d}, or a plain number of
+     * milliseconds; {@code 0} (or {@code off}) means zero/off when {@code min} is zero.
+     */
+    private Duration duration(String name, Duration min) {
+        String v = raw.value(name).toLowerCase(Locale.ROOT).strip();
+        if (v.equals("off") && min.isZero()) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new ConfigException(
+                    name + " must be a duration such as 500ms, 10s, 5m, 6h or 7d, was '" + raw.shown(name) + "'");
+        }
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(name + " is too large, was '" + raw.shown(name) + "'");
+        }
+        if (d.isZero() && min.isZero()) {
+            return d;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(LONGEST) > 0) {
+            throw new ConfigException(name + " must be between "
+                    + BotConfig.human(min.isZero() ? Duration.ofMillis(1) : min) + " and 3650d"
+                    + (min.isZero() ? " (or 0 for off)" : "") + ", was '" + raw.shown(name) + "'");
+        }
+        return d;
+    }
+
+    /** A schedule's period ({@link BotConfig#SCHEDULE_MINIMUMS}): zero when off, else at least its minimum. */
+    private Duration schedule(String name) {
+        Duration min = BotConfig.SCHEDULE_MINIMUMS.get(name);
+        boolean canBeOff = !name.equals("MONITOR_INTERVAL");
+        Duration d = duration(name, canBeOff ? Duration.ZERO : Duration.ofMillis(1));
+        if (d.isZero() && canBeOff) {
+            return d;
+        }
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(name + " must be at least " + BotConfig.human(min)
+                    + (canBeOff ? " (or 0 for off)" : "") + ", was '" + raw.shown(name) + "'");
+        }
+        return d;
+    }
+
+    // ---- URLs ----
+
+    private Optional<String> url(String name) {
+        Optional<String> v = optional(name);
+        v.ifPresent(value -> {
+            try {
+                if (new URI(value).getScheme() == null) {
+                    throw new ConfigException(name + " must be a URL with a scheme, was '" + raw.shown(name) + "'");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name + " is not a valid URL, was '" + raw.shown(name) + "'");
+            }
+        });
+        return v;
+    }
+
+    /** The checks the Redis client would make only at start: scheme, host, port, database number. */
+    private void checkRedisUrl(String url) {
+        URI uri = URI.create(url);
+        String problem = null;
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            problem = "the scheme must be redis:// or rediss:// (TLS)";
+        } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+            problem = uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:\\d{6,}")
+                    ? "the port must be in 1..65535"
+                    : "it names no host";
+        } else if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+            problem = "the port must be in 1..65535";
+        } else if (uri.getPath() != null
+                && !uri.getPath().isEmpty()
+                && !uri.getPath().equals("/")
+                && !uri.getPath().substring(1).matches("\\d{1,2}")) {
+            problem = "the database must be a number such as /0";
+        }
+        if (problem != null) {
+            throw new ConfigException("REDIS_URL must be redis://[:password@]host[:port][/database] or rediss://...;"
+                    + " " + problem + ", was '" + raw.shown("REDIS_URL") + "'");
+        }
+    }
+
+    private void checkMongoUri(String uri) {
+        String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("mongodb") && !scheme.equals("mongodb+srv")) {
+            throw new ConfigException("MONGODB_URI must be mongodb://host:27017 or mongodb+srv://..., was '"
+                    + raw.shown("MONGODB_URI") + "'");
+        }
+    }
+
+    private Optional<String> jdbcUrl(boolean shared) {
+        Optional<String> jdbc = optional("VOICETRACK_JDBC_URL");
+        if (jdbc.isEmpty()) {
+            return jdbc;
+        }
+        String shown = raw.shown("VOICETRACK_JDBC_URL");
+        if (!jdbc.get().startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("VOICETRACK_JDBC_URL must start with jdbc:postgresql:, was '" + shown + "'");
+        }
+        String db = BotConfig.postgresDatabase(jdbc.get());
+        if (db.isEmpty()) {
+            throw new ConfigException("VOICETRACK_JDBC_URL must name a database of VoiceTrack's own"
+                    + " (jdbc:postgresql://host:5432/voicetrack; create it with CREATE DATABASE voicetrack), was '"
+                    + shown + "'");
+        }
+        if (!shared && MAINTENANCE_DATABASES.contains(db)) {
+            throw new ConfigException("VOICETRACK_JDBC_URL names the server's " + db + " database, was '" + shown
+                    + "'; create one for VoiceTrack (CREATE DATABASE voicetrack)"
+                    + " or set POSTGRES_SHARED_DATABASE=true to use it anyway");
+        }
+        return jdbc;
+    }
+
+    private void requireWhatTheStorageNeeds(StorageKind kind, Optional<String> jdbcUrl, Optional<String> mongoUri) {
+        switch (kind) {
+            case POSTGRES -> {
+                if (jdbcUrl.isEmpty()) {
+                    throw new ConfigException(
+                            "VOICETRACK_STORAGE=postgres needs VOICETRACK_JDBC_URL (jdbc:postgresql://host:5432/db)");
+                }
+            }
+            case MONGO -> {
+                if (mongoUri.isEmpty()) {
+                    throw new ConfigException("VOICETRACK_STORAGE=mongo needs MONGODB_URI (mongodb://host:27017)");
+                }
+            }
+            case SQLITE -> {
+                if (raw.value("SQLITE_DB_PATH").isEmpty()) {
+                    throw new ConfigException("SQLITE_DB_PATH must not be empty");
+                }
+            }
+            default -> {}
+        }
+    }
+
+    /** The warnings of {@link BotConfig#warnings}: ignored {@code .env} names, an admin API off loopback. */
+    static List<String> warnings(RawSettings raw, Optional<InetSocketAddress> adminBind) {
+        List<String> out = new java.util.ArrayList<>(raw.ignored());
+        adminBind.ifPresent(a -> {
+            if (!a.getAddress().isLoopbackAddress()) {
+                out.add("ADMIN_API_BIND=" + raw.shown("ADMIN_API_BIND") + " makes the admin API reachable from "
+                        + (a.getAddress().isAnyLocalAddress() ? "every network interface" : "other machines")
+                        + "; it is meant for loopback (127.0.0.1:8787). Its read-only routes need no token and"
+                        + " it speaks plain HTTP: keep it on 127.0.0.1 behind a TLS proxy, or firewall the port");
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.voicetrack.bot.internal;
+
+import dev.voicetrack.bot.BotConfig;
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.core.TrackerListener;
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.jda.VoiceTrackJda;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import net.dv8tion.jda.api.JDA;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracker over the timed storage and the cache, ticked by the {@link TickLoop}. Its start
+ * reconciles persisted open sessions with who is in voice. Its stop runs the last tick, which records
+ * the time up to now (open sessions stay open in storage and are reconciled at the next start), and
+ * then, when due, the shutdown backup (SQLite), so that the backup holds that last tick.
+ */
+final class TrackerComponent implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerComponent.class);
+
+    private final BotConfig config;
+    private final Clock clock;
+    private final Supplier<TimedStorage> storage;
+    private final Supplier<Cache<Object>> cache;
+    private final Supplier<JDA> jda;
+    private final List<TrackerListener> listeners;
+    private final Supplier<Optional<Backups>> backups;
+    private final Started<VoiceTracker> tracker = new Started<>("tracker");
+    private volatile boolean shutdownBackupFailed;
+
+    /**
+     * @param listeners installed before the start, after the one that logs the tracker's errors
+     * @param backups the SQLite backups, empty for other storages
+     */
+    TrackerComponent(
+            BotConfig config,
+            Clock clock,
+            Supplier<TimedStorage> storage,
+            Supplier<Cache<Object>> cache,
+            Supplier<JDA> jda,
+            List<TrackerListener> listeners,
+            Supplier<Optional<Backups>> backups) {
+        this.config = config;
+        this.clock = clock;
+        this.storage = storage;
+        this.cache = cache;
+        this.jda = jda;
+        this.listeners = listeners;
+        this.backups = backups;
+    }
+
+    @Override
+    public String name() {
+        return "tracker";
+    }
+
+    VoiceTracker tracker() {
+        return tracker.get();
+    }
+
+    Started<VoiceTracker> started() {
+        return tracker;
+    }
+
+    /** Whether the shutdown backup, when one was due, was written and verified. */
+    boolean shutdownBackupSucceeded() {
+        return !shutdownBackupFailed;
+    }
+
+    @Override
+    public void start() {
+        VoiceTracker t = VoiceTracker.builder()
+                .manualTicks() // ticked by the TickLoop, which records the tick metrics
+                .storage(storage.get())
+                .ownsStorage(false) // the final backup runs after the tracker's last tick
+                .cache(cache.get())
+                .ownsCache(false)
+                .cacheTtl(config.cache().ttl())
+                .checkInterval(config.tracking().checkInterval())
+                .clock(clock)
+                .openSessionWriteInterval(config.tracking().sessionWriteInterval())
+                .view(VoiceTrackJda.voiceView(jda.get()))
+                .build();
+        t.addListener(new TrackerListener() {
+            @Override
+            public void error(String context, @Nullable Throwable error) {
+                LOG.warn("Tracker: {}{}", context, error == null ? "" : ": " + error);
+            }
+        });
+        listeners.forEach(t::addListener);
+        tracker.set(t);
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            try {
+                stop(); // as a started tracker would be: what it holds is written, then backed up
+            } catch (RuntimeException s) {
+                e.addSuppressed(s);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            lastTick(tracker.get());
+        } finally {
+            shutdownBackup();
+        }
+    }
+
+    private void lastTick(VoiceTracker t) {
+        storage.get().onTickPath(() -> {
+            t.close();
+            return null;
+        });
+    }
+
+    private void shutdownBackup() {
+        Optional<Backups> b = backups.get();
+        if (b.isEmpty() || !config.backup().onShutdown()) {
+            return;
+        }
+        var r = b.get().backup("shutdown-backup-");
+        if (r.success()) {
+            System.out.println("shutdown-backup: " + r.location());
+            System.out.flush();
+        } else {
+            shutdownBackupFailed = true;
+            System.err.println("voicetrack: the shutdown backup FAILED: " + r.message());
+            System.err.flush();
+        }
+    }
+}
