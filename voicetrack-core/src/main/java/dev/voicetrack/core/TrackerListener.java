@@ -37,6 +37,17 @@ public interface TrackerListener {
 
     default void userDeleted(long guildId, long userId) {}
 
+    /**
+     * A tick completed: called once after every tick, whether scheduled, run by {@link
+     * VoiceTracker#tickNow()} or the last one at {@link VoiceTracker#close()}, after the tick's other
+     * events. Also called when the tick's storage write failed ({@link TickReport#written()} false) or
+     * the tick overran the check interval. Not called for a scheduled tick that was skipped because the
+     * previous one was still running, nor for a tick that threw: both are reported through {@link
+     * #error} instead. An application that feeds metrics from ticks can so let the tracker schedule
+     * them instead of calling {@code tickNow()} itself.
+     */
+    default void tickCompleted(TickReport report) {}
+
     /** Something failed; {@code context} says what was being done. */
     default void error(String context, @Nullable Throwable error) {}
 

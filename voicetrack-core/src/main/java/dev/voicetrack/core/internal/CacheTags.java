@@ -1,0 +1,61 @@
+package dev.voicetrack.core.internal;
+
+import dev.voicetrack.cache.Cache;
+import dev.voicetrack.cache.CacheKeys;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The cache tags the tracker puts on what its queries cache, and their invalidation after a write.
+ *
+ * <p>Every cached entry carries its guild's tag; a member's entries also carry the member's tag, and
+ * leaderboard pages and ranks the guild's leaderboard tag. A tick invalidates the guild tag of every
+ * guild it wrote to (once per guild per tick); an admin operation on one member invalidates that
+ * member's tag and its guild's leaderboards. A failed invalidation is reported, never thrown: storage
+ * has already committed, and the entry expires by its TTL.
+ *
+ * <p>Thread safe (the cache is).
+ */
+final class CacheTags {
+    private final @Nullable Cache<Object> cache;
+    private final Dispatcher dispatcher;
+
+    CacheTags(@Nullable Cache<Object> cache, Dispatcher dispatcher) {
+        this.cache = cache;
+        this.dispatcher = dispatcher;
+    }
+
+    static String guild(long guildId) {
+        return CacheKeys.key("guild", guildId);
+    }
+
+    static String user(long guildId, long userId) {
+        return CacheKeys.key("user", guildId, userId);
+    }
+
+    static String leaderboards(long guildId) {
+        return CacheKeys.key("lb", guildId);
+    }
+
+    /** Drops everything cached about a guild. */
+    void invalidateGuild(long guildId) {
+        invalidate(guild(guildId));
+    }
+
+    /** Drops what is cached about one member, and its guild's leaderboards and ranks. */
+    void invalidateMember(long guildId, long userId) {
+        invalidate(user(guildId, userId));
+        invalidate(leaderboards(guildId));
+    }
+
+    private void invalidate(String tag) {
+        Cache<Object> c = cache;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.invalidateByTag(tag);
+        } catch (RuntimeException e) {
+            dispatcher.error("cache invalidation of tag " + tag + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.voicetrack.core.internal;
+
+import dev.voicetrack.core.TrackerListener;
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.MemberDelta;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the next storage write holds: the increments not written yet, the session rows closed since
+ * the last write, and the listener events about them, which are delivered only after that write
+ * commits. Confined to the tracker lock.
+ *
+ * <p><b>Two homes for increments.</b> A member in voice keeps one accumulator ({@link
+ * MemberState#pending}) for its current channel and day, reused tick after tick, so the steady-state
+ * tick allocates no map key and does no map lookup per member. Increments for anything else (messages,
+ * a channel or day the member has left, members who left) go to a map keyed by member, channel and
+ * day; a member's accumulator is {@linkplain #spill spilled} into that map before it changes key.
+ *
+ * <p><b>Generations.</b> A successful write empties every member's accumulator at once by bumping the
+ * generation: an accumulator whose {@link Increments#generation} differs is empty, so nothing walks the
+ * members in voice to clear them.
+ */
+final class PendingWrites {
+    private record DeltaKey(long guildId, long userId, long channelId, LocalDate day) {}
+
+    private final Map<DeltaKey, Increments> others = new HashMap<>();
+    private final Map<String, VoiceSession> closedRows = new LinkedHashMap<>();
+    private final List<Consumer<TrackerListener>> events = new ArrayList<>();
+    private long generation = 1;
+
+    /** The map entry of increments for a member, channel and day (members not in voice, or older keys). */
+    Increments of(long guildId, long userId, long channelId, LocalDate day, Instant at) {
+        Increments a = others.computeIfAbsent(new DeltaKey(guildId, userId, channelId, day), k -> new Increments());
+        a.touch(at);
+        return a;
+    }
+
+    /**
+     * The increments of a member in voice for its current channel and the given day: its own
+     * accumulator, after moving what it held for another channel or day to the map.
+     */
+    Increments of(MemberState m, LocalDate day, Instant at) {
+        Increments a = m.pending;
+        if (a.generation != generation) {
+            a.clear();
+            a.generation = generation;
+        }
+        long channelId = m.channel.channelId;
+        if (!a.isEmpty() && (a.channelId != channelId || !day.equals(a.day))) {
+            spill(m);
+        }
+        if (a.isEmpty()) {
+            a.channelId = channelId;
+            a.day = day;
+        }
+        a.touch(at);
+        return a;
+    }
+
+    /** Moves a member's own accumulator to the map (before it changes key or the member goes). */
+    void spill(MemberState m) {
+        Increments a = m.pending;
+        if (holds(a)) {
+            Instant at = Objects.requireNonNull(a.lastSeen);
+            a.addTo(of(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), at));
+            a.clear();
+        }
+    }
+
+    /** Whether a member's accumulator holds increments of the current generation. */
+    private boolean holds(Increments a) {
+        return a.generation == generation && !a.isEmpty();
+    }
+
+    /** A session opened: its {@code sessionStart} event waits for the write. */
+    void sessionStarted(VoiceSession openRow) {
+        events.add(l -> l.sessionStart(openRow));
+    }
+
+    /** A session closed: its row goes in the next write, its {@code sessionEnd} event after it. */
+    void sessionClosed(VoiceSession closedRow) {
+        closedRows.put(closedRow.id(), closedRow);
+        events.add(l -> l.sessionEnd(closedRow));
+    }
+
+    int closedRowCount() {
+        return closedRows.size();
+    }
+
+    /** Adds a member's own accumulator to a batch being built, if it holds anything. */
+    void collect(MemberState m, List<MemberDelta> deltas) {
+        Increments a = m.pending;
+        if (holds(a)) {
+            deltas.add(delta(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a));
+        }
+    }
+
+    /** Adds the map of increments and the closed rows to a batch being built, and their guilds to {@code touched}. */
+    void collectOthers(List<MemberDelta> deltas, List<VoiceSession> rows, Set<Long> touched) {
+        for (var e : others.entrySet()) {
+            DeltaKey k = e.getKey();
+            deltas.add(delta(k.guildId, k.userId, k.channelId, k.day, e.getValue()));
+            touched.add(k.guildId);
+        }
+        for (VoiceSession vs : closedRows.values()) {
+            rows.add(vs);
+            touched.add(vs.guildId());
+        }
+    }
+
+    private static MemberDelta delta(long guildId, long userId, long channelId, LocalDate day, Increments a) {
+        return new MemberDelta(
+                guildId,
+                userId,
+                channelId,
+                day,
+                a.voiceMs,
+                a.xp,
+                a.messages,
+                a.sessions,
+                Objects.requireNonNull(a.lastSeen));
+    }
+
+    /** The batch built from everything here committed: nothing is pending any more but the events. */
+    void written() {
+        dropIncrements();
+        closedRows.clear();
+    }
+
+    /** Drops every increment not yet written: the map, and every member's accumulator at once. */
+    void dropIncrements() {
+        others.clear();
+        generation++;
+    }
+
+    /** Takes the events waiting for the write, in the order they happened. */
+    List<Consumer<TrackerListener>> takeEvents() {
+        var taken = new ArrayList<>(events);
+        events.clear();
+        return taken;
+    }
+
+    /** Drops the events waiting for the write (nobody listens). */
+    void dropEvents() {
+        events.clear();
+    }
+
+    /** Drops everything of a guild not yet written (increments and closed rows). */
+    void forgetGuild(GuildState g) {
+        others.keySet().removeIf(k -> k.guildId == g.guildId);
+        for (MemberState m : g.members.values()) {
+            m.pending.clear();
+        }
+        closedRows.values().removeIf(v -> v.guildId() == g.guildId);
+    }
+
+    /**
+     * Drops everything of one member not yet written; {@code inVoice} is that member's state if it is
+     * in voice.
+     */
+    void forgetMember(long guildId, long userId, @Nullable MemberState inVoice) {
+        if (inVoice != null) {
+            inVoice.pending.clear();
+        }
+        others.keySet().removeIf(k -> k.guildId == guildId && k.userId == userId);
+        closedRows.values().removeIf(v -> v.guildId() == guildId && v.userId() == userId);
+    }
+
+    /** Drops the XP not yet written of one member (its other increments stay). */
+    void dropXp(long guildId, long userId, @Nullable MemberState inVoice) {
+        if (inVoice != null) {
+            inVoice.pending.xp = 0;
+        }
+        for (var e : others.entrySet()) {
+            if (e.getKey().guildId == guildId && e.getKey().userId == userId) {
+                e.getValue().xp = 0;
+            }
+        }
+    }
+}
