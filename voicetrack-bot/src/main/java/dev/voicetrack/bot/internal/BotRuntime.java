@@ -18,7 +18,6 @@ import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.jda.JdaInstallation;
-import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.json.JsonStorage;
@@ -279,10 +278,13 @@ public final class BotRuntime {
                 .trackMessages(config.bool("TRACK_MESSAGES"))
                 .trackMemberUpdates(config.bool("TRACK_MEMBER_UPDATES"));
         if (storage instanceof StorageMaintenance maintenance) { // the tracker sees the timed wrapper
-            StorageAdmin admin =
-                    StorageAdmin.of(maintenance, Path.of(config.get("BACKUP_DIR")), Clock.systemUTC(), adminWork);
+            builder.storageMaintenance(maintenance)
+                    .backupDirectory(Path.of(config.get("BACKUP_DIR")))
+                    .maintenanceExecutor(adminWork);
             Backups b = backups;
-            builder.storageAdmin(b == null ? admin : admin.withBackup(() -> b.backup("manual-backup-"), adminWork));
+            if (b != null) {
+                builder.backup(() -> b.backup("manual-backup-"));
+            }
         }
         installation = builder.install(jda);
         FunctionCounter.builder("voicetrack.gateway.events", installation, JdaInstallation::eventsEnqueued)
@@ -638,14 +640,14 @@ public final class BotRuntime {
                     config.get("BACKUP_RETENTION"));
         }
         Duration optimizeEvery = config.schedule("OPTIMIZE_INTERVAL");
-        if (rawStorage instanceof JdbcStorage jdbc && !optimizeEvery.isZero()) {
+        if (rawStorage instanceof StorageMaintenance m && m.supportsOptimize() && !optimizeEvery.isZero()) {
             every(maint, optimizeEvery, "optimize", () -> {
-                var r = jdbc.optimize();
+                var r = m.optimizeStorage();
                 LOG.info(
                         "Database optimized in {} ms: {} -> {} bytes",
                         r.took().toMillis(),
-                        r.sizeBeforeBytes(),
-                        r.sizeAfterBytes());
+                        r.sizeBytesBefore(),
+                        r.sizeBytesAfter());
             });
         }
         every(maint, config.schedule("MONITOR_INTERVAL"), "monitor", this::monitor);
