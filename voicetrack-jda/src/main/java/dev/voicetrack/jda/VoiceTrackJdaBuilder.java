@@ -3,6 +3,8 @@ package dev.voicetrack.jda;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.jda.internal.Gateways;
 import dev.voicetrack.jda.internal.Installation;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.sharding.ShardManager;
 import org.jspecify.annotations.Nullable;
@@ -18,12 +21,12 @@ import org.jspecify.annotations.Nullable;
  * Options of a {@link JdaInstallation}. Every setter validates at once. Not thread safe.
  *
  * <p>Defaults: the tracker's cache ({@link VoiceTracker#cache()}; without one the cache commands answer "cache
- * is not enabled"); no warmer; the tracker's storage's own maintenance ({@link StorageAdmin#of} over {@link
- * VoiceTracker#storage()} when it implements {@link dev.voicetrack.core.storage.StorageMaintenance}, run on one
- * thread the installation owns, backups written to {@value #DEFAULT_BACKUP_DIRECTORY}; a command the storage
- * does not support answers naming the command and the backend, as in "/backup is not supported by PostgreSQL
- * storage."); rate limit {@value #DEFAULT_RATE_LIMIT_PERMITS} runs of each command per user per {@link
- * #DEFAULT_RATE_LIMIT_WINDOW 10 s}; the system UTC clock (for rate limits); commands run on two threads owned by the installation; a command not
+ * is not enabled"); no warmer; the tracker's storage's own {@link StorageMaintenance} ({@link
+ * VoiceTracker#storage()} when it implements it), run on one thread the installation owns, backups written by the
+ * storage into {@value #DEFAULT_BACKUP_DIRECTORY}; a command the storage does not support answers naming the
+ * command and the backend, as in "/backup is not supported by PostgreSQL storage."; rate limit {@value
+ * #DEFAULT_RATE_LIMIT_PERMITS} runs of each command per user per {@link #DEFAULT_RATE_LIMIT_WINDOW 10 s}; the system
+ * UTC clock (for rate limits and backup names); commands run on two threads owned by the installation; a command not
  * answered within {@link #DEFAULT_DEFER_AFTER 1.5 s} is deferred (Discord's limit is 3 s); a command not
  * answered within {@link #DEFAULT_COMMAND_TIMEOUT 2 minutes} is answered with an error; announcement settings
  * in memory; messages and member updates tracked; commands registered globally at install (or at READY).
@@ -35,13 +38,15 @@ public final class VoiceTrackJdaBuilder {
     public static final Duration DEFAULT_DEFER_AFTER = Duration.ofMillis(1500);
     public static final Duration MAX_DEFER_AFTER = Duration.ofMillis(2500);
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(2);
-    /** Where {@code /backup} writes when the storage admin is the default one, relative to the working directory. */
+    /** Where {@code /backup} writes when it is the storage's own backup, relative to the working directory. */
     public static final String DEFAULT_BACKUP_DIRECTORY = "backups";
 
     private final VoiceTracker tracker;
     private @Nullable Cache<?> cache;
     private @Nullable CacheWarmer<?> warmer;
-    private @Nullable StorageAdmin storageAdmin;
+    private @Nullable StorageMaintenance maintenance;
+    private @Nullable Supplier<BackupResult> backup;
+    private @Nullable Executor maintenanceExecutor;
     private Path backupDirectory = Path.of(DEFAULT_BACKUP_DIRECTORY);
     private @Nullable CommandRateLimiter rateLimiter;
     private Clock clock = Clock.systemUTC();
@@ -72,13 +77,37 @@ public final class VoiceTrackJdaBuilder {
         return this;
     }
 
-    /** Replaces the default backup, optimisation and statistics of the tracker's storage. */
-    public VoiceTrackJdaBuilder storageAdmin(StorageAdmin storageAdmin) {
-        this.storageAdmin = Objects.requireNonNull(storageAdmin, "storageAdmin must not be null");
+    /**
+     * The maintenance {@code /dbstats}, {@code /optimize} and (unless {@link #backup} replaces it) {@code /backup}
+     * run, when it is not the tracker's storage's own: for example the storage under a wrapper the tracker is
+     * given.
+     */
+    public VoiceTrackJdaBuilder storageMaintenance(StorageMaintenance maintenance) {
+        this.maintenance = Objects.requireNonNull(maintenance, "storageMaintenance must not be null");
         return this;
     }
 
-    /** Where {@code /backup} writes with the default storage admin (default {@value #DEFAULT_BACKUP_DIRECTORY}). */
+    /**
+     * How {@code /backup} writes a backup, instead of the storage's own {@link StorageMaintenance#backup} into the
+     * {@link #backupDirectory}: for backups with a rotation or a destination of your own. It runs on the
+     * maintenance executor, may block, and reports failures as a {@link BackupResult} that is not a success.
+     */
+    public VoiceTrackJdaBuilder backup(Supplier<BackupResult> backup) {
+        this.backup = Objects.requireNonNull(backup, "backup must not be null");
+        return this;
+    }
+
+    /**
+     * Runs the storage maintenance of {@code /dbstats}, {@code /backup} and {@code /optimize}, which blocks for
+     * I/O (default: one thread the installation owns, so they run one at a time). The installation does not shut
+     * it down.
+     */
+    public VoiceTrackJdaBuilder maintenanceExecutor(Executor executor) {
+        this.maintenanceExecutor = Objects.requireNonNull(executor, "maintenanceExecutor must not be null");
+        return this;
+    }
+
+    /** Where {@code /backup} writes when it is the storage's own (default {@value #DEFAULT_BACKUP_DIRECTORY}). */
     public VoiceTrackJdaBuilder backupDirectory(Path directory) {
         this.backupDirectory = Objects.requireNonNull(directory, "backupDirectory must not be null");
         return this;
@@ -180,7 +209,9 @@ public final class VoiceTrackJdaBuilder {
                 tracker,
                 cache,
                 warmer,
-                storageAdmin,
+                maintenance,
+                backup,
+                maintenanceExecutor,
                 backupDirectory,
                 clock,
                 limiter,

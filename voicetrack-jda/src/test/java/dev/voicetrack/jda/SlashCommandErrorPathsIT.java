@@ -8,6 +8,7 @@ import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.InProcessCache;
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.VoiceTrackerBuilder;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
@@ -308,24 +309,14 @@ class SlashCommandErrorPathsIT {
     }
 
     @Test
-    void handlerTimeout_ofAStorageAdminThatNeverAnswers_isAnsweredWithTookTooLong() throws InterruptedException {
-        StorageAdmin never = new StorageAdmin() {
-            @Override
-            public CompletableFuture<BackupResult> backup() {
-                return new CompletableFuture<>();
-            }
-
-            @Override
-            public CompletableFuture<OptimizeResult> optimize() {
-                return new CompletableFuture<>();
-            }
-
-            @Override
-            public CompletableFuture<StorageStats> stats() {
-                return new CompletableFuture<>();
-            }
+    void handlerTimeout_ofStorageMaintenanceThatNeverAnswers_isAnsweredWithTookTooLong() throws InterruptedException {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        StorageMaintenance hanging = () -> {
+            never.join();
+            return new StorageMaintenance.MaintenanceStats("hanging", 0, 0, 0, -1, "");
         };
-        bot(o -> o.storageAdmin(never).commandTimeout(Duration.ofMillis(300)));
+        bot(o -> o.storageMaintenance(hanging).commandTimeout(Duration.ofMillis(300)));
+        closeables.add(() -> never.complete(null)); // frees the maintenance thread before the bot closes
         assertError(run(admin, "dbstats", Map.of()), "❌ That took too long and was given up; try again later.");
     }
 

@@ -9,6 +9,8 @@ import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.cache.InProcessCache;
 import dev.voicetrack.core.storage.InMemoryStorage;
+import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
@@ -461,39 +463,39 @@ class SlashCommandsIT {
     }
 
     @Test
-    void storageCommands_withStorageAdmin_runOffTheEventThreadAndShowTheResult() throws InterruptedException {
+    void storageCommands_withStorageMaintenanceAndBackup_runOffTheEventThreadAndShowTheResult()
+            throws InterruptedException {
         // its own emulator: two bots on one emulator would both answer every interaction
         DiscordEmulator own = DiscordEmulator.start();
         EmulatedGuild other = own.createGuild("Admin storage");
         EmulatedChannel text = other.createTextChannel("ops");
         EmulatedMember owner = other.addMember("owner", false);
         owner.addRole(other.createRole("Admins", ADMINISTRATOR));
-        CompletableFuture<StorageAdmin.BackupResult> backup = new CompletableFuture<>();
-        StorageAdmin storageAdmin = new StorageAdmin() {
+        CompletableFuture<BackupResult> backup = new CompletableFuture<>();
+        StorageMaintenance maintenance = new StorageMaintenance() {
             @Override
-            public CompletableFuture<BackupResult> backup() {
-                return backup;
+            public MaintenanceStats maintenanceStats() {
+                return new MaintenanceStats("SQLite", 2, 40, 100, 4096, "data/voicetrack.db");
             }
 
             @Override
-            public CompletableFuture<OptimizeResult> optimize() {
-                return CompletableFuture.completedFuture(
-                        new OptimizeResult(Duration.ofMillis(12), 2 * 1024 * 1024, 1024 * 1024));
+            public boolean supportsOptimize() {
+                return true;
             }
 
             @Override
-            public CompletableFuture<StorageStats> stats() {
-                return CompletableFuture.completedFuture(
-                        new StorageStats("SQLite", 2, 40, 100, 4096, "data/voicetrack.db"));
+            public Optimized optimizeStorage() {
+                return new Optimized(Duration.ofMillis(12), 2 * 1024 * 1024, 1024 * 1024);
             }
         };
         try (TestBot second =
-                TestBot.start(own, new InMemoryStorage(), new ManualClock(), o -> o.storageAdmin(storageAdmin))) {
+                TestBot.start(own, new InMemoryStorage(), new ManualClock(), o -> o.storageMaintenance(maintenance)
+                        .backup(backup::join))) {
             assertThat(second.installation.commandsRegistered()).isCompleted();
             var interaction = owner.invokeCommand(text, "backup", Map.of());
             // deferred at once (type 5, ephemeral) while the backup runs
             assertThat(interaction.awaitResponse(WAIT).callbackType()).isEqualTo(5);
-            backup.complete(new StorageAdmin.BackupResult(true, "backups/manual.db", 2048, "integrity verified"));
+            backup.complete(new BackupResult(true, "backups/manual.db", 2048, "integrity verified"));
             RecordedMessage done = interaction.awaitReply(WAIT);
             assertThat(done.ephemeral()).isTrue();
             assertThat(done.content()).isEqualTo("✅ Backup written: `backups/manual.db` (2.00 KB)\nintegrity verified");

@@ -1,6 +1,6 @@
 package dev.voicetrack.bot.internal;
 
-import dev.voicetrack.jda.StorageAdmin.BackupResult;
+import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.storage.jdbc.SqliteFiles;
 import dev.voicetrack.storage.jdbc.SqliteStorage;
 import io.micrometer.core.instrument.Counter;

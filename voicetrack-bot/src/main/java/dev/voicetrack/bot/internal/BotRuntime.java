@@ -14,7 +14,6 @@ import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.jda.JdaInstallation;
-import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -241,11 +240,10 @@ public final class BotRuntime {
                 .trackMessages(config.tracking().trackMessages())
                 .trackMemberUpdates(config.tracking().trackMemberUpdates());
         if (storage.raw() instanceof StorageMaintenance maintenance) { // the tracker sees the timed wrapper
-            ExecutorService work = adminWork.get();
-            StorageAdmin admin = StorageAdmin.of(maintenance, config.backup().dir(), Clock.systemUTC(), work);
-            builder.storageAdmin(backups.ifStarted()
-                    .map(b -> admin.withBackup(() -> b.backup("manual-backup-"), work))
-                    .orElse(admin));
+            builder.storageMaintenance(maintenance)
+                    .backupDirectory(config.backup().dir())
+                    .maintenanceExecutor(adminWork.get());
+            backups.ifStarted().ifPresent(b -> builder.backup(() -> b.backup("manual-backup-")));
         }
         JdaInstallation installed = builder.install(discord.jda());
         installation.set(installed);

@@ -5,6 +5,7 @@ import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.json.JsonStorage;
 import io.micrometer.core.instrument.Gauge;
@@ -96,15 +97,16 @@ final class Maintenance implements Component {
                     b.dir(),
                     BotConfig.human(backup.retention()));
         });
-        if (storage.get() instanceof JdbcStorage jdbc
+        if (storage.get() instanceof StorageMaintenance m
+                && m.supportsOptimize()
                 && !backup.optimizeInterval().isZero()) {
             Threads.every(ex, backup.optimizeInterval(), "optimize", () -> {
-                var r = jdbc.optimize();
+                var r = m.optimizeStorage();
                 LOG.info(
                         "Database optimized in {} ms: {} -> {} bytes",
                         r.took().toMillis(),
-                        r.sizeBeforeBytes(),
-                        r.sizeAfterBytes());
+                        r.sizeBytesBefore(),
+                        r.sizeBytesAfter());
             });
         }
         Threads.every(ex, config.monitor().interval(), "monitor", this::monitor);

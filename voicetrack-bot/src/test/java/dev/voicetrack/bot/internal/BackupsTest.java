@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
-import dev.voicetrack.jda.StorageAdmin.BackupResult;
+import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
 import dev.voicetrack.storage.jdbc.SqliteStorage;

@@ -18,6 +18,9 @@ import java.util.Objects;
  *
  * <p>Every method blocks the calling thread for I/O and is thread safe; call it off gateway and tick
  * threads.
+ *
+ * <p>This is the one maintenance model of the project: the JDA adapter's commands show these records,
+ * and the bot's scheduled backups report a {@link BackupResult} as its {@code /backup} does.
  */
 public interface StorageMaintenance {
 
@@ -92,6 +95,23 @@ public interface StorageMaintenance {
     record Optimized(Duration took, long sizeBytesBefore, long sizeBytesAfter) {
         public Optimized {
             Objects.requireNonNull(took, "took");
+        }
+    }
+
+    /**
+     * The outcome of a backup as people are told it, whoever wrote it: the JDA adapter's {@code
+     * /backup} over {@link #backup(Path)}, or a scheduler with a rotation of its own.
+     *
+     * @param success whether a verified backup was written; when false, earlier backups were left as
+     *     they were
+     * @param location where the backup is (a file path, a URI), empty when none was written
+     * @param sizeBytes the backup's size, or -1 when unknown
+     * @param message a short explanation for people (why it failed, what was verified)
+     */
+    record BackupResult(boolean success, String location, long sizeBytes, String message) {
+        public BackupResult {
+            Objects.requireNonNull(location, "location");
+            Objects.requireNonNull(message, "message");
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.jda.CommandRateLimiter;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -27,33 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives slash commands and leaderboard page clicks on JDA's event thread, checks them there (guild only,
- * permission, rate limit: all in memory), and hands the work to the command executor. Every path ends in exactly
- * one answer through a {@link Responder}; every refusal and error is ephemeral.
+ * permission, rate limit: all in memory), and hands the work of the command the {@link CommandRegistry} names to
+ * the command executor; commands it does not know (an application's own) are left to their listeners. Every path
+ * ends in exactly one answer through a {@link Responder}; every refusal and error is ephemeral.
  */
 final class CommandListener implements EventListener {
     private static final Logger LOG = LoggerFactory.getLogger(CommandListener.class);
 
-    /** Commands whose work is known to be slow: deferred at once. */
-    private static final Set<String> SLOW = Set.of(
-            CommandDefinitions.BACKUP,
-            CommandDefinitions.OPTIMIZE,
-            CommandDefinitions.DB_STATS,
-            CommandDefinitions.CACHE_WARM);
-
-    private static final Set<String> KNOWN = Set.of(
-            CommandDefinitions.STATS,
-            CommandDefinitions.RANK,
-            CommandDefinitions.LEADERBOARD,
-            CommandDefinitions.CACHE_STATS,
-            CommandDefinitions.DB_STATS,
-            CommandDefinitions.BACKUP,
-            CommandDefinitions.OPTIMIZE,
-            CommandDefinitions.CACHE_CLEAR,
-            CommandDefinitions.CACHE_WARM,
-            CommandDefinitions.CACHE_INFO,
-            CommandDefinitions.CONFIG);
-
-    private final CommandHandlers handlers;
+    private final CommandRegistry commands;
+    private final StatsCommands stats;
     private final CommandRateLimiter rateLimiter;
     private final Executor executor;
     private final ScheduledExecutorService timer;
@@ -62,14 +43,16 @@ final class CommandListener implements EventListener {
     private final Timings timings;
 
     CommandListener(
-            CommandHandlers handlers,
+            CommandRegistry commands,
+            StatsCommands stats,
             CommandRateLimiter rateLimiter,
             Executor executor,
             ScheduledExecutorService timer,
             Duration deferAfter,
             Duration timeout,
             Timings timings) {
-        this.handlers = handlers;
+        this.commands = commands;
+        this.stats = stats;
         this.rateLimiter = rateLimiter;
         this.executor = executor;
         this.timer = timer;
@@ -82,20 +65,21 @@ final class CommandListener implements EventListener {
     public void onEvent(GenericEvent event) {
         long start = System.nanoTime();
         if (event instanceof SlashCommandInteractionEvent e) {
-            if (KNOWN.contains(e.getName())) {
-                slash(e);
+            Optional<SlashCommand> command = commands.find(e.getName());
+            if (command.isPresent()) {
+                slash(e, command.get());
                 timings.record(System.nanoTime() - start);
             }
         } else if (event instanceof ButtonInteractionEvent e) {
-            if (e.getComponentId().startsWith(CommandHandlers.LEADERBOARD_BUTTON + ":")) {
+            if (e.getComponentId().startsWith(StatsCommands.LEADERBOARD_BUTTON + ":")) {
                 button(e);
                 timings.record(System.nanoTime() - start);
             }
         }
     }
 
-    private void slash(SlashCommandInteractionEvent e) {
-        String name = e.getName();
+    private void slash(SlashCommandInteractionEvent e, SlashCommand command) {
+        String name = command.name();
         Responder responder = new Responder(e, null);
         try {
             Optional<Reply> refusal = check(e, name, CommandDefinitions.ADMIN.contains(name));
@@ -104,12 +88,12 @@ final class CommandListener implements EventListener {
                 return;
             }
             boolean ephemeral = CommandDefinitions.ADMIN.contains(name);
-            if (SLOW.contains(name)) {
+            if (command.slow()) {
                 responder.deferNow(ephemeral);
             } else {
                 responder.deferAfter(timer, deferAfter, ephemeral);
             }
-            run(responder, "/" + name, () -> handlers.handle(e));
+            run(responder, "/" + name, () -> command.action().run(e));
         } catch (RuntimeException ex) {
             LOG.warn("/{} failed before it ran", name, ex);
             responder.complete(Reply.error("Something went wrong; the error was logged."));
@@ -130,7 +114,7 @@ final class CommandListener implements EventListener {
             run(
                     responder,
                     "leaderboard page",
-                    () -> CompletableFuture.completedFuture(handlers.leaderboardButton(guildId, id)));
+                    () -> CompletableFuture.completedFuture(stats.leaderboardButton(guildId, id)));
         } catch (RuntimeException ex) {
             LOG.warn("leaderboard button failed before it ran", ex);
             responder.complete(Reply.error("Something went wrong; the error was logged."));

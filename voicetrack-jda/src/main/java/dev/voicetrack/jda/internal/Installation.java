@@ -4,10 +4,10 @@ import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.CommandRateLimiter;
 import dev.voicetrack.jda.JdaInstallation;
-import dev.voicetrack.jda.StorageAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.events.GenericEvent;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
@@ -39,9 +40,9 @@ import org.jspecify.annotations.Nullable;
  * The wiring of one tracker to JDA.
  *
  * <p>Threads it owns: one reconciliation thread (reconcile reads storage), one timer (deferrals of slow
- * commands), one maintenance thread when the storage admin is the default one (backups and optimisations run one
- * at a time), and, unless the builder was given an executor, two command workers with a bounded queue (a full
- * queue answers "busy", it never blocks JDA). All are daemon threads, stopped by {@link #close()}.
+ * commands), unless the builder was given a maintenance executor one maintenance thread (statistics, backups and
+ * optimisations run one at a time), and, unless the builder was given a command executor, two command workers
+ * with a bounded queue (a full queue answers "busy", it never blocks JDA). All are daemon threads, stopped by {@link #close()}.
  */
 public final class Installation implements JdaInstallation {
 
@@ -50,7 +51,9 @@ public final class Installation implements JdaInstallation {
             VoiceTracker tracker,
             @Nullable Cache<?> cache,
             @Nullable CacheWarmer<?> warmer,
-            @Nullable StorageAdmin storageAdmin,
+            @Nullable StorageMaintenance maintenance,
+            @Nullable Supplier<BackupResult> backup,
+            @Nullable Executor maintenanceExecutor,
             Path backupDirectory,
             Clock clock,
             CommandRateLimiter rateLimiter,
@@ -71,7 +74,7 @@ public final class Installation implements JdaInstallation {
     private final ExecutorService reconcileExecutor;
     private final ScheduledExecutorService timer;
     private final @Nullable ExecutorService ownCommandExecutor;
-    private final @Nullable ExecutorService maintenanceExecutor;
+    private final @Nullable ExecutorService ownMaintenanceExecutor;
     private final Reconciler reconciler;
     private final GatewayListener gatewayListener;
     private final CommandListener commandListener;
@@ -103,20 +106,19 @@ public final class Installation implements JdaInstallation {
         this.reconciler = new Reconciler(settings.tracker(), gateways, reconcileExecutor);
         this.gatewayListener = new GatewayListener(
                 settings.tracker(), reconciler, settings.trackMessages(), settings.trackMemberUpdates(), timings);
-        StorageAdmin admin = settings.storageAdmin();
-        if (admin == null && settings.tracker().storage() instanceof StorageMaintenance maintenance) {
-            maintenanceExecutor = Executors.newSingleThreadExecutor(daemon("voicetrack-maintenance"));
-            admin = StorageAdmin.of(maintenance, settings.backupDirectory(), settings.clock(), maintenanceExecutor);
+        Executor maintenance = settings.maintenanceExecutor();
+        if (maintenance == null) {
+            ExecutorService own = Executors.newSingleThreadExecutor(daemon("voicetrack-maintenance"));
+            ownMaintenanceExecutor = own;
+            maintenance = own;
         } else {
-            maintenanceExecutor = null;
+            ownMaintenanceExecutor = null;
         }
-        Cache<?> cache = settings.cache() != null
-                ? settings.cache()
-                : settings.tracker().cache().orElse(null);
-        CommandHandlers handlers =
-                new CommandHandlers(settings.tracker(), cache, settings.warmer(), admin, settings.announcements());
+        StatsCommands stats = new StatsCommands(settings.tracker());
+        CommandRegistry registry = new CommandRegistry(commandGroups(stats, settings, maintenance));
         this.commandListener = new CommandListener(
-                handlers,
+                registry,
+                stats,
                 settings.rateLimiter(),
                 commands,
                 timer,
@@ -125,6 +127,30 @@ public final class Installation implements JdaInstallation {
                 timings);
         this.announcer = new LevelUpAnnouncer(gateways, settings.announcements());
         this.registrationListener = this::onSessionEvent;
+    }
+
+    /**
+     * Every command group the installation answers, {@code stats} first: the tracker's cache unless another was
+     * given, the given storage maintenance or else the tracker's storage's own, and {@code /backup} writing
+     * through the given backup or else into the backup directory when the storage can back up.
+     */
+    static List<CommandGroup> commandGroups(StatsCommands stats, Settings settings, Executor maintenanceExecutor) {
+        VoiceTracker tracker = settings.tracker();
+        Cache<?> cache =
+                settings.cache() != null ? settings.cache() : tracker.cache().orElse(null);
+        StorageMaintenance maintenance = settings.maintenance();
+        if (maintenance == null && tracker.storage() instanceof StorageMaintenance own) {
+            maintenance = own;
+        }
+        Supplier<BackupResult> backup = settings.backup();
+        if (backup == null && maintenance != null && maintenance.supportsBackup()) {
+            backup = new DirectoryBackup(maintenance, settings.backupDirectory(), settings.clock());
+        }
+        return List.of(
+                stats,
+                new CacheCommands(cache, settings.warmer()),
+                new MaintenanceCommands(maintenance, backup, maintenanceExecutor),
+                new ConfigCommands(tracker, settings.announcements()));
     }
 
     /**
@@ -237,8 +263,8 @@ public final class Installation implements JdaInstallation {
         if (ownCommandExecutor != null) {
             ownCommandExecutor.shutdown();
         }
-        if (maintenanceExecutor != null) {
-            maintenanceExecutor.shutdown(); // a backup or optimisation already running finishes
+        if (ownMaintenanceExecutor != null) {
+            ownMaintenanceExecutor.shutdown(); // a backup or optimisation already running finishes
         }
         try {
             reconcileExecutor.awaitTermination(5, TimeUnit.SECONDS);

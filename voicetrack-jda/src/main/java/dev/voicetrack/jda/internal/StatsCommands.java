@@ -1,0 +1,208 @@
+package dev.voicetrack.jda.internal;
+
+import static dev.voicetrack.jda.internal.Replies.done;
+import static dev.voicetrack.jda.internal.Replies.guildId;
+import static dev.voicetrack.jda.internal.Replies.number;
+import static dev.voicetrack.jda.internal.Replies.string;
+import static dev.voicetrack.jda.internal.Replies.targetUser;
+
+import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.core.LeaderboardPage;
+import dev.voicetrack.core.LevelCalculator;
+import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.Window;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import net.dv8tion.jda.api.EmbedBuilder;
+import net.dv8tion.jda.api.entities.User;
+import net.dv8tion.jda.api.interactions.components.ActionRow;
+import net.dv8tion.jda.api.interactions.components.buttons.Button;
+
+/**
+ * {@code /stats}, {@code /rank} and {@code /leaderboard}, with the leaderboard's page buttons: what any member may
+ * ask about activity. Every answer reads the tracker (and through it the cache and storage).
+ */
+final class StatsCommands implements CommandGroup {
+    static final int PAGE_SIZE = 10;
+    static final String LEADERBOARD_BUTTON = "vt-lb";
+    /** The last leaderboard page a button may ask for; keeps the storage offset far from int overflow. */
+    static final int MAX_PAGE = 100_000;
+
+    private final VoiceTracker tracker;
+
+    StatsCommands(VoiceTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public List<SlashCommand> commands() {
+        return List.of(
+                SlashCommand.of(CommandDefinitions.STATS, e -> done(stats(guildId(e), targetUser(e)))),
+                SlashCommand.of(CommandDefinitions.RANK, e -> done(rank(guildId(e), targetUser(e)))),
+                SlashCommand.of(
+                        CommandDefinitions.LEADERBOARD,
+                        e -> done(leaderboard(
+                                guildId(e),
+                                Metric.parse(string(e, "metric", "xp")),
+                                parseWindow(string(e, "window", "all")),
+                                0))));
+    }
+
+    // ---- /stats and /rank ----
+
+    Reply stats(long guildId, User user) {
+        Optional<MemberStats> found = tracker.getUser(guildId, user.getIdLong());
+        if (found.isEmpty()) {
+            return Reply.text(user.getName() + " has no voice activity yet.", true);
+        }
+        MemberStats s = found.get();
+        double multiplier = tracker.levelMultiplier(guildId);
+        OptionalInt rank = tracker.getRank(guildId, user.getIdLong(), Metric.XP, Window.allTime());
+        EmbedBuilder embed = new EmbedBuilder()
+                .setColor(Replies.BLURPLE)
+                .setTitle("Voice stats for " + user.getName())
+                .addField("Voice time", LevelCalculator.formatVoiceTime(s.voiceTimeMs()), true)
+                .addField("Level", Integer.toString(s.level()), true)
+                .addField("XP", number(s.xp()), true)
+                .addField(
+                        "Progress",
+                        LevelCalculator.progressPercent(s.xp(), multiplier) + "% → Level " + (s.level() + 1),
+                        true)
+                .addField("XP needed", number(LevelCalculator.xpToNextLevel(s.xp(), multiplier)), true)
+                .addField("Rank", rank.isPresent() ? "#" + rank.getAsInt() : "Unranked", true);
+        return Reply.embed(embed.build(), false);
+    }
+
+    Reply rank(long guildId, User user) {
+        OptionalInt byXp = tracker.getRank(guildId, user.getIdLong(), Metric.XP, Window.allTime());
+        OptionalInt byTime = tracker.getRank(guildId, user.getIdLong(), Metric.VOICE_TIME, Window.allTime());
+        if (byXp.isEmpty() && byTime.isEmpty()) {
+            return Reply.text(user.getName() + " is not ranked yet.", true);
+        }
+        return Reply.text(
+                user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.", false);
+    }
+
+    private static String rankText(OptionalInt rank) {
+        return rank.isPresent() ? "#" + rank.getAsInt() : "unranked";
+    }
+
+    // ---- /leaderboard and its page buttons ----
+
+    Reply leaderboard(long guildId, Metric metric, Window window, int page) {
+        if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
+            throw new IllegalArgumentException("The level leaderboard is all-time only, was window " + window.key());
+        }
+        if (page < 0) {
+            throw new IllegalArgumentException("page must be >= 0, was " + page);
+        }
+        if (page > MAX_PAGE) {
+            throw new IllegalArgumentException("page must be at most " + MAX_PAGE + ", was " + page);
+        }
+        // one more than a page tells whether there is a next page
+        LeaderboardPage lb = tracker.getLeaderboard(guildId, metric, window, PAGE_SIZE + 1, page * PAGE_SIZE);
+        List<LeaderboardEntry> entries = lb.entries();
+        if (entries.isEmpty()) {
+            return page == 0
+                    ? Reply.text("No leaderboard data yet.", true)
+                    : Reply.text("There is nothing on page " + (page + 1) + ".", true);
+        }
+        boolean hasNext = entries.size() > PAGE_SIZE;
+        StringBuilder text = new StringBuilder();
+        for (LeaderboardEntry e : entries.subList(0, Math.min(PAGE_SIZE, entries.size()))) {
+            text.append("**")
+                    .append(e.rank())
+                    .append(".** <@")
+                    .append(e.userId())
+                    .append("> — ")
+                    .append(format(metric, e.value(metric)))
+                    .append('\n');
+        }
+        EmbedBuilder embed = new EmbedBuilder()
+                .setColor(Replies.GOLD)
+                .setTitle(title(metric) + " leaderboard — " + windowTitle(window))
+                .setDescription(text.toString().strip())
+                .setFooter("Page " + (page + 1));
+        String base = LEADERBOARD_BUTTON + ":" + metric.key() + ":" + window.key() + ":";
+        ActionRow row = ActionRow.of(
+                Button.secondary(base + (page - 1), "◀ Previous").withDisabled(page == 0),
+                Button.secondary(base + (page + 1), "Next ▶").withDisabled(!hasNext));
+        return new Reply("", List.of(embed.build()), List.of(row), false);
+    }
+
+    /** A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>}. */
+    Reply leaderboardButton(long guildId, String customId) {
+        String[] parts = customId.split(":");
+        if (parts.length != 4 || !parts[0].equals(LEADERBOARD_BUTTON)) {
+            throw new IllegalArgumentException("This button is not one of VoiceTrack's, was '" + customId + "'");
+        }
+        int page;
+        try {
+            page = Integer.parseInt(parts[3]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("page must be a number, was '" + parts[3] + "'", e);
+        }
+        return leaderboard(guildId, Metric.parse(parts[1]), parseWindow(parts[2]), page);
+    }
+
+    static Window parseWindow(String key) {
+        String k = key.trim().toLowerCase(Locale.ROOT);
+        switch (k) {
+            case "all":
+                return Window.allTime();
+            case "week":
+                return Window.thisWeek();
+            case "month":
+                return Window.thisMonth();
+            default:
+                if (k.endsWith("d")) {
+                    int days;
+                    try {
+                        days = Integer.parseInt(k.substring(0, k.length() - 1));
+                    } catch (NumberFormatException ignored) {
+                        days = -1; // not a number: the error below
+                    }
+                    if (days >= 1 && days <= Window.MAX_DAYS) {
+                        return Window.lastDays(days);
+                    }
+                    if (k.matches("-?\\d+d")) {
+                        throw new IllegalArgumentException(
+                                "window <N>d must have N in 1.." + Window.MAX_DAYS + ", was '" + key + "'");
+                    }
+                }
+                throw new IllegalArgumentException(
+                        "window must be all, week, month or <N>d (last N days), was '" + key + "'");
+        }
+    }
+
+    private static String format(Metric metric, long value) {
+        return switch (metric) {
+            case XP -> number(value) + " XP";
+            case VOICE_TIME -> LevelCalculator.formatVoiceTime(value);
+            case LEVEL -> "Level " + value;
+            case MESSAGES -> number(value) + (value == 1 ? " message" : " messages");
+        };
+    }
+
+    private static String title(Metric metric) {
+        return switch (metric) {
+            case XP -> "XP";
+            case VOICE_TIME -> "Voice time";
+            case LEVEL -> "Level";
+            case MESSAGES -> "Messages";
+        };
+    }
+
+    private static String windowTitle(Window window) {
+        return switch (window.kind()) {
+            case ALL_TIME -> "all time";
+            case THIS_WEEK -> "this week";
+            case THIS_MONTH -> "this month";
+            case LAST_DAYS -> window.days() == 1 ? "today" : "last " + window.days() + " days";
+        };
+    }
+}
