@@ -2,8 +2,10 @@ package dev.voicetrack.cache;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -109,8 +111,22 @@ public interface Cache<V> extends AutoCloseable {
     /** Removes every entry carrying {@code tag}, whatever its key; returns how many were removed. */
     long invalidateByTag(String tag);
 
-    /** Removes every entry carrying any of {@code tags}; returns how many were removed. */
-    long invalidateByTags(Collection<String> tags);
+    /**
+     * Removes every entry carrying any of {@code tags}; returns how many were removed. The default
+     * checks every tag first, then invalidates each distinct tag in turn.
+     *
+     * @throws NullPointerException if {@code tags} or one of them is null
+     * @throws IllegalArgumentException naming a malformed tag
+     */
+    default long invalidateByTags(Collection<String> tags) {
+        Objects.requireNonNull(tags, "tags must not be null");
+        tags.forEach(WriteOptions::checkTag);
+        long n = 0;
+        for (String tag : new LinkedHashSet<>(tags)) {
+            n += invalidateByTag(tag);
+        }
+        return n;
+    }
 
     /**
      * Removes every entry whose key matches a glob pattern ({@code *} any run of characters, {@code ?}
@@ -125,8 +141,22 @@ public interface Cache<V> extends AutoCloseable {
     /** Returns the keys matching a glob pattern, as {@link #invalidateByPattern} would select them. */
     List<String> keys(String pattern);
 
-    /** Stores every entry, as {@link #put(String, Object, WriteOptions)} would; returns how many. */
-    int warm(Collection<CacheEntry<V>> entries);
+    /**
+     * Stores every entry, as {@link #put(String, Object, WriteOptions)} would, in order; returns how
+     * many.
+     *
+     * @throws NullPointerException if {@code entries} or one of them is null
+     */
+    default int warm(Collection<CacheEntry<V>> entries) {
+        Objects.requireNonNull(entries, "entries must not be null");
+        int n = 0;
+        for (CacheEntry<V> e : entries) {
+            Objects.requireNonNull(e, "entries element must not be null");
+            put(e.key(), e.value(), e.options());
+            n++;
+        }
+        return n;
+    }
 
     /** A snapshot of this cache's counters; never scans the entries. */
     CacheStats stats();

@@ -95,8 +95,10 @@ public interface RedisCache<V> extends Cache<V> {
         return new RedisCacheImpl<>(Connector.of(connector), false, config, codec, isolation);
     }
 
-    /** The connection's health. */
-    RedisHealth health();
+    /** The connection's health: that of {@link #connector()}. */
+    default RedisHealth health() {
+        return connector().health();
+    }
 
     /** The connector the cache runs on. */
     RedisConnector connector();

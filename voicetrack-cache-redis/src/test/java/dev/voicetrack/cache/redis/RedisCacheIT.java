@@ -68,6 +68,24 @@ class RedisCacheIT {
         assertThat(cache.stats().sets()).isEqualTo(1);
     }
 
+    /**
+     * A loader that asks the cache for its own key used to wait for its own flight for ever; the Redis
+     * cache now shares the in-process cache's single flight, which refuses the recursive call.
+     */
+    @Test
+    void remember_loaderAskingForItsOwnKey_failsAsARecursiveLoad_andStoresNothing() {
+        Duration ttl = Duration.ofMinutes(1);
+
+        assertThatThrownBy(() -> cache.remember("k", ttl, () -> cache.remember("k", ttl, () -> TestValue.of("a", 1))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("recursive load")
+                .hasMessageContaining("'k'");
+
+        assertThat(cache.get("k")).isEmpty();
+        assertThat(cache.remember("k", ttl, () -> TestValue.of("b", 2))).isEqualTo(TestValue.of("b", 2));
+        assertThat(cache.stats().loadFailures()).isEqualTo(1);
+    }
+
     @Test
     void subSecondTtl_isKeptInMillisecondsAndExpires() {
         ServerExpiry expiry = new ServerExpiry(server, prefix + "it:", "k");

@@ -4,15 +4,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
-import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.HotKey;
 import dev.voicetrack.cache.KeyPattern;
 import dev.voicetrack.cache.Loader;
 import dev.voicetrack.cache.ValueIsolation;
 import dev.voicetrack.cache.WriteOptions;
+import dev.voicetrack.cache.spi.AbstractCache;
+import dev.voicetrack.cache.spi.HotKeyBoard;
+import dev.voicetrack.cache.spi.LoadFailures;
+import dev.voicetrack.cache.spi.SingleFlight;
+import dev.voicetrack.cache.spi.SingleFlight.Flight;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -22,14 +25,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,47 +50,33 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Loading</h2>
  *
- * A miss in {@code remember} registers a {@link Flight} for the key in a concurrent map and runs the
+ * A miss in {@code remember} registers a flight for the key ({@link SingleFlight}) and runs the
  * loader outside any lock; other misses on the key wait for that flight, misses on other keys are
  * not affected (no Caffeine compute around the loader, whose bin lock could block neighbours).
- * Every write and invalidation that could cover the key marks the flight stale under the flight's
- * lock before touching the entries; the loader stores its value under the same lock only if the
- * flight is not stale. So a value loaded before an invalidation is handed to the waiting callers
- * but never stored after it.
+ * Every write and invalidation that could cover the key marks the flight stale before touching the
+ * entries, and a stale flight's value is handed to the waiting callers but never stored.
  *
  * <h2>Stats</h2>
  *
- * Counters are {@link LongAdder}s; hits per key live in the node and feed the {@link HotKeyBoard}.
- * A reset starts a new epoch, which zeroes per-node counts lazily.
+ * The counters are {@link AbstractCache}'s; each node is its own hit counter and feeds the {@link
+ * HotKeyBoard}, whose reset starts a new epoch that zeroes per-node counts lazily.
  */
-public final class LocalCache<V> implements Cache<V> {
+public final class LocalCache<V> extends AbstractCache<V> {
 
-    private final CacheConfig config;
     private final ValueIsolation<V> isolation;
     private final com.github.benmanes.caffeine.cache.Cache<String, Node<V>> data;
     private final ConcurrentMap<String, Node<V>> map;
     private final Policy<String, Node<V>> policy;
     private final ConcurrentSkipListMap<String, Node<V>> keyIndex = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, Set<Node<V>>> tagIndex = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
+    private final SingleFlight<Node<V>> flights = new SingleFlight<>();
     private final HotKeyBoard hotKeys;
     private final long maximumEntries;
     private final boolean trimsEntries;
-
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder sets = new LongAdder();
-    private final LongAdder deletes = new LongAdder();
-    private final LongAdder expirations = new LongAdder();
-    private final LongAdder sizeEvictions = new LongAdder();
-    private final LongAdder loadSuccesses = new LongAdder();
-    private final LongAdder loadFailures = new LongAdder();
-    private final LongAdder loadNanos = new LongAdder();
     private final AtomicLong bytes = new AtomicLong();
-    private volatile int epoch;
 
     public LocalCache(CacheConfig config, ValueIsolation<V> isolation) {
-        this.config = Objects.requireNonNull(config, "config");
+        super(config);
         this.isolation = Objects.requireNonNull(isolation, "isolation");
         this.hotKeys = new HotKeyBoard(config.hotKeyCapacity());
         this.maximumEntries = config.maximumEntries().orElse(Long.MAX_VALUE);
@@ -115,16 +100,6 @@ public final class LocalCache<V> implements Cache<V> {
         this.data = builder.build();
         this.map = data.asMap();
         this.policy = data.policy();
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public CacheConfig config() {
-        return config;
     }
 
     // ---------------------------------------------------------------- reads
@@ -177,8 +152,7 @@ public final class LocalCache<V> implements Cache<V> {
     private void recordHit(Node<V> node) {
         hits.increment();
         if (hotKeys.enabled()) {
-            int e = epoch;
-            hotKeys.onHit(node, node.recordHit(e), e);
+            hotKeys.onHit(node);
         }
     }
 
@@ -190,29 +164,15 @@ public final class LocalCache<V> implements Cache<V> {
         Objects.requireNonNull(value, "value must not be null");
         Objects.requireNonNull(options, "options must not be null");
         Node<V> node = newNode(key, isolation.onWrite(key, value), options, config.ttlOf(options));
-        Flight<V> flight = flights.get(key);
-        if (flight != null) {
-            flight.markStale();
-        }
+        flights.staleKey(key);
         store(node);
-    }
-
-    @Override
-    public int warm(Collection<CacheEntry<V>> entries) {
-        Objects.requireNonNull(entries, "entries must not be null");
-        int n = 0;
-        for (CacheEntry<V> entry : entries) {
-            put(entry.key(), entry.value(), entry.options());
-            n++;
-        }
-        return n;
     }
 
     private Node<V> newNode(String key, @Nullable V value, WriteOptions options, java.time.Duration ttl) {
         Set<String> tagSet = options.tags();
         String[] tags = tagSet.isEmpty() ? NO_TAGS : tagSet.toArray(NO_TAGS);
         long ttlNanos = saturatedNanos(ttl);
-        return new Node<>(key, value, tags, ttlNanos, SizeEstimator.entryBytes(key, value), epoch);
+        return new Node<>(key, value, tags, ttlNanos, SizeEstimator.entryBytes(key, value), hotKeys.epoch());
     }
 
     private static final String[] NO_TAGS = new String[0];
@@ -227,7 +187,7 @@ public final class LocalCache<V> implements Cache<V> {
 
     /** Stores a node, replacing and unindexing whatever node held the key. */
     private void store(Node<V> node) {
-        map.compute(node.key, (k, old) -> {
+        map.compute(node.key(), (k, old) -> {
             if (old != null) {
                 unindex(old);
             }
@@ -242,7 +202,7 @@ public final class LocalCache<V> implements Cache<V> {
 
     private void index(Node<V> node) {
         node.indexedAtNanos = config.ticker().read();
-        keyIndex.put(node.key, node);
+        keyIndex.put(node.key(), node);
         for (String tag : node.tags) {
             tagIndex.compute(tag, (t, set) -> {
                 Set<Node<V>> s = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -258,7 +218,7 @@ public final class LocalCache<V> implements Cache<V> {
         if (!node.retire()) {
             return;
         }
-        keyIndex.remove(node.key, node);
+        keyIndex.remove(node.key(), node);
         for (String tag : node.tags) {
             tagIndex.computeIfPresent(tag, (t, set) -> {
                 set.remove(node);
@@ -301,17 +261,14 @@ public final class LocalCache<V> implements Cache<V> {
     @Override
     public boolean delete(String key) {
         checkKey(key);
-        Flight<V> flight = flights.get(key);
-        if (flight != null) {
-            flight.markStale();
-        }
+        flights.staleKey(key);
         Node<V> node = keyIndex.get(key);
         return node != null && removeNode(node);
     }
 
     /** Removes exactly this node if it is still stored; counts it as a delete. */
     private boolean removeNode(Node<V> node) {
-        if (map.remove(node.key, node)) {
+        if (map.remove(node.key(), node)) {
             unindex(node);
             deletes.increment();
             return true;
@@ -321,7 +278,7 @@ public final class LocalCache<V> implements Cache<V> {
 
     @Override
     public void clear() {
-        markStale(f -> true);
+        flights.staleAll();
         for (Node<V> node : keyIndex.values()) {
             removeNode(node);
         }
@@ -340,7 +297,7 @@ public final class LocalCache<V> implements Cache<V> {
         for (String tag : tags) {
             checked.add(WriteOptions.checkTag(tag));
         }
-        markStale(f -> f.hasAnyTag(checked));
+        flights.staleTags(checked);
         long removed = 0;
         for (String tag : checked) {
             Set<Node<V>> nodes = tagIndex.get(tag);
@@ -359,10 +316,10 @@ public final class LocalCache<V> implements Cache<V> {
     @Override
     public long invalidateByPattern(String pattern) {
         KeyPattern p = KeyPattern.compile(pattern);
-        markStale(f -> p.matches(f.key));
+        flights.stalePattern(p);
         long removed = 0;
         for (Node<V> node : candidates(p)) {
-            if (p.matches(node.key) && removeNode(node)) {
+            if (p.matches(node.key()) && removeNode(node)) {
                 removed++;
             }
         }
@@ -374,8 +331,8 @@ public final class LocalCache<V> implements Cache<V> {
         KeyPattern p = KeyPattern.compile(pattern);
         List<String> keys = new ArrayList<>();
         for (Node<V> node : candidates(p)) {
-            if (p.matches(node.key) && policy.getIfPresentQuietly(node.key) == node && !node.isAbsent()) {
-                keys.add(node.key);
+            if (p.matches(node.key()) && policy.getIfPresentQuietly(node.key()) == node && !node.isAbsent()) {
+                keys.add(node.key());
             }
         }
         return Collections.unmodifiableList(keys);
@@ -423,24 +380,12 @@ public final class LocalCache<V> implements Cache<V> {
         };
     }
 
-    private void markStale(Predicate<Flight<V>> affected) {
-        if (flights.isEmpty()) {
-            return;
-        }
-        for (Flight<V> flight : flights.values()) {
-            if (affected.test(flight)) {
-                flight.markStale();
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- loading
 
     @Override
     public V remember(String key, WriteOptions options, Loader<? extends V> loader) {
         checkKey(key);
-        Objects.requireNonNull(options, "options must not be null");
-        Objects.requireNonNull(loader, "loader must not be null");
+        checkRemember(options, loader);
         java.time.Duration ttl = config.ttlOf(options);
         Node<V> node = data.getIfPresent(key);
         if (node != null && !node.isAbsent()) {
@@ -452,14 +397,7 @@ public final class LocalCache<V> implements Cache<V> {
             evictIfExpired(key);
         }
         while (true) {
-            Node<V> loaded = load(key, options, ttl, false, () -> {
-                V value = loader.load();
-                if (value == null) {
-                    throw new NullPointerException("loader returned null for key '" + key
-                            + "'; use rememberOptional for values that may be absent");
-                }
-                return value;
-            });
+            Node<V> loaded = load(key, options, ttl, false, () -> loaded(key, loader.load()));
             if (!loaded.isAbsent()) {
                 return isolation.onRead(loaded.value);
             }
@@ -470,8 +408,7 @@ public final class LocalCache<V> implements Cache<V> {
     @Override
     public Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
         checkKey(key);
-        Objects.requireNonNull(options, "options must not be null");
-        Objects.requireNonNull(loader, "loader must not be null");
+        checkRemember(options, loader);
         java.time.Duration ttl = config.ttlOf(options);
         Node<V> node = data.getIfPresent(key);
         if (node != null) {
@@ -480,14 +417,8 @@ public final class LocalCache<V> implements Cache<V> {
         }
         misses.increment();
         evictIfExpired(key);
-        Node<V> loaded = load(key, options, ttl, true, () -> {
-            Optional<V> value = loader.load();
-            if (value == null) {
-                throw new NullPointerException(
-                        "loader returned null instead of Optional.empty() for key '" + key + "'");
-            }
-            return value.orElse(null);
-        });
+        Node<V> loaded = load(key, options, ttl, true, () -> loadedOptional(key, loader.load())
+                .orElse(null));
         return loaded.isAbsent() ? Optional.empty() : Optional.of(isolation.onRead(loaded.value));
     }
 
@@ -501,26 +432,16 @@ public final class LocalCache<V> implements Cache<V> {
             java.time.Duration ttl,
             boolean acceptAbsent,
             Loader<@Nullable V> loader) {
-        Flight<V> flight = new Flight<>(key, options.tags());
-        while (true) {
-            Flight<V> running = flights.putIfAbsent(key, flight);
-            if (running == null) {
-                break;
-            }
-            if (!running.isStale()) {
-                return running.await();
-            }
-            // That flight read data from before an invalidation that this call started after, so its
-            // value is too old for this caller: run a fresh load in its place.
-            if (flights.replace(key, running, flight)) {
-                break;
-            }
+        Flight<Node<V>> flight = new Flight<>(key, options.tags());
+        Flight<Node<V>> running = flights.join(flight);
+        if (running != null) {
+            return running.await();
         }
         try {
             // A flight that finished between our miss and our registration has already stored its value.
             Node<V> stored = data.getIfPresent(key);
             if (stored != null && (acceptAbsent || !stored.isAbsent())) {
-                flights.remove(key, flight);
+                flights.unregister(flight);
                 flight.complete(stored);
                 return stored;
             }
@@ -533,82 +454,18 @@ public final class LocalCache<V> implements Cache<V> {
                 loadSuccesses.increment();
             } catch (Throwable t) {
                 loadFailures.increment();
-                flights.remove(key, flight);
+                flights.unregister(flight);
                 flight.fail(t);
                 throw LoadFailures.propagate(key, t);
             } finally {
                 loadNanos.add(Math.max(0, config.ticker().read() - start));
             }
-            flight.storeIfCurrent(node, this::store);
-            flights.remove(key, flight);
+            flight.storeIfCurrent(() -> store(node));
+            flights.unregister(flight);
             flight.complete(node);
             return node;
         } finally {
-            flights.remove(key, flight);
-            flight.failIfIncomplete();
-        }
-    }
-
-    /** One load in progress: its waiters, its tags and whether an invalidation has made it stale. */
-    static final class Flight<V> {
-        final String key;
-        private final Set<String> tags;
-        private final CompletableFuture<Node<V>> result = new CompletableFuture<>();
-        private final Thread owner = Thread.currentThread();
-        private volatile boolean stale; // written under this flight's lock
-
-        Flight(String key, Set<String> tags) {
-            this.key = key;
-            this.tags = tags;
-        }
-
-        boolean hasAnyTag(Collection<String> candidates) {
-            for (String tag : candidates) {
-                if (tags.contains(tag)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean isStale() {
-            return stale;
-        }
-
-        synchronized void markStale() {
-            stale = true;
-        }
-
-        synchronized void storeIfCurrent(Node<V> node, java.util.function.Consumer<Node<V>> store) {
-            if (!stale) {
-                store.accept(node);
-            }
-        }
-
-        void complete(Node<V> node) {
-            result.complete(node);
-        }
-
-        void fail(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        void failIfIncomplete() {
-            if (!result.isDone()) {
-                result.completeExceptionally(new IllegalStateException("load of key '" + key + "' was abandoned"));
-            }
-        }
-
-        Node<V> await() {
-            if (owner == Thread.currentThread()) {
-                throw new IllegalStateException(
-                        "recursive load: the loader for key '" + key + "' asked the cache for the same key");
-            }
-            try {
-                return result.join();
-            } catch (CompletionException e) {
-                throw LoadFailures.propagate(key, e.getCause() != null ? e.getCause() : e);
-            }
+            flights.finish(flight);
         }
     }
 
@@ -617,46 +474,23 @@ public final class LocalCache<V> implements Cache<V> {
     @Override
     public CacheStats stats() {
         data.cleanUp(); // amortised maintenance only: drains buffers and expired entries, never a scan
-        return new CacheStats(
-                config.name(),
-                hits.sum(),
-                misses.sum(),
-                sets.sum(),
-                deletes.sum(),
-                expirations.sum(),
-                sizeEvictions.sum(),
-                loadSuccesses.sum(),
-                loadFailures.sum(),
-                loadNanos.sum(),
-                data.estimatedSize(),
-                bytes.get());
+        return snapshot(data.estimatedSize(), bytes.get());
     }
 
     @Override
     public List<HotKey> topKeys(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, was " + n);
-        }
+        checkTopKeys(n);
         if (n == 0 || !hotKeys.enabled()) {
             return List.of();
         }
         data.cleanUp();
-        return hotKeys.top(n, epoch);
+        return hotKeys.top(n);
     }
 
     @Override
     public void resetStats() {
-        hits.reset();
-        misses.reset();
-        sets.reset();
-        deletes.reset();
-        expirations.reset();
-        sizeEvictions.reset();
-        loadSuccesses.reset();
-        loadFailures.reset();
-        loadNanos.reset();
-        epoch++;
-        hotKeys.clear();
+        resetCounters();
+        hotKeys.reset();
     }
 
     @Override
@@ -667,15 +501,6 @@ public final class LocalCache<V> implements Cache<V> {
     @Override
     public String toString() {
         return "InProcessCache[" + config.name() + ", size=" + data.estimatedSize() + "]";
-    }
-
-    private static void checkKey(String key) {
-        if (key == null) {
-            throw new NullPointerException("key must not be null");
-        }
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("key must not be empty, was ''");
-        }
     }
 
     /** Per-node variable expiry: each node carries its own TTL; reads do not extend it. */

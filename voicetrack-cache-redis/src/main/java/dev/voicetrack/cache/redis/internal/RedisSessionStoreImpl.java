@@ -118,7 +118,7 @@ public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
     public void put(String scope, String id, V value, Duration ttl) {
         String key = key(scope, id);
         Objects.requireNonNull(value, "value");
-        long ms = RedisCacheImpl.ttlMillis(InProcessSessionStore.checkTtl(ttl));
+        long ms = Scripts.ttlMillis(InProcessSessionStore.checkTtl(ttl));
         byte[] bytes = codec.encode(value);
         redis(redis -> redis.set(key, bytes, SetArgs.Builder.px(ms)), () -> {
             fallback.put(scope, id, value, ttl);
@@ -135,7 +135,7 @@ public final class RedisSessionStoreImpl<V> implements SessionStore<V> {
     @Override
     public boolean touch(String scope, String id, Duration ttl) {
         String key = key(scope, id);
-        long ms = RedisCacheImpl.ttlMillis(InProcessSessionStore.checkTtl(ttl));
+        long ms = Scripts.ttlMillis(InProcessSessionStore.checkTtl(ttl));
         return redis(redis -> redis.pexpire(key, ms), () -> fallback.touch(scope, id, ttl));
     }
 

@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -49,5 +50,15 @@ final class Scripts {
 
     static byte[] bytes(long n) {
         return Long.toString(n).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A TTL as the milliseconds a script gives {@code PEXPIRE}: rounded up, and never 0. */
+    static long ttlMillis(Duration ttl) {
+        long ms = ttl.toMillis();
+        // Round up: a TTL of 1.5 ms lives 2 ms, and a sub-millisecond TTL never becomes 0.
+        if (ttl.minusMillis(ms).isZero()) {
+            return Math.max(1, ms);
+        }
+        return ms + 1;
     }
 }

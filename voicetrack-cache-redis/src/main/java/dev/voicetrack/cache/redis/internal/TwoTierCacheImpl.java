@@ -2,7 +2,6 @@ package dev.voicetrack.cache.redis.internal;
 
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
-import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.HotKey;
 import dev.voicetrack.cache.InProcessCache;
@@ -12,7 +11,6 @@ import dev.voicetrack.cache.WriteOptions;
 import dev.voicetrack.cache.redis.JacksonCodec;
 import dev.voicetrack.cache.redis.RedisCache;
 import dev.voicetrack.cache.redis.RedisConnector;
-import dev.voicetrack.cache.redis.RedisHealth;
 import dev.voicetrack.cache.redis.RedisServerStats;
 import dev.voicetrack.cache.redis.Subscription;
 import dev.voicetrack.cache.redis.ValueCodec;
@@ -243,7 +241,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
             }
         }
         long epoch = epochOf(key);
-        Optional<RedisCacheImpl.Read<V>> read = remote.fetch(key);
+        Optional<Read<V>> read = remote.fetch(key);
         if (read.isEmpty()) {
             return remote.get(key); // Redis failed just now: the fallback answers
         }
@@ -251,9 +249,9 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     }
 
     /** Counts a read from Redis and fills the in-process tier with what it found; returns the value. */
-    private Optional<V> take(String key, RedisCacheImpl.Read<V> read, long epoch) {
+    private Optional<V> take(String key, Read<V> read, long epoch) {
         remote.count(key, read);
-        Optional<RedisCacheImpl.Fetched<V>> entry = read.entry();
+        Optional<Fetched<V>> entry = read.entry();
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -261,16 +259,38 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         return entry.get().value();
     }
 
-    private void fill(String key, RedisCacheImpl.Fetched<V> fetched, long epoch) {
+    private void fill(String key, Fetched<V> fetched, long epoch) {
         if (fetched.value().isPresent() && localUsable() && epoch == epochOf(key)) {
             WriteOptions options = fetched.ttlMillis() > 0
                     ? WriteOptions.ttl(Duration.ofMillis(fetched.ttlMillis()))
                     : WriteOptions.defaults();
-            local.put(key, fetched.value().get(), options);
+            fill(key, fetched.value().get(), options, epoch);
+        }
+    }
+
+    /**
+     * Copies a value read from or written to Redis into the in-process tier, unless an invalidation
+     * of the key arrived since {@code epoch} was taken, before or during the copy.
+     */
+    private void fill(String key, V value, WriteOptions options, long epoch) {
+        if (localUsable() && epoch == epochOf(key)) {
+            local.put(key, value, options);
             if (epoch != epochOf(key)) {
                 local.delete(key); // an invalidation raced with the fill
             }
         }
+    }
+
+    /** A hit in the in-process tier, counted by the remote cache, if that tier may be read now. */
+    private Optional<V> localHit(String key) {
+        if (!localUsable()) {
+            return Optional.empty();
+        }
+        Optional<V> hit = local.get(key);
+        if (hit.isPresent()) {
+            remote.countHit(key);
+        }
+        return hit;
     }
 
     @Override
@@ -279,9 +299,8 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         Map<String, V> result = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         for (String key : new LinkedHashSet<>(keys)) {
-            Optional<V> hit = localUsable() ? local.get(key) : Optional.empty();
+            Optional<V> hit = localHit(key);
             if (hit.isPresent()) {
-                remote.countHit(key);
                 result.put(key, hit.get());
             } else {
                 rest.add(key);
@@ -299,7 +318,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         for (int i = 0; i < epochs.length; i++) {
             epochs[i] = epochOf(rest.get(i));
         }
-        Optional<List<RedisCacheImpl.Read<V>>> reads = remote.fetchAll(rest);
+        Optional<List<Read<V>>> reads = remote.fetchAll(rest);
         if (reads.isEmpty()) {
             result.putAll(remote.getAll(rest)); // Redis failed just now: the fallback answers
             return Collections.unmodifiableMap(result);
@@ -364,17 +383,6 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     }
 
     @Override
-    public long invalidateByTags(Collection<String> tags) {
-        Objects.requireNonNull(tags, "tags must not be null");
-        tags.forEach(WriteOptions::checkTag);
-        long n = 0;
-        for (String tag : new LinkedHashSet<>(tags)) {
-            n += invalidateByTag(tag);
-        }
-        return n;
-    }
-
-    @Override
     public long invalidateByPattern(String pattern) {
         bumpAll();
         long n = remote.invalidateByPattern(pattern);
@@ -388,39 +396,19 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         return remote.keys(pattern);
     }
 
-    @Override
-    public int warm(Collection<CacheEntry<V>> entries) {
-        Objects.requireNonNull(entries, "entries must not be null");
-        int n = 0;
-        for (CacheEntry<V> e : entries) {
-            Objects.requireNonNull(e, "entries element must not be null");
-            put(e.key(), e.value(), e.options());
-            n++;
-        }
-        return n;
-    }
-
     // ---------------------------------------------------------------- loading
 
     @Override
     public V remember(String key, WriteOptions options, Loader<? extends V> loader) {
         Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(loader, "loader must not be null");
-        if (localUsable()) {
-            Optional<V> hit = local.get(key);
-            if (hit.isPresent()) {
-                remote.countHit(key);
-                return hit.get();
-            }
+        Optional<V> hit = localHit(key);
+        if (hit.isPresent()) {
+            return hit.get();
         }
         long epoch = epochOf(key);
         V value = remote.remember(key, options, loader);
-        if (localUsable() && epoch == epochOf(key)) {
-            local.put(key, value, options);
-            if (epoch != epochOf(key)) {
-                local.delete(key);
-            }
-        }
+        fill(key, value, options, epoch);
         return value;
     }
 
@@ -428,21 +416,13 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     public Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
         Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(loader, "loader must not be null");
-        if (localUsable()) {
-            Optional<V> hit = local.get(key);
-            if (hit.isPresent()) {
-                remote.countHit(key);
-                return hit;
-            }
+        Optional<V> hit = localHit(key);
+        if (hit.isPresent()) {
+            return hit;
         }
         long epoch = epochOf(key);
         Optional<V> value = remote.rememberOptional(key, options, loader);
-        if (value.isPresent() && localUsable() && epoch == epochOf(key)) {
-            local.put(key, value.get(), options);
-            if (epoch != epochOf(key)) {
-                local.delete(key);
-            }
-        }
+        value.ifPresent(v -> fill(key, v, options, epoch));
         return value;
     }
 
@@ -467,11 +447,6 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     @Override
     public CacheConfig config() {
         return config;
-    }
-
-    @Override
-    public RedisHealth health() {
-        return connector.health();
     }
 
     @Override

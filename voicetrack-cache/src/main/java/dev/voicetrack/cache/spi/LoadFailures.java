@@ -1,4 +1,4 @@
-package dev.voicetrack.cache.internal;
+package dev.voicetrack.cache.spi;
 
 import dev.voicetrack.cache.CacheLoadException;
 
