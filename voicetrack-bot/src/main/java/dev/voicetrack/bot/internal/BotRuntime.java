@@ -50,13 +50,14 @@ import org.slf4j.LoggerFactory;
  * so that a clash fails having opened nothing. Then, in {@link #declare}: metrics, Discord (a wrong
  * token fails before any file is created), storage, cache, the admin work pool, backups (SQLite), the
  * tracker (its start reconciles persisted open sessions with who is in voice; its stop runs the last
- * tick and then the shutdown backup), the cache warmer, the JDA adapter, the tick loop, maintenance,
- * health checks and the admin API, which takes over the held port. A failure in start stops what
+ * tick and then the shutdown backup), the cache warmer, the JDA adapter, maintenance, health checks
+ * and the admin API, which takes over the held port. A failure in start stops what
  * started, in reverse.
  *
  * <h2>Ticks</h2>
- * The {@link TickLoop} calls {@link VoiceTracker#tickNow()} at the check interval on one thread, so
- * ticks never overlap, and hands each {@link TickReport} to the {@link TickMetrics}. Every storage
+ * The tracker ticks itself at the check interval on one thread of the bot's (a {@link
+ * TickScheduler}, see {@link TrackerComponent}), so ticks never overlap, and reports each {@link
+ * TickReport} to its listeners, the {@link TickMetrics} first. Every storage
  * call waits at most {@code STORAGE_TIMEOUT} (see {@link TimedStorage}), less than the interval, so an
  * unreachable or hung database makes ticks fail to write (the tracker keeps the increments) but never
  * stalls them.
@@ -77,7 +78,7 @@ public final class BotRuntime {
     private final Clock trackerClock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StorageHealth storageHealth = new StorageHealth(Clock.systemUTC());
-    private final List<TrackerListener> extraListeners = new ArrayList<>();
+    private final List<TrackerListener> listeners = new ArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -111,9 +112,17 @@ public final class BotRuntime {
         discord = new DiscordConnection(config);
         storage = new StorageStack(config, registry, storageHealth);
         cache = new CacheStack(config.cache(), registry);
-        tracker = new TrackerComponent(
-                config, trackerClock, storage::timed, cache::cache, discord::jda, extraListeners, backups::ifStarted);
         ticks = new TickMetrics(registry);
+        listeners.add(ticks);
+        tracker = new TrackerComponent(
+                config,
+                trackerClock,
+                storage::timed,
+                cache::cache,
+                discord::jda,
+                listeners,
+                backups::ifStarted,
+                stopping::get);
         health = new HealthChecks(storage::timed, cache::cache);
         claims = new Lifecycle(preflight.components());
         parts = new Lifecycle(declare());
@@ -138,8 +147,6 @@ public final class BotRuntime {
                 "cache warmer", this::createWarmer, () -> warmer.get().close()));
         c.add(Component.of(
                 "adapter", this::installAdapter, () -> installation.get().close()));
-        c.add(new TickLoop(
-                config.tracking().checkInterval(), tracker::tracker, storage::timed, stopping::get, ticks::record));
         c.add(new Maintenance(config, registry, storage::raw, cache::cache, warmer::get, backups::ifStarted));
         c.add(health);
         config.adminApi()
@@ -165,7 +172,7 @@ public final class BotRuntime {
 
     /** Adds a listener installed on the tracker at start (before ticks run). */
     public void addListener(TrackerListener listener) {
-        extraListeners.add(listener);
+        listeners.add(listener);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.core.TickReport;
+import dev.voicetrack.core.TrackerListener;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +17,17 @@ import org.slf4j.LoggerFactory;
  * What each {@link TickReport} tells the metrics and the log: the tick's duration (with histogram
  * buckets from 100 µs to 60 s, so that Prometheus can compute p95/p99), events applied, overruns,
  * members tracked and in voice, and a warning when the tick could not write. The last report is kept
- * for {@code /health} and the demo. Thread safe.
+ * for {@code /health} and the demo.
+ *
+ * <p>A listener of the tracker: every completed tick's report comes from {@link #tickCompleted}
+ * (scheduled ticks, {@code tickNow()} and the last tick at close), on the tracker's listener thread;
+ * a tick that threw comes as the {@code error} {@value #TICK_FAILED} and is logged. Thread safe.
  */
-final class TickMetrics {
+final class TickMetrics implements TrackerListener {
     private static final Logger LOG = LoggerFactory.getLogger(TickMetrics.class);
+
+    /** The {@code error} context with which the tracker reports a tick that threw. */
+    static final String TICK_FAILED = "tick failed";
 
     private final MeterRegistry registry;
     private final AtomicReference<TickReport> last = new AtomicReference<>();
@@ -43,7 +52,15 @@ final class TickMetrics {
                 .register(registry);
     }
 
-    void record(TickReport r) {
+    @Override
+    public void error(String context, @Nullable Throwable error) {
+        if (TICK_FAILED.equals(context)) {
+            LOG.error("Tick failed", error);
+        }
+    }
+
+    @Override
+    public void tickCompleted(TickReport r) {
         last.set(r);
         trackedMembers.set(r.trackedMembers());
         membersInVoice.set(r.membersInVoice());

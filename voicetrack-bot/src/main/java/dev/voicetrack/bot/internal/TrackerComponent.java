@@ -6,8 +6,10 @@ import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.jda.VoiceTrackJda;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 import org.jspecify.annotations.Nullable;
@@ -15,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tracker over the timed storage and the cache, ticked by the {@link TickLoop}. Its start
- * reconciles persisted open sessions with who is in voice. Its stop runs the last tick, which records
- * the time up to now (open sessions stay open in storage and are reconciled at the next start), and
- * then, when due, the shutdown backup (SQLite), so that the backup holds that last tick.
+ * The tracker over the timed storage and the cache. It ticks itself every check interval on a {@link
+ * TickScheduler}, whose thread is on the storage's tick path, and reports each tick to its listeners
+ * (the {@link TickMetrics} among them). Its start reconciles persisted open sessions with who is in
+ * voice. Its stop runs the last tick (on the calling thread, marked as on the tick path too), which
+ * records the time up to now (open sessions stay open in storage and are reconciled at the next
+ * start), and then, when due, the shutdown backup (SQLite), so that the backup holds that last tick.
  */
 final class TrackerComponent implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(TrackerComponent.class);
@@ -30,12 +34,15 @@ final class TrackerComponent implements Component {
     private final Supplier<JDA> jda;
     private final List<TrackerListener> listeners;
     private final Supplier<Optional<Backups>> backups;
+    private final BooleanSupplier stopping;
     private final Started<VoiceTracker> tracker = new Started<>("tracker");
+    private final Started<TickScheduler> ticks = new Started<>("tick scheduler");
     private volatile boolean shutdownBackupFailed;
 
     /**
      * @param listeners installed before the start, after the one that logs the tracker's errors
      * @param backups the SQLite backups, empty for other storages
+     * @param stopping true once the bot's shutdown has begun: no scheduled tick starts after that
      */
     TrackerComponent(
             BotConfig config,
@@ -44,7 +51,8 @@ final class TrackerComponent implements Component {
             Supplier<Cache<Object>> cache,
             Supplier<JDA> jda,
             List<TrackerListener> listeners,
-            Supplier<Optional<Backups>> backups) {
+            Supplier<Optional<Backups>> backups,
+            BooleanSupplier stopping) {
         this.config = config;
         this.clock = clock;
         this.storage = storage;
@@ -52,6 +60,7 @@ final class TrackerComponent implements Component {
         this.jda = jda;
         this.listeners = listeners;
         this.backups = backups;
+        this.stopping = stopping;
     }
 
     @Override
@@ -74,8 +83,10 @@ final class TrackerComponent implements Component {
 
     @Override
     public void start() {
+        TickScheduler scheduler = new TickScheduler(storage.get(), stopping);
+        ticks.set(scheduler);
         VoiceTracker t = VoiceTracker.builder()
-                .manualTicks() // ticked by the TickLoop, which records the tick metrics
+                .scheduler(scheduler)
                 .storage(storage.get())
                 .ownsStorage(false) // the final backup runs after the tracker's last tick
                 .cache(cache.get())
@@ -111,7 +122,11 @@ final class TrackerComponent implements Component {
         try {
             lastTick(tracker.get());
         } finally {
-            shutdownBackup();
+            try {
+                Threads.stop(ticks.get(), Duration.ofSeconds(5));
+            } finally {
+                shutdownBackup();
+            }
         }
     }
 

@@ -122,6 +122,24 @@ class TimedStorageTest {
     }
 
     @Test
+    void writesOnTheTickSchedulerThread_areTheTicks_soATimedOutOneIsNotCountedTwice() throws Exception {
+        TickScheduler ticks = new TickScheduler(storage, () -> false);
+        try {
+            gate.set(new CountDownLatch(1));
+            var first = ticks.submit(() -> storage.apply(voice(1_000)));
+            assertThatThrownBy(first::get).hasCauseInstanceOf(StorageException.class);
+            gate.getAndSet(null).countDown(); // the hung write commits after all
+            Await.until("the late write committed", () -> voiceOf(100) == 1_000);
+
+            ticks.submit(() -> storage.apply(voice(3_000))).get(); // what the tracker kept, plus 2,000
+
+            assertThat(voiceOf(100)).isEqualTo(3_000);
+        } finally {
+            Threads.stop(ticks, Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void tickWriteThatTimesOutThenFails_isWrittenWholeByTheRetry() {
         gate.set(new CountDownLatch(1));
         failAfterGate.set(new StorageException("connection reset"));
