@@ -7,6 +7,7 @@ import dev.voicetrack.core.MemberFilter;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.kernel.LongObjectMap;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
