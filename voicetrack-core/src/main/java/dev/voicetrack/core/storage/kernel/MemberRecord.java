@@ -191,6 +191,30 @@ public final class MemberRecord {
         return java.util.Collections.unmodifiableMap(metadata);
     }
 
+    /**
+     * Sets XP on a row that belongs to no model (a staged copy, which a model then takes with {@link
+     * GuildModel#put}); rows of a model change through the model, which keeps its indexes right.
+     *
+     * @throws IllegalStateException if the row belongs to a model
+     */
+    public void setXp(long value) {
+        checkDetached();
+        xp = value;
+    }
+
+    /** Sets the level on a row that belongs to no model (see {@link #setXp}). */
+    public void setLevel(int value) {
+        checkDetached();
+        level = value;
+    }
+
+    private void checkDetached() {
+        if (owner != null) {
+            throw new IllegalStateException("member " + userId + " belongs to the model of guild " + owner.guildId()
+                    + ": change it through the model");
+        }
+    }
+
     /** Puts and removes metadata entries (checked by {@link StorageArgs#metadata}). */
     public void editMetadata(Map<String, String> set, List<String> remove) {
         metadata.putAll(set);
