@@ -224,6 +224,7 @@ public final class MemberRecord {
     /** Sets one activity row as it is (a file read or an import), replacing what the row held for it. */
     public void putActivity(LocalDate day, long channelId, long voiceMs, long xp, long messages) {
         dayForWrite(day).put(channelId, new long[] {voiceMs, xp, messages});
+        lastDayEntry = null; // it may have been the entry just replaced
     }
 
     /** A day's map that this row owns (copied from a shared one on first use), created if absent. */
