@@ -153,8 +153,7 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
             }
             // No total can overflow: every member's totals stay below ceiling + the batch's sums.
             long id = ++writeId;
-            var touched = new ArrayList<MemberRecord>();
-            var touchedGuilds = new ArrayList<GuildModel>();
+            var touched = new ArrayList<MemberRecord>(Math.min(deltas.size(), 1 << 20));
             GuildModel g = null;
             for (MemberDelta d : deltas) {
                 if (g == null || g.guildId() != d.guildId()) {
@@ -163,7 +162,6 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
                 MemberRecord r = g.getOrCreate(d.userId());
                 if (r.touch(id)) {
                     touched.add(r);
-                    touchedGuilds.add(g);
                 }
                 g.add(r, d);
             }
@@ -172,9 +170,8 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
                 sessions.put(s.id(), s);
             }
             var out = new ArrayList<MemberTotals>(touched.size());
-            for (int i = 0; i < touched.size(); i++) {
-                MemberRecord r = touched.get(i);
-                out.add(new MemberTotals(touchedGuilds.get(i).guildId(), r.userId(), r.xp(), r.level(), r.voiceMs()));
+            for (MemberRecord r : touched) {
+                out.add(new MemberTotals(r.guildId(), r.userId(), r.xp(), r.level(), r.voiceMs()));
             }
             return out;
         }

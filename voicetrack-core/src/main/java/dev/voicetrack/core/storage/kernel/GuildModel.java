@@ -92,7 +92,7 @@ public final class GuildModel {
     public MemberRecord getOrCreate(long userId) {
         MemberRecord r = rows.get(userId);
         if (r == null) {
-            r = new MemberRecord(userId);
+            r = new MemberRecord(guildId, userId);
             attach(r);
         }
         return r;
@@ -100,6 +100,10 @@ public final class GuildModel {
 
     /** Adds a row, replacing the member's row if it has one (a copy-on-write store publishing its copy, an import). */
     public void put(MemberRecord r) {
+        if (r.guildId != guildId) {
+            throw new IllegalArgumentException(
+                    "member " + r.userId + " belongs to guild " + r.guildId + ", not " + guildId);
+        }
         MemberRecord old = rows.get(r.userId);
         if (old == r) {
             for (int m = 0; m < METRICS; m++) {

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * #dayForWrite} copies one.
  */
 public final class MemberRecord {
+    final long guildId;
     final long userId;
     long voiceMs;
     long xp;
@@ -53,6 +54,7 @@ public final class MemberRecord {
     private long lastChannelId = -1;
     private long @Nullable [] lastChannel;
     private @Nullable LocalDate lastDay;
+    private long lastDayEpoch;
     private long lastDayChannelId = -1;
     private long @Nullable [] lastDayEntry;
 
@@ -64,7 +66,8 @@ public final class MemberRecord {
     private long touchedBy;
 
     /** A new member: zeros, streak 0 on the epoch day, last seen at the epoch. */
-    public MemberRecord(long userId) {
+    public MemberRecord(long guildId, long userId) {
+        this.guildId = guildId;
         this.userId = userId;
         channels = new HashMap<>();
         metadata = new HashMap<>();
@@ -72,6 +75,7 @@ public final class MemberRecord {
     }
 
     private MemberRecord(MemberRecord o) {
+        guildId = o.guildId;
         userId = o.userId;
         voiceMs = o.voiceMs;
         xp = o.xp;
@@ -90,7 +94,7 @@ public final class MemberRecord {
 
     /** A row holding a member's totals and activity as they are (an import, a file read). */
     public static MemberRecord of(MemberStats s, List<ActivityRow> activity) {
-        MemberRecord r = new MemberRecord(s.userId());
+        MemberRecord r = new MemberRecord(s.guildId(), s.userId());
         r.voiceMs = s.voiceTimeMs();
         r.xp = s.xp();
         r.level = s.level();
@@ -114,7 +118,7 @@ public final class MemberRecord {
 
     /** A new row for the same member with every counter zero and no history, keeping the metadata (a reset). */
     public MemberRecord resetCopy() {
-        MemberRecord r = new MemberRecord(userId);
+        MemberRecord r = new MemberRecord(guildId, userId);
         r.metadata.putAll(metadata);
         return r;
     }
@@ -129,6 +133,10 @@ public final class MemberRecord {
         }
         touchedBy = writeId;
         return true;
+    }
+
+    public long guildId() {
+        return guildId;
     }
 
     public long userId() {
@@ -280,14 +288,17 @@ public final class MemberRecord {
                 e = dayForWrite(day).computeIfAbsent(channelId, k -> new long[3]);
                 lastDayEntry = e;
                 lastDay = day;
+                lastDayEpoch = day.toEpochDay();
                 lastDayChannelId = channelId;
             }
             e[0] += dv;
             e[1] += dx;
             e[2] += dm;
-            long epochDay = day.toEpochDay();
-            streak = StreakRule.nextStreak(streak, lastActiveDay, epochDay);
-            lastActiveDay = StreakRule.nextLastActiveDay(lastActiveDay, epochDay);
+            long epochDay = lastDayEpoch;
+            if (epochDay > lastActiveDay) { // else the rule changes nothing: skip the stores on the hot path
+                streak = StreakRule.nextStreak(streak, lastActiveDay, epochDay);
+                lastActiveDay = StreakRule.nextLastActiveDay(lastActiveDay, epochDay);
+            }
         }
     }
 

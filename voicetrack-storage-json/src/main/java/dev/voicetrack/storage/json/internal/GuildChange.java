@@ -125,7 +125,7 @@ public final class GuildChange {
         if (published == null && !create) {
             return null;
         }
-        r = published == null ? new MemberRecord(userId) : published.copy();
+        r = published == null ? new MemberRecord(guildId, userId) : published.copy();
         staged.put(userId, r);
         removed.remove(userId);
         return r;
