@@ -278,9 +278,7 @@ public final class JsonStorage extends AbstractStorage implements StorageMainten
                 GuildChange g = txn.guild(f.guildId());
                 MemberRecord r = txn.row(f.guildId(), f.userId());
                 GuildModel.addTo(r, f); // checks overflow first; a failure drops the whole write
-                for (MemberFold.DaySum d : f.days()) {
-                    g.dirtyDays.add(d.day());
-                }
+                f.forEachDay(g.dirtyDays::add);
                 out.add(new MemberTotals(f.guildId(), f.userId(), r.xp(), r.level(), r.voiceMs()));
             }
             for (VoiceSession s : batch.sessions()) {

@@ -6,13 +6,15 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One member's part of a {@link FoldedBatch}: the sums of its deltas, checked not to overflow, with
  * the rules applied as far as they can be without the stored row: the latest last-seen ({@link
  * LastSeenRule}) and the streak {@link StreakRule.Run}. A backend adds the sums to the stored totals
  * (checking them with {@link #checkFits}), keeps the later last-seen, and applies the run with {@link
- * StreakRule#apply} (or its SQL form). Immutable once the fold is done.
+ * StreakRule#apply} (or its SQL form). Immutable once the fold is done; not thread safe (its lists
+ * are built on first use).
  */
 public final class MemberFold {
     private final long guildId;
@@ -29,8 +31,8 @@ public final class MemberFold {
     /** {epochDay, channelId, voiceMs, xp, messages}; usually one. */
     final List<long[]> dayRows = new ArrayList<>(1);
 
-    private List<ChannelSum> channels = List.of();
-    private List<DaySum> days = List.of();
+    private @Nullable List<ChannelSum> channels; // built on first use
+    private @Nullable List<DaySum> days;
 
     MemberFold(long guildId, long userId) {
         this.guildId = guildId;
@@ -83,12 +85,39 @@ public final class MemberFold {
 
     /** Per-channel increments, by channel id ascending; only channels the batch adds voice time or sessions to. */
     public List<ChannelSum> channels() {
-        return channels;
+        List<ChannelSum> c = channels;
+        if (c == null) {
+            var out = new ArrayList<ChannelSum>(channelRows.size());
+            for (long[] r : channelRows) {
+                out.add(new ChannelSum(r[0], r[1], r[2]));
+            }
+            c = channels = Collections.unmodifiableList(out);
+        }
+        return c;
     }
 
     /** Per-day increments, by day then channel ascending; only (day, channel) pairs with activity. */
     public List<DaySum> days() {
-        return days;
+        List<DaySum> d = days;
+        if (d == null) {
+            var out = new ArrayList<DaySum>(dayRows.size());
+            for (long[] r : dayRows) {
+                out.add(new DaySum(LocalDate.ofEpochDay(r[0]), r[1], r[2], r[3], r[4]));
+            }
+            d = days = Collections.unmodifiableList(out);
+        }
+        return d;
+    }
+
+    /** Each day the member has activity on in the batch, once, ascending. */
+    public void forEachDay(java.util.function.Consumer<LocalDate> action) {
+        long last = Long.MIN_VALUE;
+        for (long[] r : dayRows) {
+            if (r[0] != last) {
+                last = r[0];
+                action.accept(LocalDate.ofEpochDay(last));
+            }
+        }
     }
 
     /** Whether the batch changes the member's all-time value of {@code metric} (never {@link Metric#LEVEL}). */
@@ -114,26 +143,13 @@ public final class MemberFold {
         OverflowRule.add(storedSessions, sessions, guildId, userId);
     }
 
+    /** Sorts the rows (channels by id; days by day, then channel): the order of {@link #channels()} and {@link #days()}. */
     void finish() {
-        if (!channelRows.isEmpty()) {
-            if (channelRows.size() > 1) {
-                channelRows.sort((a, b) -> Long.compare(a[0], b[0]));
-            }
-            var out = new ArrayList<ChannelSum>(channelRows.size());
-            for (long[] c : channelRows) {
-                out.add(new ChannelSum(c[0], c[1], c[2]));
-            }
-            channels = Collections.unmodifiableList(out);
+        if (channelRows.size() > 1) {
+            channelRows.sort((a, b) -> Long.compare(a[0], b[0]));
         }
-        if (!dayRows.isEmpty()) {
-            if (dayRows.size() > 1) {
-                dayRows.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-            }
-            var out = new ArrayList<DaySum>(dayRows.size());
-            for (long[] d : dayRows) {
-                out.add(new DaySum(LocalDate.ofEpochDay(d[0]), d[1], d[2], d[3], d[4]));
-            }
-            days = Collections.unmodifiableList(out);
+        if (dayRows.size() > 1) {
+            dayRows.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
         }
     }
 
@@ -141,6 +157,6 @@ public final class MemberFold {
     public String toString() {
         return "MemberFold[guild=" + guildId + ", user=" + userId + ", voiceMs=" + voiceMs + ", xp=" + xp
                 + ", messages=" + messages + ", sessions=" + sessions + ", lastSeenMs=" + lastSeenMs + ", run="
-                + streakRun() + ", channels=" + channels + ", days=" + days + "]";
+                + streakRun() + ", channels=" + channels() + ", days=" + days() + "]";
     }
 }

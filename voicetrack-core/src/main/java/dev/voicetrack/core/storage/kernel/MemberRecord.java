@@ -37,9 +37,11 @@ public final class MemberRecord {
     long lastSeenMs; // epoch millis: a long, so a tick stores no reference to a young object
     int streak;
     long lastActiveDay; // epoch day
-    final HashMap<Long, long[]> channels; // voiceMs, sessions
+    // TreeMaps, not HashMaps: a member has one or two channels per day, and a one-entry TreeMap takes
+    // about half the memory of a HashMap (its table) across a long history; iteration is sorted.
+    final TreeMap<Long, long[]> channels; // voiceMs, sessions
     final HashMap<String, String> metadata;
-    final TreeMap<LocalDate, Map<Long, long[]>> daily; // voiceMs, xp, messages
+    final TreeMap<LocalDate, TreeMap<Long, long[]>> daily; // voiceMs, xp, messages
     /** The days whose maps this row owns; null when it owns them all (it was never copied). */
     private @Nullable Set<LocalDate> ownDays;
 
@@ -69,7 +71,7 @@ public final class MemberRecord {
     public MemberRecord(long guildId, long userId) {
         this.guildId = guildId;
         this.userId = userId;
-        channels = new HashMap<>();
+        channels = new TreeMap<>();
         metadata = new HashMap<>();
         daily = new TreeMap<>();
     }
@@ -85,7 +87,7 @@ public final class MemberRecord {
         lastSeenMs = o.lastSeenMs;
         streak = o.streak;
         lastActiveDay = o.lastActiveDay;
-        channels = new HashMap<>();
+        channels = new TreeMap<>();
         o.channels.forEach((k, v) -> channels.put(k, v.clone()));
         metadata = new HashMap<>(o.metadata);
         daily = new TreeMap<>(o.daily); // day maps shared until dayForWrite copies them
@@ -236,10 +238,10 @@ public final class MemberRecord {
     }
 
     /** A day's map that this row owns (copied from a shared one on first use), created if absent. */
-    private Map<Long, long[]> dayForWrite(LocalDate day) {
-        Map<Long, long[]> m = daily.get(day);
+    private TreeMap<Long, long[]> dayForWrite(LocalDate day) {
+        TreeMap<Long, long[]> m = daily.get(day);
         if (ownDays != null && ownDays.add(day)) {
-            Map<Long, long[]> own = new HashMap<>();
+            TreeMap<Long, long[]> own = new TreeMap<>();
             if (m != null) {
                 m.forEach((k, v) -> own.put(k, v.clone()));
             }
@@ -248,7 +250,7 @@ public final class MemberRecord {
             return own;
         }
         if (m == null) {
-            m = new HashMap<>();
+            m = new TreeMap<>();
             daily.put(day, m);
         }
         return m;
@@ -315,17 +317,21 @@ public final class MemberRecord {
         messages += f.messages();
         sessions += f.sessions();
         lastSeenMs = LastSeenRule.next(lastSeenMs, f.lastSeenMs());
-        for (MemberFold.ChannelSum c : f.channels()) {
-            long[] v = channels.computeIfAbsent(c.channelId(), k -> new long[2]);
-            v[0] += c.voiceMs();
-            v[1] += c.sessions();
+        for (long[] c : f.channelRows) { // {channelId, voiceMs, sessions}
+            long[] v = channels.computeIfAbsent(c[0], k -> new long[2]);
+            v[0] += c[1];
+            v[1] += c[2];
         }
         lastChannel = null;
-        for (MemberFold.DaySum a : f.days()) {
-            long[] v = dayForWrite(a.day()).computeIfAbsent(a.channelId(), k -> new long[3]);
-            v[0] += a.voiceMs();
-            v[1] += a.xp();
-            v[2] += a.messages();
+        LocalDate day = null;
+        for (long[] a : f.dayRows) { // {epochDay, channelId, voiceMs, xp, messages}, by day
+            if (day == null || day.toEpochDay() != a[0]) {
+                day = LocalDate.ofEpochDay(a[0]);
+            }
+            long[] v = dayForWrite(day).computeIfAbsent(a[1], k -> new long[3]);
+            v[0] += a[2];
+            v[1] += a[3];
+            v[2] += a[4];
         }
         lastDayEntry = null;
         var s = StreakRule.apply(new StreakRule.State(streak, lastActiveDay), f.streakRun());
@@ -352,10 +358,35 @@ public final class MemberRecord {
                 Map.copyOf(metadata));
     }
 
+    /** Receives rows of longs: a channel's {channelId, voiceMs, sessions}, or a day's {channelId, voiceMs, xp, messages}. */
+    @FunctionalInterface
+    public interface RowConsumer {
+        void accept(long channelId, long[] values);
+    }
+
+    /** The member's per-channel totals, by channel ascending ({voiceMs, sessions}; do not change them). */
+    public void forEachChannel(RowConsumer out) {
+        forEachSorted(channels, out);
+    }
+
+    /** The member's activity on one day, by channel ascending ({voiceMs, xp, messages}; do not change them). */
+    public void forEachActivityOn(LocalDate day, RowConsumer out) {
+        TreeMap<Long, long[]> m = daily.get(day);
+        if (m != null) {
+            forEachSorted(m, out);
+        }
+    }
+
+    private static void forEachSorted(TreeMap<Long, long[]> rows, RowConsumer out) {
+        for (var e : rows.entrySet()) {
+            out.accept(e.getKey(), e.getValue());
+        }
+    }
+
     /** The member's per-channel totals, by channel ascending: {channelId, voiceMs, sessions}. */
     public List<long[]> channelRows() {
         var out = new ArrayList<long[]>(channels.size());
-        new TreeMap<>(channels).forEach((c, v) -> out.add(new long[] {c, v[0], v[1]}));
+        forEachChannel((c, v) -> out.add(new long[] {c, v[0], v[1]}));
         return out;
     }
 
@@ -363,8 +394,7 @@ public final class MemberRecord {
     public List<ActivityRow> activity(LocalDate from, LocalDate to) {
         var out = new ArrayList<ActivityRow>();
         for (var day : daily.subMap(from, true, to, true).entrySet()) {
-            new TreeMap<>(day.getValue())
-                    .forEach((c, v) -> out.add(new ActivityRow(day.getKey(), c, v[0], v[1], v[2])));
+            day.getValue().forEach((c, v) -> out.add(new ActivityRow(day.getKey(), c, v[0], v[1], v[2])));
         }
         return out;
     }

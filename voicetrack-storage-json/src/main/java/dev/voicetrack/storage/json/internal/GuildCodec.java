@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.VoiceSession;
-import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.kernel.MemberRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -106,15 +106,20 @@ public final class GuildCodec {
             j.writeStringField("day", day.toString());
             j.writeArrayFieldStart("rows");
             for (long u : users) {
-                for (ActivityRow a : Objects.requireNonNull(g.member(u)).activity(day, day)) {
-                    j.writeStartArray();
-                    j.writeString(Long.toString(u));
-                    j.writeString(Long.toString(a.channelId()));
-                    j.writeNumber(a.voiceMs());
-                    j.writeNumber(a.xp());
-                    j.writeNumber(a.messages());
-                    j.writeEndArray();
-                }
+                String user = Long.toString(u);
+                Objects.requireNonNull(g.member(u)).forEachActivityOn(day, (channel, v) -> {
+                    try {
+                        j.writeStartArray();
+                        j.writeString(user);
+                        j.writeString(Long.toString(channel));
+                        j.writeNumber(v[0]);
+                        j.writeNumber(v[1]);
+                        j.writeNumber(v[2]);
+                        j.writeEndArray();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
             }
             j.writeEndArray();
             j.writeEndObject();
@@ -196,16 +201,25 @@ public final class GuildCodec {
         j.writeNumberField("streak", r.streak());
         j.writeStringField("lastActiveDay", r.lastActiveDay().toString());
         j.writeArrayFieldStart("channels");
-        for (long[] c : r.channelRows()) {
-            j.writeStartObject();
-            j.writeStringField("id", Long.toString(c[0]));
-            j.writeNumberField("voiceMs", c[1]);
-            j.writeNumberField("sessions", c[2]);
-            j.writeEndObject();
+        try {
+            r.forEachChannel((channel, v) -> {
+                try {
+                    j.writeStartObject();
+                    j.writeStringField("id", Long.toString(channel));
+                    j.writeNumberField("voiceMs", v[0]);
+                    j.writeNumberField("sessions", v[1]);
+                    j.writeEndObject();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         j.writeEndArray();
         j.writeObjectFieldStart("metadata");
-        for (var m : new TreeMap<>(r.metadata()).entrySet()) {
+        Map<String, String> metadata = r.metadata();
+        for (var m : (metadata.size() < 2 ? metadata : new TreeMap<>(metadata)).entrySet()) {
             j.writeStringField(m.getKey(), m.getValue());
         }
         j.writeEndObject();
