@@ -333,6 +333,262 @@ public abstract class StorageContractTest {
                 .containsExactly(2001, 2002, 2003, 2004, 2005);
     }
 
+    // ---------------------------------------------------------------- the kernel's rules, once for every backend
+
+    /**
+     * The write rules of the storage kernel ({@code dev.voicetrack.core.storage.kernel}): streak,
+     * overflow, last seen, level raise, the stored config, argument checks and lifecycle. Every
+     * backend applies them through the kernel and must give exactly these results.
+     */
+    @Nested
+    class KernelRules {
+
+        private MemberDelta on(long user, LocalDate day, long voiceMs) {
+            return new MemberDelta(G, user, CH, day, voiceMs, 1, 0, 0, T);
+        }
+
+        private int streak(long user) {
+            return storage.member(G, user).orElseThrow().streak();
+        }
+
+        @Test
+        void streak_growsDayByDay_restartsAfterAGap_andALateDayLeavesIt() {
+            storage.apply(batch(on(1, DAY, 1)));
+            storage.apply(batch(on(1, DAY, 1))); // the same day again
+            assertThat(streak(1)).isEqualTo(1);
+            storage.apply(batch(on(1, DAY.plusDays(1), 1)));
+            assertThat(streak(1)).isEqualTo(2);
+            storage.apply(batch(on(1, DAY.minusDays(3), 1))); // a late increment for an older day
+            var m = storage.member(G, 1).orElseThrow();
+            assertThat(m.streak()).isEqualTo(2);
+            assertThat(m.lastActiveDay()).isEqualTo(DAY.plusDays(1));
+            storage.apply(batch(on(1, DAY.plusDays(3), 1)));
+            assertThat(streak(1)).isEqualTo(1);
+            assertThat(storage.member(G, 1).orElseThrow().lastActiveDay()).isEqualTo(DAY.plusDays(3));
+        }
+
+        @Test
+        void streak_ofOneBatchSpanningSeveralDays_isWhatTheDaysOneByOneGive() {
+            storage.apply(batch(on(1, DAY.minusDays(1), 1)));
+            // A batch across midnight, with a late day in the middle: D, D+1, D-5, D+2 on top of D-1.
+            storage.apply(batch(
+                    on(1, DAY, 1), on(1, DAY.plusDays(1), 1), on(1, DAY.minusDays(5), 1), on(1, DAY.plusDays(2), 1)));
+            assertThat(streak(1)).isEqualTo(4);
+            // A new member whose first batch has a gap: only the last run counts.
+            storage.apply(batch(on(2, DAY, 1), on(2, DAY.plusDays(2), 1), on(2, DAY.plusDays(3), 1)));
+            assertThat(streak(2)).isEqualTo(2);
+            assertThat(storage.member(G, 2).orElseThrow().lastActiveDay()).isEqualTo(DAY.plusDays(3));
+            // Days in a batch in descending order: only the first (the latest) moves anything.
+            storage.apply(batch(on(3, DAY.plusDays(1), 1), on(3, DAY, 1)));
+            assertThat(streak(3)).isEqualTo(1);
+            assertThat(storage.member(G, 3).orElseThrow().lastActiveDay()).isEqualTo(DAY.plusDays(1));
+        }
+
+        @Test
+        void streak_countsOnlyDaysWithActivity() {
+            storage.apply(batch(on(1, DAY, 1)));
+            // last seen only, and a session start only: no activity, so no active day
+            storage.apply(batch(new MemberDelta(G, 1, CH, DAY.plusDays(1), 0, 0, 0, 1, T.plusSeconds(86_400))));
+            var m = storage.member(G, 1).orElseThrow();
+            assertThat(m.streak()).isEqualTo(1);
+            assertThat(m.lastActiveDay()).isEqualTo(DAY);
+            assertThat(storage.activity(G, 1, new DayRange(DAY.plusDays(1), DAY.plusDays(1))))
+                    .isEmpty();
+            // a message alone is activity
+            storage.apply(batch(new MemberDelta(G, 1, 0, DAY.plusDays(1), 0, 0, 1, 0, T)));
+            assertThat(streak(1)).isEqualTo(2);
+        }
+
+        /**
+         * The day of a delta is the guild's day (its time zone), which the tracker computes; storage
+         * must take it as given and never derive a day from the UTC instant.
+         */
+        @Test
+        void streak_followsTheGuildsDay_notTheUtcDateOfTheInstant() {
+            // 23:30 UTC on DAY is already DAY + 1 in Pacific/Kiritimati (UTC+14) and still DAY in
+            // Pacific/Honolulu (UTC-10): the same instant falls on different days in two guilds.
+            Instant lateEvening = DAY.atTime(23, 30).toInstant(java.time.ZoneOffset.UTC);
+            LocalDate kiritimati =
+                    lateEvening.atZone(ZoneId.of("Pacific/Kiritimati")).toLocalDate();
+            LocalDate honolulu =
+                    lateEvening.atZone(ZoneId.of("Pacific/Honolulu")).toLocalDate();
+            assertThat(kiritimati).isEqualTo(DAY.plusDays(1));
+            assertThat(honolulu).isEqualTo(DAY);
+            storage.apply(batch(
+                    new MemberDelta(G, 1, CH, DAY, 5, 1, 0, 0, T), new MemberDelta(G2, 1, CH, DAY, 5, 1, 0, 0, T)));
+            storage.apply(batch(
+                    new MemberDelta(G, 1, CH, kiritimati, 5, 1, 0, 0, lateEvening),
+                    new MemberDelta(G2, 1, CH, honolulu, 5, 1, 0, 0, lateEvening)));
+            var east = storage.member(G, 1).orElseThrow();
+            var west = storage.member(G2, 1).orElseThrow();
+            assertThat(east.streak()).isEqualTo(2);
+            assertThat(east.lastActiveDay()).isEqualTo(DAY.plusDays(1));
+            assertThat(west.streak()).isEqualTo(1);
+            assertThat(west.lastActiveDay()).isEqualTo(DAY);
+            assertThat(storage.activity(G, 1, new DayRange(DAY.plusDays(1), DAY.plusDays(1))))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.voiceMs()).isEqualTo(5));
+            assertThat(storage.activity(G2, 1, new DayRange(DAY, DAY)))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.voiceMs()).isEqualTo(10));
+            assertThat(east.lastSeen()).isEqualTo(lateEvening);
+        }
+
+        @Test
+        void overflow_withinOneBatchOfANewMember_writesNothing_andSaysSo() {
+            var bad = new Batch(
+                    List.of(
+                            delta(G, 5, 1, 1),
+                            new MemberDelta(G, 6, CH, DAY, Long.MAX_VALUE, 0, 0, 0, T),
+                            new MemberDelta(G, 6, CH, DAY, 1, 0, 0, 0, T)),
+                    List.of(session("s-over", 5, T, T.plusSeconds(1), true)));
+            assertThatThrownBy(() -> storage.apply(bad))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("overflow");
+            assertThat(storage.member(G, 5)).isEmpty();
+            assertThat(storage.member(G, 6)).isEmpty();
+            assertThat(storage.openSessions()).isEmpty();
+            assertThat(storage.guildIds()).isEmpty();
+        }
+
+        @Test
+        void overflow_ofMessagesAndSessions_isCaughtToo() {
+            storage.apply(batch(new MemberDelta(G, 1, CH, DAY, 0, 0, Long.MAX_VALUE, 0, T)));
+            assertThatThrownBy(() -> storage.apply(batch(new MemberDelta(G, 1, CH, DAY, 0, 0, 1, 0, T))))
+                    .isInstanceOf(StorageException.class);
+            storage.apply(batch(new MemberDelta(G, 2, CH, DAY, 0, 0, 0, Long.MAX_VALUE, T)));
+            assertThatThrownBy(() -> storage.apply(batch(new MemberDelta(G, 2, CH, DAY, 0, 0, 0, 1, T))))
+                    .isInstanceOf(StorageException.class);
+            assertThat(storage.member(G, 1).orElseThrow().messages()).isEqualTo(Long.MAX_VALUE);
+            assertThat(storage.member(G, 2).orElseThrow().sessions()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void lastSeen_keepsTheLaterInstant_inABatchAndAcrossBatches() {
+            storage.apply(batch(
+                    new MemberDelta(G, 1, CH, DAY, 1, 0, 0, 0, T.plusMillis(7)),
+                    new MemberDelta(G, 1, CH, DAY, 1, 0, 0, 0, T)));
+            assertThat(storage.member(G, 1).orElseThrow().lastSeen()).isEqualTo(T.plusMillis(7));
+            storage.apply(batch(new MemberDelta(G, 1, CH, DAY, 1, 0, 0, 0, T.minusSeconds(3600))));
+            assertThat(storage.member(G, 1).orElseThrow().lastSeen()).isEqualTo(T.plusMillis(7));
+            storage.apply(batch(new MemberDelta(G, 1, CH, DAY, 0, 0, 0, 0, T.plusSeconds(60))));
+            assertThat(storage.member(G, 1).orElseThrow().lastSeen()).isEqualTo(T.plusSeconds(60));
+        }
+
+        @Test
+        void levels_riseOnlyByRaises_incrementsNeverTouchThem_andUnknownMembersAreNotCreated() {
+            storage.apply(batch(delta(G, 1, 10, 100)));
+            storage.setLevel(G, 1, 5);
+            assertThat(storage.raiseLevels(
+                            List.of(new LevelRaise(G, 1, 5), new LevelRaise(G, 1, 4), new LevelRaise(G, 77, 9))))
+                    .isEmpty();
+            assertThat(storage.member(G, 77)).isEmpty();
+            var changes = storage.raiseLevels(List.of(new LevelRaise(G, 1, 7)));
+            assertThat(changes).singleElement().satisfies(c -> {
+                assertThat(c.oldLevel()).isEqualTo(5);
+                assertThat(c.newLevel()).isEqualTo(7);
+                assertThat(c.xp()).isEqualTo(100);
+            });
+            List<MemberTotals> after = storage.apply(batch(delta(G, 1, 10, 1)));
+            assertThat(after).containsExactly(new MemberTotals(G, 1, 101, 7, 20));
+            storage.setLevel(G, 1, 2); // an admin set may lower it
+            assertThat(storage.member(G, 1).orElseThrow().level()).isEqualTo(2);
+            assertThat(storage.leaderboard(G, Metric.LEVEL, null, 1, 0))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.level()).isEqualTo(2));
+        }
+
+        @Test
+        void guildConfig_everyOption_roundTrips() {
+            var roles = new java.util.LinkedHashMap<Long, Long>();
+            roles.put(30L, 7L);
+            roles.put(20L, 9L);
+            GuildConfig every = GuildConfig.builder()
+                    .trackBots(true)
+                    .trackAllChannels(false)
+                    .channelIds(List.of(6L, 5L))
+                    .trackMuted(false)
+                    .trackDeafened(false)
+                    .minUsersToTrack(2)
+                    .maxUsersToTrack(9)
+                    .exemptPermissions(Set.of("MANAGE_SERVER", "ADMINISTRATOR"))
+                    .xpStrategy("booster-bonus")
+                    .xpConfig(new XpConfig(7L, roles, 1.5, 2L, 40L))
+                    .voiceTimeStrategy("fixed")
+                    .voiceTimeConfig(new dev.voicetrack.core.VoiceTimeConfig(3000L, 2.5))
+                    .levelMultiplierStrategy("custom strategy/1")
+                    .levelMultiplierConfig(new dev.voicetrack.core.LevelMultiplierConfig(0.25))
+                    .enableLeveling(false)
+                    .enableVoiceTime(false)
+                    .excludedChannelIds(List.of(11L))
+                    .noXpRoleIds(List.of(13L, 12L))
+                    .noXpChannelIds(List.of(14L))
+                    .botsCountAsCompany(true)
+                    .mutedCountAsCompany(true)
+                    .messageXp(3)
+                    .messageXpCooldown(java.time.Duration.ofMillis(1500))
+                    .timeZone(ZoneId.of("Asia/Kolkata"))
+                    .build();
+            storage.saveGuildConfig(G, every);
+            assertThat(storage.guildConfig(G)).hasValue(every);
+            assertThat(storage.guildConfig(G).orElseThrow().xpConfig().roles().keySet())
+                    .containsExactly(30L, 20L);
+            GuildConfig unset = every.toBuilder()
+                    .xpConfig(XpConfig.EMPTY)
+                    .voiceTimeConfig(new dev.voicetrack.core.VoiceTimeConfig(null, null))
+                    .levelMultiplierConfig(new dev.voicetrack.core.LevelMultiplierConfig(null))
+                    .build();
+            storage.saveGuildConfig(G2, unset);
+            assertThat(storage.guildConfig(G2)).hasValue(unset);
+            storage.saveGuildConfig(G, GuildConfig.defaults());
+            assertThat(storage.guildConfig(G)).hasValue(GuildConfig.defaults());
+            assertThat(storage.guildIds()).containsExactly(G, G2);
+        }
+
+        @Test
+        void badArguments_areRefusedWithTheArgumentNamed_andWriteNothing() {
+            assertThatThrownBy(() -> storage.leaderboard(G, Metric.XP, null, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit must be >= 1");
+            assertThatThrownBy(() -> storage.leaderboard(G, Metric.XP, null, 1, -1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("offset >= 0");
+            assertThatThrownBy(() -> storage.setXp(G, 1, -1, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("xp and level must be >= 0");
+            assertThatThrownBy(() -> storage.setLevel(G, 1, -1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("level must be >= 0");
+            assertThatThrownBy(() -> storage.rank(G, 1, Metric.LEVEL, new DayRange(DAY, DAY)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("level");
+            assertThatThrownBy(() -> storage.apply(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> storage.saveGuildConfig(G, null)).isInstanceOf(NullPointerException.class);
+            assertThat(storage.member(G, 1)).isEmpty();
+            assertThat(storage.guildIds()).isEmpty();
+        }
+
+        @Test
+        void lifecycle_refusesUseBeforeInit_andAfterClose() {
+            Storage fresh = newStorage();
+            try {
+                assertThatThrownBy(() -> fresh.member(G, 1))
+                        .isInstanceOf(StorageException.class)
+                        .hasMessageContaining("init");
+            } finally {
+                fresh.close();
+            }
+            storage.close();
+            assertThatThrownBy(() -> storage.member(G, 1))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("closed");
+            assertThatThrownBy(() -> storage.apply(batch(delta(G, 1, 1, 1))))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("closed");
+            storage.close(); // idempotent
+        }
+    }
+
     // ---------------------------------------------------------------- snapshots and migration
 
     /**

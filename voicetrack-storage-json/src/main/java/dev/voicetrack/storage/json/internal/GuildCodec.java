@@ -7,25 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicetrack.core.GuildConfig;
-import dev.voicetrack.core.LevelMultiplierConfig;
+import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.VoiceSession;
-import dev.voicetrack.core.VoiceTimeConfig;
-import dev.voicetrack.core.XpConfig;
+import dev.voicetrack.core.storage.kernel.MemberRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The file format, version {@value #VERSION}. A guild is one guild file plus one activity file per
@@ -61,37 +55,32 @@ public final class GuildCodec {
 
     // ---------------------------------------------------------------- write
 
-    public static byte[] write(GuildData g) {
+    public static byte[] write(GuildChange g) {
         var out = new ByteArrayOutputStream(Math.max(1024, g.sizeHint + g.sizeHint / 8));
+        GuildConfig config = g.config();
         try (JsonGenerator j = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             j.writeStartObject();
             j.writeStringField("format", FORMAT);
             j.writeNumberField("version", VERSION);
             j.writeStringField("guildId", Long.toString(g.guildId));
             j.writeFieldName("config");
-            if (g.config == null) {
+            if (config == null) {
                 j.writeNull();
             } else {
-                writeConfig(j, g.config);
+                ConfigJson.write(j, config);
             }
             j.writeArrayFieldStart("members");
-            long[] ids = new long[g.members.size()];
-            int n = 0;
-            for (long id : g.members.keySet()) {
-                ids[n++] = id;
-            }
-            Arrays.sort(ids);
-            for (long id : ids) {
-                writeMember(j, id, g.members.get(id));
+            for (long id : g.memberIds()) {
+                writeMember(j, Objects.requireNonNull(g.member(id)));
             }
             j.writeEndArray();
             j.writeObjectFieldStart("activityFiles");
-            for (var e : g.dayFiles.entrySet()) {
+            for (var e : g.dayFiles().entrySet()) {
                 j.writeNumberField(e.getKey().toString(), e.getValue());
             }
             j.writeEndObject();
             j.writeArrayFieldStart("sessions");
-            for (VoiceSession s : g.sessions.values()) {
+            for (VoiceSession s : g.sessions().values()) {
                 writeSession(j, s);
             }
             j.writeEndArray();
@@ -107,7 +96,7 @@ public final class GuildCodec {
      * The activity file of one day: {@code {"format": "voicetrack-day", "version": 1, "guildId": "1",
      * "day": "2024-03-10", "rows": [["userId", "channel", voiceMs, xp, messages], ...]}}.
      */
-    public static byte[] writeDay(GuildData g, LocalDate day, List<Long> users) {
+    public static byte[] writeDay(GuildChange g, LocalDate day, List<Long> users) {
         var out = new ByteArrayOutputStream(64 + users.size() * 48);
         try (JsonGenerator j = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             j.writeStartObject();
@@ -117,17 +106,20 @@ public final class GuildCodec {
             j.writeStringField("day", day.toString());
             j.writeArrayFieldStart("rows");
             for (long u : users) {
-                TreeMap<Long, long[]> m = g.members.get(u).daily.get(day);
-                for (var c : m.entrySet()) {
-                    long[] v = c.getValue();
-                    j.writeStartArray();
-                    j.writeString(Long.toString(u));
-                    j.writeString(Long.toString(c.getKey()));
-                    j.writeNumber(v[0]);
-                    j.writeNumber(v[1]);
-                    j.writeNumber(v[2]);
-                    j.writeEndArray();
-                }
+                String user = Long.toString(u);
+                Objects.requireNonNull(g.member(u)).forEachActivityOn(day, (channel, v) -> {
+                    try {
+                        j.writeStartArray();
+                        j.writeString(user);
+                        j.writeString(Long.toString(channel));
+                        j.writeNumber(v[0]);
+                        j.writeNumber(v[1]);
+                        j.writeNumber(v[2]);
+                        j.writeEndArray();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
             }
             j.writeEndArray();
             j.writeEndObject();
@@ -153,20 +145,20 @@ public final class GuildCodec {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        if (!DAY_FORMAT.equals(text(root, "format"))) {
+        if (!DAY_FORMAT.equals(Json.text(root, "format"))) {
             throw new IllegalArgumentException(
-                    "format must be '" + DAY_FORMAT + "', was '" + text(root, "format") + "'");
+                    "format must be '" + DAY_FORMAT + "', was '" + Json.text(root, "format") + "'");
         }
-        long version = number(root, "version");
+        long version = Json.number(root, "version");
         if (version != VERSION) {
             throw new IllegalArgumentException(
                     "version " + version + " is not supported (this build reads version " + VERSION + ")");
         }
-        if (id(root, "guildId") != g.guildId || !text(root, "day").equals(day.toString())) {
-            throw new IllegalArgumentException("holds guild " + text(root, "guildId") + " day " + text(root, "day")
-                    + ", not guild " + g.guildId + " day " + day);
+        if (Json.id(root, "guildId") != g.guildId || !Json.text(root, "day").equals(day.toString())) {
+            throw new IllegalArgumentException("holds guild " + Json.text(root, "guildId") + " day "
+                    + Json.text(root, "day") + ", not guild " + g.guildId + " day " + day);
         }
-        for (JsonNode d : array(root, "rows")) {
+        for (JsonNode d : Json.array(root, "rows")) {
             if (!d.isArray()
                     || d.size() != 5
                     || !d.get(0).isTextual()
@@ -181,7 +173,7 @@ public final class GuildCodec {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("a row's ids must be decimal, was " + d, e);
             }
-            MemberRow r = g.members.get(user);
+            MemberRecord r = g.model.get(user);
             if (r == null || channel < 0) {
                 throw new IllegalArgumentException("a row names a member the guild file does not hold: " + d);
             }
@@ -193,32 +185,41 @@ public final class GuildCodec {
                 }
                 v[i] = x.asLong();
             }
-            r.daily.computeIfAbsent(day, k -> new TreeMap<>()).put(channel, v);
+            r.putActivity(day, channel, v[0], v[1], v[2]);
         }
     }
 
-    private static void writeMember(JsonGenerator j, long userId, MemberRow r) throws IOException {
+    private static void writeMember(JsonGenerator j, MemberRecord r) throws IOException {
         j.writeStartObject();
-        j.writeStringField("userId", Long.toString(userId));
-        j.writeNumberField("voiceMs", r.voiceMs);
-        j.writeNumberField("xp", r.xp);
-        j.writeNumberField("level", r.level);
-        j.writeNumberField("sessions", r.sessions);
-        j.writeNumberField("messages", r.messages);
-        j.writeStringField("lastSeen", r.lastSeen.toString());
-        j.writeNumberField("streak", r.streak);
-        j.writeStringField("lastActiveDay", r.lastActiveDay.toString());
+        j.writeStringField("userId", Long.toString(r.userId()));
+        j.writeNumberField("voiceMs", r.voiceMs());
+        j.writeNumberField("xp", r.xp());
+        j.writeNumberField("level", r.level());
+        j.writeNumberField("sessions", r.sessions());
+        j.writeNumberField("messages", r.messages());
+        j.writeStringField("lastSeen", Instant.ofEpochMilli(r.lastSeenMs()).toString());
+        j.writeNumberField("streak", r.streak());
+        j.writeStringField("lastActiveDay", r.lastActiveDay().toString());
         j.writeArrayFieldStart("channels");
-        for (var c : r.channels.entrySet()) {
-            j.writeStartObject();
-            j.writeStringField("id", Long.toString(c.getKey()));
-            j.writeNumberField("voiceMs", c.getValue()[0]);
-            j.writeNumberField("sessions", c.getValue()[1]);
-            j.writeEndObject();
+        try {
+            r.forEachChannel((channel, v) -> {
+                try {
+                    j.writeStartObject();
+                    j.writeStringField("id", Long.toString(channel));
+                    j.writeNumberField("voiceMs", v[0]);
+                    j.writeNumberField("sessions", v[1]);
+                    j.writeEndObject();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         j.writeEndArray();
         j.writeObjectFieldStart("metadata");
-        for (var m : r.metadata.entrySet()) {
+        Map<String, String> metadata = r.metadata();
+        for (var m : (metadata.size() < 2 ? metadata : new TreeMap<>(metadata)).entrySet()) {
             j.writeStringField(m.getKey(), m.getValue());
         }
         j.writeEndObject();
@@ -240,77 +241,6 @@ public final class GuildCodec {
         j.writeEndObject();
     }
 
-    private static void writeConfig(JsonGenerator j, GuildConfig c) throws IOException {
-        j.writeStartObject();
-        j.writeBooleanField("trackBots", c.trackBots());
-        j.writeBooleanField("trackAllChannels", c.trackAllChannels());
-        writeIds(j, "channelIds", c.channelIds());
-        j.writeBooleanField("trackMuted", c.trackMuted());
-        j.writeBooleanField("trackDeafened", c.trackDeafened());
-        j.writeNumberField("minUsersToTrack", c.minUsersToTrack());
-        j.writeNumberField("maxUsersToTrack", c.maxUsersToTrack());
-        j.writeArrayFieldStart("exemptPermissions");
-        for (String p : new TreeSet<>(c.exemptPermissions())) {
-            j.writeString(p);
-        }
-        j.writeEndArray();
-        j.writeStringField("xpStrategy", c.xpStrategy());
-        XpConfig x = c.xpConfig();
-        j.writeObjectFieldStart("xpConfig");
-        writeNullable(j, "baseAmount", x.baseAmount());
-        j.writeArrayFieldStart("roles"); // an array: the order of roles matters
-        for (var e : x.roles().entrySet()) {
-            j.writeStartObject();
-            j.writeStringField("roleId", Long.toString(e.getKey()));
-            j.writeNumberField("xp", e.getValue());
-            j.writeEndObject();
-        }
-        j.writeEndArray();
-        writeNullable(j, "boosterMultiplier", x.boosterMultiplier());
-        writeNullable(j, "minXP", x.minXP());
-        writeNullable(j, "maxXP", x.maxXP());
-        j.writeEndObject();
-        j.writeStringField("voiceTimeStrategy", c.voiceTimeStrategy());
-        j.writeObjectFieldStart("voiceTimeConfig");
-        writeNullable(j, "baseAmount", c.voiceTimeConfig().baseAmount());
-        writeNullable(j, "multiplier", c.voiceTimeConfig().multiplier());
-        j.writeEndObject();
-        j.writeStringField("levelMultiplierStrategy", c.levelMultiplierStrategy());
-        j.writeObjectFieldStart("levelMultiplierConfig");
-        writeNullable(j, "baseMultiplier", c.levelMultiplierConfig().baseMultiplier());
-        j.writeEndObject();
-        j.writeBooleanField("enableLeveling", c.enableLeveling());
-        j.writeBooleanField("enableVoiceTime", c.enableVoiceTime());
-        writeIds(j, "excludedChannelIds", c.excludedChannelIds());
-        writeIds(j, "noXpRoleIds", c.noXpRoleIds());
-        writeIds(j, "noXpChannelIds", c.noXpChannelIds());
-        j.writeBooleanField("botsCountAsCompany", c.botsCountAsCompany());
-        j.writeBooleanField("mutedCountAsCompany", c.mutedCountAsCompany());
-        j.writeNumberField("messageXp", c.messageXp());
-        j.writeNumberField("messageXpCooldownMs", c.messageXpCooldown().toMillis());
-        j.writeStringField("timeZone", c.timeZone().getId());
-        j.writeEndObject();
-    }
-
-    private static void writeIds(JsonGenerator j, String name, java.util.Set<Long> ids) throws IOException {
-        j.writeArrayFieldStart(name);
-        for (long id : new TreeSet<>(ids)) {
-            j.writeString(Long.toString(id));
-        }
-        j.writeEndArray();
-    }
-
-    private static void writeNullable(JsonGenerator j, String name, @Nullable Number n) throws IOException {
-        j.writeFieldName(name);
-        if (n == null) {
-            j.writeNull();
-        } else if (n instanceof Double d) {
-            j.writeNumber(d);
-        } else {
-            j.writeNumber(n.longValue());
-        }
-    }
-
     // ---------------------------------------------------------------- read
 
     /**
@@ -329,24 +259,26 @@ public final class GuildCodec {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        if (!FORMAT.equals(text(root, "format"))) {
-            throw new IllegalArgumentException("format must be '" + FORMAT + "', was '" + text(root, "format") + "'");
+        if (!FORMAT.equals(Json.text(root, "format"))) {
+            throw new IllegalArgumentException(
+                    "format must be '" + FORMAT + "', was '" + Json.text(root, "format") + "'");
         }
-        long version = number(root, "version");
+        long version = Json.number(root, "version");
         if (version != VERSION) {
             throw new IllegalArgumentException(
                     "version " + version + " is not supported (this build reads version " + VERSION + ")");
         }
-        GuildData g = new GuildData(id(root, "guildId"));
-        JsonNode config = field(root, "config");
-        g.config = config.isNull() ? null : readConfig(config);
-        for (JsonNode m : array(root, "members")) {
-            long user = id(m, "userId");
-            if (g.members.put(user, readMember(m)) != null) {
+        GuildData g = new GuildData(Json.id(root, "guildId"));
+        JsonNode config = Json.field(root, "config");
+        g.config = config.isNull() ? null : ConfigJson.read(config);
+        for (JsonNode m : Json.array(root, "members")) {
+            long user = Json.id(m, "userId");
+            if (g.model.get(user) != null) {
                 throw new IllegalArgumentException("member " + user + " appears twice");
             }
+            g.model.put(readMember(g.guildId, user, m));
         }
-        JsonNode files = field(root, "activityFiles");
+        JsonNode files = Json.field(root, "activityFiles");
         if (!files.isObject()) {
             throw new IllegalArgumentException("field 'activityFiles' must be an object, was " + files.getNodeType());
         }
@@ -359,7 +291,7 @@ public final class GuildCodec {
             g.dayFiles.put(LocalDate.parse(e.getKey()), e.getValue().asLong());
             g.lastGeneration = Math.max(g.lastGeneration, e.getValue().asLong());
         }
-        for (JsonNode s : array(root, "sessions")) {
+        for (JsonNode s : Json.array(root, "sessions")) {
             VoiceSession vs = readSession(g.guildId, s);
             if (g.sessions.put(vs.id(), vs) != null) {
                 throw new IllegalArgumentException("session " + vs.id() + " appears twice");
@@ -368,20 +300,14 @@ public final class GuildCodec {
         return g;
     }
 
-    private static MemberRow readMember(JsonNode m) {
-        MemberRow r = new MemberRow();
-        r.voiceMs = number(m, "voiceMs");
-        r.xp = number(m, "xp");
-        r.level = Math.toIntExact(number(m, "level"));
-        r.sessions = number(m, "sessions");
-        r.messages = number(m, "messages");
-        r.lastSeen = Instant.parse(text(m, "lastSeen"));
-        r.streak = Math.toIntExact(number(m, "streak"));
-        r.lastActiveDay = LocalDate.parse(text(m, "lastActiveDay"));
-        for (JsonNode c : array(m, "channels")) {
-            r.channels.put(id(c, "id"), new long[] {number(c, "voiceMs"), number(c, "sessions")});
+    private static MemberRecord readMember(long guildId, long userId, JsonNode m) {
+        var channels = new HashMap<Long, MemberStats.ChannelStats>();
+        for (JsonNode c : Json.array(m, "channels")) {
+            long ch = Json.id(c, "id");
+            channels.put(ch, new MemberStats.ChannelStats(ch, Json.number(c, "voiceMs"), Json.number(c, "sessions")));
         }
-        JsonNode meta = field(m, "metadata");
+        var metadata = new HashMap<String, String>();
+        JsonNode meta = Json.field(m, "metadata");
         if (!meta.isObject()) {
             throw new IllegalArgumentException("metadata must be an object, was " + meta.getNodeType());
         }
@@ -391,156 +317,37 @@ public final class GuildCodec {
             if (!e.getValue().isTextual()) {
                 throw new IllegalArgumentException("metadata." + e.getKey() + " must be a string");
             }
-            r.metadata.put(e.getKey(), e.getValue().asText());
+            metadata.put(e.getKey(), e.getValue().asText());
         }
-        return r;
+        var stats = new MemberStats(
+                guildId,
+                userId,
+                Json.number(m, "voiceMs"),
+                Json.number(m, "xp"),
+                Math.toIntExact(Json.number(m, "level")),
+                Json.number(m, "sessions"),
+                Json.number(m, "messages"),
+                Instant.parse(Json.text(m, "lastSeen")),
+                Math.toIntExact(Json.number(m, "streak")),
+                LocalDate.parse(Json.text(m, "lastActiveDay")),
+                channels,
+                metadata);
+        return MemberRecord.of(stats, List.of());
     }
 
     private static VoiceSession readSession(long guildId, JsonNode s) {
-        JsonNode end = field(s, "end");
+        JsonNode end = Json.field(s, "end");
         return new VoiceSession(
-                text(s, "id"),
+                Json.text(s, "id"),
                 guildId,
-                id(s, "userId"),
-                id(s, "channelId"),
-                Instant.parse(text(s, "start")),
-                end.isNull() ? null : Instant.parse(text(s, "end")),
-                Instant.parse(text(s, "lastAccrual")),
-                number(s, "durationMs"),
-                number(s, "xpEarned"),
-                number(s, "mutedMs"),
-                number(s, "deafenedMs"));
-    }
-
-    private static GuildConfig readConfig(JsonNode c) {
-        JsonNode x = field(c, "xpConfig");
-        Map<Long, Long> roles = new LinkedHashMap<>();
-        for (JsonNode r : array(x, "roles")) {
-            roles.put(id(r, "roleId"), number(r, "xp"));
-        }
-        var xp = new XpConfig(
-                nullableLong(x, "baseAmount"),
-                roles,
-                nullableDouble(x, "boosterMultiplier"),
-                nullableLong(x, "minXP"),
-                nullableLong(x, "maxXP"));
-        JsonNode v = field(c, "voiceTimeConfig");
-        JsonNode l = field(c, "levelMultiplierConfig");
-        var perms = new ArrayList<String>();
-        for (JsonNode p : array(c, "exemptPermissions")) {
-            if (!p.isTextual()) {
-                throw new IllegalArgumentException("exemptPermissions must hold strings");
-            }
-            perms.add(p.asText());
-        }
-        return GuildConfig.builder()
-                .trackBots(bool(c, "trackBots"))
-                .trackAllChannels(bool(c, "trackAllChannels"))
-                .channelIds(ids(c, "channelIds"))
-                .trackMuted(bool(c, "trackMuted"))
-                .trackDeafened(bool(c, "trackDeafened"))
-                .minUsersToTrack(Math.toIntExact(number(c, "minUsersToTrack")))
-                .maxUsersToTrack(Math.toIntExact(number(c, "maxUsersToTrack")))
-                .exemptPermissions(perms)
-                .xpStrategy(text(c, "xpStrategy"))
-                .xpConfig(xp)
-                .voiceTimeStrategy(text(c, "voiceTimeStrategy"))
-                .voiceTimeConfig(new VoiceTimeConfig(nullableLong(v, "baseAmount"), nullableDouble(v, "multiplier")))
-                .levelMultiplierStrategy(text(c, "levelMultiplierStrategy"))
-                .levelMultiplierConfig(new LevelMultiplierConfig(nullableDouble(l, "baseMultiplier")))
-                .enableLeveling(bool(c, "enableLeveling"))
-                .enableVoiceTime(bool(c, "enableVoiceTime"))
-                .excludedChannelIds(ids(c, "excludedChannelIds"))
-                .noXpRoleIds(ids(c, "noXpRoleIds"))
-                .noXpChannelIds(ids(c, "noXpChannelIds"))
-                .botsCountAsCompany(bool(c, "botsCountAsCompany"))
-                .mutedCountAsCompany(bool(c, "mutedCountAsCompany"))
-                .messageXp(number(c, "messageXp"))
-                .messageXpCooldown(Duration.ofMillis(number(c, "messageXpCooldownMs")))
-                .timeZone(ZoneId.of(text(c, "timeZone")))
-                .build();
-    }
-
-    private static JsonNode field(JsonNode n, String name) {
-        JsonNode v = n.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("field '" + name + "' is missing");
-        }
-        return v;
-    }
-
-    private static String text(JsonNode n, String name) {
-        JsonNode v = field(n, name);
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("field '" + name + "' must be a string, was " + v);
-        }
-        return v.asText();
-    }
-
-    private static long number(JsonNode n, String name) {
-        JsonNode v = field(n, name);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IllegalArgumentException("field '" + name + "' must be an integer, was " + v);
-        }
-        return v.asLong();
-    }
-
-    private static boolean bool(JsonNode n, String name) {
-        JsonNode v = field(n, name);
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException("field '" + name + "' must be true or false, was " + v);
-        }
-        return v.asBoolean();
-    }
-
-    private static long id(JsonNode n, String name) {
-        long id = id0(n, name);
-        if (id <= 0) {
-            throw new IllegalArgumentException("field '" + name + "' must be an id > 0, was " + id);
-        }
-        return id;
-    }
-
-    private static long id0(JsonNode n, String name) {
-        String s = text(n, name);
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("field '" + name + "' must be a decimal id, was '" + s + "'", e);
-        }
-    }
-
-    private static List<Long> ids(JsonNode n, String name) {
-        var out = new ArrayList<Long>();
-        for (JsonNode v : array(n, name)) {
-            if (!v.isTextual()) {
-                throw new IllegalArgumentException("field '" + name + "' must hold id strings, was " + v);
-            }
-            out.add(Long.parseLong(v.asText()));
-        }
-        return out;
-    }
-
-    private static JsonNode array(JsonNode n, String name) {
-        JsonNode v = field(n, name);
-        if (!v.isArray()) {
-            throw new IllegalArgumentException("field '" + name + "' must be an array, was " + v.getNodeType());
-        }
-        return v;
-    }
-
-    private static @Nullable Long nullableLong(JsonNode n, String name) {
-        return field(n, name).isNull() ? null : number(n, name);
-    }
-
-    private static @Nullable Double nullableDouble(JsonNode n, String name) {
-        JsonNode v = field(n, name);
-        if (v.isNull()) {
-            return null;
-        }
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("field '" + name + "' must be a number, was " + v);
-        }
-        return v.asDouble();
+                Json.id(s, "userId"),
+                Json.id(s, "channelId"),
+                Instant.parse(Json.text(s, "start")),
+                end.isNull() ? null : Instant.parse(Json.text(s, "end")),
+                Instant.parse(Json.text(s, "lastAccrual")),
+                Json.number(s, "durationMs"),
+                Json.number(s, "xpEarned"),
+                Json.number(s, "mutedMs"),
+                Json.number(s, "deafenedMs"));
     }
 }

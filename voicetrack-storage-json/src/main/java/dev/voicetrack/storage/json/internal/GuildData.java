@@ -2,82 +2,93 @@ package dev.voicetrack.storage.json.internal;
 
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.kernel.GuildModel;
+import dev.voicetrack.core.storage.kernel.MemberRecord;
 import java.time.LocalDate;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything about one guild, as its file holds it. Published instances are never changed: a write
- * builds a new instance with {@link #copy()} (a shallow copy: rows and sessions are shared until
- * replaced), writes its file, then publishes it.
+ * A guild as committed to its files, as readers see it: config, members in the kernel's {@link
+ * GuildModel} (so leaderboards and ranks are O(log n)), sessions and the committed day files. A write
+ * never changes it directly: it stages a {@link GuildChange}, writes the files from it, and only then
+ * {@link #publish publishes} it, under the storage's exclusive lock.
  */
 public final class GuildData {
     public final long guildId;
-    public @Nullable GuildConfig config;
-    public final HashMap<Long, MemberRow> members;
-    /** By session id, in insertion order; shared with the copied instance until {@link #sessionsForWrite()}. */
-    public LinkedHashMap<String, VoiceSession> sessions;
 
-    private boolean ownSessions;
+    @Nullable
+    GuildConfig config;
 
-    /** The size of this guild's last serialised file, to size the next buffer. */
-    public int sizeHint;
+    final GuildModel model;
+    /** By session id, in insertion order; replaced (never changed) by {@link #publish}. */
+    LinkedHashMap<String, VoiceSession> sessions;
 
     /** Day to the generation of its committed activity file ({@code guild-<id>-day-<day>-<gen>.json}). */
-    public final TreeMap<LocalDate, Long> dayFiles;
+    TreeMap<LocalDate, Long> dayFiles;
 
     /** The last generation used for a day file of this guild. */
     public long lastGeneration;
 
-    /** Days whose activity file this (unpublished) copy must rewrite. */
-    public final Set<LocalDate> dirtyDays = new HashSet<>();
-
-    /** Whether this (unpublished) copy must rewrite every day file (an import). */
-    public boolean allDaysDirty;
+    /** The size of this guild's last serialised file, to size the next buffer. */
+    int sizeHint;
 
     public GuildData(long guildId) {
         this.guildId = guildId;
-        this.members = new HashMap<>();
+        this.model = new GuildModel(guildId);
         this.sessions = new LinkedHashMap<>();
-        this.ownSessions = true;
         this.dayFiles = new TreeMap<>();
     }
 
-    private GuildData(GuildData o) {
-        guildId = o.guildId;
-        config = o.config;
-        members = new HashMap<>(o.members);
-        sessions = o.sessions;
-        ownSessions = false;
-        sizeHint = o.sizeHint;
-        dayFiles = new TreeMap<>(o.dayFiles);
-        lastGeneration = o.lastGeneration;
+    public @Nullable GuildConfig config() {
+        return config;
     }
 
-    /** The session map, copied first if it is still shared with a published instance. */
-    public LinkedHashMap<String, VoiceSession> sessionsForWrite() {
-        if (!ownSessions) {
-            sessions = new LinkedHashMap<>(sessions);
-            ownSessions = true;
-        }
+    /** The members; read under the storage's shared lock. */
+    public GuildModel model() {
+        return model;
+    }
+
+    public Map<String, VoiceSession> sessions() {
         return sessions;
     }
 
-    public GuildData copy() {
-        return new GuildData(this);
+    /** The committed day files: day to generation (read-only use). */
+    public Map<LocalDate, Long> dayFiles() {
+        return dayFiles;
     }
 
-    /** Whether the guild has nothing stored (its file is then deleted). */
+    /** Whether the guild has nothing stored. */
     public boolean isEmpty() {
-        return config == null && members.isEmpty() && sessions.isEmpty();
+        return config == null && model.isEmpty() && sessions.isEmpty();
     }
 
-    public Map<Long, MemberRow> members() {
-        return members;
+    /**
+     * Makes a committed change visible: the staged rows replace the members' rows (re-positioned in
+     * the rank indexes lazily), removed members go, and config, sessions and day files are the
+     * change's. Call under the storage's exclusive lock.
+     */
+    public void publish(GuildChange c) {
+        if (c.replaced()) {
+            model.dropAll();
+        }
+        for (long userId : c.removed()) {
+            model.remove(userId);
+        }
+        for (MemberRecord r : c.staged()) {
+            model.put(r);
+        }
+        config = c.config();
+        sessions = c.sessions();
+        dayFiles = c.dayFiles();
+        lastGeneration = Math.max(lastGeneration, c.lastGeneration);
+        sizeHint = c.sizeHint;
+    }
+
+    /** Forgets every member (the guild was emptied and is no longer published). */
+    public void drop() {
+        model.dropAll();
     }
 }

@@ -1,4 +1,4 @@
-package dev.voicetrack.core.storage;
+package dev.voicetrack.core.storage.kernel;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
  * A hash map from {@code long} to non-null values, with open addressing and linear probing: no boxed
  * keys and no entry objects, so a lookup touches the key array and the value array only. Removal
  * shifts the following run back, so there are no tombstones. Not thread safe: {@link
- * InMemoryStorage} confines it to its lock.
+ * dev.voicetrack.core.storage.InMemoryStorage} and {@link GuildModel} confine it to their locks.
  */
-final class LongObjectMap<V> {
+public final class LongObjectMap<V> {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private long[] keys;
@@ -18,11 +18,11 @@ final class LongObjectMap<V> {
     private int shift;
     private int size;
 
-    LongObjectMap() {
+    public LongObjectMap() {
         this(16);
     }
 
-    LongObjectMap(int expected) {
+    public LongObjectMap(int expected) {
         int cap = 16;
         while (cap * 3L / 4 < expected) {
             cap <<= 1;
@@ -32,11 +32,11 @@ final class LongObjectMap<V> {
         shift = 64 - Integer.numberOfTrailingZeros(cap);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
@@ -51,7 +51,7 @@ final class LongObjectMap<V> {
     }
 
     @Nullable
-    V get(long key) {
+    public V get(long key) {
         int mask = keys.length - 1;
         for (int i = slot(key); ; i = (i + 1) & mask) {
             if (values[i] == null) {
@@ -65,7 +65,7 @@ final class LongObjectMap<V> {
 
     /** Puts a value; returns the previous one, or null. */
     @Nullable
-    V put(long key, V value) {
+    public V put(long key, V value) {
         int mask = keys.length - 1;
         int i = slot(key);
         for (; values[i] != null; i = (i + 1) & mask) {
@@ -85,7 +85,7 @@ final class LongObjectMap<V> {
 
     /** Removes a key; returns its value, or null if it was absent. */
     @Nullable
-    V remove(long key) {
+    public V remove(long key) {
         int mask = keys.length - 1;
         int i = slot(key);
         for (; ; i = (i + 1) & mask) {
@@ -113,7 +113,7 @@ final class LongObjectMap<V> {
         return old;
     }
 
-    void forEachValue(Consumer<? super V> action) {
+    public void forEachValue(Consumer<? super V> action) {
         Object[] vs = values;
         for (int i = 0; i < vs.length; i++) {
             if (vs[i] != null) {
@@ -141,7 +141,7 @@ final class LongObjectMap<V> {
         }
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(values, null);
         size = 0;
     }

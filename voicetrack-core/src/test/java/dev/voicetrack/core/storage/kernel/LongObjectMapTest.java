@@ -1,4 +1,4 @@
-package dev.voicetrack.core.storage;
+package dev.voicetrack.core.storage.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,118 @@
+package dev.voicetrack.core.storage.kernel;
+
+import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.MemberDelta;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Folds a {@link Batch} into a {@link FoldedBatch}: per member, per (member, channel) and per
+ * (member, day, channel) sums, each checked not to overflow ({@link OverflowRule}), with the latest
+ * last-seen ({@link LastSeenRule}) and the streak run ({@link StreakRule}) of each member. How a
+ * delta contributes, in one place:
+ *
+ * <ul>
+ *   <li>voice time, XP, messages and sessions add to the member's sums;
+ *   <li>voice time and sessions add to the channel's sums when the channel is not 0 and one of them
+ *       is positive;
+ *   <li>voice time, XP and messages add to the (day, channel) activity when one of them is positive,
+ *       and then the day is an active day for the streak;
+ *   <li>the latest last-seen of the member's deltas is kept.
+ * </ul>
+ *
+ * <p>Cost: O(deltas + sessions) with a hash lookup per delta; one small object per member.
+ */
+public final class BatchFold {
+    private BatchFold() {}
+
+    /**
+     * @throws dev.voicetrack.core.storage.StorageException (the {@link StorageArgs#overflow} text) if the
+     *     increments of one member alone overflow
+     */
+    public static FoldedBatch fold(Batch batch) {
+        StorageArgs.notNull(batch, "batch");
+        List<MemberDelta> deltas = batch.deltas();
+        var members = new ArrayList<MemberFold>();
+        var byGuild = new LongObjectMap<LongObjectMap<MemberFold>>();
+        LongObjectMap<MemberFold> guild = null;
+        long guildId = 0;
+        for (MemberDelta d : deltas) {
+            if (guild == null || guildId != d.guildId()) {
+                guildId = d.guildId();
+                guild = byGuild.get(guildId);
+                if (guild == null) {
+                    guild = new LongObjectMap<>();
+                    byGuild.put(guildId, guild);
+                }
+            }
+            MemberFold m = guild.get(d.userId());
+            if (m == null) {
+                m = new MemberFold(d.guildId(), d.userId());
+                guild.put(d.userId(), m);
+                members.add(m);
+            }
+            add(m, d);
+        }
+        for (MemberFold m : members) {
+            m.finish();
+        }
+        return new FoldedBatch(members, sessions(batch.sessions()));
+    }
+
+    /** Adds one delta to a member's sums. */
+    private static void add(MemberFold m, MemberDelta d) {
+        long g = m.guildId();
+        long u = m.userId();
+        m.voiceMs = OverflowRule.add(m.voiceMs, d.voiceMs(), g, u);
+        m.xp = OverflowRule.add(m.xp, d.xp(), g, u);
+        m.messages = OverflowRule.add(m.messages, d.messages(), g, u);
+        m.sessions = OverflowRule.add(m.sessions, d.sessions(), g, u);
+        m.lastSeenMs = LastSeenRule.next(m.lastSeenMs, d.lastSeen().toEpochMilli());
+        if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
+            long[] c = row(m.channelRows, 3, d.channelId(), Long.MIN_VALUE);
+            c[1] += d.voiceMs(); // cannot overflow when the member's sums did not
+            c[2] += d.sessions();
+        }
+        if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
+            long day = d.day().toEpochDay();
+            long[] a = row(m.dayRows, 5, day, d.channelId());
+            a[2] += d.voiceMs();
+            a[3] += d.xp();
+            a[4] += d.messages();
+            m.runLength = StreakRule.lengthThen(m.runEnd, m.runLength, day);
+            m.runEnd = Math.max(m.runEnd, day);
+        }
+    }
+
+    /** The row whose first value is {@code a} (and second {@code b}, unless MIN_VALUE), added if absent. */
+    private static long[] row(List<long[]> rows, int width, long a, long b) {
+        boolean two = b != Long.MIN_VALUE;
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            long[] r = rows.get(i);
+            if (r[0] == a && (!two || r[1] == b)) {
+                return r;
+            }
+        }
+        long[] r = new long[width];
+        r[0] = a;
+        if (two) {
+            r[1] = b;
+        }
+        rows.add(r);
+        return r;
+    }
+
+    /** One row per session id: the last row of the id, at the id's first position. */
+    static List<VoiceSession> sessions(List<VoiceSession> rows) {
+        if (rows.size() < 2) {
+            return rows;
+        }
+        var byId = new LinkedHashMap<String, VoiceSession>(rows.size() * 4 / 3 + 1);
+        for (VoiceSession s : rows) {
+            byId.put(s.id(), s);
+        }
+        return byId.size() == rows.size() ? rows : new ArrayList<>(byId.values());
+    }
+}
