@@ -121,7 +121,12 @@ final class Records {
                     (g, r) -> plan.changes(g));
         } catch (StorageException e) {
             if (e.getCause() instanceof SQLException sql && db.dialect().isOverflow(sql)) {
-                checkFits(batch); // throws the kernel's overflow error when a stored total is the cause
+                try {
+                    checkFits(batch);
+                } catch (StorageException overflow) { // a stored total is the cause: the kernel's wording
+                    overflow.addSuppressed(e);
+                    throw overflow;
+                }
             }
             throw e;
         }
