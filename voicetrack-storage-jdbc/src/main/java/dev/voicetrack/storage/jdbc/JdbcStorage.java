@@ -27,9 +27,11 @@ import java.nio.file.Path;
  * <ul>
  *   <li><b>Writes.</b> {@link #apply} is one transaction of multi-row upserts (100 rows per
  *       statement) that add to the stored totals ({@code x = x + excluded.x}) and return the new member
- *       totals; increments of one member, channel or day within a batch are summed first, so a tick
- *       writes each row it touches once. Nothing is ever written back from a copy of a member, and no
- *       write deletes rows it does not name.
+ *       totals; the storage kernel in core folds the batch first (increments of one member, channel or
+ *       day summed, the streak run and latest last-seen found), so a tick writes each row it touches
+ *       once, and the streak and last-seen rules run in the member upsert in the kernel's SQL form.
+ *       Nothing is ever written back from a copy of a member, and no write deletes rows it does not
+ *       name.
  *   <li><b>Ranks.</b> The all-time rank of a member of a guild with 20,000 members or more comes from
  *       an index in memory (built from the database at the first rank query of that guild and metric,
  *       then kept up to date by this store's own writes; 16 bytes per member per metric), in

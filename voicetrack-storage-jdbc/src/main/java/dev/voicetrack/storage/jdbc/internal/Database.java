@@ -2,6 +2,7 @@ package dev.voicetrack.storage.jdbc.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.kernel.Lifecycle;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,9 +22,13 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The connection pool of one store, its lifecycle, and the three ways work runs on it: {@link #read}
+ * The connection pool of one store, and the three ways work runs on it: {@link #read}
  * (auto-commit), {@link #snapshot} (one read transaction) and {@link #write} (one write transaction,
  * retried when PostgreSQL reports a deadlock or serialization failure).
+ *
+ * <p>Whether the store is initialised or closed is the kernel's {@link Lifecycle} (the store's own,
+ * handed in): {@link #init()} and {@link #close()} only open and close the pool; every call checks the
+ * lifecycle under the read lock below, so none runs against a pool being closed or swapped.
  *
  * <h2>Concurrency</h2>
  *
@@ -46,20 +51,20 @@ final class Database {
     private final Dialect dialect;
     private final Migrations migrations;
     private final Clock clock;
+    private final Lifecycle state;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock writeLock = new ReentrantLock(true);
     /** Kept read statements of each SQLite connection; a closed connection's are dropped (see query). */
     private final Map<Connection, KeptStatements> statements = new HashMap<>();
 
     private volatile @Nullable HikariDataSource pool;
-    private volatile boolean initialized;
-    private volatile boolean closed;
 
-    Database(Target target, String migrationsDir, Clock clock) {
+    Database(Target target, String migrationsDir, Clock clock, Lifecycle state) {
         this.target = target;
         this.dialect = target.dialect();
         this.migrations = new Migrations(dialect, migrationsDir);
         this.clock = clock;
+        this.state = state;
     }
 
     Dialect dialect() {
@@ -86,21 +91,20 @@ final class Database {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Opens the pool and migrates (once); see {@code JdbcStorage#init()}. */
+    /**
+     * Opens the pool and migrates; see {@code JdbcStorage#init()}. Called once, by the kernel's {@code
+     * init()}, which checks the lifecycle and marks the store initialised after it.
+     */
     void init() {
         lifecycle.writeLock().lock();
         try {
-            ensureOpen();
-            if (initialized) {
-                return;
-            }
+            state.checkOpen();
             try {
                 pool = openPool(true);
             } catch (RuntimeException e) {
                 target.released();
                 throw e;
             }
-            initialized = true;
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -168,26 +172,23 @@ final class Database {
         }
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new StorageException("storage is closed");
-        }
-    }
-
     private HikariDataSource ready() {
-        ensureOpen();
+        state.checkReady();
         HikariDataSource ds = pool;
-        if (!initialized || ds == null) {
-            throw new StorageException("storage is not initialized: call init() first");
+        if (ds == null) { // a restore could not reopen the database it swapped in
+            throw new StorageException("the " + dialect.kind() + " database " + describe()
+                    + " is not open: reopening it after a restore failed; restart the store");
         }
         return ds;
     }
 
-    /** Closes the pool and releases the file; the store cannot be used again. */
+    /**
+     * Closes the pool, once the calls in progress are done, and releases the file. Called once, by the
+     * kernel's {@code close()}, which has already marked the store closed.
+     */
     void close() {
         lifecycle.writeLock().lock();
         try {
-            closed = true;
             HikariDataSource ds = pool;
             pool = null;
             if (ds != null) {
@@ -208,7 +209,7 @@ final class Database {
     <T> T exclusively(Supplier<T> work) {
         lifecycle.writeLock().lock();
         try {
-            ensureOpen();
+            state.checkOpen();
             return work.get();
         } finally {
             lifecycle.writeLock().unlock();

@@ -59,4 +59,17 @@ enum Dialect {
         String state = e.getSQLState();
         return this == POSTGRES && ("40001".equals(state) || "40P01".equals(state));
     }
+
+    /**
+     * Whether a statement failed because a sum left the 64-bit integer range: PostgreSQL raises
+     * {@code numeric_value_out_of_range}; SQLite turns the sum into a REAL, which a STRICT integer
+     * column refuses ({@code SQLITE_CONSTRAINT_DATATYPE}).
+     */
+    boolean isOverflow(SQLException e) {
+        if (this == POSTGRES) {
+            return "22003".equals(e.getSQLState());
+        }
+        String message = e.getMessage();
+        return message != null && message.contains("SQLITE_CONSTRAINT_DATATYPE");
+    }
 }

@@ -5,6 +5,7 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.GuildSnapshot;
+import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A guild's whole data as a {@link GuildSnapshot}, out and in: {@link #exportGuild} reads every table
@@ -123,9 +123,8 @@ final class GuildSnapshots {
      * the activity rows say), in one transaction: a failure leaves the previous data.
      */
     void importGuild(GuildSnapshot snapshot) {
-        Objects.requireNonNull(snapshot, "snapshot must not be null");
         long guildId = snapshot.guildId();
-        String config = snapshot.config() == null ? null : ConfigCodec.encode(snapshot.config());
+        String config = snapshot.config() == null ? null : GuildConfigCodec.toText(snapshot.config());
         long now = db.clock().millis();
         ranks.write(
                 "importGuild",

@@ -6,13 +6,15 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
-import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
+import dev.voicetrack.core.storage.kernel.AbstractStorage;
+import dev.voicetrack.core.storage.kernel.FoldedBatch;
+import dev.voicetrack.core.storage.kernel.StorageArgs;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
@@ -21,7 +23,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,12 +31,14 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JDBC store behind {@link JdbcStorage}: {@link SqliteStore} and {@link PostgresStore} add what
- * differs between the databases (the size of the data, maintenance) to what this class composes:
+ * The JDBC store behind {@link JdbcStorage}, a backend of the storage kernel ({@link AbstractStorage}:
+ * it checks the arguments, keeps the lifecycle and folds each batch; this class implements its
+ * primitives). {@link SqliteStore} and {@link PostgresStore} add what differs between the databases
+ * (the size of the data, maintenance) to what this class composes:
  *
  * <ul>
  *   <li>{@link Database}: the pool, its lifecycle, transactions and retries;
- *   <li>{@link Records}: reads and writes of rows, batches through {@link BatchPlan};
+ *   <li>{@link Records}: reads and writes of rows, folded batches through {@link BatchPlan};
  *   <li>{@link Ranks}: leaderboards, ranks and the in-memory rank indexes every write keeps current;
  *   <li>{@link GuildSnapshots}: a guild's export and import.
  * </ul>
@@ -44,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  * SqliteStorage}, {@code PostgresStorage}) is what the factories of {@link JdbcStorage} hand out.
  * Thread safe: see {@link Database} for how calls, writes and a restore are ordered.
  */
-public abstract sealed class JdbcStore implements Storage permits SqliteStore, PostgresStore {
+public abstract sealed class JdbcStore extends AbstractStorage permits SqliteStore, PostgresStore {
 
     final Database db;
     final Ranks ranks;
@@ -52,7 +55,7 @@ public abstract sealed class JdbcStore implements Storage permits SqliteStore, P
     private final GuildSnapshots snapshots;
 
     JdbcStore(Target target, String migrationsDir, Clock clock) {
-        this.db = new Database(target, migrationsDir, clock);
+        this.db = new Database(target, migrationsDir, clock, lifecycle);
         this.ranks = new Ranks(db);
         this.records = new Records(db, ranks);
         this.snapshots = new GuildSnapshots(db, ranks);
@@ -98,8 +101,13 @@ public abstract sealed class JdbcStore implements Storage permits SqliteStore, P
     }
 
     @Override
-    public void init() {
+    protected void open() {
         db.init();
+    }
+
+    @Override
+    protected void release() {
+        db.close();
     }
 
     @Override
@@ -110,11 +118,6 @@ public abstract sealed class JdbcStore implements Storage permits SqliteStore, P
     /** The migration version recorded in the database. */
     public int migrationVersion() {
         return db.migrationVersion();
-    }
-
-    @Override
-    public void close() {
-        db.close();
     }
 
     /** See {@link JdbcStorage#stats()}. */
@@ -131,98 +134,98 @@ public abstract sealed class JdbcStore implements Storage permits SqliteStore, P
     /** The size of the database in bytes, as its engine counts it. */
     abstract long databaseSize(Connection c) throws SQLException;
 
-    // ------------------------------------------------------------------ rows
+    // ------------------------------------------------------------------ rows (the kernel checked the arguments)
 
     @Override
-    public Optional<GuildConfig> guildConfig(long guildId) {
+    protected Optional<GuildConfig> readConfig(long guildId) {
         return records.guildConfig(guildId);
     }
 
     @Override
-    public void saveGuildConfig(long guildId, GuildConfig config) {
-        records.saveGuildConfig(guildId, config);
+    protected void writeConfig(long guildId, GuildConfig stored) {
+        records.saveGuildConfig(guildId, stored);
     }
 
     @Override
-    public List<Long> guildIds() {
+    protected List<Long> readGuildIds() {
         return records.guildIds();
     }
 
     @Override
-    public List<MemberTotals> apply(Batch batch) {
+    protected List<MemberTotals> writeFolded(FoldedBatch batch) {
         return records.apply(batch);
     }
 
     @Override
-    public List<LevelChange> raiseLevels(Collection<LevelRaise> raises) {
+    protected List<LevelChange> writeLevelRaises(List<LevelRaise> raises) {
         return records.raiseLevels(raises);
     }
 
     @Override
-    public MemberTotals setXp(long guildId, long userId, long xp, int level) {
+    protected MemberTotals writeXp(long guildId, long userId, long xp, int level) {
         return records.setXp(guildId, userId, xp, level);
     }
 
     @Override
-    public MemberTotals setLevel(long guildId, long userId, int level) {
+    protected MemberTotals writeLevel(long guildId, long userId, int level) {
         return records.setLevel(guildId, userId, level);
     }
 
     @Override
-    public boolean resetMember(long guildId, long userId) {
+    protected boolean resetMemberRows(long guildId, long userId) {
         return records.resetMember(guildId, userId);
     }
 
     @Override
-    public boolean deleteMember(long guildId, long userId) {
+    protected boolean deleteMemberRows(long guildId, long userId) {
         return records.deleteMember(guildId, userId);
     }
 
     @Override
-    public void deleteGuild(long guildId) {
+    protected void deleteGuildRows(long guildId) {
         records.deleteGuild(guildId);
     }
 
     @Override
-    public void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove) {
+    protected void writeMetadata(long guildId, long userId, Map<String, String> set, List<String> remove) {
         records.updateMetadata(guildId, userId, set, remove);
     }
 
     @Override
-    public Optional<MemberStats> member(long guildId, long userId) {
+    protected Optional<MemberStats> readMember(long guildId, long userId) {
         return records.member(guildId, userId);
     }
 
     @Override
-    public List<ActivityRow> activity(long guildId, long userId, DayRange range) {
+    protected List<ActivityRow> readActivity(long guildId, long userId, DayRange range) {
         return records.activity(guildId, userId, range);
     }
 
     @Override
-    public List<VoiceSession> openSessions() {
+    protected List<VoiceSession> readOpenSessions() {
         return records.openSessions();
     }
 
     @Override
-    public List<VoiceSession> sessions(long guildId, long userId, int limit) {
+    protected List<VoiceSession> readSessions(long guildId, long userId, int limit) {
         return records.sessions(guildId, userId, limit);
     }
 
     // ------------------------------------------------------------------ ranked reads
 
     @Override
-    public List<LeaderboardEntry> leaderboard(
+    protected List<LeaderboardEntry> readLeaderboard(
             long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
         return ranks.leaderboard(guildId, metric, range, limit, offset);
     }
 
     @Override
-    public OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
+    protected OptionalInt readRank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
         return ranks.rank(guildId, userId, metric, range);
     }
 
     @Override
-    public long memberCount(long guildId) {
+    protected long countMembers(long guildId) {
         return ranks.memberCount(guildId);
     }
 
@@ -251,6 +254,7 @@ public abstract sealed class JdbcStore implements Storage permits SqliteStore, P
     /** One consistent read (a single transaction) of everything stored about the guild. */
     @Override
     public GuildSnapshot exportGuild(long guildId) {
+        checkReady();
         return snapshots.exportGuild(guildId);
     }
 
@@ -260,6 +264,8 @@ public abstract sealed class JdbcStore implements Storage permits SqliteStore, P
      */
     @Override
     public void importGuild(GuildSnapshot snapshot) {
+        StorageArgs.notNull(snapshot, "snapshot");
+        checkReady();
         snapshots.importGuild(snapshot);
     }
 }

@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -166,19 +165,7 @@ final class Ranks {
 
     // ------------------------------------------------------------------ reads
 
-    private static void checkRanked(Metric metric, @Nullable DayRange range) {
-        Objects.requireNonNull(metric, "metric must not be null");
-        if (metric == Metric.LEVEL && range != null) {
-            throw new IllegalArgumentException("metric level is only ranked over all time, was windowed " + range);
-        }
-    }
-
     List<LeaderboardEntry> leaderboard(long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
-        if (limit < 1 || offset < 0) {
-            throw new IllegalArgumentException(
-                    "limit must be >= 1 and offset >= 0, was limit=" + limit + ", offset=" + offset);
-        }
-        checkRanked(metric, range);
         return db.read("leaderboard", c -> {
             // LIMIT as a literal (a validated int): SQLite runs a top-N scan much faster when it knows N
             // at prepare time; the few statement texts this gives are kept per connection
@@ -207,7 +194,6 @@ final class Ranks {
     }
 
     OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
-        checkRanked(metric, range);
         if (range == null) {
             RankCache.Guild g = ranks.guild(guildId);
             @Nullable OptionalInt fromIndex = null;

@@ -5,12 +5,15 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
-import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.kernel.FoldedBatch;
+import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
+import dev.voicetrack.core.storage.kernel.LevelRule;
+import dev.voicetrack.core.storage.kernel.MemberFold;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,18 +22,16 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The rows of a store, read and written one operation at a time: guild configs, batches ({@link
- * BatchPlan}), level raises and the admin operations on members and guilds, and the plain reads of
+ * The rows of a store, read and written one operation at a time: guild configs (in the kernel's
+ * {@link GuildConfigCodec} text), folded batches ({@link BatchPlan}), level raises and the admin operations on members and guilds, and the plain reads of
  * members, activity and sessions. Every write that changes member totals goes through {@link
  * Ranks#write}, so the rank indexes follow it; ranked reads are {@link Ranks}'s.
  *
@@ -65,9 +66,9 @@ final class Records {
         return text == null ? Optional.empty() : Optional.of(decodeConfig(guildId, text));
     }
 
+    /** Stores a config (the kernel stripped its runtime filters) in the kernel's text form. */
     void saveGuildConfig(long guildId, GuildConfig config) {
-        Objects.requireNonNull(config, "config must not be null");
-        String text = ConfigCodec.encode(config);
+        String text = GuildConfigCodec.toText(config);
         long now = db.clock().millis();
         db.write("saveGuildConfig", c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -100,17 +101,54 @@ final class Records {
 
     // ------------------------------------------------------------------ apply
 
-    List<MemberTotals> apply(Batch batch) {
-        Objects.requireNonNull(batch, "batch must not be null");
+    /**
+     * Writes a folded batch (summed and checked within itself by the kernel) in one transaction. A
+     * total the batch would take past {@code Long.MAX_VALUE} is refused by the database itself (STRICT
+     * integer columns on SQLite, BIGINT arithmetic on PostgreSQL), which keeps the usual write free of
+     * a read of the stored totals; only then are they read, to report the member with the kernel's one
+     * wording ({@link MemberFold#checkFits}).
+     */
+    List<MemberTotals> apply(FoldedBatch batch) {
         if (batch.isEmpty()) {
             return List.of();
         }
-        BatchPlan plan = BatchPlan.of(batch);
-        return ranks.write(
-                "apply",
-                plan.guildIds(),
-                c -> plan.write(c, db.dialect().serializesWrites()),
-                (g, r) -> plan.changes(g));
+        BatchPlan plan = new BatchPlan(batch);
+        try {
+            return ranks.write(
+                    "apply",
+                    plan.guildIds(),
+                    c -> plan.write(c, db.dialect().serializesWrites()),
+                    (g, r) -> plan.changes(g));
+        } catch (StorageException e) {
+            if (e.getCause() instanceof SQLException sql && db.dialect().isOverflow(sql)) {
+                try {
+                    checkFits(batch);
+                } catch (StorageException overflow) { // a stored total is the cause: the kernel's wording
+                    overflow.addSuppressed(e);
+                    throw overflow;
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Reads the stored totals of the batch's members and checks that the batch fits on them. */
+    private void checkFits(FoldedBatch batch) {
+        db.read("apply", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT voice_ms, xp, messages, sessions FROM vt_members"
+                    + " WHERE guild_id = ? AND user_id = ?")) {
+                for (MemberFold m : batch.members()) {
+                    ps.setLong(1, m.guildId());
+                    ps.setLong(2, m.userId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            m.checkFits(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /** Reads one member's totals (the member must exist). */
@@ -130,9 +168,8 @@ final class Records {
 
     // ------------------------------------------------------------------ levels and admin
 
-    List<LevelChange> raiseLevels(Collection<LevelRaise> raises) {
-        Objects.requireNonNull(raises, "raises must not be null");
-        var list = List.copyOf(raises);
+    /** Raises levels by {@link LevelRule}: reads each member under its row lock, raises with {@link LevelRule#SQL_RAISE}. */
+    List<LevelChange> raiseLevels(List<LevelRaise> list) {
         if (list.isEmpty()) {
             return List.of();
         }
@@ -146,8 +183,7 @@ final class Records {
                     try (PreparedStatement sel = c.prepareStatement(
                                     "SELECT level, xp FROM vt_members WHERE guild_id = ? AND user_id = ?"
                                             + db.dialect().forUpdate());
-                            PreparedStatement upd = c.prepareStatement(
-                                    "UPDATE vt_members SET level = ? WHERE guild_id = ? AND user_id = ?")) {
+                            PreparedStatement upd = c.prepareStatement(LevelRule.SQL_RAISE)) {
                         for (LevelRaise r : list) {
                             sel.setLong(1, r.guildId());
                             sel.setLong(2, r.userId());
@@ -160,12 +196,14 @@ final class Records {
                                 level = rs.getInt(1);
                                 xp = rs.getLong(2);
                             }
-                            if (r.level() > level) {
+                            LevelChange change = LevelRule.apply(r, level, xp);
+                            if (change != null) {
                                 upd.setInt(1, r.level());
                                 upd.setLong(2, r.guildId());
                                 upd.setLong(3, r.userId());
+                                upd.setInt(4, r.level());
                                 upd.executeUpdate();
-                                out.add(new LevelChange(r.guildId(), r.userId(), level, r.level(), xp));
+                                out.add(change);
                             }
                         }
                     }
@@ -191,9 +229,6 @@ final class Records {
     }
 
     MemberTotals setXp(long guildId, long userId, long xp, int level) {
-        if (xp < 0 || level < 0) {
-            throw new IllegalArgumentException("xp and level must be >= 0, was xp=" + xp + ", level=" + level);
-        }
         return ranks.write(
                 "setXp",
                 List.of(guildId),
@@ -213,9 +248,6 @@ final class Records {
     }
 
     MemberTotals setLevel(long guildId, long userId, int level) {
-        if (level < 0) {
-            throw new IllegalArgumentException("level must be >= 0, was " + level);
-        }
         return ranks.write(
                 "setLevel",
                 List.of(guildId),
@@ -290,16 +322,9 @@ final class Records {
                 Ranks.DROP_INDEXES);
     }
 
-    void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove) {
-        Objects.requireNonNull(set, "set must not be null");
-        Objects.requireNonNull(remove, "remove must not be null");
-        Map<String, String> puts = Map.copyOf(set);
-        var removes = new LinkedHashSet<String>();
-        for (String key : remove) {
-            if (key != null) {
-                removes.add(key);
-            }
-        }
+    /** Puts {@code puts}, then removes {@code remove} (checked and copied by the kernel). */
+    void updateMetadata(long guildId, long userId, Map<String, String> puts, List<String> remove) {
+        var removes = new LinkedHashSet<String>(remove);
         ranks.write(
                 "updateMetadata",
                 List.of(guildId),
@@ -409,7 +434,6 @@ final class Records {
     }
 
     List<ActivityRow> activity(long guildId, long userId, DayRange range) {
-        Objects.requireNonNull(range, "range must not be null");
         return db.read("activity", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT day, channel_id, voice_ms, xp, messages FROM vt_daily_activity WHERE guild_id = ?"
@@ -444,9 +468,6 @@ final class Records {
     }
 
     List<VoiceSession> sessions(long guildId, long userId, int limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
-        }
         if (limit == 0) {
             return List.of();
         }
@@ -464,7 +485,7 @@ final class Records {
     /** The stored config text of a guild as a {@link GuildConfig}. */
     static GuildConfig decodeConfig(long guildId, String text) {
         try {
-            return ConfigCodec.decode(text);
+            return GuildConfigCodec.fromText(text);
         } catch (IllegalArgumentException e) {
             throw new StorageException("the stored config of guild " + guildId + " is invalid: " + e.getMessage(), e);
         }

@@ -9,6 +9,9 @@ import dev.voicetrack.core.XpConfig;
 import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
 import dev.voicetrack.core.storage.kernel.LastSeenRule;
 import dev.voicetrack.core.storage.kernel.StreakRule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -23,9 +27,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The storage kernel against what this module stores today: the kernel's config text is byte for
- * byte what {@link ConfigCodec} writes, and the kernel's SQL streak and last-seen forms, run by
- * SQLite, give what the kernel's Java rule gives.
+ * The storage kernel against what this module stored before it used the kernel: the kernel's config
+ * text is byte for byte what the module's own codec wrote (captured in a resource), and the kernel's
+ * SQL streak and last-seen forms, run by SQLite (and by PostgreSQL in {@code
+ * PostgresKernelCompatibilityIT}), give what the kernel's Java rule gives.
  */
 class KernelCompatibilityTest {
 
@@ -61,28 +66,59 @@ class KernelCompatibilityTest {
                 .build();
     }
 
+    /**
+     * What the module's own codec ({@code ConfigCodec}, replaced by the kernel's) wrote for these three
+     * configs, captured before it was removed: existing databases hold exactly these texts.
+     */
+    private static List<String> textsWrittenBefore() throws IOException {
+        try (InputStream in = KernelCompatibilityTest.class.getResourceAsStream(
+                "/dev/voicetrack/storage/jdbc/config-texts-written-by-configcodec.txt")) {
+            assertThat(in).isNotNull();
+            String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return Arrays.stream(all.split("=====\n", -1)).skip(1).toList();
+        }
+    }
+
     @Test
-    void configText_isByteForByteWhatConfigCodecStores_andReadsBackTheSame() {
+    void configText_isByteForByteWhatThisModuleStoredBefore_andReadsBackTheSame() throws IOException {
         GuildConfig unset = everyOption().toBuilder()
                 .xpConfig(XpConfig.EMPTY)
                 .voiceTimeConfig(new VoiceTimeConfig(null, null))
                 .levelMultiplierConfig(new LevelMultiplierConfig(null))
                 .build();
-        for (GuildConfig c : List.of(GuildConfig.defaults(), everyOption(), unset)) {
-            String stored = ConfigCodec.encode(c);
-            assertThat(GuildConfigCodec.toText(c)).isEqualTo(stored);
-            assertThat(GuildConfigCodec.fromText(stored)).isEqualTo(ConfigCodec.decode(stored));
+        List<GuildConfig> configs = List.of(GuildConfig.defaults(), everyOption(), unset);
+        List<String> stored = textsWrittenBefore();
+        assertThat(stored).hasSize(configs.size());
+        for (int i = 0; i < configs.size(); i++) {
+            assertThat(GuildConfigCodec.toText(configs.get(i))).isEqualTo(stored.get(i));
+            assertThat(GuildConfigCodec.fromText(stored.get(i))).isEqualTo(configs.get(i));
         }
+        // text written before the format line existed: options it does not name keep their defaults
         String legacy = "trackBots=true\nxpStrategy=random\n";
-        assertThat(GuildConfigCodec.fromText(legacy)).isEqualTo(ConfigCodec.decode(legacy));
+        assertThat(GuildConfigCodec.fromText(legacy))
+                .isEqualTo(GuildConfig.defaults().toBuilder()
+                        .trackBots(true)
+                        .xpStrategy("random")
+                        .build());
     }
 
     @Test
     void sqlStreakAndLastSeen_matchTheJavaRule_onSqlite() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
-                Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE vt_members (id INTEGER PRIMARY KEY, streak INTEGER NOT NULL,"
-                    + " last_active_day INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL)");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            checkSqlFormsAgainstTheJavaRule(c, "INTEGER");
+        }
+    }
+
+    /**
+     * Runs the kernel's streak and last-seen SQL forms as the member upsert does, on 3000 random stored
+     * states and runs, and compares each result with {@link StreakRule#apply} and {@link
+     * LastSeenRule#next}. Creates a table {@code vt_members} with the column types of the real one
+     * ({@code bigType}: SQLite's INTEGER or PostgreSQL's BIGINT; the streak is an INTEGER on both).
+     */
+    static void checkSqlFormsAgainstTheJavaRule(Connection c, String bigType) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE vt_members (id " + bigType + " PRIMARY KEY, streak INTEGER NOT NULL,"
+                    + " last_active_day " + bigType + " NOT NULL, last_seen_ms " + bigType + " NOT NULL)");
             String upsert = "INSERT INTO vt_members (id, streak, last_active_day, last_seen_ms) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (id) DO UPDATE SET streak = " + StreakRule.SQL_STREAK + ", last_active_day = "
                     + StreakRule.SQL_LAST_ACTIVE_DAY + ", last_seen_ms = " + LastSeenRule.SQL;
