@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.function.Function;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
@@ -380,46 +381,45 @@ public final class Documents {
             return typed(key, String.class);
         }
 
-        @Override
-        public @Nullable List<Long> ids(String key) {
+        /** The elements of a stored list, each converted by {@code element} (null if it does not fit). */
+        private <T> @Nullable List<T> list(String key, Function<Object, @Nullable T> element) {
             List<?> list = typed(key, List.class);
             if (list == null) {
                 return null;
             }
-            var out = new ArrayList<Long>(list.size());
-            list.forEach(v -> out.add(asLong(key, v)));
+            var out = new ArrayList<T>(list.size());
+            for (Object v : list) {
+                T converted = v == null ? null : element.apply(v);
+                if (converted == null) {
+                    throw GuildConfigCodec.invalid(key, list, null);
+                }
+                out.add(converted);
+            }
             return out;
+        }
+
+        @Override
+        public @Nullable List<Long> ids(String key) {
+            return list(key, v -> v instanceof Number n ? n.longValue() : null);
         }
 
         @Override
         public @Nullable List<String> strings(String key) {
-            List<?> list = typed(key, List.class);
-            if (list == null) {
-                return null;
-            }
-            var out = new ArrayList<String>(list.size());
-            for (Object v : list) {
-                if (!(v instanceof String s)) {
-                    throw GuildConfigCodec.invalid(key, list, null);
-                }
-                out.add(s);
-            }
-            return out;
+            return list(key, v -> v instanceof String s ? s : null);
         }
 
         @Override
         public @Nullable Map<Long, Long> roleXp(String key) {
-            List<?> list = typed(key, List.class);
-            if (list == null) {
+            List<Document> roles = list(
+                    key,
+                    v -> v instanceof Document r && r.get("roleId") instanceof Number && r.get("xp") instanceof Number
+                            ? r
+                            : null);
+            if (roles == null) {
                 return null;
             }
             var out = new LinkedHashMap<Long, Long>();
-            for (Object v : list) {
-                if (!(v instanceof Document r) || r.get("roleId") == null || r.get("xp") == null) {
-                    throw GuildConfigCodec.invalid(key, list, null);
-                }
-                out.put(asLong(key, r.get("roleId")), asLong(key, r.get("xp")));
-            }
+            roles.forEach(r -> out.put(num(r, "roleId"), num(r, "xp")));
             return out;
         }
 
