@@ -9,7 +9,6 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
-import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.LevelChange;
@@ -18,16 +17,17 @@ import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.kernel.AbstractStorage;
+import dev.voicetrack.core.storage.kernel.FoldedBatch;
+import dev.voicetrack.core.storage.kernel.StorageArgs;
 import dev.voicetrack.storage.mongo.internal.BatchJournal;
 import dev.voicetrack.storage.mongo.internal.DirectWrites;
 import dev.voicetrack.storage.mongo.internal.Faults;
 import dev.voicetrack.storage.mongo.internal.MongoCollections;
 import dev.voicetrack.storage.mongo.internal.Queries;
 import dev.voicetrack.storage.mongo.internal.Schema;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
@@ -81,7 +81,7 @@ import org.jspecify.annotations.Nullable;
  * as the scale-out design requires. Instants are stored as BSON dates: milliseconds are kept,
  * anything finer is not.
  */
-public final class MongoStorage implements Storage, StorageMaintenance {
+public final class MongoStorage extends AbstractStorage implements StorageMaintenance {
 
     private final MongoClient client;
     private final boolean ownsClient;
@@ -92,8 +92,6 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     private final Queries queries;
     private final DirectWrites writes;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile boolean initialized;
-    private volatile boolean closed;
 
     private MongoStorage(MongoClient client, boolean ownsClient, MongoOptions options, Faults faults) {
         this.client = client;
@@ -117,8 +115,8 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      * @throws IllegalArgumentException if the URI is not a MongoDB URI (the message hides its password)
      */
     public static MongoStorage create(String uri, MongoOptions options) {
-        Objects.requireNonNull(uri, "uri must not be null");
-        Objects.requireNonNull(options, "options must not be null");
+        StorageArgs.notNull(uri, "uri");
+        StorageArgs.notNull(options, "options");
         MongoClient c;
         try {
             c = MongoClients.create(uri);
@@ -134,8 +132,8 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      * @throws NullPointerException if an argument is null
      */
     public static MongoStorage create(MongoClient client, MongoOptions options) {
-        Objects.requireNonNull(client, "client must not be null");
-        Objects.requireNonNull(options, "options must not be null");
+        StorageArgs.notNull(client, "client");
+        StorageArgs.notNull(options, "options");
         return new MongoStorage(client, false, options, Faults.NONE);
     }
 
@@ -148,7 +146,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      *     MongoOptions.Builder#database}) or the URI is not a MongoDB URI
      */
     public static MongoStorage create(String uri, String database) {
-        Objects.requireNonNull(uri, "uri must not be null");
+        StorageArgs.notNull(uri, "uri");
         return create(uri, MongoOptions.builder().database(database).build());
     }
 
@@ -160,7 +158,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      * @throws IllegalArgumentException if the database name is not valid or the URI is not a MongoDB URI
      */
     public static MongoStorage createReadOnly(String uri, String database) {
-        Objects.requireNonNull(uri, "uri must not be null");
+        StorageArgs.notNull(uri, "uri");
         return create(
                 uri, MongoOptions.builder().database(database).readOnly(true).build());
     }
@@ -173,7 +171,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      * @throws IllegalArgumentException if the database name is not valid
      */
     public static MongoStorage create(MongoClient client, String database) {
-        Objects.requireNonNull(client, "client must not be null");
+        StorageArgs.notNull(client, "client");
         return create(client, MongoOptions.builder().database(database).build());
     }
 
@@ -195,23 +193,21 @@ public final class MongoStorage implements Storage, StorageMaintenance {
 
     /**
      * Creates the indexes, records the schema version, and completes every committed batch of the
-     * journal (deleting old uncommitted chunks). Idempotent. Read-only, it only checks that the
-     * database holds VoiceTrack data and no batch to complete.
+     * journal (deleting old uncommitted chunks). Called once, by {@link #init()}. Read-only, it only
+     * checks that the database holds VoiceTrack data and no batch to complete.
      *
      * @throws StorageException if the server cannot be reached or holds a newer schema
      */
     @Override
-    public void init() {
+    protected void open() {
         writeLock.lock();
         try {
-            ensureOpen();
             if (options.readOnly()) {
                 schema.checkReadable(journal);
             } else {
                 schema.prepare();
                 journal.recover();
             }
-            initialized = true;
         } catch (MongoException e) {
             throw new StorageException("cannot initialise MongoDB storage in database " + db.name() + ": " + e, e);
         } finally {
@@ -221,18 +217,18 @@ public final class MongoStorage implements Storage, StorageMaintenance {
 
     @Override
     public int schemaVersion() {
+        checkReady();
         return read(schema::version);
     }
 
-    /** Closes the storage (and the client, if it created it). A committed batch stays in the journal. */
+    /**
+     * Closes the client if this storage created it, once a batch being written has finished. A
+     * committed batch stays in the journal.
+     */
     @Override
-    public void close() {
+    protected void release() {
         writeLock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            closed = true;
             if (ownsClient) {
                 client.close();
             }
@@ -241,18 +237,8 @@ public final class MongoStorage implements Storage, StorageMaintenance {
         }
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new StorageException("storage is closed");
-        }
-    }
-
-    /** Open, initialised, and no batch of this instance left half applied (completing it if needed). */
-    private void ensureReady() {
-        ensureOpen();
-        if (!initialized) {
-            throw new StorageException("storage is not initialized: call init() first");
-        }
+    /** Completes a batch of this instance left half applied, if any, before any other operation. */
+    private void completePending() {
         if (journal.hasPending()) {
             writeLock.lock();
             try {
@@ -274,7 +260,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     }
 
     private <T> T read(Supplier<T> body) {
-        ensureReady();
+        completePending();
         try {
             return body.get();
         } catch (MongoException e) {
@@ -283,7 +269,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     }
 
     private <T> T write(Supplier<T> body) {
-        ensureReady();
+        completePending();
         refuseIfReadOnly();
         writeLock.lock();
         try {
@@ -305,15 +291,14 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     // ---------------------------------------------------------------- batches
 
     /**
-     * Applies a batch all-or-nothing, as the class comment describes.
+     * Writes a folded batch all-or-nothing through the journal, as the class comment describes.
      *
      * @throws StorageException if the batch is rejected (overflow) or cannot be committed; then
      *     nothing was written
      */
     @Override
-    public List<MemberTotals> apply(Batch batch) {
-        Objects.requireNonNull(batch, "batch must not be null");
-        ensureReady();
+    protected List<MemberTotals> writeFolded(FoldedBatch batch) {
+        completePending();
         if (batch.isEmpty()) {
             return List.of();
         }
@@ -329,55 +314,46 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     // ---------------------------------------------------------------- guilds and members
 
     @Override
-    public Optional<GuildConfig> guildConfig(long guildId) {
+    protected Optional<GuildConfig> readConfig(long guildId) {
         return read(() -> queries.guildConfig(guildId));
     }
 
     @Override
-    public void saveGuildConfig(long guildId, GuildConfig config) {
-        Objects.requireNonNull(config, "config must not be null");
-        writeVoid(() -> writes.saveGuildConfig(guildId, config));
+    protected void writeConfig(long guildId, GuildConfig stored) {
+        writeVoid(() -> writes.saveGuildConfig(guildId, stored));
     }
 
     @Override
-    public List<Long> guildIds() {
+    protected List<Long> readGuildIds() {
         return read(queries::guildIds);
     }
 
     @Override
-    public Optional<MemberStats> member(long guildId, long userId) {
+    protected Optional<MemberStats> readMember(long guildId, long userId) {
         return read(() -> queries.member(guildId, userId));
     }
 
     @Override
-    public long memberCount(long guildId) {
+    protected long countMembers(long guildId) {
         return read(() -> queries.memberCount(guildId));
     }
 
     @Override
-    public List<LevelChange> raiseLevels(Collection<LevelRaise> raises) {
-        Objects.requireNonNull(raises, "raises must not be null");
-        List<LevelRaise> all = List.copyOf(raises);
-        if (all.isEmpty()) {
-            ensureReady();
+    protected List<LevelChange> writeLevelRaises(List<LevelRaise> raises) {
+        if (raises.isEmpty()) {
+            completePending();
             return List.of();
         }
-        return write(() -> writes.raiseLevels(all));
+        return write(() -> writes.raiseLevels(raises));
     }
 
     @Override
-    public MemberTotals setXp(long guildId, long userId, long xp, int level) {
-        if (xp < 0 || level < 0) {
-            throw new IllegalArgumentException("xp and level must be >= 0, was xp=" + xp + ", level=" + level);
-        }
+    protected MemberTotals writeXp(long guildId, long userId, long xp, int level) {
         return write(() -> writes.setFields(guildId, userId, new Document("xp", xp).append("level", level)));
     }
 
     @Override
-    public MemberTotals setLevel(long guildId, long userId, int level) {
-        if (level < 0) {
-            throw new IllegalArgumentException("level must be >= 0, was " + level);
-        }
+    protected MemberTotals writeLevel(long guildId, long userId, int level) {
         return write(() -> writes.setFields(guildId, userId, new Document("level", level)));
     }
 
@@ -387,27 +363,23 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      * not yet zero; calling it again completes it.
      */
     @Override
-    public boolean resetMember(long guildId, long userId) {
+    protected boolean resetMemberRows(long guildId, long userId) {
         return write(() -> writes.resetMember(guildId, userId));
     }
 
     @Override
-    public boolean deleteMember(long guildId, long userId) {
+    protected boolean deleteMemberRows(long guildId, long userId) {
         return write(() -> writes.deleteMember(guildId, userId));
     }
 
     @Override
-    public void deleteGuild(long guildId) {
+    protected void deleteGuildRows(long guildId) {
         writeVoid(() -> writes.deleteGuild(guildId));
     }
 
     @Override
-    public void updateMetadata(long guildId, long userId, Map<String, String> set, Collection<String> remove) {
-        Objects.requireNonNull(set, "set must not be null");
-        Objects.requireNonNull(remove, "remove must not be null");
-        Map<String, String> puts = Map.copyOf(set);
-        List<String> removes = List.copyOf(remove);
-        writeVoid(() -> writes.updateMetadata(guildId, userId, puts, removes));
+    protected void writeMetadata(long guildId, long userId, Map<String, String> set, List<String> remove) {
+        writeVoid(() -> writes.updateMetadata(guildId, userId, set, remove));
     }
 
     // ---------------------------------------------------------------- snapshots
@@ -415,6 +387,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
     /** Three range queries (members, activity, sessions of the guild) instead of calls per member. */
     @Override
     public GuildSnapshot exportGuild(long guildId) {
+        checkReady();
         return read(() -> queries.exportGuild(guildId));
     }
 
@@ -424,40 +397,37 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      */
     @Override
     public void importGuild(GuildSnapshot snapshot) {
-        Objects.requireNonNull(snapshot, "snapshot must not be null");
+        StorageArgs.notNull(snapshot, "snapshot");
+        checkReady();
         writeVoid(() -> writes.importGuild(snapshot));
     }
 
     // ---------------------------------------------------------------- ranked reads, activity, sessions
 
     @Override
-    public List<LeaderboardEntry> leaderboard(
+    protected List<LeaderboardEntry> readLeaderboard(
             long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
-        Queries.checkPage(limit, offset);
-        Queries.checkMetric(metric, range);
         return read(() -> queries.leaderboard(guildId, metric, range, limit, offset));
     }
 
     /** Two counts on the metric index (members ahead, and tied members with a smaller id). */
     @Override
-    public OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
-        Queries.checkMetric(metric, range);
+    protected OptionalInt readRank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
         return read(() -> queries.rank(guildId, userId, metric, range));
     }
 
     @Override
-    public List<ActivityRow> activity(long guildId, long userId, DayRange range) {
-        Objects.requireNonNull(range, "range must not be null");
+    protected List<ActivityRow> readActivity(long guildId, long userId, DayRange range) {
         return read(() -> queries.activity(guildId, userId, range));
     }
 
     @Override
-    public List<VoiceSession> openSessions() {
+    protected List<VoiceSession> readOpenSessions() {
         return read(queries::openSessions);
     }
 
     @Override
-    public List<VoiceSession> sessions(long guildId, long userId, int limit) {
+    protected List<VoiceSession> readSessions(long guildId, long userId, int limit) {
         return read(() -> queries.sessions(guildId, userId, limit));
     }
 
@@ -470,6 +440,7 @@ public final class MongoStorage implements Storage, StorageMaintenance {
      */
     @Override
     public MaintenanceStats maintenanceStats() {
+        checkReady();
         return read(queries::maintenanceStats);
     }
 }

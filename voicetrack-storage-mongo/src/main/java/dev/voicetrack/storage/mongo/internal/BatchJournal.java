@@ -22,30 +22,29 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import dev.voicetrack.core.VoiceSession;
-import dev.voicetrack.core.storage.Batch;
-import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.kernel.FoldedBatch;
+import dev.voicetrack.core.storage.kernel.LastSeenRule;
+import dev.voicetrack.core.storage.kernel.MemberFold;
+import dev.voicetrack.core.storage.kernel.StreakRule;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Applies a {@link Batch} all-or-nothing without transactions: the idempotent batch journal. Every
- * rule of a batch write on MongoDB lives in this class, so porting it to another apply algorithm
- * touches this class alone.
+ * Writes a {@link FoldedBatch} all-or-nothing without transactions: the idempotent batch journal.
+ * The domain rules (sums, overflow, streak, last seen) are the kernel's ({@link
+ * dev.voicetrack.core.storage.kernel.BatchFold}, {@link MemberFold#checkFits}, {@link StreakRule},
+ * {@link LastSeenRule}); this class owns how their result reaches the documents safely.
  *
  * <h2>Why a journal</h2>
  *
@@ -56,9 +55,9 @@ import org.bson.Document;
  * <h2>The steps of {@link #apply}</h2>
  *
  * <ol>
- *   <li><b>Plan.</b> Deltas are summed per member, channel and day; the sums are checked for
- *       overflow against the stored totals, and streaks and last-seen are computed from the stored
- *       member. Nothing is written yet, so a rejected batch leaves no trace.
+ *   <li><b>Plan.</b> The stored members are read; the folded sums are checked for overflow against
+ *       their totals, and the streak and last-seen are computed from them. Nothing is written yet,
+ *       so a rejected batch leaves no trace.
  *   <li><b>Commit.</b> The planned updates are written to {@code journal} as chunk documents
  *       ({@code kind: "chunk"}, {@code batch}, {@code seq}, {@code ops}), then a header ({@code kind:
  *       "header"}, {@code _id} the batch id). <b>Inserting the header is the commit point.</b>
@@ -122,7 +121,7 @@ public final class BatchJournal {
      * @throws StorageException if the batch is rejected (overflow, members unreadable) or the
      *     journal cannot be committed; then nothing was written
      */
-    public List<MemberTotals> apply(Batch batch) {
+    public List<MemberTotals> apply(FoldedBatch batch) {
         Plan plan = plan(batch);
         String batchId = UUID.randomUUID().toString();
         List<Document> chunks = chunks(batchId, plan.updates());
@@ -178,109 +177,49 @@ public final class BatchJournal {
 
     // ---------------------------------------------------------------- plan
 
-    private record Key(long guildId, long userId) {}
-
-    /** One member's sums, and the streak and last-seen the batch leaves it with. */
-    private static final class MemberOp {
-        final long guildId;
-        final long userId;
-        long voice;
-        long xp;
-        long messages;
-        long sessions;
-        Instant lastSeen = Instant.EPOCH;
-        final Map<Long, long[]> channels = new TreeMap<>(); // channel -> voice ms, sessions
-        int streak;
-        LocalDate lastActiveDay = LocalDate.EPOCH;
-        boolean streakTouched;
-
-        MemberOp(long guildId, long userId) {
-            this.guildId = guildId;
-            this.userId = userId;
-        }
-    }
-
-    /** One activity document's sums (guild, user, day, channel). */
-    private static final class DayOp {
-        final long guildId;
-        final long userId;
-        final String day;
-        final long channelId;
-        long voice;
-        long xp;
-        long messages;
-
-        DayOp(MemberDelta d) {
-            this.guildId = d.guildId();
-            this.userId = d.userId();
-            this.day = d.day().toString();
-            this.channelId = d.channelId();
-        }
-    }
+    /** What a batch will write: its updates (the journal's {@code ops}), and the totals to return. */
+    private record Plan(List<Document> updates, List<MemberTotals> totals) {}
 
     /**
-     * What a batch will write: its updates (the journal's {@code ops}), and the totals to return.
-     *
-     * @param current the stored member documents by id, as read before the batch
+     * Reads the batch's stored members, checks the sums against them ({@link MemberFold#checkFits})
+     * and builds the updates: members (in the batch's order), then their activity days, then the
+     * sessions. The streak and last-seen are computed here, from the stored member, by the kernel's
+     * rules, and written as absolute values under the journal's guard.
      */
-    private record Plan(Collection<MemberOp> members, Map<String, Document> current, List<Document> updates) {
-
-        List<MemberTotals> totals() {
-            var out = new ArrayList<MemberTotals>(members.size());
-            for (MemberOp op : members) {
-                Document doc = current.get(memberId(op.guildId, op.userId));
-                long xp = (doc == null ? 0 : num(doc, "xp")) + op.xp;
-                int level = doc == null ? 0 : (int) num(doc, "level");
-                long voice = (doc == null ? 0 : num(doc, "voiceMs")) + op.voice;
-                out.add(new MemberTotals(op.guildId, op.userId, xp, level, voice));
-            }
-            return out;
-        }
-    }
-
-    private Plan plan(Batch batch) {
-        var ops = new LinkedHashMap<Key, MemberOp>();
-        for (MemberDelta d : batch.deltas()) {
-            MemberOp op =
-                    ops.computeIfAbsent(new Key(d.guildId(), d.userId()), k -> new MemberOp(k.guildId(), k.userId()));
-            op.voice = add(op.voice, d.voiceMs(), d);
-            op.xp = add(op.xp, d.xp(), d);
-            op.messages = add(op.messages, d.messages(), d);
-            op.sessions = add(op.sessions, d.sessions(), d);
-        }
-        Map<String, Document> current = readMembers(ops.keySet());
-        for (MemberOp op : ops.values()) {
-            Document doc = current.get(memberId(op.guildId, op.userId));
+    private Plan plan(FoldedBatch batch) {
+        List<MemberFold> members = batch.members();
+        Map<String, Document> current = readMembers(members);
+        var memberUpdates = new ArrayList<Document>(
+                members.size() + members.size() + batch.sessions().size());
+        var dayUpdates = new ArrayList<Document>(members.size());
+        var totals = new ArrayList<MemberTotals>(members.size());
+        for (MemberFold m : members) {
+            Document doc = current.get(memberId(m.guildId(), m.userId()));
+            long storedVoice = doc == null ? 0 : num(doc, "voiceMs");
+            long storedXp = doc == null ? 0 : num(doc, "xp");
             if (doc != null) {
-                startFrom(op, doc);
+                m.checkFits(storedVoice, storedXp, num(doc, "messages"), num(doc, "sessions"));
             }
+            memberUpdates.add(memberUpdate(m, doc));
+            for (MemberFold.DaySum day : m.days()) {
+                dayUpdates.add(activityUpdate(m, day));
+            }
+            int level = doc == null ? 0 : (int) num(doc, "level");
+            totals.add(new MemberTotals(m.guildId(), m.userId(), storedXp + m.xp(), level, storedVoice + m.voiceMs()));
         }
-        var days = new TreeMap<String, DayOp>(); // by activity id
-        for (MemberDelta d : batch.deltas()) {
-            fold(ops.get(new Key(d.guildId(), d.userId())), d, days);
-        }
-        var updates = new ArrayList<Document>(
-                ops.size() + days.size() + batch.sessions().size());
-        ops.values().forEach(op -> updates.add(memberUpdate(op)));
-        days.forEach((id, day) -> updates.add(activityUpdate(id, day)));
+        List<Document> updates = memberUpdates;
+        updates.addAll(dayUpdates);
         for (VoiceSession s : batch.sessions()) {
             updates.add(new Document("c", "sessions").append("doc", Documents.sessionDoc(s)));
         }
-        return new Plan(ops.values(), current, updates);
+        return new Plan(updates, totals);
     }
 
-    private static long add(long a, long b, MemberDelta d) {
-        try {
-            return Math.addExact(a, b);
-        } catch (ArithmeticException e) {
-            throw new StorageException("batch rejected: increments overflow for " + d);
-        }
-    }
-
-    private Map<String, Document> readMembers(Collection<Key> keys) {
+    private Map<String, Document> readMembers(List<MemberFold> members) {
         try {
             var current = new HashMap<String, Document>();
-            var ids = keys.stream().map(k -> memberId(k.guildId(), k.userId())).toList();
+            var ids =
+                    members.stream().map(m -> memberId(m.guildId(), m.userId())).toList();
             for (int i = 0; i < ids.size(); i += READ_SLICE) {
                 db.members()
                         .find(in("_id", ids.subList(i, Math.min(ids.size(), i + READ_SLICE))))
@@ -292,84 +231,56 @@ public final class BatchJournal {
         }
     }
 
-    /** Checks the member's sums against its stored totals, and takes its streak and last-seen. */
-    private static void startFrom(MemberOp op, Document doc) {
-        try {
-            Math.addExact(num(doc, "voiceMs"), op.voice);
-            Math.addExact(num(doc, "xp"), op.xp);
-            Math.addExact(num(doc, "messages"), op.messages);
-            Math.addExact(num(doc, "sessions"), op.sessions);
-        } catch (ArithmeticException ex) {
-            throw new StorageException(
-                    "batch rejected: a total of member " + op.userId + " in guild " + op.guildId + " would overflow");
+    /**
+     * A journal op {@code {c: "members", id, u}}: the member's guarded update. The sums are {@code
+     * $inc}s; last seen ({@link LastSeenRule}) and, when the batch changes it, the streak ({@link
+     * StreakRule#apply}) are the values computed from {@code stored} (null for a new member).
+     */
+    private static Document memberUpdate(MemberFold m, @Nullable Document stored) {
+        Document inc = new Document("voiceMs", m.voiceMs())
+                .append("xp", m.xp())
+                .append("messages", m.messages())
+                .append("sessions", m.sessions());
+        for (MemberFold.ChannelSum c : m.channels()) {
+            inc.append("channels." + c.channelId() + ".v", c.voiceMs());
+            inc.append("channels." + c.channelId() + ".s", c.sessions());
         }
-        op.streak = (int) num(doc, "streak");
-        op.lastActiveDay = Documents.lastActiveDay(doc);
-        op.lastSeen = Documents.lastSeen(doc);
-    }
-
-    /** Adds one delta's last-seen, channel time, day sums and streak step to the plan. */
-    private static void fold(MemberOp op, MemberDelta d, Map<String, DayOp> days) {
-        if (d.lastSeen().isAfter(op.lastSeen)) {
-            op.lastSeen = d.lastSeen();
-        }
-        if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
-            long[] c = op.channels.computeIfAbsent(d.channelId(), k -> new long[2]);
-            c[0] += d.voiceMs();
-            c[1] += d.sessions();
-        }
-        if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
-            DayOp day = days.computeIfAbsent(
-                    activityId(d.guildId(), d.userId(), d.day(), d.channelId()), id -> new DayOp(d));
-            day.voice += d.voiceMs();
-            day.xp += d.xp();
-            day.messages += d.messages();
-            if (d.day().isAfter(op.lastActiveDay)) {
-                op.streak = d.day().minusDays(1).equals(op.lastActiveDay) ? op.streak + 1 : 1;
-                op.lastActiveDay = d.day();
-                op.streakTouched = true;
-            }
-        }
-    }
-
-    /** A journal op {@code {c: "members", id, u}}: the member's guarded update. */
-    private static Document memberUpdate(MemberOp op) {
-        Document inc = new Document("voiceMs", op.voice)
-                .append("xp", op.xp)
-                .append("messages", op.messages)
-                .append("sessions", op.sessions);
-        op.channels.forEach((c, v) -> {
-            inc.append("channels." + c + ".v", v[0]);
-            inc.append("channels." + c + ".s", v[1]);
-        });
-        Document set = new Document("g", op.guildId).append("u", op.userId);
-        if (op.streakTouched) {
-            set.append("streak", op.streak).append("lastActiveDay", op.lastActiveDay.toString());
-        }
+        StreakRule.State before = stored == null
+                ? StreakRule.State.NEW
+                : new StreakRule.State(
+                        (int) num(stored, "streak"),
+                        Documents.lastActiveDay(stored).toEpochDay());
+        StreakRule.State after = StreakRule.apply(before, m.streakRun());
+        long lastSeenMs = LastSeenRule.next(
+                stored == null ? 0 : Documents.lastSeen(stored).toEpochMilli(), m.lastSeenMs());
+        Document set = new Document("g", m.guildId()).append("u", m.userId());
         Document onInsert = new Document("level", 0).append("metadata", new Document());
-        if (!op.streakTouched) {
-            onInsert.append("streak", 0).append("lastActiveDay", LocalDate.EPOCH.toString());
-        }
+        Document streak = after.equals(before) ? onInsert : set;
+        streak.append("streak", after.streak())
+                .append("lastActiveDay", after.lastActiveDate().toString());
         Document update = new Document("$inc", inc)
-                .append("$max", new Document("lastSeen", Date.from(op.lastSeen)))
+                .append("$max", new Document("lastSeen", new Date(lastSeenMs)))
                 .append("$set", set)
                 .append("$setOnInsert", onInsert);
         return new Document("c", "members")
-                .append("id", memberId(op.guildId, op.userId))
+                .append("id", memberId(m.guildId(), m.userId()))
                 .append("u", update);
     }
 
-    /** A journal op {@code {c: "activity", id, u}}: the day's guarded update. */
-    private static Document activityUpdate(String id, DayOp day) {
+    /** A journal op {@code {c: "activity", id, u}}: the guarded update of one day and channel. */
+    private static Document activityUpdate(MemberFold m, MemberFold.DaySum day) {
         Document update = new Document(
-                        "$inc", new Document("v", day.voice).append("x", day.xp).append("m", day.messages))
+                        "$inc",
+                        new Document("v", day.voiceMs()).append("x", day.xp()).append("m", day.messages()))
                 .append(
                         "$set",
-                        new Document("g", day.guildId)
-                                .append("u", day.userId)
-                                .append("d", day.day)
-                                .append("c", day.channelId));
-        return new Document("c", "activity").append("id", id).append("u", update);
+                        new Document("g", m.guildId())
+                                .append("u", m.userId())
+                                .append("d", day.day().toString())
+                                .append("c", day.channelId()));
+        return new Document("c", "activity")
+                .append("id", activityId(m.guildId(), m.userId(), day.day(), day.channelId()))
+                .append("u", update);
     }
 
     // ---------------------------------------------------------------- commit

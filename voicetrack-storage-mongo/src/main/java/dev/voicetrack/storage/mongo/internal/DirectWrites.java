@@ -18,6 +18,7 @@ import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.kernel.LevelRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +48,9 @@ public final class DirectWrites {
     }
 
     /**
-     * Raises the level of each stored member whose level is lower; a member not stored is skipped.
-     * Each update is guarded by {@code level < new level}, so a raise never lowers a level.
+     * Raises levels by {@link LevelRule}: each stored member whose level is lower; a member not
+     * stored is skipped. Each update is also guarded by {@code level < new level} on the server, so a
+     * raise never lowers a level.
      *
      * @return the raises made, with the level before and the member's xp
      */
@@ -63,8 +65,9 @@ public final class DirectWrites {
         var models = new ArrayList<WriteModel<Document>>();
         for (LevelRaise r : raises) {
             Document d = docs.get(memberId(r.guildId(), r.userId()));
-            if (d != null && r.level() > num(d, "level")) {
-                out.add(new LevelChange(r.guildId(), r.userId(), (int) num(d, "level"), r.level(), num(d, "xp")));
+            LevelChange change = d == null ? null : LevelRule.apply(r, (int) num(d, "level"), num(d, "xp"));
+            if (change != null) {
+                out.add(change);
                 d.put("level", r.level());
                 models.add(new UpdateOneModel<>(
                         and(eq("_id", d.getString("_id")), lt("level", r.level())),

@@ -4,18 +4,28 @@ import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
+import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.function.Function;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The stored document forms of members, activity rows, sessions and guilds, and their mapping to and
- * from the domain types. This class is the one place that knows field names; {@link ConfigDocs}
- * holds the {@code config} sub-document of a guild.
+ * from the domain types. This class is the one place that knows field names; the options of a
+ * guild's {@code config} sub-document and their keys are {@link GuildConfigCodec}'s, mapped to BSON
+ * values here ({@link #configDoc}).
  *
  * <h2>Forms</h2>
  *
@@ -205,16 +215,232 @@ public final class Documents {
 
     // ---------------------------------------------------------------- guilds
 
-    /** The guild document holding {@code config}. */
+    /** The guild document holding {@code config}, in the form of {@link #configDoc}. */
     public static Document guildDoc(long guildId, GuildConfig config) {
-        return new Document("_id", guildId).append("config", ConfigDocs.toDoc(config));
+        return new Document("_id", guildId).append("config", configDoc(config));
     }
 
-    /** The config of a guild document; empty if there is no document or it holds no config. */
+    /**
+     * A config as a document: the options and keys of {@link GuildConfigCodec#write}, in its order; a
+     * dotted key ({@code xpConfig.baseAmount}) is a field of a sub-document, the role XP map a list of
+     * {@code {roleId, xp}}, id and string sets ascending lists, an optional number null when not set,
+     * a duration its milliseconds under the key plus {@code Ms}, a zone its id.
+     */
+    public static Document configDoc(GuildConfig config) {
+        var writer = new ConfigWriter();
+        GuildConfigCodec.write(config, writer);
+        return writer.root;
+    }
+
+    /**
+     * The config of a guild document; empty if there is no document or it holds no config.
+     *
+     * @throws IllegalArgumentException naming the option and the value if a stored option is invalid
+     */
     public static Optional<GuildConfig> configOf(@Nullable Document guild) {
-        return guild == null || guild.get("config") == null
-                ? Optional.empty()
-                : Optional.of(ConfigDocs.fromDoc(guild.get("config", Document.class)));
+        Document config = guild == null ? null : guild.get("config", Document.class);
+        return config == null ? Optional.empty() : Optional.of(GuildConfigCodec.read(new ConfigReader(config)));
+    }
+
+    /** Puts each option of {@link GuildConfigCodec#write} into a document (sub-documents for dotted keys). */
+    private static final class ConfigWriter implements GuildConfigCodec.Writer {
+        final Document root = new Document();
+
+        private void put(String key, @Nullable Object value) {
+            int dot = key.indexOf('.');
+            if (dot < 0) {
+                root.append(key, value);
+            } else {
+                Document sub = (Document) root.computeIfAbsent(key.substring(0, dot), k -> new Document());
+                sub.append(key.substring(dot + 1), value);
+            }
+        }
+
+        @Override
+        public void bool(String key, boolean value) {
+            put(key, value);
+        }
+
+        @Override
+        public void integer(String key, int value) {
+            put(key, value);
+        }
+
+        @Override
+        public void number(String key, @Nullable Long value) {
+            put(key, value);
+        }
+
+        @Override
+        public void decimal(String key, @Nullable Double value) {
+            put(key, value);
+        }
+
+        @Override
+        public void string(String key, String value) {
+            put(key, value);
+        }
+
+        @Override
+        public void ids(String key, SortedSet<Long> value) {
+            put(key, new ArrayList<>(value));
+        }
+
+        @Override
+        public void strings(String key, SortedSet<String> value) {
+            put(key, new ArrayList<>(value));
+        }
+
+        @Override
+        public void roleXp(String key, Map<Long, Long> value) {
+            var roles = new ArrayList<Document>(value.size());
+            value.forEach((role, xp) -> roles.add(new Document("roleId", role).append("xp", xp)));
+            put(key, roles);
+        }
+
+        @Override
+        public void duration(String key, Duration value) {
+            put(key + "Ms", value.toMillis());
+        }
+
+        @Override
+        public void zone(String key, ZoneId value) {
+            put(key, value.getId());
+        }
+    }
+
+    /**
+     * Reads the options of a config document back for {@link GuildConfigCodec#read}; an absent field
+     * (or sub-document) is null, so the option keeps its default; any BSON number type is accepted
+     * where a number is expected.
+     */
+    private static final class ConfigReader implements GuildConfigCodec.Reader {
+        private final Document root;
+
+        ConfigReader(Document root) {
+            this.root = root;
+        }
+
+        private @Nullable Object get(String key) {
+            int dot = key.indexOf('.');
+            if (dot < 0) {
+                return root.get(key);
+            }
+            Object sub = root.get(key.substring(0, dot));
+            return sub instanceof Document d ? d.get(key.substring(dot + 1)) : null;
+        }
+
+        private <T> @Nullable T typed(String key, Class<T> type) {
+            Object v = get(key);
+            if (v == null || type.isInstance(v)) {
+                return type.cast(v);
+            }
+            throw GuildConfigCodec.invalid(key, v, null);
+        }
+
+        private static long asLong(String key, Object v) {
+            if (v instanceof Number n) {
+                return n.longValue();
+            }
+            throw GuildConfigCodec.invalid(key, v, null);
+        }
+
+        @Override
+        public boolean complete() {
+            return true;
+        }
+
+        @Override
+        public @Nullable Boolean bool(String key) {
+            return typed(key, Boolean.class);
+        }
+
+        @Override
+        public @Nullable Integer integer(String key) {
+            Number n = typed(key, Number.class);
+            if (n != null && n.longValue() != n.intValue()) {
+                throw GuildConfigCodec.invalid(key, n, null);
+            }
+            return n == null ? null : n.intValue();
+        }
+
+        @Override
+        public @Nullable Long number(String key) {
+            Number n = typed(key, Number.class);
+            return n == null ? null : n.longValue();
+        }
+
+        @Override
+        public @Nullable Double decimal(String key) {
+            Number n = typed(key, Number.class);
+            return n == null ? null : n.doubleValue();
+        }
+
+        @Override
+        public @Nullable String string(String key) {
+            return typed(key, String.class);
+        }
+
+        /** The elements of a stored list, each converted by {@code element} (null if it does not fit). */
+        private <T> @Nullable List<T> list(String key, Function<Object, @Nullable T> element) {
+            List<?> list = typed(key, List.class);
+            if (list == null) {
+                return null;
+            }
+            var out = new ArrayList<T>(list.size());
+            for (Object v : list) {
+                T converted = v == null ? null : element.apply(v);
+                if (converted == null) {
+                    throw GuildConfigCodec.invalid(key, list, null);
+                }
+                out.add(converted);
+            }
+            return out;
+        }
+
+        @Override
+        public @Nullable List<Long> ids(String key) {
+            return list(key, v -> v instanceof Number n ? n.longValue() : null);
+        }
+
+        @Override
+        public @Nullable List<String> strings(String key) {
+            return list(key, v -> v instanceof String s ? s : null);
+        }
+
+        @Override
+        public @Nullable Map<Long, Long> roleXp(String key) {
+            List<Document> roles = list(
+                    key,
+                    v -> v instanceof Document r && r.get("roleId") instanceof Number && r.get("xp") instanceof Number
+                            ? r
+                            : null);
+            if (roles == null) {
+                return null;
+            }
+            var out = new LinkedHashMap<Long, Long>();
+            roles.forEach(r -> out.put(num(r, "roleId"), num(r, "xp")));
+            return out;
+        }
+
+        @Override
+        public @Nullable Duration duration(String key) {
+            Object v = get(key + "Ms");
+            return v == null ? null : Duration.ofMillis(asLong(key + "Ms", v));
+        }
+
+        @Override
+        public @Nullable ZoneId zone(String key) {
+            String id = typed(key, String.class);
+            if (id == null) {
+                return null;
+            }
+            try {
+                return ZoneId.of(id);
+            } catch (RuntimeException e) {
+                throw GuildConfigCodec.invalid(key, id, e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- numbers

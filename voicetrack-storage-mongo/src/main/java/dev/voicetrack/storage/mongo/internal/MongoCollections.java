@@ -9,7 +9,7 @@ import org.bson.Document;
  * Resolving sends nothing to the server.
  *
  * @param database the database
- * @param guilds config by guild id ({@code _id}), in the form of {@link ConfigDocs}
+ * @param guilds config by guild id ({@code _id}), in the form of {@link Documents#configDoc}
  * @param members one document per guild and user ({@code _id} "guild:user"), see {@link Documents}
  * @param activity one document per guild, user, day and channel ({@code _id} "guild:user:day:channel")
  * @param sessions one document per voice session ({@code _id} the session id)

@@ -22,11 +22,11 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.GuildSnapshot;
+import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.core.storage.StorageMaintenance.MaintenanceStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
@@ -46,31 +46,13 @@ import org.jspecify.annotations.Nullable;
  * out; ties again go to the smaller user id. Levels are only ranked over all time.
  *
  * <p>Methods throw the driver's {@code MongoException}; the caller turns it into a {@code
- * StorageException}. Argument checks are static so that the caller can run them before anything else.
+ * StorageException}. Arguments are checked by the kernel ({@code AbstractStorage}) before any call.
  */
 public final class Queries {
     private final MongoCollections db;
 
     public Queries(MongoCollections db) {
         this.db = db;
-    }
-
-    // ---------------------------------------------------------------- argument checks
-
-    /** @throws IllegalArgumentException if {@code limit < 1} or {@code offset < 0} */
-    public static void checkPage(int limit, int offset) {
-        if (limit < 1 || offset < 0) {
-            throw new IllegalArgumentException(
-                    "limit must be >= 1 and offset >= 0, was limit=" + limit + ", offset=" + offset);
-        }
-    }
-
-    /** @throws IllegalArgumentException if the level metric is asked for a window of days */
-    public static void checkMetric(Metric metric, @Nullable DayRange range) {
-        Objects.requireNonNull(metric, "metric must not be null");
-        if (metric == Metric.LEVEL && range != null) {
-            throw new IllegalArgumentException("metric level is only ranked over all time, was windowed " + range);
-        }
     }
 
     // ---------------------------------------------------------------- members and guilds
@@ -85,8 +67,14 @@ public final class Queries {
         return db.members().countDocuments(eq("g", guildId));
     }
 
+    /** @throws StorageException if the stored config holds an invalid option (named with its value) */
     public Optional<GuildConfig> guildConfig(long guildId) {
-        return Documents.configOf(db.guilds().find(eq("_id", guildId)).first());
+        try {
+            return Documents.configOf(db.guilds().find(eq("_id", guildId)).first());
+        } catch (IllegalArgumentException e) {
+            throw new StorageException(
+                    "the stored config of guild " + guildId + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** Guilds with a config or a member, ascending. */
