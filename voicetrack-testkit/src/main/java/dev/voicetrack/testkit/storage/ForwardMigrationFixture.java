@@ -3,16 +3,12 @@ package dev.voicetrack.testkit.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.core.GuildConfig;
-import dev.voicetrack.core.LeaderboardEntry;
 import dev.voicetrack.core.LevelMultiplierConfig;
 import dev.voicetrack.core.MemberStats;
-import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.VoiceTimeConfig;
 import dev.voicetrack.core.XpConfig;
-import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.Batch;
-import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
@@ -27,15 +23,10 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,11 +41,11 @@ import org.jspecify.annotations.Nullable;
  * edits, a reset and a deleted member, and a config with a non-default value for every persisted
  * option. Ids are Discord-sized snowflakes beyond 2^53 (and 2^53 + 1 itself).
  *
- * <p>The expected values are NOT read back from a storage: a small model in this class ({@link
- * Model}) applies the same operations by the storage contract's rules (increments add up, last seen
+ * <p>The expected values are NOT read back from a storage: a small model ({@link
+ * FixtureModel}) applies the same operations by the storage contract's rules (increments add up, last seen
  * keeps the later instant, a day with activity extends the streak when it follows the last active
  * day, a late day leaves it, levels are only raised, reset keeps metadata, delete removes sessions).
- * Everything a storage answers is rendered to one canonical text ({@link #render}); the text for the
+ * Everything a storage answers is rendered to one canonical text ({@link FixtureView#render}); the text for the
  * fixture was written once to {@code forward-migration-v1-expected.txt} (next to this class), and a
  * test checks both that the model still renders exactly that text (the inputs did not drift from the
  * committed fixtures) and that the backend, opened on the committed fixture, renders it too.
@@ -442,9 +433,9 @@ public final class ForwardMigrationFixture {
 
     /** The model's rendering of the history (what {@link #committedExpected()} was written from). */
     public static String expected() {
-        Model m = new Model();
+        FixtureModel m = new FixtureModel();
         history().forEach(m::run);
-        return render(m);
+        return FixtureView.render(m);
     }
 
     /**
@@ -466,7 +457,7 @@ public final class ForwardMigrationFixture {
                 .as("xpConfig.roles keeps its order")
                 .containsExactlyElementsOf(configA().xpConfig().roles().keySet());
         assertThat(storage.guildConfig(GUILD_B)).contains(configB());
-        assertThat(render(view(storage))).isEqualTo(committed);
+        assertThat(FixtureView.render(FixtureView.view(storage))).isEqualTo(committed);
     }
 
     /**
@@ -474,7 +465,7 @@ public final class ForwardMigrationFixture {
      * returns, the streaks (continued, restarted, created) and then everything, against the model.
      */
     public static void continueAndVerify(Storage storage) {
-        Model m = new Model();
+        FixtureModel m = new FixtureModel();
         history().forEach(m::run);
         var ops = continuation();
         List<MemberTotals> totals = run(storage, ops.get(0));
@@ -504,528 +495,19 @@ public final class ForwardMigrationFixture {
         assertThat(storage.openSessions()).isEmpty();
         assertThat(storage.sessions(GUILD_A, user(GUILD_A, STREAK_ALL), 1)).containsExactly(openSession(true));
 
-        assertThat(render(view(storage))).isEqualTo(render(m));
+        assertThat(FixtureView.render(FixtureView.view(storage))).isEqualTo(FixtureView.render(m));
     }
 
     /** The model's rendering after {@link #continueAndVerify} (for a reopened storage). */
     public static String expectedAfterContinuation() {
-        Model m = new Model();
+        FixtureModel m = new FixtureModel();
         history().forEach(m::run);
         continuation().forEach(m::run);
-        return render(m);
+        return FixtureView.render(m);
     }
 
     /** Renders what {@code storage} answers, in the canonical form of the expectations. */
     public static String observed(Storage storage) {
-        return render(view(storage));
-    }
-
-    // ------------------------------------------------------------------ rendering
-
-    /** The reads the rendering asks for; a storage answers them, and so does the model. */
-    interface View {
-        List<Long> guildIds();
-
-        Optional<GuildConfig> guildConfig(long guildId);
-
-        long memberCount(long guildId);
-
-        Optional<MemberStats> member(long guildId, long userId);
-
-        List<ActivityRow> activity(long guildId, long userId, DayRange range);
-
-        List<VoiceSession> sessions(long guildId, long userId, int limit);
-
-        List<VoiceSession> openSessions();
-
-        List<LeaderboardEntry> leaderboard(
-                long guildId, Metric metric, @Nullable DayRange range, int limit, int offset);
-
-        OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range);
-    }
-
-    static View view(Storage s) {
-        return new View() {
-            @Override
-            public List<Long> guildIds() {
-                return s.guildIds();
-            }
-
-            @Override
-            public Optional<GuildConfig> guildConfig(long guildId) {
-                return s.guildConfig(guildId);
-            }
-
-            @Override
-            public long memberCount(long guildId) {
-                return s.memberCount(guildId);
-            }
-
-            @Override
-            public Optional<MemberStats> member(long guildId, long userId) {
-                return s.member(guildId, userId);
-            }
-
-            @Override
-            public List<ActivityRow> activity(long guildId, long userId, DayRange range) {
-                return s.activity(guildId, userId, range);
-            }
-
-            @Override
-            public List<VoiceSession> sessions(long guildId, long userId, int limit) {
-                return s.sessions(guildId, userId, limit);
-            }
-
-            @Override
-            public List<VoiceSession> openSessions() {
-                return s.openSessions();
-            }
-
-            @Override
-            public List<LeaderboardEntry> leaderboard(
-                    long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
-                return s.leaderboard(guildId, metric, range, limit, offset);
-            }
-
-            @Override
-            public OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
-                return s.rank(guildId, userId, metric, range);
-            }
-        };
-    }
-
-    /** The user ids the rendering probes in a guild: every id the history names, and one stranger. */
-    static List<Long> probes(long guildId) {
-        var out = new TreeSet<Long>();
-        int n = guildId == GUILD_A ? MEMBERS_A : MEMBERS_B;
-        for (int i = 0; i < n; i++) {
-            out.add(user(guildId, i));
-        }
-        if (guildId == GUILD_A) {
-            out.add(user(GUILD_A, 30));
-        } else {
-            out.add(user(GUILD_B, 20));
-            out.add(SMALL_ID);
-        }
-        out.add(NEVER_SEEN);
-        return List.copyOf(out);
-    }
-
-    /** The windows rendered: all time, the last 7 days, this ISO week, this month, a past range. */
-    static List<@Nullable DayRange> ranges() {
-        var out = new ArrayList<@Nullable DayRange>();
-        out.add(null);
-        out.add(new DayRange(TODAY.minusDays(6), TODAY));
-        out.add(new DayRange(LocalDate.of(2026, 3, 9), TODAY)); // Monday of TODAY's week
-        out.add(new DayRange(TODAY.withDayOfMonth(1), TODAY));
-        out.add(new DayRange(FIRST_DAY, LocalDate.of(2026, 2, 28)));
-        out.add(new DayRange(TODAY.plusDays(1), TODAY.plusDays(1))); // empty until the continuation
-        return out;
-    }
-
-    static final DayRange ALL_DAYS = new DayRange(LocalDate.of(2000, 1, 1), LocalDate.of(2100, 12, 31));
-
-    static String render(View v) {
-        var out = new StringBuilder();
-        out.append("guilds ").append(new TreeSet<>(v.guildIds())).append('\n');
-        out.append("openSessions\n");
-        v.openSessions().stream()
-                .sorted(Comparator.comparing(VoiceSession::id))
-                .forEach(s -> out.append("  ").append(session(s)).append('\n'));
-        for (long g : List.of(GUILD_A, GUILD_B)) {
-            out.append("guild ").append(g).append('\n');
-            out.append("  config ")
-                    .append(v.guildConfig(g)
-                            .map(ForwardMigrationFixture::config)
-                            .orElse("none"))
-                    .append('\n');
-            out.append("  memberCount ").append(v.memberCount(g)).append('\n');
-            for (long u : probes(g)) {
-                out.append("  member ").append(u).append(' ');
-                out.append(v.member(g, u).map(ForwardMigrationFixture::member).orElse("absent"))
-                        .append('\n');
-                for (ActivityRow r : v.activity(g, u, ALL_DAYS)) {
-                    out.append("    activity ")
-                            .append(r.day())
-                            .append(" ch=")
-                            .append(r.channelId())
-                            .append(" voiceMs=")
-                            .append(r.voiceMs())
-                            .append(" xp=")
-                            .append(r.xp())
-                            .append(" messages=")
-                            .append(r.messages())
-                            .append('\n');
-                }
-                for (VoiceSession s : v.sessions(g, u, 1000)) {
-                    out.append("    session ").append(session(s)).append('\n');
-                }
-                List<VoiceSession> newest = v.sessions(g, u, 2);
-                out.append("    newest2 ")
-                        .append(newest.stream().map(VoiceSession::id).toList())
-                        .append('\n');
-            }
-            for (Metric metric : Metric.values()) {
-                for (DayRange range : ranges()) {
-                    if (metric == Metric.LEVEL && range != null) {
-                        continue;
-                    }
-                    String name = metric.key() + " " + (range == null ? "all" : range.from() + ".." + range.to());
-                    out.append("  leaderboard ").append(name).append('\n');
-                    for (LeaderboardEntry e : v.leaderboard(g, metric, range, 1000, 0)) {
-                        out.append("    ").append(entry(e)).append('\n');
-                    }
-                    out.append("  page(5,3) ").append(name).append('\n');
-                    for (LeaderboardEntry e : v.leaderboard(g, metric, range, 5, 3)) {
-                        out.append("    ").append(entry(e)).append('\n');
-                    }
-                    out.append("  ranks ").append(name).append(' ');
-                    for (long u : probes(g)) {
-                        OptionalInt r = v.rank(g, u, metric, range);
-                        out.append(r.isPresent() ? Integer.toString(r.getAsInt()) : "-")
-                                .append(' ');
-                    }
-                    out.append('\n');
-                }
-            }
-        }
-        return out.toString();
-    }
-
-    private static String entry(LeaderboardEntry e) {
-        return "#" + e.rank() + " user=" + e.userId() + " xp=" + e.xp() + " voiceMs=" + e.voiceTimeMs() + " messages="
-                + e.messages() + " level=" + e.level();
-    }
-
-    private static String member(MemberStats m) {
-        var out = new StringBuilder();
-        out.append("voiceMs=")
-                .append(m.voiceTimeMs())
-                .append(" xp=")
-                .append(m.xp())
-                .append(" level=")
-                .append(m.level())
-                .append(" sessions=")
-                .append(m.sessions())
-                .append(" messages=")
-                .append(m.messages())
-                .append(" lastSeen=")
-                .append(m.lastSeen())
-                .append(" streak=")
-                .append(m.streak())
-                .append(" lastActiveDay=")
-                .append(m.lastActiveDay())
-                .append(" channels={");
-        new TreeMap<>(m.channels()).values().forEach(c -> out.append(c.channelId())
-                .append(':')
-                .append(c.voiceTimeMs())
-                .append('/')
-                .append(c.sessions())
-                .append(' '));
-        out.append("} metadata={");
-        new TreeMap<>(m.metadata())
-                .forEach((k, val) ->
-                        out.append(quote(k)).append('=').append(quote(val)).append(' '));
-        return out.append('}').toString();
-    }
-
-    private static String session(VoiceSession s) {
-        return s.id() + " g=" + s.guildId() + " u=" + s.userId() + " ch=" + s.channelId() + " start=" + s.start()
-                + " end=" + (s.end() == null ? "open" : s.end().toString()) + " lastAccrual=" + s.lastAccrual()
-                + " durationMs=" + s.durationMs() + " xp=" + s.xpEarned() + " mutedMs=" + s.mutedMs()
-                + " deafenedMs=" + s.deafenedMs();
-    }
-
-    private static String config(GuildConfig c) {
-        return "trackBots=" + c.trackBots() + " trackAllChannels=" + c.trackAllChannels() + " channelIds="
-                + new TreeSet<>(c.channelIds()) + " trackMuted=" + c.trackMuted() + " trackDeafened="
-                + c.trackDeafened() + " minUsersToTrack=" + c.minUsersToTrack() + " maxUsersToTrack="
-                + c.maxUsersToTrack() + " exemptPermissions=" + new TreeSet<>(c.exemptPermissions())
-                + " xpStrategy=" + c.xpStrategy() + " xpConfig.baseAmount="
-                + c.xpConfig().baseAmount()
-                + " xpConfig.roles=" + c.xpConfig().roles() + " xpConfig.boosterMultiplier="
-                + c.xpConfig().boosterMultiplier() + " xpConfig.minXP="
-                + c.xpConfig().minXP()
-                + " xpConfig.maxXP=" + c.xpConfig().maxXP() + " voiceTimeStrategy=" + c.voiceTimeStrategy()
-                + " voiceTimeConfig=" + c.voiceTimeConfig().baseAmount() + "/"
-                + c.voiceTimeConfig().multiplier() + " levelMultiplierStrategy=" + c.levelMultiplierStrategy()
-                + " levelMultiplierConfig=" + c.levelMultiplierConfig().baseMultiplier() + " enableLeveling="
-                + c.enableLeveling() + " enableVoiceTime=" + c.enableVoiceTime() + " excludedChannelIds="
-                + new TreeSet<>(c.excludedChannelIds()) + " noXpRoleIds=" + new TreeSet<>(c.noXpRoleIds())
-                + " noXpChannelIds=" + new TreeSet<>(c.noXpChannelIds()) + " botsCountAsCompany="
-                + c.botsCountAsCompany() + " mutedCountAsCompany=" + c.mutedCountAsCompany() + " messageXp="
-                + c.messageXp() + " messageXpCooldown=" + c.messageXpCooldown() + " timeZone=" + c.timeZone()
-                + " defaultFilters=" + c.hasDefaultFilters();
-    }
-
-    private static String quote(String s) {
-        var out = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                default -> out.append(ch);
-            }
-        }
-        return out.append('"').toString();
-    }
-
-    // ------------------------------------------------------------------ the model
-
-    /**
-     * The storage contract's rules, written plainly over maps, so that the expectations do not come
-     * from any backend's code. Not thread safe; small data only.
-     */
-    static final class Model implements View {
-        static final class M {
-            final long guildId;
-            final long userId;
-            long voice;
-            long xp;
-            int level;
-            long sessions;
-            long messages;
-            long lastSeen;
-            int streak;
-            LocalDate lastActiveDay = LocalDate.EPOCH;
-            final TreeMap<Long, long[]> channels = new TreeMap<>();
-            final TreeMap<String, String> metadata = new TreeMap<>();
-            final TreeMap<LocalDate, TreeMap<Long, long[]>> daily = new TreeMap<>();
-
-            M(long guildId, long userId) {
-                this.guildId = guildId;
-                this.userId = userId;
-            }
-
-            long value(Metric metric) {
-                return switch (metric) {
-                    case XP -> xp;
-                    case VOICE_TIME -> voice;
-                    case LEVEL -> level;
-                    case MESSAGES -> messages;
-                };
-            }
-        }
-
-        final Map<Long, GuildConfig> configs = new TreeMap<>();
-        final Map<Long, TreeMap<Long, M>> members = new TreeMap<>();
-        final Map<String, VoiceSession> sessions = new TreeMap<>();
-
-        private M get(long g, long u) {
-            return members.computeIfAbsent(g, k -> new TreeMap<>()).computeIfAbsent(u, k -> new M(g, u));
-        }
-
-        private @Nullable M find(long g, long u) {
-            var byUser = members.get(g);
-            return byUser == null ? null : byUser.get(u);
-        }
-
-        @Nullable
-        List<MemberTotals> run(Op op) {
-            if (op instanceof SaveConfig c) {
-                configs.put(c.guildId(), c.config());
-            } else if (op instanceof Apply a) {
-                return apply(a.batch());
-            } else if (op instanceof Raise r) {
-                for (LevelRaise raise : r.raises()) {
-                    M m = find(raise.guildId(), raise.userId());
-                    if (m != null && raise.level() > m.level) {
-                        m.level = raise.level();
-                    }
-                }
-            } else if (op instanceof SetXp x) {
-                M m = get(x.guildId(), x.userId());
-                m.xp = x.xp();
-                m.level = x.level();
-            } else if (op instanceof SetLevel l) {
-                get(l.guildId(), l.userId()).level = l.level();
-            } else if (op instanceof Metadata md) {
-                M m = get(md.guildId(), md.userId());
-                m.metadata.putAll(md.set());
-                md.remove().forEach(m.metadata::remove);
-            } else if (op instanceof Reset r) {
-                M old = find(r.guildId(), r.userId());
-                if (old != null) {
-                    M fresh = new M(r.guildId(), r.userId());
-                    fresh.metadata.putAll(old.metadata);
-                    members.get(r.guildId()).put(r.userId(), fresh);
-                    dropSessions(r.guildId(), r.userId());
-                }
-            } else if (op instanceof Delete d) {
-                var byUser = members.get(d.guildId());
-                if (byUser != null) {
-                    byUser.remove(d.userId());
-                }
-                dropSessions(d.guildId(), d.userId());
-            } else {
-                throw new IllegalArgumentException("unknown op " + op);
-            }
-            return null;
-        }
-
-        private List<MemberTotals> apply(Batch batch) {
-            var touched = new LinkedHashMap<List<Long>, M>();
-            for (MemberDelta d : batch.deltas()) {
-                M m = get(d.guildId(), d.userId());
-                touched.put(List.of(d.guildId(), d.userId()), m);
-                m.voice += d.voiceMs();
-                m.xp += d.xp();
-                m.messages += d.messages();
-                m.sessions += d.sessions();
-                m.lastSeen = Math.max(m.lastSeen, d.lastSeen().toEpochMilli());
-                if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
-                    long[] c = m.channels.computeIfAbsent(d.channelId(), k -> new long[2]);
-                    c[0] += d.voiceMs();
-                    c[1] += d.sessions();
-                }
-                if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
-                    long[] r = m.daily
-                            .computeIfAbsent(d.day(), k -> new TreeMap<>())
-                            .computeIfAbsent(d.channelId(), k -> new long[3]);
-                    r[0] += d.voiceMs();
-                    r[1] += d.xp();
-                    r[2] += d.messages();
-                    if (d.day().isAfter(m.lastActiveDay)) {
-                        m.streak = d.day().minusDays(1).equals(m.lastActiveDay) ? m.streak + 1 : 1;
-                        m.lastActiveDay = d.day();
-                    }
-                }
-            }
-            batch.sessions().forEach(s -> sessions.put(s.id(), s));
-            return touched.values().stream()
-                    .map(m -> new MemberTotals(m.guildId, m.userId, m.xp, m.level, m.voice))
-                    .toList();
-        }
-
-        private void dropSessions(long g, long u) {
-            sessions.values().removeIf(s -> s.guildId() == g && s.userId() == u);
-        }
-
-        @Override
-        public List<Long> guildIds() {
-            var out = new TreeSet<>(configs.keySet());
-            members.forEach((g, byUser) -> {
-                if (!byUser.isEmpty()) {
-                    out.add(g);
-                }
-            });
-            return List.copyOf(out);
-        }
-
-        @Override
-        public Optional<GuildConfig> guildConfig(long guildId) {
-            return Optional.ofNullable(configs.get(guildId));
-        }
-
-        @Override
-        public long memberCount(long guildId) {
-            var byUser = members.get(guildId);
-            return byUser == null ? 0 : byUser.size();
-        }
-
-        @Override
-        public Optional<MemberStats> member(long guildId, long userId) {
-            M m = find(guildId, userId);
-            if (m == null) {
-                return Optional.empty();
-            }
-            var channels = new TreeMap<Long, MemberStats.ChannelStats>();
-            m.channels.forEach((c, v) -> channels.put(c, new MemberStats.ChannelStats(c, v[0], v[1])));
-            return Optional.of(new MemberStats(
-                    guildId,
-                    userId,
-                    m.voice,
-                    m.xp,
-                    m.level,
-                    m.sessions,
-                    m.messages,
-                    Instant.ofEpochMilli(m.lastSeen),
-                    m.streak,
-                    m.lastActiveDay,
-                    channels,
-                    m.metadata));
-        }
-
-        @Override
-        public List<ActivityRow> activity(long guildId, long userId, DayRange range) {
-            M m = find(guildId, userId);
-            if (m == null) {
-                return List.of();
-            }
-            var out = new ArrayList<ActivityRow>();
-            m.daily
-                    .subMap(range.from(), true, range.to(), true)
-                    .forEach((day, byChannel) ->
-                            byChannel.forEach((c, r) -> out.add(new ActivityRow(day, c, r[0], r[1], r[2]))));
-            return out;
-        }
-
-        @Override
-        public List<VoiceSession> sessions(long guildId, long userId, int limit) {
-            return sessions.values().stream()
-                    .filter(s -> s.guildId() == guildId && s.userId() == userId)
-                    .sorted(Comparator.comparing(VoiceSession::start).reversed().thenComparing(VoiceSession::id))
-                    .limit(limit)
-                    .toList();
-        }
-
-        @Override
-        public List<VoiceSession> openSessions() {
-            return sessions.values().stream().filter(VoiceSession::open).toList();
-        }
-
-        private List<LeaderboardEntry> board(long guildId, Metric metric, @Nullable DayRange range) {
-            var byUser = members.getOrDefault(guildId, new TreeMap<>());
-            var rows = new ArrayList<long[]>(); // userId, xp, voice, messages, level
-            for (M m : byUser.values()) {
-                if (range == null) {
-                    rows.add(new long[] {m.userId, m.xp, m.voice, m.messages, m.level});
-                } else {
-                    var days = m.daily.subMap(range.from(), true, range.to(), true);
-                    if (days.isEmpty()) {
-                        continue;
-                    }
-                    long[] sum = {m.userId, 0, 0, 0, m.level};
-                    days.values().forEach(byChannel -> byChannel.values().forEach(r -> {
-                        sum[2] += r[0];
-                        sum[1] += r[1];
-                        sum[3] += r[2];
-                    }));
-                    rows.add(sum);
-                }
-            }
-            int column =
-                    switch (metric) {
-                        case XP -> 1;
-                        case VOICE_TIME -> 2;
-                        case MESSAGES -> 3;
-                        case LEVEL -> 4;
-                    };
-            rows.sort(Comparator.<long[]>comparingLong(r -> -r[column]).thenComparingLong(r -> r[0]));
-            var out = new ArrayList<LeaderboardEntry>();
-            for (long[] r : rows) {
-                out.add(new LeaderboardEntry(out.size() + 1, r[0], r[1], r[2], r[3], (int) r[4]));
-            }
-            return out;
-        }
-
-        @Override
-        public List<LeaderboardEntry> leaderboard(
-                long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
-            var all = board(guildId, metric, range);
-            return all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
-        }
-
-        @Override
-        public OptionalInt rank(long guildId, long userId, Metric metric, @Nullable DayRange range) {
-            for (LeaderboardEntry e : board(guildId, metric, range)) {
-                if (e.userId() == userId) {
-                    return OptionalInt.of(e.rank());
-                }
-            }
-            return OptionalInt.empty();
-        }
+        return FixtureView.render(FixtureView.view(storage));
     }
 }
