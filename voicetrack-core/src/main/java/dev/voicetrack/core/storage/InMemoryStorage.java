@@ -6,6 +6,7 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.kernel.AbstractStorage;
+import dev.voicetrack.core.storage.kernel.BatchFold;
 import dev.voicetrack.core.storage.kernel.FoldedBatch;
 import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
 import dev.voicetrack.core.storage.kernel.GuildModel;
@@ -149,7 +150,7 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
         }
         try (var l = write()) {
             if (largest < 0 || ceiling > Long.MAX_VALUE - largest) {
-                return applyFolded(dev.voicetrack.core.storage.kernel.BatchFold.fold(batch));
+                return applyFolded(BatchFold.fold(batch));
             }
             // No total can overflow: every member's totals stay below ceiling + the batch's sums.
             long id = ++writeId;
