@@ -11,7 +11,7 @@
 #   voicetrack-bench/target/side-by-side-<UTC time>). About 20 minutes on a 2-core machine; the
 #   figures mean something only on an otherwise idle machine.
 set -uo pipefail
-[ $# -eq 2 ] || { sed -n 2,11p "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n 2,12p "$0"; exit 2; }
 BASE_JAR=$(realpath "$1"); HEAD_JAR=$(realpath "$2")
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT=${OUT:-$ROOT/voicetrack-bench/target/side-by-side-$(date -u +%Y%m%dT%H%M)}; mkdir -p "$OUT"
