@@ -42,11 +42,24 @@ public interface TrackerListener {
      * VoiceTracker#tickNow()} or the last one at {@link VoiceTracker#close()}, after the tick's other
      * events. Also called when the tick's storage write failed ({@link TickReport#written()} false) or
      * the tick overran the check interval. Not called for a scheduled tick that was skipped because the
-     * previous one was still running, nor for a tick that threw: both are reported through {@link
-     * #error} instead. An application that feeds metrics from ticks can so let the tracker schedule
+     * previous one was still running (reported through {@link #error}), nor for a tick that threw
+     * (reported through {@link #tickFailed}). An application that feeds metrics from ticks can so let the tracker schedule
      * them instead of calling {@code tickNow()} itself.
      */
     default void tickCompleted(TickReport report) {}
+
+    /**
+     * A scheduled tick threw: a defect or an error the tick does not handle (a failed storage write
+     * is not one; it completes with {@link TickReport#written()} false). The tick loop goes on with
+     * the next tick. The default reports it through {@link #error} with the context {@value
+     * #TICK_FAILED}, so a listener that only watches errors sees it too.
+     */
+    default void tickFailed(Throwable error) {
+        error(TICK_FAILED, error);
+    }
+
+    /** The {@link #error} context of a tick that threw, when {@link #tickFailed} is not overridden. */
+    String TICK_FAILED = "tick failed";
 
     /** Something failed; {@code context} says what was being done. */
     default void error(String context, @Nullable Throwable error) {}

@@ -28,6 +28,7 @@ class TickReportsTest {
     /** Storage whose next write can fail, and whose setLevel can be held inside the tracker lock. */
     private static final class ControlledStorage extends ForwardingStorage {
         volatile boolean failNext;
+        volatile @Nullable Error defectNext;
         final CountDownLatch inSetLevel = new CountDownLatch(1);
         final CountDownLatch releaseSetLevel = new CountDownLatch(1);
 
@@ -37,6 +38,11 @@ class TickReportsTest {
 
         @Override
         public List<MemberTotals> apply(Batch batch) {
+            Error defect = defectNext;
+            if (defect != null) {
+                defectNext = null;
+                throw defect;
+            }
             if (failNext) {
                 failNext = false;
                 throw new StorageException("injected write failure");
@@ -123,6 +129,30 @@ class TickReportsTest {
             assertThat(r.bufferedDeltas()).isEqualTo(1);
         });
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("storage write failed"));
+    }
+
+    @Test
+    void aScheduledTickThatThrows_reachesTickFailed_andByDefaultError_andTheNextTickRuns() {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        VoiceTracker t = start(VoiceTracker.builder().scheduler(scheduler));
+        t.addListener(new TrackerListener() {
+            @Override
+            public void tickFailed(Throwable error) {
+                failures.add(error);
+            }
+        });
+        AssertionError defect = new AssertionError("injected defect");
+        storage.defectNext = defect;
+        scheduler.runNext();
+
+        assertThat(failures).containsExactly(defect);
+        assertThat(errors).containsExactly(TrackerListener.TICK_FAILED); // the listener without tickFailed
+        assertThat(reports).isEmpty();
+
+        clock.advance(INTERVAL);
+        scheduler.runNext();
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.written())
+                .isTrue());
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A listener of the tracker: every completed tick's report comes from {@link #tickCompleted}
  * (scheduled ticks, {@code tickNow()} and the last tick at close), on the tracker's listener thread;
- * a tick that threw comes as the {@code error} {@value #TICK_FAILED} and is logged. Thread safe.
+ * a tick that threw comes to {@link #tickFailed} and is logged. Thread safe.
  */
 final class TickMetrics implements TrackerListener {
     private static final Logger LOG = LoggerFactory.getLogger(TickMetrics.class);
-
-    /** The {@code error} context with which the tracker reports a tick that threw. */
-    static final String TICK_FAILED = "tick failed";
 
     private final MeterRegistry registry;
     private final AtomicReference<TickReport> last = new AtomicReference<>();
@@ -53,10 +49,8 @@ final class TickMetrics implements TrackerListener {
     }
 
     @Override
-    public void error(String context, @Nullable Throwable error) {
-        if (TICK_FAILED.equals(context)) {
-            LOG.error("Tick failed", error);
-        }
+    public void tickFailed(Throwable error) {
+        LOG.error("Tick failed", error);
     }
 
     @Override

@@ -150,7 +150,7 @@ final class TickLoop {
             try {
                 tickLocked(false);
             } catch (RuntimeException | Error e) {
-                dispatcher.error("tick failed", e);
+                dispatcher.emit(l -> l.tickFailed(e));
             } finally {
                 lock.unlock();
             }
