@@ -88,7 +88,7 @@ public final class VoiceTrackJdaBuilder {
     }
 
     /**
-     * How {@code /backup} writes a backup, instead of the storage's own {@link StorageMaintenance#backup} into the
+     * How {@code /backup} writes a backup, instead of the storage's own {@link dev.voicetrack.core.storage.StorageBackup#backup} into the
      * {@link #backupDirectory}: for backups with a rotation or a destination of your own. It runs on the
      * maintenance executor, may block, and reports failures as a {@link BackupResult} that is not a success.
      */

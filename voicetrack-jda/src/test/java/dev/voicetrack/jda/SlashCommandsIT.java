@@ -9,8 +9,8 @@ import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.cache.InProcessCache;
 import dev.voicetrack.core.storage.InMemoryStorage;
-import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
@@ -472,15 +472,10 @@ class SlashCommandsIT {
         EmulatedMember owner = other.addMember("owner", false);
         owner.addRole(other.createRole("Admins", ADMINISTRATOR));
         CompletableFuture<BackupResult> backup = new CompletableFuture<>();
-        StorageMaintenance maintenance = new StorageMaintenance() {
+        StorageOptimizer maintenance = new StorageOptimizer() {
             @Override
             public MaintenanceStats maintenanceStats() {
                 return new MaintenanceStats("SQLite", 2, 40, 100, 4096, "data/voicetrack.db");
-            }
-
-            @Override
-            public boolean supportsOptimize() {
-                return true;
             }
 
             @Override

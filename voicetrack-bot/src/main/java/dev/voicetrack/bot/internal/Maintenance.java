@@ -5,7 +5,7 @@ import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.storage.Storage;
-import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.json.JsonStorage;
 import io.micrometer.core.instrument.Gauge;
@@ -97,8 +97,7 @@ final class Maintenance implements Component {
                     b.dir(),
                     BotConfig.human(backup.retention()));
         });
-        if (storage.get() instanceof StorageMaintenance m
-                && m.supportsOptimize()
+        if (storage.get() instanceof StorageOptimizer m
                 && !backup.optimizeInterval().isZero()) {
             Threads.every(ex, backup.optimizeInterval(), "optimize", () -> {
                 var r = m.optimizeStorage();

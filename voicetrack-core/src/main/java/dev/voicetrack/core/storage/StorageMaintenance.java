@@ -1,15 +1,15 @@
 package dev.voicetrack.core.storage;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Maintenance a {@link Storage} backend offers about itself: statistics always, a verified backup and
- * an optimisation where the backend can do them ({@link #supportsBackup()}, {@link
- * #supportsOptimize()}). A storage that implements this interface is found by whoever holds the
- * storage, for example the JDA adapter's {@code /dbstats}, {@code /backup} and {@code /optimize}
- * commands through {@code VoiceTracker.storage()}.
+ * Maintenance a {@link Storage} backend offers about itself: statistics always; a verified backup
+ * where the backend is also a {@link StorageBackup}, and an optimisation where it is also a {@link
+ * StorageOptimizer}. What a backend cannot do, its type does not offer, so no call fails for one
+ * backend only. A storage that implements this interface is found by whoever holds the storage, for
+ * example the JDA adapter's {@code /dbstats}, {@code /backup} and {@code /optimize} commands through
+ * {@code VoiceTracker.storage()}.
  *
  * <p>What each backend of this project offers: SQLite all three (online backup with integrity checks
  * of the live database and of the copy, {@code VACUUM}, file statistics); PostgreSQL statistics and
@@ -31,41 +31,6 @@ public interface StorageMaintenance {
      */
     MaintenanceStats maintenanceStats();
 
-    /** Whether {@link #backup(Path)} is supported by this backend (default false). */
-    default boolean supportsBackup() {
-        return false;
-    }
-
-    /**
-     * Writes a verified copy of the data to {@code target}; never touches any other file.
-     *
-     * @return true if {@code target} now holds a good copy; false if any step failed, in which case
-     *     {@code target} and every other existing file are untouched
-     * @throws UnsupportedOperationException if {@link #supportsBackup()} is false
-     * @throws StorageException if the storage is closed or not initialised
-     */
-    default boolean backup(Path target) {
-        throw new UnsupportedOperationException(
-                "backup is not supported by " + maintenanceStats().backend() + " storage");
-    }
-
-    /** Whether {@link #optimizeStorage()} is supported by this backend (default false). */
-    default boolean supportsOptimize() {
-        return false;
-    }
-
-    /**
-     * Reclaims space and refreshes the planner's statistics (SQLite: {@code PRAGMA optimize}, {@code
-     * VACUUM} when there are free pages; PostgreSQL: {@code VACUUM (ANALYZE)}).
-     *
-     * @throws UnsupportedOperationException if {@link #supportsOptimize()} is false
-     * @throws StorageException if the database fails
-     */
-    default Optimized optimizeStorage() {
-        throw new UnsupportedOperationException(
-                "optimize is not supported by " + maintenanceStats().backend() + " storage");
-    }
-
     /**
      * What a backend holds.
      *
@@ -86,7 +51,7 @@ public interface StorageMaintenance {
     }
 
     /**
-     * The outcome of {@link #optimizeStorage()}.
+     * The outcome of {@link StorageOptimizer#optimizeStorage()}.
      *
      * @param took how long it ran
      * @param sizeBytesBefore the size before, or -1 when unknown
@@ -100,7 +65,7 @@ public interface StorageMaintenance {
 
     /**
      * The outcome of a backup as people are told it, whoever wrote it: the JDA adapter's {@code
-     * /backup} over {@link #backup(Path)}, or a scheduler with a rotation of its own.
+     * /backup} over {@link StorageBackup#backup}, or a scheduler with a rotation of its own.
      *
      * @param success whether a verified backup was written; when false, earlier backups were left as
      *     they were

@@ -1,6 +1,6 @@
 package dev.voicetrack.jda.internal;
 
-import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageBackup;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * {@code /backup}'s default: a verified copy written by the storage's own {@link StorageMaintenance#backup} into
+ * {@code /backup}'s default: a verified copy written by the storage's own {@link StorageBackup#backup} into
  * a directory (created when missing) as {@code voicetrack-backup-<UTC time from the clock>.db}. Never deletes or
  * rotates anything. Blocks for I/O; never throws, a failure is a {@link BackupResult} that says why.
  */
@@ -20,11 +20,11 @@ final class DirectoryBackup implements Supplier<BackupResult> {
     private static final DateTimeFormatter NAMES =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private final StorageMaintenance maintenance;
+    private final StorageBackup maintenance;
     private final Path directory;
     private final Clock clock;
 
-    DirectoryBackup(StorageMaintenance maintenance, Path directory, Clock clock) {
+    DirectoryBackup(StorageBackup maintenance, Path directory, Clock clock) {
         this.maintenance = maintenance;
         this.directory = directory;
         this.clock = clock;

@@ -3,6 +3,7 @@ package dev.voicetrack.jda.internal;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.storage.StorageBackup;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.jda.AnnouncementStore;
@@ -143,8 +144,8 @@ public final class Installation implements JdaInstallation {
             maintenance = own;
         }
         Supplier<BackupResult> backup = settings.backup();
-        if (backup == null && maintenance != null && maintenance.supportsBackup()) {
-            backup = new DirectoryBackup(maintenance, settings.backupDirectory(), settings.clock());
+        if (backup == null && maintenance instanceof StorageBackup backups) {
+            backup = new DirectoryBackup(backups, settings.backupDirectory(), settings.clock());
         }
         return List.of(
                 stats,

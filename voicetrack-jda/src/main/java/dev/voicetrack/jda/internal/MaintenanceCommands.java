@@ -7,6 +7,7 @@ import static dev.voicetrack.jda.internal.Replies.number;
 
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -91,16 +92,16 @@ final class MaintenanceCommands implements CommandGroup {
     }
 
     CompletionStage<Reply> optimize() {
-        StorageMaintenance m = maintenance;
-        if (m == null || !m.supportsOptimize()) {
+        if (!(maintenance instanceof StorageOptimizer optimizer)) {
             return notSupported(CommandDefinitions.OPTIMIZE);
         }
-        return CompletableFuture.supplyAsync(m::optimizeStorage, executor).thenApply(r -> {
-            String sizes = r.sizeBytesBefore() >= 0 && r.sizeBytesAfter() >= 0
-                    ? "\nBefore: " + bytes(r.sizeBytesBefore()) + ", after: " + bytes(r.sizeBytesAfter())
-                    : "";
-            return Reply.text("✅ Storage optimized in " + duration(r.took()) + "." + sizes, true);
-        });
+        return CompletableFuture.supplyAsync(optimizer::optimizeStorage, executor)
+                .thenApply(r -> {
+                    String sizes = r.sizeBytesBefore() >= 0 && r.sizeBytesAfter() >= 0
+                            ? "\nBefore: " + bytes(r.sizeBytesBefore()) + ", after: " + bytes(r.sizeBytesAfter())
+                            : "";
+                    return Reply.text("✅ Storage optimized in " + duration(r.took()) + "." + sizes, true);
+                });
     }
 
     /** Names the command and, when the storage can say, its backend ("/backup is not supported by JSON storage"). */

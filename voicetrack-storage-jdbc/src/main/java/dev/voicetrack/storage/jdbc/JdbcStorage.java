@@ -2,7 +2,7 @@ package dev.voicetrack.storage.jdbc;
 
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
-import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import dev.voicetrack.storage.jdbc.internal.JdbcStore;
 import java.nio.file.Path;
 
@@ -59,7 +59,7 @@ import java.nio.file.Path;
  *       waits for the calls in progress and holds new ones until it is done.
  * </ul>
  */
-public sealed interface JdbcStorage extends Storage, StorageMaintenance permits SqliteStorage, PostgresStorage {
+public sealed interface JdbcStorage extends Storage, StorageOptimizer permits SqliteStorage, PostgresStorage {
 
     /**
      * A SQLite store on {@code options.file()}; nothing is opened before {@link #init()}.
@@ -141,12 +141,6 @@ public sealed interface JdbcStorage extends Storage, StorageMaintenance permits 
                 s.sessions(),
                 s.databaseSizeBytes(),
                 s.filename());
-    }
-
-    /** True on both databases. */
-    @Override
-    default boolean supportsOptimize() {
-        return true;
     }
 
     /** {@link #optimize()}. */

@@ -1,5 +1,6 @@
 package dev.voicetrack.storage.jdbc;
 
+import dev.voicetrack.core.storage.StorageBackup;
 import dev.voicetrack.core.storage.StorageException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -8,8 +9,8 @@ import java.util.Optional;
  * A {@link JdbcStorage} on a SQLite file ({@link SqliteOptions#file()}), made by {@link
  * JdbcStorage#sqlite}. Beyond everything a {@link JdbcStorage} does, it owns its file: {@link
  * #safeBackup} writes a verified copy with the store running, and {@link #restore} puts one back.
- * Both are offered to the maintenance commands as {@link #backup(Path)} ({@link #supportsBackup()} is
- * true).
+ * Both are offered to the maintenance commands: it is a {@link StorageBackup} whose {@link
+ * #backup(Path)} is {@link #safeBackup(Path)}.
  *
  * <pre>{@code
  * try (SqliteStorage storage = JdbcStorage.sqlite(SqliteOptions.builder().file(db).build())) {
@@ -18,7 +19,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public non-sealed interface SqliteStorage extends JdbcStorage {
+public non-sealed interface SqliteStorage extends JdbcStorage, StorageBackup {
 
     /**
      * Writes a verified copy of the database to {@code target}, the original's {@code
@@ -70,12 +71,6 @@ public non-sealed interface SqliteStorage extends JdbcStorage {
      *     previous database is then put back)
      */
     Optional<Path> restore(Path backup);
-
-    /** True: {@link #backup(Path)} is {@link #safeBackup(Path)}. */
-    @Override
-    default boolean supportsBackup() {
-        return true;
-    }
 
     /** {@link #safeBackup(Path)}. */
     @Override

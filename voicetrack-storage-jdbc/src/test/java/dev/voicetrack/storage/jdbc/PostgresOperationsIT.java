@@ -8,7 +8,6 @@ import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.testkit.postgres.PostgresServer;
 import java.lang.reflect.Method;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -76,17 +75,13 @@ class PostgresOperationsIT {
     @Test
     void postgresStorage_offersStatsAndOptimize_butNoBackup_asStorageMaintenance() {
         fill(10);
-        dev.voicetrack.core.storage.StorageMaintenance m = storage;
+        dev.voicetrack.core.storage.StorageOptimizer m = storage;
         var stats = m.maintenanceStats();
         assertThat(stats.backend()).isEqualTo("PostgreSQL");
         assertThat(stats.users()).isEqualTo(10);
         assertThat(stats.location()).isEqualTo(db.jdbcUrl());
-        assertThat(m.supportsOptimize()).isTrue();
         assertThat(m.optimizeStorage().sizeBytesAfter()).isPositive();
-        assertThat(m.supportsBackup()).isFalse();
-        assertThatThrownBy(() -> m.backup(Path.of("x.db")))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("PostgreSQL");
+        assertThat(m).isNotInstanceOf(dev.voicetrack.core.storage.StorageBackup.class);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.voicetrack.core.GatewayEvent;
 import dev.voicetrack.core.MemberInfo;
 import dev.voicetrack.core.VoiceFlags;
 import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.storage.StorageBackup;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.testkit.ManualClock;
@@ -57,7 +58,7 @@ class SqliteTrackerOwnershipTest {
 
     @Test
     void sqliteStorage_offersStatsBackupAndOptimize_asStorageMaintenance() throws Exception {
-        try (JdbcStorage storage = JdbcStorage.sqlite(
+        try (SqliteStorage storage = JdbcStorage.sqlite(
                 SqliteOptions.builder().file(dir.resolve("live.db")).build())) {
             storage.init();
             try (VoiceTracker tracker = VoiceTracker.builder()
@@ -70,7 +71,7 @@ class SqliteTrackerOwnershipTest {
                 tracker.addXp(1, 7, 50);
                 tracker.addXp(2, 8, 60);
             }
-            StorageMaintenance m = storage;
+            StorageBackup m = storage;
             StorageMaintenance.MaintenanceStats stats = m.maintenanceStats();
             assertThat(stats.backend()).isEqualTo("SQLite");
             assertThat(stats.guilds()).isEqualTo(2);
@@ -78,14 +79,12 @@ class SqliteTrackerOwnershipTest {
             assertThat(stats.sizeBytes()).isPositive();
             assertThat(stats.location()).endsWith("live.db");
 
-            assertThat(m.supportsBackup()).isTrue();
             Path copy = dir.resolve("backups").resolve("copy.db");
             Files.createDirectories(copy.getParent());
             assertThat(m.backup(copy)).isTrue();
             assertThat(copy).isNotEmptyFile();
 
-            assertThat(m.supportsOptimize()).isTrue();
-            assertThat(m.optimizeStorage().sizeBytesAfter()).isPositive();
+            assertThat(storage.optimizeStorage().sizeBytesAfter()).isPositive();
         }
     }
 }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.Storage;
-import dev.voicetrack.core.storage.StorageMaintenance;
+import dev.voicetrack.core.storage.StorageBackup;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,9 +55,8 @@ class StorageTypesTest {
             // what the JDA /backup command and the bot see: a Storage that offers maintenance
             Storage asStorage = sqlite;
             assertThat(asStorage).isInstanceOf(SqliteStorage.class);
-            StorageMaintenance maintenance = (StorageMaintenance) asStorage;
-            assertThat(maintenance.supportsBackup()).isTrue();
-            assertThat(maintenance.backup(backup)).isTrue();
+            assertThat(asStorage).isInstanceOf(StorageBackup.class);
+            assertThat(((StorageBackup) asStorage).backup(backup)).isTrue();
             assertThat(backup).isRegularFile();
 
             credit(sqlite, 1, 60);
@@ -94,8 +94,7 @@ class StorageTypesTest {
     void postgresFactory_returnsPostgresStorage_withoutConnecting() {
         try (PostgresStorage pg = JdbcStorage.postgres(PostgresOptions.defaults())) {
             assertThat(pg.databaseKind()).isEqualTo("postgresql");
-            assertThat(pg.supportsBackup()).isFalse();
-            assertThat(pg.supportsOptimize()).isTrue();
+            assertThat(pg).isNotInstanceOf(StorageBackup.class).isInstanceOf(StorageOptimizer.class);
         }
     }
 

@@ -8,7 +8,9 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.StorageBackup;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +67,7 @@ class JsonStorageTest {
             assertThat(stats.sessions()).isEqualTo(2);
             assertThat(stats.sizeBytes()).isPositive();
             assertThat(stats.location()).isEqualTo(dir.toAbsolutePath().toString());
-            assertThat(s.supportsBackup()).isFalse();
-            assertThat(s.supportsOptimize()).isFalse();
+            assertThat(s).isNotInstanceOf(StorageBackup.class).isNotInstanceOf(StorageOptimizer.class);
         }
     }
 

@@ -8,7 +8,9 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.InMemoryStorage;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.StorageBackup;
 import dev.voicetrack.core.storage.StorageMigration;
+import dev.voicetrack.core.storage.StorageOptimizer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ class MongoStorageTest {
         assertThat(stats.guilds()).isEqualTo(1);
         assertThat(stats.users()).isEqualTo(2);
         assertThat(stats.sessions()).isEqualTo(1);
-        assertThat(s.supportsBackup()).isFalse();
+        assertThat(s).isNotInstanceOf(StorageBackup.class).isNotInstanceOf(StorageOptimizer.class);
     }
 
     @Test
