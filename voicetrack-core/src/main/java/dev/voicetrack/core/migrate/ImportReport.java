@@ -58,7 +58,7 @@ public record ImportReport(
         return String.format(
                 Locale.ROOT,
                 "%s%d guilds, %,d members, %,d channels, %,d sessions; %d skipped, %d changed, %d inconsistent"
-                        + " (kept), %d notes",
+                        + " (kept), %d informational",
                 dryRun ? "dry run, would import " : "",
                 guilds,
                 members,

@@ -5,6 +5,7 @@ import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +52,13 @@ public final class Importer {
 
     /** Told about progress: the {@link StorageMigration.Listener} calls, plus the result of the check. */
     public interface Listener extends StorageMigration.Listener {
-        /** Told once the whole source was read and checked, before the first write. */
-        default void onChecked(ImportReport checked) {}
+        /**
+         * Told once the whole source was read and checked, before the first write.
+         *
+         * @param checked what will be imported
+         * @param membersByGuild the member count of every guild to write, in write order
+         */
+        default void onChecked(ImportReport checked, Map<Long, Long> membersByGuild) {}
     }
 
     private final ImportSource source;
@@ -129,7 +135,7 @@ public final class Importer {
                     "resumeFrom guild '" + resumeFrom + "' is not in " + source.describe() + "; nothing was written");
         }
         ImportReport report = checked.report(dryRun);
-        listener.onChecked(report);
+        listener.onChecked(report, Collections.unmodifiableMap(checked.order));
         if (dryRun || to == null) {
             return report;
         }

@@ -23,17 +23,8 @@ class DvtSqliteReaderTest {
     @TempDir
     Path tmp;
 
-    /** Builds the original's database with the fixture's rows. */
-    static Path writeDvtSqlite(Path file) throws Exception {
-        Files.createDirectories(file.getParent());
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            for (String sql : DvtFixture.sqliteStatements()) {
-                s.execute(sql);
-            }
-        }
-        return file;
+    private static Path writeDvtSqlite(Path file) {
+        return DvtFixture.writeSqlite(file);
     }
 
     private ImportReport importInto(Path source, SqliteStorage target) {

@@ -1,5 +1,7 @@
 package dev.voicetrack.storage.mongo;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bson.BsonValue;
 import org.bson.Document;
@@ -50,7 +53,8 @@ public final class DvtMongoReader implements DvtReader {
     }
 
     /**
-     * Connects to {@code uri} and reads {@code database}.
+     * Connects to {@code uri} and reads {@code database}. Unless the URI sets {@code
+     * serverSelectionTimeoutMS}, an unreachable server fails after 5 s.
      *
      * @throws ImportException if the URI is malformed
      */
@@ -62,7 +66,13 @@ public final class DvtMongoReader implements DvtReader {
         }
         String masked = uri.replaceAll("(?<=://)[^/@]*@", "****@");
         try {
-            MongoClient client = MongoClients.create(uri);
+            ConnectionString cs = new ConnectionString(uri);
+            MongoClientSettings.Builder settings = MongoClientSettings.builder().applyConnectionString(cs);
+            if (cs.getServerSelectionTimeout() == null) {
+                // An unreachable server fails in seconds, not after the driver's 30 s default.
+                settings.applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS));
+            }
+            MongoClient client = MongoClients.create(settings.build());
             return new DvtMongoReader(client, client.getDatabase(database), "dvt-mongo:" + masked + "#" + database);
         } catch (IllegalArgumentException | MongoException e) {
             throw new ImportException("dvt-mongo: cannot connect to " + masked + ": " + e.getMessage(), e);

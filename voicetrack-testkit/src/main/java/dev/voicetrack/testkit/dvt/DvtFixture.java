@@ -19,6 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -319,6 +323,30 @@ public final class DvtFixture {
                     + ")");
         }
         return sql;
+    }
+
+    /**
+     * Builds the original's SQLite database at {@code file} with {@link #sqliteStatements()} (WAL mode,
+     * as the original leaves it), through the SQLite JDBC driver on the caller's class path.
+     */
+    public static Path writeSqlite(Path file) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                    Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                for (String sql : sqliteStatements()) {
+                    st.execute(sql);
+                }
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot build " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String insert(String table, String id, String config, long updated, String extra) {

@@ -133,8 +133,7 @@ final class DvtConfigMapper {
                 default -> note(
                         Kind.SKIPPED,
                         key,
-                        "no VoiceTrack option of that name; value " + DvtValues.show(DvtJson.write(value))
-                                + " not imported");
+                        "no VoiceTrack option of that name; value " + DvtJson.write(value) + " not imported");
             }
         } catch (ImportException | IllegalArgumentException e) {
             note(
