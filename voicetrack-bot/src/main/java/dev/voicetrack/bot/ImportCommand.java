@@ -9,6 +9,8 @@ import dev.voicetrack.core.migrate.ImportNote;
 import dev.voicetrack.core.migrate.ImportReport;
 import dev.voicetrack.core.migrate.ImportSource;
 import dev.voicetrack.core.migrate.Importer;
+import dev.voicetrack.core.migrate.MemberFileSource;
+import dev.voicetrack.core.migrate.MemberFormat;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.core.storage.StorageMigration;
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code voicetrack import}: moves data in from discord-vc-tracker ({@code dvt-json:DIR}, {@code
- * dvt-sqlite:FILE}, {@code dvt-mongo:URI[#database]}) into any storage SPEC, through {@link
+ * dvt-sqlite:FILE}, {@code dvt-mongo:URI[#database]}) or from a member file ({@code csv:FILE},
+ * {@code json:FILE}, as {@code voicetrack export} writes it) into any storage SPEC, through {@link
  * Importer}. Checks the whole source first (nothing is written if it is corrupt), shows progress
  * while it writes, and ends with the report: counts and every record skipped or changed.
  */
@@ -44,7 +47,7 @@ final class ImportCommand {
                 """
                 Usage: voicetrack import --from SOURCE --to SPEC [--dry-run] [--resume-from GUILD] [--report FILE]
 
-                Moves a discord-vc-tracker store into VoiceTrack: every guild's config (same option names, the
+                Moves a discord-vc-tracker store (or a member file) into VoiceTrack: every guild's config (same option names, the
                 original's effective behaviour kept), members' voice time, XP, level, session counts, per-channel
                 time, last seen, metadata, and the stored sessions. The whole source is read and checked first:
                 a corrupt or half-written source is reported with its file and position and nothing is written.
@@ -56,6 +59,10 @@ final class ImportCommand {
                 SOURCE: dvt-json:DIR              the data directory of JSONStorage (guilds.json, sessions.json)
                         dvt-sqlite:FILE           the database of SQLiteStorage (./data/voice-tracker.db)
                         dvt-mongo:URI[#database]  the database of MongoStorage (default database: voicetracker)
+                        csv:FILE | json:FILE      members as `voicetrack export` writes them (or a spreadsheet with
+                                                  the same columns): each guild in the file replaces that guild's
+                                                  members (its sessions and daily history are cleared; its config
+                                                  is kept); a malformed row is reported with its line number
                 SPEC:   sqlite:FILE | json:DIR | postgres:JDBC_URL | mongo:URI | memory (as for migrate)
                   --dry-run           check and report only; nothing is opened or written (--to may be left out)
                   --resume-from ID    skip the source's guilds before guild ID (after a failed run: the message
@@ -198,8 +205,10 @@ final class ImportCommand {
                     String db = hash < 0 ? DvtMongoReader.DEFAULT_DATABASE : where.substring(hash + 1);
                     yield DvtImport.source(DvtMongoReader.open(uri, db));
                 }
-                default -> throw new ConfigException("--from must be dvt-json:DIR, dvt-sqlite:FILE or"
-                        + " dvt-mongo:URI[#database], was '" + BotConfig.abbreviate(spec) + "'");
+                case "csv" -> MemberFileSource.open(Path.of(where), MemberFormat.CSV);
+                case "json" -> MemberFileSource.open(Path.of(where), MemberFormat.JSON);
+                default -> throw new ConfigException("--from must be dvt-json:DIR, dvt-sqlite:FILE,"
+                        + " dvt-mongo:URI[#database], csv:FILE or json:FILE, was '" + BotConfig.abbreviate(spec) + "'");
             };
         } catch (ImportException | IllegalArgumentException e) {
             throw new ConfigException(
@@ -211,7 +220,7 @@ final class ImportCommand {
     private static void refuseSourceAsTarget(String from, String to) {
         String src = from.contains(":") ? from.substring(from.indexOf(':') + 1) : "";
         String dst = to.contains(":") ? to.substring(to.indexOf(':') + 1) : "";
-        if (src.isBlank() || dst.isBlank() || !(from.startsWith("dvt-sqlite:") || from.startsWith("dvt-json:"))) {
+        if (src.isBlank() || dst.isBlank() || from.startsWith("dvt-mongo:")) {
             return;
         }
         Path a = Path.of(src).toAbsolutePath().normalize();

@@ -95,7 +95,8 @@ class ImportCommandTest {
     void badUsage_isRefusedBeforeAnythingIsOpened() throws Exception {
         assertThat(run("import", "--from", "dvt-json:" + tmp).err()).contains("import needs --from and --to");
         assertThat(run("import", "--from", "csv-ish:x", "--to", "memory").err())
-                .contains("--from must be dvt-json:DIR, dvt-sqlite:FILE or dvt-mongo:URI[#database]");
+                .contains(
+                        "--from must be dvt-json:DIR, dvt-sqlite:FILE, dvt-mongo:URI[#database], csv:FILE or json:FILE");
         Result missing = run("import", "--from", "dvt-sqlite:" + tmp.resolve("no.db"), "--to", "memory");
         assertThat(missing.code()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("does not exist").contains("nothing was written");
@@ -103,5 +104,51 @@ class ImportCommandTest {
         assertThat(run("import", "--from", "dvt-sqlite:" + db, "--to", "sqlite:" + db)
                         .err())
                 .contains("--to must not be the source itself");
+    }
+
+    @Test
+    void export_thenImport_roundTripsExactly_throughTheCli() throws Exception {
+        Path dvt = DvtFixture.writeSqlite(tmp.resolve("dvt.db"));
+        Path db = tmp.resolve("vt.db");
+        assertThat(run("import", "--from", "dvt-sqlite:" + dvt, "--to", "sqlite:" + db)
+                        .code())
+                .isZero();
+        Path csv = tmp.resolve("out/members.csv");
+        Result exported = run("export", "--from", "sqlite:" + db, "--format", "csv", "--to", csv.toString());
+        assertThat(exported.code()).as(exported.err()).isZero();
+        assertThat(exported.out()).contains("Exported 3 members of 2 guilds to " + csv);
+        assertThat(Files.readAllLines(csv))
+                .contains(DvtFixture.GUILD_A + "," + DvtFixture.USER_2 + ",3000000000,100,9,0,1,2024-05-02T09:30:00Z,"
+                        + DvtFixture.CHANNEL_1 + ":2999000000:1");
+
+        Path json = tmp.resolve("vt-json");
+        assertThat(run("import", "--from", "csv:" + csv, "--to", "json:" + json).code())
+                .isZero();
+        Result again = run("export", "--from", "json:" + json, "--format", "csv");
+        assertThat(again.out()).isEqualTo(Files.readString(csv));
+
+        Result asJson = run("export", "--from", "json:" + json, "--format", "json", "--guild", DvtFixture.GUILD_B);
+        assertThat(asJson.out())
+                .isEqualTo("[\n{\"guild_id\":\"" + DvtFixture.GUILD_B + "\",\"user_id\":\"" + DvtFixture.USER_B
+                        + "\",\"voice_time_ms\":5000,\"xp\":5,\"level\":0,\"messages\":0,\"sessions\":1,"
+                        + "\"last_seen\":\"2024-04-01T12:00:00Z\",\"channels\":{\"" + DvtFixture.CHANNEL_2
+                        + "\":{\"voice_time_ms\":5000,\"sessions\":1}}}\n]\n");
+    }
+
+    @Test
+    void importOfAMalformedCsv_namesTheLine_andWritesNothing() throws Exception {
+        Path csv = tmp.resolve("members.csv");
+        Files.writeString(
+                csv,
+                "guild_id,user_id,voice_time_ms,xp,level,messages,sessions,last_seen,channels\n"
+                        + "1,2,100,5,0,0,1,2024-01-01T00:00:00Z,\n1,3,100,5,0,0,1,yesterday,\n");
+        Path db = tmp.resolve("vt.db");
+        Result r = run("import", "--from", "csv:" + csv, "--to", "sqlite:" + db);
+        assertThat(r.code()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).contains(csv + " line 3: column 'last_seen' must be an ISO-8601 instant");
+        try (var s = JdbcStorage.sqlite(SqliteOptions.builder().file(db).build())) {
+            s.init();
+            assertThat(s.guildIds()).isEmpty();
+        }
     }
 }

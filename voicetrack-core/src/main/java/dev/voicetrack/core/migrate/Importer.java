@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  *       would be imported.
  *   <li><b>One guild, one atomic step</b>: each guild replaces that guild's data in the target
  *       ({@link Storage#importGuild}), so rerunning the same import leaves the same data, never
- *       doubled, and guilds only the target holds are left alone. A guild whose write fails is left
+ *       doubled, and guilds only the target holds are left alone. A guild the source has no config for
+ *       (a {@link MemberFileSource}) keeps the target's config. A guild whose write fails is left
  *       as it was; the exception's {@link ImportException#resumeFrom()} names it, and {@link
  *       #resumeFrom} with that id finishes the job.
  *   <li><b>Verified</b>: after each guild the target's member count must equal the source's.
@@ -235,7 +236,15 @@ public final class Importer {
             }
             listener.onGuildStart(id, done, total);
             try {
-                to.importGuild(snapshot);
+                GuildSnapshot write = snapshot;
+                if (write.config() == null) {
+                    // A source without configs (a member file) keeps the target's config of the guild.
+                    var kept = to.guildConfig(id);
+                    if (kept.isPresent()) {
+                        write = new GuildSnapshot(id, kept.get(), write.members(), write.sessions());
+                    }
+                }
+                to.importGuild(write);
             } catch (RuntimeException e) {
                 throw new ImportException(
                         "import of guild " + sourceGuildId + " failed, that guild was left as it was"

@@ -73,6 +73,29 @@ public final class DvtFixture {
         SECONDS
     }
 
+    /** The tables and indexes of the original's SQLiteStorage, as it creates them. */
+    public static final List<String> SQLITE_SCHEMA = List.of(
+            "CREATE TABLE guilds (guild_id TEXT PRIMARY KEY, config TEXT NOT NULL, last_updated INTEGER NOT NULL,"
+                    + " extra_data TEXT DEFAULT '{}', created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')))",
+            "CREATE TABLE users (user_id TEXT NOT NULL, guild_id TEXT NOT NULL, total_voice_time INTEGER NOT NULL"
+                    + " DEFAULT 0, xp INTEGER NOT NULL DEFAULT 0, level INTEGER NOT NULL DEFAULT 0, channels TEXT"
+                    + " NOT NULL DEFAULT '[]', last_seen INTEGER NOT NULL, streak INTEGER NOT NULL DEFAULT 0,"
+                    + " total_sessions INTEGER NOT NULL DEFAULT 0, metadata TEXT DEFAULT '{}', created_at INTEGER"
+                    + " NOT NULL DEFAULT (strftime('%s','now')), updated_at INTEGER NOT NULL DEFAULT"
+                    + " (strftime('%s','now')), PRIMARY KEY (guild_id, user_id), FOREIGN KEY (guild_id) REFERENCES"
+                    + " guilds(guild_id) ON DELETE CASCADE)",
+            "CREATE TABLE sessions (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, guild_id TEXT NOT NULL,"
+                    + " channel_id TEXT NOT NULL, start_time INTEGER NOT NULL, end_time INTEGER, duration INTEGER,"
+                    + " xp_earned INTEGER NOT NULL DEFAULT 0, was_muted INTEGER NOT NULL DEFAULT 0, was_deafened"
+                    + " INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')), FOREIGN KEY"
+                    + " (guild_id, user_id) REFERENCES users(guild_id, user_id) ON DELETE CASCADE)",
+            "CREATE INDEX idx_users_xp ON users(guild_id, xp DESC)",
+            "CREATE INDEX idx_users_level ON users(guild_id, level DESC, xp DESC)",
+            "CREATE INDEX idx_users_voice ON users(guild_id, total_voice_time DESC)",
+            "CREATE INDEX idx_users_last_seen ON users(last_seen)",
+            "CREATE INDEX idx_sessions_user ON sessions(guild_id, user_id, start_time DESC)",
+            "CREATE INDEX idx_sessions_start ON sessions(start_time DESC)");
+
     static final Instant SEEN_1 = Instant.parse("2024-05-01T10:00:00.123Z");
     static final Instant SEEN_2 = Instant.parse("2024-05-02T09:30:00.456Z");
     static final Instant SEEN_B = Instant.parse("2024-04-01T12:00:00.789Z");
@@ -257,21 +280,7 @@ public final class DvtFixture {
      * database written before a delete, or with the keys off, holds them.
      */
     public static List<String> sqliteStatements() {
-        List<String> sql = new ArrayList<>(List.of(
-                "CREATE TABLE guilds (guild_id TEXT PRIMARY KEY, config TEXT NOT NULL, last_updated INTEGER NOT NULL,"
-                        + " extra_data TEXT DEFAULT '{}', created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')))",
-                "CREATE TABLE users (user_id TEXT NOT NULL, guild_id TEXT NOT NULL, total_voice_time INTEGER NOT NULL"
-                        + " DEFAULT 0, xp INTEGER NOT NULL DEFAULT 0, level INTEGER NOT NULL DEFAULT 0, channels TEXT"
-                        + " NOT NULL DEFAULT '[]', last_seen INTEGER NOT NULL, streak INTEGER NOT NULL DEFAULT 0,"
-                        + " total_sessions INTEGER NOT NULL DEFAULT 0, metadata TEXT DEFAULT '{}', created_at INTEGER"
-                        + " NOT NULL DEFAULT (strftime('%s','now')), updated_at INTEGER NOT NULL DEFAULT"
-                        + " (strftime('%s','now')), PRIMARY KEY (guild_id, user_id), FOREIGN KEY (guild_id) REFERENCES"
-                        + " guilds(guild_id) ON DELETE CASCADE)",
-                "CREATE TABLE sessions (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, guild_id TEXT NOT NULL,"
-                        + " channel_id TEXT NOT NULL, start_time INTEGER NOT NULL, end_time INTEGER, duration INTEGER,"
-                        + " xp_earned INTEGER NOT NULL DEFAULT 0, was_muted INTEGER NOT NULL DEFAULT 0, was_deafened"
-                        + " INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')), FOREIGN KEY"
-                        + " (guild_id, user_id) REFERENCES users(guild_id, user_id) ON DELETE CASCADE)"));
+        List<String> sql = new ArrayList<>(SQLITE_SCHEMA);
         sql.add(insert("guilds", GUILD_A, DvtJson.write(configA()), SEEN_2.getEpochSecond(), DvtJson.write(extraA())));
         sql.add(insert("guilds", GUILD_B, "{}", SEEN_B.getEpochSecond(), "{}"));
         DateForm iso = Instant::toString;
