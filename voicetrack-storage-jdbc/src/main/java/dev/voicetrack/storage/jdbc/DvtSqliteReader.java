@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -154,6 +155,8 @@ public final class DvtSqliteReader implements DvtReader {
 
     private List<DvtSession> sessions(String guildId) {
         List<DvtSession> out = new ArrayList<>();
+        // A guild's sessions name few distinct members and channels: one string each, not one per row.
+        Map<String, String> ids = new HashMap<>();
         query(
                 "sessions",
                 "SELECT session_id, user_id, channel_id, start_time, end_time, duration, xp_earned, was_muted,"
@@ -169,8 +172,8 @@ public final class DvtSqliteReader implements DvtReader {
                     Object duration = rs.getObject(6);
                     out.add(new DvtSession(
                             DvtValues.id(id, where + " column session_id"),
-                            DvtValues.id(rs.getString(2), where + " column user_id"),
-                            DvtValues.id(rs.getString(3), where + " column channel_id"),
+                            ids.computeIfAbsent(DvtValues.id(rs.getString(2), where + " column user_id"), k -> k),
+                            ids.computeIfAbsent(DvtValues.id(rs.getString(3), where + " column channel_id"), k -> k),
                             start,
                             seconds(rs.getObject(5), where + " column end_time"),
                             duration == null ? null : DvtValues.integer(duration, where + " column duration"),
