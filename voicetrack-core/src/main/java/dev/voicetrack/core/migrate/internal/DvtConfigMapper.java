@@ -217,13 +217,7 @@ final class DvtConfigMapper {
 
     private List<Long> ids(String key, @Nullable Object value) {
         List<Long> out = new ArrayList<>();
-        if (value == null) {
-            return out;
-        }
-        if (!(value instanceof List<?> list)) {
-            throw new ImportException("config." + key + " must be a list, was " + DvtValues.show(value));
-        }
-        for (Object o : list) {
+        for (Object o : list(key, value)) {
             try {
                 out.add(snowflake(DvtValues.id(o, "config." + key + " entry"), "config." + key + " entry"));
             } catch (ImportException e) {
@@ -235,21 +229,24 @@ final class DvtConfigMapper {
 
     private List<String> strings(String key, @Nullable Object value) {
         List<String> out = new ArrayList<>();
+        for (Object o : list(key, value)) {
+            if (!(o instanceof String)) {
+                note(Kind.CHANGED, key + " entry", "was " + DvtValues.show(o) + ", imported as the text '" + o + "'");
+            }
+            out.add(String.valueOf(o));
+        }
+        return out;
+    }
+
+    /** A list option; missing is empty. */
+    private static List<?> list(String key, @Nullable Object value) {
         if (value == null) {
-            return out;
+            return List.of();
         }
         if (!(value instanceof List<?> list)) {
             throw new ImportException("config." + key + " must be a list, was " + DvtValues.show(value));
         }
-        for (Object o : list) {
-            if (o instanceof String s) {
-                out.add(s);
-            } else {
-                note(Kind.CHANGED, key + " entry", "was " + DvtValues.show(o) + ", imported as the text '" + o + "'");
-                out.add(String.valueOf(o));
-            }
-        }
-        return out;
+        return list;
     }
 
     /** A snowflake id string as a positive long. */
