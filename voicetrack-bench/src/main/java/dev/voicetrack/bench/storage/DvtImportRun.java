@@ -35,8 +35,11 @@ import java.util.Locale;
  * <pre>{@code
  * ./mvnw -o -q -pl voicetrack-bench -am package -DskipTests
  * java -Xmx256m -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.DvtImportRun 100 1000 10
- * java -Xmx256m -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.DvtImportRun 1 100000 10
+ * java -Xmx512m -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.DvtImportRun 1 100000 10
  * }</pre>
+ *
+ * The second puts everything in one guild, which needs more than 384 MB: one guild is one atomic
+ * step ({@code Storage.importGuild} of a whole {@code GuildSnapshot}) and is held in memory whole.
  *
  * Arguments: guilds, members per guild, sessions per member (defaults 100, 1000, 10), and optionally
  * a directory to work in (default: a temporary one, deleted afterwards).
