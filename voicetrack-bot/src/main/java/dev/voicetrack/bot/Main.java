@@ -22,7 +22,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code voicetrack} command: {@code run}, {@code demo}, {@code migrate}, {@code backup}, {@code
+ * The {@code voicetrack} command: {@code run}, {@code demo}, {@code migrate}, {@code import}, {@code export}, {@code backup}, {@code
  * restore}, {@code stats}; {@code --help} on each. Exit status: 0 done, 1 failed, 2 bad usage or
  * setting (nothing was written).
  */
@@ -208,6 +208,12 @@ public final class Main {
                 }
                 return OK;
             }
+            case "import" -> {
+                return help ? ImportCommand.help(out) : ImportCommand.run(rest, env, out, err);
+            }
+            case "export" -> {
+                return help ? ExportCommand.help(out) : ExportCommand.run(rest, env, out, err);
+            }
             case "backup" -> {
                 if (help) {
                     out.print(helpBackup());
@@ -371,8 +377,8 @@ public final class Main {
                 out.println("voicetrack " + version());
                 return OK;
             }
-            default -> throw new ConfigException("unknown command '" + command + "'; commands: run, demo, migrate,"
-                    + " backup, restore, stats (voicetrack --help)");
+            default -> throw new ConfigException("unknown command '" + command
+                    + "'; commands: run, demo, migrate, import," + " backup, restore, stats (voicetrack --help)");
         }
     }
 
@@ -419,7 +425,7 @@ public final class Main {
         }
     }
 
-    private static BotConfig load(Map<String, String> env, Options o) {
+    static BotConfig load(Map<String, String> env, Options o) {
         String file = o.get("--config");
         if (file == null) {
             file = env.get("VOICETRACK_CONFIG");
@@ -478,6 +484,8 @@ public final class Main {
                   run       run the bot (needs DISCORD_BOT_TOKEN)
                   demo      run the bot against a local Discord emulator with simulated members
                   migrate   copy all data between storages: --from sqlite:FILE --to json:DIR
+                  import    move in from discord-vc-tracker or a member file: --from dvt-sqlite:FILE --to sqlite:FILE
+                  export    every member as CSV or JSON: --from sqlite:FILE --format csv --to members.csv
                   backup    write a verified SQLite backup
                   restore   replace the SQLite database with a backup
                   stats     counts and size of the stored data, and the guilds

@@ -155,7 +155,15 @@ final class GuildSnapshots {
                             PreparedStatement day = c.prepareStatement(
                                     "INSERT INTO vt_daily_activity (guild_id, user_id,"
                                             + " day, channel_id, voice_ms, xp, messages) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        int n = 0;
                         for (GuildSnapshot.Member member : snapshot.members()) {
+                            if (++n % SessionRows.FLUSH_ROWS == 0) {
+                                // same transaction; bounds the driver's batch memory on large guilds
+                                m.executeBatch();
+                                ch.executeBatch();
+                                md.executeBatch();
+                                day.executeBatch();
+                            }
                             MemberStats s = member.stats();
                             m.setLong(1, guildId);
                             m.setLong(2, s.userId());

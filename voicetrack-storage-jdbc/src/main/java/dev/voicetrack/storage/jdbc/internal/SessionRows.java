@@ -28,11 +28,15 @@ final class SessionRows {
             + " last_accrual_ms = excluded.last_accrual_ms, duration_ms = excluded.duration_ms,"
             + " xp_earned = excluded.xp_earned, muted_ms = excluded.muted_ms, deafened_ms = excluded.deafened_ms";
 
+    /** Rows sent per JDBC batch when many are written in one transaction. */
+    static final int FLUSH_ROWS = 1000;
+
     private SessionRows() {}
 
     /** Upserts session rows by id, as they are. */
     static void write(Connection c, List<VoiceSession> sessions) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SESSION_UPSERT)) {
+            int n = 0;
             for (VoiceSession s : sessions) {
                 ps.setString(1, s.id());
                 ps.setLong(2, s.guildId());
@@ -51,6 +55,9 @@ final class SessionRows {
                 ps.setLong(10, s.mutedMs());
                 ps.setLong(11, s.deafenedMs());
                 ps.addBatch();
+                if (++n % FLUSH_ROWS == 0) {
+                    ps.executeBatch(); // same transaction; bounds the driver's batch memory (1M-row imports)
+                }
             }
             ps.executeBatch();
         }
