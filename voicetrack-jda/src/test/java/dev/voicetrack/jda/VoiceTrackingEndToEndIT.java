@@ -143,7 +143,8 @@ class VoiceTrackingEndToEndIT {
         RecordedMessage board = alice.invokeCommand(general, "leaderboard", Map.of("metric", "voiceTime"))
                 .awaitReply(WAIT);
         assertThat(Embeds.description(board)).isEqualTo("**1.** <@" + b + "> — 3m 0s\n**2.** <@" + a + "> — 2m 30s");
-        assertThat(board.buttonCustomIds()).containsExactly("vt-lb:voiceTime:all:-1", "vt-lb:voiceTime:all:1");
+        assertThat(board.buttonCustomIds())
+                .containsExactly("vt-lb:voiceTime:all:-1:" + a, "vt-lb:voiceTime:all:1:" + a);
 
         RecordedMessage rank = bob.invokeCommand(general, "rank", Map.of()).awaitReply(WAIT);
         assertThat(rank.content()).isEqualTo("bob is " + (b < a ? "#1" : "#2") + " by XP and #1 by voice time.");
@@ -172,11 +173,23 @@ class VoiceTrackingEndToEndIT {
                 .first()
                 .asString()
                 .endsWith("— 100 XP");
-        assertThat(page1.buttonCustomIds()).containsExactly("vt-lb:xp:all:-1", "vt-lb:xp:all:1");
+        long owner = first.user().id();
+        assertThat(page1.buttonCustomIds()).containsExactly("vt-lb:xp:all:-1:" + owner, "vt-lb:xp:all:1:" + owner);
 
-        RecordedMessage page2 = first.clickButton(page1, "vt-lb:xp:all:1").awaitReply(WAIT);
+        EmulatedMember other = guild.members().stream()
+                .filter(m -> m.user().username().equals("member5"))
+                .findFirst()
+                .orElseThrow();
+        RecordedMessage refused =
+                other.clickButton(page1, "vt-lb:xp:all:1:" + owner).awaitReply(WAIT);
+        assertThat(refused.ephemeral()).isTrue();
+        assertThat(refused.content())
+                .isEqualTo("❌ Only <@" + owner + "> can page this leaderboard; run /leaderboard for your own.");
+
+        RecordedMessage page2 =
+                first.clickButton(page1, "vt-lb:xp:all:1:" + owner).awaitReply(WAIT);
         assertThat(page2.id()).isEqualTo(page1.id());
-        assertThat(page2.buttonCustomIds()).containsExactly("vt-lb:xp:all:0", "vt-lb:xp:all:2");
+        assertThat(page2.buttonCustomIds()).containsExactly("vt-lb:xp:all:0:" + owner, "vt-lb:xp:all:2:" + owner);
         assertThat(Embeds.description(page2).lines())
                 .containsExactly(
                         "**11.** <@"
@@ -194,7 +207,9 @@ class VoiceTrackingEndToEndIT {
                                         .orElseThrow()
                                         .user()
                                         .id()
-                                + "> — 89 XP");
+                                + "> — 89 XP",
+                        "…",
+                        "**1.** <@" + owner + "> — 100 XP");
     }
 
     @Test

@@ -49,7 +49,17 @@ final class StatsCommands implements CommandGroup {
                                 guildId(e),
                                 Metric.parse(string(e, "metric", "xp")),
                                 parseWindow(string(e, "window", "all")),
-                                0))));
+                                0,
+                                e.getUser().getIdLong()))));
+    }
+
+    @Override
+    public List<ButtonAction> buttons() {
+        return List.of(new ButtonAction(
+                LEADERBOARD_BUTTON,
+                CommandDefinitions.LEADERBOARD,
+                false,
+                e -> leaderboardButton(e.getGuild().getIdLong(), e.getUser().getIdLong(), e.getComponentId())));
     }
 
     // ---- /stats and /rank ----
@@ -93,7 +103,11 @@ final class StatsCommands implements CommandGroup {
 
     // ---- /leaderboard and its page buttons ----
 
-    Reply leaderboard(long guildId, Metric metric, Window window, int page) {
+    /**
+     * One page, with Previous/Next buttons only {@code invokerId} may use, and the invoker's own row at the bottom
+     * when it is ranked but not on the page.
+     */
+    Reply leaderboard(long guildId, Metric metric, Window window, int page, long invokerId) {
         if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
             throw new IllegalArgumentException("The level leaderboard is all-time only, was window " + window.key());
         }
@@ -113,14 +127,10 @@ final class StatsCommands implements CommandGroup {
         }
         boolean hasNext = entries.size() > PAGE_SIZE;
         StringBuilder text = new StringBuilder();
-        for (LeaderboardEntry e : entries.subList(0, Math.min(PAGE_SIZE, entries.size()))) {
-            text.append("**")
-                    .append(e.rank())
-                    .append(".** <@")
-                    .append(e.userId())
-                    .append("> — ")
-                    .append(format(metric, e.value(metric)))
-                    .append('\n');
+        List<LeaderboardEntry> shown = entries.subList(0, Math.min(PAGE_SIZE, entries.size()));
+        shown.forEach(e -> row(text, e, metric));
+        if (shown.stream().noneMatch(e -> e.userId() == invokerId)) {
+            ownRow(guildId, metric, window, invokerId).ifPresent(own -> row(text.append("…\n"), own, metric));
         }
         EmbedBuilder embed = new EmbedBuilder()
                 .setColor(Replies.GOLD)
@@ -128,17 +138,56 @@ final class StatsCommands implements CommandGroup {
                 .setDescription(text.toString().strip())
                 .setFooter("Page " + (page + 1));
         String base = LEADERBOARD_BUTTON + ":" + metric.key() + ":" + window.key() + ":";
+        String owner = ":" + invokerId;
         ActionRow row = ActionRow.of(
-                Button.secondary(base + (page - 1), "◀ Previous").withDisabled(page == 0),
-                Button.secondary(base + (page + 1), "Next ▶").withDisabled(!hasNext));
+                Button.secondary(base + (page - 1) + owner, "◀ Previous").withDisabled(page == 0),
+                Button.secondary(base + (page + 1) + owner, "Next ▶").withDisabled(!hasNext));
         return new Reply("", List.of(embed.build()), List.of(row), false);
     }
 
-    /** A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>}. */
-    Reply leaderboardButton(long guildId, String customId) {
+    private static void row(StringBuilder text, LeaderboardEntry e, Metric metric) {
+        text.append("**")
+                .append(e.rank())
+                .append(".** <@")
+                .append(e.userId())
+                .append("> — ")
+                .append(format(metric, e.value(metric)))
+                .append('\n');
+    }
+
+    /** The invoker's own leaderboard row, if it is ranked. */
+    private Optional<LeaderboardEntry> ownRow(long guildId, Metric metric, Window window, long userId) {
+        OptionalInt rank = tracker.getRank(guildId, userId, metric, window);
+        if (rank.isEmpty()) {
+            return Optional.empty();
+        }
+        return tracker.getLeaderboard(guildId, metric, window, 1, rank.getAsInt() - 1).entries().stream()
+                .filter(e -> e.userId() == userId)
+                .findFirst();
+    }
+
+    /**
+     * A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>:<invoker>} (buttons sent before
+     * the invoker was part of it, {@code vt-lb:<metric>:<window>:<page>}, page for anyone).
+     *
+     * @throws IllegalArgumentException if the clicker is not the member who ran {@code /leaderboard}
+     */
+    Reply leaderboardButton(long guildId, long clickerId, String customId) {
         String[] parts = customId.split(":");
-        if (parts.length != 4 || !parts[0].equals(LEADERBOARD_BUTTON)) {
+        if ((parts.length != 4 && parts.length != 5) || !parts[0].equals(LEADERBOARD_BUTTON)) {
             throw new IllegalArgumentException("This button is not one of VoiceTrack's, was '" + customId + "'");
+        }
+        long invokerId = clickerId;
+        if (parts.length == 5) {
+            try {
+                invokerId = Long.parseLong(parts[4]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invoker must be a user id, was '" + parts[4] + "'", e);
+            }
+            if (invokerId != clickerId) {
+                throw new IllegalArgumentException(
+                        "Only <@" + invokerId + "> can page this leaderboard; run /leaderboard for your own.");
+            }
         }
         int page;
         try {
@@ -146,7 +195,7 @@ final class StatsCommands implements CommandGroup {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("page must be a number, was '" + parts[3] + "'", e);
         }
-        return leaderboard(guildId, Metric.parse(parts[1]), parseWindow(parts[2]), page);
+        return leaderboard(guildId, Metric.parse(parts[1]), parseWindow(parts[2]), page, invokerId);
     }
 
     static Window parseWindow(String key) {
