@@ -148,6 +148,22 @@ class VoiceTrackingEndToEndIT {
 
         RecordedMessage rank = bob.invokeCommand(general, "rank", Map.of()).awaitReply(WAIT);
         assertThat(rank.content()).isEqualTo("bob is " + (b < a ? "#1" : "#2") + " by XP and #1 by voice time.");
+        assertThat(rank.attachments()).singleElement().satisfies(card -> {
+            assertThat(card.filename()).isEqualTo("rank.png");
+            assertThat(card.contentType()).startsWith("image/png");
+            java.awt.image.BufferedImage img;
+            try {
+                img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(card.data()));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(img.getWidth()).isEqualTo(800);
+            assertThat(img.getHeight()).isEqualTo(240);
+            // bob has no avatar on the emulator: the default avatar is the accent (blurple) circle
+            assertThat(img.getRGB(120, 160) & 0xFFFFFF).isEqualTo(0x5865F2);
+        });
+        assertThat(rank.embeds()).singleElement().satisfies(embed -> assertThat(embed.toString())
+                .contains("attachment://rank.png"));
     }
 
     @Test

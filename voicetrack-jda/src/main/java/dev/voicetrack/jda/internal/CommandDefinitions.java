@@ -102,8 +102,9 @@ public final class CommandDefinitions {
                 rewards(),
                 xp(),
                 guild(Commands.slash(STATS, "Voice time, level, XP and rank")
-                        .addOption(OptionType.USER, "user", "Whose stats (default yours)", false)),
-                guild(Commands.slash(RANK, "Rank by XP and by voice time")
+                        .addOption(OptionType.USER, "user", "Whose stats (default yours)", false)
+                        .addOption(OptionType.BOOLEAN, "card", "As a rank card image (default no)", false)),
+                guild(Commands.slash(RANK, "Rank by XP and by voice time, with a rank card")
                         .addOption(OptionType.USER, "user", "Whose rank (default yours)", false)),
                 guild(Commands.slash(LEADERBOARD, "The server's leaderboard").addOptions(metric, window)),
                 admin(Commands.slash(CACHE_STATS, "Cache hit rate, size and hottest keys")),

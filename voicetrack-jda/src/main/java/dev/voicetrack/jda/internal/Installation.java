@@ -120,7 +120,7 @@ public final class Installation implements JdaInstallation {
         this.rewardsExecutor = Executors.newSingleThreadExecutor(daemon("voicetrack-rewards"));
         this.rewards = new RoleRewards(
                 settings.tracker(), gateways, rewardsExecutor, new RewardProblems(settings.announcements()));
-        StatsCommands stats = new StatsCommands(settings.tracker());
+        StatsCommands stats = new StatsCommands(settings.tracker(), RankCards.overHttp());
         CommandRegistry registry = new CommandRegistry(commandGroups(stats, settings, maintenance, rewards));
         this.commandListener = new CommandListener(
                 registry,

@@ -13,12 +13,16 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
+import java.awt.Color;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.dv8tion.jda.api.EmbedBuilder;
+import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.User;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.interactions.components.buttons.Button;
 
@@ -32,17 +36,26 @@ final class StatsCommands implements CommandGroup {
     /** The last leaderboard page a button may ask for; keeps the storage offset far from int overflow. */
     static final int MAX_PAGE = 100_000;
 
-    private final VoiceTracker tracker;
+    static final String CARD_FILE = "rank.png";
 
-    StatsCommands(VoiceTracker tracker) {
+    private final VoiceTracker tracker;
+    private final RankCards cards;
+
+    StatsCommands(VoiceTracker tracker, RankCards cards) {
         this.tracker = tracker;
+        this.cards = cards;
     }
 
     @Override
     public List<SlashCommand> commands() {
         return List.of(
-                SlashCommand.of(CommandDefinitions.STATS, e -> done(stats(guildId(e), targetUser(e)))),
-                SlashCommand.of(CommandDefinitions.RANK, e -> done(rank(guildId(e), targetUser(e)))),
+                SlashCommand.of(
+                        CommandDefinitions.STATS,
+                        e -> done(
+                                e.getOption("card", false, OptionMapping::getAsBoolean)
+                                        ? rank(guildId(e), targetUser(e), accent(e))
+                                        : stats(guildId(e), targetUser(e)))),
+                SlashCommand.of(CommandDefinitions.RANK, e -> done(rank(guildId(e), targetUser(e), accent(e)))),
                 SlashCommand.of(
                         CommandDefinitions.LEADERBOARD,
                         e -> done(leaderboard(
@@ -87,14 +100,41 @@ final class StatsCommands implements CommandGroup {
         return Reply.embed(embed.build(), false);
     }
 
-    Reply rank(long guildId, User user) {
+    /** The target member's highest coloured role's colour, else blurple: the card's accent. */
+    private static int accent(SlashCommandInteractionEvent e) {
+        Member member = e.getOption("user", e.getMember(), OptionMapping::getAsMember);
+        Color color = member == null ? null : member.getColor();
+        return (color == null ? Replies.BLURPLE : color).getRGB() & 0xFFFFFF;
+    }
+
+    /** The rank line and the member's rank card ({@value #CARD_FILE}), shown in an embed. */
+    Reply rank(long guildId, User user, int accentRgb) {
         OptionalInt byXp = tracker.getRank(guildId, user.getIdLong(), Metric.XP, Window.allTime());
         OptionalInt byTime = tracker.getRank(guildId, user.getIdLong(), Metric.VOICE_TIME, Window.allTime());
-        if (byXp.isEmpty() && byTime.isEmpty()) {
+        Optional<MemberStats> found = tracker.getUser(guildId, user.getIdLong());
+        if ((byXp.isEmpty() && byTime.isEmpty()) || found.isEmpty()) {
             return Reply.text(user.getName() + " is not ranked yet.", true);
         }
-        return Reply.text(
-                user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.", false);
+        MemberStats s = found.get();
+        double multiplier = tracker.levelMultiplier(guildId);
+        String avatar = user.getAvatarUrl();
+        byte[] png = cards.png(new RankCard.Values(
+                user.getEffectiveName(),
+                s.level(),
+                s.xp(),
+                LevelCalculator.progressPercent(s.xp(), multiplier),
+                LevelCalculator.xpToNextLevel(s.xp(), multiplier),
+                byXp.orElse(0),
+                s.voiceTimeMs(),
+                accentRgb,
+                avatar == null ? "" : avatar + "?size=256"));
+        EmbedBuilder embed = new EmbedBuilder().setColor(accentRgb).setImage("attachment://" + CARD_FILE);
+        return new Reply(
+                user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.",
+                List.of(embed.build()),
+                List.of(),
+                false,
+                List.of(new Reply.File(CARD_FILE, png)));
     }
 
     private static String rankText(OptionalInt rank) {

@@ -54,7 +54,11 @@ class CommandRegistryTest {
                 true);
         RoleRewards rewards =
                 new RoleRewards(tracker, null, Runnable::run, new RewardProblems(AnnouncementStore.inMemory()));
-        groups = Installation.commandGroups(new StatsCommands(tracker), settings, Runnable::run, rewards);
+        groups = Installation.commandGroups(
+                new StatsCommands(tracker, new RankCards(url -> java.util.Optional.empty())),
+                settings,
+                Runnable::run,
+                rewards);
     }
 
     @AfterEach
