@@ -40,19 +40,6 @@ public record RecordedMessage(
         attachments = List.copyOf(attachments);
     }
 
-    /** A message without attachments. */
-    public RecordedMessage(
-            long id,
-            long channelId,
-            long authorId,
-            String content,
-            int flags,
-            List<Map<String, Object>> embeds,
-            List<Map<String, Object>> components,
-            long interactionId) {
-        this(id, channelId, authorId, content, flags, embeds, components, interactionId, List.of());
-    }
-
     public boolean ephemeral() {
         return (flags & EPHEMERAL_FLAG) != 0;
     }

@@ -168,7 +168,7 @@ class LevelRewardsIT {
 
         bot = TestBot.start(emulator, storage, clock, o -> o);
         awaitRoles(alice, "Bronze", "Silver");
-        assertThat(bot.installation.rewardSyncs()).isPositive();
+        bot.await("the start-up sync counted", () -> bot.installation.rewardSyncs() >= 1);
     }
 
     @Test
@@ -192,6 +192,20 @@ class LevelRewardsIT {
                 .extracting(RecordedMessage::content)
                 .asString()
                 .contains("<@&" + vip.id() + ">");
+        assertThat(roles(current(alice))).containsExactly("Bronze");
+    }
+
+    @Test
+    void aDeletedRole_isMarkedBroken_andTheRewardIsKept() {
+        run("rewards add", Map.of("role", bronze, "level", 1));
+        run("rewards add", Map.of("role", gold, "level", 1));
+        reachLevel(1);
+        awaitRoles(alice, "Bronze", "Gold");
+        guild.deleteRole(gold);
+        awaitRoles(alice, "Bronze");
+        RecordedMessage sync = run("rewards sync", Map.of());
+        assertThat(sync.content()).contains("⚠️ broken: <@&" + gold.id() + "> — the role was deleted");
+        assertThat(bot.tracker.config(guild.id()).levelRewards().managedRoles()).contains(gold.id());
         assertThat(roles(current(alice))).containsExactly("Bronze");
     }
 

@@ -21,17 +21,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.requests.RestConfig;
-import net.dv8tion.jda.api.utils.ChunkingFilter;
-import net.dv8tion.jda.api.utils.Compression;
-import net.dv8tion.jda.api.utils.ConcurrentSessionController;
-import net.dv8tion.jda.api.utils.MemberCachePolicy;
 
 /**
  * Load run (not JMH: a round trip goes through real JDA, real sockets and the emulator, which JMH's harness
@@ -70,20 +63,7 @@ public final class StatsRoundTripLoad {
             storage.init();
             seed(storage, guild.id(), live);
 
-            JDA jda = JDABuilder.createLight(emulator.botToken(), EnumSet.copyOf(VoiceTrackJda.REQUIRED_INTENTS))
-                    .enableCache(VoiceTrackJda.REQUIRED_CACHE_FLAGS)
-                    .setMemberCachePolicy(MemberCachePolicy.ALL)
-                    .setChunkingFilter(ChunkingFilter.ALL)
-                    .setRestConfig(new RestConfig().setBaseUrl(emulator.httpBaseUrl()))
-                    .setSessionController(new ConcurrentSessionController() {
-                        @Override
-                        public String getGateway() {
-                            return emulator.gatewayUrl();
-                        }
-                    })
-                    .setCompression(Compression.NONE)
-                    .build()
-                    .awaitReady();
+            JDA jda = EmulatorJda.connect(emulator, true);
             VoiceTracker tracker = VoiceTracker.builder()
                     .manualTicks()
                     .storage(storage)

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -32,6 +33,7 @@ import net.dv8tion.jda.api.exceptions.HierarchyException;
 import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
 import net.dv8tion.jda.api.hooks.EventListener;
 import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.requests.GatewayIntent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * (requests already queued for the same member or guild are merged). Role changes are sent one after the other and
  * each waits for its answer, so JDA's rate-limit handling (which reads Discord's bucket headers) paces them and no
  * burst is ever queued; a guild sync of many members never holds a gateway thread or the tick. Members come from
- * one gateway member request per guild sync, their levels from the stored leaderboard in pages of 1,000.
+ * one gateway member request per guild sync (with the GUILD_MEMBERS intent; without it only the cached members),
+ * their levels from the stored leaderboard in pages of 1,000.
  *
  * <h2>Failures</h2>
  *
@@ -145,14 +148,16 @@ final class RoleRewards implements TrackerListener, EventListener {
         }
         submit(() -> {
             queuedGuilds.remove(guildId, fresh);
+            SyncResult result;
             try {
-                fresh.complete(syncGuild(guildId));
+                result = syncGuild(guildId);
             } catch (RuntimeException e) {
-                LOG.warn("level reward sync of guild {} failed", guildId, e);
-                fresh.completeExceptionally(e);
-            } finally {
                 guildSyncs.incrementAndGet();
+                fresh.completeExceptionally(e);
+                throw e;
             }
+            guildSyncs.incrementAndGet();
+            fresh.complete(result);
         });
         return fresh;
     }
@@ -162,6 +167,8 @@ final class RoleRewards implements TrackerListener, EventListener {
             executor.execute(() -> {
                 try {
                     job.run();
+                } catch (CancellationException e) {
+                    LOG.debug("level reward sync stopped: the adapter or JDA is closing", e);
                 } catch (RuntimeException e) {
                     LOG.warn("level reward sync failed", e);
                 }
@@ -200,7 +207,10 @@ final class RoleRewards implements TrackerListener, EventListener {
             return new SyncResult(0, 0, 0, Map.of());
         }
         Map<Long, long[]> stored = storedLevels(guildId);
-        List<Member> members = guild.loadMembers().get();
+        // without GUILD_MEMBERS Discord answers no member request: only the cached members can be synced
+        List<Member> members = gateways.intents().contains(GatewayIntent.GUILD_MEMBERS)
+                ? guild.loadMembers().get()
+                : guild.getMembers();
         Set<Long> probe = new HashSet<>(problems.of(guildId).keySet());
         int[] counts = new int[2];
         for (Member member : members) {
