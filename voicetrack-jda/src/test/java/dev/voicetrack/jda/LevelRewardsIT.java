@@ -196,6 +196,22 @@ class LevelRewardsIT {
     }
 
     @Test
+    void anHourInVoice_givesTheVoiceTimeReward() {
+        EmulatedChannel lounge = guild.createVoiceChannel("lounge");
+        run("rewards add", Map.of("role", gold, "voice_hours", 1));
+        long before = bot.installation.eventsEnqueued();
+        alice.joinVoice(lounge);
+        bot.awaitEnqueued(before, 1);
+        bot.tracker.tickNow();
+        clock.advance(Duration.ofMinutes(59));
+        bot.tracker.tickNow();
+        assertThat(roles(current(alice))).isEmpty();
+        clock.advance(Duration.ofMinutes(2));
+        bot.tracker.tickNow();
+        awaitRoles(alice, "Gold");
+    }
+
+    @Test
     void aDeletedRole_isMarkedBroken_andTheRewardIsKept() {
         run("rewards add", Map.of("role", bronze, "level", 1));
         run("rewards add", Map.of("role", gold, "level", 1));

@@ -164,6 +164,9 @@ class VoiceTrackingEndToEndIT {
         });
         assertThat(rank.embeds()).singleElement().satisfies(embed -> assertThat(embed.toString())
                 .contains("attachment://rank.png"));
+        RecordedMessage card =
+                alice.invokeCommand(general, "stats", Map.of("card", true)).awaitReply(WAIT);
+        assertThat(card.attachments()).extracting(a2 -> a2.filename()).containsExactly("rank.png");
     }
 
     @Test

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * each waits for its answer, so JDA's rate-limit handling (which reads Discord's bucket headers) paces them and no
  * burst is ever queued; a guild sync of many members never holds a gateway thread or the tick. Members come from
  * one gateway member request per guild sync (with the GUILD_MEMBERS intent; without it only the cached members),
- * their levels from the stored leaderboard in pages of 1,000.
+ * their levels from the stored leaderboard in pages of 1,000; a member sync reads the member from Discord (one
+ * request), never from JDA's cache, which may not have seen the sync thread's own last change yet.
  *
  * <h2>Failures</h2>
  *
@@ -186,13 +187,13 @@ final class RoleRewards implements TrackerListener, EventListener {
         if (rewards.isEmpty() || guild == null) {
             return;
         }
-        Member member = guild.getMemberById(userId);
-        if (member == null) {
-            try {
-                member = guild.retrieveMemberById(userId).complete();
-            } catch (ErrorResponseException e) {
-                return; // not (or no longer) a member
-            }
+        Member member;
+        try {
+            // from Discord, not the cache: the cache learns of this thread's own last changes only when their
+            // GUILD_MEMBER_UPDATE arrives, and a sync computed from it would miss a role it just gave
+            member = guild.retrieveMemberById(userId).useCache(false).complete();
+        } catch (ErrorResponseException e) {
+            return; // not (or no longer) a member
         }
         Optional<MemberStats> stats = tracker.getUser(guildId, userId);
         int level = stats.map(MemberStats::level).orElse(0);
