@@ -15,7 +15,6 @@ import dev.voicetrack.jda.VoiceTrackJda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.dv8tion.jda.api.JDA;
 
 /**
@@ -77,25 +76,15 @@ public final class RewardSyncLoad {
                 tracker.tickNow();
             }
 
-            AtomicBoolean running = new AtomicBoolean(true);
-            List<Long> during = new ArrayList<>();
-            Thread ticker = new Thread(
-                    () -> {
-                        while (running.get()) {
-                            during.add(tracker.tickNow().totalTime().toNanos());
-                        }
-                    },
-                    "bench-ticks");
             long start = System.nanoTime();
             JdaInstallation installation =
                     VoiceTrackJda.builder(tracker).registerCommands(false).install(jda);
-            ticker.start();
+            BackToBackTicks ticker = BackToBackTicks.start(tracker);
             while (installation.rewardSyncs() < 1) {
                 Thread.sleep(5);
             }
             long took = System.nanoTime() - start;
-            running.set(false);
-            ticker.join();
+            long[] d = ticker.stop();
             int mismatched = 0;
             for (int i = 0; i < MEMBERS; i++) {
                 EmulatedRole expected = 1 + i % 8 >= 5 ? silver : bronze;
@@ -105,12 +94,11 @@ public final class RewardSyncLoad {
             }
             JdaInstallation.GatewayTimings handlers = installation.gatewayTimings();
             // the baseline: as many ticks again right after the sync, with nothing else running
-            long[] baseline = new long[Math.max(1, during.size())];
+            long[] baseline = new long[Math.max(1, d.length)];
             for (int i = 0; i < baseline.length; i++) {
                 baseline[i] = tracker.tickNow().totalTime().toNanos();
             }
 
-            long[] d = during.stream().mapToLong(Long::longValue).sorted().toArray();
             java.util.Arrays.sort(baseline);
             System.out.printf(
                     "reward sync after restart: %,d members, %d drifted, took %.1f s; members still wrong: %d;"

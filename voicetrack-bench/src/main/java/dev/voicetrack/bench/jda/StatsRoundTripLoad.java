@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.dv8tion.jda.api.JDA;
 
 /**
@@ -155,17 +154,8 @@ public final class StatsRoundTripLoad {
         awaitEnqueued(installation, before + live.size());
         tracker.tickNow();
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Long> tickNanos = new ArrayList<>();
-        Thread ticker = new Thread(
-                () -> {
-                    while (running.get()) {
-                        tickNanos.add(tracker.tickNow().totalTime().toNanos());
-                    }
-                },
-                "bench-ticks");
         JdaInstallation.GatewayTimings start = installation.gatewayTimings();
-        ticker.start();
+        BackToBackTicks ticker = BackToBackTicks.start(tracker);
         int toggles = 0;
         long enqueuedBefore = installation.eventsEnqueued();
         for (int round = 0; round < 20; round++) {
@@ -175,10 +165,8 @@ public final class StatsRoundTripLoad {
             }
         }
         awaitEnqueued(installation, enqueuedBefore + toggles);
-        running.set(false);
-        ticker.join();
+        long[] ticks = ticker.stop();
         JdaInstallation.GatewayTimings end = installation.gatewayTimings();
-        long[] ticks = tickNanos.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(
                 "gateway thread while ticks ran (%,d members in voice, %,d ticks, tick p50 %.1f ms, max %.1f ms):"
                         + " %,d voice events, longest handler %.3f ms, mean %.4f ms (goal: never > 10 ms)%n",

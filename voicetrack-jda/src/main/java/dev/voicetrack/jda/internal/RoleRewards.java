@@ -134,10 +134,12 @@ final class RoleRewards implements TrackerListener, EventListener {
         if (!queuedMembers.add(key)) {
             return;
         }
-        submit(() -> {
+        if (!submit(() -> {
             queuedMembers.remove(key);
             syncMember(guildId, userId);
-        });
+        })) {
+            queuedMembers.remove(key);
+        }
     }
 
     /** Queues a sync of a whole guild (merged with one already queued); completes when it has run. */
@@ -147,7 +149,7 @@ final class RoleRewards implements TrackerListener, EventListener {
         if (queued != null) {
             return queued;
         }
-        submit(() -> {
+        boolean submitted = submit(() -> {
             queuedGuilds.remove(guildId, fresh);
             SyncResult result;
             try {
@@ -160,10 +162,15 @@ final class RoleRewards implements TrackerListener, EventListener {
             guildSyncs.incrementAndGet();
             fresh.complete(result);
         });
+        if (!submitted) {
+            queuedGuilds.remove(guildId, fresh);
+            fresh.completeExceptionally(new IllegalStateException("the level reward sync is closed"));
+        }
         return fresh;
     }
 
-    private void submit(Runnable job) {
+    /** Runs the job on the rewards thread; false if the adapter is closed. */
+    private boolean submit(Runnable job) {
         try {
             executor.execute(() -> {
                 try {
@@ -176,7 +183,9 @@ final class RoleRewards implements TrackerListener, EventListener {
             });
         } catch (RejectedExecutionException e) {
             LOG.debug("level reward sync not run: the adapter is closed");
+            return false;
         }
+        return true;
     }
 
     // ---- syncs (rewards thread) ----
