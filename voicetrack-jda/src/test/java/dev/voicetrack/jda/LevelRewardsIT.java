@@ -157,6 +157,17 @@ class LevelRewardsIT {
     }
 
     @Test
+    void adminOperationsOfTheApplication_moveRewardsToo() {
+        addRewards();
+        reachLevel(2);
+        awaitRoles(alice, "Bronze", "Silver");
+        bot.tracker.setLevel(guild.id(), alice.user().id(), 1); // not through /xp: the tracker's levelSet event
+        awaitRoles(alice, "Bronze");
+        bot.tracker.deleteUser(guild.id(), alice.user().id());
+        awaitRoles(alice);
+    }
+
+    @Test
     void aRestart_repairsDrift() throws InterruptedException {
         addRewards();
         reachLevel(2);

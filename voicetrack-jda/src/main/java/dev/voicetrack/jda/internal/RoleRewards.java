@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <h2>When</h2>
  *
  * A member is synced after a level-up, after crossing a whole hour in voice when the guild has voice-time rewards,
- * when it (re)joins the guild, and when an admin command changed its XP. A whole guild is synced when it becomes
+ * when it (re)joins the guild, and when an admin operation set its XP or level, reset or deleted it (through the
+ * tracker, by {@code /xp} or by an application's own code). A member sync finding a sync of its guild queued
+ * leaves the work to it. A whole guild is synced when it becomes
  * ready (start-up), after a resume or re-identify, and on {@code /rewards sync}.
  *
  * <h2>Threads and rate limits</h2>
@@ -105,6 +107,16 @@ final class RoleRewards implements TrackerListener, EventListener {
     }
 
     @Override
+    public void levelSet(LevelSet event) {
+        requestMember(event.guildId(), event.userId());
+    }
+
+    @Override
+    public void userDeleted(long guildId, long userId) {
+        requestMember(guildId, userId);
+    }
+
+    @Override
     public void voiceTimeGained(VoiceTimeGained e) {
         if (e.totalMs() / HOUR_MS != (e.totalMs() - e.amountMs()) / HOUR_MS
                 && tracker.config(e.guildId()).levelRewards().hasVoiceRewards()) {
@@ -136,7 +148,9 @@ final class RoleRewards implements TrackerListener, EventListener {
         }
         if (!submit(() -> {
             queuedMembers.remove(key);
-            syncMember(guildId, userId);
+            if (!queuedGuilds.containsKey(guildId)) { // else the guild's sync, queued after this, covers it
+                syncMember(guildId, userId);
+            }
         })) {
             queuedMembers.remove(key);
         }

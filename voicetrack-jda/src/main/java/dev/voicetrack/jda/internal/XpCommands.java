@@ -21,7 +21,8 @@ import net.dv8tion.jda.api.interactions.components.buttons.Button;
 /**
  * {@code /xp add|remove|set|reset} for one member and {@code /xp reset-server} (after a confirmation button) for
  * every member. All go through the tracker's admin operations, which write at once and drop the member's pending
- * increments they would otherwise be undone by, so a tick never undoes them; level rewards follow each change.
+ * increments they would otherwise be undone by, so a tick never undoes them; level rewards follow each change
+ * (the tracker's {@code levelSet} event; after a server reset, one sync of the guild).
  */
 final class XpCommands implements CommandGroup {
     static final String RESET_BUTTON = "vt-xpreset";
@@ -67,7 +68,6 @@ final class XpCommands implements CommandGroup {
 
     Reply add(long guildId, long userId, long amount) {
         MemberTotals t = tracker.addXp(guildId, userId, positive(amount));
-        rewards.requestMember(guildId, userId);
         return Reply.text(
                 "✅ Gave <@" + userId + "> " + number(amount) + " XP: now " + number(t.xp()) + " XP, level " + t.level()
                         + ".",
@@ -85,13 +85,11 @@ final class XpCommands implements CommandGroup {
             throw new IllegalArgumentException("amount must be >= 0, was " + xp);
         }
         MemberTotals t = tracker.setXp(guildId, userId, xp);
-        rewards.requestMember(guildId, userId);
         return Reply.text("✅ <@" + userId + "> now has " + number(t.xp()) + " XP, level " + t.level() + ".", true);
     }
 
     Reply reset(long guildId, long userId) {
         boolean existed = tracker.resetUser(guildId, userId);
-        rewards.requestMember(guildId, userId);
         return Reply.text(
                 existed
                         ? "✅ Reset <@" + userId + ">: XP, level and voice time are 0."
