@@ -1,5 +1,7 @@
 package dev.voicetrack.bench.jda;
 
+import dev.voicetrack.core.VoiceTracker;
+import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.jda.VoiceTrackJda;
 import java.util.EnumSet;
@@ -11,7 +13,10 @@ import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.ConcurrentSessionController;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
 
-/** Real JDA connected to an emulator, as the load runs use it: VoiceTrack's intents and cache flags. */
+/**
+ * Real JDA connected to an emulator, as the load runs use it (VoiceTrack's intents and cache flags), and a tracker
+ * over it.
+ */
 final class EmulatorJda {
     private EmulatorJda() {}
 
@@ -35,5 +40,16 @@ final class EmulatorJda {
                 .setCompression(Compression.NONE)
                 .build()
                 .awaitReady();
+    }
+
+    /** A started tracker on manual ticks over the storage (which it owns), seeing JDA's voice states. */
+    static VoiceTracker startTracker(Storage storage, JDA jda) {
+        VoiceTracker tracker = VoiceTracker.builder()
+                .manualTicks()
+                .storage(storage)
+                .view(VoiceTrackJda.voiceView(jda))
+                .build();
+        tracker.start();
+        return tracker;
     }
 }

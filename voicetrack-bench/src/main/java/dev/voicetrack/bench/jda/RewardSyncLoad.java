@@ -66,12 +66,7 @@ public final class RewardSyncLoad {
             }
 
             JDA jda = EmulatorJda.connect(emulator, false);
-            VoiceTracker tracker = VoiceTracker.builder()
-                    .manualTicks()
-                    .storage(storage)
-                    .view(VoiceTrackJda.voiceView(jda))
-                    .build();
-            tracker.start();
+            VoiceTracker tracker = EmulatorJda.startTracker(storage, jda);
             for (int i = 0; i < WARMUP_TICKS; i++) {
                 tracker.tickNow();
             }

@@ -63,12 +63,7 @@ public final class StatsRoundTripLoad {
             seed(storage, guild.id(), live);
 
             JDA jda = EmulatorJda.connect(emulator, true);
-            VoiceTracker tracker = VoiceTracker.builder()
-                    .manualTicks()
-                    .storage(storage)
-                    .view(VoiceTrackJda.voiceView(jda))
-                    .build();
-            tracker.start();
+            VoiceTracker tracker = EmulatorJda.startTracker(storage, jda);
             JdaInstallation installation = VoiceTrackJda.builder(tracker)
                     .rateLimiter(CommandRateLimiter.unlimited())
                     .install(jda);
