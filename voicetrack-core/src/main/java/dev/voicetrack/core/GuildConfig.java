@@ -48,7 +48,9 @@ import java.util.Set;
  *       which counted everyone in the channel);
  *   <li>{@code messageXp} 0 (messages are counted but give no XP) and {@code messageXpCooldown} 60 s
  *       per member;
- *   <li>{@code timeZone} UTC: the zone of "day", "this week" (ISO, Monday first) and "this month".
+ *   <li>{@code timeZone} UTC: the zone of "day", "this week" (ISO, Monday first) and "this month";
+ *   <li>{@code levelRewards} none: roles given at a level or after hours in voice, see {@link
+ *       LevelRewards} (applied to members by the Discord adapter).
  * </ul>
  */
 public final class GuildConfig {
@@ -96,6 +98,7 @@ public final class GuildConfig {
     private final long messageXp;
     private final Duration messageXpCooldown;
     private final ZoneId timeZone;
+    private final LevelRewards levelRewards;
     private final MemberFilter memberFilter;
     private final ChannelFilter channelFilter;
 
@@ -124,6 +127,7 @@ public final class GuildConfig {
         this.messageXp = b.messageXp;
         this.messageXpCooldown = b.messageXpCooldown;
         this.timeZone = b.timeZone;
+        this.levelRewards = b.levelRewards;
         this.memberFilter = b.memberFilter;
         this.channelFilter = b.channelFilter;
     }
@@ -239,6 +243,11 @@ public final class GuildConfig {
         return timeZone;
     }
 
+    /** The guild's role rewards; {@link LevelRewards#NONE} by default. */
+    public LevelRewards levelRewards() {
+        return levelRewards;
+    }
+
     /**
      * The runtime member filter. Like the original's, it is not persisted: storage returns configs
      * with {@link MemberFilter#ALL}, and a tracker applies the filter of its {@code defaultConfig} to
@@ -286,6 +295,7 @@ public final class GuildConfig {
                 && messageXp == c.messageXp
                 && messageXpCooldown.equals(c.messageXpCooldown)
                 && timeZone.equals(c.timeZone)
+                && levelRewards.equals(c.levelRewards)
                 && memberFilter == c.memberFilter
                 && channelFilter == c.channelFilter;
     }
@@ -316,7 +326,8 @@ public final class GuildConfig {
                 mutedCountAsCompany,
                 messageXp,
                 messageXpCooldown,
-                timeZone);
+                timeZone,
+                levelRewards);
     }
 
     @Override
@@ -331,7 +342,8 @@ public final class GuildConfig {
                 + enableVoiceTime + ", excludedChannelIds=" + excludedChannelIds + ", noXpRoleIds=" + noXpRoleIds
                 + ", noXpChannelIds=" + noXpChannelIds + ", botsCountAsCompany=" + botsCountAsCompany
                 + ", mutedCountAsCompany=" + mutedCountAsCompany + ", messageXp=" + messageXp
-                + ", messageXpCooldown=" + messageXpCooldown + ", timeZone=" + timeZone + "]";
+                + ", messageXpCooldown=" + messageXpCooldown + ", timeZone=" + timeZone + ", levelRewards="
+                + levelRewards + "]";
     }
 
     /** Builds a {@link GuildConfig}; each setter validates at once. Not thread safe. */
@@ -360,6 +372,7 @@ public final class GuildConfig {
         private long messageXp = DEFAULT_MESSAGE_XP;
         private Duration messageXpCooldown = DEFAULT_MESSAGE_XP_COOLDOWN;
         private ZoneId timeZone = DEFAULT_TIME_ZONE;
+        private LevelRewards levelRewards = LevelRewards.NONE;
         private MemberFilter memberFilter = MemberFilter.ALL;
         private ChannelFilter channelFilter = ChannelFilter.ALL;
 
@@ -390,6 +403,7 @@ public final class GuildConfig {
             messageXp = c.messageXp;
             messageXpCooldown = c.messageXpCooldown;
             timeZone = c.timeZone;
+            levelRewards = c.levelRewards;
             memberFilter = c.memberFilter;
             channelFilter = c.channelFilter;
         }
@@ -530,6 +544,11 @@ public final class GuildConfig {
 
         public Builder timeZone(ZoneId value) {
             timeZone = Checks.notNull(value, "timeZone");
+            return this;
+        }
+
+        public Builder levelRewards(LevelRewards value) {
+            levelRewards = Checks.notNull(value, "levelRewards");
             return this;
         }
 

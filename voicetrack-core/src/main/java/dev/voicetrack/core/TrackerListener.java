@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Receives the tracker's events: the original's {@code xpGained}, {@code voiceTimeGained}, {@code
  * levelUp}, {@code sessionStart}, {@code sessionEnd}, {@code configUpdated}, {@code userDeleted},
- * {@code error} and {@code debug}. Every method has an empty default.
+ * {@code error} and {@code debug}, and VoiceTrack's {@code levelSet} and {@code tickCompleted}. Every
+ * method has an empty default.
  *
  * <p>Events are delivered on the tracker's listener executor, never on the tick thread or a gateway
  * thread, in the order they happened, after the storage write they describe has committed. A
@@ -23,11 +24,20 @@ public interface TrackerListener {
     /** A member's stored level rose. */
     record LevelUp(long guildId, long userId, int oldLevel, int newLevel, long xp) {}
 
+    /**
+     * An admin operation set a member's XP or level, up or down: {@link VoiceTracker#setXp}, {@link
+     * VoiceTracker#setLevel} or {@link VoiceTracker#resetUser} (then both are 0). What follows the level
+     * (role rewards) should be brought in line.
+     */
+    record LevelSet(long guildId, long userId, int level, long xp) {}
+
     default void xpGained(XpGained event) {}
 
     default void voiceTimeGained(VoiceTimeGained event) {}
 
     default void levelUp(LevelUp event) {}
+
+    default void levelSet(LevelSet event) {}
 
     default void sessionStart(VoiceSession session) {}
 

@@ -40,6 +40,24 @@ public interface EmulatedGuild {
      */
     EmulatedMember addMember(EmulatedUser user);
 
+    /**
+     * Removes a member (it left or was kicked) and sends {@code GUILD_MEMBER_REMOVE} (GUILD_MEMBERS intent). As on
+     * Discord the membership ends with its roles: a user added again with {@link #addMember(EmulatedUser)} is a new
+     * member without roles.
+     *
+     * @throws IllegalArgumentException if the member is not a member of this guild, or is the bot
+     * @throws IllegalStateException if the member is in voice (it must leave voice first)
+     */
+    void removeMember(EmulatedMember member);
+
+    /**
+     * Deletes a role: members lose it and {@code GUILD_ROLE_DELETE} is sent; later REST calls naming it answer 404
+     * {@code Unknown Role}.
+     *
+     * @throws IllegalArgumentException if the role is not one of this guild's, is {@code @everyone} or the bot's own
+     */
+    void deleteRole(EmulatedRole role);
+
     /** The {@code @everyone} role. */
     EmulatedRole everyoneRole();
 

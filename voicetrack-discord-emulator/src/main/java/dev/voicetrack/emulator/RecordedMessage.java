@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param embeds embed objects
  * @param components top-level component objects (action rows)
  * @param interactionId the interaction this message answers, 0 for none
+ * @param attachments the files attached to the message, in order
  */
 public record RecordedMessage(
         long id,
@@ -26,7 +27,8 @@ public record RecordedMessage(
         int flags,
         List<Map<String, Object>> embeds,
         List<Map<String, Object>> components,
-        long interactionId) {
+        long interactionId,
+        List<RecordedAttachment> attachments) {
 
     /** The EPHEMERAL message flag. */
     public static final int EPHEMERAL_FLAG = 1 << 6;
@@ -35,6 +37,7 @@ public record RecordedMessage(
         Objects.requireNonNull(content, "content");
         embeds = List.copyOf(embeds);
         components = List.copyOf(components);
+        attachments = List.copyOf(attachments);
     }
 
     public boolean ephemeral() {

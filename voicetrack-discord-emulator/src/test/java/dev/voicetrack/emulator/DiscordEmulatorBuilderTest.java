@@ -61,8 +61,8 @@ class DiscordEmulatorBuilderTest {
         Map<String, Object> button = Map.of("type", 2, "custom_id", "refresh", "style", 1);
         Map<String, Object> link = Map.of("type", 2, "url", "https://example.invalid", "style", 5);
         Map<String, Object> row = Map.of("type", 1, "components", List.of(button, link));
-        RecordedMessage message =
-                new RecordedMessage(1, 2, 3, "hi", RecordedMessage.EPHEMERAL_FLAG, List.of(), List.of(row), 0);
+        RecordedMessage message = new RecordedMessage(
+                1, 2, 3, "hi", RecordedMessage.EPHEMERAL_FLAG, List.of(), List.of(row), 0, List.of());
 
         assertThat(message.buttonCustomIds()).containsExactly("refresh");
         assertThat(message.ephemeral()).isTrue();

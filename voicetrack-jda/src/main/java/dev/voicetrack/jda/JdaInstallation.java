@@ -23,6 +23,12 @@ public interface JdaInstallation extends AutoCloseable {
      */
     CompletableFuture<Void> commandsRegistered();
 
+    /**
+     * How many whole-guild level reward syncs have finished (at start-up, after a resume or re-identify, after
+     * {@code /rewards add} and on {@code /rewards sync}); each gives and takes roles so members match the rewards.
+     */
+    long rewardSyncs();
+
     /** The level-up announcement settings the {@code /config levelup} command edits. */
     AnnouncementStore announcements();
 

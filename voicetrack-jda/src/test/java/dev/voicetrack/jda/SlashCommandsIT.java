@@ -104,7 +104,9 @@ class SlashCommandsIT {
                         "cache-clear",
                         "cache-warm",
                         "cache-info",
-                        "config");
+                        "config",
+                        "rewards",
+                        "xp");
         for (RegisteredCommand c : commands) {
             assertThat(c.contexts()).as(c.name()).containsExactly(0);
             boolean adminCommand = !List.of("stats", "rank", "leaderboard").contains(c.name());

@@ -143,10 +143,30 @@ class VoiceTrackingEndToEndIT {
         RecordedMessage board = alice.invokeCommand(general, "leaderboard", Map.of("metric", "voiceTime"))
                 .awaitReply(WAIT);
         assertThat(Embeds.description(board)).isEqualTo("**1.** <@" + b + "> — 3m 0s\n**2.** <@" + a + "> — 2m 30s");
-        assertThat(board.buttonCustomIds()).containsExactly("vt-lb:voiceTime:all:-1", "vt-lb:voiceTime:all:1");
+        assertThat(board.buttonCustomIds())
+                .containsExactly("vt-lb:voiceTime:all:-1:" + a, "vt-lb:voiceTime:all:1:" + a);
 
         RecordedMessage rank = bob.invokeCommand(general, "rank", Map.of()).awaitReply(WAIT);
         assertThat(rank.content()).isEqualTo("bob is " + (b < a ? "#1" : "#2") + " by XP and #1 by voice time.");
+        assertThat(rank.attachments()).singleElement().satisfies(card -> {
+            assertThat(card.filename()).isEqualTo("rank.png");
+            assertThat(card.contentType()).startsWith("image/png");
+            java.awt.image.BufferedImage img;
+            try {
+                img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(card.data()));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(img.getWidth()).isEqualTo(800);
+            assertThat(img.getHeight()).isEqualTo(240);
+            // bob has no avatar on the emulator: the default avatar is the accent (blurple) circle
+            assertThat(img.getRGB(120, 160) & 0xFFFFFF).isEqualTo(0x5865F2);
+        });
+        assertThat(rank.embeds()).singleElement().satisfies(embed -> assertThat(embed.toString())
+                .contains("attachment://rank.png"));
+        RecordedMessage card =
+                alice.invokeCommand(general, "stats", Map.of("card", true)).awaitReply(WAIT);
+        assertThat(card.attachments()).extracting(a2 -> a2.filename()).containsExactly("rank.png");
     }
 
     @Test
@@ -172,11 +192,23 @@ class VoiceTrackingEndToEndIT {
                 .first()
                 .asString()
                 .endsWith("— 100 XP");
-        assertThat(page1.buttonCustomIds()).containsExactly("vt-lb:xp:all:-1", "vt-lb:xp:all:1");
+        long owner = first.user().id();
+        assertThat(page1.buttonCustomIds()).containsExactly("vt-lb:xp:all:-1:" + owner, "vt-lb:xp:all:1:" + owner);
 
-        RecordedMessage page2 = first.clickButton(page1, "vt-lb:xp:all:1").awaitReply(WAIT);
+        EmulatedMember other = guild.members().stream()
+                .filter(m -> m.user().username().equals("member5"))
+                .findFirst()
+                .orElseThrow();
+        RecordedMessage refused =
+                other.clickButton(page1, "vt-lb:xp:all:1:" + owner).awaitReply(WAIT);
+        assertThat(refused.ephemeral()).isTrue();
+        assertThat(refused.content())
+                .isEqualTo("❌ Only <@" + owner + "> can page this leaderboard; run /leaderboard for your own.");
+
+        RecordedMessage page2 =
+                first.clickButton(page1, "vt-lb:xp:all:1:" + owner).awaitReply(WAIT);
         assertThat(page2.id()).isEqualTo(page1.id());
-        assertThat(page2.buttonCustomIds()).containsExactly("vt-lb:xp:all:0", "vt-lb:xp:all:2");
+        assertThat(page2.buttonCustomIds()).containsExactly("vt-lb:xp:all:0:" + owner, "vt-lb:xp:all:2:" + owner);
         assertThat(Embeds.description(page2).lines())
                 .containsExactly(
                         "**11.** <@"
@@ -194,7 +226,9 @@ class VoiceTrackingEndToEndIT {
                                         .orElseThrow()
                                         .user()
                                         .id()
-                                + "> — 89 XP");
+                                + "> — 89 XP",
+                        "…",
+                        "**1.** <@" + owner + "> — 100 XP");
     }
 
     @Test

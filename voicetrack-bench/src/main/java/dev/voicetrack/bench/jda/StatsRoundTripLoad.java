@@ -21,17 +21,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.requests.RestConfig;
-import net.dv8tion.jda.api.utils.ChunkingFilter;
-import net.dv8tion.jda.api.utils.Compression;
-import net.dv8tion.jda.api.utils.ConcurrentSessionController;
-import net.dv8tion.jda.api.utils.MemberCachePolicy;
 
 /**
  * Load run (not JMH: a round trip goes through real JDA, real sockets and the emulator, which JMH's harness
@@ -70,26 +62,8 @@ public final class StatsRoundTripLoad {
             storage.init();
             seed(storage, guild.id(), live);
 
-            JDA jda = JDABuilder.createLight(emulator.botToken(), EnumSet.copyOf(VoiceTrackJda.REQUIRED_INTENTS))
-                    .enableCache(VoiceTrackJda.REQUIRED_CACHE_FLAGS)
-                    .setMemberCachePolicy(MemberCachePolicy.ALL)
-                    .setChunkingFilter(ChunkingFilter.ALL)
-                    .setRestConfig(new RestConfig().setBaseUrl(emulator.httpBaseUrl()))
-                    .setSessionController(new ConcurrentSessionController() {
-                        @Override
-                        public String getGateway() {
-                            return emulator.gatewayUrl();
-                        }
-                    })
-                    .setCompression(Compression.NONE)
-                    .build()
-                    .awaitReady();
-            VoiceTracker tracker = VoiceTracker.builder()
-                    .manualTicks()
-                    .storage(storage)
-                    .view(VoiceTrackJda.voiceView(jda))
-                    .build();
-            tracker.start();
+            JDA jda = EmulatorJda.connect(emulator, true);
+            VoiceTracker tracker = EmulatorJda.startTracker(storage, jda);
             JdaInstallation installation = VoiceTrackJda.builder(tracker)
                     .rateLimiter(CommandRateLimiter.unlimited())
                     .install(jda);
@@ -175,17 +149,8 @@ public final class StatsRoundTripLoad {
         awaitEnqueued(installation, before + live.size());
         tracker.tickNow();
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Long> tickNanos = new ArrayList<>();
-        Thread ticker = new Thread(
-                () -> {
-                    while (running.get()) {
-                        tickNanos.add(tracker.tickNow().totalTime().toNanos());
-                    }
-                },
-                "bench-ticks");
         JdaInstallation.GatewayTimings start = installation.gatewayTimings();
-        ticker.start();
+        BackToBackTicks ticker = BackToBackTicks.start(tracker);
         int toggles = 0;
         long enqueuedBefore = installation.eventsEnqueued();
         for (int round = 0; round < 20; round++) {
@@ -195,10 +160,8 @@ public final class StatsRoundTripLoad {
             }
         }
         awaitEnqueued(installation, enqueuedBefore + toggles);
-        running.set(false);
-        ticker.join();
+        long[] ticks = ticker.stop();
         JdaInstallation.GatewayTimings end = installation.gatewayTimings();
-        long[] ticks = tickNanos.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(
                 "gateway thread while ticks ran (%,d members in voice, %,d ticks, tick p50 %.1f ms, max %.1f ms):"
                         + " %,d voice events, longest handler %.3f ms, mean %.4f ms (goal: never > 10 ms)%n",

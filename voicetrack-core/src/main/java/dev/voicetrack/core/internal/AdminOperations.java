@@ -96,6 +96,7 @@ final class AdminOperations {
             pending.dropXp(guildId, userId, ledger.member(guildId, userId));
             MemberTotals t = storage.setXp(guildId, userId, xp, level);
             tags.invalidateMember(guildId, userId);
+            emitLevelSet(t);
             return t;
         } finally {
             lock.unlock();
@@ -111,6 +112,7 @@ final class AdminOperations {
         try {
             MemberTotals t = storage.setLevel(guildId, userId, level);
             tags.invalidateMember(guildId, userId);
+            emitLevelSet(t);
             return t;
         } finally {
             lock.unlock();
@@ -124,6 +126,8 @@ final class AdminOperations {
         try {
             boolean existed = replaceMember(guildId, userId, () -> storage.resetMember(guildId, userId));
             tags.invalidateMember(guildId, userId);
+            var ev = new TrackerListener.LevelSet(guildId, userId, 0, 0);
+            dispatcher.emit(l -> l.levelSet(ev));
             return existed;
         } finally {
             lock.unlock();
@@ -201,6 +205,11 @@ final class AdminOperations {
         }
         tags.invalidateGuild(guildId);
         dispatcher.emit(l -> l.configUpdated(guildId, effective));
+    }
+
+    private void emitLevelSet(MemberTotals t) {
+        var ev = new TrackerListener.LevelSet(t.guildId(), t.userId(), t.level(), t.xp());
+        dispatcher.emit(l -> l.levelSet(ev));
     }
 
     private static void checkXp(long xp) {

@@ -172,6 +172,50 @@ final class GuildImpl implements EmulatedGuild {
     }
 
     @Override
+    public void removeMember(EmulatedMember member) {
+        Objects.requireNonNull(member, "member");
+        world.mutate(() -> {
+            MemberImpl impl = members.get(member.user().id());
+            if (impl != member || impl == botMember) {
+                throw new IllegalArgumentException("member must be a member of " + name + " other than the bot, was "
+                        + member.user().username());
+            }
+            if (impl.voiceChannel != null) {
+                throw new IllegalStateException(
+                        member.user().username() + " is in voice; leave voice before removing the member");
+            }
+            members.remove(impl.user.id());
+            world.gateway.dispatch(
+                    "GUILD_MEMBER_REMOVE",
+                    Json.object().put("guild_id", Long.toUnsignedString(id)).set("user", world.userJson(impl.user)),
+                    Intents.GUILD_MEMBERS,
+                    false);
+        });
+    }
+
+    @Override
+    public void deleteRole(EmulatedRole role) {
+        Objects.requireNonNull(role, "role");
+        world.mutate(() -> {
+            if (!(role instanceof RoleImpl impl) || !roles.contains(impl) || impl == everyone || impl.botId != 0) {
+                throw new IllegalArgumentException(
+                        "role must be a role of " + name + " other than @everyone and the bot's, was " + role.name());
+            }
+            roles.remove(impl);
+            for (MemberImpl m : members.values()) {
+                m.roles.remove(impl);
+            }
+            world.gateway.dispatch(
+                    "GUILD_ROLE_DELETE",
+                    Json.object()
+                            .put("guild_id", Long.toUnsignedString(id))
+                            .put("role_id", Long.toUnsignedString(impl.id())),
+                    Intents.NONE,
+                    false);
+        });
+    }
+
+    @Override
     public EmulatedRole everyoneRole() {
         return everyone;
     }

@@ -86,8 +86,21 @@ final class Messages {
                     ? entry.get("description").asText()
                     : null;
             result.add(new MessageParts.Attachment(
-                    world.ids.next(), filename, description, upload.contentType(), upload.data()));
+                    world.ids.next(), filename, description, contentType(upload, filename), upload.data()));
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * The attachment's content type: like Discord, the file name's type when the client sent a generic one (JDA
+     * sends {@code application/octet-stream} for every file).
+     */
+    private static String contentType(Http.Upload upload, String filename) {
+        String sent = upload.contentType();
+        if (sent != null && !sent.startsWith("application/octet-stream")) {
+            return sent;
+        }
+        String guessed = java.net.URLConnection.guessContentTypeFromName(filename);
+        return guessed != null ? guessed : sent == null ? "application/octet-stream" : sent;
     }
 }

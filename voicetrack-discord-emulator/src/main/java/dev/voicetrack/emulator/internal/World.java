@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.voicetrack.emulator.EmulatorException;
 import dev.voicetrack.emulator.InteractionResponse;
+import dev.voicetrack.emulator.RecordedAttachment;
 import dev.voicetrack.emulator.RecordedMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -381,7 +382,10 @@ final class World {
                 message.flags,
                 Json.toMaps(message.embeds),
                 Json.toMaps(message.components),
-                message.interaction == null ? 0L : message.interaction.id());
+                message.interaction == null ? 0L : message.interaction.id(),
+                message.attachments.stream()
+                        .map(a -> new RecordedAttachment(a.filename(), a.contentType(), a.data()))
+                        .toList());
     }
 
     /** Applies the message fields of a create or edit body (content, embeds, components, flags). */

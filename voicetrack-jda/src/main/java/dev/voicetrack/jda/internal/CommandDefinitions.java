@@ -1,5 +1,6 @@
 package dev.voicetrack.jda.internal;
 
+import dev.voicetrack.core.LevelReward;
 import java.util.List;
 import java.util.Set;
 import net.dv8tion.jda.api.Permission;
@@ -29,10 +30,12 @@ public final class CommandDefinitions {
     public static final String CACHE_WARM = "cache-warm";
     public static final String CACHE_INFO = "cache-info";
     public static final String CONFIG = "config";
+    public static final String REWARDS = "rewards";
+    public static final String XP = "xp";
 
     /** Commands only members with Manage Server (or Administrator) may run. */
     public static final Set<String> ADMIN =
-            Set.of(CACHE_STATS, DB_STATS, BACKUP, OPTIMIZE, CACHE_CLEAR, CACHE_WARM, CACHE_INFO, CONFIG);
+            Set.of(CACHE_STATS, DB_STATS, BACKUP, OPTIMIZE, CACHE_CLEAR, CACHE_WARM, CACHE_INFO, CONFIG, REWARDS, XP);
 
     /**
      * Config options {@code /config set} accepts: every option of {@code GuildConfig} (the nested configs under
@@ -71,6 +74,9 @@ public final class CommandDefinitions {
             "messageXpCooldownSeconds",
             "timeZone");
 
+    /** The largest XP amount {@code /xp} accepts (Discord integers reach 2^53; this keeps sums far from overflow). */
+    static final long MAX_XP = 1_000_000_000_000L;
+
     private CommandDefinitions() {}
 
     public static List<SlashCommandData> all() {
@@ -93,9 +99,12 @@ public final class CommandDefinitions {
                 .addChoice("channel", "channel")
                 .addChoice("direct message", "dm");
         return List.of(
+                rewards(),
+                xp(),
                 guild(Commands.slash(STATS, "Voice time, level, XP and rank")
-                        .addOption(OptionType.USER, "user", "Whose stats (default yours)", false)),
-                guild(Commands.slash(RANK, "Rank by XP and by voice time")
+                        .addOption(OptionType.USER, "user", "Whose stats (default yours)", false)
+                        .addOption(OptionType.BOOLEAN, "card", "As a rank card image (default no)", false)),
+                guild(Commands.slash(RANK, "Rank by XP and by voice time, with a rank card")
                         .addOption(OptionType.USER, "user", "Whose rank (default yours)", false)),
                 guild(Commands.slash(LEADERBOARD, "The server's leaderboard").addOptions(metric, window)),
                 admin(Commands.slash(CACHE_STATS, "Cache hit rate, size and hottest keys")),
@@ -136,6 +145,39 @@ public final class CommandDefinitions {
                                                         "template",
                                                         "Message with {user}, {level}, {xp}",
                                                         false)))));
+    }
+
+    private static SlashCommandData xp() {
+        OptionData amount = new OptionData(OptionType.INTEGER, "amount", "XP", true).setRequiredRange(0, MAX_XP);
+        OptionData user = new OptionData(OptionType.USER, "user", "The member", true);
+        return admin(Commands.slash(XP, "Give, take, set or reset members' XP")
+                .addSubcommands(
+                        new SubcommandData("add", "Give a member XP").addOptions(user, amount),
+                        new SubcommandData("remove", "Take XP from a member (not below 0)").addOptions(user, amount),
+                        new SubcommandData("set", "Set a member's XP; the level follows").addOptions(user, amount),
+                        new SubcommandData("reset", "Reset a member's XP, level and voice time").addOptions(user),
+                        new SubcommandData("reset-server", "Reset every member (asks for confirmation)")));
+    }
+
+    private static SlashCommandData rewards() {
+        OptionData level = new OptionData(OptionType.INTEGER, "level", "At this level (or give voice_hours)", false)
+                .setRequiredRange(1, LevelReward.MAX_THRESHOLD);
+        OptionData hours = new OptionData(
+                        OptionType.INTEGER, "voice_hours", "After this many hours in voice (or give level)", false)
+                .setRequiredRange(1, LevelReward.MAX_THRESHOLD);
+        OptionData mode = new OptionData(OptionType.STRING, "mode", "Kept when higher rewards arrive? (default stack)")
+                .addChoice("stack: kept", "stack")
+                .addChoice("replace: replaced by the next reward", "replace");
+        return admin(Commands.slash(REWARDS, "Roles given at a level or after hours in voice")
+                .addSubcommands(
+                        new SubcommandData("add", "Give a role at a level or after hours in voice")
+                                .addOption(OptionType.ROLE, "role", "The role to give", true)
+                                .addOptions(level, hours, mode),
+                        new SubcommandData("remove", "Remove a reward, or one role of it")
+                                .addOptions(level, hours)
+                                .addOption(OptionType.ROLE, "role", "Only this role of the reward", false),
+                        new SubcommandData("list", "The rewards and any that cannot be given"),
+                        new SubcommandData("sync", "Give and take reward roles so every member matches now")));
     }
 
     private static SlashCommandData guild(SlashCommandData data) {

@@ -7,4 +7,9 @@ interface CommandGroup {
 
     /** This group's commands; each name is registered with Discord and belongs to no other group. */
     List<SlashCommand> commands();
+
+    /** The buttons this group's answers carry; none by default. */
+    default List<ButtonAction> buttons() {
+        return List.of();
+    }
 }

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives slash commands and leaderboard page clicks on JDA's event thread, checks them there (guild only,
+ * Receives slash commands and clicks on the command groups' buttons on JDA's event thread, checks them there (guild only,
  * permission, rate limit: all in memory), and hands the work of the command the {@link CommandRegistry} names to
  * the command executor; commands it does not know (an application's own) are left to their listeners. Every path
  * ends in exactly one answer through a {@link Responder}; every refusal and error is ephemeral.
@@ -34,7 +34,6 @@ final class CommandListener implements EventListener {
     private static final Logger LOG = LoggerFactory.getLogger(CommandListener.class);
 
     private final CommandRegistry commands;
-    private final StatsCommands stats;
     private final CommandRateLimiter rateLimiter;
     private final Executor executor;
     private final ScheduledExecutorService timer;
@@ -44,7 +43,6 @@ final class CommandListener implements EventListener {
 
     CommandListener(
             CommandRegistry commands,
-            StatsCommands stats,
             CommandRateLimiter rateLimiter,
             Executor executor,
             ScheduledExecutorService timer,
@@ -52,7 +50,6 @@ final class CommandListener implements EventListener {
             Duration timeout,
             Timings timings) {
         this.commands = commands;
-        this.stats = stats;
         this.rateLimiter = rateLimiter;
         this.executor = executor;
         this.timer = timer;
@@ -71,8 +68,9 @@ final class CommandListener implements EventListener {
                 timings.record(System.nanoTime() - start);
             }
         } else if (event instanceof ButtonInteractionEvent e) {
-            if (e.getComponentId().startsWith(StatsCommands.LEADERBOARD_BUTTON + ":")) {
-                button(e);
+            Optional<ButtonAction> button = commands.findButton(e.getComponentId());
+            if (button.isPresent()) {
+                button(e, button.get());
                 timings.record(System.nanoTime() - start);
             }
         }
@@ -100,23 +98,21 @@ final class CommandListener implements EventListener {
         }
     }
 
-    private void button(ButtonInteractionEvent e) {
+    private void button(ButtonInteractionEvent e, ButtonAction button) {
         Responder responder = new Responder(e, e);
         try {
-            Optional<Reply> refusal = check(e, CommandDefinitions.LEADERBOARD, false);
+            Optional<Reply> refusal = check(e, button.command(), button.admin());
             if (refusal.isPresent()) {
                 responder.complete(refusal.get());
                 return;
             }
-            responder.deferAfter(timer, deferAfter, false);
-            long guildId = e.getGuild().getIdLong();
-            String id = e.getComponentId();
+            responder.deferAfter(timer, deferAfter, button.admin());
             run(
                     responder,
-                    "leaderboard page",
-                    () -> CompletableFuture.completedFuture(stats.leaderboardButton(guildId, id)));
+                    button.command() + " button",
+                    () -> CompletableFuture.completedFuture(button.action().run(e)));
         } catch (RuntimeException ex) {
-            LOG.warn("leaderboard button failed before it ran", ex);
+            LOG.warn("{} button failed before it ran", button.command(), ex);
             responder.complete(Reply.error("Something went wrong; the error was logged."));
         }
     }

@@ -1,6 +1,8 @@
 package dev.voicetrack.jda.internal;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which group answers which command: a map from command name to the command, built from the groups. Immutable
+ * Which group answers which command or button: a map from command name to the command and the groups' button
+ * prefixes, built from the groups. Immutable
  * and thread safe.
  */
 final class CommandRegistry {
     private final Map<String, SlashCommand> byName;
+    private final List<ButtonAction> buttons;
 
     /** @throws IllegalArgumentException if two groups, or one group twice, answer the same command name */
     CommandRegistry(List<? extends CommandGroup> groups) {
@@ -26,6 +30,23 @@ final class CommandRegistry {
             }
         }
         this.byName = Collections.unmodifiableMap(map);
+        List<ButtonAction> all = new ArrayList<>();
+        Set<String> prefixes = new HashSet<>();
+        for (CommandGroup group : groups) {
+            for (ButtonAction button : group.buttons()) {
+                if (!prefixes.add(button.prefix())) {
+                    throw new IllegalArgumentException("button prefix must have one handler, was " + button.prefix()
+                            + " answered twice (again by " + group.getClass().getSimpleName() + ")");
+                }
+                all.add(button);
+            }
+        }
+        this.buttons = List.copyOf(all);
+    }
+
+    /** The button whose prefix the custom id has, if one of the groups put it there. */
+    Optional<ButtonAction> findButton(String customId) {
+        return buttons.stream().filter(b -> b.matches(customId)).findFirst();
     }
 
     /** The command of that name, if one of the groups answers it. */

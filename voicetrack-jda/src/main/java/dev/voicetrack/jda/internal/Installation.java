@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The wiring of one tracker to JDA.
  *
- * <p>Threads it owns: one reconciliation thread (reconcile reads storage), one timer (deferrals of slow
+ * <p>Threads it owns: one reconciliation thread (reconcile reads storage), one rewards thread (level role
+ * rewards, see {@link RoleRewards}), one timer (deferrals of slow
  * commands), unless the builder was given a maintenance executor one maintenance thread (statistics, backups and
  * optimisations run one at a time), and, unless the builder was given a command executor, two command workers
  * with a bounded queue (a full queue answers "busy", it never blocks JDA). All are daemon threads, stopped by {@link #close()}.
@@ -80,6 +81,8 @@ public final class Installation implements JdaInstallation {
     private final GatewayListener gatewayListener;
     private final CommandListener commandListener;
     private final LevelUpAnnouncer announcer;
+    private final ExecutorService rewardsExecutor;
+    private final RoleRewards rewards;
     private final EventListener registrationListener;
     private final CompletableFuture<Void> registered = new CompletableFuture<>();
     private final AtomicBoolean registering = new AtomicBoolean();
@@ -115,18 +118,22 @@ public final class Installation implements JdaInstallation {
         } else {
             ownMaintenanceExecutor = null;
         }
-        StatsCommands stats = new StatsCommands(settings.tracker());
-        CommandRegistry registry = new CommandRegistry(commandGroups(stats, settings, maintenance));
+        this.rewardsExecutor = Executors.newSingleThreadExecutor(daemon("voicetrack-rewards"));
+        this.rewards = new RoleRewards(
+                settings.tracker(), gateways, rewardsExecutor, new RewardProblems(settings.announcements()));
+        StatsCommands stats = new StatsCommands(settings.tracker(), RankCards.overHttp());
+        CommandRegistry registry = new CommandRegistry(commandGroups(stats, settings, maintenance, rewards));
         this.commandListener = new CommandListener(
                 registry,
-                stats,
                 settings.rateLimiter(),
                 commands,
                 timer,
                 settings.deferAfter(),
                 settings.commandTimeout(),
                 timings);
-        this.announcer = new LevelUpAnnouncer(gateways, settings.announcements());
+        this.announcer = new LevelUpAnnouncer(gateways, settings.announcements(), g -> settings.tracker()
+                .config(g)
+                .levelRewards());
         this.registrationListener = this::onSessionEvent;
     }
 
@@ -135,7 +142,8 @@ public final class Installation implements JdaInstallation {
      * given, the given storage maintenance or else the tracker's storage's own, and {@code /backup} writing
      * through the given backup or else into the backup directory when the storage can back up.
      */
-    static List<CommandGroup> commandGroups(StatsCommands stats, Settings settings, Executor maintenanceExecutor) {
+    static List<CommandGroup> commandGroups(
+            StatsCommands stats, Settings settings, Executor maintenanceExecutor, RoleRewards rewards) {
         VoiceTracker tracker = settings.tracker();
         Cache<?> cache =
                 settings.cache() != null ? settings.cache() : tracker.cache().orElse(null);
@@ -151,7 +159,9 @@ public final class Installation implements JdaInstallation {
                 stats,
                 new CacheCommands(cache, settings.warmer()),
                 new MaintenanceCommands(maintenance, backup, maintenanceExecutor),
-                new ConfigCommands(tracker, settings.announcements()));
+                new ConfigCommands(tracker, settings.announcements()),
+                new RewardCommands(tracker, rewards),
+                new XpCommands(tracker, rewards));
     }
 
     /**
@@ -166,9 +176,12 @@ public final class Installation implements JdaInstallation {
         gateways.addListener(installation.gatewayListener);
         gateways.addListener(installation.commandListener);
         gateways.addListener(installation.registrationListener);
+        gateways.addListener(installation.rewards);
         settings.tracker().addListener(installation.announcer);
+        settings.tracker().addListener(installation.rewards);
         if (gateways.connectedExcept(null)) {
             installation.reconciler.request(null);
+            installation.rewards.requestAll();
         }
         if (!settings.registerCommands()) {
             installation.registered.complete(null);
@@ -246,6 +259,11 @@ public final class Installation implements JdaInstallation {
     }
 
     @Override
+    public long rewardSyncs() {
+        return rewards.guildSyncs();
+    }
+
+    @Override
     public AnnouncementStore announcements() {
         return settings.announcements();
     }
@@ -258,8 +276,11 @@ public final class Installation implements JdaInstallation {
         gateways.removeListener(gatewayListener);
         gateways.removeListener(commandListener);
         gateways.removeListener(registrationListener);
+        gateways.removeListener(rewards);
         settings.tracker().removeListener(announcer);
+        settings.tracker().removeListener(rewards);
         reconcileExecutor.shutdown();
+        rewardsExecutor.shutdownNow(); // a guild sync in progress stops at its next role change
         timer.shutdown();
         if (ownCommandExecutor != null) {
             ownCommandExecutor.shutdown();

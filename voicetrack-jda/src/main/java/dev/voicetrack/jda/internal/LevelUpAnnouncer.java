@@ -1,9 +1,12 @@
 package dev.voicetrack.jda.internal;
 
+import dev.voicetrack.core.LevelRewards;
 import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.LevelUpAnnouncement;
 import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.LongFunction;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
@@ -12,17 +15,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Announces level-ups as each guild's {@link LevelUpAnnouncement} says. Runs on the tracker's listener thread;
- * sending is queued (asynchronous), so a slow Discord never holds that thread. Only the member is pinged.
+ * sending is queued (asynchronous), so a slow Discord never holds that thread. Only the member is pinged. When the
+ * level-up earned level reward roles, the message names them after the template's text ("Reward: @Role"; the
+ * role is shown, not pinged).
  */
 final class LevelUpAnnouncer implements TrackerListener {
     private static final Logger LOG = LoggerFactory.getLogger(LevelUpAnnouncer.class);
 
     private final Gateways gateways;
     private final AnnouncementStore store;
+    private final LongFunction<LevelRewards> rewards;
 
-    LevelUpAnnouncer(Gateways gateways, AnnouncementStore store) {
+    /** @param rewards each guild's level rewards */
+    LevelUpAnnouncer(Gateways gateways, AnnouncementStore store, LongFunction<LevelRewards> rewards) {
         this.gateways = gateways;
         this.store = store;
+        this.rewards = rewards;
     }
 
     @Override
@@ -35,7 +43,8 @@ final class LevelUpAnnouncer implements TrackerListener {
         if (guild == null) {
             return;
         }
-        String text = a.render(event.userId(), event.newLevel(), event.xp());
+        String text = a.render(event.userId(), event.newLevel(), event.xp())
+                + rewardText(rewards.apply(event.guildId()).newlyEarned(event.oldLevel(), event.newLevel(), 0));
         EnumSet<Message.MentionType> mentions = EnumSet.of(Message.MentionType.USER);
         if (a.mode() == LevelUpAnnouncement.Mode.CHANNEL) {
             GuildMessageChannel channel = guild.getChannelById(GuildMessageChannel.class, a.channelId());
@@ -46,14 +55,24 @@ final class LevelUpAnnouncer implements TrackerListener {
                         event.guildId());
                 return;
             }
-            channel.sendMessage(text)
+            channel.sendMessage(DiscordText.fitMessage(text))
                     .setAllowedMentions(mentions)
                     .queue(null, e -> LOG.warn("could not announce a level-up in guild {}", event.guildId(), e));
         } else {
             guild.getJDA()
                     .openPrivateChannelById(event.userId())
-                    .flatMap(dm -> dm.sendMessage(text).setAllowedMentions(mentions))
+                    .flatMap(dm -> dm.sendMessage(DiscordText.fitMessage(text)).setAllowedMentions(mentions))
                     .queue(null, e -> LOG.debug("could not DM user {} a level-up", event.userId(), e));
         }
+    }
+
+    /** " Reward: @A @B" for the roles the level-up earned (voice-time rewards do not change with the level). */
+    static String rewardText(Set<Long> roles) {
+        if (roles.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(" Reward:");
+        roles.forEach(id -> out.append(" <@&").append(id).append('>'));
+        return out.toString();
     }
 }

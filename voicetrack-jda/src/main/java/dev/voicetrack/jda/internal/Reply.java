@@ -3,6 +3,7 @@ package dev.voicetrack.jda.internal;
 import java.util.List;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
+import net.dv8tion.jda.api.utils.FileUpload;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
@@ -13,11 +14,20 @@ import net.dv8tion.jda.api.utils.messages.MessageEditData;
  * Discord message ({@value DiscordText#MAX_MESSAGE_LENGTH} characters, which JDA refuses to send) is cut, ending in "…": an error
  * that echoes a huge value is still answered.
  */
-record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral) {
+record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral, List<File> files) {
+
+    /** A file attached to the answer; an embed shows it as {@code attachment://<name>}. */
+    record File(String name, byte[] data) {}
+
     Reply {
         content = DiscordText.fitMessage(content);
         embeds = List.copyOf(embeds);
         rows = List.copyOf(rows);
+        files = List.copyOf(files);
+    }
+
+    Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, boolean ephemeral) {
+        this(content, embeds, rows, ephemeral, List.of());
     }
 
     static Reply text(String content, boolean ephemeral) {
@@ -38,14 +48,20 @@ record Reply(String content, List<MessageEmbed> embeds, List<ActionRow> rows, bo
                 .setContent(content)
                 .setEmbeds(embeds)
                 .setComponents(rows)
+                .setFiles(uploads())
                 .build();
     }
 
     MessageEditData editData() {
-        return new MessageEditBuilder()
-                .setContent(content)
-                .setEmbeds(embeds)
-                .setComponents(rows)
-                .build();
+        MessageEditBuilder edit =
+                new MessageEditBuilder().setContent(content).setEmbeds(embeds).setComponents(rows);
+        if (!files.isEmpty()) {
+            edit.setFiles(uploads());
+        }
+        return edit.build();
+    }
+
+    private List<FileUpload> uploads() {
+        return files.stream().map(f -> FileUpload.fromData(f.data(), f.name())).toList();
     }
 }

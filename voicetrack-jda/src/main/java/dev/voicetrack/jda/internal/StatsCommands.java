@@ -13,12 +13,16 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
+import java.awt.Color;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.dv8tion.jda.api.EmbedBuilder;
+import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.User;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.interactions.components.buttons.Button;
 
@@ -32,24 +36,43 @@ final class StatsCommands implements CommandGroup {
     /** The last leaderboard page a button may ask for; keeps the storage offset far from int overflow. */
     static final int MAX_PAGE = 100_000;
 
-    private final VoiceTracker tracker;
+    static final String CARD_FILE = "rank.png";
 
-    StatsCommands(VoiceTracker tracker) {
+    private final VoiceTracker tracker;
+    private final RankCards cards;
+
+    StatsCommands(VoiceTracker tracker, RankCards cards) {
         this.tracker = tracker;
+        this.cards = cards;
     }
 
     @Override
     public List<SlashCommand> commands() {
         return List.of(
-                SlashCommand.of(CommandDefinitions.STATS, e -> done(stats(guildId(e), targetUser(e)))),
-                SlashCommand.of(CommandDefinitions.RANK, e -> done(rank(guildId(e), targetUser(e)))),
+                SlashCommand.of(
+                        CommandDefinitions.STATS,
+                        e -> done(
+                                e.getOption("card", false, OptionMapping::getAsBoolean)
+                                        ? rank(guildId(e), targetUser(e), accent(e))
+                                        : stats(guildId(e), targetUser(e)))),
+                SlashCommand.of(CommandDefinitions.RANK, e -> done(rank(guildId(e), targetUser(e), accent(e)))),
                 SlashCommand.of(
                         CommandDefinitions.LEADERBOARD,
                         e -> done(leaderboard(
                                 guildId(e),
                                 Metric.parse(string(e, "metric", "xp")),
                                 parseWindow(string(e, "window", "all")),
-                                0))));
+                                0,
+                                e.getUser().getIdLong()))));
+    }
+
+    @Override
+    public List<ButtonAction> buttons() {
+        return List.of(new ButtonAction(
+                LEADERBOARD_BUTTON,
+                CommandDefinitions.LEADERBOARD,
+                false,
+                e -> leaderboardButton(e.getGuild().getIdLong(), e.getUser().getIdLong(), e.getComponentId())));
     }
 
     // ---- /stats and /rank ----
@@ -77,14 +100,41 @@ final class StatsCommands implements CommandGroup {
         return Reply.embed(embed.build(), false);
     }
 
-    Reply rank(long guildId, User user) {
+    /** The target member's highest coloured role's colour, else blurple: the card's accent. */
+    private static int accent(SlashCommandInteractionEvent e) {
+        Member member = e.getOption("user", e.getMember(), OptionMapping::getAsMember);
+        Color color = member == null ? null : member.getColor();
+        return (color == null ? Replies.BLURPLE : color).getRGB() & 0xFFFFFF;
+    }
+
+    /** The rank line and the member's rank card ({@value #CARD_FILE}), shown in an embed. */
+    Reply rank(long guildId, User user, int accentRgb) {
         OptionalInt byXp = tracker.getRank(guildId, user.getIdLong(), Metric.XP, Window.allTime());
         OptionalInt byTime = tracker.getRank(guildId, user.getIdLong(), Metric.VOICE_TIME, Window.allTime());
-        if (byXp.isEmpty() && byTime.isEmpty()) {
+        Optional<MemberStats> found = tracker.getUser(guildId, user.getIdLong());
+        if ((byXp.isEmpty() && byTime.isEmpty()) || found.isEmpty()) {
             return Reply.text(user.getName() + " is not ranked yet.", true);
         }
-        return Reply.text(
-                user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.", false);
+        MemberStats s = found.get();
+        double multiplier = tracker.levelMultiplier(guildId);
+        String avatar = user.getAvatarUrl();
+        byte[] png = cards.png(new RankCard.Values(
+                user.getEffectiveName(),
+                s.level(),
+                s.xp(),
+                LevelCalculator.progressPercent(s.xp(), multiplier),
+                LevelCalculator.xpToNextLevel(s.xp(), multiplier),
+                byXp.orElse(0),
+                s.voiceTimeMs(),
+                accentRgb,
+                avatar == null ? "" : avatar + "?size=256"));
+        EmbedBuilder embed = new EmbedBuilder().setColor(accentRgb).setImage("attachment://" + CARD_FILE);
+        return new Reply(
+                user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.",
+                List.of(embed.build()),
+                List.of(),
+                false,
+                List.of(new Reply.File(CARD_FILE, png)));
     }
 
     private static String rankText(OptionalInt rank) {
@@ -93,7 +143,11 @@ final class StatsCommands implements CommandGroup {
 
     // ---- /leaderboard and its page buttons ----
 
-    Reply leaderboard(long guildId, Metric metric, Window window, int page) {
+    /**
+     * One page, with Previous/Next buttons only {@code invokerId} may use, and the invoker's own row at the bottom
+     * when it is ranked but not on the page.
+     */
+    Reply leaderboard(long guildId, Metric metric, Window window, int page, long invokerId) {
         if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
             throw new IllegalArgumentException("The level leaderboard is all-time only, was window " + window.key());
         }
@@ -113,14 +167,10 @@ final class StatsCommands implements CommandGroup {
         }
         boolean hasNext = entries.size() > PAGE_SIZE;
         StringBuilder text = new StringBuilder();
-        for (LeaderboardEntry e : entries.subList(0, Math.min(PAGE_SIZE, entries.size()))) {
-            text.append("**")
-                    .append(e.rank())
-                    .append(".** <@")
-                    .append(e.userId())
-                    .append("> — ")
-                    .append(format(metric, e.value(metric)))
-                    .append('\n');
+        List<LeaderboardEntry> shown = entries.subList(0, Math.min(PAGE_SIZE, entries.size()));
+        shown.forEach(e -> row(text, e, metric));
+        if (shown.stream().noneMatch(e -> e.userId() == invokerId)) {
+            ownRow(guildId, metric, window, invokerId).ifPresent(own -> row(text.append("…\n"), own, metric));
         }
         EmbedBuilder embed = new EmbedBuilder()
                 .setColor(Replies.GOLD)
@@ -128,17 +178,56 @@ final class StatsCommands implements CommandGroup {
                 .setDescription(text.toString().strip())
                 .setFooter("Page " + (page + 1));
         String base = LEADERBOARD_BUTTON + ":" + metric.key() + ":" + window.key() + ":";
+        String owner = ":" + invokerId;
         ActionRow row = ActionRow.of(
-                Button.secondary(base + (page - 1), "◀ Previous").withDisabled(page == 0),
-                Button.secondary(base + (page + 1), "Next ▶").withDisabled(!hasNext));
+                Button.secondary(base + (page - 1) + owner, "◀ Previous").withDisabled(page == 0),
+                Button.secondary(base + (page + 1) + owner, "Next ▶").withDisabled(!hasNext));
         return new Reply("", List.of(embed.build()), List.of(row), false);
     }
 
-    /** A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>}. */
-    Reply leaderboardButton(long guildId, String customId) {
+    private static void row(StringBuilder text, LeaderboardEntry e, Metric metric) {
+        text.append("**")
+                .append(e.rank())
+                .append(".** <@")
+                .append(e.userId())
+                .append("> — ")
+                .append(format(metric, e.value(metric)))
+                .append('\n');
+    }
+
+    /** The invoker's own leaderboard row, if it is ranked. */
+    private Optional<LeaderboardEntry> ownRow(long guildId, Metric metric, Window window, long userId) {
+        OptionalInt rank = tracker.getRank(guildId, userId, metric, window);
+        if (rank.isEmpty()) {
+            return Optional.empty();
+        }
+        return tracker.getLeaderboard(guildId, metric, window, 1, rank.getAsInt() - 1).entries().stream()
+                .filter(e -> e.userId() == userId)
+                .findFirst();
+    }
+
+    /**
+     * A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>:<invoker>} (buttons sent before
+     * the invoker was part of it, {@code vt-lb:<metric>:<window>:<page>}, page for anyone).
+     *
+     * @throws IllegalArgumentException if the clicker is not the member who ran {@code /leaderboard}
+     */
+    Reply leaderboardButton(long guildId, long clickerId, String customId) {
         String[] parts = customId.split(":");
-        if (parts.length != 4 || !parts[0].equals(LEADERBOARD_BUTTON)) {
+        if ((parts.length != 4 && parts.length != 5) || !parts[0].equals(LEADERBOARD_BUTTON)) {
             throw new IllegalArgumentException("This button is not one of VoiceTrack's, was '" + customId + "'");
+        }
+        long invokerId = clickerId;
+        if (parts.length == 5) {
+            try {
+                invokerId = Long.parseLong(parts[4]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invoker must be a user id, was '" + parts[4] + "'", e);
+            }
+            if (invokerId != clickerId) {
+                throw new IllegalArgumentException(
+                        "Only <@" + invokerId + "> can page this leaderboard; run /leaderboard for your own.");
+            }
         }
         int page;
         try {
@@ -146,7 +235,7 @@ final class StatsCommands implements CommandGroup {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("page must be a number, was '" + parts[3] + "'", e);
         }
-        return leaderboard(guildId, Metric.parse(parts[1]), parseWindow(parts[2]), page);
+        return leaderboard(guildId, Metric.parse(parts[1]), parseWindow(parts[2]), page, invokerId);
     }
 
     static Window parseWindow(String key) {

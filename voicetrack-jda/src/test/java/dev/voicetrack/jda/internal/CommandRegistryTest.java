@@ -52,7 +52,13 @@ class CommandRegistryTest {
                 true,
                 true,
                 true);
-        groups = Installation.commandGroups(new StatsCommands(tracker), settings, Runnable::run);
+        RoleRewards rewards =
+                new RoleRewards(tracker, null, Runnable::run, new RewardProblems(AnnouncementStore.inMemory()));
+        groups = Installation.commandGroups(
+                new StatsCommands(tracker, new RankCards(url -> java.util.Optional.empty())),
+                settings,
+                Runnable::run,
+                rewards);
     }
 
     @AfterEach
@@ -80,7 +86,7 @@ class CommandRegistryTest {
     }
 
     @Test
-    void onlyStorageMaintenanceAndWarming_areDeferredAtOnce() {
+    void onlyStorageMaintenanceWarmingAndRewards_areDeferredAtOnce() {
         CommandRegistry registry = new CommandRegistry(groups);
 
         Set<String> slow = registry.names().stream()
@@ -92,7 +98,8 @@ class CommandRegistryTest {
                         CommandDefinitions.DB_STATS,
                         CommandDefinitions.BACKUP,
                         CommandDefinitions.OPTIMIZE,
-                        CommandDefinitions.CACHE_WARM);
+                        CommandDefinitions.CACHE_WARM,
+                        CommandDefinitions.REWARDS);
     }
 
     @Test

@@ -528,6 +528,11 @@ public abstract class StorageContractTest {
                     .messageXp(3)
                     .messageXpCooldown(java.time.Duration.ofMillis(1500))
                     .timeZone(ZoneId.of("Asia/Kolkata"))
+                    .levelRewards(dev.voicetrack.core.LevelRewards.of(List.of(
+                            new dev.voicetrack.core.LevelReward(
+                                    dev.voicetrack.core.LevelReward.Trigger.LEVEL, 10, Set.of(41L, 40L), false),
+                            new dev.voicetrack.core.LevelReward(
+                                    dev.voicetrack.core.LevelReward.Trigger.VOICE_HOURS, 5, Set.of(42L), true))))
                     .build();
             storage.saveGuildConfig(G, every);
             assertThat(storage.guildConfig(G)).hasValue(every);
@@ -537,6 +542,7 @@ public abstract class StorageContractTest {
                     .xpConfig(XpConfig.EMPTY)
                     .voiceTimeConfig(new dev.voicetrack.core.VoiceTimeConfig(null, null))
                     .levelMultiplierConfig(new dev.voicetrack.core.LevelMultiplierConfig(null))
+                    .levelRewards(dev.voicetrack.core.LevelRewards.NONE)
                     .build();
             storage.saveGuildConfig(G2, unset);
             assertThat(storage.guildConfig(G2)).hasValue(unset);

@@ -3,6 +3,7 @@ package dev.voicetrack.core.storage.kernel;
 import dev.voicetrack.core.ChannelFilter;
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.LevelMultiplierConfig;
+import dev.voicetrack.core.LevelRewards;
 import dev.voicetrack.core.MemberFilter;
 import dev.voicetrack.core.VoiceTimeConfig;
 import dev.voicetrack.core.XpConfig;
@@ -47,6 +48,13 @@ public final class GuildConfigCodec {
 
     /** The text form's format number, its first line {@code format=1}. */
     public static final int FORMAT = 1;
+
+    /**
+     * The key of the guild's role rewards: a string set, one {@link dev.voicetrack.core.LevelReward#toStored()}
+     * per reward. Written only when the guild has rewards, so the stored form of a guild without any is what
+     * it was before rewards existed, and read only when present (see {@link Reader#has}).
+     */
+    public static final String LEVEL_REWARDS = "levelRewards";
 
     private GuildConfigCodec() {}
 
@@ -99,6 +107,15 @@ public final class GuildConfigCodec {
          * rather than "the default" (false only for text written before format 1).
          */
         boolean complete();
+
+        /**
+         * Whether the form holds the option. Only asked for options added after format 1 ({@link
+         * #LEVEL_REWARDS}), which older stored forms lack; a reader whose getters already answer null for a
+         * missing key may keep this default.
+         */
+        default boolean has(String key) {
+            return true;
+        }
 
         @Nullable
         Boolean bool(String key);
@@ -165,6 +182,9 @@ public final class GuildConfigCodec {
         w.number("messageXp", c.messageXp());
         w.duration("messageXpCooldown", c.messageXpCooldown());
         w.zone("timeZone", c.timeZone());
+        if (!c.levelRewards().isEmpty()) {
+            w.strings(LEVEL_REWARDS, c.levelRewards().toStored());
+        }
     }
 
     /**
@@ -223,6 +243,9 @@ public final class GuildConfigCodec {
         set("messageXp", r.number("messageXp"), b::messageXp);
         set("messageXpCooldown", r.duration("messageXpCooldown"), b::messageXpCooldown);
         set("timeZone", r.zone("timeZone"), b::timeZone);
+        if (r.has(LEVEL_REWARDS)) {
+            set(LEVEL_REWARDS, r.strings(LEVEL_REWARDS), v -> b.levelRewards(LevelRewards.fromStored(v)));
+        }
         return b.build();
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.LevelMultiplierConfig;
+import dev.voicetrack.core.LevelReward;
+import dev.voicetrack.core.LevelRewards;
 import dev.voicetrack.core.VoiceTimeConfig;
 import dev.voicetrack.core.XpConfig;
 import java.time.Duration;
@@ -47,6 +49,9 @@ class GuildConfigCodecTest {
                 .messageXp(3)
                 .messageXpCooldown(Duration.ofMillis(1500))
                 .timeZone(ZoneId.of("Europe/Paris"))
+                .levelRewards(LevelRewards.of(List.of(
+                        new LevelReward(LevelReward.Trigger.LEVEL, 10, Set.of(41L, 40L), false),
+                        new LevelReward(LevelReward.Trigger.VOICE_HOURS, 5, Set.of(42L), true))))
                 .build();
     }
 
@@ -75,7 +80,8 @@ class GuildConfigCodecTest {
                 .contains("xpConfig.roles=30:7,20:9\n")
                 .contains("noXpRoleIds=12,13\n")
                 .contains("messageXpCooldown=PT1.5S\n")
-                .endsWith("timeZone=Europe/Paris\n");
+                .contains("timeZone=Europe/Paris\n")
+                .endsWith("levelRewards=level%3A10%3Areplace%3A40%2C41,voiceHours%3A5%3Astack%3A42\n");
         assertThat(GuildConfigCodec.toText(GuildConfig.defaults()))
                 .doesNotContain("xpConfig.boosterMultiplier")
                 .contains("xpConfig.baseAmount=5\n");
@@ -85,6 +91,16 @@ class GuildConfigCodecTest {
     void textWithoutFormat_keepsTheDefaultSubConfigs_andIgnoresUnknownKeys() {
         GuildConfig c = GuildConfigCodec.fromText("trackBots=true\nsomethingNew=1\nnot a line\n");
         assertThat(c).isEqualTo(GuildConfig.builder().trackBots(true).build());
+    }
+
+    @Test
+    void levelRewards_areWrittenOnlyWhenAGuildHasSome_andOldTextReadsWithout() {
+        assertThat(GuildConfigCodec.toText(GuildConfig.defaults())).doesNotContain("levelRewards");
+        String old = GuildConfigCodec.toText(
+                everyOption().toBuilder().levelRewards(LevelRewards.NONE).build());
+        assertThat(GuildConfigCodec.fromText(old).levelRewards()).isEqualTo(LevelRewards.NONE);
+        assertThatThrownBy(() -> GuildConfigCodec.fromText("format=1\nlevelRewards=level%3A0%3Astack%3A5\n"))
+                .hasMessageStartingWith("stored guild config option levelRewards is invalid, was '[level:0:stack:5]'");
     }
 
     @Test
@@ -102,7 +118,7 @@ class GuildConfigCodecTest {
     void writer_seesEveryOptionOnce_inTheStoredOrder() {
         var keys = new java.util.ArrayList<String>();
         GuildConfigCodec.write(everyOption(), new RecordingWriter(keys));
-        assertThat(keys).doesNotHaveDuplicates().hasSize(29);
+        assertThat(keys).doesNotHaveDuplicates().hasSize(30);
         assertThat(GuildConfigCodec.toMap(everyOption()).keySet()).containsExactlyElementsOf(withFormat(keys));
     }
 

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * as JSON. A dotted key is a field of a sub-object ({@code "xpConfig": {"baseAmount": 5}}); ids are
  * strings; the role XP map is an array of {@code {"roleId": "1", "xp": 5}} (its order matters); an
  * unset optional number is {@code null}; {@code messageXpCooldown} is stored in milliseconds as {@code
- * messageXpCooldownMs}. Reading is strict: every field must be there.
+ * messageXpCooldownMs}. Reading is strict: every field must be there, except options added after format 1
+ * ({@code levelRewards}, written only when a guild has rewards).
  */
 final class ConfigJson {
     private ConfigJson() {}
@@ -189,6 +190,11 @@ final class ConfigJson {
             @Override
             public boolean complete() {
                 return true;
+            }
+
+            @Override
+            public boolean has(String key) {
+                return parent(key).has(name(key));
             }
 
             private JsonNode node(String key) {
