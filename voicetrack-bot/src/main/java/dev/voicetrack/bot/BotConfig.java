@@ -264,7 +264,8 @@ public final class BotConfig {
      * @param sharded whether {@code SHARD_COUNT} is set; unset: one gateway connection, as before sharding
      * @param count {@code SHARD_COUNT}; empty when unset or {@code auto} (Discord's recommendation, read
      *     from {@code /gateway/bot} at connect)
-     * @param ids {@code SHARD_IDS}, ascending without duplicates; empty for every shard of the count
+     * @param ids {@code SHARD_IDS}, ascending without duplicates; empty for every shard of the count (always
+     *     empty with {@code auto}: processes that split the shards must agree on one fixed count)
      * @param leaseTime {@code SHARD_LEASE_TIME}: how long a shard's lease lasts unrenewed (renewed every
      *     third of it), so how long after a {@code kill -9} another process may take the shard over
      */
@@ -283,7 +284,7 @@ public final class BotConfig {
 
         /** Whether other processes run the other shards: {@code SHARD_IDS} names fewer than all shards. */
         public boolean partial() {
-            return !ids.isEmpty() && (count.isEmpty() || ids.size() < count.getAsInt());
+            return !ids.isEmpty() && count.isPresent() && ids.size() < count.getAsInt();
         }
     }
 

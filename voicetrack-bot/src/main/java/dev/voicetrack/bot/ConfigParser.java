@@ -325,7 +325,12 @@ final class ConfigParser {
             return new BotConfig.ShardSettings(false, OptionalInt.empty(), List.of(), leaseTime);
         }
         OptionalInt count = countText.equalsIgnoreCase("auto") ? OptionalInt.empty() : OptionalInt.of(shardCount());
-        List<Integer> ids = idsText.isEmpty() ? List.of() : shardIds(count);
+        if (count.isEmpty() && !idsText.isEmpty()) {
+            throw new ConfigException("SHARD_IDS needs a fixed SHARD_COUNT, was SHARD_COUNT=auto with SHARD_IDS='"
+                    + raw.shown("SHARD_IDS") + "': processes started at different times may be told different counts"
+                    + " by Discord and split the guilds differently; set SHARD_COUNT to one number in every process");
+        }
+        List<Integer> ids = idsText.isEmpty() ? List.of() : shardIds(count.getAsInt());
         var shards = new BotConfig.ShardSettings(true, count, ids, leaseTime);
         if (shards.partial()) {
             String what = "SHARD_IDS=" + raw.shown("SHARD_IDS") + " leaves the other shards of SHARD_COUNT="
@@ -358,7 +363,7 @@ final class ConfigParser {
     }
 
     /** {@code 0-3}, {@code 4,5,6,7} or both ({@code 0-1,4}); ascending, each once, each below the count. */
-    private List<Integer> shardIds(OptionalInt count) {
+    private List<Integer> shardIds(int count) {
         String shown = raw.shown("SHARD_IDS");
         java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
         for (String part : raw.value("SHARD_IDS").split(",", -1)) {
@@ -373,14 +378,10 @@ final class ConfigParser {
                 throw new ConfigException("SHARD_IDS range " + from + "-" + to + " runs backwards (write " + to + "-"
                         + from + "), was '" + shown + "'");
             }
-            if (count.isEmpty() && to >= MAX_SHARDS) {
-                throw new ConfigException("SHARD_IDS names shard " + to + ", above the largest, " + (MAX_SHARDS - 1)
-                        + ", was '" + shown + "'");
-            }
             for (int id = from; id <= to; id++) {
-                if (count.isPresent() && id >= count.getAsInt()) {
-                    throw new ConfigException("SHARD_IDS names shard " + id + ", but SHARD_COUNT=" + count.getAsInt()
-                            + " has shards 0-" + (count.getAsInt() - 1) + ", was '" + shown + "'");
+                if (id >= count) {
+                    throw new ConfigException("SHARD_IDS names shard " + id + ", but SHARD_COUNT=" + count
+                            + " has shards 0-" + (count - 1) + ", was '" + shown + "'");
                 }
                 if (!ids.add(id)) {
                     throw new ConfigException("SHARD_IDS names shard " + id + " twice, was '" + shown + "'");

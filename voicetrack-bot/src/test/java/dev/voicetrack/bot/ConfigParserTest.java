@@ -307,9 +307,10 @@ class ConfigParserTest {
         assertThatThrownBy(() -> load("SHARD_IDS", "0-1"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("SHARD_IDS needs SHARD_COUNT");
-        assertThatThrownBy(() -> load("SHARD_COUNT", "auto", "SHARD_IDS", "70000", "REDIS_URL", "redis://h"))
+        assertThatThrownBy(() -> load("SHARD_COUNT", "auto", "SHARD_IDS", "0-1", "REDIS_URL", "redis://h"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("above the largest");
+                .hasMessageContaining("SHARD_IDS needs a fixed SHARD_COUNT")
+                .hasMessageContaining("'0-1'");
         assertThatThrownBy(() -> load("SHARD_COUNT", "many"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("SHARD_COUNT must be auto or a whole number")
