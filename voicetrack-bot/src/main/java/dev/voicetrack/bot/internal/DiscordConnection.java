@@ -260,13 +260,15 @@ final class DiscordConnection implements Component {
     /** Waits until no shard is queued and each is ready; a shard Discord closed for good throws. */
     private void awaitEveryShard(ShardManager m) throws InterruptedException {
         while (true) {
-            for (JDA shard : m.getShards()) {
+            List<JDA> built = m.getShards();
+            for (JDA shard : built) {
                 shard.awaitReady();
             }
             int expected = shardSettings.ids().isEmpty()
                     ? m.getShardsTotal()
                     : shardSettings.ids().size();
-            if (m.getShardsQueued() == 0 && m.getShards().size() >= expected) {
+            // Done once every shard was built before the pass that found each ready.
+            if (m.getShardsQueued() == 0 && built.size() >= expected) {
                 return;
             }
             Thread.sleep(50); // the shard manager starts the next shard on its own thread

@@ -149,7 +149,7 @@ final class ShardLeases implements GuildOwnership {
                     states.put(id, new State(true, lease.expiresAt(), null));
                     if (previous.otherHolder != null) {
                         LOG.warn(
-                                "Shard {} of {}: the lease of {} lapsed; this process takes the shard over",
+                                "Shard {} of {}: {} gave its lease up or stopped renewing it; this process takes the shard over",
                                 id,
                                 total,
                                 previous.otherHolder);
