@@ -21,16 +21,25 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShardCountIT {
 
-    private static BotConfig config(DiscordEmulator discord, String shardCount) {
+    /**
+     * Settings for an in-JVM bot against the emulator: no admin API, no member updates and no scheduled
+     * tick (tests tick by hand), and a shard count.
+     */
+    static Map<String, String> emulatorEnv(DiscordEmulator discord, String shardCount) {
         Map<String, String> env = new HashMap<>();
         env.put("DISCORD_BOT_TOKEN", discord.botToken());
         env.put("DISCORD_API_URL", discord.httpBaseUrl());
         env.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
-        env.put("VOICETRACK_STORAGE", "memory");
         env.put("SHARD_COUNT", shardCount);
         env.put("ADMIN_API_BIND", "off");
         env.put("TRACK_MEMBER_UPDATES", "false");
         env.put("CHECK_INTERVAL", "1d");
+        return env;
+    }
+
+    private static BotConfig config(DiscordEmulator discord, String shardCount) {
+        Map<String, String> env = emulatorEnv(discord, shardCount);
+        env.put("VOICETRACK_STORAGE", "memory");
         return BotConfig.load(Map.of(), null, null, env);
     }
 

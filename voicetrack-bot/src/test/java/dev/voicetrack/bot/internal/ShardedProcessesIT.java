@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -124,20 +123,13 @@ class ShardedProcessesIT {
 
     private BotConfig config(
             DiscordEmulator discord, PostgresServer.Database db, RedisServer redis, String shardIds, String name) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DISCORD_BOT_TOKEN", discord.botToken());
-        env.put("DISCORD_API_URL", discord.httpBaseUrl());
-        env.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
+        Map<String, String> env = ShardCountIT.emulatorEnv(discord, "2");
         env.put("VOICETRACK_JDBC_URL", db.jdbcUrl());
         env.put("POSTGRES_USER", db.user());
         env.put("POSTGRES_PASSWORD", db.password());
         env.put("REDIS_URL", redis.url());
-        env.put("SHARD_COUNT", "2");
         env.put("SHARD_IDS", shardIds);
         env.put("SHARD_LEASE_TIME", "3s");
-        env.put("ADMIN_API_BIND", "off");
-        env.put("TRACK_MEMBER_UPDATES", "false");
-        env.put("CHECK_INTERVAL", "1d"); // no scheduled tick: the test ticks by hand
         env.put(
                 "ANNOUNCEMENTS_FILE",
                 tmp.resolve(name + "-announcements.properties").toString());

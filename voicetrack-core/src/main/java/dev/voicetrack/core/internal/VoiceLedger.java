@@ -181,17 +181,9 @@ final class VoiceLedger {
 
     /** A member leaves voice at {@code t}: its session closes and its increments wait in the map. */
     void leave(MemberState m, Instant t) {
-        GuildState g = m.guild;
-        ChannelState c = m.channel;
-        accrueChannel(c, t);
+        accrueChannel(m.channel, t);
         endSession(m, t);
-        pending.spill(m);
-        c.members.remove(m);
-        c.company = -1;
-        if (c.members.isEmpty()) {
-            g.channels.remove(c.channelId);
-        }
-        g.members.remove(m.userId);
+        forget(m);
     }
 
     /** A member moves to another channel at {@code t}: one session closes, another opens. */
@@ -223,6 +215,11 @@ final class VoiceLedger {
      * (from the moment ownership ended, the time is the new owner's to count).
      */
     void release(MemberState m) {
+        forget(m);
+    }
+
+    /** Stops following a member: its increments wait in the map, it leaves its channel and guild. */
+    private void forget(MemberState m) {
         GuildState g = m.guild;
         ChannelState c = m.channel;
         pending.spill(m);
