@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.core.MemberStats;
+import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.Window;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three bots in one JVM, each a process of its own to the others (own Discord shards, caches and shard
  * leases), against one emulator with two shards, one PostgreSQL database and one Redis: A runs shard 0,
  * B shard 1, and C is started on shard 0 by mistake. Each guild is credited by the process of its shard
- * only, C refuses shard 0 while A holds it, any process answers for any guild, and when A stops, C takes
+ * only, C refuses shard 0 while A holds it, any process answers for any guild (a leaderboard another
+ * process cached follows the owner's ticks through Redis), and when A stops, C takes
  * shard 0 over and resumes its open session once. The trackers share a manual clock and tick by hand,
  * so totals are exact; the waits are bounded hang guards for Discord and the lease renewal (real time).
  */
@@ -66,6 +69,9 @@ class ShardedProcessesIT {
                 // Any process answers for any guild, whoever ticks it.
                 assertThat(voiceMs(a, g1, b1)).isEqualTo(60_000);
                 assertThat(voiceMs(b, g0, a0)).isEqualTo(60_000);
+                assertThat(leaderVoiceMs(b, g0))
+                        .as("B's cached leaderboard of A's guild")
+                        .isEqualTo(60_000);
 
                 // C claims shard 0 too: it is refused while A holds it, and credits nothing of it.
                 BotRuntime c = start(started, config(discord, db, redis, "0", "c"));
@@ -77,6 +83,8 @@ class ShardedProcessesIT {
                     bot.tracker().tickNow();
                 }
                 assertThat(c.tracker().tickNow().trackedMembers()).isZero();
+                // B's cached leaderboard of A's guild is dropped by A's tick (Redis pub/sub, asynchronous).
+                await("B's leaderboard to reflect A's tick", () -> leaderVoiceMs(b, g0) == 90_000);
                 MemberStats alices = stats(b, g0, a0);
                 assertThat(alices.voiceTimeMs()).as("credited once, by A").isEqualTo(90_000);
                 assertThat(alices.sessions()).isEqualTo(1);
@@ -149,6 +157,12 @@ class ShardedProcessesIT {
 
     private static long voiceMs(BotRuntime bot, long guild, long user) {
         return stats(bot, guild, user).voiceTimeMs();
+    }
+
+    /** The voice time of the first of a guild's all-time voice-time leaderboard, as a process reads it. */
+    private static long leaderVoiceMs(BotRuntime bot, long guild) {
+        var page = bot.tracker().getLeaderboard(guild, Metric.VOICE_TIME, Window.allTime(), 10, 0);
+        return page.entries().isEmpty() ? -1 : page.entries().get(0).voiceTimeMs();
     }
 
     private static String openSession(BotRuntime bot, long guild, long user) {
