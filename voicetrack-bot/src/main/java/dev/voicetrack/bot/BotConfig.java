@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -277,9 +278,7 @@ public final class BotConfig {
 
         /** This process's shards out of {@code total}: {@link #ids}, or all of them when none are named. */
         public List<Integer> idsOf(int total) {
-            return ids.isEmpty()
-                    ? java.util.stream.IntStream.range(0, total).boxed().toList()
-                    : ids;
+            return ids.isEmpty() ? IntStream.range(0, total).boxed().toList() : ids;
         }
 
         /** Whether other processes run the other shards: {@code SHARD_IDS} names fewer than all shards. */

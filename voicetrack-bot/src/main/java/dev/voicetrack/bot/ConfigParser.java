@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -365,7 +366,7 @@ final class ConfigParser {
     /** {@code 0-3}, {@code 4,5,6,7} or both ({@code 0-1,4}); ascending, each once, each below the count. */
     private List<Integer> shardIds(int count) {
         String shown = raw.shown("SHARD_IDS");
-        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        TreeSet<Integer> ids = new TreeSet<>();
         for (String part : raw.value("SHARD_IDS").split(",", -1)) {
             Matcher m = SHARD_RANGE.matcher(part.strip());
             if (!m.matches()) {

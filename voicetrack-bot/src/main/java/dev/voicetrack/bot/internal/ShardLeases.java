@@ -1,16 +1,22 @@
 package dev.voicetrack.bot.internal;
 
+import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.cache.CacheException;
 import dev.voicetrack.cache.lease.Lease;
 import dev.voicetrack.cache.lease.LeaseStore;
 import dev.voicetrack.core.GuildOwnership;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +65,7 @@ final class ShardLeases implements GuildOwnership {
     private final Duration leaseTime;
     private final Clock clock;
     private final Runnable onChange;
-    private final Map<Integer, State> states = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, State> states = new ConcurrentHashMap<>();
     private volatile boolean storeUnreachable;
 
     /**
@@ -105,7 +111,7 @@ final class ShardLeases implements GuildOwnership {
     /** The shards owned now, ascending. */
     List<Integer> owned() {
         Instant now = clock.instant();
-        List<Integer> out = new java.util.ArrayList<>();
+        List<Integer> out = new ArrayList<>();
         for (int id : ids) {
             State s = states.get(id);
             if (s.held && (storeUnreachable || now.isBefore(s.expiresAt))) {
@@ -166,7 +172,7 @@ final class ShardLeases implements GuildOwnership {
                                 total,
                                 lease.holder(),
                                 lease.expiresAt(),
-                                dev.voicetrack.bot.BotConfig.human(leaseTime));
+                                BotConfig.human(leaseTime));
                     }
                 }
             } catch (CacheException e) {
@@ -207,11 +213,11 @@ final class ShardLeases implements GuildOwnership {
     static String processOwner() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "unknown-host";
         }
         return host.replace("|", "_") + ":" + ProcessHandle.current().pid() + ":"
-                + Long.toHexString(new java.util.Random().nextLong() & 0xffffffL);
+                + Long.toHexString(new Random().nextLong() & 0xffffffL);
     }
 }

@@ -6,10 +6,12 @@ import dev.voicetrack.cache.redis.RedisLeases;
 import dev.voicetrack.core.GuildOwnership;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -121,13 +123,13 @@ final class ShardOwnership implements Component, GuildOwnership {
         if (!config.shards().sharded() || !discord.started()) {
             return Optional.empty();
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", discord.shardTotal());
         out.put("ids", discord.shardIds());
         ShardLeases l = leases;
         out.put("tracked", l == null ? discord.shardIds() : l.owned());
         if (l != null) {
-            Map<String, String> elsewhere = new java.util.TreeMap<>();
+            Map<String, String> elsewhere = new TreeMap<>();
             l.claimedElsewhere().forEach((id, holder) -> elsewhere.put(Integer.toString(id), holder));
             out.put("claimedElsewhere", elsewhere);
         }
