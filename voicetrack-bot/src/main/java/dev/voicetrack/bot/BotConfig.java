@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The bot's settings, read from environment variables, a {@code .env} file and an optional config
  * file (properties or flat JSON) with the same names; the first of those that sets a name wins. {@link
  * #load} reads every setting once into typed sections ({@link #storage()}, {@link #cache()}, {@link
- * #tracking()}, {@link #backup()}, {@link #adminApi()}, {@link #monitor()}, {@link #discord()}): a bad
+ * #tracking()}, {@link #backup()}, {@link #adminApi()}, {@link #monitor()}, {@link #discord()}, {@link
+ * #shards()}): a bad
  * value throws {@link ConfigException} naming the setting and the value, before anything is opened or
  * written. The rest of the bot reads the sections' typed fields and never a setting by name. Immutable
  * and thread safe.
@@ -111,6 +114,17 @@ public final class BotConfig {
         s.put("LOW_HIT_RATE", new Setting("0.6", "warn when the cache hit rate is below this (after 100 reads)"));
         s.put("DB_SIZE_WARN_MB", new Setting("100", "warn when the database is larger than this"));
         s.put("SHUTDOWN_TIMEOUT", new Setting("20s", "bound on a graceful shutdown"));
+        s.put(
+                "SHARD_COUNT",
+                new Setting(
+                        "",
+                        "the bot's gateway shard count, or auto (Discord's recommendation); unset: one connection"));
+        s.put(
+                "SHARD_IDS",
+                new Setting("", "this process's shards, e.g. 0-3 or 4,5,6,7 (unset: all); others need REDIS_URL"));
+        s.put(
+                "SHARD_LEASE_TIME",
+                new Setting("30s", "how long a dead process's shards stay claimed before another takes them over"));
         SETTINGS = Collections.unmodifiableMap(s);
     }
 
@@ -243,6 +257,36 @@ public final class BotConfig {
      */
     public record MonitorSettings(Duration interval, double lowHitRate, int dbSizeWarnMb) {}
 
+    /**
+     * The gateway shards of this process: with {@code SHARD_COUNT} set, the bot connects through JDA's
+     * shard manager; several processes on one storage each take a part of the shards ({@code SHARD_IDS})
+     * and claim each with a lease in Redis.
+     *
+     * @param sharded whether {@code SHARD_COUNT} is set; unset: one gateway connection, as before sharding
+     * @param count {@code SHARD_COUNT}; empty when unset or {@code auto} (Discord's recommendation, read
+     *     from {@code /gateway/bot} at connect)
+     * @param ids {@code SHARD_IDS}, ascending without duplicates; empty for every shard of the count (always
+     *     empty with {@code auto}: processes that split the shards must agree on one fixed count)
+     * @param leaseTime {@code SHARD_LEASE_TIME}: how long a shard's lease lasts unrenewed (renewed every
+     *     third of it), so how long after a {@code kill -9} another process may take the shard over
+     */
+    public record ShardSettings(boolean sharded, OptionalInt count, List<Integer> ids, Duration leaseTime) {
+
+        public ShardSettings {
+            ids = List.copyOf(ids);
+        }
+
+        /** This process's shards out of {@code total}: {@link #ids}, or all of them when none are named. */
+        public List<Integer> idsOf(int total) {
+            return ids.isEmpty() ? IntStream.range(0, total).boxed().toList() : ids;
+        }
+
+        /** Whether other processes run the other shards: {@code SHARD_IDS} names fewer than all shards. */
+        public boolean partial() {
+            return !ids.isEmpty() && count.isPresent() && ids.size() < count.getAsInt();
+        }
+    }
+
     private final RawSettings raw;
     private final DiscordSettings discord;
     private final StorageSettings storage;
@@ -253,6 +297,7 @@ public final class BotConfig {
     private final MonitorSettings monitor;
     private final Path announcementsFile;
     private final Duration shutdownTimeout;
+    private final ShardSettings shards;
 
     BotConfig(
             RawSettings raw,
@@ -264,7 +309,8 @@ public final class BotConfig {
             AdminApiSettings adminApi,
             MonitorSettings monitor,
             Path announcementsFile,
-            Duration shutdownTimeout) {
+            Duration shutdownTimeout,
+            ShardSettings shards) {
         this.raw = raw;
         this.discord = discord;
         this.storage = storage;
@@ -275,6 +321,7 @@ public final class BotConfig {
         this.monitor = monitor;
         this.announcementsFile = announcementsFile;
         this.shutdownTimeout = shutdownTimeout;
+        this.shards = shards;
     }
 
     /**
@@ -339,6 +386,11 @@ public final class BotConfig {
     /** {@code SHUTDOWN_TIMEOUT}: the bound on a graceful shutdown. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
+    }
+
+    /** {@code SHARD_COUNT}, {@code SHARD_IDS}, {@code SHARD_LEASE_TIME}: this process's gateway shards. */
+    public ShardSettings shards() {
+        return shards;
     }
 
     /** Shorthand for {@code storage().kind()}. */

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,6 +77,7 @@ final class ConfigParser {
         boolean shared = bool("POSTGRES_SHARED_DATABASE");
         Optional<String> jdbcUrl = jdbcUrl(shared);
         requireWhatTheStorageNeeds(kind, jdbcUrl, mongoUri);
+        BotConfig.ShardSettings shards = shards(kind, redisUrl.isPresent());
 
         return new BotConfig(
                 raw,
@@ -97,7 +100,8 @@ final class ConfigParser {
                 new AdminApiSettings(adminBind, adminToken),
                 new MonitorSettings(monitorInterval, lowHitRate, dbSizeWarnMb),
                 path("ANNOUNCEMENTS_FILE"),
-                shutdownTimeout);
+                shutdownTimeout,
+                shards);
     }
 
     // ---- one reader per kind of setting ----
@@ -302,6 +306,90 @@ final class ConfigParser {
                     + (canBeOff ? " (or 0 for off)" : "") + ", was '" + raw.shown(name) + "'");
         }
         return d;
+    }
+
+    // ---- shards ----
+
+    private static final Pattern SHARD_RANGE = Pattern.compile("(\\d{1,5})(?:\\s*-\\s*(\\d{1,5}))?");
+    private static final int MAX_SHARDS = 65_536;
+
+    private BotConfig.ShardSettings shards(StorageKind kind, boolean redis) {
+        Duration leaseTime = duration("SHARD_LEASE_TIME", Duration.ofSeconds(1));
+        String countText = raw.value("SHARD_COUNT").strip();
+        String idsText = raw.value("SHARD_IDS").strip();
+        if (countText.isEmpty()) {
+            if (!idsText.isEmpty()) {
+                throw new ConfigException(
+                        "SHARD_IDS needs SHARD_COUNT (the bot's shard count, or auto), was SHARD_IDS='"
+                                + raw.shown("SHARD_IDS") + "' without SHARD_COUNT");
+            }
+            return new BotConfig.ShardSettings(false, OptionalInt.empty(), List.of(), leaseTime);
+        }
+        OptionalInt count = countText.equalsIgnoreCase("auto") ? OptionalInt.empty() : OptionalInt.of(shardCount());
+        if (count.isEmpty() && !idsText.isEmpty()) {
+            throw new ConfigException("SHARD_IDS needs a fixed SHARD_COUNT, was SHARD_COUNT=auto with SHARD_IDS='"
+                    + raw.shown("SHARD_IDS") + "': processes started at different times may be told different counts"
+                    + " by Discord and split the guilds differently; set SHARD_COUNT to one number in every process");
+        }
+        List<Integer> ids = idsText.isEmpty() ? List.of() : shardIds(count.getAsInt());
+        var shards = new BotConfig.ShardSettings(true, count, ids, leaseTime);
+        if (shards.partial()) {
+            String what = "SHARD_IDS=" + raw.shown("SHARD_IDS") + " leaves the other shards of SHARD_COUNT="
+                    + raw.shown("SHARD_COUNT") + " to other processes, which";
+            if (!redis) {
+                throw new ConfigException(what + " needs REDIS_URL: the processes share their caches' invalidations"
+                        + " and claim their shards (leases) through Redis");
+            }
+            if (kind != StorageKind.POSTGRES && kind != StorageKind.MONGO) {
+                throw new ConfigException(what + " needs a storage every process reaches: PostgreSQL"
+                        + " (VOICETRACK_JDBC_URL) or MongoDB (MONGODB_URI), was VOICETRACK_STORAGE="
+                        + kind.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        return shards;
+    }
+
+    private int shardCount() {
+        String v = raw.value("SHARD_COUNT").strip();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= MAX_SHARDS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ConfigException("SHARD_COUNT must be auto or a whole number in 1.." + MAX_SHARDS + ", was '"
+                + raw.shown("SHARD_COUNT") + "'");
+    }
+
+    /** {@code 0-3}, {@code 4,5,6,7} or both ({@code 0-1,4}); ascending, each once, each below the count. */
+    private List<Integer> shardIds(int count) {
+        String shown = raw.shown("SHARD_IDS");
+        TreeSet<Integer> ids = new TreeSet<>();
+        for (String part : raw.value("SHARD_IDS").split(",", -1)) {
+            Matcher m = SHARD_RANGE.matcher(part.strip());
+            if (!m.matches()) {
+                throw new ConfigException(
+                        "SHARD_IDS must be shard numbers and ranges such as 0-3 or 4,5,6,7, was '" + shown + "'");
+            }
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            if (to < from) {
+                throw new ConfigException("SHARD_IDS range " + from + "-" + to + " runs backwards (write " + to + "-"
+                        + from + "), was '" + shown + "'");
+            }
+            for (int id = from; id <= to; id++) {
+                if (id >= count) {
+                    throw new ConfigException("SHARD_IDS names shard " + id + ", but SHARD_COUNT=" + count
+                            + " has shards 0-" + (count - 1) + ", was '" + shown + "'");
+                }
+                if (!ids.add(id)) {
+                    throw new ConfigException("SHARD_IDS names shard " + id + " twice, was '" + shown + "'");
+                }
+            }
+        }
+        return List.copyOf(ids);
     }
 
     // ---- URLs ----

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -228,11 +229,108 @@ class ConfigParserTest {
                         Duration.ofSeconds(20),
                         "1m",
                         Duration.ofMinutes(1),
+                        "500ms"),
+                new Case("SHARD_COUNT", c -> c.shards().count(), OptionalInt.empty(), "6", OptionalInt.of(6), "0"),
+                new Case("SHARD_IDS", c -> c.shards().ids(), List.of(), "0-2,5", List.of(0, 1, 2, 5), "3-1"),
+                new Case(
+                        "SHARD_LEASE_TIME",
+                        c -> c.shards().leaseTime(),
+                        Duration.ofSeconds(30),
+                        "10s",
+                        Duration.ofSeconds(10),
                         "500ms"));
     }
 
+    /** What a setting needs set beside it to be valid: shard ids need a count, and a part of the shards Redis and a shared storage. */
+    private static final Map<String, Map<String, String>> NEEDS = Map.of(
+            "SHARD_IDS",
+            Map.of("SHARD_COUNT", "8", "REDIS_URL", "redis://h:6379", "VOICETRACK_JDBC_URL", "jdbc:postgresql://h/vt"));
+
     private static BotConfig with(String name, String value) {
-        return BotConfig.load(Map.of(name, value), null, null, Map.of());
+        Map<String, String> env = new java.util.HashMap<>(NEEDS.getOrDefault(name, Map.of()));
+        env.put(name, value);
+        return BotConfig.load(env, null, null, Map.of());
+    }
+
+    private static BotConfig load(String... nameValues) {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            env.put(nameValues[i], nameValues[i + 1]);
+        }
+        return BotConfig.load(env, null, null, Map.of());
+    }
+
+    @Test
+    void shards_unsetIsOneConnection_autoIsDiscordsCount_idsDefaultToAll() {
+        assertThat(load().shards().sharded()).isFalse();
+        BotConfig auto = load("SHARD_COUNT", "auto");
+        assertThat(auto.shards().sharded()).isTrue();
+        assertThat(auto.shards().count()).isEmpty();
+        assertThat(auto.shards().partial()).isFalse();
+        BotConfig all = load("SHARD_COUNT", "4");
+        assertThat(all.shards().idsOf(4)).containsExactly(0, 1, 2, 3);
+        assertThat(all.shards().partial()).isFalse();
+        assertThat(load("SHARD_COUNT", "4", "SHARD_IDS", "0-3").shards().partial())
+                .as("every shard named: one process")
+                .isFalse();
+        BotConfig part = load(
+                "SHARD_COUNT",
+                "8",
+                "SHARD_IDS",
+                "4,5,6,7",
+                "REDIS_URL",
+                "redis://h:6379",
+                "MONGODB_URI",
+                "mongodb://h");
+        assertThat(part.shards().ids()).containsExactly(4, 5, 6, 7);
+        assertThat(part.shards().partial()).isTrue();
+    }
+
+    @Test
+    void shardIds_areRefused_namingTheSettingAndValue_whenOutOfCountDuplicatedOrMalformed() {
+        String[][] bad = {
+            {"0-8", "names shard 8, but SHARD_COUNT=8 has shards 0-7"},
+            {"1,2,2", "names shard 2 twice"},
+            {"0-3,3", "names shard 3 twice"},
+            {"a-b", "must be shard numbers and ranges"},
+            {"1,,2", "must be shard numbers and ranges"},
+            {"5-2", "runs backwards"},
+        };
+        for (String[] c : bad) {
+            assertThatThrownBy(() -> with("SHARD_IDS", c[0]))
+                    .as(c[0])
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("SHARD_IDS")
+                    .hasMessageContaining(c[1])
+                    .hasMessageContaining("'" + c[0] + "'");
+        }
+        assertThatThrownBy(() -> load("SHARD_IDS", "0-1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SHARD_IDS needs SHARD_COUNT");
+        assertThatThrownBy(() -> load("SHARD_COUNT", "auto", "SHARD_IDS", "0-1", "REDIS_URL", "redis://h"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SHARD_IDS needs a fixed SHARD_COUNT")
+                .hasMessageContaining("'0-1'");
+        assertThatThrownBy(() -> load("SHARD_COUNT", "many"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SHARD_COUNT must be auto or a whole number")
+                .hasMessageContaining("'many'");
+    }
+
+    @Test
+    void aPartOfTheShards_needsRedisAndAStorageEveryProcessReaches() {
+        assertThatThrownBy(() ->
+                        load("SHARD_COUNT", "6", "SHARD_IDS", "0-2", "VOICETRACK_JDBC_URL", "jdbc:postgresql://h/vt"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SHARD_IDS=0-2 leaves the other shards of SHARD_COUNT=6")
+                .hasMessageContaining("needs REDIS_URL");
+        assertThatThrownBy(() -> load("SHARD_COUNT", "6", "SHARD_IDS", "0-2", "REDIS_URL", "redis://h"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PostgreSQL")
+                .hasMessageContaining("was VOICETRACK_STORAGE=sqlite");
+        assertThat(load("SHARD_COUNT", "6", "SHARD_IDS", "0-5").shards().ids())
+                .as("all shards in one process: SQLite is fine")
+                .hasSize(6);
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class VoiceTrackerBuilder {
     private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
     private GuildConfig defaultConfig = GuildConfig.defaults();
     private VoiceView view = VoiceView.EMPTY;
+    private GuildOwnership ownership = GuildOwnership.ALL;
     private RandomGenerator random = new SplittableRandom();
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
     private Duration strategyTimeout = DEFAULT_STRATEGY_TIMEOUT;
@@ -157,6 +158,15 @@ public final class VoiceTrackerBuilder {
         return this;
     }
 
+    /**
+     * The guilds this tracker ticks (default {@link GuildOwnership#ALL}): for a bot whose guilds are
+     * split between processes on one storage; see {@link GuildOwnership}.
+     */
+    public VoiceTrackerBuilder ownership(GuildOwnership ownership) {
+        this.ownership = Checks.notNull(ownership, "ownership");
+        return this;
+    }
+
     /** The random generator of the {@code random} XP strategy. */
     public VoiceTrackerBuilder random(RandomGenerator random) {
         this.random = Checks.notNull(random, "random");
@@ -257,6 +267,7 @@ public final class VoiceTrackerBuilder {
                 checkInterval,
                 defaultConfig,
                 view,
+                ownership,
                 random,
                 cacheTtl,
                 strategyTimeout,

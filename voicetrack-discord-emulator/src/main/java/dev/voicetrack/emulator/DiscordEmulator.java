@@ -37,7 +37,8 @@ import java.util.Objects;
  * deadline (404, code 10062) and the 15 min token lifetime (401, code 50027), form validation (400, code 50035 with an
  * {@code errors} object: message content over 2000 characters, embed limits, invalid command names, missing
  * descriptions), malformed JSON (400, code 50109), IDENTIFY checks (close 4013 for missing or undefined intents, 4014
- * for privileged intents the application may not use, 4010 for an invalid shard), and Manage Roles plus the role
+ * for privileged intents the application may not use, 4010 for an invalid shard, 4011 for fewer shards than {@link
+ * Builder#shards} requires), and Manage Roles plus the role
  * hierarchy on member role changes (403, code 50013). A callback without {@code with_response=true} is answered 204.
  * A gateway connection that sends more than 120 payloads in 60 s is closed with 4008, and a client with 10,000
  * answers 401, 403 or 429 in 10 minutes is banned as Cloudflare bans it (every request 429 without Discord's {@code
@@ -139,6 +140,7 @@ public interface DiscordEmulator extends AutoCloseable {
         private boolean privilegedIntentsAllowed = true;
         private long botPermissions = 1L << 3;
         private Duration invalidRequestBan = Duration.ofHours(1);
+        private int shards = 1;
 
         private Builder() {}
 
@@ -262,6 +264,22 @@ public interface DiscordEmulator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The shard count Discord requires of this bot (default 1: no sharding needed). {@code GET /gateway/bot}
+         * recommends it as {@code shards}, and an IDENTIFY without {@code shard}, or with fewer shards than this, is
+         * closed with 4011 ({@code Sharding required}), as Discord closes a session that would handle too many
+         * guilds. More shards than required are accepted, as Discord accepts them.
+         *
+         * @throws IllegalArgumentException if not in 1..1024
+         */
+        public Builder shards(int shards) {
+            if (shards < 1 || shards > 1024) {
+                throw new IllegalArgumentException("shards must be in 1..1024, was " + shards);
+            }
+            this.shards = shards;
+            return this;
+        }
+
         private static Duration positive(String name, Duration value) {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
@@ -308,7 +326,8 @@ public interface DiscordEmulator extends AutoCloseable {
                     privilegedIntentsAllowed,
                     botPermissions,
                     invalidRequestBan,
-                    idsFrom));
+                    idsFrom,
+                    shards));
         }
     }
 }

@@ -211,17 +211,18 @@ public final class AdminApi {
             cacheHealth.put("hitRate", cs.hitRate());
         }
         out.put("cache", cacheHealth);
-        JDA jda = bot.jda();
+        DiscordConnection discord = bot.discord();
         Map<String, Object> gw = new LinkedHashMap<>();
-        JDA.Status status = jda == null ? JDA.Status.SHUTDOWN : jda.getStatus();
+        JDA.Status status = discord == null ? JDA.Status.SHUTDOWN : discord.status();
         boolean connected = status == JDA.Status.CONNECTED;
         healthy &= connected;
         gw.put("status", connected ? "UP" : "DOWN");
         gw.put("state", status.name());
-        if (jda != null) {
-            gw.put("pingMs", jda.getGatewayPing());
-            gw.put("guilds", jda.getGuilds().size());
+        if (discord != null) {
+            gw.put("pingMs", discord.gatewayPingMs());
+            gw.put("guilds", discord.guilds().size());
         }
+        bot.shards().describe().ifPresent(shards -> gw.put("shards", shards));
         out.put("gateway", gw);
         var tick = bot.lastTick();
         if (tick != null) {
@@ -251,14 +252,14 @@ public final class AdminApi {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "storage is not open"));
             return;
         }
-        JDA jda = bot.jda();
+        DiscordConnection discord = bot.discord();
         var ids = new TreeSet<Long>(storage.guildIds());
-        if (jda != null) {
-            jda.getGuilds().forEach(g -> ids.add(g.getIdLong()));
+        if (discord != null) {
+            discord.guilds().forEach(g -> ids.add(g.getIdLong()));
         }
         var out = new ArrayList<Map<String, Object>>(ids.size());
         for (long id : ids) {
-            Guild g = jda == null ? null : jda.getGuildById(id);
+            Guild g = discord == null ? null : discord.guild(id);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", Long.toString(id));
             row.put("name", g == null ? null : g.getName());
@@ -277,8 +278,8 @@ public final class AdminApi {
 
     /** The member's display name and avatar URL from JDA's member (else user) cache; nulls if unknown. */
     private Map<String, Object> who(long guild, long user) {
-        JDA jda = bot.jda();
-        Guild g = jda == null ? null : jda.getGuildById(guild);
+        DiscordConnection discord = bot.discord();
+        Guild g = discord == null ? null : discord.guild(guild);
         Member m = g == null ? null : g.getMemberById(user);
         Map<String, Object> out = new LinkedHashMap<>();
         if (m != null) {
@@ -286,7 +287,7 @@ public final class AdminApi {
             out.put("avatarUrl", m.getEffectiveAvatarUrl());
             return out;
         }
-        User u = jda == null ? null : jda.getUserById(user);
+        User u = discord == null ? null : discord.user(user);
         out.put("name", u == null ? null : u.getEffectiveName());
         out.put("avatarUrl", u == null ? null : u.getEffectiveAvatarUrl());
         return out;

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@link Preflight} first: the admin API's port, the SQLite database claim and the backup directory,
  * so that a clash fails having opened nothing. Then, in {@link #declare}: metrics, Discord (a wrong
  * token fails before any file is created), storage, cache, the admin work pool, backups (SQLite), the
- * tracker (its start reconciles persisted open sessions with who is in voice; its stop runs the last
+ * shard ownership (the shard leases in Redis, when sharded), the tracker (its start reconciles persisted open sessions with who is in voice; its stop runs the last
  * tick and then the shutdown backup), the cache warmer, the JDA adapter, maintenance, health checks
  * and the admin API, which takes over the held port. A failure in start stops what
  * started, in reverse.
@@ -87,6 +87,7 @@ public final class BotRuntime {
     private final StorageStack storage;
     private final CacheStack cache;
     private final TrackerComponent tracker;
+    private final ShardOwnership shards;
     private final TickMetrics ticks;
     private final HealthChecks health;
     private final Started<ExecutorService> adminWork = new Started<>("admin work");
@@ -114,12 +115,14 @@ public final class BotRuntime {
         cache = new CacheStack(config.cache(), registry);
         ticks = new TickMetrics(registry);
         listeners.add(ticks);
+        shards = new ShardOwnership(config, discord, cache::redis, this::reconcileTracker);
         tracker = new TrackerComponent(
                 config,
                 trackerClock,
                 storage::timed,
                 cache::cache,
-                discord::jda,
+                discord::voiceView,
+                shards,
                 listeners,
                 backups::ifStarted,
                 stopping::get);
@@ -142,6 +145,7 @@ public final class BotRuntime {
         if (config.storageKind() == BotConfig.StorageKind.SQLITE) {
             c.add(Component.of("backups", this::createBackups, () -> {}));
         }
+        c.add(shards); // stops after the tracker's last tick: the leases are given up then
         c.add(tracker);
         c.add(Component.of(
                 "cache warmer", this::createWarmer, () -> warmer.get().close()));
@@ -198,6 +202,11 @@ public final class BotRuntime {
                 config.tracking().checkInterval().toMillis());
     }
 
+    /** After the owned shards changed: a shard gained resumes its sessions, one lost lets them go. */
+    private void reconcileTracker() {
+        tracker.started().ifStarted().ifPresent(VoiceTracker::reconcile);
+    }
+
     private void bindMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -252,7 +261,7 @@ public final class BotRuntime {
                     .maintenanceExecutor(adminWork.get());
             backups.ifStarted().ifPresent(b -> builder.backup(() -> b.backup("manual-backup-")));
         }
-        JdaInstallation installed = builder.install(discord.jda());
+        JdaInstallation installed = discord.install(builder);
         installation.set(installed);
         FunctionCounter.builder("voicetrack.gateway.events", installed, JdaInstallation::eventsEnqueued)
                 .description("Gateway events handed to the tracker")
@@ -296,8 +305,20 @@ public final class BotRuntime {
         return ticks.last().orElse(null);
     }
 
+    /** The single JDA; null before the start and when sharded (see {@link #discord()}). */
     public @Nullable JDA jda() {
-        return discord.started().ifStarted().orElse(null);
+        return discord.single();
+    }
+
+    /** Discord, one JDA or this process's shards; null before it started. */
+    @Nullable
+    DiscordConnection discord() {
+        return discord.started() ? discord : null;
+    }
+
+    /** Which shards this process tracks, for {@code /health}. */
+    ShardOwnership shards() {
+        return shards;
     }
 
     public @Nullable Storage storage() {

@@ -8,18 +8,22 @@ import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.InProcessCache;
 import dev.voicetrack.cache.redis.RedisCache;
 import dev.voicetrack.cache.redis.RedisCacheConfig;
+import dev.voicetrack.cache.redis.RedisConnector;
 import dev.voicetrack.cache.redis.TwoTierCache;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cache: in-process, or with {@code REDIS_URL} the two-tier cache (in-process in front of Redis,
  * invalidations shared over pub/sub; while Redis is down it serves from the in-process tier), with
- * its metrics. Stopping logs the final figures and closes it.
+ * its metrics. Its Redis connection is shared with the shard leases. Stopping logs the final figures and
+ * closes it, then the Redis connection.
  */
 final class CacheStack implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(CacheStack.class);
@@ -27,6 +31,7 @@ final class CacheStack implements Component {
     private final BotConfig.CacheSettings settings;
     private final MeterRegistry registry;
     private final Started<Cache<Object>> cache = new Started<>("cache");
+    private volatile @Nullable RedisConnector connector;
 
     CacheStack(BotConfig.CacheSettings settings, MeterRegistry registry) {
         this.settings = settings;
@@ -46,6 +51,11 @@ final class CacheStack implements Component {
         return cache;
     }
 
+    /** The Redis connection of the two-tier cache, shared with the shard leases; empty without {@code REDIS_URL}. */
+    Optional<RedisConnector> redis() {
+        return Optional.ofNullable(connector);
+    }
+
     @Override
     public void start() {
         Cache<Object> c = create();
@@ -61,6 +71,10 @@ final class CacheStack implements Component {
                 "Final cache stats: hit rate {}%, {} hits, {} misses, {} entries",
                 String.format(Locale.ROOT, "%.1f", s.hitRatePercent()), s.hits(), s.misses(), s.size());
         c.close();
+        RedisConnector r = connector;
+        if (r != null) {
+            r.close();
+        }
     }
 
     private Cache<Object> create() {
@@ -84,7 +98,15 @@ final class CacheStack implements Component {
             throw new ConfigException("REDIS_URL is not usable (" + masked + "): "
                     + e.getMessage().replace(url, masked));
         }
-        RedisCache<Object> two = TwoTierCache.create(redis, cc, new TrackerValueCodec());
+        RedisConnector shared = RedisConnector.connect(redis);
+        RedisCache<Object> two;
+        try {
+            two = TwoTierCache.create(shared, cc, new TrackerValueCodec());
+        } catch (RuntimeException e) {
+            shared.close();
+            throw e;
+        }
+        connector = shared;
         var health = two.health();
         if (!health.connected()) {
             LOG.warn(

@@ -2,16 +2,16 @@ package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.cache.Cache;
+import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceTracker;
-import dev.voicetrack.jda.VoiceTrackJda;
+import dev.voicetrack.core.VoiceView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import net.dv8tion.jda.api.JDA;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,8 @@ final class TrackerComponent implements Component {
     private final Clock clock;
     private final Supplier<TimedStorage> storage;
     private final Supplier<Cache<Object>> cache;
-    private final Supplier<JDA> jda;
+    private final Supplier<VoiceView> view;
+    private final GuildOwnership ownership;
     private final List<TrackerListener> listeners;
     private final Supplier<Optional<Backups>> backups;
     private final BooleanSupplier stopping;
@@ -40,6 +41,8 @@ final class TrackerComponent implements Component {
     private volatile boolean shutdownBackupFailed;
 
     /**
+     * @param view who is in voice on this process's shards
+     * @param ownership the guilds this process ticks (its shards, or those whose lease it holds)
      * @param listeners installed before the start, after the one that logs the tracker's errors
      * @param backups the SQLite backups, empty for other storages
      * @param stopping true once the bot's shutdown has begun: no scheduled tick starts after that
@@ -49,7 +52,8 @@ final class TrackerComponent implements Component {
             Clock clock,
             Supplier<TimedStorage> storage,
             Supplier<Cache<Object>> cache,
-            Supplier<JDA> jda,
+            Supplier<VoiceView> view,
+            GuildOwnership ownership,
             List<TrackerListener> listeners,
             Supplier<Optional<Backups>> backups,
             BooleanSupplier stopping) {
@@ -57,7 +61,8 @@ final class TrackerComponent implements Component {
         this.clock = clock;
         this.storage = storage;
         this.cache = cache;
-        this.jda = jda;
+        this.view = view;
+        this.ownership = ownership;
         this.listeners = listeners;
         this.backups = backups;
         this.stopping = stopping;
@@ -95,7 +100,8 @@ final class TrackerComponent implements Component {
                 .checkInterval(config.tracking().checkInterval())
                 .clock(clock)
                 .openSessionWriteInterval(config.tracking().sessionWriteInterval())
-                .view(VoiceTrackJda.voiceView(jda.get()))
+                .view(view.get())
+                .ownership(ownership)
                 .build();
         t.addListener(new TrackerListener() {
             @Override

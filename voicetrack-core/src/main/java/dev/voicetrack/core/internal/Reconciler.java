@@ -1,5 +1,6 @@
 package dev.voicetrack.core.internal;
 
+import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.VoiceMember;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.VoiceView;
@@ -25,21 +26,31 @@ import java.util.Set;
  *   <li>a member in voice not followed yet joins now.
  * </ol>
  *
- * Queued gateway events are applied first, so the view is compared with the latest state. Confined to
- * the tracker lock.
+ * Only guilds this process owns ({@link GuildOwnership}) take part: members of a guild no longer owned
+ * are released without closing their sessions, and the view's members and the stored open sessions of
+ * guilds owned elsewhere are left alone. Queued gateway events are applied first, so the view is
+ * compared with the latest state. Confined to the tracker lock.
  */
 final class Reconciler {
     private record UserKey(long guildId, long userId) {}
 
     private final Storage storage;
     private final VoiceView view;
+    private final GuildOwnership ownership;
     private final Guilds guilds;
     private final VoiceLedger ledger;
     private final PendingWrites pending;
 
-    Reconciler(Storage storage, VoiceView view, Guilds guilds, VoiceLedger ledger, PendingWrites pending) {
+    Reconciler(
+            Storage storage,
+            VoiceView view,
+            GuildOwnership ownership,
+            Guilds guilds,
+            VoiceLedger ledger,
+            PendingWrites pending) {
         this.storage = storage;
         this.view = view;
+        this.ownership = ownership;
         this.guilds = guilds;
         this.ledger = ledger;
         this.pending = pending;
@@ -50,6 +61,9 @@ final class Reconciler {
         ledger.drain(now);
         Map<UserKey, VoiceMember> inVoice = new HashMap<>();
         for (VoiceMember vm : view.voiceMembers()) {
+            if (!ownership.owns(vm.guildId())) {
+                continue;
+            }
             inVoice.put(new UserKey(vm.guildId(), vm.userId()), vm);
         }
         followedMembers(inVoice, now);
@@ -62,10 +76,18 @@ final class Reconciler {
         }
     }
 
-    /** Members followed that are no longer in voice leave; those elsewhere move. */
+    /**
+     * Members followed that are no longer in voice leave; those elsewhere move; those of a guild no
+     * longer owned are released (their sessions stay open for the new owner).
+     */
     private void followedMembers(Map<UserKey, VoiceMember> inVoice, Instant now) {
         for (GuildState g : List.copyOf(guilds.all())) {
+            boolean owned = ownership.owns(g.guildId);
             for (MemberState m : List.copyOf(g.members.values())) {
+                if (!owned) {
+                    ledger.release(m);
+                    continue;
+                }
                 VoiceMember vm = inVoice.get(new UserKey(g.guildId, m.userId));
                 if (vm == null) {
                     ledger.leave(m, now);
@@ -85,8 +107,8 @@ final class Reconciler {
             }
         }
         for (VoiceSession open : storage.openSessions()) {
-            if (live.contains(open.id())) {
-                continue;
+            if (live.contains(open.id()) || !ownership.owns(open.guildId())) {
+                continue; // followed here, or another process's to resume or close
             }
             VoiceMember vm = inVoice.get(new UserKey(open.guildId(), open.userId()));
             GuildState g = guilds.get(open.guildId());

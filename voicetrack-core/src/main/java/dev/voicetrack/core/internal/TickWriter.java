@@ -2,6 +2,7 @@ package dev.voicetrack.core.internal;
 
 import dev.voicetrack.core.AsyncXpStrategy;
 import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.Strategies;
 import dev.voicetrack.core.TickReport;
 import dev.voicetrack.core.TrackerListener;
@@ -75,6 +76,7 @@ final class TickWriter {
     private final StrategyRegistry strategies;
     private final Storage storage;
     private final Dispatcher dispatcher;
+    private final GuildOwnership ownership;
     private final LongSupplier nanoTime;
     private final Duration checkInterval;
     private final Duration strategyTimeout;
@@ -102,6 +104,7 @@ final class TickWriter {
         this.strategies = s.strategies();
         this.storage = s.storage();
         this.dispatcher = dispatcher;
+        this.ownership = s.ownership();
         this.nanoTime = s.nanoTime();
         this.checkInterval = s.checkInterval();
         this.strategyTimeout = s.strategyTimeout();
@@ -127,8 +130,8 @@ final class TickWriter {
         List<MemberState> deferred = List.of();
         Set<Long> touched = new HashSet<>();
         for (GuildState g : guilds.all()) {
-            if (g.members.isEmpty()) {
-                continue;
+            if (g.members.isEmpty() || !ownership.owns(g.guildId)) {
+                continue; // a guild lost is not credited; the next reconcile lets its members go
             }
             guildCount++;
             touched.add(g.guildId);

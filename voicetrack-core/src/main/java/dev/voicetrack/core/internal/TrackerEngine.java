@@ -3,6 +3,7 @@ package dev.voicetrack.core.internal;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.core.GatewayEvent;
 import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.LeaderboardPage;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
@@ -75,6 +76,7 @@ public final class TrackerEngine implements VoiceTracker {
             Duration checkInterval,
             GuildConfig defaultConfig,
             VoiceView view,
+            GuildOwnership ownership,
             RandomGenerator random,
             Duration cacheTtl,
             Duration strategyTimeout,
@@ -122,8 +124,8 @@ public final class TrackerEngine implements VoiceTracker {
         var rules = new TrackingRules(dispatcher);
         var tags = new CacheTags(cache, dispatcher);
         var levelUps = new LevelUps(storage, guilds, dispatcher);
-        this.ledger = new VoiceLedger(settings.clock(), guilds, pending, rules, dispatcher);
-        this.reconciler = new Reconciler(storage, settings.view(), guilds, ledger, pending);
+        this.ledger = new VoiceLedger(settings.clock(), guilds, pending, rules, dispatcher, settings.ownership());
+        this.reconciler = new Reconciler(storage, settings.view(), settings.ownership(), guilds, ledger, pending);
         var writer = new TickWriter(settings, guilds, ledger, pending, rules, levelUps, tags, dispatcher);
         this.ticks = new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime());
         this.admin = new AdminOperations(

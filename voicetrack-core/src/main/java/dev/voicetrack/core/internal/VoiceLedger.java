@@ -2,6 +2,7 @@ package dev.voicetrack.core.internal;
 
 import dev.voicetrack.core.GatewayEvent;
 import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.MemberInfo;
 import dev.voicetrack.core.Strategies;
 import dev.voicetrack.core.VoiceFlags;
@@ -36,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>flags</b> and <b>member</b> updates change the member in place (same session).
  * </ul>
  *
+ * Events of a guild this process does not own ({@link GuildOwnership}) are dropped when applied.
+ *
  * <h2>Measured time</h2>
  *
  * Before anything changes a channel, every member of that channel is {@linkplain #accrue accounted}
@@ -52,13 +55,21 @@ final class VoiceLedger {
     private final PendingWrites pending;
     private final TrackingRules rules;
     private final Dispatcher dispatcher;
+    private final GuildOwnership ownership;
     private final ConcurrentLinkedQueue<Stamped> queue = new ConcurrentLinkedQueue<>();
 
     // ---- confined to lock ----
     private Instant lastTickAt = Instant.EPOCH;
 
-    VoiceLedger(Clock clock, Guilds guilds, PendingWrites pending, TrackingRules rules, Dispatcher dispatcher) {
+    VoiceLedger(
+            Clock clock,
+            Guilds guilds,
+            PendingWrites pending,
+            TrackingRules rules,
+            Dispatcher dispatcher,
+            GuildOwnership ownership) {
         this.clock = clock;
+        this.ownership = ownership;
         this.guilds = guilds;
         this.pending = pending;
         this.rules = rules;
@@ -104,6 +115,9 @@ final class VoiceLedger {
     }
 
     private void apply(GatewayEvent event, Instant t) {
+        if (!ownership.owns(event.guildId())) {
+            return; // another process follows this guild
+        }
         GuildState g = guilds.get(event.guildId());
         if (event instanceof GatewayEvent.VoiceJoined e) {
             MemberState m = g.members.get(e.userId());
@@ -167,17 +181,9 @@ final class VoiceLedger {
 
     /** A member leaves voice at {@code t}: its session closes and its increments wait in the map. */
     void leave(MemberState m, Instant t) {
-        GuildState g = m.guild;
-        ChannelState c = m.channel;
-        accrueChannel(c, t);
+        accrueChannel(m.channel, t);
         endSession(m, t);
-        pending.spill(m);
-        c.members.remove(m);
-        c.company = -1;
-        if (c.members.isEmpty()) {
-            g.channels.remove(c.channelId);
-        }
-        g.members.remove(m.userId);
+        forget(m);
     }
 
     /** A member moves to another channel at {@code t}: one session closes, another opens. */
@@ -200,6 +206,29 @@ final class VoiceLedger {
         to.members.add(m);
         to.company = -1;
         startSession(m, t);
+    }
+
+    /**
+     * Stops following a member of a guild this process no longer owns, without closing the session:
+     * its row stays open in storage as last written, for the guild's new owner to resume or close.
+     * Increments accrued while the guild was owned are kept for the next write; nothing is accrued now
+     * (from the moment ownership ended, the time is the new owner's to count).
+     */
+    void release(MemberState m) {
+        forget(m);
+    }
+
+    /** Stops following a member: its increments wait in the map, it leaves its channel and guild. */
+    private void forget(MemberState m) {
+        GuildState g = m.guild;
+        ChannelState c = m.channel;
+        pending.spill(m);
+        c.members.remove(m);
+        c.company = -1;
+        if (c.members.isEmpty()) {
+            g.channels.remove(c.channelId);
+        }
+        g.members.remove(m.userId);
     }
 
     /**

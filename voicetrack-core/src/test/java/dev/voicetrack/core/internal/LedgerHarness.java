@@ -43,7 +43,13 @@ final class LedgerHarness {
             }
         });
         guilds = new Guilds(storage, config, new StrategyRegistry(), dispatcher, lock);
-        ledger = new VoiceLedger(clock, guilds, pending, new TrackingRules(dispatcher), dispatcher);
+        ledger = new VoiceLedger(
+                clock,
+                guilds,
+                pending,
+                new TrackingRules(dispatcher),
+                dispatcher,
+                dev.voicetrack.core.GuildOwnership.ALL);
     }
 
     /** Applies the queued events at the clock's instant. */

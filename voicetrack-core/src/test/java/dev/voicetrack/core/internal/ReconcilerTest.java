@@ -27,8 +27,13 @@ class ReconcilerTest {
 
     private final LedgerHarness h = new LedgerHarness(GuildConfig.defaults());
     private final List<VoiceMember> inVoice = new ArrayList<>();
-    private final Reconciler reconciler =
-            new Reconciler(h.storage, () -> List.copyOf(inVoice), h.guilds, h.ledger, h.pending);
+    private final Reconciler reconciler = new Reconciler(
+            h.storage,
+            () -> List.copyOf(inVoice),
+            dev.voicetrack.core.GuildOwnership.ALL,
+            h.guilds,
+            h.ledger,
+            h.pending);
 
     /** A session row left open by a previous run: opened an hour ago, last written 10 minutes ago. */
     private VoiceSession storeOpenSession(String id, long userId, long channelId) {

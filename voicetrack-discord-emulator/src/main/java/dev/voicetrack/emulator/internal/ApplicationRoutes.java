@@ -59,7 +59,7 @@ final class ApplicationRoutes {
     }
 
     private void gatewayBot(Context ctx, String gatewayUrl) {
-        ObjectNode body = Json.object().put("url", gatewayUrl).put("shards", 1);
+        ObjectNode body = Json.object().put("url", gatewayUrl).put("shards", world.settings.shards());
         body.putObject("session_start_limit")
                 .put("total", 1000)
                 .put("remaining", 1000)

@@ -233,6 +233,16 @@ final class Gateway {
             connection.close(4010, "Invalid shard.");
             return;
         }
+        int shardCount =
+                data.path("shard").isArray() ? data.path("shard").get(1).asInt() : 1;
+        if (shardCount < world.settings.shards()) {
+            LOG.warn(
+                    "IDENTIFY with {} shard(s) where {} are required; closing with 4011",
+                    shardCount,
+                    world.settings.shards());
+            connection.close(4011, "Sharding required.");
+            return;
+        }
         synchronized (world.lock) {
             if (connection.session != null) {
                 connection.closeLater(4005, "Already authenticated.");

@@ -19,4 +19,5 @@ public record Settings(
         boolean privilegedIntentsAllowed,
         long botPermissions,
         Duration invalidRequestBan,
-        @Nullable Instant idsFrom) {}
+        @Nullable Instant idsFrom,
+        int shards) {}

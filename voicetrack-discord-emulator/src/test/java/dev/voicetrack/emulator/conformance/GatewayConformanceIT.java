@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** IDENTIFY refusals over a raw websocket: close codes 4013, 4014 and 4010. */
+/** IDENTIFY refusals over a raw websocket: close codes 4013, 4014, 4010 and 4011; the shard count of /gateway/bot. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GatewayConformanceIT {
     private static final int GUILDS = 1;
@@ -52,6 +52,54 @@ class GatewayConformanceIT {
             assertThat(identifyAndAwaitClose(emulator, ",\"intents\":" + GUILDS + ",\"shard\":[2,2]"))
                     .isEqualTo(4010);
         }
+    }
+
+    @Test
+    void gatewayBot_recommendsTheRequiredShardCount() {
+        try (DiscordEmulator emulator = DiscordEmulator.builder().shards(6).start()) {
+            var body = Raw.json(new Raw(emulator).get("gateway/bot"));
+            assertThat(body.path("shards").asInt()).isEqualTo(6);
+            assertThat(body.path("url").asText()).isEqualTo(emulator.gatewayUrl());
+        }
+        try (DiscordEmulator emulator = DiscordEmulator.start()) {
+            assertThat(Raw.json(new Raw(emulator).get("gateway/bot"))
+                            .path("shards")
+                            .asInt())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void identifyWithFewerShardsThanRequired_isClosed4011() throws Exception {
+        try (DiscordEmulator emulator = DiscordEmulator.builder().shards(6).start()) {
+            assertThat(identifyAndAwaitClose(emulator, ",\"intents\":" + GUILDS + ",\"shard\":[1,4]"))
+                    .isEqualTo(4011);
+            assertThat(identifyAndAwaitClose(emulator, ",\"intents\":" + GUILDS))
+                    .isEqualTo(4011);
+            assertThat(emulator.gatewayStats().identifies()).isZero();
+        }
+    }
+
+    @Test
+    void identifyWithTheRequiredShardCountOrMore_getsReady() throws Exception {
+        try (DiscordEmulator emulator = DiscordEmulator.builder().shards(2).start()) {
+            for (String shard : new String[] {"[1,2]", "[2,3]"}) {
+                Raw.Socket socket = Raw.Socket.connect(emulator);
+                socket.send("{\"op\":2,\"d\":{\"token\":\"" + emulator.botToken() + "\",\"intents\":" + GUILDS
+                        + ",\"shard\":" + shard + ",\"properties\":{}}}");
+                awaitReady(socket);
+                assertThat(socket.closed).as(shard).isNotDone();
+            }
+        }
+    }
+
+    private static void awaitReady(Raw.Socket socket) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (socket.frames.stream().noneMatch(f -> "READY".equals(f.path("t").asText()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(socket.frames).anyMatch(f -> "READY".equals(f.path("t").asText()));
     }
 
     @Test
