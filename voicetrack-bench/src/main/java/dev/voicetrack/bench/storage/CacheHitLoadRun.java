@@ -1,5 +1,6 @@
 package dev.voicetrack.bench.storage;
 
+import dev.voicetrack.bench.core.ManualClock;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.InProcessCache;
@@ -12,18 +13,10 @@ import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
-import dev.voicetrack.storage.jdbc.PostgresOptions;
-import dev.voicetrack.storage.jdbc.SqliteOptions;
-import dev.voicetrack.testkit.postgres.PostgresServer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -87,32 +80,8 @@ public final class CacheHitLoadRun {
         int ticks = args.length > 3 ? Integer.parseInt(args[3]) : 6;
         int readsPerSecond = args.length > 4 ? Integer.parseInt(args[4]) : 3;
 
-        Path dir = Files.createTempDirectory("vt-hits");
-        PostgresServer.Database db = null;
-        JdbcStorage store;
-        if (backend.equals("sqlite")) {
-            store = JdbcStorage.sqlite(
-                    SqliteOptions.builder().file(dir.resolve("hits.db")).build());
-        } else {
-            db = PostgresServer.freshDatabase();
-            store = JdbcStorage.postgres(PostgresOptions.builder()
-                    .jdbcUrl(db.jdbcUrl())
-                    .user(db.user())
-                    .password(db.password())
-                    .build());
-        }
-        try {
-            new Run(backend, store, guilds, members, ticks, readsPerSecond).run();
-        } finally {
-            store.close();
-            if (db != null) {
-                db.close();
-            }
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        try (LoadRunBackend b = LoadRunBackend.open(backend)) {
+            new Run(backend, b.store, guilds, members, ticks, readsPerSecond).run();
         }
     }
 
@@ -123,7 +92,7 @@ public final class CacheHitLoadRun {
         final int members;
         final int ticks;
         final int readsPerTick;
-        final SimClock clock = new SimClock(Instant.parse("2026-03-11T12:00:00Z"));
+        final ManualClock clock = new ManualClock(Instant.parse("2026-03-11T12:00:00Z"));
         final AtomicLong storageReads = new AtomicLong();
         final SplittableRandom random = new SplittableRandom(0x5EED_21L);
         final double[] memberCdf;
@@ -292,34 +261,6 @@ public final class CacheHitLoadRun {
                 cdf[k] = sum;
             }
             return cdf;
-        }
-    }
-
-    /** A UTC clock the run moves by hand. */
-    private static final class SimClock extends Clock {
-        private volatile Instant now;
-
-        SimClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a simulated clock stays in UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -472,42 +472,12 @@ public final class LocalCache<V> extends AbstractCache<V> {
             KeySlot<V> slot = keyIndex.get(prefix);
             return slot == null || slot.dead ? List.of() : List.of(slot.node);
         }
-        if (prefix.isEmpty()) {
-            return () -> new java.util.Iterator<>() {
-                private final java.util.Iterator<KeySlot<V>> it =
-                        keyIndex.values().iterator();
-
-                private @Nullable Node<V> next = advance();
-
-                private @Nullable Node<V> advance() {
-                    while (it.hasNext()) {
-                        KeySlot<V> slot = it.next();
-                        if (!slot.dead) {
-                            return slot.node;
-                        }
-                    }
-                    return null;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
-
-                @Override
-                public Node<V> next() {
-                    Node<V> current = next;
-                    if (current == null) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    next = advance();
-                    return current;
-                }
-            };
-        }
         return () -> new java.util.Iterator<>() {
-            private final java.util.Iterator<Map.Entry<String, KeySlot<V>>> it =
-                    keyIndex.tailMap(prefix, true).entrySet().iterator();
+            private final java.util.Iterator<Map.Entry<String, KeySlot<V>>> it = (prefix.isEmpty()
+                            ? keyIndex
+                            : keyIndex.tailMap(prefix, true))
+                    .entrySet()
+                    .iterator();
             private @Nullable Node<V> next = advance();
 
             private @Nullable Node<V> advance() {

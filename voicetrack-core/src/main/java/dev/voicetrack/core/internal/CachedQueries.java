@@ -73,9 +73,9 @@ final class CachedQueries {
      * Reads one answer through the cache under the guild's current generation ({@link HotEntries}),
      * and marks it hot so that ticks reload it instead of dropping it.
      */
-    private <T> T cached(Cache<Object> c, long guildId, String id, String[] tags, Loader<T> load) {
+    private <T> T cached(Cache<Object> c, long guildId, String id, String[] tags, int hotTicks, Loader<T> load) {
         HotEntries h = Objects.requireNonNull(hot);
-        h.read(guildId, id, () -> new HotEntries.Recipe(id, tags, load::get));
+        h.read(guildId, id, () -> new HotEntries.Recipe(id, tags, load::get, hotTicks));
         long generation = h.generation(guildId);
         @SuppressWarnings("unchecked")
         T answer = (T) c.remember(HotEntries.key(id, generation), h.options(guildId, generation, tags), load::get);
@@ -95,7 +95,7 @@ final class CachedQueries {
                 guildId,
                 id,
                 () -> new HotEntries.Recipe(
-                        id, tags, () -> storage.member(guildId, userId).orElse(null)));
+                        id, tags, () -> storage.member(guildId, userId).orElse(null), HotEntries.MEMBER_HOT_TICKS));
         long generation = h.generation(guildId);
         return c.rememberOptional(
                         HotEntries.key(id, generation),
@@ -127,7 +127,8 @@ final class CachedQueries {
             return new LeaderboardPage(guildId, metric, window, offset, limit, ranking.page(metric, limit, offset));
         }
         String id = CacheKeys.key("lb", guildId, metric.key(), windowKey(window, range), offset, limit);
-        return cached(c, guildId, id, new String[] {CacheTags.guild(guildId), CacheTags.leaderboards(guildId)}, load);
+        String[] tags = {CacheTags.guild(guildId), CacheTags.leaderboards(guildId)};
+        return cached(c, guildId, id, tags, HotEntries.MEMBER_HOT_TICKS, load);
     }
 
     /**
@@ -140,8 +141,13 @@ final class CachedQueries {
             return null;
         }
         String id = CacheKeys.key("ranking", guildId, windowKey(window, range));
-        Object r =
-                cached(c, guildId, id, new String[] {CacheTags.guild(guildId), CacheTags.leaderboards(guildId)}, () -> {
+        Object r = cached(
+                c,
+                guildId,
+                id,
+                new String[] {CacheTags.guild(guildId), CacheTags.leaderboards(guildId)},
+                HotEntries.HOT_TICKS,
+                () -> {
                     if (largeGuilds.contains(guildId)) {
                         return TOO_LARGE; // a reload after a tick: no need to read the guild again
                     }
@@ -175,7 +181,7 @@ final class CachedQueries {
             String id = CacheKeys.key("rank", guildId, metric.key(), windowKey(window, range), userId);
             String[] tags = {CacheTags.guild(guildId), CacheTags.leaderboards(guildId), CacheTags.user(guildId, userId)
             };
-            r = cached(c, guildId, id, tags, load);
+            r = cached(c, guildId, id, tags, HotEntries.MEMBER_HOT_TICKS, load);
         }
         return r.rank == 0 ? OptionalInt.empty() : OptionalInt.of(r.rank);
     }
@@ -190,7 +196,8 @@ final class CachedQueries {
             return load.get();
         }
         String id = CacheKeys.key("stats", guildId, userId, windowKey(w, range));
-        return cached(c, guildId, id, new String[] {CacheTags.guild(guildId), CacheTags.user(guildId, userId)}, load);
+        String[] tags = {CacheTags.guild(guildId), CacheTags.user(guildId, userId)};
+        return cached(c, guildId, id, tags, HotEntries.MEMBER_HOT_TICKS, load);
     }
 
     List<VoiceSession> sessions(long guildId, long userId, int limit) {

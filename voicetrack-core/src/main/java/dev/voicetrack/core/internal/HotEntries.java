@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * Each guild has a generation, and every cached query answer's key ends with the generation it was
  * read in ({@code lb:<guild>:xp:all:0:10:<generation>}) and carries the generation's tag. A tick that
  * wrote to a guild does not drop the guild's entries: once its batch is committed it reloads, from
- * storage, every query of the guild read in the last {@value #HOT_TICKS} ticks, stores the answers
+ * storage, every query of the guild read lately, stores the answers
  * under the next generation's keys, and only then moves the guild to that generation and drops the
  * previous generation's entries by their tag. So:
  *
@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  *
  * The reload costs one storage query per hot entry of each written guild, in the tick (under the
  * tracker lock, after the write), bounded by {@value #MAX_PER_GUILD} entries per guild; an entry is
- * hot from its first read until {@value #HOT_TICKS} ticks of its guild pass without one. A failed
+ * hot from its first read until {@value #HOT_TICKS} ticks pass without one for a guild's whole ranking,
+ * or {@value #MEMBER_HOT_TICKS} for an entry about one member (many, each read rarely). A failed
  * reload is reported and the entry is left to miss. Reads pay a map look-up to mark their entry
  * hot. Generations start at a random value per tracker, so that a restarted process does not read
  * the entries another process left in a shared cache under the same generation.
@@ -50,8 +51,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class HotEntries {
 
-    /** Ticks of its guild after which an entry that was not read is no longer reloaded. */
+    /**
+     * Ticks after which a guild-wide entry (a whole ranking, which answers every page and rank of a
+     * window) that was not read is no longer reloaded.
+     */
     static final int HOT_TICKS = 12;
+
+    /**
+     * Ticks after which an entry about one member (its stats, its activity, a page or rank of a large
+     * guild) that was not read is no longer reloaded: such entries are many and each is read rarely, so
+     * they are reloaded only by the tick after a read.
+     */
+    static final int MEMBER_HOT_TICKS = 1;
 
     /** The most entries of one guild reloaded after each tick; reads beyond them miss as before. */
     static final int MAX_PER_GUILD = 256;
@@ -61,17 +72,20 @@ final class HotEntries {
         private final String id;
         private final String[] tags;
         private final Supplier<@Nullable Object> load;
+        private final int hotTicks;
         private volatile long lastReadTick;
 
         /**
          * @param id the entry's key without its generation
          * @param tags the entry's tags, besides its generation's
          * @param load reads the answer from storage; {@code null} for an answer that is not cached
+         * @param hotTicks ticks without a read after which the entry is no longer reloaded
          */
-        Recipe(String id, String[] tags, Supplier<@Nullable Object> load) {
+        Recipe(String id, String[] tags, Supplier<@Nullable Object> load, int hotTicks) {
             this.id = id;
             this.tags = tags;
             this.load = load;
+            this.hotTicks = hotTicks;
         }
     }
 
@@ -152,7 +166,7 @@ final class HotEntries {
         long current = g.generation;
         long next = current + 1;
         for (Recipe r : g.recipes.values()) {
-            if (now - r.lastReadTick > HOT_TICKS) {
+            if (now - r.lastReadTick > r.hotTicks) {
                 g.recipes.remove(r.id, r);
                 continue;
             }
