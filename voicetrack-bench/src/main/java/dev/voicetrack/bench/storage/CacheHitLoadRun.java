@@ -94,6 +94,9 @@ public final class CacheHitLoadRun {
         final int readsPerTick;
         final ManualClock clock = new ManualClock(Instant.parse("2026-03-11T12:00:00Z"));
         final AtomicLong storageReads = new AtomicLong();
+        final AtomicLong tickReads = new AtomicLong();
+        final AtomicLong tickReadNanos = new AtomicLong();
+        final AtomicLong writeNanos = new AtomicLong();
         final SplittableRandom random = new SplittableRandom(0x5EED_21L);
         final double[] memberCdf;
         final double[] pageCdf;
@@ -144,6 +147,9 @@ public final class CacheHitLoadRun {
                     reads(tracker, new long[readsPerTick]);
                 }
                 long storage0 = storageReads.get();
+                long tickReads0 = tickReads.get();
+                long tickReadNanos0 = tickReadNanos.get();
+                long writeNanos0 = writeNanos.get();
                 var stats0 = cache.stats();
                 long[] latencies = new long[readsPerTick * ticks];
                 long[] tickNanos = new long[ticks];
@@ -158,6 +164,13 @@ public final class CacheHitLoadRun {
                 long hits = stats1.hits() - stats0.hits();
                 long misses = stats1.misses() - stats0.misses();
                 report(latencies, storageReads.get() - storage0, hits, misses, tickNanos, stats1.size());
+                System.out.printf(
+                        Locale.ROOT,
+                        "per measured tick: storage write %.0f ms; %d storage queries by the tick (cache reloads)"
+                                + " taking %.0f ms%n",
+                        (writeNanos.get() - writeNanos0) / 1e6 / ticks,
+                        (tickReads.get() - tickReads0) / ticks,
+                        (tickReadNanos.get() - tickReadNanos0) / 1e6 / ticks);
             }
         }
 
@@ -233,17 +246,30 @@ public final class CacheHitLoadRun {
                     sorted[sorted.length - 1] / 1e6);
         }
 
-        /** The store, counting the query calls made while the run is reading. */
+        /**
+         * The store, counting the query calls made while the run is reading, and timing the writes and
+         * the queries made by ticks (the reloads of hot cache entries).
+         */
         Storage countingReads(JdbcStorage target) {
             return (Storage) Proxy.newProxyInstance(
                     Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (proxy, method, args) -> {
-                        if (reading && READS.contains(method.getName())) {
+                        boolean query = READS.contains(method.getName());
+                        if (reading && query) {
                             storageReads.incrementAndGet();
                         }
+                        long t0 = System.nanoTime();
                         try {
                             return method.invoke(target, args);
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
+                        } finally {
+                            long took = System.nanoTime() - t0;
+                            if (method.getName().equals("apply")) {
+                                writeNanos.addAndGet(took);
+                            } else if (query && !reading) {
+                                tickReads.incrementAndGet();
+                                tickReadNanos.addAndGet(took);
+                            }
                         }
                     });
         }
