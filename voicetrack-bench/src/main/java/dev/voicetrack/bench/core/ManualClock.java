@@ -7,14 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that only moves when told to, so that a benchmark decides how much time a tick accounts. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    /** Moves the clock forward by {@code d}. */
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
