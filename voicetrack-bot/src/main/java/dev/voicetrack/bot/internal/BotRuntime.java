@@ -88,6 +88,7 @@ public final class BotRuntime {
     private final CacheStack cache;
     private final TrackerComponent tracker;
     private final TickMetrics ticks;
+    private final LiveUpdates live = new LiveUpdates();
     private final HealthChecks health;
     private final Started<ExecutorService> adminWork = new Started<>("admin work");
     private final Started<Backups> backups = new Started<>("backups");
@@ -114,6 +115,7 @@ public final class BotRuntime {
         cache = new CacheStack(config.cache(), registry);
         ticks = new TickMetrics(registry);
         listeners.add(ticks);
+        listeners.add(live);
         tracker = new TrackerComponent(
                 config,
                 trackerClock,
@@ -286,6 +288,11 @@ public final class BotRuntime {
 
     public CacheWarmer<Object> warmer() {
         return warmer.get();
+    }
+
+    /** The dashboard's tick stream. */
+    LiveUpdates liveUpdates() {
+        return live;
     }
 
     public PrometheusMeterRegistry registry() {
