@@ -259,6 +259,124 @@ async function profile(guild, user) {
   await draw();
 }
 
+// ---- admin console ----
+
+async function postJson(url, csrf, body) {
+  const r = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
+    body: JSON.stringify(body || {}) });
+  const data = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(data.error || ("HTTP " + r.status));
+  return data;
+}
+
+function bytes(n) {
+  if (n < 0) return "unknown";
+  const units = ["B", "KB", "MB", "GB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n : n.toFixed(1)) + " " + units[i];
+}
+
+function hitRateChart(samples) {
+  const w = 600, h = 120, n = Math.max(1, samples.length);
+  const chart = svg("svg", { id: "hitRateChart", class: "chart", viewBox: "0 0 " + w + " " + h, role: "img" });
+  const rates = samples.map(s => s.hits + s.misses === 0 ? null : 100 * s.hits / (s.hits + s.misses));
+  const known = rates.filter(r => r !== null);
+  chart.setAttribute("aria-label", known.length
+    ? "Cache hit rate per 10 s over the last " + samples.length + " steps: latest " + known[known.length - 1].toFixed(1) + "%, lowest " + Math.min(...known).toFixed(1) + "%"
+    : "No cache reads yet");
+  chart.append(svg("title", {}, "Cache hit rate over time"));
+  const bw = w / n;
+  rates.forEach((r, i) => {
+    if (r === null) return;
+    const bh = Math.max(1, (h - 4) * r / 100);
+    const rect = svg("rect", { class: "v", x: (i * bw).toFixed(1), y: (h - bh).toFixed(1), width: Math.max(1, bw - 1).toFixed(1), height: bh.toFixed(1) });
+    rect.append(svg("title", {}, samples[i].at + ": " + r.toFixed(1) + "%"));
+    chart.append(rect);
+  });
+  return chart;
+}
+
+async function adminConsole() {
+  reload = () => Promise.resolve();
+  document.title = "Admin console · VoiceTrack";
+  let csrf = null;
+  const status = el("p", { id: "consoleStatus", role: "status", "aria-live": "polite", class: "muted" });
+  const session = await getJson("/api/console/session");
+  if (session.signedIn) {
+    csrf = session.csrf;
+    return drawConsole();
+  }
+  const token = el("input", { id: "token", type: "password", autocomplete: "current-password", required: true });
+  const form = el("form", { id: "login", class: "card" },
+    el("label", {}, "Admin token (ADMIN_API_TOKEN)", token), " ", el("button", { type: "submit", text: "Sign in" }), status);
+  form.addEventListener("submit", async e => {
+    e.preventDefault();
+    try {
+      csrf = (await postJson("/api/console/login", null, { token: token.value })).csrf;
+      await drawConsole();
+    } catch (err) {
+      status.textContent = err.message;
+      status.className = "error";
+    }
+  });
+  main.replaceChildren(el("h1", { text: "Admin console" }), form);
+  token.focus();
+
+  async function act(label, url, body) {
+    try {
+      const r = await postJson(url, csrf, body);
+      status.className = "muted";
+      status.textContent = label + ": done" + (r.removed !== undefined ? " (" + r.removed + " removed)" : "")
+        + (r.entriesBefore !== undefined ? " (" + r.entriesBefore + " entries dropped)" : "");
+      if (url !== "/api/console/logout") await drawConsole();
+    } catch (err) {
+      status.className = "error";
+      status.textContent = label + " failed: " + err.message;
+    }
+  }
+
+  async function drawConsole() {
+    const o = await getJson("/api/console/overview");
+    const tag = el("input", { id: "tag", placeholder: "guild:123…" });
+    const invalidate = el("form", { class: "controls" }, el("label", {}, "Invalidate a tag", tag),
+      el("button", { type: "submit", text: "Invalidate" }));
+    invalidate.addEventListener("submit", e => { e.preventDefault(); act("Invalidate " + tag.value, "/api/console/cache/invalidate", { tag: tag.value }); });
+    const button = (id, text, fn, enabled) => {
+      const b = el("button", { id, type: "button", text, disabled: enabled === false });
+      b.addEventListener("click", fn);
+      return b;
+    };
+    const stat = (v, l, id) => el("div", { class: "stat" }, el("b", { id, text: v }), el("span", { text: l }));
+    main.replaceChildren(
+      el("div", { class: "controls" }, el("h1", { text: "Admin console" }),
+        button("logout", "Sign out", async () => { await act("Sign out", "/api/console/logout"); location.reload(); })),
+      status,
+      el("h2", { text: "Cache · " + o.cache.name }),
+      el("div", { class: "grid" }, stat(o.cache.hitRatePercent + "%", "hit rate", "hitRate"), stat(fmt.format(o.cache.size), "entries", "cacheSize"),
+        stat(fmt.format(o.cache.hits), "hits"), stat(fmt.format(o.cache.misses), "misses"), stat(bytes(o.cache.estimatedBytes), "estimated size")),
+      el("div", { class: "card" }, hitRateChart(o.hitRateHistory)),
+      el("div", { class: "controls" }, button("clear", "Clear the cache", () => act("Clear", "/api/console/cache/clear")),
+        button("warm", "Warm now", () => act("Warm", "/api/console/cache/warm"))),
+      invalidate,
+      el("h2", { text: "Storage · " + o.storage.backend }),
+      el("div", { class: "grid" }, stat(fmt.format(o.storage.guilds || 0), "guilds"), stat(fmt.format(o.storage.members || 0), "members"),
+        stat(fmt.format(o.storage.sessions || 0), "sessions"), stat(bytes(o.storage.sizeBytes === undefined ? -1 : o.storage.sizeBytes), "size")),
+      el("div", { class: "controls" },
+        button("optimize", "Optimize", () => act("Optimize", "/api/console/storage/optimize"), o.storage.canOptimize),
+        button("backup", "Back up now", () => act("Backup", "/api/console/backups"), o.storage.canBackUp)),
+      el("h2", { text: "Backups" }),
+      o.backups.length === 0 ? el("p", { class: "muted", text: o.storage.canBackUp ? "No backups yet." : "This storage is backed up with its server's own tools." })
+        : el("div", { class: "card" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "File" }), el("th", { text: "Kind" }),
+            el("th", { text: "Written" }), el("th", { class: "num", text: "Size" }))),
+          el("tbody", { id: "backups" }, ...o.backups.slice().reverse().map(b => el("tr", {},
+            el("td", {}, el("a", { href: "/api/console/backups/" + encodeURIComponent(b.name), download: b.name, text: b.name })),
+            el("td", { text: b.kind }), el("td", { text: new Date(b.createdMillis).toLocaleString() }),
+            el("td", { class: "num", text: bytes(b.sizeBytes) })))))));
+    main.dataset.console = "ready";
+  }
+}
+
 // ---- live updates ----
 
 /** Runs a redraw and gives the focus back to the same control or link, so keyboard users keep their place. */
@@ -290,6 +408,7 @@ function listen() {
 function route() {
   const parts = location.pathname.replace(/\/+$/, "").split("/").filter(Boolean); // dashboard, guilds, G, members, U
   if (parts.length === 1) return guildList();
+  if (parts.length === 2 && parts[1] === "admin") return adminConsole();
   if (parts.length === 3 && parts[1] === "guilds") return leaderboard(parts[2]);
   if (parts.length === 5 && parts[1] === "guilds" && parts[3] === "members") return profile(parts[2], parts[4]);
   main.replaceChildren(el("p", { class: "error", text: "No such page." }));

@@ -103,6 +103,12 @@ public final class AdminApi {
         app.get("/api/guilds/{guild}/leaderboard", this::leaderboard);
         app.get("/api/guilds/{guild}/users/{user}", this::user);
         dashboard.routes(app);
+        byte[] hash = tokenHash;
+        new Console(
+                        bot,
+                        new ConsoleSessions(java.time.Clock.systemUTC()),
+                        hash == null ? null : given -> MessageDigest.isEqual(hash, sha256(given)))
+                .routes(app);
         app.exception(Dashboard.UnknownGuild.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)
                 .json(Map.of("error", e.getMessage())));
         app.exception(StorageException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -74,9 +74,12 @@ final class Dashboard {
     void routes(Javalin app) {
         app.get("/", ctx -> ctx.redirect("/dashboard"));
         app.get("/dashboard", this::page);
+        app.get("/dashboard/admin", this::page);
         app.get("/dashboard/guilds/{guild}", this::page);
         app.get("/dashboard/guilds/{guild}/members/{user}", this::page);
         app.get("/dashboard/assets/{file}", this::asset);
+        app.get("/favicon.ico", ctx -> ctx.contentType(ASSETS.get("favicon.svg"))
+                .result(files.get("favicon.svg")));
         app.get("/api/guilds/{guild}/users/{user}/profile", this::profile);
         app.get("/api/guilds/{guild}/members", this::search);
         app.sse("/api/events", live::join);
