@@ -56,12 +56,14 @@ public final class AdminApi {
     private final Javalin app;
     private final byte @Nullable [] tokenHash;
     private final BotRuntime bot;
+    private final Dashboard dashboard;
     private String host = "127.0.0.1";
 
     private AdminApi(Javalin app, @Nullable String token, BotRuntime bot) {
         this.app = app;
         this.tokenHash = token == null ? null : sha256(token);
         this.bot = bot;
+        this.dashboard = new Dashboard(bot, bot.liveUpdates());
     }
 
     static AdminApi start(InetSocketAddress bind, @Nullable String token, BotRuntime bot) {
@@ -100,6 +102,15 @@ public final class AdminApi {
         app.get("/api/guilds", this::guilds);
         app.get("/api/guilds/{guild}/leaderboard", this::leaderboard);
         app.get("/api/guilds/{guild}/users/{user}", this::user);
+        dashboard.routes(app);
+        byte[] hash = tokenHash;
+        new Console(
+                        bot,
+                        new ConsoleSessions(java.time.Clock.systemUTC()),
+                        hash == null ? null : given -> MessageDigest.isEqual(hash, sha256(given)))
+                .routes(app);
+        app.exception(Dashboard.UnknownGuild.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)
+                .json(Map.of("error", e.getMessage())));
         app.exception(StorageException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .json(Map.of("error", "storage unavailable: " + e.getMessage())));
         app.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -277,8 +288,7 @@ public final class AdminApi {
     }
 
     /** The member's display name and avatar URL from JDA's member (else user) cache; nulls if unknown. */
-    private Map<String, Object> who(long guild, long user) {
-        DiscordConnection discord = bot.discord();
+    static Map<String, Object> who(@Nullable DiscordConnection discord, long guild, long user) {
         Guild g = discord == null ? null : discord.guild(guild);
         Member m = g == null ? null : g.getMemberById(user);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -294,7 +304,7 @@ public final class AdminApi {
     }
 
     private void leaderboard(Context ctx) {
-        long guild = id(ctx.pathParam("guild"), "guild");
+        long guild = dashboard.knownGuild(ctx);
         Metric metric =
                 Metric.parse(ctx.queryParamAsClass("metric", String.class).getOrDefault("xp"));
         Window window = window(ctx.queryParamAsClass("window", String.class).getOrDefault("all"));
@@ -302,18 +312,23 @@ public final class AdminApi {
         int offset = intParam(ctx, "offset", 0);
         VoiceTracker t = bot.tracker();
         LeaderboardPage page = t.getLeaderboard(guild, metric, window, limit, offset);
+        DiscordConnection discord = bot.discord();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("guildId", Long.toString(guild));
         out.put("metric", metric.key());
         out.put("window", ctx.queryParamAsClass("window", String.class).getOrDefault("all"));
         out.put("limit", limit);
         out.put("offset", offset);
+        Storage storage = bot.storage();
+        if (storage != null) {
+            out.put("members", storage.memberCount(guild)); // for paging: every tracked member, all time
+        }
         List<Map<String, Object>> entries = new ArrayList<>();
         page.entries().forEach(e -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("rank", e.rank());
             row.put("userId", Long.toString(e.userId()));
-            row.putAll(who(guild, e.userId()));
+            row.putAll(who(discord, guild, e.userId()));
             row.put("xp", e.xp());
             row.put("voiceTimeMs", e.voiceTimeMs());
             row.put("messages", e.messages());
@@ -337,7 +352,7 @@ public final class AdminApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("guildId", Long.toString(guild));
         out.put("userId", Long.toString(user));
-        out.putAll(who(guild, user));
+        out.putAll(who(bot.discord(), guild, user));
         out.put("xp", m.xp());
         out.put("level", m.level());
         out.put("voiceTimeMs", m.voiceTimeMs());
@@ -349,7 +364,7 @@ public final class AdminApi {
         ctx.json(out);
     }
 
-    private static long id(String s, String name) {
+    static long id(String s, String name) {
         try {
             return Long.parseUnsignedLong(s);
         } catch (NumberFormatException e) {

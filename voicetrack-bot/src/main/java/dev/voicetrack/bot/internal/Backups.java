@@ -242,6 +242,13 @@ public final class Backups {
         }
     }
 
+    /** The backups this bot wrote that are still in the manifest, oldest first. */
+    List<Entry> list() throws IOException {
+        synchronized (MANIFEST_MUTEX) {
+            return List.copyOf(readManifest());
+        }
+    }
+
     private List<Entry> readManifest() throws IOException {
         Path m = dir.resolve(MANIFEST);
         List<Entry> entries = new ArrayList<>();

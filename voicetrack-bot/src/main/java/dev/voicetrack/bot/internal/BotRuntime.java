@@ -89,6 +89,8 @@ public final class BotRuntime {
     private final TrackerComponent tracker;
     private final ShardOwnership shards;
     private final TickMetrics ticks;
+    private final LiveUpdates live = new LiveUpdates();
+    private final CacheHistory cacheHistory;
     private final HealthChecks health;
     private final Started<ExecutorService> adminWork = new Started<>("admin work");
     private final Started<Backups> backups = new Started<>("backups");
@@ -113,9 +115,12 @@ public final class BotRuntime {
         discord = new DiscordConnection(config);
         storage = new StorageStack(config, registry, storageHealth);
         cache = new CacheStack(config.cache(), registry);
+        cacheHistory = new CacheHistory(cache::cache);
         ticks = new TickMetrics(registry);
         listeners.add(ticks);
         shards = new ShardOwnership(config, discord, cache::redis, this::reconcileTracker);
+        listeners.add(live);
+        listeners.add(cacheHistory);
         tracker = new TrackerComponent(
                 config,
                 trackerClock,
@@ -295,6 +300,21 @@ public final class BotRuntime {
 
     public CacheWarmer<Object> warmer() {
         return warmer.get();
+    }
+
+    /** The backups of a SQLite store, when it has them. */
+    Optional<Backups> backups() {
+        return backups.ifStarted();
+    }
+
+    /** The cache's hit rate over time. */
+    CacheHistory cacheHistory() {
+        return cacheHistory;
+    }
+
+    /** The dashboard's tick stream. */
+    LiveUpdates liveUpdates() {
+        return live;
     }
 
     public PrometheusMeterRegistry registry() {

@@ -215,6 +215,9 @@ public final class Demo {
         if (worldFile != null) {
             saved.save(worldFile); // the ids' origin is kept even if this run is killed
         }
+        bot.api()
+                .ifPresent(api -> System.out.println("Dashboard (live leaderboards and profiles): http://127.0.0.1:"
+                        + api.port() + "/dashboard/guilds/" + guilds.get(0).id()));
         if (demo.containsKey("ADMIN_API_TOKEN") && bot.api().isPresent()) {
             int port = bot.api().get().port();
             System.out.println("Admin API token for this demo: " + demo.get("ADMIN_API_TOKEN"));
