@@ -297,6 +297,19 @@ function hitRateChart(samples) {
   return chart;
 }
 
+/** Links that download every member of a guild in the format `voicetrack import` takes back. */
+function exportForm(guilds) {
+  const pick = el("select", { id: "exportGuild" }, ...guilds.guilds.map(g => el("option", { value: g.id, text: (g.name || g.id) + " (" + g.trackedMembers + ")" })));
+  const csv = el("a", { id: "exportCsv", text: "CSV" }), json = el("a", { id: "exportJson", text: "JSON" });
+  const point = () => {
+    csv.href = "/api/console/export?format=csv&guild=" + encodeURIComponent(pick.value);
+    json.href = "/api/console/export?format=json&guild=" + encodeURIComponent(pick.value);
+  };
+  pick.addEventListener("change", point);
+  point();
+  return el("div", { class: "controls" }, el("label", {}, "Guild", pick), el("span", {}, "Download: ", csv, " · ", json));
+}
+
 async function adminConsole() {
   reload = () => Promise.resolve();
   document.title = "Admin console · VoiceTrack";
@@ -337,7 +350,7 @@ async function adminConsole() {
   }
 
   async function drawConsole() {
-    const o = await getJson("/api/console/overview");
+    const [o, guilds] = await Promise.all([getJson("/api/console/overview"), getJson("/api/guilds")]);
     const tag = el("input", { id: "tag", placeholder: "guild:123…" });
     const invalidate = el("form", { class: "controls" }, el("label", {}, "Invalidate a tag", tag),
       el("button", { type: "submit", text: "Invalidate" }));
@@ -365,6 +378,8 @@ async function adminConsole() {
       el("div", { class: "controls" },
         button("optimize", "Optimize", () => act("Optimize", "/api/console/storage/optimize"), o.storage.canOptimize),
         button("backup", "Back up now", () => act("Backup", "/api/console/backups"), o.storage.canBackUp)),
+      el("h2", { text: "Export members" }),
+      exportForm(guilds),
       el("h2", { text: "Backups" }),
       o.backups.length === 0 ? el("p", { class: "muted", text: o.storage.canBackUp ? "No backups yet." : "This storage is backed up with its server's own tools." })
         : el("div", { class: "card" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "File" }), el("th", { text: "Kind" }),

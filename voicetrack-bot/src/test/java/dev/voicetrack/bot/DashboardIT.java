@@ -368,6 +368,33 @@ class DashboardIT {
         assertThat(bot.send("POST", "/api/console/cache/clear", null).statusCode())
                 .isEqualTo(401);
         assertThat(bot.get("/api/console/overview").statusCode()).isEqualTo(401);
+
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(bot.apiBase() + path))
+                                .header("Cookie", cookie)
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var csv = get.apply("/api/console/export?format=csv&guild=" + guild.id());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Disposition").orElseThrow())
+                .contains("voicetrack-" + guild.id() + ".csv");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).startsWith("guild_id,user_id,");
+        assertThat(lines).hasSize(1 + MEMBERS);
+        assertThat(get.apply("/api/console/export?format=xml&guild=" + guild.id())
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(get.apply("/api/console/export?format=csv&guild=123456789012345678")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(bot.get("/api/console/export?format=csv&guild=" + guild.id()).statusCode())
+                .isEqualTo(401);
     }
 
     /** Last: it leaves this address locked out of sign-in for a minute. */

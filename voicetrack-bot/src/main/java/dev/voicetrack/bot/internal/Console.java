@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.WarmReport;
+import dev.voicetrack.core.migrate.MemberExport;
+import dev.voicetrack.core.migrate.MemberFormat;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
@@ -66,6 +68,7 @@ final class Console {
         app.post("/api/console/storage/optimize", this::optimize);
         app.post("/api/console/backups", this::backupNow);
         app.get("/api/console/backups/{name}", this::download);
+        app.get("/api/console/export", this::export);
     }
 
     /** Every console route but login: a live session, and for writes the CSRF token and a same-origin request. */
@@ -262,6 +265,29 @@ final class Console {
         ctx.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
         ctx.contentType("application/vnd.sqlite3");
         ctx.result(Files.newInputStream(file));
+    }
+
+    /**
+     * Every member of one guild as CSV or JSON ({@code ?guild=ID&format=csv|json}), the format of {@code
+     * voicetrack export}, streamed a page at a time; {@code voicetrack import --from csv:FILE} takes it back.
+     */
+    private void export(Context ctx) throws IOException {
+        long guild = AdminApi.id(String.valueOf(ctx.queryParam("guild")), "guild");
+        MemberFormat format = MemberFormat.of(String.valueOf(ctx.queryParam("format")));
+        Storage storage = bot.storage();
+        if (storage == null || !storage.guildIds().contains(guild)) {
+            refuse(ctx, HttpStatus.NOT_FOUND, "no guild " + Long.toUnsignedString(guild) + " is stored here");
+            return;
+        }
+        String ext = format == MemberFormat.CSV ? "csv" : "json";
+        ctx.header(
+                "Content-Disposition",
+                "attachment; filename=\"voicetrack-" + Long.toUnsignedString(guild) + "." + ext + "\"");
+        ctx.contentType(format == MemberFormat.CSV ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+        try (var out = new java.io.BufferedWriter(
+                new java.io.OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8))) {
+            MemberExport.write(storage, List.of(guild), format, out);
+        }
     }
 
     /** A string field of the JSON body, or of the form body. */
