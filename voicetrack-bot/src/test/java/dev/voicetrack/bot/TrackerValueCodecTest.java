@@ -57,22 +57,6 @@ class TrackerValueCodecTest {
         }
     }
 
-    /** The tracker caches a guild's whole ranking as one value; on Redis it must come back equal. */
-    @Test
-    void aGuildRanking_roundTrips() throws Exception {
-        Class<?> type = Class.forName("dev.voicetrack.core.internal.Ranking");
-        java.lang.reflect.Method of = type.getDeclaredMethod("of", java.util.List.class, boolean.class);
-        of.setAccessible(true);
-        Object ranking = of.invoke(
-                null,
-                java.util.List.of(
-                        new dev.voicetrack.core.LeaderboardEntry(1, 10L, 500, 60_000, 3, 2),
-                        new dev.voicetrack.core.LeaderboardEntry(2, 11L, 400, 90_000, 9, 1)),
-                true);
-        Object back = codec.decode(codec.encode(ranking));
-        assertThat(back).isEqualTo(ranking);
-    }
-
     @Test
     void decode_refusesClassesOutsideCore() {
         byte[] evil = "{\"t\":\"java.lang.ProcessBuilder\",\"v\":{}}".getBytes(StandardCharsets.UTF_8);
