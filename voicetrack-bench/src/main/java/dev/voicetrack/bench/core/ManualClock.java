@@ -7,15 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that only moves when told to, so that a benchmark decides how much time a tick accounts. */
-public final class ManualClock extends Clock {
+final class ManualClock extends Clock {
     private volatile Instant now;
 
-    public ManualClock(Instant start) {
+    ManualClock(Instant start) {
         this.now = start;
     }
 
-    /** Moves the clock forward by {@code d}. */
-    public void advance(Duration d) {
+    void advance(Duration d) {
         now = now.plus(d);
     }
 

@@ -9,6 +9,8 @@ import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
+import dev.voicetrack.storage.jdbc.PostgresOptions;
+import dev.voicetrack.storage.jdbc.SqliteOptions;
 import dev.voicetrack.testkit.postgres.PostgresServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -23,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +35,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,8 +80,28 @@ public final class TrackerLoadRun {
         Duration interval = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 10);
         int ticks = args.length > 4 ? Integer.parseInt(args[4]) : 6;
 
-        try (LoadRunBackend b = LoadRunBackend.open(backend)) {
-            run(backend, b.store, b.db, guilds, members, interval, ticks);
+        Path dir = Files.createTempDirectory("vt-load");
+        PostgresServer.Database db = null;
+        JdbcStorage store;
+        if (backend.equals("sqlite")) {
+            store = JdbcStorage.sqlite(
+                    SqliteOptions.builder().file(dir.resolve("load.db")).build());
+        } else {
+            db = PostgresServer.freshDatabase();
+            store = JdbcStorage.postgres(PostgresOptions.builder()
+                    .jdbcUrl(db.jdbcUrl())
+                    .user(db.user())
+                    .password(db.password())
+                    .build());
+        }
+        try {
+            run(backend, store, db, guilds, members, interval, ticks);
+        } finally {
+            store.close();
+            if (db != null) {
+                db.close();
+            }
+            deleteTree(dir);
         }
     }
 
@@ -262,5 +286,13 @@ public final class TrackerLoadRun {
             }
         }
         return out;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

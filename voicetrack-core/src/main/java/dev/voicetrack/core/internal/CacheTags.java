@@ -8,11 +8,10 @@ import org.jspecify.annotations.Nullable;
  * The cache tags the tracker puts on what its queries cache, and their invalidation after a write.
  *
  * <p>Every cached entry carries its guild's tag; a member's entries also carry the member's tag, and
- * leaderboard pages and ranks the guild's leaderboard tag (and every entry its generation's tag, see
- * {@link HotEntries}, which replaces a tick's invalidation by a reload). An admin operation on one
- * member invalidates that member's tag and its guild's leaderboards; one on a whole guild, the
- * guild's tag. A failed invalidation is reported, never thrown: storage has already committed, and
- * the entry expires by its TTL.
+ * leaderboard pages and ranks the guild's leaderboard tag. A tick invalidates the guild tag of every
+ * guild it wrote to (once per guild per tick); an admin operation on one member invalidates that
+ * member's tag and its guild's leaderboards. A failed invalidation is reported, never thrown: storage
+ * has already committed, and the entry expires by its TTL.
  *
  * <p>Thread safe (the cache is).
  */

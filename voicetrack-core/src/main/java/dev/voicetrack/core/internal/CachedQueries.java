@@ -2,7 +2,7 @@ package dev.voicetrack.core.internal;
 
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheKeys;
-import dev.voicetrack.core.LeaderboardEntry;
+import dev.voicetrack.cache.WriteOptions;
 import dev.voicetrack.core.LeaderboardPage;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
@@ -13,6 +13,7 @@ import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.Storage;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,9 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,10 +30,9 @@ import org.jspecify.annotations.Nullable;
  * lock, so a query does not wait for a tick).
  *
  * <p>Cache keys name everything the answer depends on: a windowed query's key includes the window's
- * first day in the guild's zone, so that a page cached yesterday is not served for today's window,
- * and every key ends with its guild's generation, which ticks move once they have reloaded the hot
- * entries ({@link HotEntries}). Entries carry the tags of {@link CacheTags} and their generation's,
- * and expire after the cache TTL; sessions are never cached. Thread safe.
+ * first day in the guild's zone, so that a page cached yesterday is not served for today's window.
+ * Entries carry the tags of {@link CacheTags} and expire after the cache TTL; sessions are never
+ * cached. Thread safe.
  */
 final class CachedQueries {
     /** A cached rank; {@code rank} 0 means "not ranked". */
@@ -49,37 +47,14 @@ final class CachedQueries {
     private final @Nullable Cache<Object> cache;
     private final Clock clock;
     private final Guilds guilds;
-    private final @Nullable HotEntries hot;
+    private final Duration cacheTtl;
 
-    /** Guilds whose leaderboards hold more members than a {@link Ranking} is built for. */
-    private final Set<Long> largeGuilds = ConcurrentHashMap.newKeySet();
-
-    /** The most members of a leaderboard cached as one {@link Ranking}. */
-    static final int RANKING_MAX_MEMBERS = 10_000;
-
-    /** What a ranking entry holds for a guild too large for one (a cached marker, not a ranking). */
-    private static final String TOO_LARGE = "too large";
-
-    CachedQueries(
-            Storage storage, @Nullable HotEntries hot, @Nullable Cache<Object> cache, Clock clock, Guilds guilds) {
+    CachedQueries(Storage storage, @Nullable Cache<Object> cache, Clock clock, Guilds guilds, Duration cacheTtl) {
         this.storage = storage;
         this.cache = cache;
         this.clock = clock;
         this.guilds = guilds;
-        this.hot = hot;
-    }
-
-    /**
-     * Reads one answer through the cache under the guild's current generation ({@link HotEntries}),
-     * and marks it hot so that ticks reload it instead of dropping it.
-     */
-    private <T> T cached(Cache<Object> c, long guildId, String id, String[] tags, int hotTicks, Loader<T> load) {
-        HotEntries h = Objects.requireNonNull(hot);
-        h.read(guildId, id, () -> new HotEntries.Recipe(id, tags, load::get, hotTicks));
-        long generation = h.generation(guildId);
-        @SuppressWarnings("unchecked")
-        T answer = (T) c.remember(HotEntries.key(id, generation), h.options(guildId, generation, tags), load::get);
-        return answer;
+        this.cacheTtl = cacheTtl;
     }
 
     Optional<MemberStats> member(long guildId, long userId) {
@@ -88,18 +63,9 @@ final class CachedQueries {
         if (c == null) {
             return storage.member(guildId, userId);
         }
-        HotEntries h = Objects.requireNonNull(hot);
-        String id = CacheKeys.key("user", guildId, userId);
-        String[] tags = {CacheTags.guild(guildId), CacheTags.user(guildId, userId)};
-        h.read(
-                guildId,
-                id,
-                () -> new HotEntries.Recipe(
-                        id, tags, () -> storage.member(guildId, userId).orElse(null), HotEntries.MEMBER_HOT_TICKS));
-        long generation = h.generation(guildId);
         return c.rememberOptional(
-                        HotEntries.key(id, generation),
-                        h.options(guildId, generation, tags),
+                        CacheKeys.key("user", guildId, userId),
+                        options(CacheTags.guild(guildId), CacheTags.user(guildId, userId)),
                         () -> storage.member(guildId, userId).map(Object.class::cast))
                 .map(MemberStats.class::cast);
     }
@@ -122,44 +88,9 @@ final class CachedQueries {
         if (c == null) {
             return load.get();
         }
-        Ranking ranking = ranking(c, guildId, window, range);
-        if (ranking != null) {
-            return new LeaderboardPage(guildId, metric, window, offset, limit, ranking.page(metric, limit, offset));
-        }
-        String id = CacheKeys.key("lb", guildId, metric.key(), windowKey(window, range), offset, limit);
-        String[] tags = {CacheTags.guild(guildId), CacheTags.leaderboards(guildId)};
-        return cached(c, guildId, id, tags, HotEntries.MEMBER_HOT_TICKS, load);
-    }
-
-    /**
-     * The guild's whole ranking over the window, through the cache, or {@code null} for a guild with
-     * more than {@value #RANKING_MAX_MEMBERS} members on a leaderboard, whose pages and ranks are
-     * cached one by one instead.
-     */
-    private @Nullable Ranking ranking(Cache<Object> c, long guildId, Window window, @Nullable DayRange range) {
-        if (largeGuilds.contains(guildId)) {
-            return null;
-        }
-        String id = CacheKeys.key("ranking", guildId, windowKey(window, range));
-        Object r = cached(
-                c,
-                guildId,
-                id,
-                new String[] {CacheTags.guild(guildId), CacheTags.leaderboards(guildId)},
-                HotEntries.HOT_TICKS,
-                () -> {
-                    if (largeGuilds.contains(guildId)) {
-                        return TOO_LARGE; // a reload after a tick: no need to read the guild again
-                    }
-                    List<LeaderboardEntry> all =
-                            storage.leaderboard(guildId, Metric.XP, range, RANKING_MAX_MEMBERS + 1, 0);
-                    if (all.size() > RANKING_MAX_MEMBERS) {
-                        largeGuilds.add(guildId);
-                        return TOO_LARGE;
-                    }
-                    return Ranking.of(all, range == null);
-                });
-        return r instanceof Ranking ranking ? ranking : null;
+        String key = CacheKeys.key("lb", guildId, metric.key(), windowKey(window, range), offset, limit);
+        return (LeaderboardPage)
+                c.remember(key, options(CacheTags.guild(guildId), CacheTags.leaderboards(guildId)), load::get);
     }
 
     OptionalInt rank(long guildId, long userId, Metric metric, Window window) {
@@ -172,16 +103,13 @@ final class CachedQueries {
                 new CachedRank(storage.rank(guildId, userId, metric, range).orElse(0));
         Cache<Object> c = cache;
         CachedRank r;
-        Ranking ranking = c == null ? null : ranking(c, guildId, window, range);
-        if (ranking != null) {
-            return ranking.rank(userId, metric);
-        } else if (c == null) {
+        if (c == null) {
             r = load.get();
         } else {
-            String id = CacheKeys.key("rank", guildId, metric.key(), windowKey(window, range), userId);
-            String[] tags = {CacheTags.guild(guildId), CacheTags.leaderboards(guildId), CacheTags.user(guildId, userId)
-            };
-            r = cached(c, guildId, id, tags, HotEntries.MEMBER_HOT_TICKS, load);
+            String key = CacheKeys.key("rank", guildId, metric.key(), windowKey(window, range), userId);
+            WriteOptions tagged =
+                    options(CacheTags.guild(guildId), CacheTags.leaderboards(guildId), CacheTags.user(guildId, userId));
+            r = (CachedRank) c.remember(key, tagged, load::get);
         }
         return r.rank == 0 ? OptionalInt.empty() : OptionalInt.of(r.rank);
     }
@@ -195,9 +123,9 @@ final class CachedQueries {
         if (c == null) {
             return load.get();
         }
-        String id = CacheKeys.key("stats", guildId, userId, windowKey(w, range));
-        String[] tags = {CacheTags.guild(guildId), CacheTags.user(guildId, userId)};
-        return cached(c, guildId, id, tags, HotEntries.MEMBER_HOT_TICKS, load);
+        String key = CacheKeys.key("stats", guildId, userId, windowKey(w, range));
+        return (UserActivity)
+                c.remember(key, options(CacheTags.guild(guildId), CacheTags.user(guildId, userId)), load::get);
     }
 
     List<VoiceSession> sessions(long guildId, long userId, int limit) {
@@ -212,6 +140,10 @@ final class CachedQueries {
         if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
             throw new IllegalArgumentException("window must be all time for metric level, was " + window.key());
         }
+    }
+
+    private WriteOptions options(String... tags) {
+        return WriteOptions.ttl(cacheTtl).withTags(tags);
     }
 
     /** The days a window covers, ending today in the guild's zone; null for all time. */

@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One tick: accounts every member in voice up to now, credits the per-check strategies, turns what is
@@ -46,8 +45,7 @@ import org.jspecify.annotations.Nullable;
  *       or the strategy timeout has passed (a late answer counts as 0, reported).
  *   <li>Add the other pending increments and the closed session rows, and write the batch.
  *   <li>On success: clear what was written, {@linkplain LevelUps raise levels} from the returned
- *       totals, reload the hot cache entries of every guild touched and drop the rest ({@link
- *       HotEntries}), then emit the events
+ *       totals, invalidate the cache tags of every guild touched (once each), then emit the events
  *       that waited for the write, {@code xpGained} and {@code voiceTimeGained} per member, and the
  *       level-ups. On failure: keep everything for the next tick's batch (reported), unless it grew
  *       beyond {@code maxBufferedIncrements}, in which case the increments are dropped, loudly.
@@ -74,7 +72,7 @@ final class TickWriter {
     private final TrackingRules rules;
     private final OpenRowSchedule openRows;
     private final LevelUps levelUps;
-    private final @Nullable HotEntries hot;
+    private final CacheTags tags;
     private final StrategyRegistry strategies;
     private final Storage storage;
     private final Dispatcher dispatcher;
@@ -94,7 +92,7 @@ final class TickWriter {
             PendingWrites pending,
             TrackingRules rules,
             LevelUps levelUps,
-            @Nullable HotEntries hot,
+            CacheTags tags,
             Dispatcher dispatcher) {
         this.guilds = guilds;
         this.ledger = ledger;
@@ -102,7 +100,7 @@ final class TickWriter {
         this.rules = rules;
         this.openRows = new OpenRowSchedule(s.openSessionWriteInterval());
         this.levelUps = levelUps;
-        this.hot = hot;
+        this.tags = tags;
         this.strategies = s.strategies();
         this.storage = s.storage();
         this.dispatcher = dispatcher;
@@ -327,8 +325,8 @@ final class TickWriter {
         pending.written();
         openRows.batchWritten();
         List<LevelChange> raised = levelUps.raise(totals);
-        if (hot != null) {
-            hot.afterWrite(touched);
+        for (long g : touched) {
+            tags.invalidateGuild(g);
         }
         emitWritten(deltas, totals);
         levelUps.announce(raised);

@@ -126,19 +126,11 @@ public final class TrackerEngine implements VoiceTracker {
         var levelUps = new LevelUps(storage, guilds, dispatcher);
         this.ledger = new VoiceLedger(settings.clock(), guilds, pending, rules, dispatcher, settings.ownership());
         this.reconciler = new Reconciler(storage, settings.view(), settings.ownership(), guilds, ledger, pending);
-        @Nullable
-        HotEntries hot = cache == null
-                ? null
-                : new HotEntries(
-                        cache,
-                        dispatcher,
-                        settings.cacheTtl(),
-                        java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        var writer = new TickWriter(settings, guilds, ledger, pending, rules, levelUps, hot, dispatcher);
+        var writer = new TickWriter(settings, guilds, ledger, pending, rules, levelUps, tags, dispatcher);
         this.ticks = new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime());
         this.admin = new AdminOperations(
                 lock, storage, settings.strategies(), guilds, ledger, pending, levelUps, tags, dispatcher);
-        this.queries = new CachedQueries(storage, hot, cache, settings.clock(), guilds);
+        this.queries = new CachedQueries(storage, cache, settings.clock(), guilds, settings.cacheTtl());
     }
 
     // ---- lifecycle ----
