@@ -22,6 +22,9 @@ final class Node<V> extends HitCounter {
      */
     volatile long indexedAtNanos;
 
+    /** This node's place in the indexes, set inside the compute that stores it. */
+    KeySlot<V> slot;
+
     Node(String key, @Nullable V value, String[] tags, long ttlNanos, long bytes, int epoch) {
         super(key, epoch);
         this.value = value;
