@@ -1,11 +1,9 @@
 package dev.voicetrack.cache.jcache.internal;
 
 import dev.voicetrack.cache.Ticker;
-import dev.voicetrack.cache.WriteOptions;
 import dev.voicetrack.cache.jcache.VoiceTrackConfiguration;
 import java.io.Closeable;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -23,12 +20,9 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
-import javax.cache.event.EventType;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
-import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
@@ -40,10 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Design</h2>
  *
- * <p><b>Storage.</b> Each entry is a {@link Stored} (the value, copied when storing by value, and its
- * expiry instant) under the key's string form ({@link KeyCodec}) in a VoiceTrack cache of its own.
- * The VoiceTrack cache keeps an entry a grace period past its JCache expiry, so that the first read
- * after the expiry still finds it and can tell expired-entry listeners; that read removes it.
+ * <p><b>Storage.</b> Each cache has a VoiceTrack cache of its own; {@link Entries} holds the rules
+ * of one entry there (liveness, expiry, events, loader and writer calls, statistics).
  *
  * <p><b>Atomicity.</b> Every operation on one key runs under that key's stripe lock, so
  * compare-and-set operations, entry processors and the writer calls they make are atomic per key, and
@@ -56,24 +48,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JCache<K, V> implements Cache<K, V> {
 
-    /** How long the VoiceTrack cache keeps an entry past its JCache expiry (see the design notes). */
-    static final Duration EXPIRED_GRACE = Duration.ofMinutes(1);
-
     private final String name;
     private final JCacheManager manager;
     private final VoiceTrackConfiguration<K, V> configuration;
     private final dev.voicetrack.cache.Cache<Stored> store;
     private final Ticker ticker;
-    private final ExpiryPolicy expiry;
-    private final @Nullable CacheLoader<K, V> loader;
-    private final @Nullable CacheWriter<K, V> writer;
-    private final Copier copier;
+    private final Entries<K, V> entries;
     private final KeyCodec keys;
     private final Listeners<K, V> listeners;
-    private final JCacheStatistics statistics;
+    private final @Nullable CacheLoader<K, V> loader;
+    private final @Nullable CacheWriter<K, V> writer;
     private final JCacheConfigBean configBean;
     private final Executor executor;
-    private final Object[] locks;
     private volatile boolean closed;
 
     JCache(
@@ -86,35 +72,14 @@ public final class JCache<K, V> implements Cache<K, V> {
         this.name = name;
         this.configuration = configuration;
         this.store = store;
-        this.ticker = store.config().ticker();
         this.executor = executor;
-        this.expiry = configuration.getExpiryPolicyFactory().create();
-        this.loader = configuration.getCacheLoaderFactory() == null
-                ? null
-                : configuration.getCacheLoaderFactory().create();
-        this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
-                ? writerOf(configuration)
-                : null;
-        ClassLoader classLoader = manager.getClassLoader();
-        this.copier = configuration.isStoreByValue() ? Copier.byValue(classLoader) : Copier.byReference();
-        this.keys = new KeyCodec(classLoader, !configuration.isStoreByValue());
-        this.listeners = new Listeners<>(executor);
-        for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
-            listeners.register(l);
-        }
-        this.statistics = new JCacheStatistics(() -> store.stats().evictions(dev.voicetrack.cache.EvictionCause.SIZE));
+        this.entries = new Entries<>(this, configuration, store, manager.getClassLoader(), executor);
+        this.ticker = entries.ticker;
+        this.keys = entries.keys;
+        this.listeners = entries.listeners;
+        this.loader = entries.loader;
+        this.writer = entries.writer;
         this.configBean = new JCacheConfigBean(configuration);
-        this.locks = new Object
-                [Math.max(64, Integer.highestOneBit(Runtime.getRuntime().availableProcessors()) * 64)];
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new Object();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <K, V> CacheWriter<K, V> writerOf(CompleteConfiguration<K, V> configuration) {
-        // a writer of supertypes accepts these keys and values: the cast only narrows what it is told
-        return (CacheWriter<K, V>) configuration.getCacheWriterFactory().create();
     }
 
     // ---------------------------------------------------------------- reads
@@ -122,21 +87,21 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public @Nullable V get(K key) {
         checkOpen();
-        checkKey(key);
+        entries.checkKey(key);
         long start = ticker.read();
         String k = keys.encode(key);
         Stored s = store.get(k).orElse(null);
         if (s != null && !s.isExpiredAt(start)) {
-            javax.cache.expiry.Duration access = accessDuration();
+            javax.cache.expiry.Duration access = entries.accessDuration();
             if (access == null) {
-                V value = read(s);
-                recordGet(true, start);
+                V value = entries.read(s);
+                entries.recordGet(true, start);
                 return value;
             }
         }
         var batch = new Listeners.Batch<K, V>();
         V value;
-        synchronized (lockFor(k)) {
+        synchronized (entries.lockFor(k)) {
             value = getLocked(key, k, start, batch);
         }
         listeners.deliver(batch);
@@ -145,19 +110,19 @@ public final class JCache<K, V> implements Cache<K, V> {
 
     /** A get under the key's lock: hit with access expiry, or miss with read-through. */
     private @Nullable V getLocked(K key, String k, long start, Listeners.Batch<K, V> batch) {
-        Stored s = live(key, k, start, batch);
+        Stored s = entries.live(key, k, start, batch);
         if (s != null) {
-            touch(k, s, start);
-            recordGet(true, start);
-            return read(s);
+            entries.touch(k, s, start);
+            entries.recordGet(true, start);
+            return entries.read(s);
         }
-        recordGet(false, start);
+        entries.recordGet(false, start);
         if (!configuration.isReadThrough() || loader == null) {
             return null;
         }
-        V loaded = load(key);
+        V loaded = entries.load(key);
         if (loaded != null) {
-            create(key, k, loaded, start, batch);
+            entries.create(key, k, loaded, start, batch);
         }
         return loaded;
     }
@@ -166,34 +131,34 @@ public final class JCache<K, V> implements Cache<K, V> {
     public Map<K, V> getAll(Set<? extends K> keySet) {
         checkOpen();
         Objects.requireNonNull(keySet, "keys");
-        keySet.forEach(this::checkKey);
+        keySet.forEach(entries::checkKey);
         Map<K, V> result = new LinkedHashMap<>();
         List<K> missing = new ArrayList<>();
         var batch = new Listeners.Batch<K, V>();
         for (K key : keySet) {
             long start = ticker.read();
             String k = keys.encode(key);
-            synchronized (lockFor(k)) {
-                Stored s = live(key, k, start, batch);
+            synchronized (entries.lockFor(k)) {
+                Stored s = entries.live(key, k, start, batch);
                 if (s != null) {
-                    touch(k, s, start);
-                    result.put(key, read(s));
+                    entries.touch(k, s, start);
+                    result.put(key, entries.read(s));
                 } else {
                     missing.add(key);
                 }
-                recordGet(s != null, start);
+                entries.recordGet(s != null, start);
             }
         }
         if (!missing.isEmpty() && configuration.isReadThrough() && loader != null) {
-            Map<K, V> loaded = loadAllFromLoader(missing);
+            Map<K, V> loaded = entries.loadAllFromLoader(missing);
             long now = ticker.read();
             for (Map.Entry<K, V> e : loaded.entrySet()) {
                 if (e.getKey() == null || e.getValue() == null) {
                     continue;
                 }
                 String k = keys.encode(e.getKey());
-                synchronized (lockFor(k)) {
-                    create(e.getKey(), k, e.getValue(), now, batch);
+                synchronized (entries.lockFor(k)) {
+                    entries.create(e.getKey(), k, e.getValue(), now, batch);
                 }
                 result.put(e.getKey(), e.getValue());
             }
@@ -205,7 +170,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public boolean containsKey(K key) {
         checkOpen();
-        checkKey(key);
+        entries.checkKey(key);
         String k = keys.encode(key);
         Stored s = store.get(k).orElse(null);
         return s != null && !s.isExpiredAt(ticker.read());
@@ -215,7 +180,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     public void loadAll(Set<? extends K> keySet, boolean replaceExistingValues, @Nullable CompletionListener done) {
         checkOpen();
         Objects.requireNonNull(keySet, "keys");
-        keySet.forEach(this::checkKey);
+        keySet.forEach(entries::checkKey);
         CompletionListener listener = done == null ? NO_COMPLETION : done;
         if (loader == null) {
             listener.onCompletion();
@@ -230,7 +195,7 @@ public final class JCache<K, V> implements Cache<K, V> {
                         toLoad.add(key);
                     }
                 }
-                Map<K, V> loaded = toLoad.isEmpty() ? Map.of() : loadAllFromLoader(toLoad);
+                Map<K, V> loaded = toLoad.isEmpty() ? Map.of() : entries.loadAllFromLoader(toLoad);
                 var batch = new Listeners.Batch<K, V>();
                 for (Map.Entry<K, V> e : loaded.entrySet()) {
                     if (e.getKey() != null && e.getValue() != null) {
@@ -249,12 +214,12 @@ public final class JCache<K, V> implements Cache<K, V> {
     private void putNoWrite(K key, V value, boolean replace, Listeners.Batch<K, V> batch) {
         String k = keys.encode(key);
         long now = ticker.read();
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, now, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, now, batch);
             if (s == null) {
-                create(key, k, value, now, batch);
+                entries.create(key, k, value, now, batch);
             } else if (replace) {
-                update(key, k, s, value, now, batch);
+                entries.update(key, k, s, value, now, batch);
             }
         }
     }
@@ -264,16 +229,18 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public void put(K key, V value) {
         checkOpen();
-        checkKey(key);
-        checkValue(value);
+        entries.checkKey(key);
+        entries.checkValue(value);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
-            write(key, value);
-            if (s == null ? create(key, k, value, start, batch) : update(key, k, s, value, start, batch)) {
-                recordPut(start);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
+            entries.write(key, value);
+            if (s == null
+                    ? entries.create(key, k, value, start, batch)
+                    : entries.update(key, k, s, value, start, batch)) {
+                entries.recordPut(start);
             }
         }
         listeners.deliver(batch);
@@ -282,20 +249,22 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public @Nullable V getAndPut(K key, V value) {
         checkOpen();
-        checkKey(key);
-        checkValue(value);
+        entries.checkKey(key);
+        entries.checkValue(value);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         V old;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
-            old = s == null ? null : read(s);
-            write(key, value);
-            if (s == null ? create(key, k, value, start, batch) : update(key, k, s, value, start, batch)) {
-                recordPut(start);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
+            old = s == null ? null : entries.read(s);
+            entries.write(key, value);
+            if (s == null
+                    ? entries.create(key, k, value, start, batch)
+                    : entries.update(key, k, s, value, start, batch)) {
+                entries.recordPut(start);
             }
-            recordGet(s != null, start);
+            entries.recordGet(s != null, start);
         }
         listeners.deliver(batch);
         return old;
@@ -306,20 +275,20 @@ public final class JCache<K, V> implements Cache<K, V> {
         checkOpen();
         Objects.requireNonNull(map, "map");
         map.forEach((key, value) -> {
-            checkKey(key);
-            checkValue(value);
+            entries.checkKey(key);
+            entries.checkValue(value);
         });
         long start = ticker.read();
         Set<K> unwritten = new HashSet<>();
         RuntimeException failure = null;
         if (writer != null && !map.isEmpty()) {
-            Collection<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>();
-            map.forEach((key, value) -> entries.add(new JCacheEntry<>(key, value)));
+            Collection<Cache.Entry<? extends K, ? extends V>> toWrite = new ArrayList<>();
+            map.forEach((key, value) -> toWrite.add(new JCacheEntry<>(key, value)));
             try {
-                writer.writeAll(entries);
+                writer.writeAll(toWrite);
             } catch (RuntimeException e) {
-                failure = writerFailure(e);
-                entries.forEach(e2 -> unwritten.add(e2.getKey()));
+                failure = Entries.writerFailure(e);
+                toWrite.forEach(e2 -> unwritten.add(e2.getKey()));
             }
         }
         var batch = new Listeners.Batch<K, V>();
@@ -328,13 +297,13 @@ public final class JCache<K, V> implements Cache<K, V> {
                 continue;
             }
             String k = keys.encode(e.getKey());
-            synchronized (lockFor(k)) {
-                Stored s = live(e.getKey(), k, start, batch);
+            synchronized (entries.lockFor(k)) {
+                Stored s = entries.live(e.getKey(), k, start, batch);
                 boolean stored = s == null
-                        ? create(e.getKey(), k, e.getValue(), start, batch)
-                        : update(e.getKey(), k, s, e.getValue(), start, batch);
+                        ? entries.create(e.getKey(), k, e.getValue(), start, batch)
+                        : entries.update(e.getKey(), k, s, e.getValue(), start, batch);
                 if (stored) {
-                    recordPut(start);
+                    entries.recordPut(start);
                 }
             }
         }
@@ -347,22 +316,22 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public boolean putIfAbsent(K key, V value) {
         checkOpen();
-        checkKey(key);
-        checkValue(value);
+        entries.checkKey(key);
+        entries.checkValue(value);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         boolean put = false;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
             if (s == null) {
-                write(key, value);
-                put = create(key, k, value, start, batch);
+                entries.write(key, value);
+                put = entries.create(key, k, value, start, batch);
                 if (put) {
-                    recordPut(start);
+                    entries.recordPut(start);
                 }
             }
-            recordGet(s != null, start);
+            entries.recordGet(s != null, start);
         }
         listeners.deliver(batch);
         return put;
@@ -371,15 +340,15 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public boolean remove(K key) {
         checkOpen();
-        checkKey(key);
+        entries.checkKey(key);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         boolean removed;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
-            delete(key);
-            removed = s != null && removeEntry(key, k, s, start, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
+            entries.delete(key);
+            removed = s != null && entries.removeEntry(key, k, s, start, batch);
         }
         listeners.deliver(batch);
         return removed;
@@ -388,21 +357,21 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public boolean remove(K key, V oldValue) {
         checkOpen();
-        checkKey(key);
-        checkValue(oldValue);
+        entries.checkKey(key);
+        entries.checkValue(oldValue);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         boolean removed = false;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
-            if (s != null && oldValue.equals(read(s))) {
-                delete(key);
-                removed = removeEntry(key, k, s, start, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
+            if (s != null && oldValue.equals(entries.read(s))) {
+                entries.delete(key);
+                removed = entries.removeEntry(key, k, s, start, batch);
             } else if (s != null) {
-                touch(k, s, start);
+                entries.touch(k, s, start);
             }
-            recordGet(s != null, start);
+            entries.recordGet(s != null, start);
         }
         listeners.deliver(batch);
         return removed;
@@ -411,19 +380,19 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public @Nullable V getAndRemove(K key) {
         checkOpen();
-        checkKey(key);
+        entries.checkKey(key);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         V old;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
-            old = s == null ? null : read(s);
-            delete(key);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
+            old = s == null ? null : entries.read(s);
+            entries.delete(key);
             if (s != null) {
-                removeEntry(key, k, s, start, batch);
+                entries.removeEntry(key, k, s, start, batch);
             }
-            recordGet(s != null, start);
+            entries.recordGet(s != null, start);
         }
         listeners.deliver(batch);
         return old;
@@ -432,25 +401,25 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
         checkOpen();
-        checkKey(key);
-        checkValue(oldValue);
-        checkValue(newValue);
+        entries.checkKey(key);
+        entries.checkValue(oldValue);
+        entries.checkValue(newValue);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         boolean replaced = false;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
-            if (s != null && oldValue.equals(read(s))) {
-                write(key, newValue);
-                replaced = update(key, k, s, newValue, start, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
+            if (s != null && oldValue.equals(entries.read(s))) {
+                entries.write(key, newValue);
+                replaced = entries.update(key, k, s, newValue, start, batch);
                 if (replaced) {
-                    recordPut(start);
+                    entries.recordPut(start);
                 }
             } else if (s != null) {
-                touch(k, s, start);
+                entries.touch(k, s, start);
             }
-            recordGet(s != null, start);
+            entries.recordGet(s != null, start);
         }
         listeners.deliver(batch);
         return replaced;
@@ -468,22 +437,22 @@ public final class JCache<K, V> implements Cache<K, V> {
 
     private @Nullable V getAndReplaceInternal(K key, V value) {
         checkOpen();
-        checkKey(key);
-        checkValue(value);
+        entries.checkKey(key);
+        entries.checkValue(value);
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         V old = null;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
             if (s != null) {
-                old = read(s);
-                write(key, value);
-                if (update(key, k, s, value, start, batch)) {
-                    recordPut(start);
+                old = entries.read(s);
+                entries.write(key, value);
+                if (entries.update(key, k, s, value, start, batch)) {
+                    entries.recordPut(start);
                 }
             }
-            recordGet(s != null, start);
+            entries.recordGet(s != null, start);
         }
         listeners.deliver(batch);
         return old;
@@ -493,7 +462,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     public void removeAll(Set<? extends K> keySet) {
         checkOpen();
         Objects.requireNonNull(keySet, "keys");
-        keySet.forEach(this::checkKey);
+        keySet.forEach(entries::checkKey);
         removeKeys(new ArrayList<>(keySet));
     }
 
@@ -502,7 +471,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         checkOpen();
         List<K> all = new ArrayList<>();
         for (String k : store.keys("*")) {
-            all.add(decodeKey(k));
+            all.add(entries.decodeKey(k));
         }
         removeKeys(all);
     }
@@ -516,7 +485,7 @@ public final class JCache<K, V> implements Cache<K, V> {
             try {
                 writer.deleteAll(pending);
             } catch (RuntimeException e) {
-                failure = writerFailure(e);
+                failure = Entries.writerFailure(e);
                 undeleted.addAll(pending);
             }
         }
@@ -526,10 +495,10 @@ public final class JCache<K, V> implements Cache<K, V> {
                 continue;
             }
             String k = keys.encode(key);
-            synchronized (lockFor(k)) {
-                Stored s = live(key, k, start, batch);
+            synchronized (entries.lockFor(k)) {
+                Stored s = entries.live(key, k, start, batch);
                 if (s != null) {
-                    removeEntry(key, k, s, start, batch);
+                    entries.removeEntry(key, k, s, start, batch);
                 }
             }
         }
@@ -550,16 +519,16 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public <T> @Nullable T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
         checkOpen();
-        checkKey(key);
+        entries.checkKey(key);
         Objects.requireNonNull(processor, "entryProcessor");
         long start = ticker.read();
         String k = keys.encode(key);
         var batch = new Listeners.Batch<K, V>();
         T result;
-        synchronized (lockFor(k)) {
-            Stored s = live(key, k, start, batch);
+        synchronized (entries.lockFor(k)) {
+            Stored s = entries.live(key, k, start, batch);
             var entry = new ProcessorEntry<K, V>(
-                    key, s == null ? null : read(s), configuration.isReadThrough() ? this::load : null);
+                    key, s == null ? null : entries.read(s), configuration.isReadThrough() ? entries::load : null);
             try {
                 result = processor.process(entry, arguments);
             } catch (EntryProcessorException e) {
@@ -567,36 +536,10 @@ public final class JCache<K, V> implements Cache<K, V> {
             } catch (Exception e) {
                 throw new EntryProcessorException(e);
             }
-            apply(entry, key, k, s, start, batch);
+            entries.apply(entry, key, k, s, start, batch);
         }
         listeners.deliver(batch);
         return result;
-    }
-
-    /** Makes the net effect of an entry processor. */
-    private void apply(
-            ProcessorEntry<K, V> entry, K key, String k, @Nullable Stored s, long now, Listeners.Batch<K, V> batch) {
-        // the look-up alone counts as a hit or a miss, whatever the processor does
-        recordGet(s != null, now, false);
-        switch (entry.op()) {
-            case NONE -> {}
-            case ACCESS -> touch(k, Objects.requireNonNull(s), now);
-            case LOAD -> create(key, k, Objects.requireNonNull(entry.value()), now, batch);
-            case CREATE, UPDATE -> {
-                V value = Objects.requireNonNull(entry.value());
-                write(key, value);
-                boolean stored = s == null ? create(key, k, value, now, batch) : update(key, k, s, value, now, batch);
-                if (stored) {
-                    recordPut(now);
-                }
-            }
-            case REMOVE -> {
-                delete(key);
-                if (s != null) {
-                    removeEntry(key, k, s, now, batch);
-                }
-            }
-        }
     }
 
     @Override
@@ -604,7 +547,7 @@ public final class JCache<K, V> implements Cache<K, V> {
             Set<? extends K> keySet, EntryProcessor<K, V, T> processor, Object... arguments) {
         checkOpen();
         Objects.requireNonNull(keySet, "keys");
-        keySet.forEach(this::checkKey);
+        keySet.forEach(entries::checkKey);
         Objects.requireNonNull(processor, "entryProcessor");
         Map<K, EntryProcessorResult<T>> results = new HashMap<>();
         for (K key : keySet) {
@@ -629,257 +572,8 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         checkOpen();
-        return new EntryIterator(store.keys("*"));
+        return new EntryIterator<>(entries, store.keys("*"), this::remove);
     }
-
-    private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
-        private final Iterator<String> storeKeys;
-        private Cache.@Nullable Entry<K, V> next;
-        private Cache.@Nullable Entry<K, V> last;
-
-        EntryIterator(List<String> storeKeys) {
-            this.storeKeys = storeKeys.iterator();
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && storeKeys.hasNext()) {
-                String k = storeKeys.next();
-                K key = decodeKey(k);
-                long now = ticker.read();
-                var batch = new Listeners.Batch<K, V>();
-                synchronized (lockFor(k)) {
-                    Stored s = live(key, k, now, batch);
-                    if (s != null) {
-                        touch(k, s, now);
-                        recordGet(true, now, false);
-                        next = new JCacheEntry<>(key, read(s));
-                    }
-                }
-                listeners.deliver(batch);
-            }
-            return next != null;
-        }
-
-        @Override
-        public Cache.Entry<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            last = next;
-            next = null;
-            return last;
-        }
-
-        @Override
-        public void remove() {
-            if (last == null) {
-                throw new IllegalStateException("next() must be called before remove()");
-            }
-            JCache.this.remove(last.getKey());
-            last = null;
-        }
-    }
-
-    // ---------------------------------------------------------------- entry state
-
-    /**
-     * The live entry under the key, or null; an expired entry found here is removed and reported to
-     * expired-entry listeners. Call under the key's lock.
-     */
-    private @Nullable Stored live(K key, String k, long now, Listeners.Batch<K, V> batch) {
-        Stored s = store.get(k).orElse(null);
-        if (s == null || !s.isExpiredAt(now)) {
-            return s;
-        }
-        store.delete(k);
-        if (listeners.wants(EventType.EXPIRED)) {
-            V old = read(s);
-            batch.add(new JCacheEntryEvent<>(this, EventType.EXPIRED, key, old, old, true));
-        }
-        return null;
-    }
-
-    /** Creates an entry with the creation expiry; false if that expiry is zero (nothing stored). */
-    private boolean create(K key, String k, V value, long now, Listeners.Batch<K, V> batch) {
-        javax.cache.expiry.Duration d;
-        try {
-            d = expiry.getExpiryForCreation();
-        } catch (RuntimeException e) {
-            d = javax.cache.expiry.Duration.ETERNAL;
-        }
-        if (d == null) {
-            d = javax.cache.expiry.Duration.ETERNAL;
-        }
-        if (d.isZero()) {
-            return false;
-        }
-        Stored s = stored(key, value, expiresAt(d, now));
-        store.put(k, s, options(s, now));
-        if (listeners.wants(EventType.CREATED)) {
-            batch.add(new JCacheEntryEvent<>(this, EventType.CREATED, key, value, null, false));
-        }
-        return true;
-    }
-
-    /** Replaces a live entry's value with the update expiry; a zero expiry expires it at once. */
-    private boolean update(K key, String k, Stored s, V value, long now, Listeners.Batch<K, V> batch) {
-        javax.cache.expiry.Duration d;
-        try {
-            d = expiry.getExpiryForUpdate();
-        } catch (RuntimeException e) {
-            d = null;
-        }
-        long expiresAt = d == null ? s.expiresAt() : expiresAt(d, now);
-        V old = listeners.wants(EventType.UPDATED) ? read(s) : null;
-        Stored replacement = stored(key, value, expiresAt);
-        store.put(k, replacement, options(replacement, now));
-        if (old != null) {
-            batch.add(new JCacheEntryEvent<>(this, EventType.UPDATED, key, value, old, true));
-        }
-        return true;
-    }
-
-    private boolean removeEntry(K key, String k, Stored s, long start, Listeners.Batch<K, V> batch) {
-        store.delete(k);
-        if (listeners.wants(EventType.REMOVED)) {
-            V old = read(s);
-            batch.add(new JCacheEntryEvent<>(this, EventType.REMOVED, key, old, old, true));
-        }
-        if (configuration.isStatisticsEnabled()) {
-            statistics.removals(1);
-            statistics.removeTime(ticker.read() - start);
-        }
-        return true;
-    }
-
-    /** Applies the access expiry to a live entry that was read. */
-    private void touch(String k, Stored s, long now) {
-        javax.cache.expiry.Duration d = accessDuration();
-        if (d != null) {
-            Stored touched = s.withExpiry(expiresAt(d, now));
-            store.put(k, touched, options(touched, now));
-        }
-    }
-
-    private javax.cache.expiry.@Nullable Duration accessDuration() {
-        try {
-            return expiry.getExpiryForAccess();
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private Stored stored(K key, V value, long expiresAt) {
-        Set<String> tags =
-                configuration.getTagger().map(t -> t.tagsOf(key, value)).orElse(Set.of());
-        return new Stored(copier.toStored(value, "value"), expiresAt, Set.copyOf(tags));
-    }
-
-    private static WriteOptions options(Stored s, long now) {
-        Duration ttl = s.expiresAt() == Stored.ETERNAL
-                ? Duration.ofNanos(Long.MAX_VALUE)
-                : Duration.ofNanos(Math.max(1, s.expiresAt() - now)).plus(EXPIRED_GRACE);
-        WriteOptions options = WriteOptions.ttl(ttl);
-        return s.tags().isEmpty() ? options : options.withTags(s.tags());
-    }
-
-    private static long expiresAt(javax.cache.expiry.Duration d, long now) {
-        if (d.isEternal()) {
-            return Stored.ETERNAL;
-        }
-        if (d.isZero()) {
-            return now;
-        }
-        long nanos = d.getTimeUnit().toNanos(d.getDurationAmount());
-        long at = now + nanos;
-        return at == Stored.ETERNAL || (nanos > 0 && at < now) ? Stored.ETERNAL - 1 : at;
-    }
-
-    @SuppressWarnings("unchecked")
-    private V read(Stored s) {
-        return (V) copier.fromStored(s.payload());
-    }
-
-    @SuppressWarnings("unchecked")
-    private K decodeKey(String k) {
-        return (K) keys.decode(k);
-    }
-
-    // ---------------------------------------------------------------- loader and writer
-
-    private @Nullable V load(K key) {
-        try {
-            return Objects.requireNonNull(loader).load(key);
-        } catch (CacheLoaderException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CacheLoaderException("loader failed for key " + key + ": " + e, e);
-        }
-    }
-
-    private Map<K, V> loadAllFromLoader(List<K> toLoad) {
-        try {
-            Map<K, V> loaded = Objects.requireNonNull(loader).loadAll(toLoad);
-            return loaded == null ? Map.of() : loaded;
-        } catch (CacheLoaderException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CacheLoaderException("loader failed for keys " + toLoad + ": " + e, e);
-        }
-    }
-
-    private void write(K key, V value) {
-        if (writer != null) {
-            try {
-                writer.write(new JCacheEntry<>(key, value));
-            } catch (RuntimeException e) {
-                throw writerFailure(e);
-            }
-        }
-    }
-
-    private void delete(K key) {
-        if (writer != null) {
-            try {
-                writer.delete(key);
-            } catch (RuntimeException e) {
-                throw writerFailure(e);
-            }
-        }
-    }
-
-    private static RuntimeException writerFailure(RuntimeException e) {
-        return e instanceof CacheWriterException ? e : new CacheWriterException("writer failed: " + e, e);
-    }
-
-    // ---------------------------------------------------------------- statistics
-
-    private void recordGet(boolean hit, long start) {
-        recordGet(hit, start, true);
-    }
-
-    private void recordGet(boolean hit, long start, boolean timed) {
-        if (configuration.isStatisticsEnabled()) {
-            if (hit) {
-                statistics.hits(1);
-            } else {
-                statistics.misses(1);
-            }
-            if (timed) {
-                statistics.getTime(ticker.read() - start);
-            }
-        }
-    }
-
-    private void recordPut(long start) {
-        if (configuration.isStatisticsEnabled()) {
-            statistics.puts(1);
-            statistics.putTime(ticker.read() - start);
-        }
-    }
-
-    // ---------------------------------------------------------------- lifecycle, configuration
 
     @Override
     public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
@@ -912,7 +606,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         listeners.closeAll();
         closeQuietly(loader);
         closeQuietly(writer);
-        closeQuietly(expiry);
+        closeQuietly(entries.expiry);
         store.close();
     }
 
@@ -953,7 +647,8 @@ public final class JCache<K, V> implements Cache<K, V> {
     void setStatistics(boolean enabled) {
         configuration.setStatisticsEnabled(enabled);
         if (enabled) {
-            MBeans.register(statistics, MBeans.STATISTICS, manager.getURI().toString(), name);
+            MBeans.register(
+                    entries.statistics, MBeans.STATISTICS, manager.getURI().toString(), name);
         } else {
             MBeans.unregister(MBeans.STATISTICS, manager.getURI().toString(), name);
         }
@@ -988,30 +683,6 @@ public final class JCache<K, V> implements Cache<K, V> {
         if (closed) {
             throw new IllegalStateException("cache " + name + " is closed");
         }
-    }
-
-    private void checkKey(K key) {
-        Objects.requireNonNull(key, "key");
-        Class<K> type = configuration.getKeyType();
-        if (type != Object.class && !type.isInstance(key)) {
-            throw new ClassCastException("key must be a " + type.getName() + ", was "
-                    + key.getClass().getName());
-        }
-    }
-
-    private void checkValue(V value) {
-        Objects.requireNonNull(value, "value");
-        Class<V> type = configuration.getValueType();
-        if (type != Object.class && !type.isInstance(value)) {
-            throw new ClassCastException("value must be a " + type.getName() + ", was "
-                    + value.getClass().getName());
-        }
-    }
-
-    private Object lockFor(String k) {
-        int h = k.hashCode();
-        h ^= h >>> 16;
-        return locks[h & (locks.length - 1)];
     }
 
     private static final CompletionListener NO_COMPLETION = new CompletionListener() {
