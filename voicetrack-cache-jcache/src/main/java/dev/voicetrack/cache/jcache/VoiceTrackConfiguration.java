@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A JCache configuration with the VoiceTrack cache's own settings on top of the standard ones: entry
- * and byte bounds, named TTL tiers, the ticker, and tags derived from each entry, so that {@code
+ * and byte bounds, named TTL tiers, the ticker, Redis (URL, two tiers), and tags derived from each
+ * entry, so that {@code
  * cache.unwrap(dev.voicetrack.cache.Cache.class).invalidateByTag(...)} reaches entries written
  * through JCache. Everything {@link MutableConfiguration} offers (expiry, read-through, write-through,
  * listeners, store-by-value, statistics, management) works as usual.
@@ -38,6 +39,8 @@ public final class VoiceTrackConfiguration<K, V> extends MutableConfiguration<K,
 
     private transient @Nullable CacheConfig cacheConfig;
     private @Nullable Tagger<K, V> tagger;
+    private @Nullable String redisUrl;
+    private boolean twoTier;
 
     /** A configuration with the JCache defaults and an unbounded in-process cache. */
     public VoiceTrackConfiguration() {}
@@ -48,6 +51,8 @@ public final class VoiceTrackConfiguration<K, V> extends MutableConfiguration<K,
         if (configuration instanceof VoiceTrackConfiguration<K, V> vt) {
             this.cacheConfig = vt.cacheConfig;
             this.tagger = vt.tagger;
+            this.redisUrl = vt.redisUrl;
+            this.twoTier = vt.twoTier;
         }
     }
 
@@ -97,16 +102,54 @@ public final class VoiceTrackConfiguration<K, V> extends MutableConfiguration<K,
         return Optional.ofNullable(tagger);
     }
 
+    /**
+     * Keeps this cache in Redis at {@code url} ({@code redis://...}, {@code rediss://...}), whatever
+     * the cache manager's URI; needs {@code voicetrack-cache-redis} on the class path. A cache on Redis
+     * always stores by value.
+     *
+     * @throws IllegalArgumentException if {@code url} is not a redis or rediss URL
+     */
+    public VoiceTrackConfiguration<K, V> setRedisUrl(String url) {
+        Objects.requireNonNull(url, "redisUrl");
+        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new IllegalArgumentException("redisUrl must start with redis:// or rediss://, was '" + url + "'");
+        }
+        this.redisUrl = url;
+        return this;
+    }
+
+    /** The Redis URL of this cache, if set. */
+    public Optional<String> getRedisUrl() {
+        return Optional.ofNullable(redisUrl);
+    }
+
+    /**
+     * Whether a cache on Redis keeps an in-process tier in front of it ({@code TwoTierCache}: hits
+     * served in process, invalidations sent to the other processes over pub/sub). No effect on an
+     * in-process cache. Default false.
+     */
+    public VoiceTrackConfiguration<K, V> setTwoTier(boolean twoTier) {
+        this.twoTier = twoTier;
+        return this;
+    }
+
+    /** Whether a cache on Redis has an in-process tier in front of it. */
+    public boolean isTwoTier() {
+        return twoTier;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         return o instanceof VoiceTrackConfiguration<?, ?> other
                 && super.equals(o)
                 && Objects.equals(cacheConfig, other.cacheConfig)
-                && Objects.equals(tagger, other.tagger);
+                && Objects.equals(tagger, other.tagger)
+                && Objects.equals(redisUrl, other.redisUrl)
+                && twoTier == other.twoTier;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Objects.hash(cacheConfig, tagger);
+        return 31 * super.hashCode() + Objects.hash(cacheConfig, tagger, redisUrl, twoTier);
     }
 }

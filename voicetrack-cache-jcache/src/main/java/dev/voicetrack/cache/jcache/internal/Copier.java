@@ -8,7 +8,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import java.util.Arrays;
 import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns keys and values into what the cache keeps and back: store-by-value keeps a serialized copy,
@@ -87,12 +89,22 @@ abstract class Copier {
         }
     }
 
-    /** A serialized copy; the array is never handed out. */
+    /** A serialized copy; the array is never handed out. Equal when the bytes are. */
     static final class Serialized {
         final byte[] bytes;
 
         Serialized(byte[] bytes) {
             this.bytes = bytes;
+        }
+
+        @Override
+        public boolean equals(@Nullable Object o) {
+            return o instanceof Serialized other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
         }
     }
 

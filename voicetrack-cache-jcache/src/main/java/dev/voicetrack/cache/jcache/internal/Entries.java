@@ -55,6 +55,7 @@ final class Entries<K, V> {
             Cache<K, V> source,
             VoiceTrackConfiguration<K, V> configuration,
             dev.voicetrack.cache.Cache<Stored> store,
+            boolean remote,
             ClassLoader classLoader,
             Executor executor) {
         this.source = source;
@@ -68,8 +69,10 @@ final class Entries<K, V> {
         this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
                 ? writerOf(configuration)
                 : null;
-        this.copier = configuration.isStoreByValue() ? Copier.byValue(classLoader) : Copier.byReference();
-        this.keys = new KeyCodec(classLoader, !configuration.isStoreByValue());
+        // a remote store holds bytes: its caches store by value whatever the configuration says
+        boolean byValue = remote || configuration.isStoreByValue();
+        this.copier = byValue ? Copier.byValue(classLoader) : Copier.byReference();
+        this.keys = new KeyCodec(classLoader, !byValue);
         this.listeners = new Listeners<>(executor);
         for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
             listeners.register(l);

@@ -67,13 +67,14 @@ public final class JCache<K, V> implements Cache<K, V> {
             String name,
             VoiceTrackConfiguration<K, V> configuration,
             dev.voicetrack.cache.Cache<Stored> store,
+            boolean remote,
             Executor executor) {
         this.manager = manager;
         this.name = name;
         this.configuration = configuration;
         this.store = store;
         this.executor = executor;
-        this.entries = new Entries<>(this, configuration, store, manager.getClassLoader(), executor);
+        this.entries = new Entries<>(this, configuration, store, remote, manager.getClassLoader(), executor);
         this.ticker = entries.ticker;
         this.keys = entries.keys;
         this.listeners = entries.listeners;

@@ -2,10 +2,13 @@ package dev.voicetrack.cache.jcache.internal;
 
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.InProcessCache;
+import dev.voicetrack.cache.Ticker;
 import dev.voicetrack.cache.ValueIsolation;
+import dev.voicetrack.cache.jcache.VoiceTrackCachingProvider;
 import dev.voicetrack.cache.jcache.VoiceTrackConfiguration;
 import java.lang.ref.WeakReference;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -23,13 +26,18 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.spi.CachingProvider;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The cache manager of one URI and class loader. Each cache it creates runs on its own in-process
- * VoiceTrack cache, built from the {@link VoiceTrackConfiguration}'s {@link CacheConfig} (unbounded
- * when none is given). Thread safe.
+ * The cache manager of one URI and class loader. Each cache it creates runs on its own VoiceTrack
+ * cache, built from the {@link VoiceTrackConfiguration}'s {@link CacheConfig} (unbounded when none is
+ * given): in process, or in Redis for a {@code redis://} manager URI or a configuration's Redis URL
+ * (one connector per URL, shared by the manager's caches and closed with it). Thread safe.
  */
 public final class JCacheManager implements CacheManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JCacheManager.class);
 
     private final CachingProvider provider;
     private final URI uri;
@@ -38,7 +46,12 @@ public final class JCacheManager implements CacheManager {
     private final Consumer<JCacheManager> onClose;
     private final ConcurrentMap<String, JCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final Executor executor = ForkJoinPool.commonPool();
+    // typed loosely so that this class loads without voicetrack-cache-redis on the class path
+    private @Nullable AutoCloseable redisBackend;
     private volatile boolean closed;
+
+    /** Epoch time in nanoseconds, at millisecond precision: comparable across processes. */
+    private static final Ticker WALL_CLOCK = () -> Clock.systemUTC().millis() * 1_000_000L;
 
     public JCacheManager(
             CachingProvider provider,
@@ -85,7 +98,9 @@ public final class JCacheManager implements CacheManager {
             if (caches.containsKey(cacheName)) {
                 throw new CacheException("a cache named " + cacheName + " exists already in " + uri);
             }
-            JCache<K, V> cache = new JCache<>(this, cacheName, copy, newStore(cacheName, copy), executor);
+            String redisUrl = redisUrlOf(cacheName, copy);
+            JCache<K, V> cache = new JCache<>(
+                    this, cacheName, copy, newStore(cacheName, copy, redisUrl), redisUrl != null, executor);
             caches.put(cacheName, cache);
             if (copy.isStatisticsEnabled()) {
                 cache.setStatistics(true);
@@ -107,14 +122,56 @@ public final class JCacheManager implements CacheManager {
         return copy;
     }
 
-    private static dev.voicetrack.cache.Cache<Stored> newStore(
-            String name, VoiceTrackConfiguration<?, ?> configuration) {
+    /**
+     * The VoiceTrack cache a new JCache cache runs on: in Redis at {@code redisUrl} (the
+     * configuration's, or this manager's URI if it is a Redis one), in process when it is null.
+     */
+    private dev.voicetrack.cache.Cache<Stored> newStore(
+            String name, VoiceTrackConfiguration<?, ?> configuration, @Nullable String redisUrl) {
         CacheConfig base = configuration
                 .getCacheConfig()
                 .orElseGet(() -> CacheConfig.builder().unboundedEntries().build());
-        CacheConfig config =
-                base.toBuilder().name(name.isBlank() ? "jcache" : name).build();
-        return InProcessCache.create(config, ValueIsolation.<Stored>immutable().trusting(Stored.class));
+        if (redisUrl == null) {
+            CacheConfig config =
+                    base.toBuilder().name(name.isBlank() ? "jcache" : name).build();
+            return InProcessCache.create(
+                    config, ValueIsolation.<Stored>immutable().trusting(Stored.class));
+        }
+        boolean twoTier = configuration.isTwoTier()
+                || Boolean.parseBoolean(properties.getProperty(VoiceTrackCachingProvider.TWO_TIER_PROPERTY));
+        // entries on Redis carry wall-clock expiry instants, which other processes can read
+        CacheConfig config = base.toBuilder().ticker(WALL_CLOCK).build();
+        return redis().create(redisUrl, name, config, twoTier);
+    }
+
+    /**
+     * Where in Redis a new cache goes, or null for in process. A store-by-reference cache holds the
+     * caller's objects, which only this process can do, so it stays in process whatever the URI.
+     */
+    private @Nullable String redisUrlOf(String cacheName, VoiceTrackConfiguration<?, ?> configuration) {
+        String redisUrl = configuration.getRedisUrl().orElse(isRedis(uri) ? uri.toString() : null);
+        if (redisUrl != null && !configuration.isStoreByValue()) {
+            LOG.warn(
+                    "JCache cache {} stores by reference, so it is kept in this process, not in Redis ({})",
+                    cacheName,
+                    uri);
+            return null;
+        }
+        return redisUrl;
+    }
+
+    static boolean isRedis(URI uri) {
+        return "redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme());
+    }
+
+    private RedisBackend redis() {
+        synchronized (caches) {
+            if (redisBackend == null) {
+                redisBackend = new RedisBackend(properties.getProperty(
+                        VoiceTrackCachingProvider.KEY_PREFIX_PROPERTY, VoiceTrackCachingProvider.DEFAULT_KEY_PREFIX));
+            }
+            return (RedisBackend) redisBackend;
+        }
     }
 
     @Override
@@ -198,6 +255,16 @@ public final class JCacheManager implements CacheManager {
             cache.close();
         }
         caches.clear();
+        synchronized (caches) {
+            if (redisBackend != null) {
+                try {
+                    redisBackend.close();
+                } catch (Exception e) {
+                    // closing is best effort: the manager is closed either way
+                }
+                redisBackend = null;
+            }
+        }
     }
 
     @Override
