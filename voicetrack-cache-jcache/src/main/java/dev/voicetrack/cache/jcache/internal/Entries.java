@@ -167,9 +167,14 @@ final class Entries<K, V> {
     void touch(String k, Stored s, long now) {
         javax.cache.expiry.Duration d = accessDuration();
         if (d != null) {
-            Stored touched = s.withExpiry(expiresAt(d, now));
-            store.put(k, touched, options(touched, now));
+            touch(k, s, now, d);
         }
+    }
+
+    /** Gives a live entry the access expiry {@code d}, already asked of the policy. */
+    void touch(String k, Stored s, long now, javax.cache.expiry.Duration d) {
+        Stored touched = s.withExpiry(expiresAt(d, now));
+        store.put(k, touched, options(touched, now));
     }
 
     javax.cache.expiry.@Nullable Duration accessDuration() {

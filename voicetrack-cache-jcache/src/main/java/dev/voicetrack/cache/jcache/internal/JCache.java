@@ -89,17 +89,28 @@ public final class JCache<K, V> implements Cache<K, V> {
     public @Nullable V get(K key) {
         checkOpen();
         entries.checkKey(key);
-        long start = ticker.read();
         String k = keys.encode(key);
         Stored s = store.get(k).orElse(null);
-        if (s != null && !s.isExpiredAt(start)) {
-            javax.cache.expiry.Duration access = entries.accessDuration();
-            if (access == null) {
+        if (s != null) {
+            // a hit on an eternal entry without statistics needs no clock and no lock
+            boolean timed = configuration.isStatisticsEnabled() || s.expiresAt() != Stored.ETERNAL;
+            long now = timed ? ticker.read() : 0;
+            if (!s.isExpiredAt(now)) {
+                javax.cache.expiry.Duration access = entries.accessDuration();
+                if (access != null) {
+                    synchronized (entries.lockFor(k)) {
+                        Stored current = store.get(k).orElse(null);
+                        if (current != null && !current.isExpiredAt(now)) {
+                            entries.touch(k, current, now, access);
+                        }
+                    }
+                }
                 V value = entries.read(s);
-                entries.recordGet(true, start);
+                entries.recordGet(true, now);
                 return value;
             }
         }
+        long start = ticker.read();
         var batch = new Listeners.Batch<K, V>();
         V value;
         synchronized (entries.lockFor(k)) {
