@@ -2,8 +2,6 @@ package dev.voicetrack.cache.jcache.internal;
 
 import dev.voicetrack.cache.Ticker;
 import dev.voicetrack.cache.jcache.VoiceTrackConfiguration;
-import java.io.Closeable;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -236,50 +234,58 @@ public final class JCache<K, V> implements Cache<K, V> {
         }
     }
 
+    /** One key's state as an operation finds it under the key's lock, and what the operation does. */
+    @FunctionalInterface
+    private interface KeyOperation<K, V, R> {
+        R apply(@Nullable Stored live, String k, long now, Listeners.Batch<K, V> batch);
+    }
+
+    /**
+     * Runs an operation on one key: checks the key, takes its lock, finds its live entry (reporting
+     * one that expired), runs the operation, then delivers the events it collected.
+     */
+    private <R> R onKey(K key, KeyOperation<K, V, R> operation) {
+        checkOpen();
+        entries.checkKey(key);
+        long start = ticker.read();
+        String k = keys.encode(key);
+        var batch = new Listeners.Batch<K, V>();
+        R result;
+        synchronized (entries.lockFor(k)) {
+            result = operation.apply(entries.live(key, k, start, batch), k, start, batch);
+        }
+        listeners.deliver(batch);
+        return result;
+    }
+
     // ---------------------------------------------------------------- writes
 
     @Override
     public void put(K key, V value) {
         checkOpen();
-        entries.checkKey(key);
         entries.checkValue(value);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        onKey(key, (s, k, now, batch) -> {
             entries.write(key, value);
-            if (s == null
-                    ? entries.create(key, k, value, start, batch)
-                    : entries.update(key, k, s, value, start, batch)) {
-                entries.recordPut(start);
+            if (s == null ? entries.create(key, k, value, now, batch) : entries.update(key, k, s, value, now, batch)) {
+                entries.recordPut(now);
             }
-        }
-        listeners.deliver(batch);
+            return null;
+        });
     }
 
     @Override
     public @Nullable V getAndPut(K key, V value) {
         checkOpen();
-        entries.checkKey(key);
         entries.checkValue(value);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        V old;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
-            old = s == null ? null : entries.read(s);
+        return onKey(key, (s, k, now, batch) -> {
+            V old = s == null ? null : entries.read(s);
             entries.write(key, value);
-            if (s == null
-                    ? entries.create(key, k, value, start, batch)
-                    : entries.update(key, k, s, value, start, batch)) {
-                entries.recordPut(start);
+            if (s == null ? entries.create(key, k, value, now, batch) : entries.update(key, k, s, value, now, batch)) {
+                entries.recordPut(now);
             }
-            entries.recordGet(s != null, start);
-        }
-        listeners.deliver(batch);
-        return old;
+            entries.recordGet(s != null, now);
+            return old;
+        });
     }
 
     @Override
@@ -328,113 +334,78 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public boolean putIfAbsent(K key, V value) {
         checkOpen();
-        entries.checkKey(key);
         entries.checkValue(value);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        boolean put = false;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        return onKey(key, (s, k, now, batch) -> {
+            boolean put = false;
             if (s == null) {
                 entries.write(key, value);
-                put = entries.create(key, k, value, start, batch);
+                put = entries.create(key, k, value, now, batch);
                 if (put) {
-                    entries.recordPut(start);
+                    entries.recordPut(now);
                 }
             }
-            entries.recordGet(s != null, start);
-        }
-        listeners.deliver(batch);
-        return put;
+            entries.recordGet(s != null, now);
+            return put;
+        });
     }
 
     @Override
     public boolean remove(K key) {
-        checkOpen();
-        entries.checkKey(key);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        boolean removed;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        return onKey(key, (s, k, now, batch) -> {
             entries.delete(key);
-            removed = s != null && entries.removeEntry(key, k, s, start, batch);
-        }
-        listeners.deliver(batch);
-        return removed;
+            return s != null && entries.removeEntry(key, k, s, now, batch);
+        });
     }
 
     @Override
     public boolean remove(K key, V oldValue) {
         checkOpen();
-        entries.checkKey(key);
         entries.checkValue(oldValue);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        boolean removed = false;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        return onKey(key, (s, k, now, batch) -> {
+            boolean removed = false;
             if (s != null && oldValue.equals(entries.read(s))) {
                 entries.delete(key);
-                removed = entries.removeEntry(key, k, s, start, batch);
+                removed = entries.removeEntry(key, k, s, now, batch);
             } else if (s != null) {
-                entries.touch(k, s, start);
+                entries.touch(k, s, now);
             }
-            entries.recordGet(s != null, start);
-        }
-        listeners.deliver(batch);
-        return removed;
+            entries.recordGet(s != null, now);
+            return removed;
+        });
     }
 
     @Override
     public @Nullable V getAndRemove(K key) {
-        checkOpen();
-        entries.checkKey(key);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        V old;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
-            old = s == null ? null : entries.read(s);
+        return onKey(key, (s, k, now, batch) -> {
+            V old = s == null ? null : entries.read(s);
             entries.delete(key);
             if (s != null) {
-                entries.removeEntry(key, k, s, start, batch);
+                entries.removeEntry(key, k, s, now, batch);
             }
-            entries.recordGet(s != null, start);
-        }
-        listeners.deliver(batch);
-        return old;
+            entries.recordGet(s != null, now);
+            return old;
+        });
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
         checkOpen();
-        entries.checkKey(key);
         entries.checkValue(oldValue);
         entries.checkValue(newValue);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        boolean replaced = false;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        return onKey(key, (s, k, now, batch) -> {
+            boolean replaced = false;
             if (s != null && oldValue.equals(entries.read(s))) {
                 entries.write(key, newValue);
-                replaced = entries.update(key, k, s, newValue, start, batch);
+                replaced = entries.update(key, k, s, newValue, now, batch);
                 if (replaced) {
-                    entries.recordPut(start);
+                    entries.recordPut(now);
                 }
             } else if (s != null) {
-                entries.touch(k, s, start);
+                entries.touch(k, s, now);
             }
-            entries.recordGet(s != null, start);
-        }
-        listeners.deliver(batch);
-        return replaced;
+            entries.recordGet(s != null, now);
+            return replaced;
+        });
     }
 
     @Override
@@ -449,25 +420,19 @@ public final class JCache<K, V> implements Cache<K, V> {
 
     private @Nullable V getAndReplaceInternal(K key, V value) {
         checkOpen();
-        entries.checkKey(key);
         entries.checkValue(value);
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        V old = null;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        return onKey(key, (s, k, now, batch) -> {
+            V old = null;
             if (s != null) {
                 old = entries.read(s);
                 entries.write(key, value);
-                if (entries.update(key, k, s, value, start, batch)) {
-                    entries.recordPut(start);
+                if (entries.update(key, k, s, value, now, batch)) {
+                    entries.recordPut(now);
                 }
             }
-            entries.recordGet(s != null, start);
-        }
-        listeners.deliver(batch);
-        return old;
+            entries.recordGet(s != null, now);
+            return old;
+        });
     }
 
     @Override
@@ -531,16 +496,11 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public <T> @Nullable T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
         checkOpen();
-        entries.checkKey(key);
         Objects.requireNonNull(processor, "entryProcessor");
-        long start = ticker.read();
-        String k = keys.encode(key);
-        var batch = new Listeners.Batch<K, V>();
-        T result;
-        synchronized (entries.lockFor(k)) {
-            Stored s = entries.live(key, k, start, batch);
+        return onKey(key, (s, k, now, batch) -> {
             var entry = new ProcessorEntry<K, V>(
                     key, s == null ? null : entries.read(s), configuration.isReadThrough() ? entries::load : null);
+            T result;
             try {
                 result = processor.process(entry, arguments);
             } catch (EntryProcessorException e) {
@@ -548,10 +508,9 @@ public final class JCache<K, V> implements Cache<K, V> {
             } catch (Exception e) {
                 throw new EntryProcessorException(e);
             }
-            entries.apply(entry, key, k, s, start, batch);
-        }
-        listeners.deliver(batch);
-        return result;
+            entries.apply(entry, key, k, s, now, batch);
+            return result;
+        });
     }
 
     @Override
@@ -616,9 +575,9 @@ public final class JCache<K, V> implements Cache<K, V> {
         setManagement(false);
         setStatistics(false);
         listeners.closeAll();
-        closeQuietly(loader);
-        closeQuietly(writer);
-        closeQuietly(entries.expiry);
+        Closing.quietly(loader);
+        Closing.quietly(writer);
+        Closing.quietly(entries.expiry);
         store.close();
     }
 
@@ -677,16 +636,6 @@ public final class JCache<K, V> implements Cache<K, V> {
 
     CompleteConfiguration<K, V> configuration() {
         return configuration;
-    }
-
-    private static void closeQuietly(@Nullable Object o) {
-        if (o instanceof Closeable c) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // closing is best effort: the cache is closed either way
-            }
-        }
     }
 
     // ---------------------------------------------------------------- checks

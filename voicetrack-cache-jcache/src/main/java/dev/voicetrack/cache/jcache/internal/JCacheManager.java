@@ -256,14 +256,8 @@ public final class JCacheManager implements CacheManager {
         }
         caches.clear();
         synchronized (caches) {
-            if (redisBackend != null) {
-                try {
-                    redisBackend.close();
-                } catch (Exception e) {
-                    // closing is best effort: the manager is closed either way
-                }
-                redisBackend = null;
-            }
+            Closing.quietly(redisBackend);
+            redisBackend = null;
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.voicetrack.cache.jcache.internal;
 
-import java.io.Closeable;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -201,18 +199,8 @@ final class Listeners<K, V> {
                 pending = tail;
             }
             pending.join();
-            closeQuietly(listener);
-            closeQuietly(filter);
-        }
-
-        private static void closeQuietly(@Nullable Object o) {
-            if (o instanceof Closeable c) {
-                try {
-                    c.close();
-                } catch (IOException e) {
-                    // closing is best effort: the listener is gone either way
-                }
-            }
+            Closing.quietly(listener);
+            Closing.quietly(filter);
         }
     }
 }
