@@ -17,7 +17,6 @@ import dev.voicetrack.cache.spi.LoadFailures;
 import dev.voicetrack.cache.spi.SingleFlight;
 import dev.voicetrack.cache.spi.SingleFlight.Flight;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,9 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,28 +37,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Storage and indexes</h2>
  *
- * Caffeine holds {@code key -> Node}. Two indexes point at a key's {@link KeySlot}, which points at
- * the key's current node: a sorted map {@code key -> slot} for pattern look-ups (a pattern's literal
- * prefix selects a range, so {@code user:123:*} visits only keys starting with {@code user:123:}), and
- * {@code tag -> (key -> slot)} for tag invalidation. Every node is indexed when it is stored and
- * unindexed exactly once when it leaves, whatever the cause: replaced (inside the compute that
- * replaces it), removed on request (after the conditional remove that removed it) or evicted (in
- * Caffeine's eviction listener, which runs inside the atomic removal).
- *
- * <p>A node that replaces another takes over its slot inside the replacing compute ({@code slot.node
- * = new}): with the same tags, the common write of a refreshed entry, neither index is touched, so a
- * put costs Caffeine's compute and a few field writes. Only a key that leaves without a successor
- * gives up its slot, and every index removal is conditional on the slot's identity ({@code
- * remove(key, slot)}), so the cleanup of an old slot never touches the new slot of a key stored again
- * in between, and a tag can neither keep a dead entry reachable nor lose a live one. A tag's map is
- * created and dropped with {@code compute} on the tag map, so a slot is never added to a map that is
- * being discarded. Tag invalidation checks each slot's current node for the tag, because a put that
- * swaps in a node without the tag removes the slot from the tag's map just after the swap.
- *
- * <p>A slot given up is removed from its tags' maps at once but only marked dead in the sorted key
- * index: a put of the key overwrites it there in the same skip-list search a new key needs anyway,
- * and the rest are swept in one pass once they outnumber the live entries. Pattern scans skip dead
- * slots, so removing a tagged entry costs no skip-list search of its own.
+ * Caffeine holds {@code key -> Node}. Two indexes point at nodes: a sorted map {@code key -> Node}
+ * for pattern look-ups (a pattern's literal prefix selects a range, so {@code user:123:*} visits only
+ * keys starting with {@code user:123:}), and {@code tag -> set of Node} for tag invalidation. Every
+ * node is indexed when it is stored and unindexed exactly once when it leaves, whatever the cause:
+ * replaced (inside the compute that replaces it), removed on request (after the conditional remove
+ * that removed it) or evicted (in Caffeine's eviction listener, which runs inside the atomic removal).
+ * All index updates are conditional on node identity, so the order in which the cleanup of an old
+ * node and the indexing of its successor happen does not matter, and a tag can neither keep a dead
+ * entry reachable nor lose a live one. Tag sets are created and dropped with {@code compute} on the
+ * tag map, so a node is never added to a set that is being discarded.
  *
  * <h2>Loading</h2>
  *
@@ -82,18 +67,13 @@ public final class LocalCache<V> extends AbstractCache<V> {
     private final com.github.benmanes.caffeine.cache.Cache<String, Node<V>> data;
     private final ConcurrentMap<String, Node<V>> map;
     private final Policy<String, Node<V>> policy;
-    private final ConcurrentSkipListMap<String, KeySlot<V>> keyIndex = new ConcurrentSkipListMap<>();
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, KeySlot<V>>> tagIndex = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, Node<V>> keyIndex = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, Set<Node<V>>> tagIndex = new ConcurrentHashMap<>();
     private final SingleFlight<Node<V>> flights = new SingleFlight<>();
     private final HotKeyBoard hotKeys;
     private final long maximumEntries;
     private final boolean trimsEntries;
-    private final LongAdder bytes = new LongAdder();
-    private final AtomicLong deadSlots = new AtomicLong();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
-
-    /** Dead key-index slots tolerated before a sweep, however small the cache. */
-    static final int MIN_DEAD_SLOTS_BEFORE_SWEEP = 4096;
+    private final AtomicLong bytes = new AtomicLong();
 
     public LocalCache(CacheConfig config, ValueIsolation<V> isolation) {
         super(config);
@@ -163,8 +143,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
      * in that window.
      */
     private void evictIfExpired(String key) {
-        KeySlot<V> slot = keyIndex.get(key);
-        Node<V> stale = slot == null ? null : slot.node;
+        Node<V> stale = keyIndex.get(key);
         if (stale != null && stale.expiredAt(config.ticker().read())) {
             map.remove(key, stale); // Caffeine reports an expired node to the eviction listener
         }
@@ -209,11 +188,10 @@ public final class LocalCache<V> extends AbstractCache<V> {
     /** Stores a node, replacing and unindexing whatever node held the key. */
     private void store(Node<V> node) {
         map.compute(node.key(), (k, old) -> {
-            if (old != null && old.retire()) {
-                swap(old, node);
-            } else {
-                index(node);
+            if (old != null) {
+                unindex(old);
             }
+            index(node);
             return node;
         });
         sets.increment();
@@ -224,130 +202,30 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     private void index(Node<V> node) {
         node.indexedAtNanos = config.ticker().read();
-        KeySlot<V> slot = new KeySlot<>(node);
-        node.slot = slot;
-        KeySlot<V> previous = keyIndex.put(node.key(), slot);
-        if (previous != null && previous.dead) {
-            deadSlots.decrementAndGet();
-        }
+        keyIndex.put(node.key(), node);
         for (String tag : node.tags) {
-            addToTag(tag, slot);
+            tagIndex.compute(tag, (t, set) -> {
+                Set<Node<V>> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(node);
+                return s;
+            });
         }
-        bytes.add(node.bytes);
+        bytes.addAndGet(node.bytes);
     }
 
-    /**
-     * Hands the slot of {@code old}, which held the key and has just been retired by the compute that
-     * replaces it, on to {@code node}. Tags both carry need nothing; the new node's other tags gain the
-     * slot before the slot points at it, and the old node's other tags lose it after, so a tag's map
-     * never misses a node that carries the tag.
-     */
-    private void swap(Node<V> old, Node<V> node) {
-        node.indexedAtNanos = config.ticker().read();
-        KeySlot<V> slot = old.slot;
-        node.slot = slot;
-        String[] oldTags = old.tags;
-        String[] newTags = node.tags;
-        boolean sameTags = sameTags(oldTags, newTags);
-        if (!sameTags) {
-            for (String tag : newTags) {
-                if (!contains(oldTags, tag)) {
-                    addToTag(tag, slot);
-                }
-            }
-        }
-        slot.node = node;
-        if (!sameTags) {
-            for (String tag : oldTags) {
-                if (!contains(newTags, tag)) {
-                    removeFromTag(tag, slot);
-                }
-            }
-        }
-        bytes.add(node.bytes - old.bytes);
-    }
-
-    private static boolean sameTags(String[] a, String[] b) {
-        if (a.length != b.length) {
-            return false;
-        }
-        if (Arrays.equals(a, b)) {
-            return true;
-        }
-        for (String tag : a) {
-            if (!contains(b, tag)) {
-                return false;
-            }
-        }
-        return true; // tags are distinct (they come from a set), so equal lengths make equal sets
-    }
-
-    private static boolean contains(String[] tags, String tag) {
-        for (String t : tags) {
-            if (t.equals(tag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void addToTag(String tag, KeySlot<V> slot) {
-        tagIndex.compute(tag, (t, slots) -> {
-            ConcurrentHashMap<String, KeySlot<V>> m = slots != null ? slots : new ConcurrentHashMap<>(4);
-            m.put(slot.key, slot);
-            return m;
-        });
-    }
-
-    /** Removes exactly {@code slot} from a tag's map, and drops the map once it is empty. */
-    private void removeFromTag(String tag, KeySlot<V> slot) {
-        ConcurrentHashMap<String, KeySlot<V>> slots = tagIndex.get(tag);
-        if (slots != null && slots.remove(slot.key, slot) && slots.isEmpty()) {
-            // Re-checked under the tag's bin lock, where additions happen.
-            tagIndex.computeIfPresent(tag, (t, m) -> m.isEmpty() ? null : m);
-        }
-    }
-
-    /**
-     * Removes a node that left without a successor from the indexes; idempotent, so every removal path
-     * may call it. Removals are conditional on the slot: a put of the key that came in between has
-     * indexed a new slot, which stays.
-     */
+    /** Removes a node from the indexes; idempotent, so every removal path may call it. */
     private void unindex(Node<V> node) {
         if (!node.retire()) {
             return;
         }
-        KeySlot<V> slot = node.slot;
+        keyIndex.remove(node.key(), node);
         for (String tag : node.tags) {
-            removeFromTag(tag, slot);
+            tagIndex.computeIfPresent(tag, (t, set) -> {
+                set.remove(node);
+                return set.isEmpty() ? null : set;
+            });
         }
-        bytes.add(-node.bytes);
-        slot.dead = true;
-        if (deadSlots.incrementAndGet() > Math.max(MIN_DEAD_SLOTS_BEFORE_SWEEP, data.estimatedSize())) {
-            sweepDeadSlots();
-        }
-    }
-
-    /**
-     * Removes the dead slots from the sorted key index, once they outnumber the live entries (and
-     * {@value #MIN_DEAD_SLOTS_BEFORE_SWEEP}): one pass over the index for at least as many removals,
-     * so a removal costs O(1) amortised instead of a skip-list search each. One thread sweeps at a
-     * time; the others go on.
-     */
-    private void sweepDeadSlots() {
-        if (!sweeping.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            deadSlots.set(0);
-            for (KeySlot<V> slot : keyIndex.values()) {
-                if (slot.dead) {
-                    keyIndex.remove(slot.key, slot);
-                }
-            }
-        } finally {
-            sweeping.set(false);
-        }
+        bytes.addAndGet(-node.bytes);
     }
 
     private void onEviction(@Nullable String key, @Nullable Node<V> node, RemovalCause cause) {
@@ -384,8 +262,8 @@ public final class LocalCache<V> extends AbstractCache<V> {
     public boolean delete(String key) {
         checkKey(key);
         flights.staleKey(key);
-        KeySlot<V> slot = keyIndex.get(key);
-        return slot != null && removeNode(slot.node);
+        Node<V> node = keyIndex.get(key);
+        return node != null && removeNode(node);
     }
 
     /** Removes exactly this node if it is still stored; counts it as a delete. */
@@ -401,13 +279,10 @@ public final class LocalCache<V> extends AbstractCache<V> {
     @Override
     public void clear() {
         flights.staleAll();
-        for (KeySlot<V> slot : keyIndex.values()) {
-            if (!slot.dead) {
-                removeNode(slot.node);
-            }
+        for (Node<V> node : keyIndex.values()) {
+            removeNode(node);
         }
         data.cleanUp();
-        sweepDeadSlots();
     }
 
     @Override
@@ -425,14 +300,12 @@ public final class LocalCache<V> extends AbstractCache<V> {
         flights.staleTags(checked);
         long removed = 0;
         for (String tag : checked) {
-            ConcurrentHashMap<String, KeySlot<V>> slots = tagIndex.get(tag);
-            if (slots == null) {
+            Set<Node<V>> nodes = tagIndex.get(tag);
+            if (nodes == null) {
                 continue;
             }
-            for (KeySlot<V> slot : slots.values()) {
-                Node<V> node = slot.node;
-                // A put swapping in a node without the tag may be between its two steps.
-                if (contains(node.tags, tag) && removeNode(node)) {
+            for (Node<V> node : nodes) {
+                if (removeNode(node)) {
                     removed++;
                 }
             }
@@ -469,55 +342,22 @@ public final class LocalCache<V> extends AbstractCache<V> {
     private Iterable<Node<V>> candidates(KeyPattern pattern) {
         String prefix = pattern.literalPrefix();
         if (pattern.isExact()) {
-            KeySlot<V> slot = keyIndex.get(prefix);
-            return slot == null || slot.dead ? List.of() : List.of(slot.node);
+            Node<V> node = keyIndex.get(prefix);
+            return node == null ? List.of() : List.of(node);
         }
         if (prefix.isEmpty()) {
-            return () -> new java.util.Iterator<>() {
-                private final java.util.Iterator<KeySlot<V>> it =
-                        keyIndex.values().iterator();
-
-                private @Nullable Node<V> next = advance();
-
-                private @Nullable Node<V> advance() {
-                    while (it.hasNext()) {
-                        KeySlot<V> slot = it.next();
-                        if (!slot.dead) {
-                            return slot.node;
-                        }
-                    }
-                    return null;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
-
-                @Override
-                public Node<V> next() {
-                    Node<V> current = next;
-                    if (current == null) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    next = advance();
-                    return current;
-                }
-            };
+            return keyIndex.values();
         }
         return () -> new java.util.Iterator<>() {
-            private final java.util.Iterator<Map.Entry<String, KeySlot<V>>> it =
+            private final java.util.Iterator<Map.Entry<String, Node<V>>> it =
                     keyIndex.tailMap(prefix, true).entrySet().iterator();
             private @Nullable Node<V> next = advance();
 
             private @Nullable Node<V> advance() {
-                while (it.hasNext()) {
-                    Map.Entry<String, KeySlot<V>> e = it.next();
-                    if (!e.getKey().startsWith(prefix)) {
-                        return null;
-                    }
-                    if (!e.getValue().dead) {
-                        return e.getValue().node;
+                if (it.hasNext()) {
+                    Map.Entry<String, Node<V>> e = it.next();
+                    if (e.getKey().startsWith(prefix)) {
+                        return e.getValue();
                     }
                 }
                 return null;
@@ -634,7 +474,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
     @Override
     public CacheStats stats() {
         data.cleanUp(); // amortised maintenance only: drains buffers and expired entries, never a scan
-        return snapshot(data.estimatedSize(), bytes.sum());
+        return snapshot(data.estimatedSize(), bytes.get());
     }
 
     @Override

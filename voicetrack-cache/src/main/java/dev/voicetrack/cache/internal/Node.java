@@ -22,9 +22,6 @@ final class Node<V> extends HitCounter {
      */
     volatile long indexedAtNanos;
 
-    /** This node's place in the indexes, set inside the compute that stores it. */
-    KeySlot<V> slot;
-
     Node(String key, @Nullable V value, String[] tags, long ttlNanos, long bytes, int epoch) {
         super(key, epoch);
         this.value = value;
