@@ -153,6 +153,13 @@ class AdminApiIT {
             }
             return false;
         });
+        // Storage holds bob before the tick that wrote him invalidates the cache (his absence was cached when he
+        // joined the guild): the tick has finished once the API answers for him.
+        BotProcess.await(
+                "the tick that stored bob finished",
+                () -> bot.get("/api/guilds/" + gid + "/users/" + bob.user().id())
+                                .statusCode()
+                        == 200);
         JsonNode guilds = JSON.readTree(bot.get("/api/guilds").body()).get("guilds");
         JsonNode mine = null;
         JsonNode gone = null;
