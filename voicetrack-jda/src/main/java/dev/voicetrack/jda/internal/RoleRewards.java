@@ -62,6 +62,7 @@ import org.slf4j.LoggerFactory;
  *
  * Before each change the role is checked locally (it exists, VoiceTrack has Manage Roles, the role is below
  * VoiceTrack's highest role); a failing check marks the role broken in {@link RewardProblems} without a request.
+ * The roles a sync found broken are reported to the guild's admins in one message when it ends.
  * A change Discord refuses all the same marks it too, and member syncs then skip that role; the next guild sync
  * tries it once more. So a broken role never causes a loop of refused requests.
  */
@@ -149,7 +150,11 @@ final class RoleRewards implements TrackerListener, EventListener {
         if (!submit(() -> {
             queuedMembers.remove(key);
             if (!queuedGuilds.containsKey(guildId)) { // else the guild's sync, queued after this, covers it
-                syncMember(guildId, userId);
+                try {
+                    syncMember(guildId, userId);
+                } finally {
+                    problems.report(guildId, gateways.guild(guildId));
+                }
             }
         })) {
             queuedMembers.remove(key);
@@ -172,6 +177,8 @@ final class RoleRewards implements TrackerListener, EventListener {
                 guildSyncs.incrementAndGet();
                 fresh.completeExceptionally(e);
                 throw e;
+            } finally {
+                problems.report(guildId, gateways.guild(guildId));
             }
             guildSyncs.incrementAndGet();
             fresh.complete(result);
