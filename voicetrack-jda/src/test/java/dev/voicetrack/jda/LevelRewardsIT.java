@@ -127,6 +127,20 @@ class LevelRewardsIT {
     }
 
     @Test
+    void aLevelUpByDirectMessage_namesTheRewardRole_asAMentionWouldNotResolveThere() {
+        run("config levelup", Map.of("mode", "dm"));
+        run("rewards add", Map.of("role", bronze, "level", 1));
+        run("rewards add", Map.of("role", silver, "level", 1));
+        reachLevel(1);
+        awaitRoles(alice, "Bronze", "Silver");
+        RecordedMessage dm = alice.user()
+                .directMessageChannel()
+                .awaitBotMessage(m -> m.content().contains("Level 1"), WAIT);
+        assertThat(dm.content()).containsAnyOf(" Reward: **Bronze**, **Silver**", " Reward: **Silver**, **Bronze**");
+        assertThat(dm.content()).doesNotContain("<@&");
+    }
+
+    @Test
     void xpSetAndReset_takeRewardsAway_andRejoinGivesThemBack() {
         addRewards();
         reachLevel(3);

@@ -9,7 +9,9 @@ import java.util.Set;
 import java.util.function.LongFunction;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.Role;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.utils.MarkdownSanitizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Announces level-ups as each guild's {@link LevelUpAnnouncement} says. Runs on the tracker's listener thread;
  * sending is queued (asynchronous), so a slow Discord never holds that thread. Only the member is pinged. When the
  * level-up earned level reward roles, the message names them after the template's text ("Reward: @Role"; the
- * role is shown, not pinged).
+ * role is shown, not pinged; in a direct message by name, as a role mention does not resolve there).
  */
 final class LevelUpAnnouncer implements TrackerListener {
     private static final Logger LOG = LoggerFactory.getLogger(LevelUpAnnouncer.class);
@@ -43,8 +45,9 @@ final class LevelUpAnnouncer implements TrackerListener {
         if (guild == null) {
             return;
         }
+        Set<Long> earned = rewards.apply(event.guildId()).newlyEarned(event.oldLevel(), event.newLevel(), 0);
         String text = a.render(event.userId(), event.newLevel(), event.xp())
-                + rewardText(rewards.apply(event.guildId()).newlyEarned(event.oldLevel(), event.newLevel(), 0));
+                + (a.mode() == LevelUpAnnouncement.Mode.CHANNEL ? rewardText(earned) : rewardNames(guild, earned));
         EnumSet<Message.MentionType> mentions = EnumSet.of(Message.MentionType.USER);
         if (a.mode() == LevelUpAnnouncement.Mode.CHANNEL) {
             GuildMessageChannel channel = guild.getChannelById(GuildMessageChannel.class, a.channelId());
@@ -64,6 +67,23 @@ final class LevelUpAnnouncer implements TrackerListener {
                     .flatMap(dm -> dm.sendMessage(DiscordText.fitMessage(text)).setAllowedMentions(mentions))
                     .queue(null, e -> LOG.debug("could not DM user {} a level-up", event.userId(), e));
         }
+    }
+
+    /**
+     * " Reward: **A**, **B**" for a direct message, where a role mention would show as "@deleted-role" (Discord
+     * resolves role mentions only inside their guild); a role VoiceTrack no longer sees is left out.
+     */
+    static String rewardNames(Guild guild, Set<Long> roles) {
+        StringBuilder out = new StringBuilder();
+        for (long id : roles) {
+            Role role = guild.getRoleById(id);
+            if (role != null) {
+                out.append(out.length() == 0 ? " Reward: **" : ", **")
+                        .append(MarkdownSanitizer.escape(role.getName()))
+                        .append("**");
+            }
+        }
+        return out.toString();
     }
 
     /** " Reward: @A @B" for the roles the level-up earned (voice-time rewards do not change with the level). */
