@@ -10,6 +10,7 @@ import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
 import dev.voicetrack.emulator.EmulatedRole;
+import dev.voicetrack.emulator.Outage;
 import dev.voicetrack.emulator.RecordedMessage;
 import dev.voicetrack.testkit.ManualClock;
 import java.time.Duration;
@@ -194,6 +195,24 @@ class LevelRewardsIT {
         bot = TestBot.start(emulator, storage, clock, o -> o);
         awaitRoles(alice, "Bronze", "Silver");
         bot.await("the start-up sync counted", () -> bot.installation.rewardSyncs() >= 1);
+    }
+
+    @Test
+    void aResume_syncsTheGuild_andRepairsDriftFromWhileTheBotWasAway() {
+        addRewards();
+        reachLevel(2);
+        awaitRoles(alice, "Bronze", "Silver");
+        long syncs = bot.installation.rewardSyncs();
+        Outage outage = emulator.beginOutage(true);
+        try {
+            alice.removeRole(silver); // a moderator's change while the bot is away: replayed on RESUME
+            alice.addRole(gold);
+        } finally {
+            outage.end();
+        }
+        bot.await("the guild sync after the resume", () -> bot.installation.rewardSyncs() > syncs);
+        awaitRoles(alice, "Bronze", "Silver");
+        assertThat(emulator.gatewayStats().resumes()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
