@@ -29,7 +29,10 @@ import net.dv8tion.jda.api.JDA;
  * waited for JDA's gateway thread, with the JVM's GC pauses over the same time (a pause holds every thread, so a
  * handler that happens to run during one reports it as its own time).
  *
- * <p>Run: {@code voicetrack-bench/run-reward-sync-load.sh [drifted members]} (default 30).
+ * <p>Run: {@code voicetrack-bench/run-reward-sync-load.sh [drifted members]} (default 30). With the system property
+ * {@code probe.slow} set ({@code java -Dprobe.slow=1 -cp voicetrack-bench/target/benchmarks.jar
+ * dev.voicetrack.bench.jda.RewardSyncLoad}) it also lists the probes that waited over 100 ms during the sync, with
+ * when they were sent.
  */
 public final class RewardSyncLoad {
     private static final int MEMBERS = 10_000;
