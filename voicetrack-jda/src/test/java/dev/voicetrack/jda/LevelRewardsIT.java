@@ -240,6 +240,23 @@ class LevelRewardsIT {
     }
 
     @Test
+    void theLevelUpMessage_doesNotClaimABrokenRole() {
+        run("config levelup", Map.of("mode", "channel", "channel", levels));
+        EmulatedRole vip = guild.createRoleAboveBot("VIP", 0);
+        run("rewards add", Map.of("role", bronze, "level", 1));
+        run("rewards add", Map.of("role", vip, "level", 1));
+        reachLevel(1); // alice's sync finds VIP broken
+        awaitRoles(alice, "Bronze");
+        levels.awaitBotMessage(m -> m.content().contains("cannot give or take"), WAIT);
+        EmulatedMember bob = guild.addMember("bob", false);
+        bot.tracker.setXp(guild.id(), bob.user().id(), LevelCalculator.xpForLevel(1, MULTIPLIER) - 1);
+        bot.tracker.addXp(guild.id(), bob.user().id(), 1);
+        RecordedMessage announced = levels.awaitBotMessage(
+                m -> m.content().contains("<@" + bob.user().id() + ">"), WAIT);
+        assertThat(announced.content()).endsWith("Reward: <@&" + bronze.id() + ">");
+    }
+
+    @Test
     void anHourInVoice_givesTheVoiceTimeReward() {
         EmulatedChannel lounge = guild.createVoiceChannel("lounge");
         run("rewards add", Map.of("role", gold, "voice_hours", 1));

@@ -5,6 +5,7 @@ import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.LevelUpAnnouncement;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.LongFunction;
 import net.dv8tion.jda.api.entities.Guild;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Announces level-ups as each guild's {@link LevelUpAnnouncement} says. Runs on the tracker's listener thread;
  * sending is queued (asynchronous), so a slow Discord never holds that thread. Only the member is pinged. When the
  * level-up earned level reward roles, the message names them after the template's text ("Reward: @Role"; the
- * role is shown, not pinged; in a direct message by name, as a role mention does not resolve there).
+ * role is shown, not pinged; in a direct message by name, as a role mention does not resolve there). A role known
+ * to be broken (VoiceTrack cannot give it) is not named.
  */
 final class LevelUpAnnouncer implements TrackerListener {
     private static final Logger LOG = LoggerFactory.getLogger(LevelUpAnnouncer.class);
@@ -27,12 +29,24 @@ final class LevelUpAnnouncer implements TrackerListener {
     private final Gateways gateways;
     private final AnnouncementStore store;
     private final LongFunction<LevelRewards> rewards;
+    private final BrokenRole broken;
 
-    /** @param rewards each guild's level rewards */
-    LevelUpAnnouncer(Gateways gateways, AnnouncementStore store, LongFunction<LevelRewards> rewards) {
+    /** Whether VoiceTrack cannot give a role (see {@link RewardProblems}). */
+    @FunctionalInterface
+    interface BrokenRole {
+        boolean test(long guildId, long roleId);
+    }
+
+    /**
+     * @param rewards each guild's level rewards
+     * @param broken the reward roles known to be broken, which the message does not claim as given
+     */
+    LevelUpAnnouncer(
+            Gateways gateways, AnnouncementStore store, LongFunction<LevelRewards> rewards, BrokenRole broken) {
         this.gateways = gateways;
         this.store = store;
         this.rewards = rewards;
+        this.broken = broken;
     }
 
     @Override
@@ -45,7 +59,9 @@ final class LevelUpAnnouncer implements TrackerListener {
         if (guild == null) {
             return;
         }
-        Set<Long> earned = rewards.apply(event.guildId()).newlyEarned(event.oldLevel(), event.newLevel(), 0);
+        Set<Long> earned =
+                new LinkedHashSet<>(rewards.apply(event.guildId()).newlyEarned(event.oldLevel(), event.newLevel(), 0));
+        earned.removeIf(roleId -> broken.test(event.guildId(), roleId));
         String text = a.render(event.userId(), event.newLevel(), event.xp())
                 + (a.mode() == LevelUpAnnouncement.Mode.CHANNEL ? rewardText(earned) : rewardNames(guild, earned));
         EnumSet<Message.MentionType> mentions = EnumSet.of(Message.MentionType.USER);
