@@ -388,6 +388,18 @@ final class World {
         if (message.interaction != null) {
             json.put("webhook_id", Long.toUnsignedString(applicationId()));
             json.put("application_id", Long.toUnsignedString(applicationId()));
+            // who ran the command (or clicked the component) this message answers, as Discord shows it
+            InteractionImpl interaction = message.interaction;
+            ObjectNode metadata = json.putObject("interaction_metadata")
+                    .put("id", Long.toUnsignedString(interaction.id()))
+                    .put("type", interaction.type);
+            metadata.set("user", userJson(interaction.user));
+            ObjectNode owners = metadata.putObject("authorizing_integration_owners");
+            if (interaction.channel.guild != null) {
+                owners.put("0", Long.toUnsignedString(interaction.channel.guild.id()));
+            } else {
+                owners.put("1", Long.toUnsignedString(interaction.user.id()));
+            }
         }
         return json;
     }
