@@ -1,6 +1,7 @@
 package dev.voicetrack.emulator;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guild (server) the bot is a member of. Created with {@link DiscordEmulator#createGuild}; when a gateway session
@@ -64,6 +65,20 @@ public interface EmulatedGuild {
     List<EmulatedChannel> channels();
 
     List<EmulatedMember> members();
+
+    /**
+     * The guild's owner: a user of its own (not the bot, and not one of {@link #members()}), as Discord's
+     * {@code owner_id} names it. Read what the bot sent it with {@link EmulatedUser#directMessageChannel()}.
+     */
+    EmulatedUser owner();
+
+    /**
+     * Sets the channel Discord posts its system messages in ({@code system_channel_id}); {@code null} for none (the
+     * default). A connected session receives {@code GUILD_UPDATE}.
+     *
+     * @throws IllegalArgumentException if the channel is not a text channel of this guild
+     */
+    void setSystemChannel(@Nullable EmulatedChannel channel);
 
     /** The bot's own member in this guild. */
     EmulatedMember botMember();

@@ -211,6 +211,35 @@ class JdaAgainstEmulatorIT {
     }
 
     @Test
+    void systemChannelAndOwner_reachJda_andASystemChannelSetLater_arrivesAsGuildUpdate() throws InterruptedException {
+        EmulatedGuild other = emulator.createGuild("Other guild");
+        EmulatedChannel welcome = other.createTextChannel("welcome");
+        events.await(
+                net.dv8tion.jda.api.events.guild.GuildJoinEvent.class,
+                e -> e.getGuild().getIdLong() == other.id(),
+                WAIT);
+        net.dv8tion.jda.api.entities.Guild seen = jda.getGuildById(other.id());
+        assertThat(seen.getSystemChannel()).isNull();
+        assertThat(seen.getOwnerIdLong()).isEqualTo(other.owner().id());
+        assertThat(other.owner().id()).isNotEqualTo(emulator.botUser().id());
+
+        other.setSystemChannel(welcome);
+        events.await(
+                net.dv8tion.jda.api.events.guild.update.GuildUpdateSystemChannelEvent.class,
+                e -> e.getGuild().getIdLong() == other.id(),
+                WAIT);
+        assertThat(jda.getGuildById(other.id()).getSystemChannel().getIdLong()).isEqualTo(welcome.id());
+
+        EmulatedChannel voice = other.createVoiceChannel("voice");
+        assertThatThrownBy(() -> other.setSystemChannel(voice))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("channel must be a text channel of Other guild, was voice");
+        assertThatThrownBy(() -> other.setSystemChannel(general))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("channel must be a text channel of Other guild, was general");
+    }
+
+    @Test
     void scriptedMessage_reachesMessageReceivedEvent() throws InterruptedException {
         RecordedMessage sent = alice.sendMessage(general, "hello from alice");
         MessageReceivedEvent received =

@@ -41,8 +41,16 @@ public interface JdaInstallation extends AutoCloseable {
      * commands: checks and the hand-off to the command executor).
      *
      * @param events handled events
-     * @param maxNanos the longest single handler run
+     * @param maxNanos the longest single handler run, in wall time (which includes any GC pause or time the
+     *     thread waited for a CPU while it ran)
      * @param totalNanos the summed handler time
+     * @param maxCpuNanos the most CPU time a single handler run used: the adapter's own work; -1 where the JVM does
+     *     not measure thread CPU time
      */
-    record GatewayTimings(long events, long maxNanos, long totalNanos) {}
+    record GatewayTimings(long events, long maxNanos, long totalNanos, long maxCpuNanos) {
+        /** Timings without a CPU figure. */
+        public GatewayTimings(long events, long maxNanos, long totalNanos) {
+            this(events, maxNanos, totalNanos, -1);
+        }
+    }
 }

@@ -10,6 +10,7 @@ import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
 import dev.voicetrack.emulator.EmulatedRole;
+import dev.voicetrack.emulator.Outage;
 import dev.voicetrack.emulator.RecordedMessage;
 import dev.voicetrack.testkit.ManualClock;
 import java.time.Duration;
@@ -127,6 +128,20 @@ class LevelRewardsIT {
     }
 
     @Test
+    void aLevelUpByDirectMessage_namesTheRewardRole_asAMentionWouldNotResolveThere() {
+        run("config levelup", Map.of("mode", "dm"));
+        run("rewards add", Map.of("role", bronze, "level", 1));
+        run("rewards add", Map.of("role", silver, "level", 1));
+        reachLevel(1);
+        awaitRoles(alice, "Bronze", "Silver");
+        RecordedMessage dm = alice.user()
+                .directMessageChannel()
+                .awaitBotMessage(m -> m.content().contains("Level 1"), WAIT);
+        assertThat(dm.content()).containsAnyOf(" Reward: **Bronze**, **Silver**", " Reward: **Silver**, **Bronze**");
+        assertThat(dm.content()).doesNotContain("<@&");
+    }
+
+    @Test
     void xpSetAndReset_takeRewardsAway_andRejoinGivesThemBack() {
         addRewards();
         reachLevel(3);
@@ -183,6 +198,24 @@ class LevelRewardsIT {
     }
 
     @Test
+    void aResume_syncsTheGuild_andRepairsDriftFromWhileTheBotWasAway() {
+        addRewards();
+        reachLevel(2);
+        awaitRoles(alice, "Bronze", "Silver");
+        long syncs = bot.installation.rewardSyncs();
+        Outage outage = emulator.beginOutage(true);
+        try {
+            alice.removeRole(silver); // a moderator's change while the bot is away: replayed on RESUME
+            alice.addRole(gold);
+        } finally {
+            outage.end();
+        }
+        bot.await("the guild sync after the resume", () -> bot.installation.rewardSyncs() > syncs);
+        awaitRoles(alice, "Bronze", "Silver");
+        assertThat(emulator.gatewayStats().resumes()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aRoleAboveTheBot_isReportedOnce_markedBroken_andNeverRetriedInALoop() {
         run("config levelup", Map.of("mode", "channel", "channel", levels));
         EmulatedRole vip = guild.createRoleAboveBot("VIP", 0);
@@ -204,6 +237,23 @@ class LevelRewardsIT {
                 .asString()
                 .contains("<@&" + vip.id() + ">");
         assertThat(roles(current(alice))).containsExactly("Bronze");
+    }
+
+    @Test
+    void theLevelUpMessage_doesNotClaimABrokenRole() {
+        run("config levelup", Map.of("mode", "channel", "channel", levels));
+        EmulatedRole vip = guild.createRoleAboveBot("VIP", 0);
+        run("rewards add", Map.of("role", bronze, "level", 1));
+        run("rewards add", Map.of("role", vip, "level", 1));
+        reachLevel(1); // alice's sync finds VIP broken
+        awaitRoles(alice, "Bronze");
+        levels.awaitBotMessage(m -> m.content().contains("cannot give or take"), WAIT);
+        EmulatedMember bob = guild.addMember("bob", false);
+        bot.tracker.setXp(guild.id(), bob.user().id(), LevelCalculator.xpForLevel(1, MULTIPLIER) - 1);
+        bot.tracker.addXp(guild.id(), bob.user().id(), 1);
+        RecordedMessage announced = levels.awaitBotMessage(
+                m -> m.content().contains("<@" + bob.user().id() + ">"), WAIT);
+        assertThat(announced.content()).endsWith("Reward: <@&" + bronze.id() + ">");
     }
 
     @Test

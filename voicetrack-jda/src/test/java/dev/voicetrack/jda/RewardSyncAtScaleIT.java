@@ -33,6 +33,17 @@ class RewardSyncAtScaleIT {
 
     @Test
     void startupSync_ofTenThousandMembers_repairsOnlyTheDrift_withinTheRateLimits() throws InterruptedException {
+        startupSync(true);
+    }
+
+    /** JDA caching only the members in voice: the sync lists the members over REST, in pages of 1,000. */
+    @Test
+    void startupSync_withoutAFullMemberCache_listsTheMembersOverRest_andRepairsOnlyTheDrift()
+            throws InterruptedException {
+        startupSync(false);
+    }
+
+    private void startupSync(boolean cacheAllMembers) throws InterruptedException {
         RateLimits limits = RateLimits.discordDefaults()
                 .withRoleChanges(RateLimits.Limit.of(10, Duration.ofSeconds(1))); // Discord's 10 per 10 s, faster
         try (DiscordEmulator emulator =
@@ -64,7 +75,10 @@ class RewardSyncAtScaleIT {
                 }
             }
 
-            try (TestBot bot = TestBot.start(emulator, storage, new ManualClock(), o -> o)) {
+            try (TestBot bot = TestBot.start(emulator, storage, new ManualClock(), t -> t, o -> o, cacheAllMembers)) {
+                if (!cacheAllMembers) {
+                    assertThat(bot.jda.getGuildById(guild.id()).isLoaded()).isFalse();
+                }
                 bot.await("the start-up reward sync", () -> bot.installation.rewardSyncs() >= 1);
                 List<String> wrong = new ArrayList<>();
                 for (int i = 0; i < MEMBERS; i++) {

@@ -51,7 +51,23 @@ final class TestBot implements AutoCloseable {
             UnaryOperator<VoiceTrackerBuilder> trackerOptions,
             UnaryOperator<VoiceTrackJdaBuilder> options)
             throws InterruptedException {
-        JDA jda = connect(emulator, VoiceTrackJda.REQUIRED_INTENTS, true);
+        return start(emulator, storage, clock, trackerOptions, options, true);
+    }
+
+    /**
+     * Like {@link #start(DiscordEmulator, Storage, ManualClock, UnaryOperator)}; with {@code cacheAllMembers} false
+     * JDA caches only the members in voice and chunks none at start (as the README's snippet configures it).
+     */
+    static TestBot start(
+            DiscordEmulator emulator,
+            Storage storage,
+            ManualClock clock,
+            UnaryOperator<VoiceTrackerBuilder> trackerOptions,
+            UnaryOperator<VoiceTrackJdaBuilder> options,
+            boolean cacheAllMembers)
+            throws InterruptedException {
+        JDA jda =
+                cacheAllMembers ? connect(emulator, VoiceTrackJda.REQUIRED_INTENTS, true) : voiceMembersOnly(emulator);
         VoiceTracker tracker = trackerOptions
                 .apply(VoiceTracker.builder()
                         .manualTicks()
@@ -91,6 +107,24 @@ final class TestBot implements AutoCloseable {
             builder.enableCache(VoiceTrackJda.REQUIRED_CACHE_FLAGS);
         }
         return builder.build().awaitReady();
+    }
+
+    /** JDA with VoiceTrack's intents (GUILD_MEMBERS included) caching only the members in voice, chunking none. */
+    static JDA voiceMembersOnly(DiscordEmulator emulator) throws InterruptedException {
+        return JDABuilder.createLight(emulator.botToken(), EnumSet.copyOf(VoiceTrackJda.REQUIRED_INTENTS))
+                .enableCache(VoiceTrackJda.REQUIRED_CACHE_FLAGS)
+                .setMemberCachePolicy(MemberCachePolicy.VOICE)
+                .setChunkingFilter(ChunkingFilter.NONE)
+                .setRestConfig(new RestConfig().setBaseUrl(emulator.httpBaseUrl()))
+                .setSessionController(new ConcurrentSessionController() {
+                    @Override
+                    public String getGateway() {
+                        return emulator.gatewayUrl();
+                    }
+                })
+                .setCompression(Compression.NONE)
+                .build()
+                .awaitReady();
     }
 
     /** Waits until the adapter has handed {@code n} more events to the tracker than {@code before}. */

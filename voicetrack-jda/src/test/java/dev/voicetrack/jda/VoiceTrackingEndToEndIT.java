@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.interactions.components.ActionRow;
+import net.dv8tion.jda.api.interactions.components.buttons.Button;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,6 +231,23 @@ class VoiceTrackingEndToEndIT {
                                 + "> — 89 XP",
                         "…",
                         "**1.** <@" + owner + "> — 100 XP");
+
+        // a leaderboard posted before the invoker was part of the button ids: Discord still says who ran it
+        clock.advance(Duration.ofMinutes(1)); // past the per-user command rate limit
+        bot.jda
+                .getTextChannelById(general.id())
+                .editMessageComponentsById(page1.id(), ActionRow.of(Button.secondary("vt-lb:xp:all:1", "Next ▶")))
+                .complete();
+        RecordedMessage legacy = general.awaitBotMessage(
+                m -> m.id() == page1.id() && m.buttonCustomIds().equals(List.of("vt-lb:xp:all:1")), WAIT);
+        RecordedMessage legacyRefused =
+                other.clickButton(legacy, "vt-lb:xp:all:1").awaitReply(WAIT);
+        assertThat(legacyRefused.ephemeral()).isTrue();
+        assertThat(legacyRefused.content())
+                .isEqualTo("❌ Only <@" + owner + "> can page this leaderboard; run /leaderboard for your own.");
+        RecordedMessage legacyPaged =
+                first.clickButton(legacy, "vt-lb:xp:all:1").awaitReply(WAIT);
+        assertThat(legacyPaged.buttonCustomIds()).containsExactly("vt-lb:xp:all:0:" + owner, "vt-lb:xp:all:2:" + owner);
     }
 
     @Test

@@ -24,9 +24,15 @@ import net.dv8tion.jda.api.JDA;
  * drifted (leveling is off, so levels stay as seeded while ticks accrue voice time). Reports how long the sync took, how many roles it changed, the 429 answers (the goal is none), and the
  * tick durations over 10,000 members in voice with ticks running back to back during the sync and, as the
  * baseline, as many again right after it (the
- * goal: the sync does not lengthen them), and the longest time the adapter held a JDA event thread.
+ * goal: the sync does not lengthen them), and the longest time the adapter held a JDA event thread. A {@link
+ * GatewayProbe} posts a message every 20 ms during the sync and during the baseline ticks and reports how long each
+ * waited for JDA's gateway thread, with the JVM's GC pauses over the same time (a pause holds every thread, so a
+ * handler that happens to run during one reports it as its own time).
  *
- * <p>Run: {@code voicetrack-bench/run-reward-sync-load.sh [drifted members]} (default 30).
+ * <p>Run: {@code voicetrack-bench/run-reward-sync-load.sh [drifted members]} (default 30). With the system property
+ * {@code probe.slow} set ({@code java -Dprobe.slow=1 -cp voicetrack-bench/target/benchmarks.jar
+ * dev.voicetrack.bench.jda.RewardSyncLoad}) it also lists the probes that waited over 100 ms during the sync, with
+ * when they were sent.
  */
 public final class RewardSyncLoad {
     private static final int MEMBERS = 10_000;
@@ -39,6 +45,8 @@ public final class RewardSyncLoad {
         try (DiscordEmulator emulator = DiscordEmulator.start()) {
             EmulatedGuild guild = emulator.createGuild("Load");
             EmulatedChannel lounge = guild.createVoiceChannel("Lounge");
+            EmulatedChannel probes = guild.createTextChannel("probes");
+            EmulatedMember prober = guild.addMember("prober", false);
             EmulatedRole bronze = guild.createRole("Bronze", 0);
             EmulatedRole silver = guild.createRole("Silver", 0);
             InMemoryStorage storage = new InMemoryStorage();
@@ -71,6 +79,8 @@ public final class RewardSyncLoad {
                 tracker.tickNow();
             }
 
+            GatewayProbe probe = new GatewayProbe(jda, prober, probes);
+            probe.start();
             long start = System.nanoTime();
             JdaInstallation installation =
                     VoiceTrackJda.builder(tracker).registerCommands(false).install(jda);
@@ -80,6 +90,8 @@ public final class RewardSyncLoad {
             }
             long took = System.nanoTime() - start;
             long[] d = ticker.stop();
+            GatewayProbe.Result duringSync = probe.stop();
+            List<String> slowDuringSync = List.copyOf(probe.slowProbes());
             int mismatched = 0;
             for (int i = 0; i < MEMBERS; i++) {
                 EmulatedRole expected = 1 + i % 8 >= 5 ? silver : bronze;
@@ -89,10 +101,13 @@ public final class RewardSyncLoad {
             }
             JdaInstallation.GatewayTimings handlers = installation.gatewayTimings();
             // the baseline: as many ticks again right after the sync, with nothing else running
+            probe.start();
             long[] baseline = new long[Math.max(1, d.length)];
             for (int i = 0; i < baseline.length; i++) {
                 baseline[i] = tracker.tickNow().totalTime().toNanos();
             }
+            GatewayProbe.Result afterSync = probe.stop();
+            probe.close();
 
             java.util.Arrays.sort(baseline);
             System.out.printf(
@@ -110,8 +125,13 @@ public final class RewardSyncLoad {
                     d.length == 0 ? 0 : d[d.length - 1] / 1e6,
                     d.length);
             System.out.printf(
-                    "JDA event threads during the sync: %,d events, longest handler %.3f ms%n",
-                    handlers.events(), handlers.maxNanos() / 1e6);
+                    "JDA event threads during the sync: %,d events, longest handler %.3f ms wall, %.3f ms CPU%n",
+                    handlers.events(), handlers.maxNanos() / 1e6, handlers.maxCpuNanos() / 1e6);
+            System.out.println("during the sync: " + duringSync.describe());
+            if (System.getProperty("probe.slow") != null) {
+                System.out.println("  slow probes (sent at, waited): " + slowDuringSync);
+            }
+            System.out.println("ticks only, after it: " + afterSync.describe());
             installation.close();
             jda.shutdownNow();
             tracker.close();

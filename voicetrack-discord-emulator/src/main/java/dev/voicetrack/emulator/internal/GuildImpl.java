@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A guild. Mutable state guarded by {@link World#lock}. */
 final class GuildImpl implements EmulatedGuild {
@@ -26,6 +27,9 @@ final class GuildImpl implements EmulatedGuild {
     MemberImpl botMember;
     /** The owner: a user of its own, not the bot (bots do not own the guilds they serve), and not a member. */
     long ownerId;
+    /** {@code system_channel_id}, or null. */
+    @Nullable
+    ChannelImpl systemChannel;
 
     GuildImpl(World world, long id, String name) {
         this.world = world;
@@ -228,6 +232,26 @@ final class GuildImpl implements EmulatedGuild {
     @Override
     public List<EmulatedMember> members() {
         return world.read(() -> List.copyOf(members.values()));
+    }
+
+    @Override
+    public EmulatedUser owner() {
+        return world.read(() -> world.users.get(ownerId));
+    }
+
+    @Override
+    public void setSystemChannel(@Nullable EmulatedChannel channel) {
+        world.mutate(() -> {
+            if (channel != null
+                    && (!(channel instanceof ChannelImpl impl)
+                            || !channels.contains(impl)
+                            || impl.kind() != EmulatedChannel.Kind.TEXT)) {
+                throw new IllegalArgumentException(
+                        "channel must be a text channel of " + name + ", was " + channel.name());
+            }
+            systemChannel = (ChannelImpl) channel;
+            world.gateway.dispatch("GUILD_UPDATE", world.guildUpdateJson(this), Intents.NONE, false);
+        });
     }
 
     @Override

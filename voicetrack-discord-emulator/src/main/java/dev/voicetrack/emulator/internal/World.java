@@ -277,6 +277,23 @@ final class World {
         return json;
     }
 
+    /** The guild object of {@code GUILD_UPDATE}: the guild's own fields, without the GUILD_CREATE-only lists. */
+    ObjectNode guildUpdateJson(GuildImpl guild) {
+        return guildJson(guild)
+                .without(List.of(
+                        "joined_at",
+                        "large",
+                        "member_count",
+                        "unavailable",
+                        "threads",
+                        "presences",
+                        "channels",
+                        "members",
+                        "voice_states",
+                        "guild_scheduled_events",
+                        "stage_instances"));
+    }
+
     ObjectNode guildJson(GuildImpl guild) {
         ObjectNode json = Json.object()
                 .put("id", Long.toUnsignedString(guild.id()))
@@ -304,13 +321,17 @@ final class World {
             "description",
             "vanity_url_code",
             "afk_channel_id",
-            "system_channel_id",
             "rules_channel_id",
             "public_updates_channel_id",
             "safety_alerts_channel_id",
             "application_id"
         }) {
             json.putNull(empty);
+        }
+        if (guild.systemChannel == null) {
+            json.putNull("system_channel_id");
+        } else {
+            json.put("system_channel_id", Long.toUnsignedString(guild.systemChannel.id()));
         }
         for (String emptyArray : new String[] {
             "threads", "presences", "emojis", "stickers", "guild_scheduled_events", "stage_instances", "features"
@@ -367,6 +388,18 @@ final class World {
         if (message.interaction != null) {
             json.put("webhook_id", Long.toUnsignedString(applicationId()));
             json.put("application_id", Long.toUnsignedString(applicationId()));
+            // who ran the command (or clicked the component) this message answers, as Discord shows it
+            InteractionImpl interaction = message.interaction;
+            ObjectNode metadata = json.putObject("interaction_metadata")
+                    .put("id", Long.toUnsignedString(interaction.id()))
+                    .put("type", interaction.type);
+            metadata.set("user", userJson(interaction.user));
+            ObjectNode owners = metadata.putObject("authorizing_integration_owners");
+            if (interaction.channel.guild != null) {
+                owners.put("0", Long.toUnsignedString(interaction.channel.guild.id()));
+            } else {
+                owners.put("1", Long.toUnsignedString(interaction.user.id()));
+            }
         }
         return json;
     }

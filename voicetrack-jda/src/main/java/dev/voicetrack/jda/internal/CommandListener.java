@@ -61,17 +61,18 @@ final class CommandListener implements EventListener {
     @Override
     public void onEvent(GenericEvent event) {
         long start = System.nanoTime();
+        long cpuStart = Timings.cpuNow();
         if (event instanceof SlashCommandInteractionEvent e) {
             Optional<SlashCommand> command = commands.find(e.getName());
             if (command.isPresent()) {
                 slash(e, command.get());
-                timings.record(System.nanoTime() - start);
+                timings.record(System.nanoTime() - start, cpuStart);
             }
         } else if (event instanceof ButtonInteractionEvent e) {
             Optional<ButtonAction> button = commands.findButton(e.getComponentId());
             if (button.isPresent()) {
                 button(e, button.get());
-                timings.record(System.nanoTime() - start);
+                timings.record(System.nanoTime() - start, cpuStart);
             }
         }
     }

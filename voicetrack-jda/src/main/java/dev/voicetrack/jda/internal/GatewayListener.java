@@ -65,6 +65,7 @@ final class GatewayListener implements EventListener {
     @Override
     public void onEvent(GenericEvent event) {
         long start = System.nanoTime();
+        long cpuStart = Timings.cpuNow();
         boolean handled = true;
         try {
             if (event instanceof GuildVoiceUpdateEvent e) {
@@ -99,7 +100,7 @@ final class GatewayListener implements EventListener {
             LOG.warn("could not hand {} to the tracker", event.getClass().getSimpleName(), e);
         }
         if (handled) {
-            timings.record(System.nanoTime() - start);
+            timings.record(System.nanoTime() - start, cpuStart);
         }
     }
 

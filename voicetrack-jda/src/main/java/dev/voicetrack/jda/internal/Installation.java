@@ -131,9 +131,12 @@ public final class Installation implements JdaInstallation {
                 settings.deferAfter(),
                 settings.commandTimeout(),
                 timings);
-        this.announcer = new LevelUpAnnouncer(gateways, settings.announcements(), g -> settings.tracker()
-                .config(g)
-                .levelRewards());
+        RewardProblems problems = rewards.problems();
+        this.announcer = new LevelUpAnnouncer(
+                gateways,
+                settings.announcements(),
+                g -> settings.tracker().config(g).levelRewards(),
+                (guildId, roleId) -> problems.get(guildId, roleId) != null);
         this.registrationListener = this::onSessionEvent;
     }
 

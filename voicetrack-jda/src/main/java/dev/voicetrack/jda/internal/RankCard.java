@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,12 +63,23 @@ final class RankCard {
 
     /** The card as PNG bytes; {@code avatar} null draws the default avatar (the name's initial on the accent). */
     static byte[] png(Values v, @Nullable BufferedImage avatar) {
-        BufferedImage img = draw(v, avatar);
+        return encode(draw(v, avatar));
+    }
+
+    /**
+     * The image as PNG, encoded in memory. Not {@code ImageIO.write(img, "png", out)}: with ImageIO's default cache
+     * setting that buffers through a temporary file for every image.
+     */
+    static byte[] encode(BufferedImage img) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-        try {
-            ImageIO.write(img, "png", out);
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(img);
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode a rank card", e); // in memory: does not happen
+        } finally {
+            writer.dispose();
         }
         return out.toByteArray();
     }

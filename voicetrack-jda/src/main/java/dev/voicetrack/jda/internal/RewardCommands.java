@@ -42,6 +42,7 @@ final class RewardCommands implements CommandGroup {
 
     private CompletionStage<Reply> run(SlashCommandInteractionEvent e) {
         long guildId = guildId(e);
+        rewards.problems().rewardsCommandUsed(guildId, e.getChannelIdLong());
         String sub = String.valueOf(e.getSubcommandName());
         Role role = e.getOption("role", null, OptionMapping::getAsRole);
         return switch (sub) {

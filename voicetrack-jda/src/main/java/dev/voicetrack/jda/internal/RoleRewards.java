@@ -23,6 +23,7 @@ import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.Role;
+import net.dv8tion.jda.api.entities.UserSnowflake;
 import net.dv8tion.jda.api.events.GenericEvent;
 import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
 import net.dv8tion.jda.api.events.guild.member.GuildMemberJoinEvent;
@@ -34,6 +35,10 @@ import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
 import net.dv8tion.jda.api.hooks.EventListener;
 import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.requests.Route;
+import net.dv8tion.jda.api.utils.data.DataArray;
+import net.dv8tion.jda.api.utils.data.DataObject;
+import net.dv8tion.jda.internal.requests.RestActionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,21 +58,28 @@ import org.slf4j.LoggerFactory;
  * Every sync runs on the rewards thread, one at a time; listeners on JDA's and the tracker's threads only enqueue
  * (requests already queued for the same member or guild are merged). Role changes are sent one after the other and
  * each waits for its answer, so JDA's rate-limit handling (which reads Discord's bucket headers) paces them and no
- * burst is ever queued; a guild sync of many members never holds a gateway thread or the tick. Members come from
- * one gateway member request per guild sync (with the GUILD_MEMBERS intent; without it only the cached members),
- * their levels from the stored leaderboard in pages of 1,000; a member sync reads the member from Discord (one
- * request), never from JDA's cache, which may not have seen the sync thread's own last change yet.
+ * burst is ever queued; a guild sync of many members never holds a gateway thread or the tick. A guild sync takes
+ * the members from JDA's cache when it holds them all (or, without the GUILD_MEMBERS intent, the cached ones are all
+ * it can know), else from Discord's member list over REST in pages of 1,000 on this thread, never by a gateway member
+ * request: JDA would parse those chunks on its gateway thread, and every event would wait behind them. Levels come
+ * from the stored leaderboard in pages of 1,000. A member sync reads the member from Discord (one request), never
+ * from JDA's cache, which may not have seen the sync thread's own last change yet.
  *
  * <h2>Failures</h2>
  *
  * Before each change the role is checked locally (it exists, VoiceTrack has Manage Roles, the role is below
  * VoiceTrack's highest role); a failing check marks the role broken in {@link RewardProblems} without a request.
+ * The roles a sync found broken are reported to the guild's admins in one message when it ends.
  * A change Discord refuses all the same marks it too, and member syncs then skip that role; the next guild sync
  * tries it once more. So a broken role never causes a loop of refused requests.
  */
 final class RoleRewards implements TrackerListener, EventListener {
     private static final Logger LOG = LoggerFactory.getLogger(RoleRewards.class);
     private static final int PAGE = 1000;
+    /** Discord's most members per page of List Guild Members. */
+    private static final int MEMBER_PAGE = 1000;
+
+    private static final Route LIST_MEMBERS = Route.get("guilds/{guild_id}/members");
     private static final long HOUR_MS = 3_600_000L;
 
     /** What a guild sync did. */
@@ -149,7 +161,11 @@ final class RoleRewards implements TrackerListener, EventListener {
         if (!submit(() -> {
             queuedMembers.remove(key);
             if (!queuedGuilds.containsKey(guildId)) { // else the guild's sync, queued after this, covers it
-                syncMember(guildId, userId);
+                try {
+                    syncMember(guildId, userId);
+                } finally {
+                    problems.report(guildId, gateways.guild(guildId));
+                }
             }
         })) {
             queuedMembers.remove(key);
@@ -172,6 +188,8 @@ final class RoleRewards implements TrackerListener, EventListener {
                 guildSyncs.incrementAndGet();
                 fresh.completeExceptionally(e);
                 throw e;
+            } finally {
+                problems.report(guildId, gateways.guild(guildId));
             }
             guildSyncs.incrementAndGet();
             fresh.complete(result);
@@ -231,17 +249,60 @@ final class RoleRewards implements TrackerListener, EventListener {
             return new SyncResult(0, 0, 0, Map.of());
         }
         Map<Long, long[]> stored = storedLevels(guildId);
-        // without GUILD_MEMBERS Discord answers no member request: only the cached members can be synced
-        List<Member> members = gateways.intents().contains(GatewayIntent.GUILD_MEMBERS)
-                ? guild.loadMembers().get()
-                : guild.getMembers();
         Set<Long> probe = new HashSet<>(problems.of(guildId).keySet());
         int[] counts = new int[2];
-        for (Member member : members) {
-            long[] s = stored.getOrDefault(member.getIdLong(), new long[2]);
-            apply(guild, member, rewards.changesFor(roleIds(member), (int) s[0], s[1]), counts, probe);
+        int members = 0;
+        long[] none = new long[2];
+        if (guild.isLoaded() || !gateways.intents().contains(GatewayIntent.GUILD_MEMBERS)) {
+            // JDA caches every member (or, without GUILD_MEMBERS, Discord lists none): no request at all
+            for (Member member : guild.getMembers()) {
+                long[] s = stored.getOrDefault(member.getIdLong(), none);
+                apply(guild, member, rewards.changesFor(roleIds(member), (int) s[0], s[1]), counts, probe);
+                members++;
+            }
+        } else {
+            // over REST, a page at a time: a gateway member request (loadMembers) would make JDA parse every member
+            // on its gateway thread, holding all events behind them (2 s for 10,000 members on a loaded machine)
+            long after = 0;
+            while (true) {
+                DataArray page = listMembers(guild, after);
+                for (int i = 0; i < page.length(); i++) {
+                    DataObject m = page.getObject(i);
+                    long userId = m.getObject("user").getUnsignedLong("id");
+                    DataArray held = m.getArray("roles");
+                    Set<Long> roleIds = new HashSet<>();
+                    for (int r = 0; r < held.length(); r++) {
+                        roleIds.add(held.getUnsignedLong(r));
+                    }
+                    long[] s = stored.getOrDefault(userId, none);
+                    apply(
+                            guild,
+                            UserSnowflake.fromId(userId),
+                            rewards.changesFor(roleIds, (int) s[0], s[1]),
+                            counts,
+                            probe);
+                    after = Math.max(after, userId);
+                    members++;
+                }
+                if (page.length() < MEMBER_PAGE) {
+                    break;
+                }
+            }
         }
-        return new SyncResult(members.size(), counts[0], counts[1], problems.of(guildId));
+        return new SyncResult(members, counts[0], counts[1], problems.of(guildId));
+    }
+
+    /**
+     * One page of Discord's List Guild Members (up to {@value #MEMBER_PAGE} members with ids above {@code after}, by
+     * id), through JDA's requester (its token and rate-limit handling). JDA has no call of its own for this endpoint;
+     * its request class is internal, the one internal type VoiceTrack uses.
+     */
+    private static DataArray listMembers(Guild guild, long after) {
+        Route.CompiledRoute route = LIST_MEMBERS
+                .compile(guild.getId())
+                .withQueryParams("limit", Integer.toString(MEMBER_PAGE), "after", Long.toUnsignedString(after));
+        return new RestActionImpl<DataArray>(guild.getJDA(), route, (response, request) -> response.getArray())
+                .complete();
     }
 
     /** Level and all-time voice time of every stored member of the guild, read in pages. */
@@ -263,7 +324,8 @@ final class RoleRewards implements TrackerListener, EventListener {
         return out;
     }
 
-    private void apply(Guild guild, Member member, LevelRewards.RoleChanges changes, int[] counts, Set<Long> probe) {
+    private void apply(
+            Guild guild, UserSnowflake member, LevelRewards.RoleChanges changes, int[] counts, Set<Long> probe) {
         for (long roleId : changes.add()) {
             if (change(guild, member, roleId, true, probe)) {
                 counts[0]++;
@@ -277,7 +339,7 @@ final class RoleRewards implements TrackerListener, EventListener {
     }
 
     /** One role change, checked first; true if Discord applied it. */
-    private boolean change(Guild guild, Member member, long roleId, boolean add, Set<Long> probe) {
+    private boolean change(Guild guild, UserSnowflake member, long roleId, boolean add, Set<Long> probe) {
         long guildId = guild.getIdLong();
         Role role = guild.getRoleById(roleId);
         Member self = guild.getSelfMember();

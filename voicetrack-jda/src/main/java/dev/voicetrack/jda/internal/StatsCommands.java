@@ -20,8 +20,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.interactions.InteractionType;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.interactions.components.buttons.Button;
@@ -72,7 +75,8 @@ final class StatsCommands implements CommandGroup {
                 LEADERBOARD_BUTTON,
                 CommandDefinitions.LEADERBOARD,
                 false,
-                e -> leaderboardButton(e.getGuild().getIdLong(), e.getUser().getIdLong(), e.getComponentId())));
+                e -> leaderboardButton(
+                        e.getGuild().getIdLong(), e.getUser().getIdLong(), e.getComponentId(), commandUser(e))));
     }
 
     // ---- /stats and /rank ----
@@ -206,28 +210,38 @@ final class StatsCommands implements CommandGroup {
                 .findFirst();
     }
 
+    /** Who ran the command the button's message answers (Discord's interaction metadata); 0 if not known. */
+    private static long commandUser(ButtonInteractionEvent e) {
+        Message.InteractionMetadata metadata = e.getMessage().getInteractionMetadata();
+        return metadata == null || metadata.getType() != InteractionType.COMMAND
+                ? 0
+                : metadata.getUser().getIdLong();
+    }
+
     /**
-     * A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>:<invoker>} (buttons sent before
-     * the invoker was part of it, {@code vt-lb:<metric>:<window>:<page>}, page for anyone).
+     * A page button's answer; the custom id is {@code vt-lb:<metric>:<window>:<page>:<invoker>}. Buttons sent before
+     * the invoker was part of it, {@code vt-lb:<metric>:<window>:<page>}, are paged by the member who ran the
+     * command their message answers, as Discord reports it ({@code commandUserId}), or by anyone when it does not.
      *
+     * @param commandUserId who ran {@code /leaderboard} according to the message, 0 if not known
      * @throws IllegalArgumentException if the clicker is not the member who ran {@code /leaderboard}
      */
-    Reply leaderboardButton(long guildId, long clickerId, String customId) {
+    Reply leaderboardButton(long guildId, long clickerId, String customId, long commandUserId) {
         String[] parts = customId.split(":");
         if ((parts.length != 4 && parts.length != 5) || !parts[0].equals(LEADERBOARD_BUTTON)) {
             throw new IllegalArgumentException("This button is not one of VoiceTrack's, was '" + customId + "'");
         }
-        long invokerId = clickerId;
+        long invokerId = commandUserId != 0 ? commandUserId : clickerId;
         if (parts.length == 5) {
             try {
                 invokerId = Long.parseLong(parts[4]);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("invoker must be a user id, was '" + parts[4] + "'", e);
             }
-            if (invokerId != clickerId) {
-                throw new IllegalArgumentException(
-                        "Only <@" + invokerId + "> can page this leaderboard; run /leaderboard for your own.");
-            }
+        }
+        if (invokerId != clickerId) {
+            throw new IllegalArgumentException(
+                    "Only <@" + invokerId + "> can page this leaderboard; run /leaderboard for your own.");
         }
         int page;
         try {
