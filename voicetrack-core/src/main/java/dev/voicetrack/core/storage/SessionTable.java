@@ -230,7 +230,9 @@ public final class SessionTable extends AbstractList<VoiceSession> implements Ra
                 throw new IllegalArgumentException("expected must be >= 0, was " + expected);
             }
             this.guildId = guildId;
-            int cap = Math.max(16, Math.min(expected, MAX));
+            // The hint sizes the columns up to 4M rows, so an inflated hint cannot take the heap; beyond
+            // that the columns grow as rows come.
+            int cap = Math.max(16, Math.min(expected, 1 << 22));
             ids = new byte[(int) Math.min(MAX, cap * 36L)];
             idEnd = new int[cap];
             user = new long[cap];
