@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.migrate.MemberFormat;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
 import dev.voicetrack.emulator.EmulatedGuild;
@@ -101,6 +102,35 @@ class AdminApiIT {
                 "DELETE", "/api/admin/monitoring/cache/invalidate/guild:" + guild.id(), BotProcess.ADMIN_TOKEN);
         assertThat(inv.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(inv.body()).get("tag").asText()).isEqualTo("guild:" + guild.id());
+    }
+
+    @Test
+    void export_streamsMembersAsCsvOrJson_onlyWithTheToken() throws Exception {
+        String one = "/api/admin/export?format=csv&guild=" + GONE_GUILD;
+        assertThat(bot.send("GET", one, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> csv = bot.send("GET", one, BotProcess.ADMIN_TOKEN);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Disposition").orElseThrow())
+                .contains("voicetrack-" + GONE_GUILD + ".csv");
+        assertThat(csv.body().lines().toList())
+                .containsExactly(
+                        MemberFormat.CSV_HEADER,
+                        GONE_GUILD + "," + GONE_USER + ",0,70,1,0,0,1970-01-01T00:00:00Z,,0,1970-01-01,{}");
+
+        HttpResponse<String> all = bot.send("GET", "/api/admin/export?format=json", BotProcess.ADMIN_TOKEN);
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(all.body())
+                .startsWith("[\n")
+                .endsWith("\n]\n")
+                .contains("{\"guild_id\":\"" + GONE_GUILD + "\",\"user_id\":\"" + GONE_USER + "\",\"voice_time_ms\":0,"
+                        + "\"xp\":70,\"level\":1,");
+
+        assertThat(bot.send("GET", "/api/admin/export?format=xml", BotProcess.ADMIN_TOKEN)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(bot.send("GET", "/api/admin/export?format=csv&guild=123456789012345678", BotProcess.ADMIN_TOKEN)
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test

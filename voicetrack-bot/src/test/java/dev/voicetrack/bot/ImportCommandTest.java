@@ -2,6 +2,7 @@ package dev.voicetrack.bot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.voicetrack.core.migrate.MemberFormat;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.SqliteOptions;
 import dev.voicetrack.testkit.dvt.DvtFixture;
@@ -119,7 +120,10 @@ class ImportCommandTest {
         assertThat(exported.out()).contains("Exported 3 members of 2 guilds to " + csv);
         assertThat(Files.readAllLines(csv))
                 .contains(DvtFixture.GUILD_A + "," + DvtFixture.USER_2 + ",3000000000,100,9,0,1,2024-05-02T09:30:00Z,"
-                        + DvtFixture.CHANNEL_1 + ":2999000000:1");
+                        + DvtFixture.CHANNEL_1 + ":2999000000:1,0,1970-01-01,{}")
+                .contains(MemberFormat.CSV_HEADER)
+                .anyMatch(l -> l.startsWith(DvtFixture.GUILD_A + "," + DvtFixture.USER_1 + ",")
+                        && l.endsWith(",\"{\"\"nickname\"\":\"\"Ann\"\",\"\"score\"\":\"\"7\"\"}\""));
 
         Path json = tmp.resolve("vt-json");
         assertThat(run("import", "--from", "csv:" + csv, "--to", "json:" + json).code())
@@ -132,7 +136,8 @@ class ImportCommandTest {
                 .isEqualTo("[\n{\"guild_id\":\"" + DvtFixture.GUILD_B + "\",\"user_id\":\"" + DvtFixture.USER_B
                         + "\",\"voice_time_ms\":5000,\"xp\":5,\"level\":0,\"messages\":0,\"sessions\":1,"
                         + "\"last_seen\":\"2024-04-01T12:00:00Z\",\"channels\":{\"" + DvtFixture.CHANNEL_2
-                        + "\":{\"voice_time_ms\":5000,\"sessions\":1}}}\n]\n");
+                        + "\":{\"voice_time_ms\":5000,\"sessions\":1}},\"streak\":0,\"last_active_day\":\"1970-01-01\","
+                        + "\"metadata\":{}}\n]\n");
     }
 
     @Test

@@ -10,11 +10,17 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
+import dev.voicetrack.core.migrate.MemberExport;
+import dev.voicetrack.core.migrate.MemberFormat;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * The admin HTTP API (Javalin), bound to 127.0.0.1 unless configured otherwise.
  *
  * <ul>
- *   <li>{@code /api/admin/**} needs {@code Authorization: Bearer <ADMIN_API_TOKEN>}; without a
+ *   <li>{@code /api/admin/**} (cache monitoring, and {@code GET /api/admin/export}: every member as
+ *       CSV or JSON, the format of {@code voicetrack export}) needs {@code Authorization: Bearer <ADMIN_API_TOKEN>}; without a
  *       configured token every admin request is refused. Tokens are compared in constant time (SHA-256
  *       of both, then {@link MessageDigest#isEqual}), so neither content nor length leaks by timing.
  *   <li>{@code GET /health}, {@code GET /metrics}, and the read-only guild list, leaderboard and user
@@ -96,6 +103,7 @@ public final class AdminApi {
         app.delete("/api/admin/monitoring/cache/clear", this::cacheClear);
         app.delete("/api/admin/monitoring/cache/invalidate/{tag}", this::cacheInvalidate);
         app.post("/api/admin/monitoring/cache/warm", this::cacheWarm);
+        app.get("/api/admin/export", this::export);
         app.get("/health", this::health);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(bot.registry().scrape()));
@@ -184,6 +192,43 @@ public final class AdminApi {
                 r.failures().stream()
                         .map(f -> f.scope() + ": " + f.failure().orElse(""))
                         .toList()));
+    }
+
+    /**
+     * Every member as CSV or JSON ({@code ?format=csv|json}, and {@code &guild=ID} for one guild; every
+     * stored guild in id order without it): the format of {@code voicetrack export}, streamed a page at
+     * a time, so a million-member guild needs no more memory than a small one; {@code voicetrack import
+     * --from csv:FILE} takes it back. 400 for a bad format or id, 404 for a guild not stored here.
+     */
+    private void export(Context ctx) throws IOException {
+        MemberFormat format = MemberFormat.of(String.valueOf(ctx.queryParam("format")));
+        String guildParam = ctx.queryParam("guild");
+        Storage storage = bot.storage();
+        if (storage == null) {
+            throw new StorageException("the storage is not open yet");
+        }
+        List<Long> guilds;
+        String name;
+        if (guildParam == null || guildParam.isEmpty()) {
+            guilds = List.copyOf(new TreeSet<>(storage.guildIds()));
+            name = "voicetrack-members";
+        } else {
+            long guild = id(guildParam, "guild");
+            if (!storage.guildIds().contains(guild)) {
+                ctx.status(HttpStatus.NOT_FOUND)
+                        .json(Map.of("error", "no guild " + Long.toUnsignedString(guild) + " is stored here"));
+                return;
+            }
+            guilds = List.of(guild);
+            name = "voicetrack-" + Long.toUnsignedString(guild);
+        }
+        String ext = format == MemberFormat.CSV ? "csv" : "json";
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name + "." + ext + "\"");
+        ctx.contentType(format == MemberFormat.CSV ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+        try (Writer out = new BufferedWriter(
+                new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+            MemberExport.write(storage, guilds, format, out);
+        }
     }
 
     private void health(Context ctx) {

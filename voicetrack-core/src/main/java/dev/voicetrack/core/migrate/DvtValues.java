@@ -2,8 +2,11 @@ package dev.voicetrack.core.migrate;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.Map;
@@ -94,6 +97,10 @@ public final class DvtValues {
             return d.toInstant();
         }
         if (value instanceof String s) {
+            Instant fast = isoMillisUtc(s);
+            if (fast != null) {
+                return fast;
+            }
             try {
                 return OffsetDateTime.parse(s.strip()).toInstant();
             } catch (DateTimeParseException e) {
@@ -102,6 +109,53 @@ public final class DvtValues {
         }
         throw new ImportException(
                 where + " must be an ISO-8601 date such as 2024-05-01T10:00:00.000Z, was " + show(value));
+    }
+
+    /**
+     * {@code 2024-05-01T10:00:00.123Z} exactly (what JavaScript's {@code Date.toISOString} writes, so
+     * nearly every date of the original's JSON) without the general parser, which costs more than the
+     * rest of a row; null for any other text, which the general parser then reads or refuses.
+     */
+    private static @Nullable Instant isoMillisUtc(String s) {
+        if (s.length() != 24
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':'
+                || s.charAt(19) != '.'
+                || s.charAt(23) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        int millis = digits(s, 20, 23);
+        if ((year | month | day | hour | minute | second | millis) < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, millis * 1_000_000)
+                    .toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null; // the general parser names the problem
+        }
+    }
+
+    /** The number the ASCII digits in [from, to) spell, or -1 if one is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** An object (JSON object, BSON document) as a map; null when missing. */

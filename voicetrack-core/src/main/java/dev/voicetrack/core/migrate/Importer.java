@@ -4,6 +4,7 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -41,7 +42,13 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Verified</b>: after each guild the target's member count must equal the source's.
  *   <li><b>Reported</b>: the {@link ImportReport} counts what was imported and lists every record
  *       skipped or changed, and every inconsistency of the source that was kept as it was.
- *   <li>Memory: one guild at a time (a {@link GuildSnapshot}), plus at most {@link #KEPT_NOTES} notes.
+ *   <li>Read once when memory allows: the snapshots of the check are kept through soft references and
+ *       written as they are; from the first one the garbage collector took back (it does so before
+ *       it would run out of memory), the source is read again from that guild on.
+ *   <li>Memory: what it needs is one guild at a time (a {@link GuildSnapshot}; a source that hands
+ *       over its sessions as a {@link dev.voicetrack.core.storage.SessionTable} keeps a
+ *       million-session guild within a 256 MB heap), plus at most {@link #KEPT_NOTES} notes; checked
+ *       guilds are kept beyond that only while the heap has room.
  *       The target must be {@link Storage#init() initialised} and is not closed. Not thread safe:
  *       configure and run from one thread; stop trackers writing to the target first.
  * </ul>
@@ -65,6 +72,7 @@ public final class Importer {
     private final ImportSource source;
     private @Nullable Storage target;
     private boolean dryRun;
+    private int keepChecked = Integer.MAX_VALUE;
     private @Nullable String resumeFrom;
     private Listener listener = p -> {};
     private Consumer<ImportNote> noteListener = n -> {};
@@ -104,6 +112,15 @@ public final class Importer {
         return this;
     }
 
+    /**
+     * At most this many checked guilds are kept for the write (default: all while the heap has room);
+     * tests set fewer to stand for the garbage collector taking them back.
+     */
+    Importer keepChecked(int max) {
+        this.keepChecked = max;
+        return this;
+    }
+
     /** Who to tell about progress (default: nobody). Called on the importing thread. */
     public Importer onProgress(Listener listener) {
         this.listener = Objects.requireNonNull(listener, "listener must not be null");
@@ -140,8 +157,25 @@ public final class Importer {
         if (dryRun || to == null) {
             return report;
         }
-        Writer writer = new Writer(to, checked.order);
-        source.read(writer);
+        Writer writer = new Writer(to, checked.order, resumeFrom);
+        // Guilds still in memory from the check are written as they are; from the first one the
+        // garbage collector took back, the source is read again.
+        List<SoftReference<GuildSnapshot>> kept = checked.kept;
+        List<String> keptIds = checked.keptIds;
+        checked.kept = List.of();
+        int i = 0;
+        for (; i < kept.size(); i++) {
+            GuildSnapshot snapshot = kept.get(i).get();
+            if (snapshot == null) {
+                break;
+            }
+            writer.started = true;
+            writer.guild(keptIds.get(i), snapshot);
+        }
+        if (i < kept.size()) {
+            writer.startAt(keptIds.get(i));
+            source.read(writer);
+        }
         if (writer.done != checked.order.size()) {
             throw new ImportException(source.describe() + " changed while it was imported: " + checked.order.size()
                     + " guilds when checked, " + writer.done + " when written; run the import again");
@@ -154,6 +188,9 @@ public final class Importer {
         final Map<Long, Long> order = new LinkedHashMap<>();
         final Map<ImportNote.Kind, Long> counts = new EnumMap<>(ImportNote.Kind.class);
         final List<ImportNote> notes = new ArrayList<>();
+        // The checked snapshots, in write order; soft, so keeping them never costs an OutOfMemoryError.
+        List<SoftReference<GuildSnapshot>> kept = new ArrayList<>();
+        final List<String> keptIds = new ArrayList<>();
         boolean sawResume;
         boolean inRange;
         int before;
@@ -178,6 +215,8 @@ public final class Importer {
                 throw new ImportException(
                         source.describe() + " holds guild " + sourceGuildId + " twice; nothing was written");
             }
+            kept.add(new SoftReference<>(kept.size() < keepChecked ? snapshot : null));
+            keptIds.add(sourceGuildId);
             members += snapshot.memberCount();
             for (GuildSnapshot.Member m : snapshot.members()) {
                 MemberStats s = m.stats();
@@ -202,24 +241,32 @@ public final class Importer {
         }
     }
 
-    /** The second read: writes the guilds the check accepted, in the same order. */
+    /** Writes the guilds the check accepted, in the same order: kept snapshots, then a second read. */
     private final class Writer implements ImportSource.Sink {
         private final Storage to;
         private final Map<Long, Long> order;
         private final int total;
-        private boolean started = resumeFrom == null;
+        private @Nullable String startAt;
+        boolean started;
         private int done;
         private long rows;
 
-        Writer(Storage to, Map<Long, Long> order) {
+        Writer(Storage to, Map<Long, Long> order, @Nullable String startAt) {
             this.to = to;
             this.order = order;
             this.total = order.size();
+            startAt(startAt);
+        }
+
+        /** Passes over the guilds before this one (written already, or before the resume point). */
+        void startAt(@Nullable String sourceGuildId) {
+            startAt = sourceGuildId;
+            started = sourceGuildId == null;
         }
 
         @Override
         public void guild(String sourceGuildId, @Nullable GuildSnapshot snapshot) {
-            if (!started && sourceGuildId.equals(resumeFrom)) {
+            if (!started && sourceGuildId.equals(startAt)) {
                 started = true;
             }
             if (!started || snapshot == null) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Writes every member of some guilds of a {@link Storage} in a {@link MemberFormat}, streamed: the
@@ -109,6 +110,13 @@ public final class MemberExport {
                     .append(c.sessions());
             first = false;
         }
+        sb.append(',').append(m.streak()).append(',').append(m.lastActiveDay()).append(',');
+        String metadata = DvtJson.write(new TreeMap<>(m.metadata()));
+        if (metadata.indexOf(',') < 0 && metadata.indexOf('"') < 0) {
+            sb.append(metadata);
+        } else {
+            sb.append('"').append(metadata.replace("\"", "\"\"")).append('"');
+        }
         return sb.toString();
     }
 
@@ -130,6 +138,9 @@ public final class MemberExport {
             channels.put(Long.toString(c.channelId()), v);
         }
         o.put("channels", channels);
+        o.put("streak", (long) m.streak());
+        o.put("last_active_day", m.lastActiveDay().toString());
+        o.put("metadata", new TreeMap<String, Object>(m.metadata()));
         return DvtJson.write(o);
     }
 

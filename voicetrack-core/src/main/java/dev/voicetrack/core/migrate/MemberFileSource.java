@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The format holds member totals only: each guild in the file replaces that guild's members in the
  * target, whose sessions and daily history of that guild are cleared with them; the target's config
- * of the guild is kept ({@link Importer} keeps it for sources without configs). Streaks, metadata and
- * activity are not part of the format.
+ * of the guild is kept ({@link Importer} keeps it for sources without configs). Daily activity is not
+ * part of the format: the imported members have none.
  */
 public final class MemberFileSource implements ImportSource {
     private final Path file;
@@ -68,6 +68,7 @@ public final class MemberFileSource implements ImportSource {
             String line;
             int n = 0;
             boolean header = false;
+            List<String> columns = MemberFormat.COLUMNS;
             boolean closed = false;
             while ((line = in.readLine()) != null) {
                 n++;
@@ -81,13 +82,17 @@ public final class MemberFileSource implements ImportSource {
                 MemberStats m;
                 if (format == MemberFormat.CSV) {
                     if (!header) {
-                        if (!split(text, n).equals(MemberFormat.COLUMNS)) {
-                            throw error(n, "the header must be " + MemberFormat.CSV_HEADER + ", was '" + text + "'");
+                        columns = split(text, n);
+                        if (!columns.equals(MemberFormat.COLUMNS) && !columns.equals(MemberFormat.BASE_COLUMNS)) {
+                            throw error(
+                                    n,
+                                    "the header must be " + MemberFormat.CSV_HEADER
+                                            + " (or its first nine columns), was '" + text + "'");
                         }
                         header = true;
                         continue;
                     }
-                    m = fromCsv(split(text, n), n);
+                    m = fromCsv(split(text, n), columns.size(), n);
                 } else {
                     String t = text.strip();
                     if (!header) {
@@ -137,9 +142,9 @@ public final class MemberFileSource implements ImportSource {
         }
     }
 
-    private MemberStats fromCsv(List<String> f, int line) {
-        if (f.size() != MemberFormat.COLUMNS.size()) {
-            throw error(line, "expected " + MemberFormat.COLUMNS.size() + " columns, found " + f.size());
+    private MemberStats fromCsv(List<String> f, int columns, int line) {
+        if (f.size() != columns) {
+            throw error(line, "expected " + columns + " columns as the header has, found " + f.size());
         }
         Map<Long, MemberStats.ChannelStats> channels = new HashMap<>();
         String text = f.get(8).strip();
@@ -154,7 +159,75 @@ public final class MemberFileSource implements ImportSource {
                 channel(channels, id, count(p[1], "channels", line), count(p[2], "channels", line), line);
             }
         }
-        return member(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), f.get(5), f.get(6), f.get(7), channels, line);
+        MemberStats m =
+                member(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), f.get(5), f.get(6), f.get(7), channels, line);
+        if (columns == MemberFormat.BASE_COLUMNS.size()) {
+            return m;
+        }
+        Object metadata = null;
+        String md = f.get(11).strip();
+        if (!md.isEmpty()) {
+            try {
+                metadata = DvtJson.parse(md, "column 'metadata'");
+            } catch (ImportException e) {
+                throw error(
+                        line,
+                        "column 'metadata' must be a JSON object of text values such as {\"note\":\"vip\"}: "
+                                + e.getMessage() + ", was '" + md + "'");
+            }
+        }
+        return withRest(m, f.get(9), f.get(10), metadata, line);
+    }
+
+    /** The member with its streak, last active day and metadata (each as the file spells it; blank: none). */
+    private MemberStats withRest(
+            MemberStats m, String streak, String lastActiveDay, @Nullable Object metadata, int line) {
+        long days = streak.isBlank() ? 0 : count(streak, "streak", line);
+        if (days > Integer.MAX_VALUE) {
+            throw error(line, "column 'streak' must be at most " + Integer.MAX_VALUE + ", was '" + streak + "'");
+        }
+        LocalDate day = LocalDate.EPOCH;
+        if (!lastActiveDay.isBlank()) {
+            try {
+                day = LocalDate.parse(lastActiveDay.strip());
+            } catch (RuntimeException e) {
+                throw error(
+                        line,
+                        "column 'last_active_day' must be an ISO-8601 date such as 2024-05-01, was '" + lastActiveDay
+                                + "'");
+            }
+        }
+        Map<String, String> values = new HashMap<>();
+        if (metadata != null) {
+            if (!(metadata instanceof Map<?, ?> map)) {
+                throw error(
+                        line,
+                        "column 'metadata' must be a JSON object of text values such as {\"note\":\"vip\"}, was '"
+                                + DvtJson.write(metadata) + "'");
+            }
+            for (var e : map.entrySet()) {
+                if (!(e.getValue() instanceof String v)) {
+                    throw error(
+                            line,
+                            "column 'metadata' value of '" + e.getKey() + "' must be text, was "
+                                    + DvtValues.show(e.getValue()));
+                }
+                values.put(String.valueOf(e.getKey()), v);
+            }
+        }
+        return new MemberStats(
+                m.guildId(),
+                m.userId(),
+                m.voiceTimeMs(),
+                m.xp(),
+                m.level(),
+                m.sessions(),
+                m.messages(),
+                m.lastSeen(),
+                (int) days,
+                day,
+                m.channels(),
+                values);
     }
 
     private MemberStats fromJson(String text, int line) {
@@ -191,7 +264,7 @@ public final class MemberFileSource implements ImportSource {
                         line);
             }
         }
-        return member(
+        MemberStats m = member(
                 text(o.get("guild_id")),
                 text(o.get("user_id")),
                 text(o.get("voice_time_ms")),
@@ -202,6 +275,7 @@ public final class MemberFileSource implements ImportSource {
                 text(o.get("last_seen")),
                 channels,
                 line);
+        return withRest(m, text(o.get("streak")), text(o.get("last_active_day")), o.get("metadata"), line);
     }
 
     private MemberStats member(

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param guildId the guild
  * @param config the stored config, or null if the guild has none
  * @param members every stored member of the guild, each user id once
- * @param sessions every session row of the guild, each id once
+ * @param sessions every session row of the guild, each id once; a {@link SessionTable} (the compact
+ *     form for large guilds) is kept as it is, any other list is copied
  */
 public record GuildSnapshot(
         long guildId, @Nullable GuildConfig config, List<Member> members, List<VoiceSession> sessions) {
@@ -57,6 +58,21 @@ public record GuildSnapshot(
                         "members must name each user once, user " + m.stats().userId() + " appears twice");
             }
         }
+        if (sessions instanceof SessionTable table) {
+            // Immutable, in id order and each id once already: kept as it is, not copied.
+            if (table.guildId() != guildId) {
+                throw new IllegalArgumentException(
+                        "sessions belong to guild " + table.guildId() + ", not to guildId " + guildId);
+            }
+        } else {
+            sessions = canonicalSessions(guildId, sessions);
+        }
+        var sortedMembers = new ArrayList<>(members);
+        sortedMembers.sort(Comparator.comparingLong(m -> m.stats().userId()));
+        members = List.copyOf(sortedMembers);
+    }
+
+    private static List<VoiceSession> canonicalSessions(long guildId, List<VoiceSession> sessions) {
         var ids = new HashSet<String>();
         for (VoiceSession s : sessions) {
             Objects.requireNonNull(s, "sessions must not contain null");
@@ -68,12 +84,9 @@ public record GuildSnapshot(
                 throw new IllegalArgumentException("sessions must name each id once, id " + s.id() + " appears twice");
             }
         }
-        var sortedMembers = new ArrayList<>(members);
-        sortedMembers.sort(Comparator.comparingLong(m -> m.stats().userId()));
-        members = List.copyOf(sortedMembers);
         var sortedSessions = new ArrayList<>(sessions);
         sortedSessions.sort(Comparator.comparing(VoiceSession::id));
-        sessions = List.copyOf(sortedSessions);
+        return List.copyOf(sortedSessions);
     }
 
     /**

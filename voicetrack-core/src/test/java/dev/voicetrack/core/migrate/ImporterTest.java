@@ -97,6 +97,79 @@ class ImporterTest {
         }
     }
 
+    /** A reader that counts its reads; from the given read on, guild 2 has one member more. */
+    private static final class CountingReader implements DvtReader {
+        int reads;
+        final int changeOnRead;
+
+        CountingReader(int changeOnRead) {
+            this.changeOnRead = changeOnRead;
+        }
+
+        @Override
+        public String describe() {
+            return "counting";
+        }
+
+        @Override
+        public void read(Consumer<DvtGuildData> sink) {
+            reads++;
+            sink.accept(guild("1", Map.of(), 2));
+            sink.accept(guild("2", Map.of(), reads >= changeOnRead ? 4 : 3));
+            sink.accept(guild("3", Map.of(), 4));
+        }
+    }
+
+    @Test
+    void checkedGuildsStillInMemory_areWrittenWithoutReadingTheSourceAgain() {
+        CountingReader reader = new CountingReader(2); // a second read would see guild 2 changed
+        try (InMemoryStorage target = new InMemoryStorage()) {
+            target.init();
+            ImportReport report =
+                    Importer.from(DvtImport.source(reader)).to(target).run();
+            assertThat(reader.reads).isEqualTo(1);
+            assertThat(report.members()).isEqualTo(9);
+            assertThat(target.memberCount(1)).isEqualTo(2);
+            assertThat(target.memberCount(2)).isEqualTo(3);
+            assertThat(target.memberCount(3)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void guildsTheCollectorTookBack_areReadAgainFromTheFirstMissing() {
+        CountingReader reader = new CountingReader(99);
+        try (InMemoryStorage target = new InMemoryStorage()) {
+            target.init();
+            var written = new ArrayList<Long>();
+            Importer.from(DvtImport.source(reader))
+                    .to(target)
+                    .keepChecked(1) // guilds 2 and 3 as if the collector had taken them back
+                    .onProgress(p -> written.add(p.guildId()))
+                    .run();
+            assertThat(reader.reads).isEqualTo(2);
+            assertThat(written).containsExactly(1L, 2L, 3L);
+            assertThat(target.memberCount(1)).isEqualTo(2);
+            assertThat(target.memberCount(2)).isEqualTo(3);
+            assertThat(target.memberCount(3)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aSourceThatChangesBeforeItIsReadAgain_isCaught_withWhereToResume() {
+        CountingReader reader = new CountingReader(2);
+        try (InMemoryStorage target = new InMemoryStorage()) {
+            target.init();
+            Importer importer =
+                    Importer.from(DvtImport.source(reader)).to(target).keepChecked(1);
+            assertThatThrownBy(importer::run)
+                    .isInstanceOfSatisfying(ImportException.class, e -> assertThat(e.resumeFrom())
+                            .hasValue("2"))
+                    .hasMessageContaining("changed while it was imported (guild 2)");
+            assertThat(target.memberCount(1)).isEqualTo(2);
+            assertThat(target.memberCount(2)).isZero();
+        }
+    }
+
     @Test
     void resumeFromAGuildTheSourceLacks_isRefused_andNothingIsWritten() {
         try (InMemoryStorage target = new InMemoryStorage()) {

@@ -50,16 +50,28 @@ class MemberFileRoundTripTest {
                             u % 4,
                             u % 9,
                             Instant.parse("2024-05-01T10:00:00Z").plusMillis(u * 1001L),
-                            0,
-                            LocalDate.EPOCH,
+                            u % 5,
+                            u % 5 == 0
+                                    ? LocalDate.EPOCH
+                                    : LocalDate.of(2024, 5, 1).plusDays(u),
                             channels,
-                            Map.of()),
+                            metadata(u)),
                     List.of()));
         }
         s.importGuild(new GuildSnapshot(G1, GuildConfig.defaults(), members, List.of()));
         s.importGuild(new GuildSnapshot(
                 G2, null, List.of(new GuildSnapshot.Member(MemberStats.empty(G2, 5), List.of())), List.of()));
         return s;
+    }
+
+    /** Metadata with what CSV and JSON must escape: commas, quotes, semicolons, line breaks, non-ASCII. */
+    private static Map<String, String> metadata(int u) {
+        return switch (u % 4) {
+            case 0 -> Map.of();
+            case 1 -> Map.of("note", "vip");
+            case 2 -> Map.of("note", "said \"hi\", then left; 10:30", "lines", "a\nb\r\nc\td");
+            default -> Map.of("名前", "ø😀", "empty", "", "json", "{\"x\":[1,2]}", "back\\slash", "\\");
+        };
     }
 
     private static String export(InMemoryStorage s, MemberFormat f) {
@@ -91,6 +103,10 @@ class MemberFileRoundTripTest {
                     assertThat(b.member(g, m.stats().userId())).hasValue(m.stats());
                 }
             }
+            MemberStats tricky = b.member(G1, 9_007_199_254_740_993L + 3).orElseThrow();
+            assertThat(tricky.metadata()).containsEntry("json", "{\"x\":[1,2]}").hasSize(4);
+            assertThat(tricky.streak()).isEqualTo(3);
+            assertThat(tricky.lastActiveDay()).isEqualTo(LocalDate.of(2024, 5, 4));
             assertThat(b.guildConfig(G1)).hasValue(kept);
             assertThat(b.openSessions()).isEmpty();
             Importer.from(MemberFileSource.open(file, format)).to(b).run();
@@ -103,7 +119,7 @@ class MemberFileRoundTripTest {
         Path file = tmp.resolve("members.csv");
         Files.writeString(
                 file,
-                MemberFormat.CSV_HEADER + "\n"
+                MemberFormat.BASE_CSV_HEADER + "\n"
                         + "1,2,100,5,0,0,1,2024-01-01T00:00:00Z,3:100:1\n"
                         + "\"1\",\"3\",100,5,0,0,1,2024-01-01T00:00:00Z,\n"
                         + "4,5,100,lots,0,0,1,2024-01-01T00:00:00Z,\n");
@@ -116,6 +132,74 @@ class MemberFileRoundTripTest {
                     .hasMessage(file + " line 4: column 'xp' must be a whole number >= 0, was 'lots'; nothing was"
                             + " written");
             assertThat(b.guildIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileWithTheFirstNineColumnsOnly_isRead_withNoStreakAndNoMetadata() throws Exception {
+        Path file = tmp.resolve("old.csv");
+        Files.writeString(file, MemberFormat.BASE_CSV_HEADER + "\n" + "1,2,100,5,0,0,1,2024-01-01T00:00:00Z,3:100:1\n");
+        try (InMemoryStorage b = new InMemoryStorage()) {
+            b.init();
+            Importer.from(MemberFileSource.open(file, MemberFormat.CSV)).to(b).run();
+            MemberStats m = b.member(1, 2).orElseThrow();
+            assertThat(m.voiceTimeMs()).isEqualTo(100);
+            assertThat(m.streak()).isZero();
+            assertThat(m.lastActiveDay()).isEqualTo(LocalDate.EPOCH);
+            assertThat(m.metadata()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MemberFormat.class)
+    void malformedStreakDayOrMetadata_namesTheLine_andNothingIsWritten(MemberFormat format) throws Exception {
+        String good = "1,2,100,5,0,0,1,2024-01-01T00:00:00Z,3:100:1,2,2024-01-01,\"{\"\"k\"\":\"\"v\"\"}\"";
+        List<String> badRows = List.of(
+                "1,3,100,5,0,0,1,2024-01-01T00:00:00Z,,-1,2024-01-01,{}",
+                "1,3,100,5,0,0,1,2024-01-01T00:00:00Z,,1,2024-13-01,{}",
+                "1,3,100,5,0,0,1,2024-01-01T00:00:00Z,,1,2024-01-01,\"[\"\"a\"\"]\"",
+                "1,3,100,5,0,0,1,2024-01-01T00:00:00Z,,1,2024-01-01,\"{\"\"k\"\":5}\"",
+                "1,3,100,5,0,0,1,2024-01-01T00:00:00Z,,1,2024-01-01,{oops");
+        List<String> badJson = List.of(
+                "{\"guild_id\":\"1\",\"user_id\":\"3\",\"voice_time_ms\":0,\"xp\":0,\"level\":0,\"messages\":0,"
+                        + "\"sessions\":0,\"last_seen\":\"2024-01-01T00:00:00Z\",\"streak\":-1}",
+                "{\"guild_id\":\"1\",\"user_id\":\"3\",\"voice_time_ms\":0,\"xp\":0,\"level\":0,\"messages\":0,"
+                        + "\"sessions\":0,\"last_seen\":\"2024-01-01T00:00:00Z\",\"last_active_day\":\"May 1\"}",
+                "{\"guild_id\":\"1\",\"user_id\":\"3\",\"voice_time_ms\":0,\"xp\":0,\"level\":0,\"messages\":0,"
+                        + "\"sessions\":0,\"last_seen\":\"2024-01-01T00:00:00Z\",\"metadata\":[\"a\"]}",
+                "{\"guild_id\":\"1\",\"user_id\":\"3\",\"voice_time_ms\":0,\"xp\":0,\"level\":0,\"messages\":0,"
+                        + "\"sessions\":0,\"last_seen\":\"2024-01-01T00:00:00Z\",\"metadata\":{\"k\":true}}");
+        List<String> expected = format == MemberFormat.CSV
+                ? List.of(
+                        "column 'streak' must be a whole number >= 0, was '-1'",
+                        "column 'last_active_day' must be an ISO-8601 date such as 2024-05-01, was '2024-13-01'",
+                        "column 'metadata' must be a JSON object of text values such as {\"note\":\"vip\"}, was"
+                                + " '[\"a\"]'",
+                        "column 'metadata' value of 'k' must be text, was 5",
+                        "column 'metadata' must be a JSON object of text values")
+                : List.of(
+                        "column 'streak' must be a whole number >= 0, was '-1'",
+                        "column 'last_active_day' must be an ISO-8601 date such as 2024-05-01, was 'May 1'",
+                        "column 'metadata' must be a JSON object of text values such as {\"note\":\"vip\"}, was"
+                                + " '[\"a\"]'",
+                        "column 'metadata' value of 'k' must be text, was true");
+        List<String> rows = format == MemberFormat.CSV ? badRows : badJson;
+        for (int i = 0; i < rows.size(); i++) {
+            Path file = tmp.resolve("bad" + i + "." + format.name().toLowerCase());
+            String text = format == MemberFormat.CSV
+                    ? MemberFormat.CSV_HEADER + "\n" + good + "\n" + rows.get(i) + "\n"
+                    : "[\n" + MemberExport.json(MemberStats.empty(1, 2)) + ",\n" + rows.get(i) + "\n]\n";
+            Files.writeString(file, text);
+            try (InMemoryStorage b = new InMemoryStorage()) {
+                b.init();
+                assertThatThrownBy(() -> Importer.from(MemberFileSource.open(file, format))
+                                .to(b)
+                                .run())
+                        .isInstanceOf(ImportException.class)
+                        .hasMessageStartingWith(file + " line 3: " + expected.get(i))
+                        .hasMessageEndingWith("; nothing was written");
+                assertThat(b.guildIds()).isEmpty();
+            }
         }
     }
 
@@ -135,7 +219,7 @@ class MemberFileRoundTripTest {
             Path scattered = tmp.resolve("scattered.csv");
             Files.writeString(
                     scattered,
-                    MemberFormat.CSV_HEADER + "\n1,2,0,0,0,0,0,1970-01-01T00:00:00Z,\n"
+                    MemberFormat.BASE_CSV_HEADER + "\n1,2,0,0,0,0,0,1970-01-01T00:00:00Z,\n"
                             + "3,2,0,0,0,0,0,1970-01-01T00:00:00Z,\n1,4,0,0,0,0,0,1970-01-01T00:00:00Z,\n");
             assertThatThrownBy(() -> Importer.from(MemberFileSource.open(scattered, MemberFormat.CSV))
                             .to(b)

@@ -17,10 +17,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -34,7 +38,8 @@ import org.sqlite.SQLiteOpenMode;
  * is never changed). The original's quirks are read as it reads them: dates in whole epoch seconds,
  * JSON text in {@code config}, {@code channels} (with {@code lastActivity} as ISO text), {@code
  * metadata} ({@code '{}'} when absent) and {@code extra_data}, a duration of 0 stored as NULL, an
- * open session as a NULL {@code end_time}. Guilds come in id order, one at a time; sessions or
+ * open session as a NULL {@code end_time}. Guilds come in id order, one at a time, each with its
+ * sessions read from the file as they are iterated (never all in memory here); sessions or
  * members whose guild row is gone come last, as guilds without a record. A file that is not such a
  * database, or a row that cannot be read, fails with an {@link ImportException} naming the file, the
  * table and the row.
@@ -42,6 +47,7 @@ import org.sqlite.SQLiteOpenMode;
 public final class DvtSqliteReader implements DvtReader {
     private final Path file;
     private final Connection connection;
+    private final List<PreparedStatement> cursors = new ArrayList<>();
 
     private DvtSqliteReader(Path file, Connection connection) {
         this.file = file;
@@ -119,12 +125,30 @@ public final class DvtSqliteReader implements DvtReader {
                         + " ORDER BY 1",
                 null,
                 rs -> orphans.add(rs.getString(1)));
-        for (DvtGuild g : records) {
-            guilds.accept(new DvtGuildData(g.guildId(), g, users(g.guildId()), sessions(g.guildId())));
+        try {
+            for (DvtGuild g : records) {
+                guilds.accept(new DvtGuildData(g.guildId(), g, users(g.guildId()), sessions(g.guildId())));
+                closeCursors();
+            }
+            for (String id : orphans) {
+                guilds.accept(new DvtGuildData(id, null, users(id), sessions(id)));
+                closeCursors();
+            }
+        } finally {
+            closeCursors();
         }
-        for (String id : orphans) {
-            guilds.accept(new DvtGuildData(id, null, users(id), sessions(id)));
+    }
+
+    /** Closes session statements a guild's consumer left open (it stopped iterating, or failed). */
+    private void closeCursors() {
+        for (PreparedStatement ps : cursors) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // closing a read-only statement; the connection stays usable
+            }
         }
+        cursors.clear();
     }
 
     private List<DvtUser> users(String guildId) {
@@ -153,35 +177,169 @@ public final class DvtSqliteReader implements DvtReader {
         return out;
     }
 
-    private List<DvtSession> sessions(String guildId) {
-        List<DvtSession> out = new ArrayList<>();
+    /**
+     * The guild's sessions, read from the file each time they are iterated (a guild may hold millions:
+     * they are never all in memory here). Statements still open when the guild's call returns are
+     * closed by {@link #read}.
+     */
+    private Collection<DvtSession> sessions(String guildId) {
+        return new AbstractCollection<>() {
+            private long size = -1;
+
+            @Override
+            public int size() {
+                if (size < 0) {
+                    long[] n = new long[1];
+                    query(
+                            "sessions",
+                            "SELECT COUNT(*) FROM sessions WHERE guild_id = ?",
+                            guildId,
+                            rs -> n[0] = rs.getLong(1));
+                    size = n[0];
+                }
+                return (int) Math.min(size, Integer.MAX_VALUE);
+            }
+
+            @Override
+            public Iterator<DvtSession> iterator() {
+                return new SessionCursor(guildId);
+            }
+        };
+    }
+
+    /**
+     * One pass over a guild's session rows; closes its statement at the end. The order is the one of
+     * the original's index {@code idx_sessions_user (guild_id, user_id, start_time DESC)}, so SQLite
+     * walks that index instead of sorting a million rows first (by rowid it would).
+     */
+    private final class SessionCursor implements Iterator<DvtSession> {
+        private final String guildId;
         // A guild's sessions name few distinct members and channels: one string each, not one per row.
-        Map<String, String> ids = new HashMap<>();
-        query(
-                "sessions",
-                "SELECT session_id, user_id, channel_id, start_time, end_time, duration, xp_earned, was_muted,"
-                        + " was_deafened FROM sessions WHERE guild_id = ? ORDER BY rowid",
-                guildId,
-                rs -> {
-                    String id = rs.getString(1);
-                    String where = where("sessions", "session " + id);
-                    Instant start = seconds(rs.getObject(4), where + " column start_time");
-                    if (start == null) {
-                        throw new ImportException(where + " column start_time is NULL");
-                    }
-                    Object duration = rs.getObject(6);
-                    out.add(new DvtSession(
-                            DvtValues.id(id, where + " column session_id"),
-                            ids.computeIfAbsent(DvtValues.id(rs.getString(2), where + " column user_id"), k -> k),
-                            ids.computeIfAbsent(DvtValues.id(rs.getString(3), where + " column channel_id"), k -> k),
-                            start,
-                            seconds(rs.getObject(5), where + " column end_time"),
-                            duration == null ? null : DvtValues.integer(duration, where + " column duration"),
-                            DvtValues.integer(rs.getObject(7), 0, where + " column xp_earned"),
-                            DvtValues.bool(rs.getObject(8), false, where + " column was_muted"),
-                            DvtValues.bool(rs.getObject(9), false, where + " column was_deafened")));
-                });
-        return out;
+        private final Map<String, String> ids = new HashMap<>();
+        private @Nullable PreparedStatement statement;
+        private @Nullable ResultSet rows;
+        private @Nullable DvtSession next;
+
+        SessionCursor(String guildId) {
+            this.guildId = guildId;
+            try {
+                statement = connection.prepareStatement(
+                        "SELECT session_id, user_id, channel_id, start_time, end_time, duration, xp_earned, was_muted,"
+                                + " was_deafened FROM sessions WHERE guild_id = ? ORDER BY user_id, start_time DESC,"
+                                + " rowid");
+                cursors.add(statement);
+                statement.setString(1, guildId);
+                statement.setFetchSize(1000);
+                rows = statement.executeQuery();
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            ResultSet rs = rows;
+            if (rs == null) {
+                return false;
+            }
+            try {
+                if (rs.next()) {
+                    next = row(rs);
+                    return true;
+                }
+                rows = null;
+                PreparedStatement ps = statement;
+                statement = null;
+                if (ps != null) {
+                    cursors.remove(ps);
+                    ps.close();
+                }
+                return false;
+            } catch (SQLException e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public DvtSession next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            DvtSession out = next;
+            next = null;
+            return out;
+        }
+
+        private DvtSession row(ResultSet rs) throws SQLException {
+            String id = rs.getString(1);
+            String user = rs.getString(2);
+            String channel = rs.getString(3);
+            Object start = rs.getObject(4);
+            Object end = rs.getObject(5);
+            Object duration = rs.getObject(6);
+            Object xp = rs.getObject(7);
+            Object muted = rs.getObject(8);
+            Object deafened = rs.getObject(9);
+            if (text(id)
+                    && text(user)
+                    && text(channel)
+                    && whole(start)
+                    && (end == null || whole(end))
+                    && (duration == null || whole(duration))
+                    && (xp == null || whole(xp))
+                    && flag(muted)
+                    && flag(deafened)) {
+                // The usual row, every value of the type the original writes: read without building the
+                // messages a bad value would need (a million rows, eight strings each).
+                return new DvtSession(
+                        id,
+                        ids.computeIfAbsent(user, k -> k),
+                        ids.computeIfAbsent(channel, k -> k),
+                        Instant.ofEpochSecond(((Number) start).longValue()),
+                        end == null ? null : Instant.ofEpochSecond(((Number) end).longValue()),
+                        duration == null ? null : ((Number) duration).longValue(),
+                        xp == null ? 0 : ((Number) xp).longValue(),
+                        muted != null && ((Number) muted).longValue() == 1,
+                        deafened != null && ((Number) deafened).longValue() == 1);
+            }
+            String where = where("sessions", "session " + id);
+            Instant startAt = seconds(start, where + " column start_time");
+            if (startAt == null) {
+                throw new ImportException(where + " column start_time is NULL");
+            }
+            return new DvtSession(
+                    DvtValues.id(id, where + " column session_id"),
+                    ids.computeIfAbsent(DvtValues.id(user, where + " column user_id"), k -> k),
+                    ids.computeIfAbsent(DvtValues.id(channel, where + " column channel_id"), k -> k),
+                    startAt,
+                    seconds(end, where + " column end_time"),
+                    duration == null ? null : DvtValues.integer(duration, where + " column duration"),
+                    DvtValues.integer(xp, 0, where + " column xp_earned"),
+                    DvtValues.bool(muted, false, where + " column was_muted"),
+                    DvtValues.bool(deafened, false, where + " column was_deafened"));
+        }
+
+        private static boolean text(@Nullable String value) {
+            return value != null && !value.isBlank();
+        }
+
+        private static boolean whole(@Nullable Object value) {
+            return value instanceof Long || value instanceof Integer;
+        }
+
+        private static boolean flag(@Nullable Object value) {
+            return value == null || (whole(value) && (((Number) value).longValue() & ~1L) == 0);
+        }
+
+        private ImportException failed(SQLException e) {
+            return new ImportException(
+                    where("sessions", "rows of guild " + guildId) + ": cannot be read: " + e.getMessage()
+                            + "; nothing was written",
+                    e);
+        }
     }
 
     @FunctionalInterface

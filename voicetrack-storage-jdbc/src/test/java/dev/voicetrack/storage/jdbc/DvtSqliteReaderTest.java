@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,64 @@ class DvtSqliteReaderTest {
                     .hasMessageContaining("table users (guild " + DvtFixture.GUILD_B + ", user " + DvtFixture.USER_B
                             + ") column channels: not valid JSON at character");
             assertThat(target.guildIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSessionRowOfTheWrongType_namesTableSessionAndColumn_andWritesNothing() throws Exception {
+        Path source = writeDvtSqlite(tmp.resolve("dvt/voice-tracker.db"));
+        String id = DvtFixture.sessionId("s3", DvtFixture.USER_2);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source);
+                Statement s = c.createStatement()) {
+            // SQLite keeps text in an INTEGER column: what a hand-edited file can hold.
+            s.execute("UPDATE sessions SET duration = 'ten minutes' WHERE session_id LIKE 's3-%'");
+        }
+        try (SqliteStorage target = JdbcStorage.sqlite(
+                SqliteOptions.builder().file(tmp.resolve("vt.db")).build())) {
+            target.init();
+            assertThatThrownBy(() -> importInto(source, target))
+                    .isInstanceOf(ImportException.class)
+                    .hasMessageContaining(source + " table sessions (session " + id + ") column duration must be a"
+                            + " whole number, was \"ten minutes\"");
+            assertThat(target.guildIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aGuildOfManySessions_isReadInOneStream_andEveryRowArrives() throws Exception {
+        Path source = writeDvtSqlite(tmp.resolve("dvt/voice-tracker.db"));
+        int extra = 2500;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (session_id, user_id, guild_id,"
+                        + " channel_id, start_time, end_time, duration, xp_earned) VALUES (?, ?, ?, ?, ?, ?, ?, 5)")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < extra; i++) {
+                long start = 1_714_000_000L + (i * 7919L) % 100_000; // not in id order
+                ps.setString(1, "bulk-" + i);
+                ps.setString(2, DvtFixture.USER_B);
+                ps.setString(3, DvtFixture.GUILD_B);
+                ps.setString(4, DvtFixture.CHANNEL_2);
+                ps.setLong(5, start);
+                ps.setLong(6, start + 60);
+                ps.setLong(7, 60_000);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        }
+        try (SqliteStorage target = JdbcStorage.sqlite(
+                SqliteOptions.builder().file(tmp.resolve("vt.db")).build())) {
+            target.init();
+            ImportReport report = importInto(source, target);
+            assertThat(report.sessions()).isEqualTo(4 + extra);
+            long guild = Long.parseLong(DvtFixture.GUILD_B);
+            var sessions = target.exportGuild(guild).sessions();
+            assertThat(sessions.stream().filter(v -> v.id().startsWith("bulk-")))
+                    .hasSize(extra)
+                    .allSatisfy(v -> {
+                        assertThat(v.durationMs()).isEqualTo(60_000);
+                        assertThat(v.end()).isEqualTo(v.start().plusSeconds(60));
+                    });
         }
     }
 

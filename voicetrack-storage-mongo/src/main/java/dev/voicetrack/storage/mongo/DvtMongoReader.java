@@ -18,7 +18,10 @@ import dev.voicetrack.core.migrate.DvtSession;
 import dev.voicetrack.core.migrate.DvtUser;
 import dev.voicetrack.core.migrate.DvtValues;
 import dev.voicetrack.core.migrate.ImportException;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +37,8 @@ import org.bson.Document;
  * default): collections {@code guilds}, {@code users} and {@code sessions}, only with queries (no
  * index is created, nothing is written). Numbers are read whatever BSON type the JavaScript driver
  * chose (int32 for small values, double beyond, int64), provided they are whole; dates are BSON
- * dates. Guilds come in id order, one at a time; users and sessions whose guild document is gone
+ * dates. Guilds come in id order, one at a time, each with its sessions read from the server as they
+ * are iterated (never all in memory here); users and sessions whose guild document is gone
  * come last, as guilds without a record. A document that cannot be read fails with an {@link
  * ImportException} naming the collection, the document's {@code _id} and the field.
  */
@@ -44,6 +48,7 @@ public final class DvtMongoReader implements DvtReader {
 
     private final MongoClient client;
     private final MongoDatabase db;
+    private final List<MongoCursor<Document>> cursors = new ArrayList<>();
     private final String shown;
 
     private DvtMongoReader(MongoClient client, MongoDatabase db, String shown) {
@@ -112,12 +117,16 @@ public final class DvtMongoReader implements DvtReader {
             }
             for (DvtGuild g : records) {
                 guilds.accept(new DvtGuildData(g.guildId(), g, users(g.guildId()), sessions(g.guildId())));
+                closeCursors();
             }
             for (String g : new TreeSet<>(orphans)) {
                 guilds.accept(new DvtGuildData(g, null, users(g), sessions(g)));
+                closeCursors();
             }
         } catch (MongoException e) {
             throw new ImportException(shown + ": cannot be read: " + e.getMessage() + "; nothing was written", e);
+        } finally {
+            closeCursors();
         }
     }
 
@@ -135,18 +144,55 @@ public final class DvtMongoReader implements DvtReader {
         return out;
     }
 
-    private List<DvtSession> sessions(String guildId) {
-        List<DvtSession> out = new ArrayList<>();
-        try (MongoCursor<Document> c = db.getCollection("sessions")
-                .find(Filters.eq("guildId", guildId))
-                .sort(Sorts.ascending("_id"))
-                .iterator()) {
-            while (c.hasNext()) {
-                Document d = c.next();
-                out.add(DvtDocuments.session(d, where("sessions", d)));
+    /**
+     * The guild's sessions, read from the server each time they are iterated (a guild may hold
+     * millions: they are never all in memory here). Cursors still open when the guild's call returns
+     * are closed by {@link #read}.
+     */
+    private Collection<DvtSession> sessions(String guildId) {
+        MongoCollection<Document> sessions = db.getCollection("sessions");
+        return new AbstractCollection<>() {
+            private long size = -1;
+
+            @Override
+            public int size() {
+                if (size < 0) {
+                    size = sessions.countDocuments(Filters.eq("guildId", guildId));
+                }
+                return (int) Math.min(size, Integer.MAX_VALUE);
             }
-        }
-        return out;
+
+            @Override
+            public Iterator<DvtSession> iterator() {
+                MongoCursor<Document> c = sessions.find(Filters.eq("guildId", guildId))
+                        .sort(Sorts.ascending("_id"))
+                        .iterator();
+                cursors.add(c);
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        boolean more = c.hasNext();
+                        if (!more) {
+                            c.close();
+                            cursors.remove(c);
+                        }
+                        return more;
+                    }
+
+                    @Override
+                    public DvtSession next() {
+                        Document d = c.next();
+                        return DvtDocuments.session(d, where("sessions", d));
+                    }
+                };
+            }
+        };
+    }
+
+    /** Closes the session cursors a guild's consumer left open (it stopped iterating, or failed). */
+    private void closeCursors() {
+        cursors.forEach(MongoCursor::close);
+        cursors.clear();
     }
 
     /** A distinct value as the driver decodes it inside a document. */

@@ -13,16 +13,16 @@ import dev.voicetrack.core.migrate.ImportException;
 import dev.voicetrack.core.migrate.ImportNote;
 import dev.voicetrack.core.migrate.ImportNote.Kind;
 import dev.voicetrack.core.storage.GuildSnapshot;
+import dev.voicetrack.core.storage.SessionTable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -208,16 +208,15 @@ public final class DvtMapper {
     }
 
     private List<VoiceSession> sessions(long guildId, Map<Long, MemberStats> members) {
-        List<VoiceSession> out = new ArrayList<>(data.sessions().size());
-        Set<String> ids = new HashSet<>();
-        Map<Long, Long> closedSum = new HashMap<>();
-        long muted = 0;
-        long deafened = 0;
-        long orphans = 0;
+        // Columns, not objects: a guild may hold millions of sessions (see SessionTable).
+        SessionTable.Builder table =
+                SessionTable.builder(guildId, Math.min(data.sessions().size(), Integer.MAX_VALUE - 8));
+        BitSet mutedRows = new BitSet();
+        BitSet deafenedRows = new BitSet();
         for (DvtSession s : data.sessions()) {
-            String rec = "session " + s.sessionId();
-            if (s.sessionId().isBlank() || !ids.add(s.sessionId())) {
-                note(Kind.SKIPPED, rec, "the session id is blank or appears twice; the first is imported");
+            // The record's name is built only for a note: a guild may hold millions of sessions.
+            if (s.sessionId().isBlank()) {
+                note(Kind.SKIPPED, "session " + s.sessionId(), "the session id is blank");
                 continue;
             }
             long userId;
@@ -226,31 +225,47 @@ public final class DvtMapper {
                 userId = DvtConfigMapper.snowflake(s.userId(), "session user id");
                 channelId = DvtConfigMapper.snowflake(s.channelId(), "session channel id");
             } catch (ImportException e) {
-                note(Kind.SKIPPED, rec, e.getMessage());
+                note(Kind.SKIPPED, "session " + s.sessionId(), e.getMessage());
                 continue;
             }
             long duration = s.duration() == null ? 0 : s.duration();
             if (duration < 0) {
-                note(Kind.CHANGED, rec, "duration " + duration + " ms is negative; imported as 0");
+                note(
+                        Kind.CHANGED,
+                        "session " + s.sessionId(),
+                        "duration " + duration + " ms is negative; imported as 0");
                 duration = 0;
             }
-            long xp = nonNegative(rec, "xpEarned", s.xpEarned());
+            long xp =
+                    s.xpEarned() < 0 ? nonNegative("session " + s.sessionId(), "xpEarned", s.xpEarned()) : s.xpEarned();
             if (s.end() != null && s.end().isBefore(s.start())) {
                 note(
                         Kind.INCONSISTENT,
-                        rec,
+                        "session " + s.sessionId(),
                         "ends (" + s.end() + ") before it starts (" + s.start() + "); kept as stored");
             }
+            mutedRows.set(table.size(), s.wasMuted());
+            deafenedRows.set(table.size(), s.wasDeafened());
+            Instant lastAccrual = s.end() != null ? s.end() : s.start();
+            table.add(new VoiceSession(
+                    s.sessionId(), guildId, userId, channelId, s.start(), s.end(), lastAccrual, duration, xp, 0, 0));
+        }
+        SessionTable out = table.build((dropped, row) -> {
+            note(Kind.SKIPPED, "session " + dropped.id(), "the session id appears twice; the first is imported");
+            mutedRows.clear(row);
+            deafenedRows.clear(row);
+        });
+        long muted = mutedRows.cardinality();
+        long deafened = deafenedRows.cardinality();
+        long orphans = 0;
+        Map<Long, Long> closedSum = new HashMap<>();
+        for (int i = 0; i < out.size(); i++) {
+            long userId = out.userId(i);
             if (!members.containsKey(userId)) {
                 orphans++;
-            } else if (s.end() != null) {
-                closedSum.merge(userId, duration, Long::sum);
+            } else if (!out.isOpen(i)) {
+                closedSum.merge(userId, out.durationMs(i), Long::sum);
             }
-            muted += s.wasMuted() ? 1 : 0;
-            deafened += s.wasDeafened() ? 1 : 0;
-            Instant lastAccrual = s.end() != null ? s.end() : s.start();
-            out.add(new VoiceSession(
-                    s.sessionId(), guildId, userId, channelId, s.start(), s.end(), lastAccrual, duration, xp, 0, 0));
         }
         if (orphans > 0) {
             note(
