@@ -100,6 +100,38 @@ class VoiceTrackCacheAutoConfigurationTest {
     }
 
     @Test
+    void metrics_ofCachesCreatedOnFirstUse_areRegisteredToo() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            var manager = context.getBean(VoiceTrackCacheManager.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.find("cache.gets").tag("cache", "late").functionCounters())
+                    .isEmpty();
+
+            manager.getCache("late").put("k", "v");
+            manager.getCache("late").get("k");
+            manager.getCache("late").get("absent");
+
+            assertThat(registry.get("cache.gets")
+                            .tag("cache", "late")
+                            .tag("result", "hit")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("cache.gets")
+                            .tag("cache", "late")
+                            .tag("result", "miss")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("cache.puts")
+                            .tag("cache", "late")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+        });
+    }
+
+    @Test
     void redisType_withoutUrl_failsNamingTheProperty() {
         runner.withPropertyValues("voicetrack.cache.type=redis").run(context -> assertThat(context)
                 .getFailure()
