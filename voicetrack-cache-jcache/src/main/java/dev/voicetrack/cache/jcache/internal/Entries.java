@@ -14,7 +14,10 @@ import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.event.EventType;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
@@ -42,6 +45,7 @@ final class Entries<K, V> {
     final dev.voicetrack.cache.Cache<Stored> store;
     final Ticker ticker;
     final ExpiryPolicy expiry;
+    private final boolean accessLeavesExpiry;
     final @Nullable CacheLoader<K, V> loader;
     final @Nullable CacheWriter<K, V> writer;
     final Copier copier;
@@ -65,6 +69,12 @@ final class Entries<K, V> {
         this.events = events;
         this.ticker = store.config().ticker();
         this.expiry = configuration.getExpiryPolicyFactory().create();
+        // the standard policies that never change an expiry on access (exactly these classes: a
+        // subclass may override); saves a hit asking the policy
+        Class<?> policy = expiry.getClass();
+        this.accessLeavesExpiry = policy == EternalExpiryPolicy.class
+                || policy == CreatedExpiryPolicy.class
+                || policy == ModifiedExpiryPolicy.class;
         this.loader = configuration.getCacheLoaderFactory() == null
                 ? null
                 : configuration.getCacheLoaderFactory().create();
@@ -73,7 +83,7 @@ final class Entries<K, V> {
                 : null;
         // a remote store holds bytes: its caches store by value whatever the configuration says
         boolean byValue = events != null || configuration.isStoreByValue();
-        this.copier = byValue ? Copier.byValue(classLoader) : Copier.byReference();
+        this.copier = byValue ? Copier.byValue(classLoader, events == null) : Copier.byReference();
         this.keys = new KeyCodec(classLoader, !byValue);
         this.listeners = new Listeners<>(executor);
         for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
@@ -187,6 +197,9 @@ final class Entries<K, V> {
     }
 
     javax.cache.expiry.@Nullable Duration accessDuration() {
+        if (accessLeavesExpiry) {
+            return null;
+        }
         try {
             return expiry.getExpiryForAccess();
         } catch (RuntimeException e) {
