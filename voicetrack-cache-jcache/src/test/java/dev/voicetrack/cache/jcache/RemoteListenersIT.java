@@ -197,6 +197,29 @@ class RemoteListenersIT {
         }
     }
 
+    @Test
+    void twoTierCache_withTheListenerInItsConfiguration_hearsTheOtherManager() throws Exception {
+        try (CacheManager a = managerOf("rl5:");
+                CacheManager b = managerOf("rl5:")) {
+            var heard = new Recorder();
+            var twoTier = new VoiceTrackConfiguration<String, String>().setTwoTier(true);
+            twoTier.setTypes(String.class, String.class);
+            twoTier.addCacheEntryListenerConfiguration(listening(heard, null, true, false));
+            Cache<String, String> onA = a.createCache("tiered", twoTier);
+            Cache<String, String> onB = b.createCache("tiered", strings());
+
+            onB.put("k", "v1");
+            assertThat(heard.next()).isEqualTo(new Seen(EventType.CREATED, "k", "v1", null, false));
+            assertThat(onA.get("k")).isEqualTo("v1");
+            onB.put("k", "v2");
+
+            assertThat(heard.next()).isEqualTo(new Seen(EventType.UPDATED, "k", "v2", "v1", true));
+            onB.remove("k");
+            assertThat(heard.next()).isEqualTo(new Seen(EventType.REMOVED, "k", "v2", "v2", true));
+            assertThat(heard.seen).isEmpty();
+        }
+    }
+
     /** Eternal on creation; read once, an entry expires at that instant. */
     public static final class ExpiresOnRead implements ExpiryPolicy {
         @Override
