@@ -132,6 +132,17 @@ class VoiceTrackCacheAutoConfigurationTest {
     }
 
     @Test
+    void healthIndicator_canBeSwitchedOff_likeSpringBootsOwn() {
+        runner.run(context -> assertThat(context).hasBean("voiceTrackCacheHealthIndicator"));
+        runner.withPropertyValues("management.health.voicetrack-cache.enabled=false")
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean("voiceTrackCacheHealthIndicator")
+                        .hasSingleBean(VoiceTrackCacheManager.class));
+        runner.withPropertyValues("management.health.defaults.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean("voiceTrackCacheHealthIndicator"));
+    }
+
+    @Test
     void redisType_withoutUrl_failsNamingTheProperty() {
         runner.withPropertyValues("voicetrack.cache.type=redis").run(context -> assertThat(context)
                 .getFailure()
