@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -140,6 +141,14 @@ class VoiceTrackCacheAutoConfigurationTest {
                         .hasSingleBean(VoiceTrackCacheManager.class));
         runner.withPropertyValues("management.health.defaults.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean("voiceTrackCacheHealthIndicator"));
+        runner.withClassLoader(new FilteredClassLoader(
+                        org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator
+                                .class))
+                .run(context -> assertThat(context)
+                        .as("without actuator's auto-configuration, the caches still start")
+                        .hasNotFailed()
+                        .hasSingleBean(VoiceTrackCacheManager.class)
+                        .doesNotHaveBean("voiceTrackCacheHealthIndicator"));
     }
 
     @Test
