@@ -39,8 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * caches have JCache's defaults (eternal entries, statistics off) except store-by-value, which is the
  * parameter {@code storeByValue}, {@code false} by default: that measures the layer itself, as both
  * providers and the raw cache (by its immutable-value rule) keep the objects. {@code -p
- * storeByValue=true} (JCache's default) adds each provider's copying on every read and write, and
- * needs {@link MemberSnapshot} to be {@code Serializable}, which it is not at present.
+ * storeByValue=true,false} adds JCache's default, where each provider decides what to copy on reads
+ * and writes ({@link MemberSnapshot} is {@code Serializable} for it). On a loaded machine {@link
+ * JCacheHitCost} measures the same hits in thread CPU time, variants taking turns.
  *
  * <p>Run it alone, from the repository root, after {@code ./mvnw -B -q -ntp -pl voicetrack-bench
  * -am -DskipTests package}:

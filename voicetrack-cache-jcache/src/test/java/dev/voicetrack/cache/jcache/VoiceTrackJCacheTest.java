@@ -167,6 +167,37 @@ class VoiceTrackJCacheTest {
         assertThat(cache.get("k")).containsExactly("a");
     }
 
+    /** Deeply immutable and serializable: a by-value cache may hand out the object itself. */
+    record Snapshot(long userId, String name, List<String> roles) implements java.io.Serializable {}
+
+    /** Serializable but mutable through its list component when that list is. */
+    record Holder(List<String> items) implements java.io.Serializable {}
+
+    @Test
+    void storeByValue_sharesDeeplyImmutableValues_andCopiesMutableOnes() {
+        Cache<String, Object> cache = manager.createCache("sharing", new MutableConfiguration<String, Object>());
+        var snapshot = new Snapshot(42, "ann", List.of("admin"));
+        var mutable = new Holder(new ArrayList<>(List.of("a")));
+        var immutableHolder = new Holder(List.of("x"));
+
+        cache.put("snapshot", snapshot);
+        cache.put("mutable", mutable);
+        cache.put("holder", immutableHolder);
+        mutable.items().add("b");
+        ((Holder) cache.get("mutable")).items().add("c");
+
+        assertThat(cache.get("snapshot"))
+                .as("no caller can change it, so no copy is made")
+                .isSameAs(snapshot);
+        assertThat(((Holder) cache.get("mutable")).items()).containsExactly("a");
+        assertThat(cache.get("holder"))
+                .as("a class once found mutable is copied from then on, even holding an immutable list")
+                .isEqualTo(immutableHolder)
+                .isNotSameAs(immutableHolder);
+        assertThat(cache.getAndPut("snapshot", new Snapshot(42, "ann", List.of())))
+                .isSameAs(snapshot);
+    }
+
     @Test
     void invoke_manyThreadsOnOneKey_losesNoIncrement() throws Exception {
         Cache<String, Long> cache = manager.createCache("counter", new MutableConfiguration<String, Long>());

@@ -9,10 +9,13 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -38,6 +41,7 @@ public final class VoiceTrackCacheManager implements CacheManager, DisposableBea
     private final boolean allowNullValues;
     private final ConcurrentMap<String, SpringCache> caches = new ConcurrentHashMap<>();
     private final Map<String, Boolean> owned = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, Cache<Object>>> creationCallbacks = new CopyOnWriteArrayList<>();
 
     private VoiceTrackCacheManager(Builder b) {
         this.factory = b.factory;
@@ -69,10 +73,26 @@ public final class VoiceTrackCacheManager implements CacheManager, DisposableBea
         if (cache != null || factory == null) {
             return cache;
         }
-        return caches.computeIfAbsent(name, n -> {
+        boolean[] created = {false};
+        SpringCache result = caches.computeIfAbsent(name, n -> {
             owned.put(n, Boolean.TRUE);
+            created[0] = true;
             return new SpringCache(factory.apply(n), allowNullValues);
         });
+        if (created[0]) {
+            creationCallbacks.forEach(c -> c.accept(name, result.getNativeCache()));
+        }
+        return result;
+    }
+
+    /**
+     * Calls {@code callback} with each cache the factory creates from now on (after it is created, on
+     * the thread that first asked for it); with {@link #voiceTrackCaches()} read after this call, no
+     * cache is missed, though one created meanwhile may be seen by both. Metrics binders use it for
+     * the caches that {@code @Cacheable} methods create on first use.
+     */
+    public void onCacheCreated(BiConsumer<String, Cache<Object>> callback) {
+        creationCallbacks.add(Objects.requireNonNull(callback, "callback"));
     }
 
     @Override

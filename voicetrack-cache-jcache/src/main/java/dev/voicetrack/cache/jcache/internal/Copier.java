@@ -1,5 +1,6 @@
 package dev.voicetrack.cache.jcache.internal;
 
+import dev.voicetrack.cache.ValueIsolation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.CacheException;
 import org.jspecify.annotations.Nullable;
 
@@ -29,8 +32,15 @@ abstract class Copier {
         return ByReference.INSTANCE;
     }
 
-    static Copier byValue(ClassLoader classLoader) {
-        return new ByValue(classLoader);
+    /**
+     * Store-by-value. With {@code shareImmutable}, a value the VoiceTrack cache's immutability rule
+     * finds deeply immutable (strings, boxed primitives, {@code java.time} values, unmodifiable
+     * collections and records of these, ...) is kept as it is: no caller can change it, so handing out
+     * the object itself is as good as a copy, and a read costs no deserialization (Caffeine's JCache
+     * does the same for the JDK's immutable types). A Redis cache keeps bytes, so it never shares.
+     */
+    static Copier byValue(ClassLoader classLoader, boolean shareImmutable) {
+        return new ByValue(classLoader, shareImmutable);
     }
 
     /** The serialized form of a key or value; rejects what cannot be serialized, naming it. */
@@ -73,19 +83,31 @@ abstract class Copier {
 
     private static final class ByValue extends Copier {
         private final ClassLoader classLoader;
+        private final boolean shareImmutable;
+        private final ValueIsolation<Object> immutable = ValueIsolation.immutable();
+        // classes a value of which was found mutable once: copied from then on without asking again
+        private final Set<Class<?>> copied = ConcurrentHashMap.newKeySet();
 
-        ByValue(ClassLoader classLoader) {
+        ByValue(ClassLoader classLoader, boolean shareImmutable) {
             this.classLoader = classLoader;
+            this.shareImmutable = shareImmutable;
         }
 
         @Override
         Object toStored(Object value, String what) {
+            if (shareImmutable && value instanceof Serializable && !copied.contains(value.getClass())) {
+                try {
+                    return immutable.onWrite(what, value);
+                } catch (IllegalArgumentException mutable) {
+                    copied.add(value.getClass());
+                }
+            }
             return new Serialized(serialize(value, what));
         }
 
         @Override
         Object fromStored(Object stored) {
-            return deserialize(((Serialized) stored).bytes, classLoader);
+            return stored instanceof Serialized s ? deserialize(s.bytes, classLoader) : stored;
         }
     }
 

@@ -14,7 +14,10 @@ import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.event.EventType;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
@@ -42,6 +45,7 @@ final class Entries<K, V> {
     final dev.voicetrack.cache.Cache<Stored> store;
     final Ticker ticker;
     final ExpiryPolicy expiry;
+    private final boolean accessLeavesExpiry;
     final @Nullable CacheLoader<K, V> loader;
     final @Nullable CacheWriter<K, V> writer;
     final Copier copier;
@@ -49,20 +53,28 @@ final class Entries<K, V> {
     final Listeners<K, V> listeners;
     final JCacheStatistics statistics;
     private final Cache<K, V> source;
+    private final @Nullable EventChannel events;
     private final Object[] locks;
 
     Entries(
             Cache<K, V> source,
             VoiceTrackConfiguration<K, V> configuration,
             dev.voicetrack.cache.Cache<Stored> store,
-            boolean remote,
+            @Nullable EventChannel events,
             ClassLoader classLoader,
             Executor executor) {
         this.source = source;
         this.configuration = configuration;
         this.store = store;
+        this.events = events;
         this.ticker = store.config().ticker();
         this.expiry = configuration.getExpiryPolicyFactory().create();
+        // the standard policies that never change an expiry on access (exactly these classes: a
+        // subclass may override); saves a hit asking the policy
+        Class<?> policy = expiry.getClass();
+        this.accessLeavesExpiry = policy == EternalExpiryPolicy.class
+                || policy == CreatedExpiryPolicy.class
+                || policy == ModifiedExpiryPolicy.class;
         this.loader = configuration.getCacheLoaderFactory() == null
                 ? null
                 : configuration.getCacheLoaderFactory().create();
@@ -70,8 +82,8 @@ final class Entries<K, V> {
                 ? writerOf(configuration)
                 : null;
         // a remote store holds bytes: its caches store by value whatever the configuration says
-        boolean byValue = remote || configuration.isStoreByValue();
-        this.copier = byValue ? Copier.byValue(classLoader) : Copier.byReference();
+        boolean byValue = events != null || configuration.isStoreByValue();
+        this.copier = byValue ? Copier.byValue(classLoader, events == null) : Copier.byReference();
         this.keys = new KeyCodec(classLoader, !byValue);
         this.listeners = new Listeners<>(executor);
         for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
@@ -102,7 +114,11 @@ final class Entries<K, V> {
         if (s == null || !s.isExpiredAt(now)) {
             return s;
         }
-        store.delete(k);
+        if (!store.delete(k) && events != null) {
+            // another process removed it from Redis first; that process reports the expiry, if any
+            return null;
+        }
+        publish(EventType.EXPIRED, k, null, s);
         if (listeners.wants(EventType.EXPIRED)) {
             V old = read(s);
             batch.add(new JCacheEntryEvent<>(source, EventType.EXPIRED, key, old, old, true));
@@ -126,6 +142,7 @@ final class Entries<K, V> {
         }
         Stored s = stored(key, value, expiresAt(d, now));
         store.put(k, s, options(s, now));
+        publish(EventType.CREATED, k, s, null);
         if (listeners.wants(EventType.CREATED)) {
             batch.add(new JCacheEntryEvent<>(source, EventType.CREATED, key, value, null, false));
         }
@@ -144,6 +161,7 @@ final class Entries<K, V> {
         V old = listeners.wants(EventType.UPDATED) ? read(s) : null;
         Stored replacement = stored(key, value, expiresAt);
         store.put(k, replacement, options(replacement, now));
+        publish(EventType.UPDATED, k, replacement, s);
         if (old != null) {
             batch.add(new JCacheEntryEvent<>(source, EventType.UPDATED, key, value, old, true));
         }
@@ -152,6 +170,7 @@ final class Entries<K, V> {
 
     boolean removeEntry(K key, String k, Stored s, long start, Listeners.Batch<K, V> batch) {
         store.delete(k);
+        publish(EventType.REMOVED, k, null, s);
         if (listeners.wants(EventType.REMOVED)) {
             V old = read(s);
             batch.add(new JCacheEntryEvent<>(source, EventType.REMOVED, key, old, old, true));
@@ -178,6 +197,9 @@ final class Entries<K, V> {
     }
 
     javax.cache.expiry.@Nullable Duration accessDuration() {
+        if (accessLeavesExpiry) {
+            return null;
+        }
         try {
             return expiry.getExpiryForAccess();
         } catch (RuntimeException e) {
@@ -209,6 +231,32 @@ final class Entries<K, V> {
         long nanos = d.getTimeUnit().toNanos(d.getDurationAmount());
         long at = now + nanos;
         return at == Stored.ETERNAL || (nanos > 0 && at < now) ? Stored.ETERNAL - 1 : at;
+    }
+
+    /** Tells the caches of this name in other processes of a change (a Redis cache only). */
+    private void publish(EventType type, String k, @Nullable Stored value, @Nullable Stored old) {
+        if (events != null) {
+            events.publish(type, k, serialized(value), serialized(old));
+        }
+    }
+
+    private static byte @Nullable [] serialized(@Nullable Stored s) {
+        // a Redis cache stores by value, so its payloads are serialized copies, never handed out
+        return s != null && s.payload() instanceof Copier.Serialized ser ? ser.bytes : null;
+    }
+
+    /**
+     * An event another process's cache of this name sent, as this cache's listeners see it: removed
+     * and expired events carry the old value as their value too, as local ones do.
+     */
+    JCacheEntryEvent<K, V> remoteEvent(EventChannel.Event e) {
+        K key = decodeKey(e.key());
+        V old = e.oldValue() == null ? null : read(new Stored(new Copier.Serialized(e.oldValue()), 0, Set.of()));
+        V value = e.value() == null ? null : read(new Stored(new Copier.Serialized(e.value()), 0, Set.of()));
+        if (e.type() == EventType.REMOVED || e.type() == EventType.EXPIRED) {
+            value = old;
+        }
+        return new JCacheEntryEvent<>(source, e.type(), key, value, old, old != null);
     }
 
     @SuppressWarnings("unchecked")

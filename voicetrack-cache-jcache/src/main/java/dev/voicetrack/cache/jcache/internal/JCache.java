@@ -26,6 +26,8 @@ import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JCache cache over a VoiceTrack {@link dev.voicetrack.cache.Cache}.
@@ -42,9 +44,13 @@ import org.jspecify.annotations.Nullable;
  * the expiry alone takes no lock.
  *
  * <p><b>Events.</b> Each operation collects its events while holding the lock and delivers them
- * after releasing it ({@link Listeners}).
+ * after releasing it ({@link Listeners}). A Redis cache also publishes each change, while holding the
+ * lock so that one key's changes go out in order, on its {@link EventChannel}; the caches of the same
+ * name elsewhere that have listeners hand what they receive to them asynchronously.
  */
 public final class JCache<K, V> implements Cache<K, V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JCache.class);
 
     private final String name;
     private final JCacheManager manager;
@@ -58,6 +64,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     private final @Nullable CacheWriter<K, V> writer;
     private final JCacheConfigBean configBean;
     private final Executor executor;
+    private final @Nullable EventChannel events;
     private volatile boolean closed;
 
     JCache(
@@ -65,20 +72,24 @@ public final class JCache<K, V> implements Cache<K, V> {
             String name,
             VoiceTrackConfiguration<K, V> configuration,
             dev.voicetrack.cache.Cache<Stored> store,
-            boolean remote,
+            @Nullable EventChannel events,
             Executor executor) {
         this.manager = manager;
         this.name = name;
         this.configuration = configuration;
         this.store = store;
         this.executor = executor;
-        this.entries = new Entries<>(this, configuration, store, remote, manager.getClassLoader(), executor);
+        this.events = events;
+        this.entries = new Entries<>(this, configuration, store, events, manager.getClassLoader(), executor);
         this.ticker = entries.ticker;
         this.keys = entries.keys;
         this.listeners = entries.listeners;
         this.loader = entries.loader;
         this.writer = entries.writer;
         this.configBean = new JCacheConfigBean(configuration);
+        if (configuration.getCacheEntryListenerConfigurations().iterator().hasNext()) {
+            listenRemotely();
+        }
     }
 
     // ---------------------------------------------------------------- reads
@@ -574,6 +585,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         manager.forget(this);
         setManagement(false);
         setStatistics(false);
+        Closing.quietly(events);
         listeners.closeAll();
         Closing.quietly(loader);
         Closing.quietly(writer);
@@ -605,6 +617,35 @@ public final class JCache<K, V> implements Cache<K, V> {
             throw new IllegalArgumentException("listener configuration already registered: " + listenerConfiguration);
         }
         configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+        listenRemotely();
+    }
+
+    /**
+     * On a Redis cache, starts hearing the changes other processes make (once, with the first
+     * listener): their events go to this cache's listeners like local ones, filters and old values
+     * included, but always asynchronously, since the change that caused them is already done.
+     */
+    private void listenRemotely() {
+        if (events != null) {
+            events.listen(this::onRemoteEvent);
+        }
+    }
+
+    private void onRemoteEvent(EventChannel.Event e) {
+        if (closed || !listeners.wants(e.type())) {
+            return;
+        }
+        JCacheEntryEvent<K, V> event;
+        try {
+            event = entries.remoteEvent(e);
+        } catch (RuntimeException failure) {
+            // a key or value class this process lacks, or bytes it cannot read: its listeners cannot see it
+            LOG.warn("JCache cache {}: an event from another process could not be read", name, failure);
+            return;
+        }
+        var batch = new Listeners.Batch<K, V>();
+        batch.add(event);
+        listeners.deliverAsync(batch);
     }
 
     @Override

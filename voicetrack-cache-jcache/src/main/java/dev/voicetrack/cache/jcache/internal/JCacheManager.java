@@ -99,8 +99,9 @@ public final class JCacheManager implements CacheManager {
                 throw new CacheException("a cache named " + cacheName + " exists already in " + uri);
             }
             String redisUrl = redisUrlOf(cacheName, copy);
-            JCache<K, V> cache = new JCache<>(
-                    this, cacheName, copy, newStore(cacheName, copy, redisUrl), redisUrl != null, executor);
+            var store = newStore(cacheName, copy, redisUrl);
+            EventChannel events = redisUrl == null ? null : redis().events(redisUrl, cacheName);
+            JCache<K, V> cache = new JCache<>(this, cacheName, copy, store, events, executor);
             caches.put(cacheName, cache);
             if (copy.isStatisticsEnabled()) {
                 cache.setStatistics(true);

@@ -81,7 +81,7 @@ final class Listeners<K, V> {
         CacheEntryListenerException failure = null;
         for (Registration<K, V> r : registrations) {
             try {
-                r.deliver(batch.events);
+                r.deliver(batch.events, false);
             } catch (CacheEntryListenerException e) {
                 if (failure == null) {
                     failure = e;
@@ -90,6 +90,16 @@ final class Listeners<K, V> {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Delivers a batch of events that another process caused: to every listener asynchronously,
+     * synchronous ones included, since there is no caller here to hold back.
+     */
+    void deliverAsync(Batch<K, V> batch) {
+        for (Registration<K, V> r : registrations) {
+            r.deliver(batch.events, true);
         }
     }
 
@@ -131,7 +141,7 @@ final class Listeners<K, V> {
             };
         }
 
-        void deliver(List<JCacheEntryEvent<K, V>> events) {
+        void deliver(List<JCacheEntryEvent<K, V>> events, boolean forceAsync) {
             List<JCacheEntryEvent<K, V>> mine = new ArrayList<>(events.size());
             for (JCacheEntryEvent<K, V> e : events) {
                 if (handles(e.getEventType())) {
@@ -141,7 +151,7 @@ final class Listeners<K, V> {
             if (mine.isEmpty()) {
                 return;
             }
-            if (synchronous) {
+            if (synchronous && !forceAsync) {
                 dispatch(mine);
             } else {
                 synchronized (this) {

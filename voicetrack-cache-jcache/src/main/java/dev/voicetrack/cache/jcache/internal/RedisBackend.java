@@ -5,6 +5,7 @@ import dev.voicetrack.cache.ValueIsolation;
 import dev.voicetrack.cache.redis.RedisCache;
 import dev.voicetrack.cache.redis.RedisCacheConfig;
 import dev.voicetrack.cache.redis.RedisConnector;
+import dev.voicetrack.cache.redis.RedisPubSub;
 import dev.voicetrack.cache.redis.TwoTierCache;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Redis caches of one cache manager: one connector per Redis URL, shared by the manager's caches
- * and closed with the manager. Loaded only when a cache goes to Redis, so {@code voicetrack-cache-redis}
+ * and closed with the manager, and one pub/sub per URL for the caches' entry events. Loaded only when a cache goes to Redis, so {@code voicetrack-cache-redis}
  * is needed only then.
  *
  * <p>A JCache name that cannot be part of a Redis key (letters, digits, {@code . _ -}, up to 64) is
@@ -26,21 +27,36 @@ final class RedisBackend implements AutoCloseable {
 
     private final String keyPrefix;
     private final Map<String, RedisConnector> connectors = new ConcurrentHashMap<>();
+    private final Map<String, RedisPubSub> pubSubs = new ConcurrentHashMap<>();
 
     RedisBackend(String keyPrefix) {
         this.keyPrefix = keyPrefix;
     }
 
     dev.voicetrack.cache.Cache<Stored> create(String url, String name, CacheConfig config, boolean twoTier) {
-        RedisConnector connector = connectors.computeIfAbsent(
-                url,
-                u -> RedisConnector.connect(
-                        RedisCacheConfig.builder().url(u).keyPrefix(keyPrefix).build()));
+        RedisConnector connector = connector(url);
         CacheConfig named = config.toBuilder().name(redisName(name)).build();
         ValueIsolation<Stored> isolation = ValueIsolation.<Stored>immutable().trusting(Stored.class);
         return twoTier
                 ? TwoTierCache.create(connector, named, StoredCodec.INSTANCE, isolation)
                 : RedisCache.create(connector, named, StoredCodec.INSTANCE, isolation);
+    }
+
+    /**
+     * The channel that carries the entry events of the cache {@code name} in Redis at {@code url}
+     * between processes; one pub/sub (and its delivery thread) per URL serves all the manager's caches.
+     */
+    EventChannel events(String url, String name) {
+        RedisConnector connector = connector(url);
+        RedisPubSub pubSub = pubSubs.computeIfAbsent(url, u -> RedisPubSub.create(connector));
+        return new RedisEventChannel(pubSub, connector, "jc-ev:" + redisName(name));
+    }
+
+    private RedisConnector connector(String url) {
+        return connectors.computeIfAbsent(
+                url,
+                u -> RedisConnector.connect(
+                        RedisCacheConfig.builder().url(u).keyPrefix(keyPrefix).build()));
     }
 
     static String redisName(String name) {
@@ -63,6 +79,8 @@ final class RedisBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        pubSubs.values().forEach(RedisPubSub::close);
+        pubSubs.clear();
         connectors.values().forEach(RedisConnector::close);
         connectors.clear();
     }

@@ -12,6 +12,7 @@ import dev.voicetrack.cache.spring.VoiceTrackCacheManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
@@ -76,7 +77,8 @@ public class VoiceTrackCacheAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(HealthIndicator.class)
+    @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
+    @ConditionalOnEnabledHealthIndicator("voicetrack-cache")
     static class Health {
         @Bean
         @ConditionalOnMissingBean(name = "voiceTrackCacheHealthIndicator")

@@ -9,14 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Micrometer meters of the caches the manager has when the application starts (those in {@code
- * voicetrack.cache.cache-names}), named as Micrometer's own cache meters are: {@code cache.gets}
- * ({@code result=hit|miss}), {@code cache.puts}, {@code cache.evictions}, {@code cache.size}, tagged
- * {@code cache=<name>}. Each reading takes the cache's stats snapshot, which never scans.
+ * Micrometer meters of every cache of the manager: those it has when the application starts (from
+ * {@code voicetrack.cache.cache-names}) and those created later, when a {@code @Cacheable} method
+ * first names them. Named as Micrometer's own cache meters are: {@code cache.gets} ({@code
+ * result=hit|miss}), {@code cache.puts}, {@code cache.evictions}, {@code cache.size}, tagged {@code
+ * cache=<name>}. Each reading takes the cache's stats snapshot, which never scans.
  */
 final class VoiceTrackCacheMetrics {
 
     VoiceTrackCacheMetrics(VoiceTrackCacheManager manager, MeterRegistry registry) {
+        // first the callback, then the caches there are: none is missed (binding one twice is harmless)
+        manager.onCacheCreated((name, cache) -> bind(name, cache, registry));
         manager.voiceTrackCaches().forEach((name, cache) -> bind(name, cache, registry));
     }
 

@@ -55,6 +55,37 @@ class RedisStarterIT {
     }
 
     @Test
+    void health_isDownWhileRedisIsDown_andTheCachesKeepServing() throws InterruptedException {
+        try (RedisServer own = RedisServer.start()) {
+            runner.withPropertyValues(
+                            "voicetrack.cache.type=redis",
+                            "voicetrack.cache.redis-url=" + own.url(),
+                            "voicetrack.cache.cache-names=greetings")
+                    .run(context -> {
+                        var health = context.getBean("voiceTrackCacheHealthIndicator", HealthIndicator.class);
+                        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+
+                        own.kill();
+                        var cache =
+                                context.getBean(VoiceTrackCacheManager.class).getCache("greetings");
+                        // the connector notices the loss on its own; commands meanwhile find it too
+                        Status status = Status.UP;
+                        for (int i = 0; i < 200 && status.equals(Status.UP); i++) {
+                            cache.put("k", "v");
+                            Thread.sleep(50);
+                            status = health.health().getStatus();
+                        }
+
+                        assertThat(status).isEqualTo(Status.DOWN);
+                        assertThat(health.health().getDetails()).containsKey("greetings.redisError");
+                        assertThat(cache.get("k").get())
+                                .as("served by the in-process fallback")
+                                .isEqualTo("v");
+                    });
+        }
+    }
+
+    @Test
     void twoTierType_buildsTwoTierCaches() {
         runner.withPropertyValues(
                         "voicetrack.cache.type=two-tier",

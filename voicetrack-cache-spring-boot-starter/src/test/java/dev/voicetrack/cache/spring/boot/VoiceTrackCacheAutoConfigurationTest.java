@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -97,6 +98,57 @@ class VoiceTrackCacheAutoConfigurationTest {
                                     .value())
                             .isEqualTo(1.0);
                 });
+    }
+
+    @Test
+    void metrics_ofCachesCreatedOnFirstUse_areRegisteredToo() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            var manager = context.getBean(VoiceTrackCacheManager.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.find("cache.gets").tag("cache", "late").functionCounters())
+                    .isEmpty();
+
+            manager.getCache("late").put("k", "v");
+            manager.getCache("late").get("k");
+            manager.getCache("late").get("absent");
+
+            assertThat(registry.get("cache.gets")
+                            .tag("cache", "late")
+                            .tag("result", "hit")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("cache.gets")
+                            .tag("cache", "late")
+                            .tag("result", "miss")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("cache.puts")
+                            .tag("cache", "late")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1.0);
+        });
+    }
+
+    @Test
+    void healthIndicator_canBeSwitchedOff_likeSpringBootsOwn() {
+        runner.run(context -> assertThat(context).hasBean("voiceTrackCacheHealthIndicator"));
+        runner.withPropertyValues("management.health.voicetrack-cache.enabled=false")
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean("voiceTrackCacheHealthIndicator")
+                        .hasSingleBean(VoiceTrackCacheManager.class));
+        runner.withPropertyValues("management.health.defaults.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean("voiceTrackCacheHealthIndicator"));
+        runner.withClassLoader(new FilteredClassLoader(
+                        org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator
+                                .class))
+                .run(context -> assertThat(context)
+                        .as("without actuator's auto-configuration, the caches still start")
+                        .hasNotFailed()
+                        .hasSingleBean(VoiceTrackCacheManager.class)
+                        .doesNotHaveBean("voiceTrackCacheHealthIndicator"));
     }
 
     @Test
