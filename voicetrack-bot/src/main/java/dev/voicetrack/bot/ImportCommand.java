@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,7 +89,7 @@ final class ImportCommand {
             refuseSourceAsTarget(from, to);
         }
         ImportSource source = source(from);
-        Storage target = null;
+        Target target = null;
         try (source) {
             if (!dryRun) {
                 try {
@@ -97,8 +98,7 @@ final class ImportCommand {
                     err.println("voicetrack: " + e.getMessage());
                     return Main.FAILED;
                 }
-                target = Storages.fromSpec("--to", to, config);
-                target.init();
+                target = new Target(to, config);
             }
             return run(source, target, from, to, o, out, err);
         } finally {
@@ -108,9 +108,39 @@ final class ImportCommand {
         }
     }
 
+    /** The target store, created and opened only when the source has checked out (so a bad source leaves no file). */
+    private static final class Target implements Supplier<Storage> {
+        private final String spec;
+        private final BotConfig config;
+        private @Nullable Storage opened;
+
+        Target(String spec, BotConfig config) {
+            this.spec = spec;
+            this.config = config;
+        }
+
+        @Override
+        public Storage get() {
+            Storage s = opened;
+            if (s == null) {
+                s = Storages.fromSpec("--to", spec, config);
+                opened = s;
+                s.init();
+            }
+            return s;
+        }
+
+        void close() {
+            Storage s = opened;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     private static int run(
             ImportSource source,
-            @Nullable Storage target,
+            @Nullable Target target,
             String from,
             @Nullable String to,
             Main.Options o,

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,15 +81,44 @@ class ImportCommandTest {
         Path guilds = source.resolve("guilds.json");
         String text = Files.readString(guilds);
         Files.writeString(guilds, text.substring(0, text.length() / 2));
-        Path target = tmp.resolve("vt.db");
+        Path target = tmp.resolve("new").resolve("vt.db");
         Result r = run("import", "--from", "dvt-json:" + source, "--to", "sqlite:" + target);
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err())
                 .contains("import failed: " + guilds + " at line 1, column")
-                .contains("nothing was written");
+                .contains("nothing was written")
+                .doesNotContain("REDACTED", "StreamReadFeature", "[Source");
+        // Not even an empty database (or its folder) is left behind: the target is opened after the check.
+        assertThat(target.getParent()).doesNotExist();
+    }
+
+    @Test
+    void corruptSource_intoAnExistingDatabase_leavesItsGuildsAsTheyWere() throws Exception {
+        Path target = tmp.resolve("vt.db");
+        Path good = tmp.resolve("good");
+        DvtFixture.writeJson(good);
+        assertThat(run("import", "--from", "dvt-json:" + good, "--to", "sqlite:" + target)
+                        .code())
+                .isEqualTo(Main.OK);
+        Map<Long, Long> before = new HashMap<>();
         try (var s = JdbcStorage.sqlite(SqliteOptions.builder().file(target).build())) {
             s.init();
-            assertThat(s.guildIds()).isEmpty();
+            s.guildIds().forEach(g -> before.put(g, s.memberCount(g)));
+        }
+        assertThat(before).isNotEmpty();
+        Path bad = tmp.resolve("bad");
+        DvtFixture.writeJson(bad);
+        Path guilds = bad.resolve("guilds.json");
+        String text = Files.readString(guilds);
+        Files.writeString(guilds, text.substring(0, text.length() / 2));
+        assertThat(run("import", "--from", "dvt-json:" + bad, "--to", "sqlite:" + target)
+                        .code())
+                .isEqualTo(Main.FAILED);
+        try (var s = JdbcStorage.sqlite(SqliteOptions.builder().file(target).build())) {
+            s.init();
+            Map<Long, Long> after = new HashMap<>();
+            s.guildIds().forEach(g -> after.put(g, s.memberCount(g)));
+            assertThat(after).isEqualTo(before);
         }
     }
 
@@ -151,9 +181,7 @@ class ImportCommandTest {
         Result r = run("import", "--from", "csv:" + csv, "--to", "sqlite:" + db);
         assertThat(r.code()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains(csv + " line 3: column 'last_seen' must be an ISO-8601 instant");
-        try (var s = JdbcStorage.sqlite(SqliteOptions.builder().file(db).build())) {
-            s.init();
-            assertThat(s.guildIds()).isEmpty();
-        }
+        assertThat(db).doesNotExist();
+        assertThat(tmp.resolve("vt.db.lock")).doesNotExist();
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,7 +71,7 @@ public final class Importer {
     }
 
     private final ImportSource source;
-    private @Nullable Storage target;
+    private @Nullable Supplier<? extends Storage> target;
     private boolean dryRun;
     private int keepChecked = Integer.MAX_VALUE;
     private @Nullable String resumeFrom;
@@ -88,7 +89,19 @@ public final class Importer {
 
     /** Where to import to. Required unless {@link #dryRun}. */
     public Importer to(Storage target) {
-        this.target = Objects.requireNonNull(target, "target must not be null");
+        Objects.requireNonNull(target, "target must not be null");
+        this.target = () -> target;
+        return this;
+    }
+
+    /**
+     * Where to import to, opened only once the whole source has been checked: a corrupt source then
+     * leaves no trace at all, not even a new, empty target (a database file, a directory). The
+     * importer calls {@code opener} at most once and does not close what it returns. Required unless
+     * {@link #dryRun}.
+     */
+    public Importer to(Supplier<? extends Storage> opener) {
+        this.target = Objects.requireNonNull(opener, "opener must not be null");
         return this;
     }
 
@@ -142,8 +155,8 @@ public final class Importer {
      *     ({@link ImportException#resumeFrom()} says where to go on)
      */
     public ImportReport run() {
-        Storage to = target;
-        if (!dryRun && to == null) {
+        Supplier<? extends Storage> opener = target;
+        if (!dryRun && opener == null) {
             throw new IllegalStateException("target must be set with to(...) before run(), unless dryRun(true)");
         }
         Tally checked = new Tally();
@@ -154,9 +167,10 @@ public final class Importer {
         }
         ImportReport report = checked.report(dryRun);
         listener.onChecked(report, Collections.unmodifiableMap(checked.order));
-        if (dryRun || to == null) {
+        if (dryRun || opener == null) {
             return report;
         }
+        Storage to = Objects.requireNonNull(opener.get(), "the target opener returned null");
         Writer writer = new Writer(to, checked.order, resumeFrom);
         // Guilds still in memory from the check are written as they are; from the first one the
         // garbage collector took back, the source is read again.

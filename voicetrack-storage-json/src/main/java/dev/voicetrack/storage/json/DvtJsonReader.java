@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -235,6 +236,13 @@ public final class DvtJsonReader implements DvtReader {
         String where = at == null
                 ? ""
                 : " at line " + at.getLineNr() + ", column " + at.getColumnNr() + " (byte " + at.getByteOffset() + ")";
-        return new ImportException(file + where + ": " + what + "; nothing was written");
+        return new ImportException(file + where + ": " + plain(what) + "; nothing was written");
     }
+
+    /** Jackson's message without its source description ("[Source: ...; line: 1, column: 95]" reads "line 1, column 95"). */
+    static String plain(String jacksonMessage) {
+        return SOURCE_REF.matcher(jacksonMessage).replaceAll("line $1, column $2");
+    }
+
+    private static final Pattern SOURCE_REF = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
 }
