@@ -51,6 +51,28 @@ public record RecordedMessage(
         return ids;
     }
 
+    /** The urls of every link button (style 5) in the message's action rows, in order. */
+    public List<String> linkButtonUrls() {
+        List<String> urls = new ArrayList<>();
+        collectLinks(components, urls);
+        return urls;
+    }
+
+    private static void collectLinks(List<?> nodes, List<String> out) {
+        for (Object node : nodes) {
+            if (node instanceof Map<?, ?> map) {
+                if (Integer.valueOf(2).equals(asInt(map.get("type")))
+                        && Integer.valueOf(5).equals(asInt(map.get("style")))
+                        && map.get("url") instanceof String url) {
+                    out.add(url);
+                }
+                if (map.get("components") instanceof List<?> children) {
+                    collectLinks(children, out);
+                }
+            }
+        }
+    }
+
     private static void collectButtons(List<?> nodes, List<String> out) {
         for (Object node : nodes) {
             if (node instanceof Map<?, ?> map) {

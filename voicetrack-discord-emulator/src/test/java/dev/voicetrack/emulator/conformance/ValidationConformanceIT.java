@@ -80,6 +80,59 @@ class ValidationConformanceIT {
     }
 
     @Test
+    void buttons_linkNeedsAnHttpUrl_othersACustomId_andAtMostFiveInARow() {
+        String path = "channels/" + general.id() + "/messages";
+        HttpResponse<String> ftp = raw.send(
+                "POST",
+                path,
+                "{\"components\":[{\"type\":1,\"components\":[{\"type\":2,\"style\":5,\"label\":\"Web\","
+                        + "\"url\":\"ftp://example.org\"}]}]}");
+        assertThat(ftp.statusCode()).isEqualTo(400);
+        assertThat(Raw.json(ftp)
+                        .at("/errors/components/0/components/0/url/_errors/0/code")
+                        .asText())
+                .isEqualTo("URL_TYPE_INVALID_SCHEME");
+
+        HttpResponse<String> noId = raw.send(
+                "POST",
+                path,
+                "{\"components\":[{\"type\":1,\"components\":[{\"type\":2,\"style\":1,\"label\":\"Go\"}]}]}");
+        assertThat(noId.statusCode()).isEqualTo(400);
+        assertThat(Raw.json(noId)
+                        .at("/errors/components/0/components/0/custom_id/_errors/0/code")
+                        .asText())
+                .isEqualTo("BASE_TYPE_REQUIRED");
+
+        StringBuilder six = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            six.append(i == 0 ? "" : ",")
+                    .append("{\"type\":2,\"style\":1,\"label\":\"b\",\"custom_id\":\"b")
+                    .append(i)
+                    .append("\"}");
+        }
+        HttpResponse<String> crowded =
+                raw.send("POST", path, "{\"components\":[{\"type\":1,\"components\":[" + six + "]}]}");
+        assertThat(crowded.statusCode()).isEqualTo(400);
+        assertThat(Raw.json(crowded)
+                        .at("/errors/components/0/components/_errors/0/message")
+                        .asText())
+                .isEqualTo("Must be 5 or fewer in length.");
+        assertThat(general.botMessages()).isEmpty();
+
+        HttpResponse<String> ok = raw.send(
+                "POST",
+                path,
+                "{\"components\":[{\"type\":1,\"components\":[{\"type\":2,\"style\":5,\"label\":\"Web\","
+                        + "\"url\":\"https://example.org/x\"},{\"type\":2,\"style\":2,\"label\":\"b\","
+                        + "\"custom_id\":\"b\"}]}]}");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(general.botMessages()).singleElement().satisfies(m -> {
+            assertThat(m.linkButtonUrls()).containsExactly("https://example.org/x");
+            assertThat(m.buttonCustomIds()).containsExactly("b");
+        });
+    }
+
+    @Test
     void embedDescriptionOver4096_isRefused() {
         HttpResponse<String> response = raw.send(
                 "POST",
