@@ -102,6 +102,12 @@ public final class BotConfig {
                 "ADMIN_API_TOKEN",
                 new Setting("", "bearer token of the /api/admin routes (unset: admin routes refuse all)"));
         s.put(
+                "DASHBOARD_URL",
+                new Setting(
+                        "",
+                        "public http(s) address of the dashboard (the admin API's server); when set, /leaderboard"
+                                + " and /rank link to its pages"));
+        s.put(
                 "ANNOUNCEMENTS_FILE",
                 new Setting("./data/announcements.properties", "level-up announcement settings (/config levelup)"));
         s.put("BACKUP_DIR", new Setting("./data/backups", "where SQLite backups go"));
@@ -245,8 +251,11 @@ public final class BotConfig {
      *
      * @param bind {@code ADMIN_API_BIND}, empty when off
      * @param token {@code ADMIN_API_TOKEN}, at least 16 characters; empty when the admin routes refuse all
+     * @param dashboardUrl {@code DASHBOARD_URL} without a trailing slash: where members reach the dashboard, for the
+     *     links of {@code /leaderboard} and {@code /rank}; empty: no links
      */
-    public record AdminApiSettings(Optional<InetSocketAddress> bind, Optional<String> token) {}
+    public record AdminApiSettings(
+            Optional<InetSocketAddress> bind, Optional<String> token, Optional<String> dashboardUrl) {}
 
     /**
      * The periodic checks.

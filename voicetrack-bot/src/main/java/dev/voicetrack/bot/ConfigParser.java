@@ -8,6 +8,7 @@ import dev.voicetrack.bot.BotConfig.MonitorSettings;
 import dev.voicetrack.bot.BotConfig.StorageKind;
 import dev.voicetrack.bot.BotConfig.StorageSettings;
 import dev.voicetrack.bot.BotConfig.TrackingSettings;
+import dev.voicetrack.jda.DashboardLinks;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -97,7 +98,7 @@ final class ConfigParser {
                 new TrackingSettings(checkInterval, sessionWriteInterval, trackMessages, trackMemberUpdates),
                 new BackupSettings(
                         path("BACKUP_DIR"), backupInterval, retention, maxBackups, shutdownBackup, optimizeInterval),
-                new AdminApiSettings(adminBind, adminToken),
+                new AdminApiSettings(adminBind, adminToken, dashboardUrl()),
                 new MonitorSettings(monitorInterval, lowHitRate, dbSizeWarnMb),
                 path("ANNOUNCEMENTS_FILE"),
                 shutdownTimeout,
@@ -195,6 +196,18 @@ final class ConfigParser {
             return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (UnknownHostException e) {
             throw new ConfigException("ADMIN_API_BIND host is unknown, was '" + shown + "'");
+        }
+    }
+
+    private Optional<String> dashboardUrl() {
+        String v = raw.value("DASHBOARD_URL").strip();
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DashboardLinks.checkBase(v));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("DASHBOARD_URL: " + e.getMessage());
         }
     }
 

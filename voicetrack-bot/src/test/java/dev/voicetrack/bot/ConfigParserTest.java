@@ -178,6 +178,13 @@ class ConfigParserTest {
                         Optional.of("0123456789abcdef"),
                         "short"),
                 new Case(
+                        "DASHBOARD_URL",
+                        c -> c.adminApi().dashboardUrl(),
+                        Optional.empty(),
+                        "https://stats.example.org/",
+                        Optional.of("https://stats.example.org"),
+                        "stats.example.org"),
+                new Case(
                         "ANNOUNCEMENTS_FILE",
                         BotConfig::announcementsFile,
                         Path.of("./data/announcements.properties"),
@@ -315,6 +322,22 @@ class ConfigParserTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("SHARD_COUNT must be auto or a whole number")
                 .hasMessageContaining("'many'");
+    }
+
+    @Test
+    void dashboardUrl_isAnHttpAddressWithoutQuery_keptWithoutItsTrailingSlash() {
+        assertThat(load().adminApi().dashboardUrl()).isEmpty();
+        assertThat(load("DASHBOARD_URL", "https://stats.example.org/vt/")
+                        .adminApi()
+                        .dashboardUrl())
+                .contains("https://stats.example.org/vt");
+        for (String bad : new String[] {"stats.example.org", "ftp://stats.example.org", "https://h/?a=1", "http://"}) {
+            assertThatThrownBy(() -> load("DASHBOARD_URL", bad))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("DASHBOARD_URL")
+                    .hasMessageContaining("'" + bad + "'");
+        }
     }
 
     @Test

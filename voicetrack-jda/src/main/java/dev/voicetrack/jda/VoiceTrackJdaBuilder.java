@@ -57,6 +57,7 @@ public final class VoiceTrackJdaBuilder {
     private boolean trackMessages = true;
     private boolean trackMemberUpdates = true;
     private boolean registerCommands = true;
+    private @Nullable String dashboardUrl;
 
     VoiceTrackJdaBuilder(VoiceTracker tracker) {
         this.tracker = tracker;
@@ -183,6 +184,19 @@ public final class VoiceTrackJdaBuilder {
     }
 
     /**
+     * Where the bot's web dashboard is reachable by members (for example {@code https://stats.example.org}); when
+     * set, {@code /leaderboard} replies with a link to the guild's leaderboard page (the invoker's row highlighted,
+     * same metric and window) and {@code /rank} with a link to the member's profile page. Default: no links.
+     *
+     * @throws IllegalArgumentException naming the value if it is not an absolute http(s) URL without query or
+     *     fragment
+     */
+    public VoiceTrackJdaBuilder dashboardUrl(String baseUrl) {
+        this.dashboardUrl = DashboardLinks.checkBase(baseUrl);
+        return this;
+    }
+
+    /**
      * Installs on one JDA instance.
      *
      * @throws IllegalStateException naming each missing intent or cache flag
@@ -221,6 +235,7 @@ public final class VoiceTrackJdaBuilder {
                 announcements,
                 trackMessages,
                 trackMemberUpdates,
-                registerCommands);
+                registerCommands,
+                dashboardUrl == null ? null : new DashboardLinks(dashboardUrl));
     }
 }

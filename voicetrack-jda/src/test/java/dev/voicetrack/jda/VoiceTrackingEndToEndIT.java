@@ -1,9 +1,11 @@
 package dev.voicetrack.jda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.storage.InMemoryStorage;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedChannel;
@@ -147,6 +149,7 @@ class VoiceTrackingEndToEndIT {
         assertThat(Embeds.description(board)).isEqualTo("**1.** <@" + b + "> — 3m 0s\n**2.** <@" + a + "> — 2m 30s");
         assertThat(board.buttonCustomIds())
                 .containsExactly("vt-lb:voiceTime:all:-1:" + a, "vt-lb:voiceTime:all:1:" + a);
+        assertThat(board.linkButtonUrls()).as("no dashboard URL, no links").isEmpty();
 
         RecordedMessage rank = bob.invokeCommand(general, "rank", Map.of()).awaitReply(WAIT);
         assertThat(rank.content()).isEqualTo("bob is " + (b < a ? "#1" : "#2") + " by XP and #1 by voice time.");
@@ -169,6 +172,48 @@ class VoiceTrackingEndToEndIT {
         RecordedMessage card =
                 alice.invokeCommand(general, "stats", Map.of("card", true)).awaitReply(WAIT);
         assertThat(card.attachments()).extracting(a2 -> a2.filename()).containsExactly("rank.png");
+    }
+
+    @Test
+    void withADashboardUrl_leaderboardAndRankLinkToTheirPages() throws InterruptedException {
+        EmulatedGuild guild = emulator.createGuild("Links");
+        EmulatedChannel general = guild.createTextChannel("general");
+        EmulatedMember alice = guild.addMember("alice", false);
+        EmulatedMember bob = guild.addMember("bob", false);
+        ManualClock clock = new ManualClock();
+        InMemoryStorage storage = new InMemoryStorage();
+        bot = TestBot.start(emulator, storage, clock, o -> o.dashboardUrl("https://stats.example.org/vt/"));
+        long gid = guild.id();
+        long a = alice.user().id();
+        long b = bob.user().id();
+        bot.tracker.addXp(gid, a, 50);
+        bot.tracker.addXp(gid, b, 70);
+
+        RecordedMessage board = alice.invokeCommand(general, "leaderboard", Map.of("metric", "xp", "window", "all"))
+                .awaitReply(WAIT);
+        assertThat(board.buttonCustomIds()).hasSize(2);
+        assertThat(board.linkButtonUrls())
+                .containsExactly(
+                        "https://stats.example.org/vt/dashboard/guilds/" + gid + "?metric=xp&window=all&me=" + a);
+
+        RecordedMessage rank = bob.invokeCommand(general, "rank", Map.of()).awaitReply(WAIT);
+        assertThat(rank.attachments()).hasSize(1);
+        assertThat(rank.linkButtonUrls())
+                .containsExactly("https://stats.example.org/vt/dashboard/guilds/" + gid + "/members/" + b);
+    }
+
+    @Test
+    void aDashboardUrlThatIsNotAnHttpUrl_isRefusedNamingIt() {
+        var builder = VoiceTrackJda.builder(VoiceTracker.builder()
+                .manualTicks()
+                .storage(new InMemoryStorage())
+                .build());
+        assertThatThrownBy(() -> builder.dashboardUrl("stats.example.org"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'stats.example.org'");
+        assertThatThrownBy(() -> builder.dashboardUrl("https://stats.example.org/?x=1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("query");
     }
 
     @Test

@@ -260,6 +260,7 @@ public final class BotRuntime {
                 .warmer(warmer.get())
                 .trackMessages(config.tracking().trackMessages())
                 .trackMemberUpdates(config.tracking().trackMemberUpdates());
+        config.adminApi().dashboardUrl().ifPresent(builder::dashboardUrl);
         if (storage.raw() instanceof StorageMaintenance maintenance) { // the tracker sees the timed wrapper
             builder.storageMaintenance(maintenance)
                     .backupDirectory(config.backup().dir())

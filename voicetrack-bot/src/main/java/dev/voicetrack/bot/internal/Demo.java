@@ -99,6 +99,19 @@ public final class Demo {
             new SecureRandom().nextBytes(b);
             demo.put("ADMIN_API_TOKEN", HexFormat.of().formatHex(b));
         }
+        if (base.adminApi().dashboardUrl().isEmpty()) {
+            // The simulated members' /leaderboard and /rank replies link to this machine's dashboard.
+            base.adminApi()
+                    .bind()
+                    .ifPresent(bind -> demo.put(
+                            "DASHBOARD_URL",
+                            "http://"
+                                    + (bind.getAddress() != null
+                                                    && bind.getAddress().isAnyLocalAddress()
+                                            ? "127.0.0.1"
+                                            : bind.getHostString())
+                                    + ":" + bind.getPort()));
+        }
         BotConfig local = withDemoPlaces.with(demo);
         @Nullable Path worldFile = worldFile(local);
         DemoWorld saved = worldFile == null ? DemoWorld.fresh(Instant.now()) : DemoWorld.load(worldFile);

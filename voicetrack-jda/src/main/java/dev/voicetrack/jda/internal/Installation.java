@@ -8,6 +8,7 @@ import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.CommandRateLimiter;
+import dev.voicetrack.jda.DashboardLinks;
 import dev.voicetrack.jda.JdaInstallation;
 import dev.voicetrack.jda.VoiceTrackJda;
 import java.nio.file.Path;
@@ -65,7 +66,8 @@ public final class Installation implements JdaInstallation {
             AnnouncementStore announcements,
             boolean trackMessages,
             boolean trackMemberUpdates,
-            boolean registerCommands) {}
+            boolean registerCommands,
+            @Nullable DashboardLinks dashboardLinks) {}
 
     private static final int COMMAND_THREADS = 2;
     private static final int COMMAND_QUEUE = 1024;
@@ -121,7 +123,7 @@ public final class Installation implements JdaInstallation {
         this.rewardsExecutor = Executors.newSingleThreadExecutor(daemon("voicetrack-rewards"));
         this.rewards = new RoleRewards(
                 settings.tracker(), gateways, rewardsExecutor, new RewardProblems(settings.announcements()));
-        StatsCommands stats = new StatsCommands(settings.tracker(), RankCards.overHttp());
+        StatsCommands stats = new StatsCommands(settings.tracker(), RankCards.overHttp(), settings.dashboardLinks());
         CommandRegistry registry = new CommandRegistry(commandGroups(stats, settings, maintenance, rewards));
         this.commandListener = new CommandListener(
                 registry,

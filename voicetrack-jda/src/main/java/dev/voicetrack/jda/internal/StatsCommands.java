@@ -13,7 +13,9 @@ import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
+import dev.voicetrack.jda.DashboardLinks;
 import java.awt.Color;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,6 +30,7 @@ import net.dv8tion.jda.api.interactions.InteractionType;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.interactions.components.buttons.Button;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /stats}, {@code /rank} and {@code /leaderboard}, with the leaderboard's page buttons: what any member may
@@ -43,10 +46,12 @@ final class StatsCommands implements CommandGroup {
 
     private final VoiceTracker tracker;
     private final RankCards cards;
+    private final @Nullable DashboardLinks links;
 
-    StatsCommands(VoiceTracker tracker, RankCards cards) {
+    StatsCommands(VoiceTracker tracker, RankCards cards, @Nullable DashboardLinks links) {
         this.tracker = tracker;
         this.cards = cards;
+        this.links = links;
     }
 
     @Override
@@ -136,7 +141,10 @@ final class StatsCommands implements CommandGroup {
         return new Reply(
                 user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.",
                 List.of(embed.build()),
-                List.of(),
+                links == null
+                        ? List.of()
+                        : List.of(ActionRow.of(
+                                Button.link(links.profile(guildId, user.getIdLong()), "Profile on the web"))),
                 false,
                 List.of(new Reply.File(CARD_FILE, png)));
     }
@@ -183,10 +191,13 @@ final class StatsCommands implements CommandGroup {
                 .setFooter("Page " + (page + 1));
         String base = LEADERBOARD_BUTTON + ":" + metric.key() + ":" + window.key() + ":";
         String owner = ":" + invokerId;
-        ActionRow row = ActionRow.of(
-                Button.secondary(base + (page - 1) + owner, "◀ Previous").withDisabled(page == 0),
-                Button.secondary(base + (page + 1) + owner, "Next ▶").withDisabled(!hasNext));
-        return new Reply("", List.of(embed.build()), List.of(row), false);
+        List<Button> buttons = new ArrayList<>(3);
+        buttons.add(Button.secondary(base + (page - 1) + owner, "◀ Previous").withDisabled(page == 0));
+        buttons.add(Button.secondary(base + (page + 1) + owner, "Next ▶").withDisabled(!hasNext));
+        if (links != null) {
+            buttons.add(Button.link(links.leaderboard(guildId, metric, window, invokerId), "Open on the web"));
+        }
+        return new Reply("", List.of(embed.build()), List.of(ActionRow.of(buttons)), false);
     }
 
     private static void row(StringBuilder text, LeaderboardEntry e, Metric metric) {

@@ -51,11 +51,12 @@ class CommandRegistryTest {
                 AnnouncementStore.inMemory(),
                 true,
                 true,
-                true);
+                true,
+                null);
         RoleRewards rewards =
                 new RoleRewards(tracker, null, Runnable::run, new RewardProblems(AnnouncementStore.inMemory()));
         groups = Installation.commandGroups(
-                new StatsCommands(tracker, new RankCards(url -> java.util.Optional.empty())),
+                new StatsCommands(tracker, new RankCards(url -> java.util.Optional.empty()), null),
                 settings,
                 Runnable::run,
                 rewards);
