@@ -108,6 +108,18 @@ public interface Cache<V> extends AutoCloseable {
      */
     Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader);
 
+    /**
+     * Fills {@code key} ahead of its readers: loads and stores it exactly as a {@link #remember} miss would (one
+     * load per key at a time, joined by concurrent readers; an invalidation during the load wins, so nothing stale
+     * is stored), but is not a read, so it counts as neither a hit nor a miss. An entry already present is left as it
+     * is. For refresh-ahead after an invalidation. The default is {@code remember}, counted as a read.
+     *
+     * @throws CacheLoadException as {@link #remember} does
+     */
+    default V preload(String key, WriteOptions options, Loader<? extends V> loader) {
+        return remember(key, options, loader);
+    }
+
     /** Removes every entry carrying {@code tag}, whatever its key; returns how many were removed. */
     long invalidateByTag(String tag);
 

@@ -384,15 +384,28 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     @Override
     public V remember(String key, WriteOptions options, Loader<? extends V> loader) {
+        return remember(key, options, loader, true);
+    }
+
+    @Override
+    public V preload(String key, WriteOptions options, Loader<? extends V> loader) {
+        return remember(key, options, loader, false);
+    }
+
+    private V remember(String key, WriteOptions options, Loader<? extends V> loader, boolean read) {
         checkKey(key);
         checkRemember(options, loader);
         java.time.Duration ttl = config.ttlOf(options);
         Node<V> node = data.getIfPresent(key);
         if (node != null && !node.isAbsent()) {
-            recordHit(node);
+            if (read) {
+                recordHit(node);
+            }
             return isolation.onRead(node.value);
         }
-        misses.increment();
+        if (read) {
+            misses.increment();
+        }
         if (node == null) {
             evictIfExpired(key);
         }

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * leaderboard pages and ranks the guild's leaderboard tag. A tick invalidates the guild tag of every
  * guild it wrote to (once per guild per tick); an admin operation on one member invalidates that
  * member's tag and its guild's leaderboards. A failed invalidation is reported, never thrown: storage
- * has already committed, and the entry expires by its TTL.
+ * has already committed, and the entry expires by its TTL. The {@link HotEntries} of an invalidated guild are
+ * reloaded after the tick.
  *
  * <p>Thread safe (the cache is).
  */
@@ -19,9 +20,12 @@ final class CacheTags {
     private final @Nullable Cache<Object> cache;
     private final Dispatcher dispatcher;
 
-    CacheTags(@Nullable Cache<Object> cache, Dispatcher dispatcher) {
+    private final HotEntries hot;
+
+    CacheTags(@Nullable Cache<Object> cache, Dispatcher dispatcher, HotEntries hot) {
         this.cache = cache;
         this.dispatcher = dispatcher;
+        this.hot = hot;
     }
 
     static String guild(long guildId) {
@@ -39,12 +43,14 @@ final class CacheTags {
     /** Drops everything cached about a guild. */
     void invalidateGuild(long guildId) {
         invalidate(guild(guildId));
+        hot.invalidated(guildId);
     }
 
     /** Drops what is cached about one member, and its guild's leaderboards and ranks. */
     void invalidateMember(long guildId, long userId) {
         invalidate(user(guildId, userId));
         invalidate(leaderboards(guildId));
+        hot.invalidated(guildId);
     }
 
     private void invalidate(String tag) {

@@ -48,13 +48,21 @@ final class CachedQueries {
     private final Clock clock;
     private final Guilds guilds;
     private final Duration cacheTtl;
+    private final HotEntries hot;
 
-    CachedQueries(Storage storage, @Nullable Cache<Object> cache, Clock clock, Guilds guilds, Duration cacheTtl) {
+    CachedQueries(
+            Storage storage,
+            @Nullable Cache<Object> cache,
+            Clock clock,
+            Guilds guilds,
+            Duration cacheTtl,
+            HotEntries hot) {
         this.storage = storage;
         this.cache = cache;
         this.clock = clock;
         this.guilds = guilds;
         this.cacheTtl = cacheTtl;
+        this.hot = hot;
     }
 
     Optional<MemberStats> member(long guildId, long userId) {
@@ -89,8 +97,9 @@ final class CachedQueries {
             return load.get();
         }
         String key = CacheKeys.key("lb", guildId, metric.key(), windowKey(window, range), offset, limit);
-        return (LeaderboardPage)
-                c.remember(key, options(CacheTags.guild(guildId), CacheTags.leaderboards(guildId)), load::get);
+        WriteOptions tagged = options(CacheTags.guild(guildId), CacheTags.leaderboards(guildId));
+        hot.read(guildId, key, () -> c.preload(key, tagged, load::get));
+        return (LeaderboardPage) c.remember(key, tagged, load::get);
     }
 
     OptionalInt rank(long guildId, long userId, Metric metric, Window window) {
@@ -109,6 +118,7 @@ final class CachedQueries {
             String key = CacheKeys.key("rank", guildId, metric.key(), windowKey(window, range), userId);
             WriteOptions tagged =
                     options(CacheTags.guild(guildId), CacheTags.leaderboards(guildId), CacheTags.user(guildId, userId));
+            hot.read(guildId, key, () -> c.preload(key, tagged, load::get));
             r = (CachedRank) c.remember(key, tagged, load::get);
         }
         return r.rank == 0 ? OptionalInt.empty() : OptionalInt.of(r.rank);
@@ -124,8 +134,9 @@ final class CachedQueries {
             return load.get();
         }
         String key = CacheKeys.key("stats", guildId, userId, windowKey(w, range));
-        return (UserActivity)
-                c.remember(key, options(CacheTags.guild(guildId), CacheTags.user(guildId, userId)), load::get);
+        WriteOptions tagged = options(CacheTags.guild(guildId), CacheTags.user(guildId, userId));
+        hot.read(guildId, key, () -> c.preload(key, tagged, load::get));
+        return (UserActivity) c.remember(key, tagged, load::get);
     }
 
     List<VoiceSession> sessions(long guildId, long userId, int limit) {

@@ -42,6 +42,7 @@ final class TickLoop {
     private final Dispatcher dispatcher;
     private final Duration interval;
     private final LongSupplier nanoTime;
+    private final Runnable afterTick;
 
     /** Guards {@code scheduled}, {@code stopping} and {@code ownScheduler}, so that stop() cancels the last scheduled tick. */
     private final Object scheduling = new Object();
@@ -50,12 +51,20 @@ final class TickLoop {
     private @Nullable ScheduledFuture<?> scheduled;
     private @Nullable ScheduledExecutorService ownScheduler;
 
-    TickLoop(ReentrantLock lock, TickWriter writer, Dispatcher dispatcher, Duration interval, LongSupplier nanoTime) {
+    /** @param afterTick runs after every tick, on the tick's thread, once the lock is released (cache refresh-ahead) */
+    TickLoop(
+            ReentrantLock lock,
+            TickWriter writer,
+            Dispatcher dispatcher,
+            Duration interval,
+            LongSupplier nanoTime,
+            Runnable afterTick) {
         this.lock = lock;
         this.writer = writer;
         this.dispatcher = dispatcher;
         this.interval = interval;
         this.nanoTime = nanoTime;
+        this.afterTick = afterTick;
     }
 
     /**
@@ -110,11 +119,22 @@ final class TickLoop {
     }
 
     private TickReport tickWaitingForLock(boolean allOpenRows) {
+        TickReport report;
         lock.lock();
         try {
-            return tickLocked(allOpenRows);
+            report = tickLocked(allOpenRows);
         } finally {
             lock.unlock();
+        }
+        afterTick();
+        return report;
+    }
+
+    private void afterTick() {
+        try {
+            afterTick.run();
+        } catch (RuntimeException e) {
+            dispatcher.error("the work after a tick failed", e);
         }
     }
 
@@ -154,6 +174,7 @@ final class TickLoop {
             } finally {
                 lock.unlock();
             }
+            afterTick();
             long took = nanoTime.getAsLong() - start;
             wait = took < intervalNanos ? intervalNanos - took : intervalNanos;
         } finally {

@@ -122,15 +122,17 @@ public final class TrackerEngine implements VoiceTracker {
         this.guilds = new Guilds(storage, settings.defaultConfig(), settings.strategies(), dispatcher, lock);
         var pending = new PendingWrites();
         var rules = new TrackingRules(dispatcher);
-        var tags = new CacheTags(cache, dispatcher);
+        var hot = new HotEntries(settings.clock(), dispatcher);
+        var tags = new CacheTags(cache, dispatcher, hot);
         var levelUps = new LevelUps(storage, guilds, dispatcher);
         this.ledger = new VoiceLedger(settings.clock(), guilds, pending, rules, dispatcher, settings.ownership());
         this.reconciler = new Reconciler(storage, settings.view(), settings.ownership(), guilds, ledger, pending);
         var writer = new TickWriter(settings, guilds, ledger, pending, rules, levelUps, tags, dispatcher);
-        this.ticks = new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime());
+        this.ticks =
+                new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime(), hot::refresh);
         this.admin = new AdminOperations(
                 lock, storage, settings.strategies(), guilds, ledger, pending, levelUps, tags, dispatcher);
-        this.queries = new CachedQueries(storage, cache, settings.clock(), guilds, settings.cacheTtl());
+        this.queries = new CachedQueries(storage, cache, settings.clock(), guilds, settings.cacheTtl(), hot);
     }
 
     // ---- lifecycle ----

@@ -23,6 +23,57 @@ import org.junit.jupiter.api.Test;
  * class.
  */
 public abstract class CacheRememberContract extends CacheTagContract {
+    /** Filling a key ahead of its readers ({@code preload}): a remember miss that is not a read. */
+    @Nested
+    public class Preload {
+
+        @Test
+        void absentKey_isLoadedOnce_andStoredWithItsTags() {
+            AtomicInteger runs = new AtomicInteger();
+            TestValue got = cache.preload("a", WriteOptions.tags("guild:1"), () -> {
+                runs.incrementAndGet();
+                return value("A");
+            });
+            assertThat(got).isEqualTo(value("A"));
+            assertThat(runs).hasValue(1);
+            assertThat(cache.get("a")).contains(value("A"));
+            cache.invalidateByTag("guild:1");
+            assertThat(cache.get("a")).isEmpty();
+        }
+
+        @Test
+        void presentKey_isLeftAsItIs() {
+            cache.put("a", value("stored"));
+            AtomicInteger runs = new AtomicInteger();
+            assertThat(cache.preload("a", WriteOptions.defaults(), () -> {
+                        runs.incrementAndGet();
+                        return value("loaded");
+                    }))
+                    .isEqualTo(value("stored"));
+            assertThat(runs).hasValue(0);
+        }
+
+        @Test
+        void tagInvalidationDuringThePreload_wins() throws Exception {
+            CountDownLatch loading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Async<TestValue> load = async(
+                    "preload",
+                    () -> cache.preload("user:1", WriteOptions.tags("guild:1"), () -> {
+                        loading.countDown();
+                        await(release);
+                        return value("stale");
+                    }));
+            await(loading);
+            Async<Long> invalidation = async("invalidate", () -> cache.invalidateByTag("guild:1"));
+            awaitParkedOrDone(invalidation);
+            release.countDown();
+            assertThat(load.get()).isEqualTo(value("stale"));
+            invalidation.get();
+            assertThat(cache.get("user:1")).isEmpty();
+        }
+    }
+
     /** Cache-aside loading with single flight. */
     @Nested
     public class Remember {

@@ -1,0 +1,106 @@
+package dev.voicetrack.core.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Refresh-ahead of what readers keep asking for. A tick drops every cached answer about the guilds it wrote to
+ * (that is what keeps answers no older than the last tick); without more, the next read of each one reaches storage,
+ * and in a guild whose leaderboard is read a few times a minute while ticks run every few seconds almost every read
+ * would. So the queries note each cached key they serve with how to load it again, and after a tick has released
+ * the tracker lock the keys of its guilds read in the last {@value #HOT_FOR_SECONDS} seconds are loaded once more
+ * through {@code Cache#preload}: one storage read per key per tick instead of one per reader, done before the readers
+ * come, and not counted as a read in the cache's hit rate. Keys not read for that long are forgotten; a guild keeps at
+ * most {@value #MAX_KEYS_PER_GUILD} of them, so the refresh work of a tick is bounded.
+ *
+ * <p>Freshness is unchanged: the invalidation still happens inside the tick, before it counts as finished, and a
+ * preload is a single-flight load that an invalidation during it wins over. Thread safe.
+ */
+final class HotEntries {
+    static final int HOT_FOR_SECONDS = 60;
+    static final int MAX_KEYS_PER_GUILD = 64;
+
+    private static final class Hot {
+        final Runnable reload;
+        volatile long lastReadMillis;
+
+        Hot(Runnable reload, long now) {
+            this.reload = reload;
+            this.lastReadMillis = now;
+        }
+    }
+
+    private final Clock clock;
+    private final Dispatcher dispatcher;
+    private final Duration hotFor = Duration.ofSeconds(HOT_FOR_SECONDS);
+    private final Map<Long, Map<String, Hot>> byGuild = new ConcurrentHashMap<>();
+    private final Set<Long> invalidated = ConcurrentHashMap.newKeySet();
+
+    HotEntries(Clock clock, Dispatcher dispatcher) {
+        this.clock = clock;
+        this.dispatcher = dispatcher;
+    }
+
+    /** A reader was served {@code key} of the guild; {@code reload} loads it again through the cache. */
+    void read(long guildId, String key, Runnable reload) {
+        long now = clock.millis();
+        Map<String, Hot> keys = byGuild.computeIfAbsent(guildId, g -> new ConcurrentHashMap<>());
+        Hot hot = keys.get(key);
+        if (hot != null) {
+            hot.lastReadMillis = now;
+        } else if (keys.size() < MAX_KEYS_PER_GUILD) {
+            keys.putIfAbsent(key, new Hot(reload, now));
+        }
+    }
+
+    /** The guild's cached answers were dropped by a tick: its hot keys are reloaded at the next {@link #refresh}. */
+    void invalidated(long guildId) {
+        if (byGuild.containsKey(guildId)) {
+            invalidated.add(guildId);
+        }
+    }
+
+    /**
+     * Reloads the hot keys of every guild invalidated since the last call and forgets the keys nobody read lately.
+     * Runs outside the tracker lock. A failed reload is reported and leaves the key to its next reader.
+     *
+     * @return how many keys were reloaded
+     */
+    int refresh() {
+        if (invalidated.isEmpty()) {
+            return 0;
+        }
+        long oldest = clock.millis() - hotFor.toMillis();
+        int reloaded = 0;
+        for (Iterator<Long> guilds = invalidated.iterator(); guilds.hasNext(); ) {
+            long guildId = guilds.next();
+            guilds.remove();
+            Map<String, Hot> keys = byGuild.get(guildId);
+            if (keys == null) {
+                continue;
+            }
+            for (Iterator<Hot> it = keys.values().iterator(); it.hasNext(); ) {
+                Hot hot = it.next();
+                if (hot.lastReadMillis < oldest) {
+                    it.remove();
+                    continue;
+                }
+                try {
+                    hot.reload.run();
+                    reloaded++;
+                } catch (RuntimeException e) {
+                    dispatcher.error(
+                            "refreshing a cached answer of guild " + guildId + " failed; its next read loads it", e);
+                }
+            }
+            if (keys.isEmpty()) {
+                byGuild.remove(guildId, keys);
+            }
+        }
+        return reloaded;
+    }
+}
