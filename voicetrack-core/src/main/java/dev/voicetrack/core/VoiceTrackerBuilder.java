@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * listeners on a daemon thread owned by the tracker; {@code defaultConfig} {@link
  * GuildConfig#defaults()}; an empty {@link VoiceView}; {@code cacheTtl} 5 minutes; {@code
  * strategyTimeout} 5 s; {@code maxBufferedIncrements} 1,000,000; {@code openSessionWriteInterval} 1
- * minute.
+ * minute; {@code refreshAhead} 1 minute.
  *
  * <h2>Who closes what</h2>
  *
@@ -43,6 +43,7 @@ public final class VoiceTrackerBuilder {
     public static final Duration DEFAULT_STRATEGY_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_BUFFERED_INCREMENTS = 1_000_000;
     public static final Duration DEFAULT_OPEN_SESSION_WRITE_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(1);
 
     private @Nullable Storage storage;
     private @Nullable Cache<Object> cache;
@@ -56,6 +57,7 @@ public final class VoiceTrackerBuilder {
     private GuildOwnership ownership = GuildOwnership.ALL;
     private RandomGenerator random = new SplittableRandom();
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
+    private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
     private Duration strategyTimeout = DEFAULT_STRATEGY_TIMEOUT;
     private int maxBufferedIncrements = DEFAULT_MAX_BUFFERED_INCREMENTS;
     private Duration openSessionWriteInterval = DEFAULT_OPEN_SESSION_WRITE_INTERVAL;
@@ -183,6 +185,24 @@ public final class VoiceTrackerBuilder {
         return this;
     }
 
+    /**
+     * Refresh-ahead of the cache: a tick drops the cached answers of the guilds it wrote to, then (after releasing
+     * the tracker lock) loads again the leaderboard pages, ranks and activity that were read within {@code
+     * readWithin}, at most 64 per guild, so that their next readers are served from the cache with the new totals.
+     * Each such key costs one storage read per tick while it stays read; {@link Duration#ZERO} turns it off (every
+     * read after a tick then loads from storage). No effect without a cache. Default 1 minute.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public VoiceTrackerBuilder refreshAhead(Duration readWithin) {
+        Checks.notNull(readWithin, "refreshAhead");
+        if (readWithin.isNegative()) {
+            throw new IllegalArgumentException("refreshAhead must be >= 0, was " + readWithin);
+        }
+        this.refreshAhead = readWithin;
+        return this;
+    }
+
     /** @throws IllegalArgumentException if not positive */
     public VoiceTrackerBuilder strategyTimeout(Duration timeout) {
         Checks.notNull(timeout, "strategyTimeout");
@@ -270,6 +290,7 @@ public final class VoiceTrackerBuilder {
                 ownership,
                 random,
                 cacheTtl,
+                refreshAhead,
                 strategyTimeout,
                 maxBufferedIncrements,
                 openSessionWriteInterval,

@@ -3,12 +3,14 @@ package dev.voicetrack.core;
 import static dev.voicetrack.core.Fixture.C1;
 import static dev.voicetrack.core.Fixture.G;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.InProcessCache;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.InMemoryStorage;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,6 +86,23 @@ class RefreshAheadTest {
             assertThat(storage.reads).hasValue(4);
             assertThat(cache.stats().misses()).isEqualTo(misses + 1);
         }
+    }
+
+    @Test
+    void refreshAheadZero_turnsItOff_andANegativeWindowIsRefused() {
+        try (var f = new Fixture(
+                VoiceTracker.builder().manualTicks().refreshAhead(Duration.ZERO), cache, storage, VoiceView.EMPTY)) {
+            f.join(1, C1);
+            f.tickAfterSeconds(10);
+            voiceOfLeader(f);
+            f.tickAfterSeconds(10);
+            assertThat(storage.reads).as("no reload").hasValue(1);
+            voiceOfLeader(f);
+            assertThat(storage.reads).as("the reader loads").hasValue(2);
+        }
+        assertThatThrownBy(() -> VoiceTracker.builder().refreshAhead(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("refreshAhead must be >= 0, was PT-1S");
     }
 
     @Test

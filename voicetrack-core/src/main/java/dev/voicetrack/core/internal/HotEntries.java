@@ -12,16 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * (that is what keeps answers no older than the last tick); without more, the next read of each one reaches storage,
  * and in a guild whose leaderboard is read a few times a minute while ticks run every few seconds almost every read
  * would. So the queries note each cached key they serve with how to load it again, and after a tick has released
- * the tracker lock the keys of its guilds read in the last {@value #HOT_FOR_SECONDS} seconds are loaded once more
- * through {@code Cache#preload}: one storage read per key per tick instead of one per reader, done before the readers
- * come, and not counted as a read in the cache's hit rate. Keys not read for that long are forgotten; a guild keeps at
- * most {@value #MAX_KEYS_PER_GUILD} of them, so the refresh work of a tick is bounded.
+ * the tracker lock the keys of its guilds read within the builder's {@code refreshAhead} (1 minute by default) are
+ * loaded once more through {@code Cache#preload}: one storage read per key per tick instead of one per reader, done
+ * before the readers come, and not counted as a read in the cache's hit rate. Keys not read for that long are
+ * forgotten; a guild keeps at most {@value #MAX_KEYS_PER_GUILD} of them, so the refresh work of a tick is bounded.
+ * A zero {@code refreshAhead} turns it off.
  *
  * <p>Freshness is unchanged: the invalidation still happens inside the tick, before it counts as finished, and a
  * preload is a single-flight load that an invalidation during it wins over. Thread safe.
  */
 final class HotEntries {
-    static final int HOT_FOR_SECONDS = 60;
     static final int MAX_KEYS_PER_GUILD = 64;
 
     private static final class Hot {
@@ -36,17 +36,21 @@ final class HotEntries {
 
     private final Clock clock;
     private final Dispatcher dispatcher;
-    private final Duration hotFor = Duration.ofSeconds(HOT_FOR_SECONDS);
+    private final Duration hotFor;
     private final Map<Long, Map<String, Hot>> byGuild = new ConcurrentHashMap<>();
     private final Set<Long> invalidated = ConcurrentHashMap.newKeySet();
 
-    HotEntries(Clock clock, Dispatcher dispatcher) {
+    HotEntries(Clock clock, Dispatcher dispatcher, Duration hotFor) {
         this.clock = clock;
         this.dispatcher = dispatcher;
+        this.hotFor = hotFor;
     }
 
     /** A reader was served {@code key} of the guild; {@code reload} loads it again through the cache. */
     void read(long guildId, String key, Runnable reload) {
+        if (hotFor.isZero()) {
+            return;
+        }
         long now = clock.millis();
         Map<String, Hot> keys = byGuild.computeIfAbsent(guildId, g -> new ConcurrentHashMap<>());
         Hot hot = keys.get(key);

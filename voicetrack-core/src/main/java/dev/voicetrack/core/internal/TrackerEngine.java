@@ -79,6 +79,7 @@ public final class TrackerEngine implements VoiceTracker {
             GuildOwnership ownership,
             RandomGenerator random,
             Duration cacheTtl,
+            Duration refreshAhead,
             Duration strategyTimeout,
             int maxBufferedIncrements,
             Duration openSessionWriteInterval,
@@ -122,7 +123,7 @@ public final class TrackerEngine implements VoiceTracker {
         this.guilds = new Guilds(storage, settings.defaultConfig(), settings.strategies(), dispatcher, lock);
         var pending = new PendingWrites();
         var rules = new TrackingRules(dispatcher);
-        var hot = new HotEntries(settings.clock(), dispatcher);
+        var hot = new HotEntries(settings.clock(), dispatcher, settings.refreshAhead());
         var tags = new CacheTags(cache, dispatcher, hot);
         var levelUps = new LevelUps(storage, guilds, dispatcher);
         this.ledger = new VoiceLedger(settings.clock(), guilds, pending, rules, dispatcher, settings.ownership());
