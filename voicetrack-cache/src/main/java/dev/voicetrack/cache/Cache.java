@@ -120,6 +120,11 @@ public interface Cache<V> extends AutoCloseable {
         return remember(key, options, loader);
     }
 
+    /** {@link #preload} for values that may not exist, as {@link #rememberOptional} is for {@link #remember}. */
+    default Optional<V> preloadOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        return rememberOptional(key, options, loader);
+    }
+
     /** Removes every entry carrying {@code tag}, whatever its key; returns how many were removed. */
     long invalidateByTag(String tag);
 

@@ -23,4 +23,17 @@ class PreloadStatsTest {
         assertThat(cache.stats().misses()).isZero();
         assertThat(cache.stats().hitRate()).isEqualTo(1.0);
     }
+
+    @Test
+    void preloadOptional_countsNoRead_andRemembersAnAbsenceToo() {
+        assertThat(cache.preloadOptional("gone", WriteOptions.defaults(), java.util.Optional::empty))
+                .isEmpty();
+        assertThat(cache.preloadOptional("b", WriteOptions.defaults(), () -> java.util.Optional.of("B")))
+                .contains("B");
+        assertThat(cache.stats().hits() + cache.stats().misses()).isZero();
+        assertThat(cache.rememberOptional("gone", WriteOptions.defaults(), () -> java.util.Optional.of("x")))
+                .as("the absence was remembered")
+                .isEmpty();
+        assertThat(cache.stats().hits()).isEqualTo(1);
+    }
 }

@@ -420,15 +420,28 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     @Override
     public Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        return rememberOptional(key, options, loader, true);
+    }
+
+    @Override
+    public Optional<V> preloadOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        return rememberOptional(key, options, loader, false);
+    }
+
+    private Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader, boolean read) {
         checkKey(key);
         checkRemember(options, loader);
         java.time.Duration ttl = config.ttlOf(options);
         Node<V> node = data.getIfPresent(key);
         if (node != null) {
-            recordHit(node);
+            if (read) {
+                recordHit(node);
+            }
             return node.isAbsent() ? Optional.empty() : Optional.of(isolation.onRead(node.value));
         }
-        misses.increment();
+        if (read) {
+            misses.increment();
+        }
         evictIfExpired(key);
         Node<V> loaded = load(key, options, ttl, true, () -> loadedOptional(key, loader.load())
                 .orElse(null));

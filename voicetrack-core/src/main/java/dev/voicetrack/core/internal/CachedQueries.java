@@ -71,11 +71,11 @@ final class CachedQueries {
         if (c == null) {
             return storage.member(guildId, userId);
         }
-        return c.rememberOptional(
-                        CacheKeys.key("user", guildId, userId),
-                        options(CacheTags.guild(guildId), CacheTags.user(guildId, userId)),
-                        () -> storage.member(guildId, userId).map(Object.class::cast))
-                .map(MemberStats.class::cast);
+        String key = CacheKeys.key("user", guildId, userId);
+        WriteOptions tagged = options(CacheTags.guild(guildId), CacheTags.user(guildId, userId));
+        Loader<Optional<Object>> load = () -> storage.member(guildId, userId).map(Object.class::cast);
+        hot.read(guildId, key, () -> c.preloadOptional(key, tagged, load::get));
+        return c.rememberOptional(key, tagged, load::get).map(MemberStats.class::cast);
     }
 
     LeaderboardPage leaderboard(long guildId, Metric metric, Window window, int limit, int offset) {
