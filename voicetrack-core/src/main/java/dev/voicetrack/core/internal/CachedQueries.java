@@ -11,6 +11,7 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.HourlyActivity;
 import dev.voicetrack.core.storage.Storage;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,6 +127,13 @@ final class CachedQueries {
         String key = CacheKeys.key("stats", guildId, userId, windowKey(w, range));
         return (UserActivity)
                 c.remember(key, options(CacheTags.guild(guildId), CacheTags.user(guildId, userId)), load::get);
+    }
+
+    /** Read through: hourly rows change with every tick, so a cached copy would be stale at once. */
+    HourlyActivity hourly(long guildId, int days) {
+        Ids.checkGuild(guildId);
+        DayRange range = Objects.requireNonNull(range(guildId, Window.lastDays(days)));
+        return storage.hourlyActivity(guildId, range);
     }
 
     List<VoiceSession> sessions(long guildId, long userId, int limit) {
