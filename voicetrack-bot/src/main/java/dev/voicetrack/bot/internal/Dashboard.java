@@ -246,13 +246,7 @@ final class Dashboard {
         out.put("timeZone", t.config(guild).timeZone().getId());
         out.put("days", days);
         out.put("trackedMembers", storage == null ? 0 : storage.memberCount(guild));
-        out.put(
-                "membersInVoice",
-                g == null
-                        ? null
-                        : g.getVoiceStates().stream()
-                                .filter(v -> v.getChannel() != null)
-                                .count());
+        out.put("membersInVoice", AdminApi.membersInVoice(g));
         out.putAll(GuildOverview.of(t.getHourlyActivity(guild, days), id -> visibleChannelName(guild, id)));
         ctx.json(out);
     }
