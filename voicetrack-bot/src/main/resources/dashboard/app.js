@@ -104,6 +104,7 @@ async function leaderboard(guild) {
   const pageInfo = el("span", { id: "page", class: "muted" });
   const title = el("h1", { text: "Leaderboard" });
   main.replaceChildren(title,
+    el("p", {}, el("a", { id: "overviewLink", href: "/dashboard/guilds/" + guild + "/overview", text: "Guild overview →" })),
     el("div", { class: "controls" },
       el("label", {}, "Rank by", metricSel),
       el("label", {}, "Period", windowSel),
@@ -255,6 +256,94 @@ async function profile(guild, user) {
     history.replaceState(null, "", location.pathname + (days === 90 ? "?days=90" : ""));
     draw().catch(showError);
   });
+  reload = draw;
+  await draw();
+}
+
+// ---- guild overview ----
+
+const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** Hour of day × day of week, one cell per hour, darker for more; with the same figures as a table. */
+function heatmap(grid, label, unit) {
+  const cw = 22, ch = 22, left = 34, top = 16, w = left + 24 * cw, h = top + 7 * ch;
+  const max = Math.max(1, ...grid.flat());
+  const total = grid.flat().reduce((a, b) => a + b, 0);
+  let best = [0, 0];
+  grid.forEach((row, d) => row.forEach((v, hr) => { if (v > grid[best[0]][best[1]]) best = [d, hr]; }));
+  const chart = svg("svg", { id: "heatmap", class: "chart heat", viewBox: "0 0 " + w + " " + h, role: "img",
+    "aria-label": label + " by day of week and hour: " + unit(total) + " in all" + (total > 0
+      ? ", busiest " + DAY_NAMES[best[0]] + " " + String(best[1]).padStart(2, "0") + ":00 with " + unit(grid[best[0]][best[1]]) : "") });
+  chart.append(svg("title", {}, label + " by day of week and hour"));
+  for (let hr = 0; hr < 24; hr += 3) chart.append(svg("text", { x: left + hr * cw + 2, y: 11 }, String(hr).padStart(2, "0")));
+  grid.forEach((row, d) => {
+    chart.append(svg("text", { x: 0, y: top + d * ch + 15 }, DAY_NAMES[d]));
+    row.forEach((v, hr) => {
+      const r = svg("rect", { class: v > 0 ? "cell on" : "cell", x: left + hr * cw + 1, y: top + d * ch + 1, width: cw - 2, height: ch - 2,
+        "fill-opacity": v > 0 ? (0.15 + 0.85 * v / max).toFixed(2) : "1", "data-value": String(v) });
+      r.append(svg("title", {}, DAY_NAMES[d] + " " + String(hr).padStart(2, "0") + ":00: " + unit(v)));
+      chart.append(r);
+    });
+  });
+  const table = el("table", { id: "heatTable" },
+    el("thead", {}, el("tr", {}, el("th", { text: "Day" }), ...Array.from({ length: 24 }, (_, hr) => el("th", { class: "num", text: String(hr) })))),
+    el("tbody", {}, ...grid.map((row, d) => el("tr", {}, el("th", { text: DAY_NAMES[d] }),
+      ...row.map(v => el("td", { class: "num", text: v === 0 ? "" : unit(v) }))))));
+  return el("div", {}, chart, el("details", {}, el("summary", { text: "Show as a table" }), el("div", { class: "scroll" }, table)));
+}
+
+async function overview(guild) {
+  const params = new URLSearchParams(location.search);
+  let days = ["7", "90"].includes(params.get("days")) ? parseInt(params.get("days"), 10) : 30;
+  let metric = params.get("heat") === "messages" ? "messages" : "voiceMs";
+  const daySel = el("select", { id: "days" }, el("option", { value: "7", text: "Last 7 days" }),
+    el("option", { value: "30", text: "Last 30 days" }), el("option", { value: "90", text: "Last 90 days" }));
+  daySel.value = String(days);
+  const heatSel = el("select", { id: "heatMetric" }, el("option", { value: "voiceMs", text: "Voice time" }),
+    el("option", { value: "messages", text: "Messages" }));
+  heatSel.value = metric;
+  const body = el("div", {});
+  main.replaceChildren(body);
+
+  async function draw() {
+    const o = await getJson("/api/guilds/" + guild + "/overview?days=" + days);
+    const name = o.name || ("Guild " + o.guildId);
+    document.title = "Overview · " + name + " · VoiceTrack";
+    const stat = (v, l, id) => el("div", { class: "stat" }, el("b", { id, text: v }), el("span", { text: l }));
+    const totalVoice = o.trend.reduce((a, d) => a + d.voiceTimeMs, 0), totalMsgs = o.trend.reduce((a, d) => a + d.messages, 0);
+    const unit = metric === "messages" ? v => fmt.format(v) : duration;
+    body.replaceChildren(
+      el("p", {}, el("a", { href: "/dashboard/guilds/" + guild, text: "← Leaderboard" })),
+      el("h1", { id: "overviewTitle", text: "Overview · " + name }),
+      el("p", { class: "muted", text: "Times in the guild's time zone, " + o.timeZone + "." }),
+      el("div", { class: "grid", id: "overviewStats" },
+        stat(fmt.format(o.trackedMembers), "members tracked", "trackedMembers"),
+        stat(o.membersInVoice === null ? "–" : fmt.format(o.membersInVoice), "in voice now", "inVoice"),
+        stat(duration(totalVoice), "in voice, last " + days + " days"),
+        stat(fmt.format(totalMsgs), "messages, last " + days + " days")),
+      el("div", { class: "controls" }, el("label", {}, "Period", daySel), el("label", {}, "Heatmap of", heatSel)),
+      el("h2", { text: "When the guild is active" }),
+      el("div", { class: "card" }, heatmap(o.heatmap[metric], metric === "messages" ? "Messages" : "Voice time", unit)),
+      el("h2", { text: "Busiest channels" }),
+      el("div", { class: "card" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "Channel" }),
+        el("th", { class: "num", text: "Voice time" }), el("th", { class: "num", text: "Messages" }))),
+        el("tbody", { id: "busiest" }, ...(o.busiestChannels.length ? o.busiestChannels.map(c => el("tr", {},
+          el("td", { text: c.name || "other and private channels" }), el("td", { class: "num", text: duration(c.voiceTimeMs) }),
+          el("td", { class: "num", text: fmt.format(c.messages) })))
+          : [el("tr", {}, el("td", { colspan: 3, class: "muted", text: "No activity in this period yet." }))])))),
+      el("h2", { text: "Voice time per day" }),
+      el("div", { class: "card" }, barChart("trendChart", "Voice time", o.trend, d => d.voiceTimeMs, "v", duration)),
+      el("h2", { text: "Messages per day" }),
+      el("div", { class: "card" }, barChart("messageTrend", "Messages", o.trend, d => d.messages, "x", v => fmt.format(v))));
+  }
+  const push = () => {
+    const p = new URLSearchParams();
+    if (days !== 30) p.set("days", String(days));
+    if (metric !== "voiceMs") p.set("heat", metric);
+    history.replaceState(null, "", location.pathname + (p.toString() ? "?" + p : ""));
+  };
+  daySel.addEventListener("change", () => { days = parseInt(daySel.value, 10); push(); draw().catch(showError); });
+  heatSel.addEventListener("change", () => { metric = heatSel.value; push(); draw().catch(showError); });
   reload = draw;
   await draw();
 }
@@ -421,10 +510,11 @@ function listen() {
 }
 
 function route() {
-  const parts = location.pathname.replace(/\/+$/, "").split("/").filter(Boolean); // dashboard, guilds, G, members, U
+  const parts = location.pathname.replace(/\/+$/, "").split("/").filter(Boolean); // dashboard, guilds, G, members|overview, U
   if (parts.length === 1) return guildList();
   if (parts.length === 2 && parts[1] === "admin") return adminConsole();
   if (parts.length === 3 && parts[1] === "guilds") return leaderboard(parts[2]);
+  if (parts.length === 4 && parts[1] === "guilds" && parts[3] === "overview") return overview(parts[2]);
   if (parts.length === 5 && parts[1] === "guilds" && parts[3] === "members") return profile(parts[2], parts[4]);
   main.replaceChildren(el("p", { class: "error", text: "No such page." }));
   return Promise.resolve();

@@ -110,6 +110,9 @@ public final class BotConfig {
         s.put(
                 "ANNOUNCEMENTS_FILE",
                 new Setting("./data/announcements.properties", "level-up announcement settings (/config levelup)"));
+        s.put(
+                "HOURLY_RETENTION_DAYS",
+                new Setting("90", "days of hourly activity kept for the dashboard's guild overview (1 to 3660)"));
         s.put("BACKUP_DIR", new Setting("./data/backups", "where SQLite backups go"));
         s.put("BACKUP_INTERVAL", new Setting("6h", "automatic backup period (>= 1m; 0 = off)"));
         s.put("BACKUP_RETENTION", new Setting("7d", "backups older than this are removed after a good backup"));
@@ -174,6 +177,7 @@ public final class BotConfig {
      * @param mongoDatabase {@code MONGODB_DATABASE}
      * @param timeout {@code STORAGE_TIMEOUT}: the longest wait for one storage call; {@code auto} is half
      *     the check interval, between 250 ms and 2 s, so that a tick's write gives up before the next tick
+     * @param hourlyRetentionDays {@code HOURLY_RETENTION_DAYS}: days of hourly activity kept
      */
     public record StorageSettings(
             StorageKind kind,
@@ -185,7 +189,8 @@ public final class BotConfig {
             Path jsonDir,
             Optional<String> mongoUri,
             String mongoDatabase,
-            Duration timeout) {
+            Duration timeout,
+            int hourlyRetentionDays) {
 
         /** Where the data is, as a log line may show it: paths as given, passwords masked. */
         public String describe() {

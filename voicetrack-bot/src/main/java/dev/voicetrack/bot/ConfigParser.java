@@ -8,6 +8,7 @@ import dev.voicetrack.bot.BotConfig.MonitorSettings;
 import dev.voicetrack.bot.BotConfig.StorageKind;
 import dev.voicetrack.bot.BotConfig.StorageSettings;
 import dev.voicetrack.bot.BotConfig.TrackingSettings;
+import dev.voicetrack.core.storage.kernel.HourlyRule;
 import dev.voicetrack.jda.DashboardLinks;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -93,7 +94,8 @@ final class ConfigParser {
                         path("JSON_DATA_DIR"),
                         mongoUri,
                         raw.value("MONGODB_DATABASE"),
-                        storageTimeout),
+                        storageTimeout,
+                        hourlyRetentionDays()),
                 new CacheSettings(cacheMaxEntries, cacheTtl, redisUrl, raw.value("REDIS_KEY_PREFIX"), warmInterval),
                 new TrackingSettings(checkInterval, sessionWriteInterval, trackMessages, trackMemberUpdates),
                 new BackupSettings(
@@ -239,6 +241,15 @@ final class ConfigParser {
             case "false", "no", "0", "off" -> false;
             default -> throw new ConfigException(name + " must be true or false, was '" + raw.shown(name) + "'");
         };
+    }
+
+    private int hourlyRetentionDays() {
+        int days = positiveInt("HOURLY_RETENTION_DAYS");
+        if (days > HourlyRule.MAX_RETENTION_DAYS) {
+            throw new ConfigException("HOURLY_RETENTION_DAYS must be between 1 and " + HourlyRule.MAX_RETENTION_DAYS
+                    + ", was '" + days + "'");
+        }
+        return days;
     }
 
     private int positiveInt(String name) {

@@ -191,6 +191,7 @@ class ConfigParserTest {
                         "a.properties",
                         Path.of("a.properties"),
                         "a\0b"),
+                new Case("HOURLY_RETENTION_DAYS", c -> c.storage().hourlyRetentionDays(), 90, "30", 30, "3661"),
                 new Case(
                         "BACKUP_DIR",
                         c -> c.backup().dir(),

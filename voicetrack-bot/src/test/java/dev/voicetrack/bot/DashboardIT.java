@@ -266,6 +266,52 @@ class DashboardIT {
     }
 
     @Test
+    void overview_drawsTheHeatmapBusiestChannelsAndTrend_fromTheHourlyActivity() throws Exception {
+        open("/dashboard/guilds/" + guild.id());
+        fresh(d -> {
+            d.findElement(By.id("overviewLink")).click();
+            return true;
+        });
+        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/overview"));
+        fresh(d -> "true".equals(d.findElement(By.id("main")).getDomAttribute("data-ready")));
+        assertThat(one("#overviewTitle")).isEqualTo("Overview · Dashboard guild");
+        assertThat(one("#trackedMembers")).isEqualTo(Integer.toString(MEMBERS));
+        assertThat(one("#inVoice")).isEqualTo(Integer.toString(MEMBERS));
+        // 7 days x 24 hours, and the hour the members are in voice now holds voice time
+        fresh(d -> DashboardIT.<Number>script("return document.querySelectorAll('#heatmap rect.cell').length;")
+                        .intValue()
+                == 7 * 24);
+        fresh(d -> DashboardIT.<Number>script(
+                                "return Math.max(...[...document.querySelectorAll('#heatmap rect.cell')].map(r => +r.dataset.value));")
+                        .longValue()
+                > 0);
+        String label = script("return document.getElementById('heatmap').getAttribute('aria-label');");
+        assertThat(label).startsWith("Voice time by day of week and hour: ").contains("busiest");
+        assertThat(text("#heatTable tbody tr")).hasSize(7);
+        assertThat(one("#busiest")).contains("Lounge").contains("Stage");
+        List<Number> trend = script(
+                "return [...document.querySelectorAll('#trendChart rect')].map(r => +r.getAttribute('height'));");
+        assertThat(trend).hasSize(30).anySatisfy(h -> assertThat(h.doubleValue())
+                .isPositive());
+        screenshot("overview");
+
+        new Select(browser.findElement(By.id("heatMetric"))).selectByValue("messages");
+        fresh(d -> DashboardIT.<String>script("return document.getElementById('heatmap').getAttribute('aria-label');")
+                .startsWith("Messages by day of week and hour: "));
+        assertThat(browser.getCurrentUrl()).contains("heat=messages");
+        new Select(browser.findElement(By.id("days"))).selectByValue("7");
+        fresh(d -> text("#trendChart rect").size() == 7);
+
+        JsonNode o =
+                JSON.readTree(bot.get("/api/guilds/" + guild.id() + "/overview").body());
+        assertThat(o.get("heatmap").get("voiceMs")).hasSize(7);
+        assertThat(o.get("heatmap").get("voiceMs").get(0)).hasSize(24);
+        assertThat(o.get("trend")).hasSize(30);
+        assertThat(o.get("busiestChannels").get(0).get("voiceTimeMs").asLong()).isPositive();
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
     void aTickUpdatesTheOpenPage_withoutAReload() {
         EmulatedMember m = members.get(1);
         open("/dashboard/guilds/" + guild.id() + "/members/" + m.user().id());
@@ -442,7 +488,11 @@ class DashboardIT {
                 "/api/guilds/" + g + "/users/" + u + "/profile?days=5",
                 "days must be 7, 30 or 90, was '5'",
                 "/api/guilds/" + g + "/members?q=",
-                "q must be");
+                "q must be",
+                "/api/guilds/" + g + "/overview?days=99999999999",
+                "days must be 7, 30 or 90, was '99999999999'",
+                "/api/guilds/-5/overview",
+                "guild must be a Discord id");
         for (var e : bad.entrySet()) {
             var r = bot.get(e.getKey());
             assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
@@ -454,6 +504,8 @@ class DashboardIT {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(bot.get("/api/guilds/123456789012345678/users/" + u + "/profile")
                         .statusCode())
+                .isEqualTo(404);
+        assertThat(bot.get("/api/guilds/123456789012345678/overview").statusCode())
                 .isEqualTo(404);
         assertThat(bot.get("/dashboard/assets/passwd").statusCode()).isEqualTo(404);
 

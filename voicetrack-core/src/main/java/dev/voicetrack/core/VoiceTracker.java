@@ -1,5 +1,6 @@
 package dev.voicetrack.core;
 
+import dev.voicetrack.core.storage.HourlyActivity;
 import dev.voicetrack.core.storage.MemberTotals;
 import java.util.Collection;
 import java.util.List;
@@ -126,6 +127,16 @@ public interface VoiceTracker extends AutoCloseable {
      * @throws IllegalArgumentException if {@code days} is not in 1..{@value Window#MAX_DAYS}
      */
     UserActivity getUserStats(long guildId, long userId, int days);
+
+    /**
+     * A guild's hourly activity (voice time and messages per local hour, totals and per channel) over
+     * the last {@code days} days (today included) in the guild's time zone, read from storage (not
+     * cached). Hours older than the storage's retention are not kept.
+     *
+     * @throws IllegalArgumentException if the guild id is invalid or {@code days} is not in
+     *     1..{@value Window#MAX_DAYS}
+     */
+    HourlyActivity getHourlyActivity(long guildId, int days);
 
     /**
      * A member's sessions, newest first, at most {@code limit} (not cached), as stored: the row of a

@@ -84,6 +84,11 @@ public class ForwardingStorage implements Storage {
     }
 
     @Override
+    public dev.voicetrack.core.storage.HourlyActivity hourlyActivity(long guildId, DayRange range) {
+        return delegate.hourlyActivity(guildId, range);
+    }
+
+    @Override
     public List<VoiceSession> openSessions() {
         return delegate.openSessions();
     }

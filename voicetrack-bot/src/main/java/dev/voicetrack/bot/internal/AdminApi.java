@@ -320,16 +320,19 @@ public final class AdminApi {
             row.put("id", Long.toString(id));
             row.put("name", g == null ? null : g.getName());
             row.put("trackedMembers", storage.memberCount(id));
-            row.put(
-                    "membersInVoice",
-                    g == null
-                            ? null
-                            : g.getVoiceStates().stream()
-                                    .filter(v -> v.getChannel() != null)
-                                    .count());
+            row.put("membersInVoice", membersInVoice(g));
             out.add(row);
         }
         ctx.json(Map.of("guilds", out));
+    }
+
+    /** How many members of a guild are in a voice channel now, from JDA's cache; null when the bot is not in it. */
+    static @Nullable Long membersInVoice(@Nullable Guild g) {
+        return g == null
+                ? null
+                : g.getVoiceStates().stream()
+                        .filter(v -> v.getChannel() != null)
+                        .count();
     }
 
     /** The member's display name and avatar URL from JDA's member (else user) cache; nulls if unknown. */

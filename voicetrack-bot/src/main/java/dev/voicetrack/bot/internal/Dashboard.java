@@ -35,12 +35,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code GET /dashboard}, {@code /dashboard/guilds/{guild}}, {@code
- *       /dashboard/guilds/{guild}/members/{user}}: one page (HTML, script and style, about 30 KB in
+ *       /dashboard/guilds/{guild}/overview}, {@code /dashboard/guilds/{guild}/members/{user}}: one page (HTML, script and style, about 30 KB in
  *       all, served from the jar: no CDN, no external request) that draws what the routes below
  *       answer.
  *   <li>{@code GET /api/guilds/{guild}/users/{user}/profile?days=30|90}: level and progress, rank per
  *       metric, voice time, XP and messages per day (every day of the range, zeros included), time
  *       per channel and the latest sessions. Never the member's metadata, which is admin data.
+ *   <li>{@code GET /api/guilds/{guild}/overview?days=7|30|90}: members tracked, in voice now, and from
+ *       the guild's hourly activity ({@link VoiceTracker#getHourlyActivity}) over the days: a heatmap
+ *       of voice time and messages by day of week and hour of day in the guild's time zone, the
+ *       busiest channels (publicly visible ones by name, the others summed into one row without a
+ *       name) and the trend per day (every day of the range, zeros included). See {@link
+ *       GuildOverview}.
  *   <li>{@code GET /api/guilds/{guild}/members?q=name}: members whose name contains {@code q}, with
  *       their rank, from the bot's member cache.
  *   <li>{@code GET /api/events}: server-sent events, one {@code tick} per tick written.
@@ -75,12 +81,14 @@ final class Dashboard {
         app.get("/dashboard", this::page);
         app.get("/dashboard/admin", this::page);
         app.get("/dashboard/guilds/{guild}", this::page);
+        app.get("/dashboard/guilds/{guild}/overview", this::page);
         app.get("/dashboard/guilds/{guild}/members/{user}", this::page);
         app.get("/dashboard/assets/{file}", this::asset);
         app.get("/favicon.ico", ctx -> ctx.contentType(ASSETS.get("favicon.svg"))
                 .result(files.get("favicon.svg")));
         app.get("/api/guilds/{guild}/users/{user}/profile", this::profile);
         app.get("/api/guilds/{guild}/members", this::search);
+        app.get("/api/guilds/{guild}/overview", this::overview);
         app.sse("/api/events", live::join);
     }
 
@@ -223,6 +231,24 @@ final class Dashboard {
             return null;
         }
         return c.getName();
+    }
+
+    private void overview(Context ctx) {
+        long guild = knownGuild(ctx);
+        int days = days(ctx.queryParam("days"));
+        VoiceTracker t = bot.tracker();
+        Storage storage = bot.storage();
+        DiscordConnection discord = bot.discord();
+        Guild g = discord == null ? null : discord.guild(guild);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("guildId", Long.toString(guild));
+        out.put("name", g == null ? null : g.getName());
+        out.put("timeZone", t.config(guild).timeZone().getId());
+        out.put("days", days);
+        out.put("trackedMembers", storage == null ? 0 : storage.memberCount(guild));
+        out.put("membersInVoice", AdminApi.membersInVoice(g));
+        out.putAll(GuildOverview.of(t.getHourlyActivity(guild, days), id -> visibleChannelName(guild, id)));
+        ctx.json(out);
     }
 
     private void search(Context ctx) {

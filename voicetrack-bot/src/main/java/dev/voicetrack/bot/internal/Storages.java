@@ -5,6 +5,7 @@ import dev.voicetrack.bot.ConfigException;
 import dev.voicetrack.core.storage.InMemoryStorage;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageException;
+import dev.voicetrack.core.storage.kernel.AbstractStorage;
 import dev.voicetrack.storage.jdbc.CorruptDatabaseException;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
@@ -85,7 +86,11 @@ public final class Storages {
             }
             default -> {}
         }
-        return create(config);
+        Storage storage = create(config);
+        if (storage instanceof AbstractStorage kernel) { // every backend is; a decorator would keep the default
+            kernel.setHourlyRetentionDays(config.storage().hourlyRetentionDays());
+        }
+        return storage;
     }
 
     /**

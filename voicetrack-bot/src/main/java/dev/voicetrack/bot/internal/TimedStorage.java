@@ -9,6 +9,7 @@ import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.GuildSnapshot;
+import dev.voicetrack.core.storage.HourlyActivity;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberDelta;
@@ -524,6 +525,11 @@ final class TimedStorage implements Storage {
     @Override
     public List<ActivityRow> activity(long guildId, long userId, DayRange range) {
         return read("activity", () -> delegate.activity(guildId, userId, range));
+    }
+
+    @Override
+    public HourlyActivity hourlyActivity(long guildId, DayRange range) {
+        return read("hourlyActivity", () -> delegate.hourlyActivity(guildId, range));
     }
 
     @Override

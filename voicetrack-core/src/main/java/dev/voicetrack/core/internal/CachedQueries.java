@@ -11,6 +11,7 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.DayRange;
+import dev.voicetrack.core.storage.HourlyActivity;
 import dev.voicetrack.core.storage.Storage;
 import java.time.Clock;
 import java.time.Duration;
@@ -137,6 +138,13 @@ final class CachedQueries {
         WriteOptions tagged = options(CacheTags.guild(guildId), CacheTags.user(guildId, userId));
         hot.read(guildId, key, () -> c.preload(key, tagged, load::get));
         return (UserActivity) c.remember(key, tagged, load::get);
+    }
+
+    /** Read through: hourly rows change with every tick, so a cached copy would be stale at once. */
+    HourlyActivity hourly(long guildId, int days) {
+        Ids.checkGuild(guildId);
+        DayRange range = Objects.requireNonNull(range(guildId, Window.lastDays(days)));
+        return storage.hourlyActivity(guildId, range);
     }
 
     List<VoiceSession> sessions(long guildId, long userId, int limit) {

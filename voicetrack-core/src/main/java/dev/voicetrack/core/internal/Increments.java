@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Increments not yet written for one member, channel and day. Confined to the engine lock. Either
+ * Increments not yet written for one member, channel, day and local hour. Confined to the engine lock. Either
  * an entry of the engine's map of increments (its key holds member, channel and day) or the one
  * accumulator a member in voice keeps for its current channel and day ({@link #channelId} and {@link
  * #day} say which), reused tick after tick so that the tick allocates no key per member.
@@ -18,6 +18,9 @@ final class Increments {
 
     @Nullable
     LocalDate day;
+
+    /** The local hour of {@link #day} (see {@code GuildState#hourOf}). */
+    int hour;
 
     long voiceMs;
     long xp;

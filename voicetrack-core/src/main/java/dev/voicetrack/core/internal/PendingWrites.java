@@ -23,15 +23,15 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Two homes for increments.</b> A member in voice keeps one accumulator ({@link
  * MemberState#pending}) for its current channel and day, reused tick after tick, so the steady-state
  * tick allocates no map key and does no map lookup per member. Increments for anything else (messages,
- * a channel or day the member has left, members who left) go to a map keyed by member, channel and
- * day; a member's accumulator is {@linkplain #spill spilled} into that map before it changes key.
+ * a channel or day the member has left, members who left) go to a map keyed by member, channel,
+ * day and hour; a member's accumulator is {@linkplain #spill spilled} into that map before it changes key.
  *
  * <p><b>Generations.</b> A successful write empties every member's accumulator at once by bumping the
  * generation: an accumulator whose {@link Increments#generation} differs is empty, so nothing walks the
  * members in voice to clear them.
  */
 final class PendingWrites {
-    private record DeltaKey(long guildId, long userId, long channelId, LocalDate day) {}
+    private record DeltaKey(long guildId, long userId, long channelId, LocalDate day, int hour) {}
 
     private final Map<DeltaKey, Increments> others = new HashMap<>();
     private final Map<String, VoiceSession> closedRows = new LinkedHashMap<>();
@@ -39,29 +39,31 @@ final class PendingWrites {
     private long generation = 1;
 
     /** The map entry of increments for a member, channel and day (members not in voice, or older keys). */
-    Increments of(long guildId, long userId, long channelId, LocalDate day, Instant at) {
-        Increments a = others.computeIfAbsent(new DeltaKey(guildId, userId, channelId, day), k -> new Increments());
+    Increments of(long guildId, long userId, long channelId, LocalDate day, int hour, Instant at) {
+        Increments a =
+                others.computeIfAbsent(new DeltaKey(guildId, userId, channelId, day, hour), k -> new Increments());
         a.touch(at);
         return a;
     }
 
     /**
-     * The increments of a member in voice for its current channel and the given day: its own
-     * accumulator, after moving what it held for another channel or day to the map.
+     * The increments of a member in voice for its current channel and the given day and hour: its own
+     * accumulator, after moving what it held for another channel, day or hour to the map.
      */
-    Increments of(MemberState m, LocalDate day, Instant at) {
+    Increments of(MemberState m, LocalDate day, int hour, Instant at) {
         Increments a = m.pending;
         if (a.generation != generation) {
             a.clear();
             a.generation = generation;
         }
         long channelId = m.channel.channelId;
-        if (!a.isEmpty() && (a.channelId != channelId || !day.equals(a.day))) {
+        if (!a.isEmpty() && (a.channelId != channelId || a.hour != hour || !day.equals(a.day))) {
             spill(m);
         }
         if (a.isEmpty()) {
             a.channelId = channelId;
             a.day = day;
+            a.hour = hour;
         }
         a.touch(at);
         return a;
@@ -72,7 +74,7 @@ final class PendingWrites {
         Increments a = m.pending;
         if (holds(a)) {
             Instant at = Objects.requireNonNull(a.lastSeen);
-            a.addTo(of(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), at));
+            a.addTo(of(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a.hour, at));
             a.clear();
         }
     }
@@ -101,7 +103,7 @@ final class PendingWrites {
     void collect(MemberState m, List<MemberDelta> deltas) {
         Increments a = m.pending;
         if (holds(a)) {
-            deltas.add(delta(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a));
+            deltas.add(delta(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a.hour, a));
         }
     }
 
@@ -109,7 +111,7 @@ final class PendingWrites {
     void collectOthers(List<MemberDelta> deltas, List<VoiceSession> rows, Set<Long> touched) {
         for (var e : others.entrySet()) {
             DeltaKey k = e.getKey();
-            deltas.add(delta(k.guildId, k.userId, k.channelId, k.day, e.getValue()));
+            deltas.add(delta(k.guildId, k.userId, k.channelId, k.day, k.hour, e.getValue()));
             touched.add(k.guildId);
         }
         for (VoiceSession vs : closedRows.values()) {
@@ -118,12 +120,13 @@ final class PendingWrites {
         }
     }
 
-    private static MemberDelta delta(long guildId, long userId, long channelId, LocalDate day, Increments a) {
+    private static MemberDelta delta(long guildId, long userId, long channelId, LocalDate day, int hour, Increments a) {
         return new MemberDelta(
                 guildId,
                 userId,
                 channelId,
                 day,
+                hour,
                 a.voiceMs,
                 a.xp,
                 a.messages,

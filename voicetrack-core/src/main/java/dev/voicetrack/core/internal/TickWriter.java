@@ -55,7 +55,7 @@ import java.util.function.LongSupplier;
  * that takes longer than the check interval is reported. Confined to the tracker lock.
  */
 final class TickWriter {
-    private record AsyncXp(MemberState member, LocalDate day, CompletableFuture<Long> xp) {}
+    private record AsyncXp(MemberState member, LocalDate day, int hour, CompletableFuture<Long> xp) {}
 
     private record WriteOutcome(boolean ok, int written, int buffered) {}
 
@@ -152,6 +152,7 @@ final class TickWriter {
                         null));
             }
             LocalDate day = g.dayOf(now);
+            int hour = g.hourOf(now);
             for (ChannelState c : g.channels.values()) {
                 // Nothing changes a channel during the tick, so the filters are evaluated once per
                 // member: the same answer serves the accounting up to now and the per-check credit.
@@ -164,21 +165,21 @@ final class TickWriter {
                         if (cfg.enableVoiceTime() && vts != null) {
                             long v = safe(() -> vts.voiceTimeMs(m, m.measuredMs), m, "voiceTimeStrategy");
                             if (v > 0) {
-                                pending.of(m, day, now).voiceMs += v;
+                                pending.of(m, day, hour, now).voiceMs += v;
                             }
                         }
                         if (cfg.enableLeveling() && TrackingRules.xpAllowed(m)) {
                             if (xs != null) {
                                 long x = safe(() -> xs.xp(m), m, "xpStrategy");
                                 if (x > 0) {
-                                    pending.of(m, day, now).xp += x;
+                                    pending.of(m, day, hour, now).xp += x;
                                     m.sessionXp += x;
                                 }
                             } else if (axs != null) {
                                 if (asyncs.isEmpty()) {
                                     asyncs = new ArrayList<>();
                                 }
-                                asyncs.add(new AsyncXp(m, day, startAsync(axs, m)));
+                                asyncs.add(new AsyncXp(m, day, hour, startAsync(axs, m)));
                             }
                         }
                     }
@@ -259,7 +260,7 @@ final class TickWriter {
                 x = 0;
             }
             if (x > 0) {
-                pending.of(a.member, a.day, now).xp += x;
+                pending.of(a.member, a.day, a.hour, now).xp += x;
                 a.member.sessionXp += x;
             }
         }

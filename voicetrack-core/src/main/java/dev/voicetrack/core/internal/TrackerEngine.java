@@ -14,6 +14,7 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.VoiceView;
 import dev.voicetrack.core.Window;
+import dev.voicetrack.core.storage.HourlyActivity;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.Storage;
 import java.time.Clock;
@@ -299,6 +300,11 @@ public final class TrackerEngine implements VoiceTracker {
     @Override
     public UserActivity getUserStats(long guildId, long userId, int days) {
         return queries.activity(guildId, userId, days);
+    }
+
+    @Override
+    public HourlyActivity getHourlyActivity(long guildId, int days) {
+        return queries.hourly(guildId, days);
     }
 
     @Override

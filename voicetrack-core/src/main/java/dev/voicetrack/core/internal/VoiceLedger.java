@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * Before anything changes a channel, every member of that channel is {@linkplain #accrue accounted}
  * up to that instant under the state that held until then, so filters and anti-AFK rules (which
  * depend on who else is in the channel) apply to exactly the time they were true. With the {@code
- * elapsed} strategy the accounted segments are the voice time, split at midnight in the guild's zone;
+ * elapsed} strategy the accounted segments are the voice time, split at each local hour (so at
+ * midnight) in the guild's zone;
  * with per-check strategies the tracked time is only measured here and credited by the tick.
  */
 final class VoiceLedger {
@@ -259,7 +260,7 @@ final class VoiceLedger {
         m.rowDueMs = OpenRowSchedule.NOT_WRITTEN;
         m.measuredMs = 0;
         m.accountedUntil = t;
-        pending.of(m, m.guild.dayOf(t), t).sessions += 1;
+        pending.of(m, m.guild.dayOf(t), m.guild.hourOf(t), t).sessions += 1;
         // the open row is written by the next tick, with every member in voice
         pending.sessionStarted(openRow(m, t));
     }
@@ -303,7 +304,7 @@ final class VoiceLedger {
         if (!cfg.trackBots() && e.member().bot()) {
             return;
         }
-        Increments a = pending.of(g.guildId, e.userId(), e.channelId(), g.dayOf(t), t);
+        Increments a = pending.of(g.guildId, e.userId(), e.channelId(), g.dayOf(t), g.hourOf(t), t);
         a.messages += 1;
         if (!cfg.enableLeveling()
                 || cfg.messageXp() == 0
@@ -349,7 +350,7 @@ final class VoiceLedger {
     /**
      * Accounts a member's time up to {@code t}: mute and deafen time of the session, and, if {@code
      * countsVoice} (voice time is enabled and the member is tracked under its current state), the voice
-     * time, per day with the {@code elapsed} strategy, or as measured time for a per-check strategy.
+     * time, per local hour (so per day) with the {@code elapsed} strategy, or as measured time for a per-check strategy.
      */
     void accrue(MemberState m, Instant t, boolean countsVoice) {
         long from = m.accountedUntil.toEpochMilli();
@@ -369,12 +370,13 @@ final class VoiceLedger {
             if (Strategies.VOICE_TIME_ELAPSED.equals(g.config.voiceTimeStrategy())) {
                 Instant segStart = m.accountedUntil;
                 while (segStart.isBefore(t)) {
-                    Instant boundary = g.nextDayStart(segStart);
+                    Instant boundary = g.nextHourStart(segStart);
                     Instant segEnd = boundary.isBefore(t) ? boundary : t;
                     LocalDate day = g.dayOf(segStart);
+                    int hour = g.hourOf(segStart);
                     long ms = segEnd.toEpochMilli() - segStart.toEpochMilli();
                     if (ms > 0) {
-                        pending.of(m, day, segEnd).voiceMs += ms;
+                        pending.of(m, day, hour, segEnd).voiceMs += ms;
                     }
                     segStart = segEnd;
                 }

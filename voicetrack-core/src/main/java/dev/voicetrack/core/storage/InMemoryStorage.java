@@ -10,6 +10,9 @@ import dev.voicetrack.core.storage.kernel.BatchFold;
 import dev.voicetrack.core.storage.kernel.FoldedBatch;
 import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
 import dev.voicetrack.core.storage.kernel.GuildModel;
+import dev.voicetrack.core.storage.kernel.HourPrune;
+import dev.voicetrack.core.storage.kernel.HourSum;
+import dev.voicetrack.core.storage.kernel.HourlyModel;
 import dev.voicetrack.core.storage.kernel.LongObjectMap;
 import dev.voicetrack.core.storage.kernel.MemberFold;
 import dev.voicetrack.core.storage.kernel.MemberRecord;
@@ -44,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * overflow: the batch's sums are added first to a ceiling above every stored total, and only if that
  * overflows (never in practice) does it take the kernel's folded path, which checks every member's
  * totals before adding anything. Cost: O(deltas + sessions), no sorting and no per-member allocation
- * beyond the returned totals.
+ * beyond the returned totals. The batch's hourly sums come from the kernel ({@link
+ * BatchFold#hours}) and are added, with the prunes due, under the same write lock.
  */
 // "try": lock scopes are try-with-resources blocks whose resource is never referenced in the body
 @SuppressWarnings("try")
@@ -53,6 +57,7 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<Long, GuildConfig> configs = new HashMap<>();
     private final LongObjectMap<GuildModel> guilds = new LongObjectMap<>();
+    private final LongObjectMap<HourlyModel> hourly = new LongObjectMap<>();
     private final Map<String, VoiceSession> sessions = new LinkedHashMap<>();
     private long writeId;
     /**
@@ -148,10 +153,20 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
         } catch (ArithmeticException maybeOverflow) {
             largest = -1; // the batch's sums alone overflow: let the fold find the member
         }
+        List<HourSum> hours = BatchFold.hours(deltas);
+        List<HourPrune> prunes = hourlyPruning.due(hours);
+        List<MemberTotals> out = writeLocked(batch, largest, hours, prunes);
+        hourlyPruning.done(prunes);
+        return out;
+    }
+
+    private List<MemberTotals> writeLocked(Batch batch, long largest, List<HourSum> hours, List<HourPrune> prunes) {
+        List<MemberDelta> deltas = batch.deltas();
         try (var l = write()) {
             if (largest < 0 || ceiling > Long.MAX_VALUE - largest) {
-                return applyFolded(BatchFold.fold(batch));
+                return applyFolded(BatchFold.fold(batch).withPrunes(prunes));
             }
+            checkHoursFit(hours);
             // No total can overflow: every member's totals stay below ceiling + the batch's sums.
             long id = ++writeId;
             var touched = new ArrayList<MemberRecord>(Math.min(deltas.size(), 1 << 20));
@@ -167,6 +182,7 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
                 g.add(r, d);
             }
             ceiling += largest;
+            applyHours(hours, prunes);
             for (VoiceSession s : batch.sessions()) {
                 sessions.put(s.id(), s);
             }
@@ -196,16 +212,52 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
                 f.checkFits(r.voiceMs(), r.xp(), r.messages(), r.sessions());
             }
         }
+        checkHoursFit(batch.hours());
         var out = new ArrayList<MemberTotals>(batch.members().size());
         for (MemberFold f : batch.members()) {
             MemberRecord r = model(f.guildId()).add(f);
             raiseCeiling(largest(r));
             out.add(new MemberTotals(f.guildId(), f.userId(), r.xp(), r.level(), r.voiceMs()));
         }
+        applyHours(batch.hours(), batch.prunes());
         for (VoiceSession s : batch.sessions()) {
             sessions.put(s.id(), s);
         }
         return out;
+    }
+
+    private void checkHoursFit(List<HourSum> hours) {
+        for (int i = 0; i < hours.size(); i++) {
+            long guildId = hours.get(i).guildId();
+            if (i == 0 || hours.get(i - 1).guildId() != guildId) {
+                HourlyModel h = hourly.get(guildId);
+                if (h != null) {
+                    h.checkFits(guildId, hours);
+                }
+            }
+        }
+    }
+
+    private void applyHours(List<HourSum> hours, List<HourPrune> prunes) {
+        for (HourPrune p : prunes) {
+            HourlyModel h = hourly.get(p.guildId());
+            if (h != null) {
+                h.prune(p.keptFrom());
+            }
+        }
+        HourlyModel h = null;
+        long guildId = 0;
+        for (HourSum s : hours) {
+            if (h == null || guildId != s.guildId()) {
+                guildId = s.guildId();
+                h = hourly.get(guildId);
+                if (h == null) {
+                    h = new HourlyModel();
+                    hourly.put(s.guildId(), h);
+                }
+            }
+            h.add(s);
+        }
     }
 
     @Override
@@ -276,6 +328,7 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
             g.dropAll();
         }
         sessions.values().removeIf(s -> s.guildId() == guildId);
+        hourly.remove(guildId);
     }
 
     @Override
@@ -393,6 +446,14 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
         try (var l = read()) {
             MemberRecord r = record(guildId, userId);
             return r == null ? List.of() : r.activity(range.from(), range.to());
+        }
+    }
+
+    @Override
+    protected List<long[]> readHourly(long guildId, long from, long end) {
+        try (var l = read()) {
+            HourlyModel h = hourly.get(guildId);
+            return h == null ? List.of() : h.rows(from, end);
         }
     }
 

@@ -85,6 +85,14 @@ public interface Storage extends AutoCloseable {
     /** A member's daily activity in a range, ordered by day then channel. */
     List<ActivityRow> activity(long guildId, long userId, DayRange range);
 
+    /**
+     * A guild's hourly activity over a range of days in its time zone: voice time and messages per
+     * local hour, as guild totals and per channel (written with each batch from the deltas that carry
+     * an hour; kept for the storage's retention, 90 days by default). An unknown guild, or a range
+     * older than the retention, gives no rows. Cost: one indexed range read.
+     */
+    HourlyActivity hourlyActivity(long guildId, DayRange range);
+
     /** Every session row that is still open, in every guild. */
     List<VoiceSession> openSessions();
 
@@ -110,7 +118,7 @@ public interface Storage extends AutoCloseable {
     /** Deletes a member and everything about it; returns whether it existed. */
     boolean deleteMember(long guildId, long userId);
 
-    /** Deletes a guild's config and every member, session and activity row of it. */
+    /** Deletes a guild's config and every member, session, activity and hourly activity row of it. */
     void deleteGuild(long guildId);
 
     /**

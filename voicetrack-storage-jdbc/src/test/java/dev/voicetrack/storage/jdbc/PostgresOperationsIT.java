@@ -102,15 +102,15 @@ class PostgresOperationsIT {
                 Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM vt_schema_version")) {
                 rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(2);
-                assertThat(rs.getInt(2)).isEqualTo(2);
+                assertThat(rs.getInt(1)).isEqualTo(3);
+                assertThat(rs.getInt(2)).isEqualTo(3);
             }
             s.execute("INSERT INTO vt_schema_version VALUES (7, 'future', 0)");
         }
         JdbcStorage newer = open();
         assertThatThrownBy(newer::init)
                 .isInstanceOf(StorageException.class)
-                .hasMessageContaining("database schema version 7 is newer than this VoiceTrack supports (2)");
+                .hasMessageContaining("database schema version 7 is newer than this VoiceTrack supports (3)");
         newer.close();
     }
 

@@ -59,12 +59,12 @@ class SqliteMigrationsTest {
         try (JdbcStore store = JdbcStore.sqlite(options())) {
             store.init();
             store.init();
-            assertThat(store.migrationVersion()).isEqualTo(2);
+            assertThat(store.migrationVersion()).isEqualTo(3);
         }
         try (JdbcStore store = JdbcStore.sqlite(options())) {
             store.init();
         }
-        assertThat(versions()).containsExactly(1, 2);
+        assertThat(versions()).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -75,10 +75,10 @@ class SqliteMigrationsTest {
         }
         try (JdbcStore store = JdbcStore.sqlite(options(), "testmigrations/good/sqlite")) {
             store.init();
-            assertThat(store.migrationVersion()).isEqualTo(3);
+            assertThat(store.migrationVersion()).isEqualTo(4);
             assertThat(store.member(1, 2).orElseThrow().xp()).isEqualTo(10);
         }
-        assertThat(versions()).containsExactly(1, 2, 3);
+        assertThat(versions()).containsExactly(1, 2, 3, 4);
         assertThat(tableExists("vt_test_extra")).isTrue();
     }
 
@@ -91,9 +91,9 @@ class SqliteMigrationsTest {
         try (JdbcStore store = JdbcStore.sqlite(options(), "testmigrations/bad/sqlite")) {
             assertThatThrownBy(store::init)
                     .isInstanceOf(StorageException.class)
-                    .hasMessageContaining("testmigrations/bad/sqlite/V3.sql failed");
+                    .hasMessageContaining("testmigrations/bad/sqlite/V4.sql failed");
         }
-        assertThat(versions()).containsExactly(1, 2);
+        assertThat(versions()).containsExactly(1, 2, 3);
         assertThat(tableExists("vt_half_done")).isFalse();
         try (JdbcStore store = JdbcStore.sqlite(options())) {
             store.init();
@@ -109,8 +109,8 @@ class SqliteMigrationsTest {
         try (JdbcStore store = JdbcStore.sqlite(options())) {
             assertThatThrownBy(store::init)
                     .isInstanceOf(StorageException.class)
-                    .hasMessageContaining("database schema version 3 is newer than this VoiceTrack supports (2)");
+                    .hasMessageContaining("database schema version 4 is newer than this VoiceTrack supports (3)");
         }
-        assertThat(versions()).containsExactly(1, 2, 3);
+        assertThat(versions()).containsExactly(1, 2, 3, 4);
     }
 }

@@ -253,7 +253,7 @@ class SqliteOperationsTest {
         }
         assertThatThrownBy(() -> storage.restore(backup))
                 .isInstanceOf(StorageException.class)
-                .hasMessageContaining("schema version 99, newer than this VoiceTrack supports (2)");
+                .hasMessageContaining("schema version 99, newer than this VoiceTrack supports (3)");
         assertThat(storage.memberCount(G)).isEqualTo(3);
     }
 

@@ -18,6 +18,8 @@ import dev.voicetrack.core.storage.kernel.AbstractStorage;
 import dev.voicetrack.core.storage.kernel.FoldedBatch;
 import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
 import dev.voicetrack.core.storage.kernel.GuildModel;
+import dev.voicetrack.core.storage.kernel.HourPrune;
+import dev.voicetrack.core.storage.kernel.HourSum;
 import dev.voicetrack.core.storage.kernel.LevelRule;
 import dev.voicetrack.core.storage.kernel.MemberFold;
 import dev.voicetrack.core.storage.kernel.MemberRecord;
@@ -89,7 +91,8 @@ import org.jspecify.annotations.Nullable;
  *       newer version or a bad field, and an activity file that a guild file references but that is
  *       missing, make {@link #init()} throw a {@link StorageException} that names the file and the
  *       problem; no file is changed and nothing is written.
- *   <li><b>Versioned format</b> ({@code "version": 1}, described in {@code GuildCodec}); instants
+ *   <li><b>Versioned format</b> ({@code "version": 1} guild files and {@code "version": 2} day files,
+ *       which add the guild's hourly activity of the day; described in {@code GuildCodec}); instants
  *       keep their milliseconds (ISO-8601 with fraction).
  * </ul>
  *
@@ -280,6 +283,12 @@ public final class JsonStorage extends AbstractStorage implements StorageMainten
                 GuildModel.addTo(r, f); // checks overflow first; a failure drops the whole write
                 f.forEachDay(g.dirtyDays::add);
                 out.add(new MemberTotals(f.guildId(), f.userId(), r.xp(), r.level(), r.voiceMs()));
+            }
+            for (HourPrune p : batch.prunes()) {
+                txn.guild(p.guildId()).pruneHours(p.keptFrom());
+            }
+            for (HourSum h : batch.hours()) {
+                txn.guild(h.guildId()).addHour(h); // checks overflow; a failure drops the whole write
             }
             for (VoiceSession s : batch.sessions()) {
                 txn.guild(s.guildId()).sessionsForWrite().put(s.id(), s);
@@ -496,6 +505,14 @@ public final class JsonStorage extends AbstractStorage implements StorageMainten
         return read(() -> {
             MemberRecord r = publishedRow(guildId, userId);
             return r == null ? List.<ActivityRow>of() : r.activity(range.from(), range.to());
+        });
+    }
+
+    @Override
+    protected List<long[]> readHourly(long guildId, long from, long end) {
+        return read(() -> {
+            GuildData g = guilds.get(guildId);
+            return g == null ? List.<long[]>of() : g.hourly(from, end);
         });
     }
 

@@ -92,6 +92,11 @@ final class ForwardingStorage implements Storage {
     }
 
     @Override
+    public dev.voicetrack.core.storage.HourlyActivity hourlyActivity(long guildId, DayRange range) {
+        return d.hourlyActivity(guildId, range);
+    }
+
+    @Override
     public List<VoiceSession> openSessions() {
         return d.openSessions();
     }

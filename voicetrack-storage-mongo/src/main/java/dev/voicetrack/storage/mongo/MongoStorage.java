@@ -422,6 +422,11 @@ public final class MongoStorage extends AbstractStorage implements StorageMainte
     }
 
     @Override
+    protected List<long[]> readHourly(long guildId, long from, long end) {
+        return read(() -> queries.hourly(guildId, from, end));
+    }
+
+    @Override
     protected List<VoiceSession> readOpenSessions() {
         return read(queries::openSessions);
     }

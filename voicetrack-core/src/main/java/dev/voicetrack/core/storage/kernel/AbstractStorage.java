@@ -9,6 +9,7 @@ import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
 import dev.voicetrack.core.storage.GuildSnapshot;
+import dev.voicetrack.core.storage.HourlyActivity;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.LevelRaise;
 import dev.voicetrack.core.storage.MemberTotals;
@@ -31,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link #open()} and {@link #release()}: acquire and release its resources;
  *   <li>{@link #writeFolded}: write a folded batch atomically and return the new totals. The backend
+ *       deletes the hourly rows of its {@link FoldedBatch#prunes()} and adds its {@link
+ *       FoldedBatch#hours()} to the guild's hourly rows, in the same transaction or file write.
  *       applies the sums to its rows: adds them after {@link MemberFold#checkFits} (the overflow
  *       rule), keeps the later last-seen ({@link LastSeenRule}), applies the streak run ({@link
  *       StreakRule#apply} or its SQL form), upserts the session rows. A backend that holds its rows in
@@ -54,6 +57,9 @@ public abstract class AbstractStorage implements Storage {
 
     /** This storage's lifecycle; {@link #checkReady()} is its usual use. */
     protected final Lifecycle lifecycle = new Lifecycle();
+
+    /** When this storage prunes hourly rows; a backend that overrides {@link #writeBatch} uses it too. */
+    protected final HourlyPruning hourlyPruning = new HourlyPruning();
 
     protected AbstractStorage() {}
 
@@ -87,6 +93,22 @@ public abstract class AbstractStorage implements Storage {
             lifecycle.markClosed();
         }
         release();
+    }
+
+    /** How many days of hourly activity this storage keeps ({@link HourlyRule#DEFAULT_RETENTION_DAYS} by default). */
+    public final int hourlyRetentionDays() {
+        return hourlyPruning.retentionDays();
+    }
+
+    /**
+     * Sets how many days of hourly activity this storage keeps; older hours are deleted by the next
+     * write of each guild. May be called at any time.
+     *
+     * @throws IllegalArgumentException naming the setting and the value unless 1 to {@link
+     *     HourlyRule#MAX_RETENTION_DAYS}
+     */
+    public final void setHourlyRetentionDays(int days) {
+        hourlyPruning.retentionDays(days);
     }
 
     /** @throws dev.voicetrack.core.storage.StorageException unless initialised, not closed and not broken */
@@ -154,6 +176,7 @@ public abstract class AbstractStorage implements Storage {
     public final void deleteGuild(long guildId) {
         checkReady();
         deleteGuildRows(guildId);
+        hourlyPruning.forget(guildId);
     }
 
     @Override
@@ -170,11 +193,16 @@ public abstract class AbstractStorage implements Storage {
      * rules (an in-memory model, where folding first would cost more than it saves).
      */
     protected List<MemberTotals> writeBatch(Batch batch) {
-        return writeFolded(BatchFold.fold(batch));
+        FoldedBatch folded = BatchFold.fold(batch);
+        folded = folded.withPrunes(hourlyPruning.due(folded.hours()));
+        List<MemberTotals> out = writeFolded(folded);
+        hourlyPruning.done(folded.prunes());
+        return out;
     }
 
     /**
-     * Writes a folded batch atomically: all of it or nothing, throwing {@link
+     * Writes a folded batch atomically: all of it or nothing, its {@link FoldedBatch#prunes() prunes}
+     * and {@link FoldedBatch#hours() hourly sums} included, throwing {@link
      * dev.voicetrack.core.storage.StorageException} if anything fails, including {@link
      * MemberFold#checkFits} against the stored totals.
      *
@@ -203,7 +231,7 @@ public abstract class AbstractStorage implements Storage {
     /** See {@link Storage#deleteMember}. */
     protected abstract boolean deleteMemberRows(long guildId, long userId);
 
-    /** See {@link Storage#deleteGuild}. */
+    /** See {@link Storage#deleteGuild}; hourly rows included. */
     protected abstract void deleteGuildRows(long guildId);
 
     // ------------------------------------------------------------------ reads
@@ -268,6 +296,14 @@ public abstract class AbstractStorage implements Storage {
         return readSessions(guildId, userId, limit);
     }
 
+    @Override
+    public final HourlyActivity hourlyActivity(long guildId, DayRange range) {
+        StorageArgs.notNull(range, "range");
+        checkReady();
+        return HourlyRule.activity(
+                guildId, range, readHourly(guildId, HourlyRule.firstSlot(range), HourlyRule.endSlot(range)));
+    }
+
     /** {@inheritDoc} Checks that the storage is ready, then reads through the SPI's default. */
     @Override
     public GuildSnapshot exportGuild(long guildId) {
@@ -301,6 +337,12 @@ public abstract class AbstractStorage implements Storage {
     protected abstract List<ActivityRow> readActivity(long guildId, long userId, DayRange range);
 
     protected abstract List<VoiceSession> readOpenSessions();
+
+    /**
+     * A guild's hourly rows of slots {@code from} (included) to {@code end} (excluded), as {slot,
+     * channelId, voiceMs, messages}, by slot then channel ascending ({@link HourlyRule}).
+     */
+    protected abstract List<long[]> readHourly(long guildId, long from, long end);
 
     /** At most {@code limit} (>= 0) sessions, newest start first. */
     protected abstract List<VoiceSession> readSessions(long guildId, long userId, int limit);

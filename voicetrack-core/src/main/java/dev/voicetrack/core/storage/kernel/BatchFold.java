@@ -4,6 +4,8 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -19,7 +21,9 @@ import java.util.List;
  *       is positive;
  *   <li>voice time, XP and messages add to the (day, channel) activity when one of them is positive,
  *       and then the day is an active day for the streak;
- *   <li>the latest last-seen of the member's deltas is kept.
+ *   <li>the latest last-seen of the member's deltas is kept;
+ *   <li>voice time and messages of a delta with an hour add to its guild's (hour, channel) row when
+ *       one of them is positive ({@link HourlyRule}).
  * </ul>
  *
  * <p>Cost: O(deltas + sessions) with a hash lookup per delta; one small object per member.
@@ -58,7 +62,52 @@ public final class BatchFold {
         for (MemberFold m : members) {
             m.finish();
         }
-        return new FoldedBatch(members, sessions(batch.sessions()));
+        return new FoldedBatch(members, sessions(batch.sessions()), hours(deltas), List.of());
+    }
+
+    private record HourKey(long guildId, long slot, long channelId) {}
+
+    /**
+     * The hourly sums of deltas: one per (guild, slot, channel) that a delta with an hour adds voice time
+     * or messages to, by guild, slot and channel ascending (the order to write them in).
+     *
+     * @throws dev.voicetrack.core.storage.StorageException if a sum overflows
+     */
+    public static List<HourSum> hours(List<MemberDelta> deltas) {
+        HashMap<HourKey, long[]> sums = null;
+        HourKey last = null;
+        long[] lastSum = null;
+        for (MemberDelta d : deltas) {
+            if (d.hour() == MemberDelta.NO_HOUR || (d.voiceMs() == 0 && d.messages() == 0)) {
+                continue;
+            }
+            long slot = HourlyRule.slot(d.day(), d.hour());
+            long[] sum;
+            if (last != null
+                    && last.guildId() == d.guildId()
+                    && last.slot() == slot
+                    && last.channelId() == d.channelId()) {
+                sum = lastSum;
+            } else {
+                if (sums == null) {
+                    sums = new HashMap<>();
+                }
+                last = new HourKey(d.guildId(), slot, d.channelId());
+                sum = sums.computeIfAbsent(last, k -> new long[2]);
+                lastSum = sum;
+            }
+            sum[0] = HourlyRule.add(sum[0], d.voiceMs(), d.guildId(), slot);
+            sum[1] = HourlyRule.add(sum[1], d.messages(), d.guildId(), slot);
+        }
+        if (sums == null) {
+            return List.of();
+        }
+        var out = new ArrayList<HourSum>(sums.size());
+        sums.forEach((k, v) -> out.add(new HourSum(k.guildId(), k.slot(), k.channelId(), v[0], v[1])));
+        out.sort(Comparator.comparingLong(HourSum::guildId)
+                .thenComparingLong(HourSum::slot)
+                .thenComparingLong(HourSum::channelId));
+        return out;
     }
 
     /** Adds one delta to a member's sums. */

@@ -15,10 +15,33 @@ import java.util.Set;
 public final class FoldedBatch {
     private final List<MemberFold> members;
     private final List<VoiceSession> sessions;
+    private final List<HourSum> hours;
+    private final List<HourPrune> prunes;
 
-    FoldedBatch(List<MemberFold> members, List<VoiceSession> sessions) {
+    FoldedBatch(List<MemberFold> members, List<VoiceSession> sessions, List<HourSum> hours, List<HourPrune> prunes) {
         this.members = List.copyOf(members);
         this.sessions = List.copyOf(sessions);
+        this.hours = List.copyOf(hours);
+        this.prunes = List.copyOf(prunes);
+    }
+
+    /** This batch, also doing {@code prunes} (from {@link HourlyPruning#due}). */
+    public FoldedBatch withPrunes(List<HourPrune> prunes) {
+        return prunes.isEmpty() && this.prunes.isEmpty() ? this : new FoldedBatch(members, sessions, hours, prunes);
+    }
+
+    /**
+     * What the batch adds to its guilds' hourly rows, one sum per (guild, slot, channel), by guild, slot
+     * and channel ascending (the order to upsert them in). Written in the same transaction or file
+     * write as the members.
+     */
+    public List<HourSum> hours() {
+        return hours;
+    }
+
+    /** The hourly rows to delete in the same write, before the sums are added; usually none. */
+    public List<HourPrune> prunes() {
+        return prunes;
     }
 
     /** One per member the batch's deltas name, in order of first appearance (the order of the returned totals). */

@@ -4,6 +4,8 @@ import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.kernel.FoldedBatch;
+import dev.voicetrack.core.storage.kernel.HourPrune;
+import dev.voicetrack.core.storage.kernel.HourSum;
 import dev.voicetrack.core.storage.kernel.LastSeenRule;
 import dev.voicetrack.core.storage.kernel.MemberFold;
 import dev.voicetrack.core.storage.kernel.StreakRule;
@@ -25,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * summed and checked within itself from the kernel's {@code BatchFold}; the rules that need the
  * stored row run in SQL, in the kernel's own forms: the streak ({@link StreakRule#SQL_STREAK}, {@link
  * StreakRule#SQL_LAST_ACTIVE_DAY}) and the later last-seen ({@link LastSeenRule#SQL}), all in one
- * member upsert. Totals are added ({@code x = x + excluded.x}); a sum past {@code Long.MAX_VALUE}
+ * member upsert. The batch's hourly sums are upserted after its prunes, in the same transaction. Totals are added ({@code x = x + excluded.x}); a sum past {@code Long.MAX_VALUE}
  * fails the statement (see {@code Records#apply}).
  *
  * <p>Not thread safe; one plan per write. {@link #write} may run again (a retried transaction).
@@ -84,6 +86,15 @@ final class BatchPlan {
                     + " xp = vt_daily_activity.xp + excluded.xp,"
                     + " messages = vt_daily_activity.messages + excluded.messages",
             7);
+
+    /** Adds a batch's sums to a guild's hourly rows ({@link HourSum}). */
+    private static final MultiRow HOURLY_UPSERT = new MultiRow(
+            "INSERT INTO vt_hourly_activity (guild_id, hour, channel_id, voice_ms, messages) VALUES ",
+            "(?, ?, ?, ?, ?)",
+            " ON CONFLICT (guild_id, hour, channel_id) DO UPDATE SET"
+                    + " voice_ms = vt_hourly_activity.voice_ms + excluded.voice_ms,"
+                    + " messages = vt_hourly_activity.messages + excluded.messages",
+            5);
 
     /** One channel row of a member, for {@link #CHANNEL_UPSERT}. */
     private record ChannelRow(MemberFold member, MemberFold.ChannelSum sum) {}
@@ -158,6 +169,11 @@ final class BatchPlan {
         }
         MultiRow.write(c, CHANNEL_UPSERT, channelRows, BatchPlan::bindChannel, null);
         MultiRow.write(c, DAILY_UPSERT, dailyRows, BatchPlan::bindDay, null);
+        for (HourPrune p : batch.prunes()) { // a range of the primary key, once a day per guild
+            Database.update(
+                    c, "DELETE FROM vt_hourly_activity WHERE guild_id = ? AND hour < ?", p.guildId(), p.keptFrom());
+        }
+        MultiRow.write(c, HOURLY_UPSERT, batch.hours(), BatchPlan::bindHour, null); // in key order already
         if (!batch.sessions().isEmpty()) {
             var sessions = new ArrayList<>(batch.sessions()); // one row per id: by id is the lock order
             sessions.sort(Comparator.comparing(VoiceSession::id));
@@ -246,6 +262,14 @@ final class BatchPlan {
         ps.setLong(i + 2, r.sum().channelId());
         ps.setLong(i + 3, r.sum().voiceMs());
         ps.setLong(i + 4, r.sum().sessions());
+    }
+
+    private static void bindHour(PreparedStatement ps, int i, HourSum h) throws SQLException {
+        ps.setLong(i, h.guildId());
+        ps.setLong(i + 1, h.slot());
+        ps.setLong(i + 2, h.channelId());
+        ps.setLong(i + 3, h.voiceMs());
+        ps.setLong(i + 4, h.messages());
     }
 
     private static void bindDay(PreparedStatement ps, int i, DayRow r) throws SQLException {

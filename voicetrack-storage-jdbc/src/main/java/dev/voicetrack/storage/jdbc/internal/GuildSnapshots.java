@@ -133,6 +133,7 @@ final class GuildSnapshots {
                     for (String table : Migrations.GUILD_TABLES) {
                         Database.update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
                     }
+                    Database.update(c, "DELETE FROM " + Migrations.HOURLY_TABLE + " WHERE guild_id = ?", guildId);
                     if (config != null) {
                         try (PreparedStatement ps = c.prepareStatement(
                                 "INSERT INTO vt_guilds (guild_id, config, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)")) {

@@ -202,6 +202,11 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
     }
 
     @Override
+    protected List<long[]> readHourly(long guildId, long from, long end) {
+        return records.hourly(guildId, from, end);
+    }
+
+    @Override
     protected List<VoiceSession> readOpenSessions() {
         return records.openSessions();
     }

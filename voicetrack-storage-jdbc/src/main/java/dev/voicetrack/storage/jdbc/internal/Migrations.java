@@ -28,6 +28,12 @@ final class Migrations {
     static final List<String> GUILD_TABLES = List.of(
             "vt_guilds", "vt_members", "vt_member_channels", "vt_member_metadata", "vt_daily_activity", "vt_sessions");
 
+    /** The table of a guild's hourly activity (schema version {@link #HOURLY_VERSION} on). */
+    static final String HOURLY_TABLE = "vt_hourly_activity";
+
+    /** The schema version that added {@link #HOURLY_TABLE}. */
+    static final int HOURLY_VERSION = 3;
+
     private final Dialect dialect;
     private final String resourceDir;
     private final List<String> scripts;

@@ -317,6 +317,7 @@ final class Records {
                     for (String table : Migrations.GUILD_TABLES) {
                         Database.update(c, "DELETE FROM " + table + " WHERE guild_id = ?", guildId);
                     }
+                    Database.update(c, "DELETE FROM " + Migrations.HOURLY_TABLE + " WHERE guild_id = ?", guildId);
                     return null;
                 },
                 Ranks.DROP_INDEXES);
@@ -455,6 +456,29 @@ final class Records {
                 }
                 return out;
             }
+        });
+    }
+
+    /** A guild's hourly rows of slots {@code from} to {@code end} (excluded); none on a read-only older schema. */
+    List<long[]> hourly(long guildId, long from, long end) {
+        return db.read("hourlyActivity", c -> {
+            var out = new ArrayList<long[]>();
+            if (Migrations.recordedVersion(c) < Migrations.HOURLY_VERSION) {
+                return out;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT hour, channel_id, voice_ms, messages"
+                            + " FROM vt_hourly_activity WHERE guild_id = ? AND hour >= ? AND hour < ? ORDER BY hour, channel_id")) {
+                ps.setLong(1, guildId);
+                ps.setLong(2, from);
+                ps.setLong(3, end);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                    }
+                }
+            }
+            return out;
         });
     }
 

@@ -2,6 +2,9 @@ package dev.voicetrack.storage.json.internal;
 
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.kernel.HourSum;
+import dev.voicetrack.core.storage.kernel.HourlyModel;
+import dev.voicetrack.core.storage.kernel.HourlyRule;
 import dev.voicetrack.core.storage.kernel.MemberRecord;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -9,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,6 +34,10 @@ public final class GuildChange {
     private LinkedHashMap<String, VoiceSession> sessions;
     private boolean ownSessions;
     private final TreeMap<LocalDate, Long> dayFiles;
+    private TreeMap<LocalDate, HourlyModel> hourlyDays;
+    /** The days whose hourly model is this change's own copy. */
+    private final Set<LocalDate> ownHourlyDays = new HashSet<>();
+
     long lastGeneration;
     int sizeHint;
 
@@ -47,7 +55,9 @@ public final class GuildChange {
             sessions = new LinkedHashMap<>();
             ownSessions = true;
             dayFiles = new TreeMap<>();
+            hourlyDays = new TreeMap<>();
         } else {
+            hourlyDays = new TreeMap<>(base.hourlyDays);
             config = base.config;
             sessions = base.sessions;
             dayFiles = new TreeMap<>(base.dayFiles);
@@ -64,6 +74,8 @@ public final class GuildChange {
         config = null;
         sessions = new LinkedHashMap<>();
         ownSessions = true;
+        hourlyDays = new TreeMap<>();
+        ownHourlyDays.clear();
     }
 
     boolean replaced() {
@@ -101,6 +113,44 @@ public final class GuildChange {
 
     TreeMap<LocalDate, Long> dayFiles() {
         return dayFiles;
+    }
+
+    TreeMap<LocalDate, HourlyModel> hourlyDays() {
+        return hourlyDays;
+    }
+
+    /** The hourly rows of a day, ordered: {slot, channelId, voiceMs, messages}. */
+    List<long[]> hourlyRowsOf(LocalDate day) {
+        HourlyModel m = hourlyDays.get(day);
+        return m == null ? List.of() : m.rowsOf(day);
+    }
+
+    /**
+     * Adds a batch's hourly sum (its day's file is rewritten).
+     *
+     * @throws dev.voicetrack.core.storage.StorageException if the row would overflow (the write is dropped)
+     */
+    public void addHour(HourSum h) {
+        LocalDate day = HourlyRule.day(h.slot());
+        HourlyModel m = hourlyDays.get(day);
+        if (m == null) {
+            m = new HourlyModel();
+            hourlyDays.put(day, m);
+            ownHourlyDays.add(day);
+        } else if (ownHourlyDays.add(day)) {
+            m = m.copy();
+            hourlyDays.put(day, m);
+        }
+        m.checkFits(guildId, List.of(h));
+        m.add(h);
+        dirtyDays.add(day);
+    }
+
+    /** Drops the hourly rows of the days before the one {@code keptFrom} starts (their files are rewritten). */
+    public void pruneHours(long keptFrom) {
+        var old = hourlyDays.headMap(HourlyRule.day(keptFrom), false);
+        dirtyDays.addAll(old.keySet());
+        old.clear();
     }
 
     /** The member's row as this change sees it (staged, else published), or null. */
@@ -169,7 +219,7 @@ public final class GuildChange {
 
     /** Whether the guild holds nothing after this change (its file is then emptied). */
     public boolean isEmpty() {
-        if (config != null || !sessions.isEmpty() || !staged.isEmpty()) {
+        if (config != null || !sessions.isEmpty() || !staged.isEmpty() || !hourlyDays.isEmpty()) {
             return false;
         }
         return replaced || base == null || base.model.size() == removed.size();
@@ -178,6 +228,7 @@ public final class GuildChange {
     /** Every active day of the members after this change (for a rewrite of all day files). */
     public Set<LocalDate> allActiveDays() {
         var days = new TreeSet<LocalDate>(dayFiles.keySet());
+        days.addAll(hourlyDays.keySet());
         for (long u : memberIds()) {
             days.addAll(java.util.Objects.requireNonNull(member(u)).activeDays());
         }

@@ -47,6 +47,11 @@ public final class GuildCodec {
     public static final String FORMAT = "voicetrack-guild";
     public static final String DAY_FORMAT = "voicetrack-day";
     public static final int VERSION = 1;
+    /**
+     * The version of day files written: 2 adds the guild's hourly activity ({@code "hours"}). Version 1
+     * day files (no hours) are still read.
+     */
+    public static final int DAY_VERSION = 2;
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -93,15 +98,20 @@ public final class GuildCodec {
     }
 
     /**
-     * The activity file of one day: {@code {"format": "voicetrack-day", "version": 1, "guildId": "1",
-     * "day": "2024-03-10", "rows": [["userId", "channel", voiceMs, xp, messages], ...]}}.
+     * The activity file of one day: {@code {"format": "voicetrack-day", "version": 2, "guildId": "1",
+     * "day": "2024-03-10", "rows": [["userId", "channel", voiceMs, xp, messages], ...], "hours":
+     * [[hourOfDay, "channel", voiceMs, messages], ...]}}. {@code hours} holds the guild's hourly
+     * activity of the day (local hours of the guild's time zone, see the kernel's {@code HourlyRule}),
+     * by hour then channel; a version 1 file has none.
+     *
+     * @param hours the day's hourly rows {slot, channelId, voiceMs, messages}
      */
-    public static byte[] writeDay(GuildChange g, LocalDate day, List<Long> users) {
+    public static byte[] writeDay(GuildChange g, LocalDate day, List<Long> users, List<long[]> hours) {
         var out = new ByteArrayOutputStream(64 + users.size() * 48);
         try (JsonGenerator j = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             j.writeStartObject();
             j.writeStringField("format", DAY_FORMAT);
-            j.writeNumberField("version", VERSION);
+            j.writeNumberField("version", DAY_VERSION);
             j.writeStringField("guildId", Long.toString(g.guildId));
             j.writeStringField("day", day.toString());
             j.writeArrayFieldStart("rows");
@@ -120,6 +130,16 @@ public final class GuildCodec {
                         throw new UncheckedIOException(e);
                     }
                 });
+            }
+            j.writeEndArray();
+            j.writeArrayFieldStart("hours");
+            for (long[] h : hours) {
+                j.writeStartArray();
+                j.writeNumber(Math.floorMod(h[0], 24));
+                j.writeString(Long.toString(h[1]));
+                j.writeNumber(h[2]);
+                j.writeNumber(h[3]);
+                j.writeEndArray();
             }
             j.writeEndArray();
             j.writeEndObject();
@@ -150,9 +170,9 @@ public final class GuildCodec {
                     "format must be '" + DAY_FORMAT + "', was '" + Json.text(root, "format") + "'");
         }
         long version = Json.number(root, "version");
-        if (version != VERSION) {
+        if (version != 1 && version != DAY_VERSION) {
             throw new IllegalArgumentException(
-                    "version " + version + " is not supported (this build reads version " + VERSION + ")");
+                    "version " + version + " is not supported (this build reads versions 1 to " + DAY_VERSION + ")");
         }
         if (Json.id(root, "guildId") != g.guildId || !Json.text(root, "day").equals(day.toString())) {
             throw new IllegalArgumentException("holds guild " + Json.text(root, "guildId") + " day "
@@ -186,6 +206,39 @@ public final class GuildCodec {
                 v[i] = x.asLong();
             }
             r.putActivity(day, channel, v[0], v[1], v[2]);
+        }
+        if (version >= 2) {
+            readHours(Json.array(root, "hours"), g, day);
+        }
+    }
+
+    private static void readHours(Iterable<JsonNode> hours, GuildData g, LocalDate day) {
+        for (JsonNode h : hours) {
+            if (!h.isArray()
+                    || h.size() != 4
+                    || !h.get(0).isIntegralNumber()
+                    || !h.get(1).isTextual()
+                    || !h.get(2).isIntegralNumber()
+                    || !h.get(2).canConvertToLong()
+                    || !h.get(3).isIntegralNumber()
+                    || !h.get(3).canConvertToLong()) {
+                throw new IllegalArgumentException("an hour must be [hourOfDay, channel, voiceMs, messages], was " + h);
+            }
+            int hour = h.get(0).asInt();
+            long channel;
+            try {
+                channel = Long.parseLong(h.get(1).asText());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("an hour's channel must be decimal, was " + h, e);
+            }
+            if (hour < 0
+                    || hour > 23
+                    || channel < 0
+                    || h.get(2).asLong() < 0
+                    || h.get(3).asLong() < 0) {
+                throw new IllegalArgumentException("an hour must be 0 to 23 with counters >= 0, was " + h);
+            }
+            g.putHour(day, hour, channel, h.get(2).asLong(), h.get(3).asLong());
         }
     }
 

@@ -3,6 +3,8 @@ package dev.voicetrack.storage.json.internal;
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.kernel.GuildModel;
+import dev.voicetrack.core.storage.kernel.HourlyModel;
+import dev.voicetrack.core.storage.kernel.HourlyRule;
 import dev.voicetrack.core.storage.kernel.MemberRecord;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -28,6 +30,12 @@ public final class GuildData {
 
     /** Day to the generation of its committed activity file ({@code guild-<id>-day-<day>-<gen>.json}). */
     TreeMap<LocalDate, Long> dayFiles;
+
+    /**
+     * The guild's hourly activity by day (each day's rows live in that day's file); replaced (never
+     * changed) by {@link #publish}, and each day's model is copied before a write changes it.
+     */
+    TreeMap<LocalDate, HourlyModel> hourlyDays = new TreeMap<>();
 
     /** The last generation used for a day file of this guild. */
     public long lastGeneration;
@@ -60,6 +68,27 @@ public final class GuildData {
         return dayFiles;
     }
 
+    /** The hourly rows of slots {@code from} to {@code end} (excluded); read under the storage's shared lock. */
+    public java.util.List<long[]> hourly(long from, long end) {
+        var out = new java.util.ArrayList<long[]>();
+        if (from >= end) {
+            return out;
+        }
+        for (HourlyModel m : hourlyDays
+                .subMap(HourlyRule.day(from), true, HourlyRule.day(end - 1), true)
+                .values()) {
+            out.addAll(m.rows(from, end));
+        }
+        return out;
+    }
+
+    /** Sets a stored hourly row (reading a day file). */
+    void putHour(LocalDate day, int hourOfDay, long channelId, long voiceMs, long messages) {
+        hourlyDays
+                .computeIfAbsent(day, d -> new HourlyModel())
+                .put(HourlyRule.slot(day, hourOfDay), channelId, voiceMs, messages);
+    }
+
     /** Whether the guild has nothing stored. */
     public boolean isEmpty() {
         return config == null && model.isEmpty() && sessions.isEmpty();
@@ -83,6 +112,7 @@ public final class GuildData {
         config = c.config();
         sessions = c.sessions();
         dayFiles = c.dayFiles();
+        hourlyDays = c.hourlyDays();
         lastGeneration = Math.max(lastGeneration, c.lastGeneration);
         sizeHint = c.sizeHint;
     }

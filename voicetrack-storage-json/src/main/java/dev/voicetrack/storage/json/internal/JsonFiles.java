@@ -421,7 +421,8 @@ public final class JsonFiles {
                         users.add(u);
                     }
                 }
-                if (users.isEmpty()) {
+                List<long[]> hours = g.hourlyRowsOf(day);
+                if (users.isEmpty() && hours.isEmpty()) {
                     g.dayFiles().remove(day);
                 } else {
                     long gen;
@@ -432,7 +433,7 @@ public final class JsonFiles {
                     } while (Files.exists(f));
                     created.add(f);
                     try {
-                        ops.writeAndSync(f, GuildCodec.writeDay(g, day, users));
+                        ops.writeAndSync(f, GuildCodec.writeDay(g, day, users, hours));
                     } catch (FileAlreadyExistsException e) {
                         created.remove(f); // not ours: appeared since the check, and is left alone
                         throw e;

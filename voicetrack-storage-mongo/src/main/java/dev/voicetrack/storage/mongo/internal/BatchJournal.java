@@ -25,6 +25,8 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.MemberTotals;
 import dev.voicetrack.core.storage.StorageException;
 import dev.voicetrack.core.storage.kernel.FoldedBatch;
+import dev.voicetrack.core.storage.kernel.HourPrune;
+import dev.voicetrack.core.storage.kernel.HourSum;
 import dev.voicetrack.core.storage.kernel.LastSeenRule;
 import dev.voicetrack.core.storage.kernel.MemberFold;
 import dev.voicetrack.core.storage.kernel.StreakRule;
@@ -63,7 +65,9 @@ import org.jspecify.annotations.Nullable;
  *       "header"}, {@code _id} the batch id). <b>Inserting the header is the commit point.</b>
  *   <li><b>Apply.</b> Each chunk becomes bulk writes. A member or activity update matches only a
  *       document whose {@code applied} list lacks the batch id, and pushes the id ({@code $inc} with
- *       an upsert); applied twice, it changes nothing. Sessions are replaced whole.
+ *       an upsert); applied twice, it changes nothing. Sessions are replaced whole. The guild's
+ *       hourly rows ({@code hourly}) are guarded the same way; a prune of old hours is a range delete,
+ *       which is idempotent.
  *   <li><b>Forget.</b> The chunks and the header are deleted.
  * </ol>
  *
@@ -209,6 +213,13 @@ public final class BatchJournal {
         }
         List<Document> updates = memberUpdates;
         updates.addAll(dayUpdates);
+        for (HourPrune p : batch.prunes()) { // a range delete: idempotent without a guard
+            updates.add(
+                    new Document("c", "hourlyPrune").append("g", p.guildId()).append("before", p.keptFrom()));
+        }
+        for (HourSum h : batch.hours()) {
+            updates.add(hourlyUpdate(h));
+        }
         for (VoiceSession s : batch.sessions()) {
             updates.add(new Document("c", "sessions").append("doc", Documents.sessionDoc(s)));
         }
@@ -283,6 +294,17 @@ public final class BatchJournal {
                 .append("u", update);
     }
 
+    /** A journal op {@code {c: "hourly", id, u}}: the guarded update of one guild, hour slot and channel. */
+    private static Document hourlyUpdate(HourSum h) {
+        Document update = new Document("$inc", new Document("v", h.voiceMs()).append("m", h.messages()))
+                .append(
+                        "$set",
+                        new Document("g", h.guildId()).append("h", h.slot()).append("c", h.channelId()));
+        return new Document("c", "hourly")
+                .append("id", h.guildId() + ":" + h.slot() + ":" + h.channelId())
+                .append("u", update);
+    }
+
     // ---------------------------------------------------------------- commit
 
     private List<Document> chunks(String batchId, List<Document> updates) {
@@ -330,8 +352,13 @@ public final class BatchJournal {
         var memberModels = new ArrayList<WriteModel<Document>>();
         var activityModels = new ArrayList<WriteModel<Document>>();
         var sessionModels = new ArrayList<WriteModel<Document>>();
+        var hourlyModels = new ArrayList<WriteModel<Document>>();
         for (Document op : chunkDoc.getList("ops", Document.class)) {
             String coll = op.getString("c");
+            if (coll.equals("hourlyPrune")) { // before the chunk's hourly upserts, which come after it
+                db.hourly().deleteMany(and(eq("g", op.get("g")), lt("h", op.get("before"))));
+                continue;
+            }
             if (coll.equals("sessions")) {
                 Document doc = op.get("doc", Document.class);
                 sessionModels.add(
@@ -346,10 +373,11 @@ public final class BatchJournal {
                     and(eq("_id", op.getString("id")), ne("applied", batchId)),
                     update,
                     new UpdateOptions().upsert(true));
-            (coll.equals("members") ? memberModels : activityModels).add(model);
+            (coll.equals("members") ? memberModels : coll.equals("hourly") ? hourlyModels : activityModels).add(model);
         }
         bulkIdempotent(db.members(), memberModels);
         bulkIdempotent(db.activity(), activityModels);
+        bulkIdempotent(db.hourly(), hourlyModels);
         if (!sessionModels.isEmpty()) {
             db.sessions().bulkWrite(sessionModels, new BulkWriteOptions().ordered(false));
         }

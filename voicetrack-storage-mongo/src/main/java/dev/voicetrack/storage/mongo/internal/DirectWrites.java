@@ -155,6 +155,7 @@ public final class DirectWrites {
     public void deleteGuild(long guildId) {
         db.sessions().deleteMany(eq("g", guildId));
         db.activity().deleteMany(eq("g", guildId));
+        db.hourly().deleteMany(eq("g", guildId));
         db.members().deleteMany(eq("g", guildId));
         db.guilds().deleteOne(eq("_id", guildId));
     }

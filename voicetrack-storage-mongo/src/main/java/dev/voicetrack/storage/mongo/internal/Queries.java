@@ -224,6 +224,18 @@ public final class Queries {
         return out;
     }
 
+    /** A guild's hourly rows of slots {@code from} to {@code end} (excluded): {slot, channel, voiceMs, messages}. */
+    public List<long[]> hourly(long guildId, long from, long end) {
+        var out = new ArrayList<long[]>();
+        db.hourly()
+                .find(and(eq("g", guildId), gte("h", from), lt("h", end)))
+                .sort(Sorts.ascending("h", "c"))
+                .forEach(d -> out.add(new long[] {
+                    Documents.num(d, "h"), Documents.num(d, "c"), Documents.num(d, "v"), Documents.num(d, "m")
+                }));
+        return out;
+    }
+
     /** Every open session, by guild then id. */
     public List<VoiceSession> openSessions() {
         var out = new ArrayList<VoiceSession>();

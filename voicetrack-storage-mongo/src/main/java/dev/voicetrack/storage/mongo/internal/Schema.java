@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Indexes: {@code members} by guild, each metric descending, then user (leaderboards and ranks);
  * {@code activity} by guild and day (windowed leaderboards) and by guild, user and day; {@code
+ * hourly} by guild, hour slot and channel (range reads and prunes); {@code
  * sessions} by guild, user, start descending and id, and by {@code open}; {@code journal} by batch.
  *
  * <p>Methods throw the driver's {@code MongoException}; the caller turns it into a {@code
@@ -52,6 +53,7 @@ public final class Schema {
         }
         db.activity().createIndex(Indexes.ascending("g", "d"));
         db.activity().createIndex(Indexes.ascending("g", "u", "d"));
+        db.hourly().createIndex(Indexes.ascending("g", "h", "c"));
         db.sessions()
                 .createIndex(Indexes.compoundIndex(
                         Indexes.ascending("g", "u"), Indexes.descending("start"), Indexes.ascending("_id")));
