@@ -3,7 +3,7 @@
 "use strict";
 
 const METRICS = [["xp", "XP"], ["voiceTime", "Voice time"], ["level", "Level"], ["messages", "Messages"]];
-const WINDOWS = [["all", "All time"], ["7d", "Last 7 days"], ["30d", "Last 30 days"], ["week", "This week"], ["month", "This month"]];
+const WINDOWS = [["all", "All time"], ["1d", "Today"], ["7d", "Last 7 days"], ["30d", "Last 30 days"], ["week", "This week"], ["month", "This month"]];
 const PAGE_SIZE = 25;
 
 const main = document.getElementById("main");

@@ -484,7 +484,9 @@ class DashboardIT {
                 "/api/guilds/" + g + "/leaderboard?window=fortnight",
                 "window must be",
                 "/api/guilds/" + g + "/leaderboard?limit=99999999999",
-                "limit must be a whole number",
+                "limit is out of range, was '99999999999'",
+                "/api/guilds/" + g + "/leaderboard?limit=ten",
+                "limit must be a whole number, was 'ten'",
                 "/api/guilds/" + g + "/users/" + u + "/profile?days=5",
                 "days must be 7, 30 or 90, was '5'",
                 "/api/guilds/" + g + "/members?q=",
@@ -508,6 +510,15 @@ class DashboardIT {
         assertThat(bot.get("/api/guilds/123456789012345678/overview").statusCode())
                 .isEqualTo(404);
         assertThat(bot.get("/dashboard/assets/passwd").statusCode()).isEqualTo(404);
+        // Pages too: the document comes with the status its script then explains.
+        assertThat(bot.get("/dashboard/guilds/123456789012345678").statusCode()).isEqualTo(404);
+        assertThat(bot.get("/dashboard/guilds/123456789012345678/overview").statusCode())
+                .isEqualTo(404);
+        assertThat(bot.get("/dashboard/guilds/abc").statusCode()).isEqualTo(400);
+        assertThat(bot.get("/dashboard/guilds/" + g + "/members/abc").statusCode())
+                .isEqualTo(400);
+        assertThat(bot.get("/dashboard/guilds/" + g + "/members/" + u).statusCode())
+                .isEqualTo(200);
 
         JsonNode profile = JSON.readTree(
                 bot.get("/api/guilds/" + g + "/users/" + u + "/profile").body());

@@ -428,7 +428,9 @@ public final class AdminApi {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+            boolean digits = v.matches("-?[0-9]+");
+            throw new IllegalArgumentException(
+                    name + (digits ? " is out of range" : " must be a whole number") + ", was '" + v + "'");
         }
     }
 

@@ -92,7 +92,23 @@ final class Dashboard {
         app.sse("/api/events", live::join);
     }
 
+    /**
+     * A page: the same document for every path (the script renders the page the path names). A path naming a guild
+     * the bot does not know is answered 404, a malformed id 400, with the same document, whose script then says why.
+     */
     private void page(Context ctx) {
+        try {
+            if (ctx.pathParamMap().containsKey("guild")) {
+                knownGuild(ctx);
+            }
+            if (ctx.pathParamMap().containsKey("user")) {
+                AdminApi.id(ctx.pathParam("user"), "user");
+            }
+        } catch (UnknownGuild e) {
+            ctx.status(HttpStatus.NOT_FOUND);
+        } catch (IllegalArgumentException e) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+        }
         ctx.header("Cache-Control", "no-cache");
         ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; object-src 'none'");
         ctx.header("X-Content-Type-Options", "nosniff");
