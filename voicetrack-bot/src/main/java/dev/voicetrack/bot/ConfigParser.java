@@ -456,7 +456,7 @@ final class ConfigParser {
             uri = new URI(url);
         } catch (URISyntaxException e) {
             uri = null;
-            problem = "a node is not host:port";
+            problem = several ? "a node is not host:port" : "it is not a URL";
         }
         if (uri != null) {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
