@@ -76,7 +76,15 @@ public final class BotConfig {
         s.put(
                 "REDIS_URL",
                 new Setting(
-                        "", "redis://[:password@]host[:port][/db] or rediss://...; switches on the two-tier cache"));
+                        "",
+                        "redis://[:password@]host[:port][/db] or rediss://..., or a Redis Cluster's nodes"
+                                + " redis://[:password@]host1:port1,host2:port2,...; switches on the two-tier cache"));
+        s.put(
+                "REDIS_CLUSTER",
+                new Setting(
+                        "auto",
+                        "whether REDIS_URL is a Redis Cluster (auto: when it names several nodes; true: one seed"
+                                + " node of a cluster)"));
         s.put("REDIS_KEY_PREFIX", new Setting("voice:", "namespace of the Redis keys"));
         s.put("CACHE_MAX_ENTRIES", new Setting("10000", "in-process cache bound (entries)"));
         s.put("CACHE_TTL", new Setting("5m", "cache TTL of user and leaderboard entries"));
@@ -210,11 +218,24 @@ public final class BotConfig {
      * @param maxEntries {@code CACHE_MAX_ENTRIES}, the in-process bound
      * @param ttl {@code CACHE_TTL}
      * @param redisUrl {@code REDIS_URL}; when set, the two-tier cache in front of Redis
+     * @param redisNodes {@code REDIS_URL} as one URL per node it names (one for a standalone server,
+     *     the seed nodes for a cluster); empty without {@code REDIS_URL}
+     * @param redisCluster whether the nodes are a Redis Cluster's ({@code REDIS_CLUSTER})
      * @param redisKeyPrefix {@code REDIS_KEY_PREFIX}
      * @param warmInterval {@code CACHE_WARM_INTERVAL}, zero when warming runs only at start
      */
     public record CacheSettings(
-            long maxEntries, Duration ttl, Optional<String> redisUrl, String redisKeyPrefix, Duration warmInterval) {}
+            long maxEntries,
+            Duration ttl,
+            Optional<String> redisUrl,
+            List<String> redisNodes,
+            boolean redisCluster,
+            String redisKeyPrefix,
+            Duration warmInterval) {
+        public CacheSettings {
+            redisNodes = List.copyOf(redisNodes);
+        }
+    }
 
     /**
      * What the tracker follows and how often.

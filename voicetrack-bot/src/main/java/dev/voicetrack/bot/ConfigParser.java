@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -72,9 +73,10 @@ final class ConfigParser {
         Optional<String> adminToken = adminToken();
         Optional<String> apiUrl = url("DISCORD_API_URL");
         Optional<String> gatewayUrl = url("DISCORD_GATEWAY_URL");
-        Optional<String> redisUrl = url("REDIS_URL");
+        Optional<String> redisUrl = optional("REDIS_URL"); // several nodes are no one URI: checked per node
         Optional<String> mongoUri = url("MONGODB_URI");
-        redisUrl.ifPresent(this::checkRedisUrl);
+        List<String> redisNodes = redisUrl.map(this::redisNodes).orElse(List.of());
+        boolean redisCluster = redisCluster(redisNodes);
         mongoUri.ifPresent(this::checkMongoUri);
         boolean shared = bool("POSTGRES_SHARED_DATABASE");
         Optional<String> jdbcUrl = jdbcUrl(shared);
@@ -96,7 +98,14 @@ final class ConfigParser {
                         raw.value("MONGODB_DATABASE"),
                         storageTimeout,
                         hourlyRetentionDays()),
-                new CacheSettings(cacheMaxEntries, cacheTtl, redisUrl, raw.value("REDIS_KEY_PREFIX"), warmInterval),
+                new CacheSettings(
+                        cacheMaxEntries,
+                        cacheTtl,
+                        redisUrl,
+                        redisNodes,
+                        redisCluster,
+                        raw.value("REDIS_KEY_PREFIX"),
+                        warmInterval),
                 new TrackingSettings(checkInterval, sessionWriteInterval, trackMessages, trackMemberUpdates),
                 new BackupSettings(
                         path("BACKUP_DIR"), backupInterval, retention, maxBackups, shutdownBackup, optimizeInterval),
@@ -432,29 +441,107 @@ final class ConfigParser {
         return v;
     }
 
-    /** The checks the Redis client would make only at start: scheme, host, port, database number. */
-    private void checkRedisUrl(String url) {
-        URI uri = URI.create(url);
+    /**
+     * {@code REDIS_URL} as one URL per node, each checked as the Redis client would only at start
+     * (scheme, host, port, database number). Several nodes are written as Lettuce and redis-cli users
+     * know them, {@code redis://[:password@]host1:port1,host2:port2[/db]}: the password and database
+     * hold for every node.
+     */
+    private List<String> redisNodes(String url) {
+        int schemeEnd = url.indexOf("://");
+        if (schemeEnd < 0) {
+            checkRedisUrl(url, false);
+            return List.of(url);
+        }
+        String scheme = url.substring(0, schemeEnd);
+        String rest = url.substring(schemeEnd + 3);
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash);
+        int at = authority.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : authority.substring(0, at + 1);
+        String[] hosts = authority.substring(at + 1).split(",", -1);
+        List<String> nodes = new ArrayList<>();
+        for (String host : hosts) {
+            if (host.isBlank()) {
+                throw redisUrlRefused(hosts.length > 1 ? "a node names no host" : "it names no host");
+            }
+            String node = scheme + "://" + userInfo + host.strip() + path;
+            checkRedisUrl(node, hosts.length > 1);
+            nodes.add(node);
+        }
+        return List.copyOf(nodes);
+    }
+
+    private void checkRedisUrl(String url, boolean several) {
         String problem = null;
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            problem = "the scheme must be redis:// or rediss:// (TLS)";
-        } else if (uri.getHost() == null || uri.getHost().isBlank()) {
-            problem = uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:\\d{6,}")
-                    ? "the port must be in 1..65535"
-                    : "it names no host";
-        } else if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
-            problem = "the port must be in 1..65535";
-        } else if (uri.getPath() != null
-                && !uri.getPath().isEmpty()
-                && !uri.getPath().equals("/")
-                && !uri.getPath().substring(1).matches("\\d{1,2}")) {
-            problem = "the database must be a number such as /0";
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            uri = null;
+            problem = several ? "a node is not host:port" : "it is not a URL";
+        }
+        if (uri != null) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+                problem = "the scheme must be redis:// or rediss:// (TLS)";
+            } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+                problem = uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:\\d{6,}")
+                        ? "the port must be in 1..65535"
+                        : several ? "a node names no host" : "it names no host";
+            } else if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+                problem = "the port must be in 1..65535";
+            } else if (uri.getPath() != null
+                    && !uri.getPath().isEmpty()
+                    && !uri.getPath().equals("/")
+                    && !uri.getPath().substring(1).matches("\\d{1,2}")) {
+                problem = "the database must be a number such as /0";
+            }
         }
         if (problem != null) {
-            throw new ConfigException("REDIS_URL must be redis://[:password@]host[:port][/database] or rediss://...;"
-                    + " " + problem + ", was '" + raw.shown("REDIS_URL") + "'");
+            throw redisUrlRefused(problem);
         }
+    }
+
+    private ConfigException redisUrlRefused(String problem) {
+        return new ConfigException("REDIS_URL must be redis://[:password@]host[:port][/database] or rediss://...,"
+                + " or for a Redis Cluster redis://[:password@]host1:port1,host2:port2,...; " + problem + ", was '"
+                + raw.shown("REDIS_URL") + "'");
+    }
+
+    /** {@code REDIS_CLUSTER}: auto (a cluster when REDIS_URL names several nodes), true or false. */
+    private boolean redisCluster(List<String> nodes) {
+        String v = raw.value("REDIS_CLUSTER").strip().toLowerCase(Locale.ROOT);
+        boolean cluster;
+        if (v.isEmpty() || v.equals("auto")) {
+            cluster = nodes.size() > 1;
+        } else {
+            cluster = switch (v) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new ConfigException(
+                        "REDIS_CLUSTER must be auto, true or false, was '" + raw.shown("REDIS_CLUSTER") + "'");
+            };
+            if (nodes.isEmpty() && cluster) {
+                throw new ConfigException("REDIS_CLUSTER=" + raw.shown("REDIS_CLUSTER")
+                        + " needs REDIS_URL naming the cluster's nodes (redis://host1:port1,host2:port2,...)");
+            }
+            if (!cluster && nodes.size() > 1) {
+                throw new ConfigException("REDIS_URL names " + nodes.size() + " nodes, which only a Redis Cluster"
+                        + " can use, but REDIS_CLUSTER=" + raw.shown("REDIS_CLUSTER") + "; name one server, or set"
+                        + " REDIS_CLUSTER=auto, was REDIS_URL='" + raw.shown("REDIS_URL") + "'");
+            }
+        }
+        if (cluster) {
+            String path = URI.create(nodes.get(0)).getPath();
+            if (path != null && !path.isEmpty() && !path.equals("/") && !path.equals("/0")) {
+                throw new ConfigException("REDIS_URL names a Redis Cluster, which has only database 0, but asks for"
+                        + " database " + path.substring(1) + "; drop the /" + path.substring(1) + ", was '"
+                        + raw.shown("REDIS_URL") + "'");
+            }
+        }
+        return cluster;
     }
 
     private void checkMongoUri(String uri) {

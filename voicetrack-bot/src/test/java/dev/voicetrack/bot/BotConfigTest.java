@@ -310,6 +310,54 @@ class BotConfigTest {
     }
 
     @Test
+    void redisUrlNamingSeveralNodes_isACluster_eachNodeCheckedAndThePasswordKeptForEach() {
+        var c = env(Map.of("REDIS_URL", "redis://:hunter2@10.0.0.1:7000, 10.0.0.2:7001,[::1]:7002"))
+                .cache();
+        assertThat(c.redisCluster()).isTrue();
+        assertThat(c.redisNodes())
+                .containsExactly(
+                        "redis://:hunter2@10.0.0.1:7000",
+                        "redis://:hunter2@10.0.0.2:7001",
+                        "redis://:hunter2@[::1]:7002");
+        var one = env(Map.of("REDIS_URL", "redis://h:6379/2")).cache();
+        assertThat(one.redisCluster()).isFalse();
+        assertThat(one.redisNodes()).containsExactly("redis://h:6379/2");
+        var seed = env(Map.of("REDIS_URL", "rediss://cfg.example:6379", "REDIS_CLUSTER", "true"))
+                .cache();
+        assertThat(seed.redisCluster()).isTrue();
+        assertThat(seed.redisNodes()).containsExactly("rediss://cfg.example:6379");
+        assertThat(env(Map.of()).cache().redisNodes()).isEmpty();
+    }
+
+    @Test
+    void badClusterSettings_areRefused_namingTheSettingAndValue_withoutThePassword() {
+        assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://:hunter2@h1:7000,h2:99999")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDIS_URL")
+                .hasMessageContaining("1..65535")
+                .hasMessageContaining("redis://****@h1:7000,h2:99999")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://h1:7000,,h3:7002")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDIS_URL")
+                .hasMessageContaining("a node names no host");
+        assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://h1:7000,h2:7001/3")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only database 0")
+                .hasMessageContaining("'redis://h1:7000,h2:7001/3'");
+        assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://h1:7000,h2:7001", "REDIS_CLUSTER", "false")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDIS_CLUSTER=false")
+                .hasMessageContaining("2 nodes");
+        assertThatThrownBy(() -> env(Map.of("REDIS_CLUSTER", "true")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDIS_CLUSTER=true needs REDIS_URL");
+        assertThatThrownBy(() -> env(Map.of("REDIS_URL", "redis://h:1", "REDIS_CLUSTER", "maybe")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDIS_CLUSTER must be auto, true or false, was 'maybe'");
+    }
+
+    @Test
     void mongodbUriWithAnotherScheme_isRefused_namingMongodbUri() {
         assertThatThrownBy(() -> env(Map.of("MONGODB_URI", "http://bob:pa55@localhost:27017")))
                 .hasMessageContaining("MONGODB_URI")

@@ -124,6 +124,7 @@ class ConfigParserTest {
                         "redis://h:6379/1",
                         Optional.of("redis://h:6379/1"),
                         "redis://h:6379/x"),
+                new Case("REDIS_CLUSTER", c -> c.cache().redisCluster(), false, "false", false, "maybe"),
                 new Case("REDIS_KEY_PREFIX", c -> c.cache().redisKeyPrefix(), "voice:", "bot2:", "bot2:", null),
                 new Case("CACHE_MAX_ENTRIES", c -> c.cache().maxEntries(), 10_000L, "500", 500L, "0"),
                 new Case(

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cache: in-process, or with {@code REDIS_URL} the two-tier cache (in-process in front of Redis,
- * invalidations shared over pub/sub; while Redis is down it serves from the in-process tier), with
+ * a standalone server or a Redis Cluster, invalidations shared over pub/sub; while Redis is down it serves from the in-process tier), with
  * its metrics. Its Redis connection is shared with the shard leases. Stopping logs the final figures and
  * closes it, then the Redis connection.
  */
@@ -90,10 +90,13 @@ final class CacheStack implements Component {
         String masked = BotConfig.maskUrl(url);
         RedisCacheConfig redis;
         try {
-            redis = RedisCacheConfig.builder()
-                    .url(url)
-                    .keyPrefix(settings.redisKeyPrefix())
-                    .build();
+            RedisCacheConfig.Builder b = RedisCacheConfig.builder().keyPrefix(settings.redisKeyPrefix());
+            if (settings.redisCluster()) {
+                b.clusterUrls(settings.redisNodes());
+            } else {
+                b.url(url);
+            }
+            redis = b.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("REDIS_URL is not usable (" + masked + "): "
                     + e.getMessage().replace(url, masked));
@@ -115,7 +118,10 @@ final class CacheStack implements Component {
                     masked,
                     health.lastError().orElse("no answer").replace(url, masked));
         } else {
-            LOG.info("Cache: two-tier (in-process + Redis at {})", masked);
+            LOG.info(
+                    "Cache: two-tier (in-process + Redis {} at {})",
+                    settings.redisCluster() ? "Cluster" : "server",
+                    masked);
         }
         return two;
     }
