@@ -28,7 +28,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,16 +39,36 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Storage and indexes</h2>
  *
- * Caffeine holds {@code key -> Node}. Two indexes point at nodes: a sorted map {@code key -> Node}
- * for pattern look-ups (a pattern's literal prefix selects a range, so {@code user:123:*} visits only
- * keys starting with {@code user:123:}), and {@code tag -> set of Node} for tag invalidation. Every
- * node is indexed when it is stored and unindexed exactly once when it leaves, whatever the cause:
- * replaced (inside the compute that replaces it), removed on request (after the conditional remove
- * that removed it) or evicted (in Caffeine's eviction listener, which runs inside the atomic removal).
- * All index updates are conditional on node identity, so the order in which the cleanup of an old
- * node and the indexing of its successor happen does not matter, and a tag can neither keep a dead
- * entry reachable nor lose a live one. Tag sets are created and dropped with {@code compute} on the
- * tag map, so a node is never added to a set that is being discarded.
+ * Caffeine holds {@code key -> Node}. Two indexes point at a key's {@link KeySlot}, which points at
+ * the key's current node: a sorted map {@code key -> slot} for pattern look-ups (a pattern's literal
+ * prefix selects a range, so {@code user:123:*} visits only keys starting with {@code user:123:}), and
+ * {@code tag -> (key -> slot)} for tag invalidation.
+ *
+ * <p>A slot belongs to one unbroken stay of its key in the map. A node stored under a key with no node
+ * gets a new slot, indexed inside the compute that stores it, so it is in the key index and in all its
+ * tags before any reader can see it. A node that replaces another takes the old node's slot inside
+ * the replacing compute: the old node is retired and the slot re-pointed ({@code slot.node = new}), and
+ * only tags that differ are touched, so a refreshed entry with the same tags, the common write, costs
+ * Caffeine's compute and a few field writes. A node that leaves without a successor (removed on
+ * request after the conditional remove that removed it, or evicted in Caffeine's eviction listener,
+ * inside the atomic removal) is retired once, by whoever gets there first, and its slot leaves its
+ * tags and is marked dead.
+ *
+ * <p>Why this holds under concurrency: retiring is a compare-and-set, and a node is retired either by
+ * the compute that replaces it (then its slot lives on with the successor, and no removal can later
+ * succeed on the retired node, since it is no longer in the map) or after it left the map (then no
+ * compute can hand its slot on, since hand-over needs the node in the map). So a slot is never both
+ * handed on and killed, and a dead slot is never revived. Every index removal is conditional on the
+ * slot's identity ({@code remove(key, slot)}), so the late cleanup of a dead slot never touches the new
+ * slot of a key stored again in between. A tag's map is created and dropped with {@code compute} on
+ * the tag map, so a slot is never added to a map that is being discarded. Tag invalidation checks the
+ * node it finds for the tag, because a put that swaps in a node without the tag removes the slot from
+ * that tag just after the swap. Size is Caffeine's own count; the byte total is a sum of signed
+ * deltas, each node added once when indexed and subtracted once when retired or replaced.
+ *
+ * <p>A dead slot leaves the sorted key index lazily: a later put of its key overwrites it in the
+ * skip-list search a new key needs anyway, and the rest are swept in one pass once they outnumber the
+ * live entries. Scans skip dead slots; so removing an entry costs no skip-list search of its own.
  *
  * <h2>Loading</h2>
  *
@@ -67,13 +89,15 @@ public final class LocalCache<V> extends AbstractCache<V> {
     private final com.github.benmanes.caffeine.cache.Cache<String, Node<V>> data;
     private final ConcurrentMap<String, Node<V>> map;
     private final Policy<String, Node<V>> policy;
-    private final ConcurrentSkipListMap<String, Node<V>> keyIndex = new ConcurrentSkipListMap<>();
-    private final ConcurrentHashMap<String, Set<Node<V>>> tagIndex = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, KeySlot<V>> keyIndex = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, KeySlot<V>>> tagIndex = new ConcurrentHashMap<>();
     private final SingleFlight<Node<V>> flights = new SingleFlight<>();
     private final HotKeyBoard hotKeys;
     private final long maximumEntries;
     private final boolean trimsEntries;
-    private final AtomicLong bytes = new AtomicLong();
+    private final LongAdder bytes = new LongAdder();
+    private final AtomicLong deadSlots = new AtomicLong();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     public LocalCache(CacheConfig config, ValueIsolation<V> isolation) {
         super(config);
@@ -143,8 +167,12 @@ public final class LocalCache<V> extends AbstractCache<V> {
      * in that window.
      */
     private void evictIfExpired(String key) {
-        Node<V> stale = keyIndex.get(key);
-        if (stale != null && stale.expiredAt(config.ticker().read())) {
+        KeySlot<V> slot = keyIndex.get(key);
+        if (slot == null || slot.dead) {
+            return;
+        }
+        Node<V> stale = slot.node;
+        if (stale.expiredAt(config.ticker().read())) {
             map.remove(key, stale); // Caffeine reports an expired node to the eviction listener
         }
     }
@@ -172,7 +200,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
         Set<String> tagSet = options.tags();
         String[] tags = tagSet.isEmpty() ? NO_TAGS : tagSet.toArray(NO_TAGS);
         long ttlNanos = saturatedNanos(ttl);
-        return new Node<>(key, value, tags, ttlNanos, SizeEstimator.entryBytes(key, value), hotKeys.epoch());
+        return new Node<>(key, value, tags, tagSet, ttlNanos, SizeEstimator.entryBytes(key, value), hotKeys.epoch());
     }
 
     private static final String[] NO_TAGS = new String[0];
@@ -185,54 +213,176 @@ public final class LocalCache<V> extends AbstractCache<V> {
         }
     }
 
-    /** Stores a node, replacing and unindexing whatever node held the key. */
+    /**
+     * Stores a node. A node that replaces another takes over its slot inside the compute, so the
+     * indexes change only where the tags differ; a node with no predecessor gets a new slot.
+     */
     private void store(Node<V> node) {
         map.compute(node.key(), (k, old) -> {
-            if (old != null) {
-                unindex(old);
+            if (old != null && old.retire()) {
+                swap(old, node);
+            } else {
+                index(node);
             }
-            index(node);
             return node;
         });
         sets.increment();
         if (trimsEntries) {
             trimToEntryBound();
         }
+        maybeSweep();
     }
 
+    /** Indexes a node whose key has no node in the map; runs inside the compute that stores it. */
     private void index(Node<V> node) {
         node.indexedAtNanos = config.ticker().read();
-        keyIndex.put(node.key(), node);
-        for (String tag : node.tags) {
-            tagIndex.compute(tag, (t, set) -> {
-                Set<Node<V>> s = set != null ? set : ConcurrentHashMap.newKeySet();
-                s.add(node);
-                return s;
-            });
+        KeySlot<V> slot = new KeySlot<>(node);
+        node.slot = slot;
+        KeySlot<V> previous = keyIndex.put(node.key(), slot);
+        if (previous != null && previous.dead) {
+            deadSlots.decrementAndGet();
         }
-        bytes.addAndGet(node.bytes);
+        for (String tag : node.tags) {
+            addToTag(tag, slot);
+        }
+        bytes.add(node.bytes);
     }
 
-    /** Removes a node from the indexes; idempotent, so every removal path may call it. */
+    /**
+     * Hands the slot of {@code old}, which the running compute is replacing (and has retired), on to
+     * {@code node}. The new node's extra tags gain the slot before the slot points at it and the old
+     * node's extra tags lose it after, so no tag ever misses a stored node that carries it; tag
+     * invalidation checks the node it finds for the tag, since a slot may briefly sit in a tag its
+     * current node no longer carries.
+     */
+    private void swap(Node<V> old, Node<V> node) {
+        node.indexedAtNanos = config.ticker().read();
+        KeySlot<V> slot = old.slot;
+        node.slot = slot;
+        String[] oldTags = old.tags;
+        String[] newTags = node.tags;
+        boolean sameTags = old.tagSet == node.tagSet || sameTags(oldTags, newTags);
+        if (!sameTags) {
+            for (String tag : newTags) {
+                if (!contains(oldTags, tag)) {
+                    addToTag(tag, slot);
+                }
+            }
+        }
+        slot.node = node;
+        if (!sameTags) {
+            for (String tag : oldTags) {
+                if (!contains(newTags, tag)) {
+                    removeFromTag(tag, slot);
+                }
+            }
+        }
+        long delta = node.bytes - old.bytes;
+        if (delta != 0) {
+            bytes.add(delta);
+        }
+    }
+
+    /** Whether two tag arrays hold the same tags; each array's tags are distinct (they come from a set). */
+    private static boolean sameTags(String[] a, String[] b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.length != b.length) {
+            return false;
+        }
+        for (String tag : a) {
+            if (!contains(b, tag)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(String[] tags, String tag) {
+        for (String t : tags) {
+            if (t.equals(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds the slot to a tag, creating the tag's map under the tag's bin lock where maps are dropped. */
+    private void addToTag(String tag, KeySlot<V> slot) {
+        tagIndex.compute(tag, (t, slots) -> {
+            ConcurrentHashMap<String, KeySlot<V>> m = slots != null ? slots : new ConcurrentHashMap<>(4);
+            m.put(slot.key, slot);
+            return m;
+        });
+    }
+
+    /**
+     * Removes exactly {@code slot} from a tag (a newer slot of the same key stays), and drops the tag's
+     * map once it is empty, re-checked under the bin lock where additions happen.
+     */
+    private void removeFromTag(String tag, KeySlot<V> slot) {
+        ConcurrentHashMap<String, KeySlot<V>> slots = tagIndex.get(tag);
+        if (slots != null && slots.remove(slot.key, slot) && slots.isEmpty()) {
+            tagIndex.computeIfPresent(tag, (t, m) -> m.isEmpty() ? null : m);
+        }
+    }
+
+    /**
+     * Unindexes a node that left the map without a successor (removed or evicted); idempotent, so
+     * every removal path may call it. Such a node still owns its slot (a node is retired before its
+     * slot is handed on), so the slot leaves its tags and dies with it. Every index removal is
+     * conditional on the slot, so a new slot of the key, stored in between, stays. The dead slot stays
+     * in the sorted key index: a put of the key overwrites it in the search a new key needs anyway,
+     * and {@link #maybeSweep} removes the rest in bulk.
+     */
     private void unindex(Node<V> node) {
         if (!node.retire()) {
             return;
         }
-        keyIndex.remove(node.key(), node);
+        KeySlot<V> slot = node.slot;
         for (String tag : node.tags) {
-            tagIndex.computeIfPresent(tag, (t, set) -> {
-                set.remove(node);
-                return set.isEmpty() ? null : set;
-            });
+            removeFromTag(tag, slot);
         }
-        bytes.addAndGet(-node.bytes);
+        bytes.add(-node.bytes);
+        slot.dead = true;
+        deadSlots.incrementAndGet();
     }
+
+    /**
+     * Removes the dead slots from the sorted key index once they outnumber both the live entries and
+     * {@value #MIN_DEAD_SLOTS_BEFORE_SWEEP}: one pass over the index for at least as many removals, so
+     * the index holds at most about twice the live keys and a removal costs no skip-list search of its
+     * own. Called outside any lock; one thread sweeps at a time and the others go on.
+     */
+    private void maybeSweep() {
+        long dead = deadSlots.get();
+        if (dead <= MIN_DEAD_SLOTS_BEFORE_SWEEP || dead <= data.estimatedSize()) {
+            return;
+        }
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            deadSlots.set(0);
+            for (KeySlot<V> slot : keyIndex.values()) {
+                if (slot.dead) {
+                    keyIndex.remove(slot.key, slot);
+                }
+            }
+        } finally {
+            sweeping.set(false);
+        }
+    }
+
+    /** Dead key-index slots tolerated before a sweep, however small the cache. */
+    static final int MIN_DEAD_SLOTS_BEFORE_SWEEP = 4096;
 
     private void onEviction(@Nullable String key, @Nullable Node<V> node, RemovalCause cause) {
         if (node == null) {
             return;
         }
-        unindex(node);
+        unindex(node); // inside Caffeine's atomic removal; the next write or removal sweeps if needed
         if (cause == RemovalCause.EXPIRED) {
             expirations.increment();
         } else if (cause == RemovalCause.SIZE) {
@@ -262,8 +412,18 @@ public final class LocalCache<V> extends AbstractCache<V> {
     public boolean delete(String key) {
         checkKey(key);
         flights.staleKey(key);
-        Node<V> node = keyIndex.get(key);
-        return node != null && removeNode(node);
+        // The node stored now; if a put replaces it before we remove it, remove its successor instead.
+        Node<V> node;
+        while ((node = policy.getIfPresentQuietly(key)) != null) {
+            if (map.remove(key, node)) {
+                unindex(node);
+                deletes.increment();
+                maybeSweep();
+                return true;
+            }
+        }
+        evictIfExpired(key);
+        return false;
     }
 
     /** Removes exactly this node if it is still stored; counts it as a delete. */
@@ -279,10 +439,13 @@ public final class LocalCache<V> extends AbstractCache<V> {
     @Override
     public void clear() {
         flights.staleAll();
-        for (Node<V> node : keyIndex.values()) {
-            removeNode(node);
+        for (KeySlot<V> slot : keyIndex.values()) {
+            if (!slot.dead) {
+                removeNode(slot.node);
+            }
         }
         data.cleanUp();
+        maybeSweep();
     }
 
     @Override
@@ -300,16 +463,19 @@ public final class LocalCache<V> extends AbstractCache<V> {
         flights.staleTags(checked);
         long removed = 0;
         for (String tag : checked) {
-            Set<Node<V>> nodes = tagIndex.get(tag);
-            if (nodes == null) {
+            ConcurrentHashMap<String, KeySlot<V>> slots = tagIndex.get(tag);
+            if (slots == null) {
                 continue;
             }
-            for (Node<V> node : nodes) {
-                if (removeNode(node)) {
+            for (KeySlot<V> slot : slots.values()) {
+                Node<V> node = slot.node;
+                // A put swapping in a node without the tag removes the slot from the tag just after.
+                if (!slot.dead && contains(node.tags, tag) && removeNode(node)) {
                     removed++;
                 }
             }
         }
+        maybeSweep();
         return removed;
     }
 
@@ -323,6 +489,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
                 removed++;
             }
         }
+        maybeSweep();
         return removed;
     }
 
@@ -338,26 +505,31 @@ public final class LocalCache<V> extends AbstractCache<V> {
         return Collections.unmodifiableList(keys);
     }
 
-    /** The nodes whose keys start with the pattern's literal prefix, from the sorted index. */
+    /**
+     * The current nodes of the live slots whose keys start with the pattern's literal prefix, from the
+     * sorted index.
+     */
     private Iterable<Node<V>> candidates(KeyPattern pattern) {
         String prefix = pattern.literalPrefix();
         if (pattern.isExact()) {
-            Node<V> node = keyIndex.get(prefix);
-            return node == null ? List.of() : List.of(node);
+            KeySlot<V> slot = keyIndex.get(prefix);
+            return slot == null || slot.dead ? List.of() : List.of(slot.node);
         }
-        if (prefix.isEmpty()) {
-            return keyIndex.values();
-        }
+        Collection<KeySlot<V>> range = prefix.isEmpty()
+                ? keyIndex.values()
+                : keyIndex.tailMap(prefix, true).values();
         return () -> new java.util.Iterator<>() {
-            private final java.util.Iterator<Map.Entry<String, Node<V>>> it =
-                    keyIndex.tailMap(prefix, true).entrySet().iterator();
+            private final java.util.Iterator<KeySlot<V>> it = range.iterator();
             private @Nullable Node<V> next = advance();
 
             private @Nullable Node<V> advance() {
-                if (it.hasNext()) {
-                    Map.Entry<String, Node<V>> e = it.next();
-                    if (e.getKey().startsWith(prefix)) {
-                        return e.getValue();
+                while (it.hasNext()) {
+                    KeySlot<V> slot = it.next();
+                    if (!slot.key.startsWith(prefix)) {
+                        return null;
+                    }
+                    if (!slot.dead) {
+                        return slot.node;
                     }
                 }
                 return null;
@@ -474,7 +646,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
     @Override
     public CacheStats stats() {
         data.cleanUp(); // amortised maintenance only: drains buffers and expired entries, never a scan
-        return snapshot(data.estimatedSize(), bytes.get());
+        return snapshot(data.estimatedSize(), bytes.sum());
     }
 
     @Override
@@ -501,6 +673,74 @@ public final class LocalCache<V> extends AbstractCache<V> {
     @Override
     public String toString() {
         return "InProcessCache[" + config.name() + ", size=" + data.estimatedSize() + "]";
+    }
+
+    // ---------------------------------------------------------------- diagnostics
+
+    /**
+     * Checks, on a quiescent cache (no call in progress), that the indexes agree with Caffeine's map:
+     * every stored node owns a live slot that the key index and each of its tags point at; every tag
+     * entry is a live slot whose node is stored and carries the tag; no tag's map is empty; the byte
+     * total is the sum of the stored nodes'; and dead slots are within twice what a sweep allows. Returns
+     * the problems found, empty when there are none. For tests; costs a pass over every index.
+     */
+    List<String> indexProblems() {
+        data.cleanUp();
+        List<String> problems = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<String, Node<V>> e : map.entrySet()) {
+            Node<V> node = e.getValue();
+            KeySlot<V> slot = node.slot;
+            total += node.bytes;
+            if (!node.isLive()) {
+                problems.add("stored node of " + e.getKey() + " is retired");
+            }
+            if (slot == null || slot.dead || slot.node != node) {
+                problems.add("stored node of " + e.getKey() + " does not own a live slot");
+                continue;
+            }
+            if (keyIndex.get(e.getKey()) != slot) {
+                problems.add("key index misses the slot of " + e.getKey());
+            }
+            for (String tag : node.tags) {
+                Map<String, KeySlot<V>> slots = tagIndex.get(tag);
+                if (slots == null || slots.get(e.getKey()) != slot) {
+                    problems.add("tag " + tag + " misses " + e.getKey());
+                }
+            }
+        }
+        for (Map.Entry<String, ConcurrentHashMap<String, KeySlot<V>>> t : tagIndex.entrySet()) {
+            if (t.getValue().isEmpty()) {
+                problems.add("tag " + t.getKey() + " has an empty map");
+            }
+            for (KeySlot<V> slot : t.getValue().values()) {
+                Node<V> node = slot.node;
+                if (slot.dead || map.get(slot.key) != node || !contains(node.tags, t.getKey())) {
+                    problems.add("tag " + t.getKey() + " holds a stale slot for " + slot.key);
+                }
+            }
+        }
+        long dead = 0;
+        for (KeySlot<V> slot : keyIndex.values()) {
+            if (slot.dead) {
+                dead++;
+            } else if (map.get(slot.key) != slot.node) {
+                problems.add("key index holds a live slot for " + slot.key + " whose node is not stored");
+            }
+        }
+        // The sweep's trigger counts deaths approximately under races, hence the slack.
+        if (dead > 2L * Math.max(MIN_DEAD_SLOTS_BEFORE_SWEEP, map.size())) {
+            problems.add("key index holds " + dead + " dead slots for " + map.size() + " entries");
+        }
+        if (bytes.sum() != total) {
+            problems.add("byte total " + bytes.sum() + ", stored nodes weigh " + total);
+        }
+        return problems;
+    }
+
+    /** The number of slots in the sorted key index, dead ones included. For tests. */
+    int keyIndexSize() {
+        return keyIndex.size();
     }
 
     /** Per-node variable expiry: each node carries its own TTL; reads do not extend it. */

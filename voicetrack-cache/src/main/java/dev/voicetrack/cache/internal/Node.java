@@ -1,6 +1,7 @@
 package dev.voicetrack.cache.internal;
 
 import dev.voicetrack.cache.spi.HitCounter;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,14 @@ final class Node<V> extends HitCounter {
 
     final @Nullable V value;
     final String[] tags;
+
+    /**
+     * The tag set the tags were copied from ({@code WriteOptions.tags()}): writes that reuse one
+     * options object share it, so a replacing put can tell "same tags" by identity without reading the
+     * old node's tag strings.
+     */
+    final Set<String> tagSet;
+
     final long ttlNanos;
     final long bytes;
 
@@ -22,10 +31,17 @@ final class Node<V> extends HitCounter {
      */
     volatile long indexedAtNanos;
 
-    Node(String key, @Nullable V value, String[] tags, long ttlNanos, long bytes, int epoch) {
+    /**
+     * This node's entry in the indexes: set inside the compute that stores the node, before the node
+     * is published, and never changed afterwards.
+     */
+    KeySlot<V> slot;
+
+    Node(String key, @Nullable V value, String[] tags, Set<String> tagSet, long ttlNanos, long bytes, int epoch) {
         super(key, epoch);
         this.value = value;
         this.tags = tags;
+        this.tagSet = tagSet;
         this.ttlNanos = ttlNanos;
         this.bytes = bytes;
     }
