@@ -42,33 +42,36 @@ import org.jspecify.annotations.Nullable;
  * Caffeine holds {@code key -> Node}. Two indexes point at a key's {@link KeySlot}, which points at
  * the key's current node: a sorted map {@code key -> slot} for pattern look-ups (a pattern's literal
  * prefix selects a range, so {@code user:123:*} visits only keys starting with {@code user:123:}), and
- * {@code tag -> (key -> slot)} for tag invalidation.
+ * {@code tag -> slots} for tag invalidation (a tag with one key holds its slot directly, a tag with
+ * more a map by key).
  *
- * <p>A slot belongs to one unbroken stay of its key in the map. A node stored under a key with no node
- * gets a new slot, indexed inside the compute that stores it, so it is in the key index and in all its
- * tags before any reader can see it. A node that replaces another takes the old node's slot inside
- * the replacing compute: the old node is retired and the slot re-pointed ({@code slot.node = new}), and
- * only tags that differ are touched, so a refreshed entry with the same tags, the common write, costs
- * Caffeine's compute and a few field writes. A node that leaves without a successor (removed on
- * request after the conditional remove that removed it, or evicted in Caffeine's eviction listener,
- * inside the atomic removal) is retired once, by whoever gets there first, and its slot leaves its
- * tags and is marked dead.
+ * <p>A slot belongs to one unbroken stay of its key in the map with one set of tags. A node stored
+ * under a key with no node, or with other tags than the node it replaces, gets a new slot, indexed
+ * inside the compute that stores it, so it is in the key index and in all its tags before any reader
+ * can see it. A node that replaces another with the same tags, the common write of a refreshed entry,
+ * takes the old node's slot inside the replacing compute: the old node is retired and the slot
+ * re-pointed ({@code slot.node = new}), and no index changes, so the put costs Caffeine's compute and
+ * a few field writes. A node that leaves without a successor (removed on request after the
+ * conditional remove that removed it, or evicted in Caffeine's eviction listener, inside the atomic
+ * removal) is retired once, by whoever gets there first, and its slot leaves its tags and is marked
+ * dead. So every node a slot ever points at carries the slot's tags, and tag invalidation never reads
+ * a node's tags.
  *
  * <p>Why this holds under concurrency: retiring is a compare-and-set, and a node is retired either by
- * the compute that replaces it (then its slot lives on with the successor, and no removal can later
- * succeed on the retired node, since it is no longer in the map) or after it left the map (then no
- * compute can hand its slot on, since hand-over needs the node in the map). So a slot is never both
- * handed on and killed, and a dead slot is never revived. Every index removal is conditional on the
- * slot's identity ({@code remove(key, slot)}), so the late cleanup of a dead slot never touches the new
- * slot of a key stored again in between. A tag's map is created and dropped with {@code compute} on
- * the tag map, so a slot is never added to a map that is being discarded. Tag invalidation checks the
- * node it finds for the tag, because a put that swaps in a node without the tag removes the slot from
- * that tag just after the swap. Size is Caffeine's own count; the byte total is a sum of signed
- * deltas, each node added once when indexed and subtracted once when retired or replaced.
+ * the compute that replaces it (then its slot lives on with the successor or dies inside that
+ * compute, and no removal can later succeed on the retired node, since it is no longer in the map) or
+ * after it left the map (then no compute can hand its slot on, since hand-over needs the node in the
+ * map). So a slot is never both handed on and killed, and a dead slot is never revived. Every index
+ * removal is conditional on the slot's identity ({@code remove(key, slot)}), so the late cleanup of a
+ * dead slot never touches the new slot of a key stored again in between, and every change of a tag's
+ * slots runs under that tag's bin lock in the tag map, so a slot is never added to slots that are being
+ * discarded. Size is Caffeine's own count; the byte total is a sum of signed deltas, each node added
+ * once when stored and subtracted once when retired.
  *
- * <p>A dead slot leaves the sorted key index lazily: a later put of its key overwrites it in the
- * skip-list search a new key needs anyway, and the rest are swept in one pass once they outnumber the
- * live entries. Scans skip dead slots; so removing an entry costs no skip-list search of its own.
+ * <p>Dead slots leave lazily where that saves work: in the sorted key index a later put of the key
+ * overwrites the dead slot in the skip-list search a new key needs anyway, and the rest are swept in
+ * one pass once they outnumber the live entries; a tag being invalidated keeps the slots it kills
+ * until one pass at the end. Scans skip dead slots, so removing an entry costs no skip-list search.
  *
  * <h2>Loading</h2>
  *
@@ -90,7 +93,13 @@ public final class LocalCache<V> extends AbstractCache<V> {
     private final ConcurrentMap<String, Node<V>> map;
     private final Policy<String, Node<V>> policy;
     private final ConcurrentSkipListMap<String, KeySlot<V>> keyIndex = new ConcurrentSkipListMap<>();
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, KeySlot<V>>> tagIndex = new ConcurrentHashMap<>();
+    /**
+     * Tag to the slots that carry it: a tag with one key (a member's own tag, the common case) maps to
+     * its {@link KeySlot} directly, a tag with more to a {@code ConcurrentHashMap<String, KeySlot>} by
+     * key. Every change of a tag's value runs under the tag's bin lock ({@code compute}).
+     */
+    private final ConcurrentHashMap<String, Object> tagIndex = new ConcurrentHashMap<>();
+
     private final SingleFlight<Node<V>> flights = new SingleFlight<>();
     private final HotKeyBoard hotKeys;
     private final long maximumEntries;
@@ -214,13 +223,14 @@ public final class LocalCache<V> extends AbstractCache<V> {
     }
 
     /**
-     * Stores a node. A node that replaces another takes over its slot inside the compute, so the
-     * indexes change only where the tags differ; a node with no predecessor gets a new slot.
+     * Stores a node. A node that replaces another with the same tags takes over its slot inside the
+     * compute, so the indexes do not change; a node with no predecessor, or with other tags than its
+     * predecessor, gets a new slot.
      */
     private void store(Node<V> node) {
         map.compute(node.key(), (k, old) -> {
             if (old != null && old.retire()) {
-                swap(old, node);
+                replace(old, node);
             } else {
                 index(node);
             }
@@ -249,38 +259,30 @@ public final class LocalCache<V> extends AbstractCache<V> {
     }
 
     /**
-     * Hands the slot of {@code old}, which the running compute is replacing (and has retired), on to
-     * {@code node}. The new node's extra tags gain the slot before the slot points at it and the old
-     * node's extra tags lose it after, so no tag ever misses a stored node that carries it; tag
-     * invalidation checks the node it finds for the tag, since a slot may briefly sit in a tag its
-     * current node no longer carries.
+     * Replaces {@code old}, which the running compute is replacing and has retired, with {@code node}.
+     * With the same tags the node takes over the old node's slot ({@code slot.node = node}), the
+     * common write of a refreshed entry, and no index changes. With other tags the node gets a new
+     * slot, indexed before the old slot leaves its tags and dies, so every node a slot ever points at
+     * carries the same tags and tag invalidation never has to look at a node's tags.
      */
-    private void swap(Node<V> old, Node<V> node) {
-        node.indexedAtNanos = config.ticker().read();
+    private void replace(Node<V> old, Node<V> node) {
         KeySlot<V> slot = old.slot;
-        node.slot = slot;
-        String[] oldTags = old.tags;
-        String[] newTags = node.tags;
-        boolean sameTags = old.tagSet == node.tagSet || sameTags(oldTags, newTags);
-        if (!sameTags) {
-            for (String tag : newTags) {
-                if (!contains(oldTags, tag)) {
-                    addToTag(tag, slot);
-                }
+        if (old.tagSet == node.tagSet || sameTags(old.tags, node.tags)) {
+            node.indexedAtNanos = config.ticker().read();
+            node.slot = slot;
+            slot.node = node;
+            long delta = node.bytes - old.bytes;
+            if (delta != 0) {
+                bytes.add(delta);
             }
+            return;
         }
-        slot.node = node;
-        if (!sameTags) {
-            for (String tag : oldTags) {
-                if (!contains(newTags, tag)) {
-                    removeFromTag(tag, slot);
-                }
-            }
+        index(node); // overwrites the old slot in the key index: it is not counted as a dead slot there
+        for (String tag : old.tags) {
+            removeFromTag(tag, slot);
         }
-        long delta = node.bytes - old.bytes;
-        if (delta != 0) {
-            bytes.add(delta);
-        }
+        slot.dead = true;
+        bytes.add(-old.bytes);
     }
 
     /** Whether two tag arrays hold the same tags; each array's tags are distinct (they come from a set). */
@@ -308,24 +310,75 @@ public final class LocalCache<V> extends AbstractCache<V> {
         return false;
     }
 
-    /** Adds the slot to a tag, creating the tag's map under the tag's bin lock where maps are dropped. */
+    /**
+     * Adds the slot to a tag under the tag's bin lock: the tag's first key is stored as the bare slot,
+     * a second turns it into a map. A slot replaces an older slot of the same key.
+     */
     private void addToTag(String tag, KeySlot<V> slot) {
-        tagIndex.compute(tag, (t, slots) -> {
-            ConcurrentHashMap<String, KeySlot<V>> m = slots != null ? slots : new ConcurrentHashMap<>(4);
-            m.put(slot.key, slot);
-            return m;
+        tagIndex.compute(tag, (t, current) -> {
+            if (current == null) {
+                return slot;
+            }
+            if (current instanceof KeySlot<?> single) {
+                if (single.key.equals(slot.key)) {
+                    return slot;
+                }
+                ConcurrentHashMap<String, KeySlot<?>> m = new ConcurrentHashMap<>(4);
+                m.put(single.key, single);
+                m.put(slot.key, slot);
+                return m;
+            }
+            LocalCache.<V>slotsOf(current).put(slot.key, slot);
+            return current;
         });
     }
 
     /**
-     * Removes exactly {@code slot} from a tag (a newer slot of the same key stays), and drops the tag's
-     * map once it is empty, re-checked under the bin lock where additions happen.
+     * Removes exactly {@code slot} from a tag (a newer slot of the same key stays), under the tag's bin
+     * lock, and drops the tag once no slot is left.
      */
     private void removeFromTag(String tag, KeySlot<V> slot) {
-        ConcurrentHashMap<String, KeySlot<V>> slots = tagIndex.get(tag);
-        if (slots != null && slots.remove(slot.key, slot) && slots.isEmpty()) {
-            tagIndex.computeIfPresent(tag, (t, m) -> m.isEmpty() ? null : m);
+        tagIndex.computeIfPresent(tag, (t, current) -> {
+            if (current == slot) {
+                return null;
+            }
+            if (current instanceof KeySlot<?>) {
+                return current;
+            }
+            ConcurrentHashMap<String, KeySlot<V>> m = slotsOf(current);
+            m.remove(slot.key, slot);
+            return m.isEmpty() ? null : m;
+        });
+    }
+
+    /** Removes the dead slots of a tag in one pass under its bin lock, and drops the tag if none is left. */
+    private void dropDeadSlots(String tag) {
+        tagIndex.computeIfPresent(tag, (t, current) -> {
+            if (current instanceof KeySlot<?> single) {
+                return single.dead ? null : current;
+            }
+            ConcurrentHashMap<String, KeySlot<V>> m = slotsOf(current);
+            m.values().removeIf(slot -> slot.dead);
+            return m.isEmpty() ? null : m;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> ConcurrentHashMap<String, KeySlot<V>> slotsOf(Object tagValue) {
+        return (ConcurrentHashMap<String, KeySlot<V>>) tagValue;
+    }
+
+    /** The slots a tag holds now (a live view for a map), empty for an unknown tag. */
+    @SuppressWarnings("unchecked")
+    private Collection<KeySlot<V>> slotsOfTag(String tag) {
+        Object current = tagIndex.get(tag);
+        if (current == null) {
+            return List.of();
         }
+        if (current instanceof KeySlot<?> single) {
+            return List.of((KeySlot<V>) single);
+        }
+        return LocalCache.<V>slotsOf(current).values();
     }
 
     /**
@@ -337,12 +390,22 @@ public final class LocalCache<V> extends AbstractCache<V> {
      * and {@link #maybeSweep} removes the rest in bulk.
      */
     private void unindex(Node<V> node) {
+        unindex(node, null);
+    }
+
+    /**
+     * {@link #unindex(Node)}, leaving the slot in {@code keptTag}, whose caller removes the dead slots in
+     * bulk ({@link #dropDeadSlots}).
+     */
+    private void unindex(Node<V> node, @Nullable String keptTag) {
         if (!node.retire()) {
             return;
         }
         KeySlot<V> slot = node.slot;
         for (String tag : node.tags) {
-            removeFromTag(tag, slot);
+            if (!tag.equals(keptTag)) {
+                removeFromTag(tag, slot);
+            }
         }
         bytes.add(-node.bytes);
         slot.dead = true;
@@ -428,8 +491,13 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     /** Removes exactly this node if it is still stored; counts it as a delete. */
     private boolean removeNode(Node<V> node) {
+        return removeNode(node, null);
+    }
+
+    /** {@link #removeNode(Node)}, leaving the slot in {@code keptTag} for a bulk removal. */
+    private boolean removeNode(Node<V> node, @Nullable String keptTag) {
         if (map.remove(node.key(), node)) {
-            unindex(node);
+            unindex(node, keptTag);
             deletes.increment();
             return true;
         }
@@ -463,17 +531,14 @@ public final class LocalCache<V> extends AbstractCache<V> {
         flights.staleTags(checked);
         long removed = 0;
         for (String tag : checked) {
-            ConcurrentHashMap<String, KeySlot<V>> slots = tagIndex.get(tag);
-            if (slots == null) {
-                continue;
-            }
-            for (KeySlot<V> slot : slots.values()) {
-                Node<V> node = slot.node;
-                // A put swapping in a node without the tag removes the slot from the tag just after.
-                if (!slot.dead && contains(node.tags, tag) && removeNode(node)) {
+            // Every node a live slot points at carries the slot's tags; the slots this loop kills
+            // stay in this tag until dropDeadSlots removes them in one pass.
+            for (KeySlot<V> slot : slotsOfTag(tag)) {
+                if (!slot.dead && removeNode(slot.node, tag)) {
                     removed++;
                 }
             }
+            dropDeadSlots(tag);
         }
         maybeSweep();
         return removed;
@@ -703,20 +768,20 @@ public final class LocalCache<V> extends AbstractCache<V> {
                 problems.add("key index misses the slot of " + e.getKey());
             }
             for (String tag : node.tags) {
-                Map<String, KeySlot<V>> slots = tagIndex.get(tag);
-                if (slots == null || slots.get(e.getKey()) != slot) {
+                if (!slotsOfTag(tag).contains(slot)) {
                     problems.add("tag " + tag + " misses " + e.getKey());
                 }
             }
         }
-        for (Map.Entry<String, ConcurrentHashMap<String, KeySlot<V>>> t : tagIndex.entrySet()) {
-            if (t.getValue().isEmpty()) {
-                problems.add("tag " + t.getKey() + " has an empty map");
+        for (String tag : tagIndex.keySet()) {
+            Collection<KeySlot<V>> slots = slotsOfTag(tag);
+            if (slots.isEmpty()) {
+                problems.add("tag " + tag + " has an empty map");
             }
-            for (KeySlot<V> slot : t.getValue().values()) {
+            for (KeySlot<V> slot : slots) {
                 Node<V> node = slot.node;
-                if (slot.dead || map.get(slot.key) != node || !contains(node.tags, t.getKey())) {
-                    problems.add("tag " + t.getKey() + " holds a stale slot for " + slot.key);
+                if (slot.dead || map.get(slot.key) != node || !contains(node.tags, tag)) {
+                    problems.add("tag " + tag + " holds a stale slot for " + slot.key);
                 }
             }
         }
