@@ -50,8 +50,8 @@ import org.jspecify.annotations.Nullable;
  * inside the compute that stores it, so it is in the key index and in all its tags before any reader
  * can see it. A node that replaces another with the same tags, the common write of a refreshed entry,
  * takes the old node's slot inside the replacing compute: the old node is retired and the slot
- * re-pointed ({@code slot.node = new}), and no index changes, so the put costs Caffeine's compute and
- * a few field writes. A node that leaves without a successor (removed on request after the
+ * inherited ({@code new.slot = old.slot}), and no index changes, so the put costs Caffeine's compute and
+ * a few field writes. A slot's current node is the node stored under its key that points at it. A node that leaves without a successor (removed on request after the
  * conditional remove that removed it, or evicted in Caffeine's eviction listener, inside the atomic
  * removal) is retired once, by whoever gets there first, and its slot leaves its tags and is marked
  * dead. So every node a slot ever points at carries the slot's tags, and tag invalidation never reads
@@ -70,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Dead slots leave lazily where that saves work: in the sorted key index a later put of the key
  * overwrites the dead slot in the skip-list search a new key needs anyway, and the rest are swept in
- * one pass once they outnumber the live entries; a tag being invalidated keeps the slots it kills
- * until one pass at the end. Scans skip dead slots, so removing an entry costs no skip-list search.
+ * one pass once they outnumber the live entries. Scans skip dead slots, so removing an entry costs no
+ * skip-list search.
  *
  * <h2>Loading</h2>
  *
@@ -92,7 +92,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
     private final com.github.benmanes.caffeine.cache.Cache<String, Node<V>> data;
     private final ConcurrentMap<String, Node<V>> map;
     private final Policy<String, Node<V>> policy;
-    private final ConcurrentSkipListMap<String, KeySlot<V>> keyIndex = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, KeySlot> keyIndex = new ConcurrentSkipListMap<>();
     /**
      * Tag to the slots that carry it: a tag with one key (a member's own tag, the common case) maps to
      * its {@link KeySlot} directly, a tag with more to a {@code ConcurrentHashMap<String, KeySlot>} by
@@ -169,21 +169,30 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     /**
      * Caffeine hides an expired entry from reads at once but evicts it when its timer-wheel bucket
-     * turns, up to about a second later. A miss on a key that still has a node removes that node now,
-     * so expirations and size are up to date for every key that was read. Costs one index look-up,
-     * on misses only. The node is judged by its own TTL, not by its absence from the map: a node is
-     * indexed just before the compute that stores it returns, and must not be mistaken for expired
-     * in that window.
+     * turns, up to about a second later. A miss on a key that still has a live slot evicts its hidden
+     * node now, so expirations and size are up to date for every key that was read. Costs one index
+     * look-up, on misses only.
      */
     private void evictIfExpired(String key) {
-        KeySlot<V> slot = keyIndex.get(key);
-        if (slot == null || slot.dead) {
-            return;
+        KeySlot slot = keyIndex.get(key);
+        if (slot != null && !slot.dead) {
+            evictHidden(key);
         }
-        Node<V> stale = slot.node;
-        if (stale.expiredAt(config.ticker().read())) {
-            map.remove(key, stale); // Caffeine reports an expired node to the eviction listener
-        }
+    }
+
+    /**
+     * Makes Caffeine evict the key's node if it has expired (reported to the eviction listener as
+     * expired); a live node is left as it is: the identity compute keeps its value, and its expiry,
+     * since the node's expiry is already {@link Node#scheduled}.
+     */
+    private void evictHidden(String key) {
+        map.computeIfPresent(key, (k, node) -> node);
+    }
+
+    /** The node stored now for the slot's key, if it belongs to the slot and has not expired. */
+    private @Nullable Node<V> currentNode(KeySlot slot) {
+        Node<V> node = policy.getIfPresentQuietly(slot.key);
+        return node != null && node.slot == slot ? node : null;
     }
 
     private void recordHit(Node<V> node) {
@@ -245,10 +254,9 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     /** Indexes a node whose key has no node in the map; runs inside the compute that stores it. */
     private void index(Node<V> node) {
-        node.indexedAtNanos = config.ticker().read();
-        KeySlot<V> slot = new KeySlot<>(node);
+        KeySlot slot = new KeySlot(node.key());
         node.slot = slot;
-        KeySlot<V> previous = keyIndex.put(node.key(), slot);
+        KeySlot previous = keyIndex.put(node.key(), slot);
         if (previous != null && previous.dead) {
             deadSlots.decrementAndGet();
         }
@@ -260,17 +268,15 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     /**
      * Replaces {@code old}, which the running compute is replacing and has retired, with {@code node}.
-     * With the same tags the node takes over the old node's slot ({@code slot.node = node}), the
-     * common write of a refreshed entry, and no index changes. With other tags the node gets a new
+     * With the same tags the node takes over the old node's slot ({@code node.slot = old.slot}), the
+     * common write of a refreshed entry: no index changes and the slot is not even written. With other tags the node gets a new
      * slot, indexed before the old slot leaves its tags and dies, so every node a slot ever points at
      * carries the same tags and tag invalidation never has to look at a node's tags.
      */
     private void replace(Node<V> old, Node<V> node) {
-        KeySlot<V> slot = old.slot;
+        KeySlot slot = old.slot;
         if (old.tagSet == node.tagSet || sameTags(old.tags, node.tags)) {
-            node.indexedAtNanos = config.ticker().read();
             node.slot = slot;
-            slot.node = node;
             long delta = node.bytes - old.bytes;
             if (delta != 0) {
                 bytes.add(delta);
@@ -314,21 +320,21 @@ public final class LocalCache<V> extends AbstractCache<V> {
      * Adds the slot to a tag under the tag's bin lock: the tag's first key is stored as the bare slot,
      * a second turns it into a map. A slot replaces an older slot of the same key.
      */
-    private void addToTag(String tag, KeySlot<V> slot) {
+    private void addToTag(String tag, KeySlot slot) {
         tagIndex.compute(tag, (t, current) -> {
             if (current == null) {
                 return slot;
             }
-            if (current instanceof KeySlot<?> single) {
+            if (current instanceof KeySlot single) {
                 if (single.key.equals(slot.key)) {
                     return slot;
                 }
-                ConcurrentHashMap<String, KeySlot<?>> m = new ConcurrentHashMap<>(4);
+                ConcurrentHashMap<String, KeySlot> m = new ConcurrentHashMap<>(4);
                 m.put(single.key, single);
                 m.put(slot.key, slot);
                 return m;
             }
-            LocalCache.<V>slotsOf(current).put(slot.key, slot);
+            slotsOf(current).put(slot.key, slot);
             return current;
         });
     }
@@ -337,48 +343,66 @@ public final class LocalCache<V> extends AbstractCache<V> {
      * Removes exactly {@code slot} from a tag (a newer slot of the same key stays), under the tag's bin
      * lock, and drops the tag once no slot is left.
      */
-    private void removeFromTag(String tag, KeySlot<V> slot) {
+    private void removeFromTag(String tag, KeySlot slot) {
         tagIndex.computeIfPresent(tag, (t, current) -> {
             if (current == slot) {
                 return null;
             }
-            if (current instanceof KeySlot<?>) {
+            if (current instanceof KeySlot) {
                 return current;
             }
-            ConcurrentHashMap<String, KeySlot<V>> m = slotsOf(current);
+            ConcurrentHashMap<String, KeySlot> m = slotsOf(current);
             m.remove(slot.key, slot);
             return m.isEmpty() ? null : m;
         });
     }
 
-    /** Removes the dead slots of a tag in one pass under its bin lock, and drops the tag if none is left. */
-    private void dropDeadSlots(String tag) {
-        tagIndex.computeIfPresent(tag, (t, current) -> {
-            if (current instanceof KeySlot<?> single) {
-                return single.dead ? null : current;
+    /**
+     * Removes every entry whose slot is in the tag. Every node a live slot points at carries the
+     * slot's tags, so no node's tags are read. The slots of a tag with many keys are removed from the
+     * map being iterated (whose entry is at hand), conditionally on the slot, outside the tag's bin
+     * lock: a map is only dropped under that lock once it is empty, so it cannot be dropped while it
+     * holds the slot, and the drop is re-checked under the lock where additions happen.
+     */
+    private long invalidateTag(String tag) {
+        Object current = tagIndex.get(tag);
+        if (current == null) {
+            return 0;
+        }
+        if (current instanceof KeySlot single) {
+            Node<V> node = single.dead ? null : currentNode(single);
+            return node != null && removeNode(node) ? 1 : 0;
+        }
+        ConcurrentHashMap<String, KeySlot> slots = slotsOf(current);
+        long removed = 0;
+        for (KeySlot slot : slots.values()) {
+            Node<V> node = slot.dead ? null : currentNode(slot);
+            if (node != null && removeNode(node, tag)) {
+                slots.remove(slot.key, slot);
+                removed++;
             }
-            ConcurrentHashMap<String, KeySlot<V>> m = slotsOf(current);
-            m.values().removeIf(slot -> slot.dead);
-            return m.isEmpty() ? null : m;
-        });
+        }
+        if (slots.isEmpty()) {
+            tagIndex.computeIfPresent(tag, (t, now) -> now == slots && slots.isEmpty() ? null : now);
+        }
+        return removed;
     }
 
     @SuppressWarnings("unchecked")
-    private static <V> ConcurrentHashMap<String, KeySlot<V>> slotsOf(Object tagValue) {
-        return (ConcurrentHashMap<String, KeySlot<V>>) tagValue;
+    private static ConcurrentHashMap<String, KeySlot> slotsOf(Object tagValue) {
+        return (ConcurrentHashMap<String, KeySlot>) tagValue;
     }
 
     /** The slots a tag holds now (a live view for a map), empty for an unknown tag. */
-    @SuppressWarnings("unchecked")
-    private Collection<KeySlot<V>> slotsOfTag(String tag) {
+    private Collection<KeySlot> slotsOfTag(String tag) {
         Object current = tagIndex.get(tag);
         if (current == null) {
             return List.of();
         }
-        if (current instanceof KeySlot<?> single) {
-            return List.of((KeySlot<V>) single);
+        if (current instanceof KeySlot single) {
+            return List.of(single);
         }
-        return LocalCache.<V>slotsOf(current).values();
+        return slotsOf(current).values();
     }
 
     /**
@@ -393,15 +417,12 @@ public final class LocalCache<V> extends AbstractCache<V> {
         unindex(node, null);
     }
 
-    /**
-     * {@link #unindex(Node)}, leaving the slot in {@code keptTag}, whose caller removes the dead slots in
-     * bulk ({@link #dropDeadSlots}).
-     */
+    /** {@link #unindex(Node)}, leaving the slot in {@code keptTag}, whose caller removes it there. */
     private void unindex(Node<V> node, @Nullable String keptTag) {
         if (!node.retire()) {
             return;
         }
-        KeySlot<V> slot = node.slot;
+        KeySlot slot = node.slot;
         for (String tag : node.tags) {
             if (!tag.equals(keptTag)) {
                 removeFromTag(tag, slot);
@@ -428,7 +449,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
         }
         try {
             deadSlots.set(0);
-            for (KeySlot<V> slot : keyIndex.values()) {
+            for (KeySlot slot : keyIndex.values()) {
                 if (slot.dead) {
                     keyIndex.remove(slot.key, slot);
                 }
@@ -494,7 +515,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
         return removeNode(node, null);
     }
 
-    /** {@link #removeNode(Node)}, leaving the slot in {@code keptTag} for a bulk removal. */
+    /** {@link #removeNode(Node)}, leaving the slot in {@code keptTag} for the caller to remove. */
     private boolean removeNode(Node<V> node, @Nullable String keptTag) {
         if (map.remove(node.key(), node)) {
             unindex(node, keptTag);
@@ -507,9 +528,14 @@ public final class LocalCache<V> extends AbstractCache<V> {
     @Override
     public void clear() {
         flights.staleAll();
-        for (KeySlot<V> slot : keyIndex.values()) {
+        for (KeySlot slot : keyIndex.values()) {
             if (!slot.dead) {
-                removeNode(slot.node);
+                Node<V> node = currentNode(slot);
+                if (node != null) {
+                    removeNode(node);
+                } else {
+                    evictHidden(slot.key);
+                }
             }
         }
         data.cleanUp();
@@ -531,14 +557,7 @@ public final class LocalCache<V> extends AbstractCache<V> {
         flights.staleTags(checked);
         long removed = 0;
         for (String tag : checked) {
-            // Every node a live slot points at carries the slot's tags; the slots this loop kills
-            // stay in this tag until dropDeadSlots removes them in one pass.
-            for (KeySlot<V> slot : slotsOfTag(tag)) {
-                if (!slot.dead && removeNode(slot.node, tag)) {
-                    removed++;
-                }
-            }
-            dropDeadSlots(tag);
+            removed += invalidateTag(tag);
         }
         maybeSweep();
         return removed;
@@ -549,8 +568,9 @@ public final class LocalCache<V> extends AbstractCache<V> {
         KeyPattern p = KeyPattern.compile(pattern);
         flights.stalePattern(p);
         long removed = 0;
-        for (Node<V> node : candidates(p)) {
-            if (p.matches(node.key()) && removeNode(node)) {
+        for (KeySlot slot : candidates(p)) {
+            Node<V> node = p.matches(slot.key) ? currentNode(slot) : null;
+            if (node != null && removeNode(node)) {
                 removed++;
             }
         }
@@ -562,39 +582,37 @@ public final class LocalCache<V> extends AbstractCache<V> {
     public List<String> keys(String pattern) {
         KeyPattern p = KeyPattern.compile(pattern);
         List<String> keys = new ArrayList<>();
-        for (Node<V> node : candidates(p)) {
-            if (p.matches(node.key()) && policy.getIfPresentQuietly(node.key()) == node && !node.isAbsent()) {
-                keys.add(node.key());
+        for (KeySlot slot : candidates(p)) {
+            Node<V> node = p.matches(slot.key) ? currentNode(slot) : null;
+            if (node != null && !node.isAbsent()) {
+                keys.add(slot.key);
             }
         }
         return Collections.unmodifiableList(keys);
     }
 
-    /**
-     * The current nodes of the live slots whose keys start with the pattern's literal prefix, from the
-     * sorted index.
-     */
-    private Iterable<Node<V>> candidates(KeyPattern pattern) {
+    /** The live slots whose keys start with the pattern's literal prefix, from the sorted index. */
+    private Iterable<KeySlot> candidates(KeyPattern pattern) {
         String prefix = pattern.literalPrefix();
         if (pattern.isExact()) {
-            KeySlot<V> slot = keyIndex.get(prefix);
-            return slot == null || slot.dead ? List.of() : List.of(slot.node);
+            KeySlot slot = keyIndex.get(prefix);
+            return slot == null || slot.dead ? List.of() : List.of(slot);
         }
-        Collection<KeySlot<V>> range = prefix.isEmpty()
+        Collection<KeySlot> range = prefix.isEmpty()
                 ? keyIndex.values()
                 : keyIndex.tailMap(prefix, true).values();
         return () -> new java.util.Iterator<>() {
-            private final java.util.Iterator<KeySlot<V>> it = range.iterator();
-            private @Nullable Node<V> next = advance();
+            private final java.util.Iterator<KeySlot> it = range.iterator();
+            private @Nullable KeySlot next = advance();
 
-            private @Nullable Node<V> advance() {
+            private @Nullable KeySlot advance() {
                 while (it.hasNext()) {
-                    KeySlot<V> slot = it.next();
+                    KeySlot slot = it.next();
                     if (!slot.key.startsWith(prefix)) {
                         return null;
                     }
                     if (!slot.dead) {
-                        return slot.node;
+                        return slot;
                     }
                 }
                 return null;
@@ -606,8 +624,8 @@ public final class LocalCache<V> extends AbstractCache<V> {
             }
 
             @Override
-            public Node<V> next() {
-                Node<V> current = next;
+            public KeySlot next() {
+                KeySlot current = next;
                 if (current == null) {
                     throw new java.util.NoSuchElementException();
                 }
@@ -755,12 +773,12 @@ public final class LocalCache<V> extends AbstractCache<V> {
         long total = 0;
         for (Map.Entry<String, Node<V>> e : map.entrySet()) {
             Node<V> node = e.getValue();
-            KeySlot<V> slot = node.slot;
+            KeySlot slot = node.slot;
             total += node.bytes;
             if (!node.isLive()) {
                 problems.add("stored node of " + e.getKey() + " is retired");
             }
-            if (slot == null || slot.dead || slot.node != node) {
+            if (slot == null || slot.dead) {
                 problems.add("stored node of " + e.getKey() + " does not own a live slot");
                 continue;
             }
@@ -774,22 +792,22 @@ public final class LocalCache<V> extends AbstractCache<V> {
             }
         }
         for (String tag : tagIndex.keySet()) {
-            Collection<KeySlot<V>> slots = slotsOfTag(tag);
+            Collection<KeySlot> slots = slotsOfTag(tag);
             if (slots.isEmpty()) {
                 problems.add("tag " + tag + " has an empty map");
             }
-            for (KeySlot<V> slot : slots) {
-                Node<V> node = slot.node;
-                if (slot.dead || map.get(slot.key) != node || !contains(node.tags, tag)) {
+            for (KeySlot slot : slots) {
+                Node<V> node = map.get(slot.key);
+                if (slot.dead || node == null || node.slot != slot || !contains(node.tags, tag)) {
                     problems.add("tag " + tag + " holds a stale slot for " + slot.key);
                 }
             }
         }
         long dead = 0;
-        for (KeySlot<V> slot : keyIndex.values()) {
+        for (KeySlot slot : keyIndex.values()) {
             if (slot.dead) {
                 dead++;
-            } else if (map.get(slot.key) != slot.node) {
+            } else if (map.get(slot.key) == null || map.get(slot.key).slot != slot) {
                 problems.add("key index holds a live slot for " + slot.key + " whose node is not stored");
             }
         }
@@ -808,15 +826,24 @@ public final class LocalCache<V> extends AbstractCache<V> {
         return keyIndex.size();
     }
 
-    /** Per-node variable expiry: each node carries its own TTL; reads do not extend it. */
+    /**
+     * Per-node variable expiry: each node carries its own TTL from the moment it is stored; reads do
+     * not extend it, and neither does a compute that keeps the node.
+     */
     private static final class NodeExpiry<V> implements Expiry<String, Node<V>> {
         @Override
         public long expireAfterCreate(String key, Node<V> node, long currentTime) {
+            node.scheduled = true;
             return node.ttlNanos;
         }
 
+        /** A new node gets its TTL; the same node stored again (a no-op compute) keeps its expiry. */
         @Override
         public long expireAfterUpdate(String key, Node<V> node, long currentTime, long currentDuration) {
+            if (node.scheduled) {
+                return currentDuration;
+            }
+            node.scheduled = true;
             return node.ttlNanos;
         }
 

@@ -26,16 +26,16 @@ final class Node<V> extends HitCounter {
     final long bytes;
 
     /**
-     * The ticker reading when the node was indexed, inside the compute that stored it: never earlier
-     * than Caffeine's own write time, so {@link #expiredAt} never calls a live entry expired.
+     * Whether Caffeine has scheduled this node's expiry: set by the expiry callback inside the compute
+     * that stores the node, so a later no-op compute on the same node keeps its expiry.
      */
-    volatile long indexedAtNanos;
+    boolean scheduled;
 
     /**
      * This node's entry in the indexes: set inside the compute that stores the node, before the node
      * is published, and never changed afterwards.
      */
-    KeySlot<V> slot;
+    KeySlot slot;
 
     Node(String key, @Nullable V value, String[] tags, Set<String> tagSet, long ttlNanos, long bytes, int epoch) {
         super(key, epoch);
@@ -49,10 +49,5 @@ final class Node<V> extends HitCounter {
     /** Whether this node records that the value is absent (negative caching). */
     boolean isAbsent() {
         return value == null;
-    }
-
-    /** Whether the node's TTL has run out at {@code nowNanos}, by a clock no earlier than Caffeine's. */
-    boolean expiredAt(long nowNanos) {
-        return nowNanos - indexedAtNanos >= ttlNanos;
     }
 }
