@@ -39,23 +39,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Storage and indexes</h2>
  *
- * Caffeine holds {@code key -> Node}. Two indexes point at a key's {@link KeySlot}, which points at
- * the key's current node: a sorted map {@code key -> slot} for pattern look-ups (a pattern's literal
- * prefix selects a range, so {@code user:123:*} visits only keys starting with {@code user:123:}), and
- * {@code tag -> slots} for tag invalidation (a tag with one key holds its slot directly, a tag with
- * more a map by key).
+ * Caffeine holds {@code key -> Node}. Two indexes hold a key's {@link KeySlot}: a sorted map {@code
+ * key -> slot} for pattern look-ups (a pattern's literal prefix selects a range, so {@code user:123:*}
+ * visits only keys starting with {@code user:123:}), and {@code tag -> slots} for tag invalidation (a
+ * tag with one key holds its slot directly, a tag with more a map by key). A slot's current node is
+ * the node stored under its key whose {@code slot} is that slot; removals find it through the map.
  *
  * <p>A slot belongs to one unbroken stay of its key in the map with one set of tags. A node stored
  * under a key with no node, or with other tags than the node it replaces, gets a new slot, indexed
  * inside the compute that stores it, so it is in the key index and in all its tags before any reader
  * can see it. A node that replaces another with the same tags, the common write of a refreshed entry,
- * takes the old node's slot inside the replacing compute: the old node is retired and the slot
- * inherited ({@code new.slot = old.slot}), and no index changes, so the put costs Caffeine's compute and
- * a few field writes. A slot's current node is the node stored under its key that points at it. A node that leaves without a successor (removed on request after the
+ * inherits the old node's slot inside the replacing compute ({@code new.slot = old.slot}, and the old
+ * node is retired): no index and not even the slot is written, so the put costs Caffeine's compute
+ * and a few field writes. A node that leaves without a successor (removed on request after the
  * conditional remove that removed it, or evicted in Caffeine's eviction listener, inside the atomic
  * removal) is retired once, by whoever gets there first, and its slot leaves its tags and is marked
- * dead. So every node a slot ever points at carries the slot's tags, and tag invalidation never reads
- * a node's tags.
+ * dead. So every node of a slot carries the slot's tags, and tag invalidation never reads a node's
+ * tags.
  *
  * <p>Why this holds under concurrency: retiring is a compare-and-set, and a node is retired either by
  * the compute that replaces it (then its slot lives on with the successor or dies inside that
@@ -63,15 +63,22 @@ import org.jspecify.annotations.Nullable;
  * after it left the map (then no compute can hand its slot on, since hand-over needs the node in the
  * map). So a slot is never both handed on and killed, and a dead slot is never revived. Every index
  * removal is conditional on the slot's identity ({@code remove(key, slot)}), so the late cleanup of a
- * dead slot never touches the new slot of a key stored again in between, and every change of a tag's
- * slots runs under that tag's bin lock in the tag map, so a slot is never added to slots that are being
- * discarded. Size is Caffeine's own count; the byte total is a sum of signed deltas, each node added
- * once when stored and subtracted once when retired.
+ * dead slot never touches the new slot of a key stored again in between. A tag's value is created,
+ * replaced and dropped only under that tag's bin lock in the tag map, and a tag's map is dropped only
+ * once it is empty, so a slot is never added to a map that is being discarded. Size is Caffeine's own
+ * count; the byte total is a sum of signed deltas, each node added once when stored and subtracted
+ * once when it leaves.
  *
- * <p>Dead slots leave lazily where that saves work: in the sorted key index a later put of the key
- * overwrites the dead slot in the skip-list search a new key needs anyway, and the rest are swept in
- * one pass once they outnumber the live entries. Scans skip dead slots, so removing an entry costs no
- * skip-list search.
+ * <p>Dead slots leave the sorted key index lazily: a later put of the key overwrites the dead slot in
+ * the skip-list search a new key needs anyway, and the rest are swept in one pass once they outnumber
+ * the live entries. Scans skip dead slots, so removing an entry costs no skip-list search.
+ *
+ * <h2>Expiry</h2>
+ *
+ * Each node carries its TTL, scheduled by Caffeine from its own clock reading when the node is stored;
+ * a compute that keeps a node keeps its expiry. A miss on a key whose slot is live lets Caffeine evict
+ * the expired node it hides at once ({@link #evictIfExpired}) rather than when its timer-wheel bucket
+ * turns.
  *
  * <h2>Loading</h2>
  *

@@ -102,6 +102,40 @@ class IndexConsistencyStressTest {
     }
 
     @Test
+    void tagInvalidationRacingPutsIntoTheSameTag_neverLosesAStoredEntryFromItsTags() throws Exception {
+        LocalCache<Long> cache = cache(CacheConfig.builder().ticker(ticker).build());
+        WriteOptions[] options = new WriteOptions[8];
+        for (int k = 0; k < options.length; k++) {
+            options[k] = WriteOptions.tags("hot", "own:" + k);
+        }
+        for (int round = 0; round < 1_500; round++) {
+            CyclicBarrier start = new CyclicBarrier(THREADS);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                boolean invalidator = t % 4 == 0;
+                long seed = 7_919L * round + t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    SplittableRandom random = new SplittableRandom(seed);
+                    for (int i = 0; i < 16; i++) {
+                        int k = random.nextInt(options.length);
+                        if (invalidator) {
+                            cache.invalidateByTag(random.nextInt(4) == 0 ? "own:" + k : "hot");
+                        } else {
+                            cache.put("k" + k, seed, options[k]);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(5, TimeUnit.MINUTES); // a hang guard, not a timing assertion
+            }
+            assertThat(cache.indexProblems()).as("round %d", round).isEmpty();
+        }
+    }
+
+    @Test
     void retaggingAPut_movesTheEntryBetweenTags_andKeepsBytes() {
         LocalCache<Long> cache = cache(CacheConfig.builder().ticker(ticker).build());
         cache.put("k", 1L, WriteOptions.tags("a", "b"));
