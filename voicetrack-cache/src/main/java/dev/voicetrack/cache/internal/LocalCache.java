@@ -351,6 +351,13 @@ public final class LocalCache<V> extends AbstractCache<V> {
      * lock, and drops the tag once no slot is left.
      */
     private void removeFromTag(String tag, KeySlot slot) {
+        Object seen = tagIndex.get(tag);
+        if (seen == null || seen instanceof KeySlot && seen != slot) {
+            return; // not in the tag: a tag's value changes only to a map or a newer slot of the key
+        }
+        if (seen == slot && tagIndex.remove(tag, slot)) {
+            return; // the common one-key tag: an atomic conditional remove, no compute
+        }
         tagIndex.computeIfPresent(tag, (t, current) -> {
             if (current == slot) {
                 return null;
