@@ -94,7 +94,8 @@ public final class ImmutabilityCheck {
         if (trusted.contains(type)) {
             return null;
         }
-        Verdict verdict = verdict(type, new java.util.HashSet<>());
+        Verdict known = VERDICTS.get(type);
+        Verdict verdict = known != null ? known : verdict(type, new java.util.HashSet<>());
         switch (verdict) {
             case ALWAYS:
                 return null;

@@ -1,6 +1,7 @@
 package dev.voicetrack.cache.internal;
 
 import dev.voicetrack.cache.spi.HitCounter;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,19 +14,34 @@ final class Node<V> extends HitCounter {
 
     final @Nullable V value;
     final String[] tags;
+
+    /**
+     * The tag set the tags were copied from ({@code WriteOptions.tags()}): writes that reuse one
+     * options object share it, so a replacing put can tell "same tags" by identity without reading the
+     * old node's tag strings.
+     */
+    final Set<String> tagSet;
+
     final long ttlNanos;
     final long bytes;
 
     /**
-     * The ticker reading when the node was indexed, inside the compute that stored it: never earlier
-     * than Caffeine's own write time, so {@link #expiredAt} never calls a live entry expired.
+     * Whether Caffeine has scheduled this node's expiry: set by the expiry callback inside the compute
+     * that stores the node, so a later no-op compute on the same node keeps its expiry.
      */
-    volatile long indexedAtNanos;
+    boolean scheduled;
 
-    Node(String key, @Nullable V value, String[] tags, long ttlNanos, long bytes, int epoch) {
+    /**
+     * This node's entry in the indexes: set inside the compute that stores the node, before the node
+     * is published, and never changed afterwards.
+     */
+    KeySlot slot;
+
+    Node(String key, @Nullable V value, String[] tags, Set<String> tagSet, long ttlNanos, long bytes, int epoch) {
         super(key, epoch);
         this.value = value;
         this.tags = tags;
+        this.tagSet = tagSet;
         this.ttlNanos = ttlNanos;
         this.bytes = bytes;
     }
@@ -33,10 +49,5 @@ final class Node<V> extends HitCounter {
     /** Whether this node records that the value is absent (negative caching). */
     boolean isAbsent() {
         return value == null;
-    }
-
-    /** Whether the node's TTL has run out at {@code nowNanos}, by a clock no earlier than Caffeine's. */
-    boolean expiredAt(long nowNanos) {
-        return nowNanos - indexedAtNanos >= ttlNanos;
     }
 }

@@ -22,6 +22,9 @@ final class RecordAccess {
     final String[] names;
     final Class<?>[] types;
 
+    /** Whether every component is primitive, so the record's size and immutability never vary. */
+    final boolean allPrimitive;
+
     /** The accessors, or {@code null} if the record's accessors cannot be called from here. */
     final MethodHandle @Nullable [] accessors;
 
@@ -43,6 +46,11 @@ final class RecordAccess {
             }
         }
         accessors = accessible ? handles : null;
+        boolean primitive = true;
+        for (Class<?> t : types) {
+            primitive &= t.isPrimitive();
+        }
+        allPrimitive = primitive;
     }
 
     /** The cached components of {@code recordType}, which must be a record class. */

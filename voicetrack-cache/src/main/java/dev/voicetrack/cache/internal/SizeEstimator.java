@@ -22,6 +22,14 @@ public final class SizeEstimator {
     private static final int MAX_DEPTH = 16;
     private static final int MAX_ELEMENTS = 10_000;
 
+    /** {@code Class.isRecord()} is a call into the VM on every use; this asks it once per class. */
+    private static final ClassValue<Boolean> IS_RECORD = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return type.isRecord();
+        }
+    };
+
     private SizeEstimator() {}
 
     /** The estimated bytes of one entry: its key, its value and the per-entry overhead. */
@@ -85,13 +93,16 @@ public final class SizeEstimator {
             }
             return total + sampled;
         }
-        if (type.isRecord()) {
+        if (IS_RECORD.get(type)) {
             RecordAccess record = RecordAccess.of(type);
             MethodHandle[] accessors = record.accessors;
             if (accessors == null) {
                 return UNKNOWN_OBJECT_BYTES;
             }
             long total = align(12 + 8L * accessors.length);
+            if (record.allPrimitive) {
+                return total;
+            }
             for (int i = 0; i < accessors.length; i++) {
                 if (record.types[i].isPrimitive()) {
                     continue;
