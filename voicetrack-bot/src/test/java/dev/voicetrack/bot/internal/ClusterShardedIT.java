@@ -1,11 +1,12 @@
 package dev.voicetrack.bot.internal;
 
+import static dev.voicetrack.bot.internal.ShardedBots.await;
+import static dev.voicetrack.bot.internal.ShardedBots.guildsOnEachShard;
+import static dev.voicetrack.bot.internal.ShardedBots.leaderVoiceMs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.cache.redis.RedisCache;
-import dev.voicetrack.core.Metric;
-import dev.voicetrack.core.Window;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterShardedIT {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     @TempDir
     Path tmp;
 
@@ -105,26 +103,9 @@ class ClusterShardedIT {
         return n;
     }
 
-    private static EmulatedGuild[] guildsOnEachShard(DiscordEmulator discord) throws InterruptedException {
-        EmulatedGuild[] found = new EmulatedGuild[2];
-        for (int i = 0; i < 500 && (found[0] == null || found[1] == null); i++) {
-            EmulatedGuild g = discord.createGuild("guild " + i);
-            int shard = ShardLeases.shardOf(g.id(), 2);
-            if (found[shard] == null) {
-                found[shard] = g;
-            }
-            Thread.sleep(1); // ids take the creation millisecond: the next guild may fall on the other shard
-        }
-        assertThat(found).doesNotContainNull();
-        return found;
-    }
-
     private BotConfig config(
             DiscordEmulator discord, PostgresServer.Database db, RedisCluster cluster, String shardIds, String name) {
-        Map<String, String> env = ShardCountIT.emulatorEnv(discord, "2");
-        env.put("VOICETRACK_JDBC_URL", db.jdbcUrl());
-        env.put("POSTGRES_USER", db.user());
-        env.put("POSTGRES_PASSWORD", db.password());
+        Map<String, String> env = ShardedBots.env(discord, db, shardIds, tmp, name);
         env.put(
                 "REDIS_URL",
                 "redis://"
@@ -133,11 +114,6 @@ class ClusterShardedIT {
                                 cluster.nodes().stream()
                                         .map(n -> n.host() + ":" + n.port())
                                         .toList()));
-        env.put("SHARD_IDS", shardIds);
-        env.put("SHARD_LEASE_TIME", "3s");
-        env.put(
-                "ANNOUNCEMENTS_FILE",
-                tmp.resolve(name + "-announcements.properties").toString());
         BotConfig config = BotConfig.load(Map.of(), null, null, env);
         assertThat(config.cache().redisCluster()).isTrue();
         assertThat(config.cache().redisNodes()).hasSize(3);
@@ -149,20 +125,5 @@ class ClusterShardedIT {
         started.add(bot);
         bot.start();
         return bot;
-    }
-
-    private static long leaderVoiceMs(BotRuntime bot, long guild) {
-        var page = bot.tracker().getLeaderboard(guild, Metric.VOICE_TIME, Window.allTime(), 10, 0);
-        return page.entries().isEmpty() ? -1 : page.entries().get(0).voiceTimeMs();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

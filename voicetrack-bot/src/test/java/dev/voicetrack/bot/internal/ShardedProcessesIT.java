@@ -1,12 +1,13 @@
 package dev.voicetrack.bot.internal;
 
+import static dev.voicetrack.bot.internal.ShardedBots.await;
+import static dev.voicetrack.bot.internal.ShardedBots.guildsOnEachShard;
+import static dev.voicetrack.bot.internal.ShardedBots.leaderVoiceMs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.core.MemberStats;
-import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
-import dev.voicetrack.core.Window;
 import dev.voicetrack.emulator.DiscordEmulator;
 import dev.voicetrack.emulator.EmulatedGuild;
 import dev.voicetrack.emulator.EmulatedMember;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ShardedProcessesIT {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     @TempDir
     Path tmp;
 
@@ -114,33 +112,10 @@ class ShardedProcessesIT {
         }
     }
 
-    /** Guilds created until one lies on each of the two shards ({@code (id >> 22) % 2}). */
-    private static EmulatedGuild[] guildsOnEachShard(DiscordEmulator discord) throws InterruptedException {
-        EmulatedGuild[] found = new EmulatedGuild[2];
-        for (int i = 0; i < 500 && (found[0] == null || found[1] == null); i++) {
-            EmulatedGuild g = discord.createGuild("guild " + i);
-            int shard = ShardLeases.shardOf(g.id(), 2);
-            if (found[shard] == null) {
-                found[shard] = g;
-            }
-            Thread.sleep(1); // ids take the creation millisecond: the next guild may fall on the other shard
-        }
-        assertThat(found).doesNotContainNull();
-        return found;
-    }
-
     private BotConfig config(
             DiscordEmulator discord, PostgresServer.Database db, RedisServer redis, String shardIds, String name) {
-        Map<String, String> env = ShardCountIT.emulatorEnv(discord, "2");
-        env.put("VOICETRACK_JDBC_URL", db.jdbcUrl());
-        env.put("POSTGRES_USER", db.user());
-        env.put("POSTGRES_PASSWORD", db.password());
+        Map<String, String> env = ShardedBots.env(discord, db, shardIds, tmp, name);
         env.put("REDIS_URL", redis.url());
-        env.put("SHARD_IDS", shardIds);
-        env.put("SHARD_LEASE_TIME", "3s");
-        env.put(
-                "ANNOUNCEMENTS_FILE",
-                tmp.resolve(name + "-announcements.properties").toString());
         return BotConfig.load(Map.of(), null, null, env);
     }
 
@@ -159,27 +134,11 @@ class ShardedProcessesIT {
         return stats(bot, guild, user).voiceTimeMs();
     }
 
-    /** The voice time of the first of a guild's all-time voice-time leaderboard, as a process reads it. */
-    private static long leaderVoiceMs(BotRuntime bot, long guild) {
-        var page = bot.tracker().getLeaderboard(guild, Metric.VOICE_TIME, Window.allTime(), 10, 0);
-        return page.entries().isEmpty() ? -1 : page.entries().get(0).voiceTimeMs();
-    }
-
     private static String openSession(BotRuntime bot, long guild, long user) {
         List<VoiceSession> open = bot.storage().openSessions().stream()
                 .filter(s -> s.guildId() == guild && s.userId() == user)
                 .toList();
         assertThat(open).hasSize(1);
         return open.get(0).id();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }
