@@ -80,6 +80,11 @@ class RedisJCacheIT {
             assertThat(onA.get("n")).isEqualTo(1L);
             onB.remove("n");
 
+            // The removal reaches A's in-process tier over pub/sub, asynchronously: wait for it (a hang guard).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (onA.get("n") != null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             assertThat(onA.get("n"))
                     .as("the removal reaches the in-process tier")
                     .isNull();
