@@ -126,7 +126,9 @@ public final class VoiceTrackConfiguration<K, V> extends MutableConfiguration<K,
     /**
      * Whether a cache on Redis keeps an in-process tier in front of it ({@code TwoTierCache}: hits
      * served in process, invalidations sent to the other processes over pub/sub). No effect on an
-     * in-process cache. Default false.
+     * in-process cache. Default false. Every process must give a cache the same setting: a cache on
+     * Redis alone publishes no invalidations, so another process's in-process tier of it would keep
+     * what it overwrote or removed until the entry expires.
      */
     public VoiceTrackConfiguration<K, V> setTwoTier(boolean twoTier) {
         this.twoTier = twoTier;

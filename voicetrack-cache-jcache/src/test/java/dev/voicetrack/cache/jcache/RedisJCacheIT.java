@@ -72,9 +72,11 @@ class RedisJCacheIT {
         props.setProperty(VoiceTrackCachingProvider.KEY_PREFIX_PROPERTY, "it2:");
         try (CacheManager a = managerOf(props);
                 CacheManager b = managerOf(props)) {
+            // Both processes give the cache the same tier setting, as they must: a Redis-only cache
+            // publishes no invalidations, so a process with a tier of it would not hear its writes.
             var twoTier = new VoiceTrackConfiguration<String, Long>().setTwoTier(true);
             Cache<String, Long> onA = a.createCache("tiers", twoTier);
-            Cache<String, Long> onB = b.createCache("tiers", new VoiceTrackConfiguration<String, Long>());
+            Cache<String, Long> onB = b.createCache("tiers", twoTier);
 
             onB.put("n", 1L);
             assertThat(onA.get("n")).isEqualTo(1L);
