@@ -202,7 +202,11 @@ class LevelRewardsIT {
         addRewards();
         reachLevel(2);
         awaitRoles(alice, "Bronze", "Silver");
+        // A barrier: the rewards thread runs its jobs in order, so once this sync has answered, the syncs the
+        // start and the three /rewards add queued are done, and none of them can repair the drift below.
+        run("rewards sync", Map.of());
         long syncs = bot.installation.rewardSyncs();
+        long resumes = emulator.gatewayStats().resumes();
         Outage outage = emulator.beginOutage(true);
         try {
             alice.removeRole(silver); // a moderator's change while the bot is away: replayed on RESUME
@@ -210,9 +214,9 @@ class LevelRewardsIT {
         } finally {
             outage.end();
         }
+        bot.await("the resume", () -> emulator.gatewayStats().resumes() > resumes);
         bot.await("the guild sync after the resume", () -> bot.installation.rewardSyncs() > syncs);
         awaitRoles(alice, "Bronze", "Silver");
-        assertThat(emulator.gatewayStats().resumes()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
