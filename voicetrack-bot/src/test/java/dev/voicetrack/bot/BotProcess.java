@@ -110,7 +110,12 @@ final class BotProcess implements AutoCloseable {
 
     /** Waits (bounded) for a stdout line containing {@code text}; returns it. */
     String awaitLine(String text) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return awaitLine(text, WAIT);
+    }
+
+    /** Waits at most {@code within} for a stdout line containing {@code text}; returns it. */
+    String awaitLine(String text, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         synchronized (stdout) {
             int seen = 0;
             while (true) {
