@@ -482,14 +482,18 @@ class DashboardIT {
         assertThat(bot.get("/api/guilds/" + hidden.id() + "/leaderboard").statusCode())
                 .isEqualTo(404);
         assertThat(bot.get("/api/guilds").body()).doesNotContain("Private guild");
+        consoleErrors(); // start from an empty browser log
         browser.get(bot.apiBase() + "/dashboard/guilds/" + hidden.id());
         fresh(d -> !text("p.error").isEmpty());
         assertThat(one("p.error")).contains("no guild " + hidden.id() + " is tracked here");
         assertThat(browser.getPageSource()).doesNotContain("Private guild");
-        assertThat(consoleErrors()).isNotEmpty().allSatisfy(e -> assertThat(e).contains("404"));
 
         // The console shows it, changes an option with /config set's rules and adds a reward.
         open("/dashboard/admin");
+        // the private page's refused loads, its own and those of its redraws on ticks until it was left
+        assertThat(consoleErrors())
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e).contains("/" + hidden.id()).contains("404"));
         if (!"ready".equals(script("return document.getElementById('main').dataset.console;"))) {
             browser.findElement(By.id("token")).sendKeys(BotProcess.ADMIN_TOKEN + "\n");
         }
@@ -527,6 +531,18 @@ class DashboardIT {
         fresh(d -> one("#consoleStatus").equals("Add reward: done"));
         fresh(d -> DashboardIT.<String>script("return document.getElementById('rewards').textContent;")
                 .contains("At level 5 (stacks): @Regulars"));
+        // At phone width the guild settings fit the screen: nothing wider than the viewport, no sideways scroll.
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            fresh(
+                    d -> DashboardIT.<Boolean>script(
+                            "const s = document.getElementById('guildSettings');"
+                                    + " return s.scrollWidth <= s.clientWidth"
+                                    + " && [...s.querySelectorAll('*')].every(e => e.getBoundingClientRect().right <= window.innerWidth + 0.5);"));
+            screenshot("console-guild-phone");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
         // still private, and the page it would be is still a 404
         assertThat(bot.get("/dashboard/guilds/" + hidden.id()).statusCode()).isEqualTo(404);
         assertThat(consoleErrors()) // only the refused value, which the browser logs as a failed load
