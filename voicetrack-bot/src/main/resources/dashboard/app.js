@@ -404,6 +404,8 @@ async function adminConsole() {
   document.title = "Admin console · VoiceTrack";
   let csrf = null;
   const status = el("p", { id: "consoleStatus", role: "status", "aria-live": "polite", class: "muted" });
+  // The guild whose options and rewards are shown; kept across redraws.
+  let settingsGuild = null;
   const session = await getJson("/api/console/session");
   if (session.signedIn) {
     csrf = session.csrf;
@@ -425,21 +427,79 @@ async function adminConsole() {
   main.replaceChildren(el("h1", { text: "Admin console" }), form);
   token.focus();
 
-  async function act(label, url, body) {
+  async function act(label, url, body, done) {
     try {
       const r = await postJson(url, csrf, body);
       status.className = "muted";
-      status.textContent = label + ": done" + (r.removed !== undefined ? " (" + r.removed + " removed)" : "")
-        + (r.entriesBefore !== undefined ? " (" + r.entriesBefore + " entries dropped)" : "");
-      if (url !== "/api/console/logout") await drawConsole();
+      status.textContent = label + ": done" + (r.removed !== undefined && r.removed !== true ? " (" + r.removed + " removed)" : "")
+        + (r.entriesBefore !== undefined ? " (" + r.entriesBefore + " entries dropped)" : "") + (done ? done(r) : "");
+      if (url !== "/api/console/logout") await keepingFocus(drawConsole);
     } catch (err) {
       status.className = "error";
       status.textContent = label + " failed: " + err.message;
     }
   }
 
+  /** One form per option, with the value as /config set takes it; the server checks it with /config set's own code. */
+  function optionForms(g, s) {
+    const base = "/api/console/guilds/" + encodeURIComponent(g);
+    return el("div", { id: "options", class: "options" }, ...Object.entries(s.options).map(([name, v]) => {
+      const id = "opt-" + name.replace(/\./g, "-");
+      const input = v === "true" || v === "false"
+        ? el("select", { id, name }, el("option", { value: "true", text: "true", selected: v === "true" }), el("option", { value: "false", text: "false", selected: v === "false" }))
+        : el("input", { id, name, value: v, autocomplete: "off", spellcheck: "false" });
+      const form = el("form", { class: "option" }, el("label", { for: id, text: name }), input,
+        el("button", { type: "submit", id: "save-" + id.slice(4), text: "Save", "aria-label": "Save " + name }));
+      form.addEventListener("submit", e => { e.preventDefault(); act("Set " + name, base + "/options", { option: name, value: input.value }, r => " (now " + r.value + ")"); });
+      return form;
+    }));
+  }
+
+  /** The rewards as /rewards list shows them, broken roles marked, each role removable; and the add form. */
+  function rewardSection(g, s) {
+    const base = "/api/console/guilds/" + encodeURIComponent(g);
+    const at = r => r.trigger === "level" ? "level " + r.threshold : r.threshold + (r.threshold === 1 ? " hour" : " hours") + " in voice";
+    const list = s.rewards.length === 0 ? el("p", { id: "rewards", class: "muted", text: "No level rewards yet." })
+      : el("ul", { id: "rewards", class: "rewards" }, ...s.rewards.map(r => el("li", { class: "reward" },
+          el("span", { text: "At " + at(r) + (r.stacks ? " (stacks)" : " (replaced by the next)") + ": " }),
+          ...r.roles.map(role => el("span", { class: "role" + (role.broken ? " broken" : "") },
+            el("span", { text: "@" + (role.name || role.id) }),
+            role.broken ? el("span", { class: "error", text: " ⚠ broken: " + role.broken }) : null,
+            s.rewardsEditable ? el("button", { type: "button", class: "small", text: "Remove", "aria-label": "Remove @" + (role.name || role.id) + " from the reward at " + at(r),
+              onclick: () => act("Remove reward", base + "/rewards/remove", { trigger: r.trigger, threshold: String(r.threshold), roleId: role.id }) }) : null)))));
+    if (!s.rewardsEditable) return el("div", {}, list, el("p", { class: "muted", text: "The bot is not in this guild: rewards are roles it gives there." }));
+    const trigger = el("select", { id: "rewardTrigger" }, el("option", { value: "level", text: "Level" }), el("option", { value: "voiceHours", text: "Hours in voice" }));
+    const threshold = el("input", { id: "rewardThreshold", type: "number", min: "1", step: "1", required: true, inputmode: "numeric" });
+    const role = el("select", { id: "rewardRole" }, ...s.roles.map(r => el("option", { value: r.id, text: "@" + r.name })));
+    const mode = el("select", { id: "rewardMode" }, el("option", { value: "stack", text: "Stacks (kept)" }), el("option", { value: "replace", text: "Replaced by the next" }));
+    const add = el("form", { id: "addReward", class: "controls" }, el("label", {}, "When", trigger), el("label", {}, "Reaches", threshold),
+      el("label", {}, "Give role", role), el("label", {}, "Mode", mode), el("button", { type: "submit", id: "rewardAdd", text: "Add reward" }));
+    add.addEventListener("submit", e => { e.preventDefault(); act("Add reward", base + "/rewards", { trigger: trigger.value, threshold: threshold.value, roleId: role.value, mode: mode.value }); });
+    const sync = el("button", { type: "button", id: "rewardSync", text: "Sync members now" });
+    sync.addEventListener("click", () => act("Sync", base + "/rewards/sync", {},
+      r => r.done ? " (" + r.members + " members, " + r.added + " roles given, " + r.removed + " taken)" : " (still running in the background)"));
+    return el("div", {}, list, add, el("div", { class: "controls" }, sync));
+  }
+
+  async function guildSettings(guilds) {
+    if (guilds.guilds.length === 0) return el("p", { class: "muted", text: "No guild yet." });
+    if (!guilds.guilds.some(g => g.id === settingsGuild)) settingsGuild = guilds.guilds[0].id;
+    const s = await getJson("/api/console/guilds/" + encodeURIComponent(settingsGuild) + "/settings");
+    const pick = el("select", { id: "settingsGuild" }, ...guilds.guilds.map(g => el("option", { value: g.id, selected: g.id === settingsGuild,
+      text: (g.name || g.id) + (g.publicDashboard ? "" : " (private)") })));
+    pick.addEventListener("change", () => { settingsGuild = pick.value; keepingFocus(drawConsole).catch(showError); });
+    return el("section", { id: "guildSettings", "aria-labelledby": "guildSettingsHead" },
+      el("h2", { id: "guildSettingsHead", text: "Guild settings" }),
+      el("div", { class: "controls" }, el("label", {}, "Guild", pick)),
+      el("p", { class: "muted", text: "Options as /config set takes them: true or false, numbers, ids separated by commas, none to clear. "
+        + "publicDashboard false hides the guild's public pages." }),
+      el("h3", { text: "Tracking options" }), optionForms(settingsGuild, s),
+      el("h3", { text: "Level rewards" }), rewardSection(settingsGuild, s));
+  }
+
   async function drawConsole() {
-    const [o, guilds] = await Promise.all([getJson("/api/console/overview"), getJson("/api/guilds")]);
+    const [o, guilds] = await Promise.all([getJson("/api/console/overview"), getJson("/api/console/guilds")]);
+    const settings = await guildSettings(guilds);
     const tag = el("input", { id: "tag", placeholder: "guild:123…" });
     const invalidate = el("form", { class: "controls" }, el("label", {}, "Invalidate a tag", tag),
       el("button", { type: "submit", text: "Invalidate" }));
@@ -467,6 +527,7 @@ async function adminConsole() {
       el("div", { class: "controls" },
         button("optimize", "Optimize", () => act("Optimize", "/api/console/storage/optimize"), o.storage.canOptimize),
         button("backup", "Back up now", () => act("Backup", "/api/console/backups"), o.storage.canBackUp)),
+      settings,
       el("h2", { text: "Export members" }),
       exportForm(guilds),
       el("h2", { text: "Backups" }),

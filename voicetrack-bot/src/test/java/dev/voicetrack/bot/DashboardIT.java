@@ -60,6 +60,9 @@ class DashboardIT {
 
     static DiscordEmulator discord;
     static EmulatedGuild guild;
+    /** A second guild, made private through the console before anything else: no public page may show it. */
+    static EmulatedGuild hidden;
+
     static List<EmulatedMember> members = new ArrayList<>();
     static BotProcess bot;
     static WebDriver browser;
@@ -82,9 +85,12 @@ class DashboardIT {
             EmulatedMember m = guild.addMember(String.format("member%02d", i), false);
             members.add(m);
         }
+        hidden = discord.createGuild("Private guild");
+        hidden.createRole("Regulars", 0);
         Path work = Files.createDirectories(tmp.resolve("work"));
         bot = BotProcess.start(work, BotProcess.emulatorEnv(discord, "300ms"), "run");
         bot.awaitLine("voicetrack: ready");
+        makePrivate(hidden);
         for (int i = 0; i < MEMBERS; i++) {
             members.get(i).joinVoice(i % 3 == 0 ? stage : lounge);
         }
@@ -98,6 +104,32 @@ class DashboardIT {
                                 .asInt()
                         == MEMBERS);
         browser = chrome();
+    }
+
+    /** Sets the guild's publicDashboard to false through the console's HTTP routes (session, CSRF token). */
+    private static void makePrivate(EmulatedGuild g) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var login = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(bot.apiBase() + "/api/console/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"token\":\"" + BotProcess.ADMIN_TOKEN + "\"}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        var set = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(bot.apiBase() + "/api/console/guilds/" + g.id() + "/options"))
+                        .header("Content-Type", "application/json")
+                        .header("Cookie", setCookie.substring(0, setCookie.indexOf(';')))
+                        .header(
+                                "X-CSRF-Token",
+                                JSON.readTree(login.body()).get("csrf").asText())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"option\":\"publicDashboard\",\"value\":\"false\"}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
     }
 
     private static WebDriver chrome() {
@@ -441,6 +473,92 @@ class DashboardIT {
                 .isEqualTo(404);
         assertThat(bot.get("/api/console/export?format=csv&guild=" + guild.id()).statusCode())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void aPrivateGuild_isA404_butTheConsoleChangesItsOptionsAndAddsARewardToIt() throws Exception {
+        // The public side: its page and JSON answer as an unknown guild's, and the guild list leaves it out.
+        assertThat(bot.get("/dashboard/guilds/" + hidden.id()).statusCode()).isEqualTo(404);
+        assertThat(bot.get("/api/guilds/" + hidden.id() + "/leaderboard").statusCode())
+                .isEqualTo(404);
+        assertThat(bot.get("/api/guilds").body()).doesNotContain("Private guild");
+        consoleErrors(); // start from an empty browser log
+        browser.get(bot.apiBase() + "/dashboard/guilds/" + hidden.id());
+        fresh(d -> !text("p.error").isEmpty());
+        assertThat(one("p.error")).contains("no guild " + hidden.id() + " is tracked here");
+        assertThat(browser.getPageSource()).doesNotContain("Private guild");
+
+        // The console shows it, changes an option with /config set's rules and adds a reward.
+        open("/dashboard/admin");
+        // the private page's refused loads, its own and those of its redraws on ticks until it was left
+        assertThat(consoleErrors())
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e).contains("/" + hidden.id()).contains("404"));
+        if (!"ready".equals(script("return document.getElementById('main').dataset.console;"))) {
+            browser.findElement(By.id("token")).sendKeys(BotProcess.ADMIN_TOKEN + "\n");
+        }
+        fresh(d -> "ready".equals(script("return document.getElementById('main').dataset.console;")));
+        fresh(d -> {
+            new Select(d.findElement(By.id("settingsGuild"))).selectByVisibleText("Private guild (private)");
+            return true;
+        });
+        fresh(d -> one("#guildSettings").contains("publicDashboard")
+                && "false".equals(script("return document.getElementById('opt-publicDashboard').value;")));
+        fresh(d -> {
+            WebElement xp = d.findElement(By.id("opt-messageXp"));
+            xp.clear();
+            xp.sendKeys("lots\n");
+            return true;
+        });
+        fresh(d -> one("#consoleStatus").equals("Set messageXp failed: messageXp must be a whole number, was 'lots'"));
+        fresh(d -> {
+            WebElement xp = d.findElement(By.id("opt-messageXp"));
+            xp.clear();
+            xp.sendKeys("7\n");
+            return true;
+        });
+        fresh(d -> one("#consoleStatus").equals("Set messageXp: done (now 7)"));
+        fresh(d -> "7".equals(script("return document.getElementById('opt-messageXp').value;")));
+        screenshot("console-guild");
+
+        fresh(d -> {
+            new Select(d.findElement(By.id("rewardTrigger"))).selectByValue("level");
+            d.findElement(By.id("rewardThreshold")).sendKeys("5");
+            new Select(d.findElement(By.id("rewardRole"))).selectByVisibleText("@Regulars");
+            d.findElement(By.id("rewardAdd")).click();
+            return true;
+        });
+        fresh(d -> one("#consoleStatus").equals("Add reward: done"));
+        fresh(d -> DashboardIT.<String>script("return document.getElementById('rewards').textContent;")
+                .contains("At level 5 (stacks): @Regulars"));
+        // At phone width the guild settings fit the screen: nothing wider than the viewport, no sideways scroll.
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            fresh(
+                    d -> DashboardIT.<Boolean>script(
+                            "const s = document.getElementById('guildSettings');"
+                                    + " return s.scrollWidth <= s.clientWidth"
+                                    + " && [...s.querySelectorAll('*')].every(e => e.getBoundingClientRect().right <= window.innerWidth + 0.5);"));
+            screenshot("console-guild-phone");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+        // still private, and the page it would be is still a 404
+        assertThat(bot.get("/dashboard/guilds/" + hidden.id()).statusCode()).isEqualTo(404);
+        assertThat(consoleErrors()) // only the refused value, which the browser logs as a failed load
+                .singleElement()
+                .asString()
+                .contains("/api/console/guilds/" + hidden.id() + "/options")
+                .contains("400");
+
+        // Signed in, the console draws itself again on a reload; then sign out, as the other console tests expect.
+        open("/dashboard/admin");
+        fresh(d -> "ready".equals(script("return document.getElementById('main').dataset.console;")));
+        fresh(d -> {
+            d.findElement(By.id("logout")).click();
+            return true;
+        });
+        fresh(d -> !d.findElements(By.id("token")).isEmpty());
     }
 
     /** Last: it leaves this address locked out of sign-in for a minute. */

@@ -50,7 +50,10 @@ import java.util.Set;
  *       per member;
  *   <li>{@code timeZone} UTC: the zone of "day", "this week" (ISO, Monday first) and "this month";
  *   <li>{@code levelRewards} none: roles given at a level or after hours in voice, see {@link
- *       LevelRewards} (applied to members by the Discord adapter).
+ *       LevelRewards} (applied to members by the Discord adapter);
+ *   <li>{@code publicDashboard} true: whether the bot's web dashboard shows the guild to anyone who has its
+ *       link (leaderboard, profiles, overview and their JSON). False makes those answer as for a guild the bot
+ *       does not know, and the slash commands stop offering links to them; the admin console still shows it.
  * </ul>
  */
 public final class GuildConfig {
@@ -71,6 +74,7 @@ public final class GuildConfig {
     public static final long DEFAULT_MESSAGE_XP = 0;
     public static final Duration DEFAULT_MESSAGE_XP_COOLDOWN = Duration.ofSeconds(60);
     public static final ZoneId DEFAULT_TIME_ZONE = ZoneOffset.UTC;
+    public static final boolean DEFAULT_PUBLIC_DASHBOARD = true;
 
     private static final GuildConfig DEFAULTS = new Builder().build();
 
@@ -99,6 +103,7 @@ public final class GuildConfig {
     private final Duration messageXpCooldown;
     private final ZoneId timeZone;
     private final LevelRewards levelRewards;
+    private final boolean publicDashboard;
     private final MemberFilter memberFilter;
     private final ChannelFilter channelFilter;
 
@@ -128,6 +133,7 @@ public final class GuildConfig {
         this.messageXpCooldown = b.messageXpCooldown;
         this.timeZone = b.timeZone;
         this.levelRewards = b.levelRewards;
+        this.publicDashboard = b.publicDashboard;
         this.memberFilter = b.memberFilter;
         this.channelFilter = b.channelFilter;
     }
@@ -249,6 +255,15 @@ public final class GuildConfig {
     }
 
     /**
+     * Whether the guild's dashboard pages and their JSON are public ({@value #DEFAULT_PUBLIC_DASHBOARD} by
+     * default). A private guild's public pages answer as an unknown guild's do, so that nobody learns from them
+     * even that the bot tracks it.
+     */
+    public boolean publicDashboard() {
+        return publicDashboard;
+    }
+
+    /**
      * The runtime member filter. Like the original's, it is not persisted: storage returns configs
      * with {@link MemberFilter#ALL}, and a tracker applies the filter of its {@code defaultConfig} to
      * guilds whose stored config has none.
@@ -296,6 +311,7 @@ public final class GuildConfig {
                 && messageXpCooldown.equals(c.messageXpCooldown)
                 && timeZone.equals(c.timeZone)
                 && levelRewards.equals(c.levelRewards)
+                && publicDashboard == c.publicDashboard
                 && memberFilter == c.memberFilter
                 && channelFilter == c.channelFilter;
     }
@@ -327,7 +343,8 @@ public final class GuildConfig {
                 messageXp,
                 messageXpCooldown,
                 timeZone,
-                levelRewards);
+                levelRewards,
+                publicDashboard);
     }
 
     @Override
@@ -343,7 +360,7 @@ public final class GuildConfig {
                 + ", noXpChannelIds=" + noXpChannelIds + ", botsCountAsCompany=" + botsCountAsCompany
                 + ", mutedCountAsCompany=" + mutedCountAsCompany + ", messageXp=" + messageXp
                 + ", messageXpCooldown=" + messageXpCooldown + ", timeZone=" + timeZone + ", levelRewards="
-                + levelRewards + "]";
+                + levelRewards + ", publicDashboard=" + publicDashboard + "]";
     }
 
     /** Builds a {@link GuildConfig}; each setter validates at once. Not thread safe. */
@@ -373,6 +390,7 @@ public final class GuildConfig {
         private Duration messageXpCooldown = DEFAULT_MESSAGE_XP_COOLDOWN;
         private ZoneId timeZone = DEFAULT_TIME_ZONE;
         private LevelRewards levelRewards = LevelRewards.NONE;
+        private boolean publicDashboard = DEFAULT_PUBLIC_DASHBOARD;
         private MemberFilter memberFilter = MemberFilter.ALL;
         private ChannelFilter channelFilter = ChannelFilter.ALL;
 
@@ -404,6 +422,7 @@ public final class GuildConfig {
             messageXpCooldown = c.messageXpCooldown;
             timeZone = c.timeZone;
             levelRewards = c.levelRewards;
+            publicDashboard = c.publicDashboard;
             memberFilter = c.memberFilter;
             channelFilter = c.channelFilter;
         }
@@ -549,6 +568,12 @@ public final class GuildConfig {
 
         public Builder levelRewards(LevelRewards value) {
             levelRewards = Checks.notNull(value, "levelRewards");
+            return this;
+        }
+
+        /** Whether the guild's dashboard pages are public; see {@link GuildConfig#publicDashboard()}. */
+        public Builder publicDashboard(boolean value) {
+            publicDashboard = value;
             return this;
         }
 

@@ -32,6 +32,9 @@ public interface JdaInstallation extends AutoCloseable {
     /** The level-up announcement settings the {@code /config levelup} command edits. */
     AnnouncementStore announcements();
 
+    /** The level role rewards {@code /rewards} edits, with the same rules, for other front ends. */
+    RewardAdmin rewardAdmin();
+
     /** Removes the listeners and stops the adapter's threads. Idempotent. */
     @Override
     void close();

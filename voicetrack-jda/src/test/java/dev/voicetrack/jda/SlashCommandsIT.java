@@ -290,6 +290,7 @@ class SlashCommandsIT {
         values.put("messageXp", "4");
         values.put("messageXpCooldownSeconds", "30");
         values.put("timeZone", "Europe/Paris");
+        values.put("publicDashboard", "false");
         assertThat(values.keySet())
                 .as("every option /config set offers, except the xpPerCheck alias")
                 .containsExactlyInAnyOrderElementsOf(dev.voicetrack.jda.internal.ConfigOptionsAccess.options().stream()
@@ -331,6 +332,7 @@ class SlashCommandsIT {
             assertThat(c.messageXp()).isEqualTo(4);
             assertThat(c.messageXpCooldown()).isEqualTo(Duration.ofSeconds(30));
             assertThat(c.timeZone()).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
+            assertThat(c.publicDashboard()).isFalse();
         } finally {
             bot.tracker.updateConfig(guild.id(), dev.voicetrack.core.GuildConfig.defaults());
         }

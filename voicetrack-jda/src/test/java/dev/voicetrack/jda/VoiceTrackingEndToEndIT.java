@@ -200,6 +200,20 @@ class VoiceTrackingEndToEndIT {
         assertThat(rank.attachments()).hasSize(1);
         assertThat(rank.linkButtonUrls())
                 .containsExactly("https://stats.example.org/vt/dashboard/guilds/" + gid + "/members/" + b);
+
+        // A private guild's pages answer 404: the replies offer no link to them, the page buttons stay.
+        bot.tracker.updateConfig(
+                gid, bot.tracker.config(gid).toBuilder().publicDashboard(false).build());
+        clock.advance(java.time.Duration.ofMinutes(1));
+        RecordedMessage privateBoard = alice.invokeCommand(
+                        general, "leaderboard", Map.of("metric", "xp", "window", "all"))
+                .awaitReply(WAIT);
+        assertThat(privateBoard.buttonCustomIds()).hasSize(2);
+        assertThat(privateBoard.linkButtonUrls()).isEmpty();
+        RecordedMessage privateRank =
+                bob.invokeCommand(general, "rank", Map.of()).awaitReply(WAIT);
+        assertThat(privateRank.attachments()).hasSize(1);
+        assertThat(privateRank.linkButtonUrls()).isEmpty();
     }
 
     @Test

@@ -114,6 +114,7 @@ public final class AdminApi {
         byte[] hash = tokenHash;
         new Console(
                         bot,
+                        dashboard,
                         new ConsoleSessions(java.time.Clock.systemUTC()),
                         hash == null ? null : given -> MessageDigest.isEqual(hash, sha256(given)))
                 .routes(app);
@@ -299,8 +300,9 @@ public final class AdminApi {
     }
 
     /**
-     * Every guild the storage holds or the bot is in: id, name (null when the bot is not in it),
-     * members with stored stats, and members in a voice channel now (null when the bot is not in it).
+     * Every guild the storage holds or the bot is in, but those whose dashboard is private: id, name (null when
+     * the bot is not in it), members with stored stats, and members in a voice channel now (null when the bot is
+     * not in it).
      */
     private void guilds(Context ctx) {
         Storage storage = bot.storage();
@@ -314,7 +316,11 @@ public final class AdminApi {
             discord.guilds().forEach(g -> ids.add(g.getIdLong()));
         }
         var out = new ArrayList<Map<String, Object>>(ids.size());
+        VoiceTracker tracker = bot.tracker();
         for (long id : ids) {
+            if (!tracker.config(id).publicDashboard()) {
+                continue; // a private guild is not listed: the public learns nothing of it
+            }
             Guild g = discord == null ? null : discord.guild(id);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", Long.toString(id));
@@ -388,7 +394,7 @@ public final class AdminApi {
     }
 
     private void user(Context ctx) {
-        long guild = id(ctx.pathParam("guild"), "guild");
+        long guild = dashboard.knownGuild(ctx);
         long user = id(ctx.pathParam("user"), "user");
         VoiceTracker t = bot.tracker();
         var found = t.getUser(guild, user);

@@ -14,6 +14,7 @@ import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.jda.JdaInstallation;
+import dev.voicetrack.jda.RewardAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -306,6 +307,11 @@ public final class BotRuntime {
     /** The backups of a SQLite store, when it has them. */
     Optional<Backups> backups() {
         return backups.ifStarted();
+    }
+
+    /** The level rewards as {@code /rewards} edits them; empty until the Discord adapter is installed. */
+    Optional<RewardAdmin> rewardAdmin() {
+        return installation.ifStarted().map(JdaInstallation::rewardAdmin);
     }
 
     /** The cache's hit rate over time. */

@@ -52,8 +52,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code GET /api/events}: server-sent events, one {@code tick} per tick written.
  * </ul>
  *
- * A guild the bot neither stores nor is in is a 404 on every guild route; a bad id, metric, window or
- * number a 400 naming it (through the admin API's handlers).
+ * A guild the bot neither stores nor is in is a 404 on every guild route, and so is a guild whose dashboard is
+ * private ({@link GuildConfig#publicDashboard()}); a bad id, metric, window or number a 400 naming it (through the
+ * admin API's handlers).
  */
 final class Dashboard {
     /** The files the page is made of, by the name under {@code /dashboard/assets/}, with their types. */
@@ -127,19 +128,28 @@ final class Dashboard {
         ctx.contentType(type).result(files.get(name));
     }
 
-    /** The guild of the path, or a 404 when the bot neither stores it nor is in it. */
+    /**
+     * The guild of the path for a public page or route: a 404 when the bot neither stores it nor is in it, and the
+     * same 404, with the same message, when the guild made its dashboard private ({@link
+     * GuildConfig#publicDashboard()}), so that the answer tells nobody the guild is tracked here at all.
+     */
     long knownGuild(Context ctx) {
         long guild = AdminApi.id(ctx.pathParam("guild"), "guild");
-        Storage storage = bot.storage();
-        DiscordConnection discord = bot.discord();
-        boolean joined = discord != null && discord.guild(guild) != null;
-        if (!joined && (storage == null || !storage.guildIds().contains(guild))) {
+        if (!storedOrJoined(guild) || !bot.tracker().config(guild).publicDashboard()) {
             throw new UnknownGuild(guild);
         }
         return guild;
     }
 
-    /** A guild id that names no guild the bot knows; answered 404. */
+    /** Whether the storage holds the guild or the bot is in it: the guilds the admin console shows. */
+    boolean storedOrJoined(long guild) {
+        Storage storage = bot.storage();
+        DiscordConnection discord = bot.discord();
+        boolean joined = discord != null && discord.guild(guild) != null;
+        return joined || storage != null && storage.guildIds().contains(guild);
+    }
+
+    /** A guild id that names no guild the bot knows, or a private guild's; answered 404. */
     static final class UnknownGuild extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -72,7 +72,8 @@ public final class CommandDefinitions {
             "mutedCountAsCompany",
             "messageXp",
             "messageXpCooldownSeconds",
-            "timeZone");
+            "timeZone",
+            "publicDashboard");
 
     /** The largest XP amount {@code /xp} accepts (Discord integers reach 2^53; this keeps sums far from overflow). */
     static final long MAX_XP = 1_000_000_000_000L;

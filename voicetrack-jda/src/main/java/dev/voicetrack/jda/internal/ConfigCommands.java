@@ -1,29 +1,16 @@
 package dev.voicetrack.jda.internal;
 
-import static dev.voicetrack.jda.internal.ConfigValues.bool;
-import static dev.voicetrack.jda.internal.ConfigValues.cooldownSeconds;
-import static dev.voicetrack.jda.internal.ConfigValues.idList;
-import static dev.voicetrack.jda.internal.ConfigValues.intValue;
-import static dev.voicetrack.jda.internal.ConfigValues.longValue;
-import static dev.voicetrack.jda.internal.ConfigValues.nameList;
-import static dev.voicetrack.jda.internal.ConfigValues.optionalDouble;
-import static dev.voicetrack.jda.internal.ConfigValues.optionalLong;
-import static dev.voicetrack.jda.internal.ConfigValues.roleXp;
 import static dev.voicetrack.jda.internal.Replies.done;
 import static dev.voicetrack.jda.internal.Replies.guildId;
 import static dev.voicetrack.jda.internal.Replies.string;
 import static dev.voicetrack.jda.internal.Replies.stringOrNull;
 
 import dev.voicetrack.core.GuildConfig;
-import dev.voicetrack.core.LevelMultiplierConfig;
 import dev.voicetrack.core.VoiceTimeConfig;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.XpConfig;
 import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.LevelUpAnnouncement;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,6 +94,7 @@ final class ConfigCommands implements CommandGroup {
                 + "messageXp: " + c.messageXp() + "\n"
                 + "messageXpCooldownSeconds: " + c.messageXpCooldown().toSeconds() + "\n"
                 + "timeZone: " + c.timeZone() + "\n"
+                + "publicDashboard: " + c.publicDashboard() + "\n"
                 + "**Level-up announcements**\n"
                 + "mode: " + a.mode().name().toLowerCase(Locale.ROOT)
                 + (a.mode() == LevelUpAnnouncement.Mode.CHANNEL ? " in <#" + a.channelId() + ">" : "") + "\n"
@@ -143,72 +131,12 @@ final class ConfigCommands implements CommandGroup {
     // ---- /config set ----
 
     /**
-     * Sets one option of the guild's config. Values are parsed by {@link ConfigValues}; every rule on the value
-     * itself is {@code GuildConfig}'s own, so the error names the option and the value exactly as its builder does.
+     * Sets one option of the guild's config: {@link ConfigValues#set} parses and checks it, the same rules the
+     * admin console applies.
      */
     Reply configSet(long guildId, String option, String value) {
-        GuildConfig current = tracker.config(guildId);
-        GuildConfig.Builder b = current.toBuilder();
-        XpConfig x = current.xpConfig();
-        VoiceTimeConfig vt = current.voiceTimeConfig();
+        tracker.updateConfig(guildId, ConfigValues.set(tracker.config(guildId), option, value));
         String v = value.trim();
-        switch (option) {
-            case "trackBots" -> b.trackBots(bool(option, v));
-            case "trackAllChannels" -> b.trackAllChannels(bool(option, v));
-            case "channelIds" -> b.channelIds(idList(option, v));
-            case "trackMuted" -> b.trackMuted(bool(option, v));
-            case "trackDeafened" -> b.trackDeafened(bool(option, v));
-            case "minUsersToTrack" -> b.minUsersToTrack(intValue(option, v));
-            case "maxUsersToTrack" -> b.maxUsersToTrack(intValue(option, v));
-            case "exemptPermissions" -> b.exemptPermissions(nameList(v));
-            case "xpStrategy" -> b.xpStrategy(v);
-            case "xpPerCheck", "xpConfig.baseAmount" -> {
-                try {
-                    b.xpConfig(new XpConfig(
-                            optionalLong(option, v), x.roles(), x.boosterMultiplier(), x.minXP(), x.maxXP()));
-                } catch (IllegalArgumentException e) {
-                    // XpConfig names the field; the user typed the alias /config show lists
-                    throw new IllegalArgumentException(
-                            String.valueOf(e.getMessage()).replace("xpConfig.baseAmount", option), e);
-                }
-            }
-            case "xpConfig.roles" -> b.xpConfig(
-                    new XpConfig(x.baseAmount(), roleXp(option, v), x.boosterMultiplier(), x.minXP(), x.maxXP()));
-            case "xpConfig.boosterMultiplier" -> b.xpConfig(
-                    new XpConfig(x.baseAmount(), x.roles(), optionalDouble(option, v), x.minXP(), x.maxXP()));
-            case "xpConfig.minXP" -> b.xpConfig(
-                    new XpConfig(x.baseAmount(), x.roles(), x.boosterMultiplier(), optionalLong(option, v), x.maxXP()));
-            case "xpConfig.maxXP" -> b.xpConfig(
-                    new XpConfig(x.baseAmount(), x.roles(), x.boosterMultiplier(), x.minXP(), optionalLong(option, v)));
-            case "voiceTimeStrategy" -> b.voiceTimeStrategy(v);
-            case "voiceTimeConfig.baseAmount" -> b.voiceTimeConfig(
-                    new VoiceTimeConfig(optionalLong(option, v), vt.multiplier()));
-            case "voiceTimeConfig.multiplier" -> b.voiceTimeConfig(
-                    new VoiceTimeConfig(vt.baseAmount(), optionalDouble(option, v)));
-            case "levelMultiplierStrategy" -> b.levelMultiplierStrategy(v);
-            case "levelMultiplierConfig.baseMultiplier" -> b.levelMultiplierConfig(
-                    new LevelMultiplierConfig(optionalDouble(option, v)));
-            case "enableLeveling" -> b.enableLeveling(bool(option, v));
-            case "enableVoiceTime" -> b.enableVoiceTime(bool(option, v));
-            case "excludedChannelIds" -> b.excludedChannelIds(idList(option, v));
-            case "noXpRoleIds" -> b.noXpRoleIds(idList(option, v));
-            case "noXpChannelIds" -> b.noXpChannelIds(idList(option, v));
-            case "botsCountAsCompany" -> b.botsCountAsCompany(bool(option, v));
-            case "mutedCountAsCompany" -> b.mutedCountAsCompany(bool(option, v));
-            case "messageXp" -> b.messageXp(longValue(option, v));
-            case "messageXpCooldownSeconds" -> b.messageXpCooldown(Duration.ofSeconds(cooldownSeconds(option, v)));
-            case "timeZone" -> {
-                try {
-                    b.timeZone(ZoneId.of(v));
-                } catch (DateTimeException e) {
-                    throw new IllegalArgumentException(
-                            "timeZone must be a zone id such as Europe/Paris or UTC, was '" + value + "'", e);
-                }
-            }
-            default -> throw new IllegalArgumentException("option must be one of "
-                    + String.join(", ", CommandDefinitions.CONFIG_OPTIONS) + ", was '" + option + "'");
-        }
-        tracker.updateConfig(guildId, b.build());
         String shown = v.length() <= SHOWN_VALUE_CHARS ? v : v.substring(0, SHOWN_VALUE_CHARS) + "…";
         return Reply.text("✅ Set " + option + " to " + shown + ".", true);
     }

@@ -10,6 +10,7 @@ import dev.voicetrack.jda.AnnouncementStore;
 import dev.voicetrack.jda.CommandRateLimiter;
 import dev.voicetrack.jda.DashboardLinks;
 import dev.voicetrack.jda.JdaInstallation;
+import dev.voicetrack.jda.RewardAdmin;
 import dev.voicetrack.jda.VoiceTrackJda;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -165,7 +166,7 @@ public final class Installation implements JdaInstallation {
                 new CacheCommands(cache, settings.warmer()),
                 new MaintenanceCommands(maintenance, backup, maintenanceExecutor),
                 new ConfigCommands(tracker, settings.announcements()),
-                new RewardCommands(tracker, rewards),
+                new RewardCommands(tracker, rewards, new RewardEdits(tracker, rewards)),
                 new XpCommands(tracker, rewards));
     }
 
@@ -271,6 +272,11 @@ public final class Installation implements JdaInstallation {
     @Override
     public AnnouncementStore announcements() {
         return settings.announcements();
+    }
+
+    @Override
+    public RewardAdmin rewardAdmin() {
+        return new RewardEdits(settings.tracker(), rewards);
     }
 
     @Override

@@ -3,15 +3,12 @@ package dev.voicetrack.jda.internal;
 import static dev.voicetrack.jda.internal.Replies.done;
 import static dev.voicetrack.jda.internal.Replies.guildId;
 
-import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.LevelReward;
 import dev.voicetrack.core.LevelRewards;
 import dev.voicetrack.core.VoiceTracker;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -20,7 +17,7 @@ import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEve
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 
 /**
- * {@code /rewards add|remove|list|sync}: the guild's level role rewards, stored in its {@link GuildConfig} through
+ * {@code /rewards add|remove|list|sync}: the guild's level role rewards, stored in its guild config through
  * the tracker (so on every backend, in backups and migrations), applied to members by {@link RoleRewards}.
  */
 final class RewardCommands implements CommandGroup {
@@ -29,10 +26,12 @@ final class RewardCommands implements CommandGroup {
 
     private final VoiceTracker tracker;
     private final RoleRewards rewards;
+    private final RewardEdits edits;
 
-    RewardCommands(VoiceTracker tracker, RoleRewards rewards) {
+    RewardCommands(VoiceTracker tracker, RoleRewards rewards, RewardEdits edits) {
         this.tracker = tracker;
         this.rewards = rewards;
+        this.edits = edits;
     }
 
     @Override
@@ -86,36 +85,13 @@ final class RewardCommands implements CommandGroup {
 
     /** Adds {@code roleId} to the reward at that threshold (creating it) with the given mode, then syncs. */
     Reply add(long guildId, LevelReward.Trigger trigger, long threshold, long roleId, boolean stacks) {
-        GuildConfig config = tracker.config(guildId);
-        LevelRewards current = config.levelRewards();
-        Set<Long> roles = new HashSet<>();
-        current.find(trigger, threshold).ifPresent(r -> roles.addAll(r.roleIds()));
-        roles.add(roleId);
-        LevelReward reward = new LevelReward(trigger, threshold, roles, stacks);
-        tracker.updateConfig(
-                guildId, config.toBuilder().levelRewards(current.with(reward)).build());
-        rewards.requestGuild(guildId);
+        LevelReward reward = edits.add(guildId, trigger, threshold, roleId, stacks);
         return Reply.text("✅ Reward added: " + describe(reward) + ". Members are being synced.", true);
     }
 
     /** Removes one role from the reward at that threshold (the whole reward when {@code roleId} is 0). */
     Reply remove(long guildId, LevelReward.Trigger trigger, long threshold, long roleId) {
-        GuildConfig config = tracker.config(guildId);
-        LevelRewards current = config.levelRewards();
-        LevelReward reward = current.find(trigger, threshold)
-                .orElseThrow(
-                        () -> new IllegalArgumentException("there is no reward at " + trigger.key() + " " + threshold));
-        LevelRewards next = current.without(trigger, threshold);
-        if (roleId != 0 && reward.roleIds().size() > 1) {
-            if (!reward.roleIds().contains(roleId)) {
-                throw new IllegalArgumentException(
-                        "the reward at " + trigger.key() + " " + threshold + " does not give role " + roleId);
-            }
-            Set<Long> roles = new HashSet<>(reward.roleIds());
-            roles.remove(roleId);
-            next = next.with(new LevelReward(trigger, threshold, roles, reward.stacks()));
-        }
-        tracker.updateConfig(guildId, config.toBuilder().levelRewards(next).build());
+        LevelReward reward = edits.remove(guildId, trigger, threshold, roleId);
         return Reply.text(
                 "✅ Reward removed: " + (roleId != 0 && reward.roleIds().size() > 1 ? "<@&" + roleId + "> from " : "")
                         + describe(reward) + ". Members keep roles already given.",

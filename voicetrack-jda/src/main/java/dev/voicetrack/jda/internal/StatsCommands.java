@@ -141,7 +141,7 @@ final class StatsCommands implements CommandGroup {
         return new Reply(
                 user.getName() + " is " + rankText(byXp) + " by XP and " + rankText(byTime) + " by voice time.",
                 List.of(embed.build()),
-                links == null
+                !linked(guildId)
                         ? List.of()
                         : List.of(ActionRow.of(
                                 Button.link(links.profile(guildId, user.getIdLong()), "Profile on the web"))),
@@ -151,6 +151,14 @@ final class StatsCommands implements CommandGroup {
 
     private static String rankText(OptionalInt rank) {
         return rank.isPresent() ? "#" + rank.getAsInt() : "unranked";
+    }
+
+    /**
+     * Whether replies link to the guild's dashboard pages: only when a dashboard URL is set and the guild keeps its
+     * pages public (a private guild's pages answer 404, so a link would lead nowhere).
+     */
+    private boolean linked(long guildId) {
+        return links != null && tracker.config(guildId).publicDashboard();
     }
 
     // ---- /leaderboard and its page buttons ----
@@ -194,7 +202,7 @@ final class StatsCommands implements CommandGroup {
         List<Button> buttons = new ArrayList<>(3);
         buttons.add(Button.secondary(base + (page - 1) + owner, "◀ Previous").withDisabled(page == 0));
         buttons.add(Button.secondary(base + (page + 1) + owner, "Next ▶").withDisabled(!hasNext));
-        if (links != null) {
+        if (linked(guildId)) {
             buttons.add(Button.link(links.leaderboard(guildId, metric, window, invokerId), "Open on the web"));
         }
         return new Reply("", List.of(embed.build()), List.of(ActionRow.of(buttons)), false);

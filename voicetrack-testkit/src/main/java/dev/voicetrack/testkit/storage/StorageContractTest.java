@@ -536,6 +536,7 @@ public abstract class StorageContractTest {
                                     dev.voicetrack.core.LevelReward.Trigger.LEVEL, 10, Set.of(41L, 40L), false),
                             new dev.voicetrack.core.LevelReward(
                                     dev.voicetrack.core.LevelReward.Trigger.VOICE_HOURS, 5, Set.of(42L), true))))
+                    .publicDashboard(false)
                     .build();
             storage.saveGuildConfig(G, every);
             assertThat(storage.guildConfig(G)).hasValue(every);
@@ -546,6 +547,7 @@ public abstract class StorageContractTest {
                     .voiceTimeConfig(new dev.voicetrack.core.VoiceTimeConfig(null, null))
                     .levelMultiplierConfig(new dev.voicetrack.core.LevelMultiplierConfig(null))
                     .levelRewards(dev.voicetrack.core.LevelRewards.NONE)
+                    .publicDashboard(true)
                     .build();
             storage.saveGuildConfig(G2, unset);
             assertThat(storage.guildConfig(G2)).hasValue(unset);

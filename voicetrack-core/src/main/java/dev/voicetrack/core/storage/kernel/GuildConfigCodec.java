@@ -56,6 +56,12 @@ public final class GuildConfigCodec {
      */
     public static final String LEVEL_REWARDS = "levelRewards";
 
+    /**
+     * The key of whether the guild's dashboard is public. Written only for a private guild (false), so the stored
+     * form of a public one is what it was before the option existed, and read only when present.
+     */
+    public static final String PUBLIC_DASHBOARD = "publicDashboard";
+
     private GuildConfigCodec() {}
 
     /** The config as stored: the same options with the accept-all runtime filters. */
@@ -110,7 +116,7 @@ public final class GuildConfigCodec {
 
         /**
          * Whether the form holds the option. Only asked for options added after format 1 ({@link
-         * #LEVEL_REWARDS}), which older stored forms lack; a reader whose getters already answer null for a
+         * #LEVEL_REWARDS}, {@link #PUBLIC_DASHBOARD}), which older stored forms lack; a reader whose getters already answer null for a
          * missing key may keep this default.
          */
         default boolean has(String key) {
@@ -185,6 +191,9 @@ public final class GuildConfigCodec {
         if (!c.levelRewards().isEmpty()) {
             w.strings(LEVEL_REWARDS, c.levelRewards().toStored());
         }
+        if (!c.publicDashboard()) {
+            w.bool(PUBLIC_DASHBOARD, false);
+        }
     }
 
     /**
@@ -245,6 +254,9 @@ public final class GuildConfigCodec {
         set("timeZone", r.zone("timeZone"), b::timeZone);
         if (r.has(LEVEL_REWARDS)) {
             set(LEVEL_REWARDS, r.strings(LEVEL_REWARDS), v -> b.levelRewards(LevelRewards.fromStored(v)));
+        }
+        if (r.has(PUBLIC_DASHBOARD)) {
+            set(PUBLIC_DASHBOARD, r.bool(PUBLIC_DASHBOARD), b::publicDashboard);
         }
         return b.build();
     }

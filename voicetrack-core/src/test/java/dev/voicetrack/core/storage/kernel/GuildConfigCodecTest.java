@@ -52,6 +52,7 @@ class GuildConfigCodecTest {
                 .levelRewards(LevelRewards.of(List.of(
                         new LevelReward(LevelReward.Trigger.LEVEL, 10, Set.of(41L, 40L), false),
                         new LevelReward(LevelReward.Trigger.VOICE_HOURS, 5, Set.of(42L), true))))
+                .publicDashboard(false)
                 .build();
     }
 
@@ -81,7 +82,8 @@ class GuildConfigCodecTest {
                 .contains("noXpRoleIds=12,13\n")
                 .contains("messageXpCooldown=PT1.5S\n")
                 .contains("timeZone=Europe/Paris\n")
-                .endsWith("levelRewards=level%3A10%3Areplace%3A40%2C41,voiceHours%3A5%3Astack%3A42\n");
+                .endsWith("levelRewards=level%3A10%3Areplace%3A40%2C41,voiceHours%3A5%3Astack%3A42\n"
+                        + "publicDashboard=false\n");
         assertThat(GuildConfigCodec.toText(GuildConfig.defaults()))
                 .doesNotContain("xpConfig.boosterMultiplier")
                 .contains("xpConfig.baseAmount=5\n");
@@ -104,6 +106,21 @@ class GuildConfigCodecTest {
     }
 
     @Test
+    void publicDashboard_isWrittenOnlyForAPrivateGuild_andOldTextReadsPublic() {
+        assertThat(GuildConfig.defaults().publicDashboard()).isTrue();
+        assertThat(GuildConfigCodec.toText(GuildConfig.defaults())).doesNotContain("publicDashboard");
+        GuildConfig hidden = GuildConfig.builder().publicDashboard(false).build();
+        assertThat(GuildConfigCodec.toText(hidden)).endsWith("\npublicDashboard=false\n");
+        assertThat(GuildConfigCodec.fromText(GuildConfigCodec.toText(hidden)).publicDashboard())
+                .isFalse();
+        assertThat(GuildConfigCodec.fromText("format=1\ntrackBots=true\n").publicDashboard())
+                .isTrue();
+        assertThat(hidden).isNotEqualTo(GuildConfig.defaults());
+        assertThat(hidden.toBuilder().publicDashboard(true).build()).isEqualTo(GuildConfig.defaults());
+        assertThat(hidden.toString()).contains("publicDashboard=false");
+    }
+
+    @Test
     void anInvalidStoredValue_isNamed() {
         assertThatThrownBy(() -> GuildConfigCodec.fromText("format=1\nminUsersToTrack=x\n"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -118,7 +135,7 @@ class GuildConfigCodecTest {
     void writer_seesEveryOptionOnce_inTheStoredOrder() {
         var keys = new java.util.ArrayList<String>();
         GuildConfigCodec.write(everyOption(), new RecordingWriter(keys));
-        assertThat(keys).doesNotHaveDuplicates().hasSize(30);
+        assertThat(keys).doesNotHaveDuplicates().hasSize(31);
         assertThat(GuildConfigCodec.toMap(everyOption()).keySet()).containsExactlyElementsOf(withFormat(keys));
     }
 
