@@ -136,15 +136,32 @@ public final class Main {
                 Options o = parse(
                         command,
                         rest,
-                        Set.of("--config", "--speed", "--duration", "--guilds", "--members", "--seed"),
+                        Set.of("--config", "--speed", "--duration", "--guilds", "--members", "--seed", "--processes"),
                         Set.of());
                 BotConfig config = load(env, o);
                 double speed = number(o, "--speed", "1", 0.1, 100);
-                int guilds = (int) number(o, "--guilds", "3", 1, 20);
+                int processes = (int) number(o, "--processes", "1", 1, 8);
+                int guilds = (int) number(o, "--guilds", Integer.toString(Math.max(3, processes)), 1, 20);
                 int members = (int) number(o, "--members", "10", 1, 200);
                 long seed = (long) number(o, "--seed", Long.toString(System.nanoTime() % 1_000_000), 0, Long.MAX_VALUE);
                 Duration duration = o.get("--duration") == null ? null : demoDuration(o.get("--duration"));
-                return new Demo(guilds, members, speed, seed).run(config, duration) ? OK : FAILED;
+                Demo demo = new Demo(guilds, members, speed, seed);
+                if (processes > 1) {
+                    if (speed != 1) {
+                        throw new ConfigException("demo: --speed works in one process only (each bot process keeps"
+                                + " its own clock), was --speed " + o.get("--speed") + " with --processes "
+                                + processes);
+                    }
+                    List<String> runArgs =
+                            o.get("--config") == null ? List.of() : List.of("--config", o.get("--config"));
+                    try {
+                        return demo.runProcesses(config, processes, duration, runArgs) ? OK : FAILED;
+                    } catch (java.io.IOException e) {
+                        err.println("voicetrack: demo failed: " + e.getMessage());
+                        return FAILED;
+                    }
+                }
+                return demo.run(config, duration) ? OK : FAILED;
             }
             case "migrate" -> {
                 if (help) {
@@ -522,7 +539,8 @@ public final class Main {
 
     private static String helpDemo() {
         return """
-                Usage: voicetrack demo [--speed N] [--duration D] [--guilds N] [--members N] [--seed N] [--config FILE]
+                Usage: voicetrack demo [--speed N] [--duration D] [--guilds N] [--members N] [--seed N] [--processes N]
+                                       [--config FILE]
 
                 Starts a local Discord emulator with simulated guilds whose members join, talk, mute, move and
                 leave; runs the real bot against it (SQLite at ./data/demo/voice-tracker.db unless set), prints
@@ -538,6 +556,13 @@ public final class Main {
                   --guilds N     simulated guilds, 1..20 [3]
                   --members N    members per guild, 1..200 [10]
                   --seed N       random seed of the simulation
+                  --processes N  split the bot over N processes, 1..8 [1]: the emulator (with N shards) and the
+                                 simulated members run here, bot process i tracks shard i-1 (SHARD_COUNT=N,
+                                 SHARD_IDS=i-1) with its own admin API; guild g is on shard g mod N. They share
+                                 PostgreSQL (VOICETRACK_JDBC_URL) or MongoDB (MONGODB_URI), which you give, and
+                                 Redis (REDIS_URL, else a redis-server from the PATH that the demo starts).
+                                 Prints each process's status every 5 s; logs in ./data/demo/process-i.log;
+                                 Ctrl-C stops every process. Simulated time runs at real speed (no --speed)
                 """;
     }
 
