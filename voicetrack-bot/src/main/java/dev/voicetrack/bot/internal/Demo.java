@@ -307,7 +307,7 @@ public final class Demo {
                 config.cache().redisUrl().orElse("redis://127.0.0.1:6379")));
 
         Path dir = Path.of("data", "demo").toAbsolutePath();
-        Path worldFile = dir.resolve("demo-world-" + processes + "-processes.properties");
+        Path worldFile = dir.resolve(shardedWorldFile(processes));
         DemoWorld saved = DemoWorld.load(worldFile);
         LocalRedis redis = redisServer.isPresent() ? LocalRedis.start(redisServer.get(), dir.resolve("redis")) : null;
         String redisUrl =
@@ -449,6 +449,103 @@ public final class Demo {
             }
         }
         return clean.get();
+    }
+
+    /** The world file of a demo or emulator with {@code shards} shards (its guilds' ids depend on the count). */
+    static String shardedWorldFile(int shards) {
+        return "demo-world-" + shards + "-shards.properties";
+    }
+
+    /**
+     * {@code voicetrack emulator}: the demo's emulator with {@code shards} shards and its simulated
+     * members, without a bot: it prints the settings each bot process started by hand needs ({@code
+     * DISCORD_*}, {@code SHARD_COUNT}, one {@code SHARD_IDS} per process) and runs until Ctrl-C or
+     * {@code duration}. The world (ids, who is in voice) is kept as {@code demo --processes} keeps it,
+     * in the same file for the same shard count, so the two can take turns on the same data.
+     *
+     * @param port the emulator's loopback port, 0 for a free one (a fixed port keeps the printed URLs
+     *     valid across restarts)
+     */
+    public void runEmulator(int shards, int port, @Nullable Duration duration) throws InterruptedException {
+        if (guildCount < shards) {
+            throw new ConfigException("emulator --shards " + shards + " needs at least as many guilds (one a shard),"
+                    + " was --guilds " + guildCount);
+        }
+        Path worldFile = Path.of("data", "demo").toAbsolutePath().resolve(shardedWorldFile(shards));
+        DemoWorld saved = DemoWorld.load(worldFile);
+        DiscordEmulator discord = DiscordEmulator.builder()
+                .idsFrom(saved.idsFrom)
+                .shards(shards)
+                .port(port)
+                .start();
+        ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "emulator-simulation");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                sim.shutdownNow();
+                saveWorld(worldFile, saved.idsFrom, Instant.now());
+                discord.close();
+                System.out.println("voicetrack emulator: stopped");
+                System.out.flush();
+            }
+        };
+        Thread hook = new Thread(stop, "voicetrack-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            int resumed = populate(discord, saved, shards);
+            System.out.println("Discord emulator: " + guildCount + " guilds x " + membersPerGuild
+                    + " simulated members, " + shards + " shards, at " + discord.httpBaseUrl());
+            for (int g = 0; g < guilds.size(); g++) {
+                EmulatedGuild guild = guilds.get(g);
+                System.out.println("Guild " + guild.id() + " \"" + guild.name() + "\": shard " + g % shards);
+            }
+            if (resumed > 0) {
+                System.out.println("Resumed: " + resumed + " members are back in voice where the last run left them");
+            }
+            System.out.println("Every bot process needs these settings, a storage every process reaches (PostgreSQL"
+                    + " or MongoDB) and one Redis (REDIS_URL), then its own SHARD_IDS and ADMIN_API_BIND:");
+            System.out.println("  DISCORD_BOT_TOKEN=" + discord.botToken());
+            System.out.println("  DISCORD_API_URL=" + discord.httpBaseUrl());
+            System.out.println("  DISCORD_GATEWAY_URL=" + discord.gatewayUrl());
+            System.out.println("  SHARD_COUNT=" + shards);
+            for (int p = 0; p < shards; p++) {
+                System.out.println("  process " + (p + 1) + ": SHARD_IDS=" + p + " ADMIN_API_BIND=127.0.0.1:"
+                        + (8787 + p) + " ./voicetrack run");
+            }
+            System.out.println("Press Ctrl-C to stop the emulator.");
+            System.out.flush();
+            if (resumed == 0) {
+                for (EmulatedGuild g : guilds) {
+                    for (EmulatedMember m : g.members()) {
+                        if (!m.user().bot() && random.nextBoolean()) {
+                            m.joinVoice(pick(voice.get(g.id())));
+                        }
+                    }
+                }
+            }
+            sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
+            sim.scheduleAtFixedRate(
+                    () -> saveWorld(worldFile, saved.idsFrom, Instant.now()),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (duration != null) {
+                Thread.sleep(duration.toMillis()); // the emulator's own run time
+            } else {
+                new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl-C
+            }
+        } finally {
+            stop.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs stop
+            }
+        }
     }
 
     private static String newToken() {
