@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voicetrack.testkit.postgres.PostgresServer;
-import dev.voicetrack.testkit.redis.RedisServer;
+import dev.voicetrack.testkit.redis.RedisBinaries;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,17 +28,20 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code voicetrack demo --processes 2} from the packaged jar, on a PostgreSQL database and a Redis the
- * test starts: the demo prints a status line per process and the dashboard; process {@code i} holds
+ * {@code voicetrack demo --processes 2} from the packaged jar, on a PostgreSQL database the test starts
+ * and, without {@code REDIS_URL}, the {@code redis-server} the demo finds on the {@code PATH} and starts: the demo prints a status line per process and the dashboard; process {@code i} holds
  * shard {@code i-1} only and is connected to exactly that shard's guilds (guild {@code g} on shard {@code
  * g % 2}); both processes tick (members in voice at their last tick); every guild of both shards gains
  * voice time in the shared storage, read through the other process's admin API; and SIGTERM to the demo
- * (Ctrl-C) stops both processes. Waits are bounded hang guards (the demo runs in real time).
+ * (Ctrl-C) stops both processes and the Redis it started. Without a shared storage or a Redis to use, it
+ * stops at once naming both. Waits are bounded hang guards (the demo runs in real time).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DemoProcessesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern GUILD = Pattern.compile("^Guild (\\d+) \".*\": \\d+ members, shard (\\d) \\(process");
+    private static final Pattern REDIS =
+            Pattern.compile("Redis: redis://127\\.0\\.0\\.1:(\\d+) \\(started by the demo, stopped with it\\)");
     private static final Pattern PROCESS =
             Pattern.compile("^process (\\d) \\(shard (\\d) of 2, pid (\\d+)\\).*(http://127\\.0\\.0\\.1:\\d+); log");
 
@@ -49,13 +52,13 @@ class DemoProcessesIT {
 
     @Test
     void twoProcesses_eachTicksItsOwnShardsGuilds_andCtrlCStopsBoth() throws Exception {
-        try (PostgresServer.Database db = PostgresServer.freshDatabase();
-                RedisServer redis = RedisServer.start()) {
+        try (PostgresServer.Database db = PostgresServer.freshDatabase()) {
             Map<String, String> env = new HashMap<>();
             env.put("VOICETRACK_JDBC_URL", db.jdbcUrl());
             env.put("POSTGRES_USER", db.user());
             env.put("POSTGRES_PASSWORD", db.password());
-            env.put("REDIS_URL", redis.url());
+            // No REDIS_URL: the demo starts the redis-server it finds on the PATH (the testkit's binary).
+            env.put("PATH", redisOnPath() + java.io.File.pathSeparator + System.getenv("PATH"));
             env.put("ADMIN_API_BIND", "127.0.0.1:0");
             env.put("CHECK_INTERVAL", "500ms");
             env.put("SHARD_LEASE_TIME", "3s");
@@ -88,6 +91,12 @@ class DemoProcessesIT {
                 assertThat(api).as("one status line per process: %s", out).hasSize(2);
                 assertThat(out)
                         .anyMatch(l -> l.startsWith("Dashboard ") && l.contains(api.get(0) + "/dashboard/guilds/"));
+                int redisPort = out.stream()
+                        .map(REDIS::matcher)
+                        .filter(Matcher::find)
+                        .map(m -> Integer.parseInt(m.group(1)))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no line on the Redis the demo started: " + out));
 
                 for (int shard = 0; shard < 2; shard++) {
                     String base = api.get(shard);
@@ -130,6 +139,9 @@ class DemoProcessesIT {
                         .as("the demo's exit status after SIGTERM")
                         .isIn(0, 143);
                 assertThat(demo.stdoutLines()).contains("voicetrack demo: stopped");
+                assertThat(answers(redisPort))
+                        .as("the demo's redis-server stopped with it")
+                        .isFalse();
                 for (long pid : pids) {
                     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
                             .as("bot process %d stopped with the demo", pid)
@@ -143,10 +155,10 @@ class DemoProcessesIT {
     }
 
     @Test
-    void withoutASharedStorage_stopsAtOnceNamingWhatIsMissing() throws Exception {
+    void withoutASharedStorageOrRedis_stopsAtOnceNamingBoth() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("VOICETRACK_STORAGE", "sqlite");
-        env.put("REDIS_URL", "redis://127.0.0.1:1");
+        env.put("PATH", tmp.resolve("no-redis-here").toString()); // no REDIS_URL, no redis-server to start
         Path work = Files.createDirectories(tmp.resolve("refused"));
         BotProcess demo = BotProcess.start(work, env, "demo", "--processes", "3");
         try {
@@ -156,11 +168,30 @@ class DemoProcessesIT {
                     .contains("VOICETRACK_JDBC_URL")
                     .contains("MONGODB_URI")
                     .contains("was VOICETRACK_STORAGE=sqlite")
+                    .contains("; and a Redis, REDIS_URL=")
+                    .contains("redis-server on the PATH")
                     .contains("Nothing was started");
             assertThat(demo.stdoutLines()).noneMatch(l -> l.startsWith("process "));
             assertThat(work.resolve("data")).doesNotExist();
         } finally {
             demo.close();
+        }
+    }
+
+    /** A directory holding the testkit's redis-server under that name (the PATH's, or the embedded one). */
+    private Path redisOnPath() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("redis-bin"));
+        Files.createSymbolicLink(
+                dir.resolve("redis-server"), RedisBinaries.redisServer().toAbsolutePath());
+        return dir;
+    }
+
+    private static boolean answers(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
