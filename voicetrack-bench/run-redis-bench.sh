@@ -152,7 +152,7 @@ for suffix, label in (("1Thread", "1 thread"), ("2Threads", "2 threads")):
 inv = os.path.join(d, "invalidation.txt")
 if os.path.exists(inv):
     print()
-    print("Write on one two-tier instance until another instance's get returns it (pub/sub invalidation):")
+    print("Write on one two-tier instance until another JVM's instance's get returns it (pub/sub invalidation):")
     print(open(inv).read().rstrip())
 PY
 }

@@ -136,15 +136,51 @@ public final class Main {
                 Options o = parse(
                         command,
                         rest,
-                        Set.of("--config", "--speed", "--duration", "--guilds", "--members", "--seed"),
+                        Set.of("--config", "--speed", "--duration", "--guilds", "--members", "--seed", "--processes"),
                         Set.of());
                 BotConfig config = load(env, o);
                 double speed = number(o, "--speed", "1", 0.1, 100);
-                int guilds = (int) number(o, "--guilds", "3", 1, 20);
+                int processes = (int) number(o, "--processes", "1", 1, 8);
+                int guilds = (int) number(o, "--guilds", Integer.toString(Math.max(3, processes)), 1, 20);
                 int members = (int) number(o, "--members", "10", 1, 200);
                 long seed = (long) number(o, "--seed", Long.toString(System.nanoTime() % 1_000_000), 0, Long.MAX_VALUE);
                 Duration duration = o.get("--duration") == null ? null : demoDuration(o.get("--duration"));
-                return new Demo(guilds, members, speed, seed).run(config, duration) ? OK : FAILED;
+                Demo demo = new Demo(guilds, members, speed, seed);
+                if (processes > 1) {
+                    if (speed != 1) {
+                        throw new ConfigException("demo: --speed works in one process only (each bot process keeps"
+                                + " its own clock), was --speed " + o.get("--speed") + " with --processes "
+                                + processes);
+                    }
+                    List<String> runArgs =
+                            o.get("--config") == null ? List.of() : List.of("--config", o.get("--config"));
+                    try {
+                        return demo.runProcesses(config, processes, duration, runArgs) ? OK : FAILED;
+                    } catch (java.io.IOException e) {
+                        err.println("voicetrack: demo failed: " + e.getMessage());
+                        return FAILED;
+                    }
+                }
+                return demo.run(config, duration) ? OK : FAILED;
+            }
+            case "emulator" -> {
+                if (help) {
+                    out.print(helpEmulator());
+                    return OK;
+                }
+                Options o = parse(
+                        command,
+                        rest,
+                        Set.of("--shards", "--port", "--duration", "--guilds", "--members", "--seed"),
+                        Set.of());
+                int shards = (int) number(o, "--shards", "2", 1, 8);
+                int port = (int) number(o, "--port", "0", 0, 65535);
+                int guilds = (int) number(o, "--guilds", Integer.toString(Math.max(3, shards)), 1, 20);
+                int members = (int) number(o, "--members", "10", 1, 200);
+                long seed = (long) number(o, "--seed", Long.toString(System.nanoTime() % 1_000_000), 0, Long.MAX_VALUE);
+                Duration duration = o.get("--duration") == null ? null : demoDuration(o.get("--duration"));
+                new Demo(guilds, members, 1, seed).runEmulator(shards, port, duration);
+                return OK;
             }
             case "migrate" -> {
                 if (help) {
@@ -377,8 +413,9 @@ public final class Main {
                 out.println("voicetrack " + version());
                 return OK;
             }
-            default -> throw new ConfigException("unknown command '" + command
-                    + "'; commands: run, demo, migrate, import," + " backup, restore, stats (voicetrack --help)");
+            default -> throw new ConfigException(
+                    "unknown command '" + command + "'; commands: run, demo, emulator, migrate, import,"
+                            + " backup, restore, stats (voicetrack --help)");
         }
     }
 
@@ -483,6 +520,7 @@ public final class Main {
                 Commands:
                   run       run the bot (needs DISCORD_BOT_TOKEN)
                   demo      run the bot against a local Discord emulator with simulated members
+                  emulator  the demo's emulator and members alone, with N shards, for bot processes started by hand
                   migrate   copy all data between storages: --from sqlite:FILE --to json:DIR
                   import    move in from discord-vc-tracker or a member file: --from dvt-sqlite:FILE --to sqlite:FILE
                   export    every member as CSV or JSON: --from sqlite:FILE --format csv --to members.csv
@@ -522,7 +560,8 @@ public final class Main {
 
     private static String helpDemo() {
         return """
-                Usage: voicetrack demo [--speed N] [--duration D] [--guilds N] [--members N] [--seed N] [--config FILE]
+                Usage: voicetrack demo [--speed N] [--duration D] [--guilds N] [--members N] [--seed N] [--processes N]
+                                       [--config FILE]
 
                 Starts a local Discord emulator with simulated guilds whose members join, talk, mute, move and
                 leave; runs the real bot against it (SQLite at ./data/demo/voice-tracker.db unless set), prints
@@ -538,6 +577,33 @@ public final class Main {
                   --guilds N     simulated guilds, 1..20 [3]
                   --members N    members per guild, 1..200 [10]
                   --seed N       random seed of the simulation
+                  --processes N  split the bot over N processes, 1..8 [1]: the emulator (with N shards) and the
+                                 simulated members run here, bot process i tracks shard i-1 (SHARD_COUNT=N,
+                                 SHARD_IDS=i-1) with its own admin API; guild g is on shard g mod N. They share
+                                 PostgreSQL (VOICETRACK_JDBC_URL) or MongoDB (MONGODB_URI), which you give, and
+                                 Redis (REDIS_URL, else a redis-server from the PATH that the demo starts).
+                                 Prints each process's status every 5 s; logs in ./data/demo/process-i.log;
+                                 Ctrl-C stops every process. Simulated time runs at real speed (no --speed)
+                """;
+    }
+
+    private static String helpEmulator() {
+        return """
+                Usage: voicetrack emulator [--shards N] [--port P] [--guilds N] [--members N] [--seed N] [--duration D]
+
+                Runs the demo's local Discord emulator with N shards and its simulated members, without a bot,
+                and prints the settings to give each bot process you start yourself (DISCORD_BOT_TOKEN,
+                DISCORD_API_URL, DISCORD_GATEWAY_URL, SHARD_COUNT and one SHARD_IDS per process). The processes
+                also need a storage they all reach (PostgreSQL or MongoDB) and one Redis (REDIS_URL); see the
+                bot README's "Several processes". demo --processes N does all of this in one command. The
+                world is kept in ./data/demo/demo-world-<N>-shards.properties, as demo --processes N keeps it.
+                  --shards N     shards (guild g is on shard g mod N), 1..8 [2]
+                  --port P       the emulator's loopback port, 0 for a free one [0]; a fixed port keeps the
+                                 printed URLs valid across restarts
+                  --guilds N     simulated guilds, at least --shards, ..20 [3 or --shards]
+                  --members N    members per guild, 1..200 [10]
+                  --seed N       random seed of the simulation
+                  --duration D   stop by itself after D: a whole number of s, m or h (30s, 5m, 2h)
                 """;
     }
 

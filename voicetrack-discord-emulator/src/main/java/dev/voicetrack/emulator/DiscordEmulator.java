@@ -86,6 +86,16 @@ public interface DiscordEmulator extends AutoCloseable {
     /** Creates a guild with the bot as a member; a connected session receives its {@code GUILD_CREATE}. */
     EmulatedGuild createGuild(String name);
 
+    /**
+     * Creates a guild on {@code shard}: its id is the next one whose {@code (id >> 22) % shards} is the
+     * shard, taken from a later millisecond when needed (as on Discord, a guild's shard follows from its
+     * id). With {@link Builder#idsFrom} the id stays reproducible. Lets a script spread its guilds over
+     * the shards without creating guilds it does not want.
+     *
+     * @throws IllegalArgumentException if {@code shard} is not in {@code 0..shards-1}
+     */
+    EmulatedGuild createGuild(String name, int shard);
+
     List<EmulatedGuild> guilds();
 
     /** Creates a user that is in no guild yet. */

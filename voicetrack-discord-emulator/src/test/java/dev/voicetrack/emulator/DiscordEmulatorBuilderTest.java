@@ -80,6 +80,35 @@ class DiscordEmulatorBuilderTest {
                 .hasMessageContaining("idsFrom");
     }
 
+    @Test
+    void createGuildOnShard_landsOnThatShard_reproduciblyWithIdsFrom() {
+        java.time.Instant origin = java.time.Instant.parse("2025-01-01T00:00:00Z");
+        List<Long> first = guildsOnShards(origin);
+        assertThat(first.stream().map(id -> (id >> 22) % 3).toList()).containsExactly(0L, 1L, 2L, 2L, 1L, 0L);
+        assertThat(first).isSorted().doesNotHaveDuplicates();
+        assertThat(guildsOnShards(origin)).isEqualTo(first);
+        try (DiscordEmulator discord = DiscordEmulator.builder().shards(3).start()) {
+            assertThatThrownBy(() -> discord.createGuild("g", 3))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("shard must be in 0..2")
+                    .hasMessageContaining("was 3");
+            assertThat((discord.createGuild("clock ids", 1).id() >> 22) % 3).isEqualTo(1);
+        }
+    }
+
+    private static List<Long> guildsOnShards(java.time.Instant origin) {
+        try (DiscordEmulator discord =
+                DiscordEmulator.builder().idsFrom(origin).shards(3).start()) {
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int shard : new int[] {0, 1, 2, 2, 1, 0}) {
+                EmulatedGuild g = discord.createGuild("g" + ids.size(), shard);
+                g.createVoiceChannel("v"); // ids in between: the next guild's search starts further on
+                ids.add(g.id());
+            }
+            return ids;
+        }
+    }
+
     private static List<Long> script(java.time.Instant origin) {
         try (DiscordEmulator discord = DiscordEmulator.builder().idsFrom(origin).start()) {
             EmulatedGuild guild = discord.createGuild("g");

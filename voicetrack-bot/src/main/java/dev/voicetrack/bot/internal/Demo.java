@@ -118,42 +118,7 @@ public final class Demo {
 
         DiscordEmulator discord =
                 DiscordEmulator.builder().idsFrom(saved.idsFrom).start();
-        String[] guildNames = {"Study Hall", "Gaming Night", "Music Lounge", "Dev Chat", "Book Club"};
-        // Guilds and channels first, then members: a guild's ids then depend only on its position.
-        for (int g = 0; g < guildCount; g++) {
-            EmulatedGuild guild = discord.createGuild(guildNames[g % guildNames.length] + (g >= 5 ? " " + g : ""));
-            guilds.add(guild);
-            text.put(guild.id(), guild.createTextChannel("general"));
-            voice.put(
-                    guild.id(),
-                    List.of(
-                            guild.createVoiceChannel("Lounge"),
-                            guild.createVoiceChannel("Gaming"),
-                            guild.createVoiceChannel("Study")));
-        }
-        for (EmulatedGuild guild : guilds) {
-            for (int m = 0; m < membersPerGuild; m++) {
-                EmulatedMember member = guild.addMember(NAMES[m % NAMES.length] + (m >= NAMES.length ? m : ""), false);
-                names.put(member.user().id(), member.user().username());
-            }
-        }
-        // Back in voice where the last run left them, before the bot starts: its start-up
-        // reconciliation then resumes their open sessions.
-        int resumed = 0;
-        for (EmulatedGuild g : guilds) {
-            for (EmulatedMember m : g.members()) {
-                Long channel = saved.voice.get(m.user().id());
-                if (channel == null) {
-                    continue;
-                }
-                for (EmulatedChannel c : voice.get(g.id())) {
-                    if (c.id() == channel) {
-                        m.joinVoice(c);
-                        resumed++;
-                    }
-                }
-            }
-        }
+        int resumed = populate(discord, saved, 1);
         demo.put("DISCORD_BOT_TOKEN", discord.botToken());
         demo.put("DISCORD_API_URL", discord.httpBaseUrl());
         demo.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
@@ -281,6 +246,361 @@ public final class Demo {
             discord.close();
         }
         return bot.shutdownBackupSucceeded();
+    }
+
+    /**
+     * {@code demo --processes N}: the emulator (with N shards) and the simulated members run here, and
+     * N bot processes run against it, process {@code i} with {@code SHARD_COUNT=N} and {@code
+     * SHARD_IDS=i-1}, sharing the operator's PostgreSQL or MongoDB and a Redis ({@code REDIS_URL}, else
+     * a {@code redis-server} from the {@code PATH} that the demo starts and stops). Guild {@code g} is
+     * on shard {@code g % N}, so each process ticks its own guilds. Prints one status line per process
+     * every few seconds; Ctrl-C (or {@code duration}) stops every process as Ctrl-C stops one bot.
+     * Simulated time runs at real speed: the processes' clocks are their own.
+     *
+     * <p>Nothing is started until the settings are known to do: without a shared storage or a Redis,
+     * one {@link ConfigException} names everything that is missing.
+     *
+     * @param runArgs arguments every process's {@code run} command gets ({@code --config FILE})
+     * @return whether every process stopped cleanly (status 0)
+     */
+    public boolean runProcesses(BotConfig base, int processes, @Nullable Duration duration, List<String> runArgs)
+            throws InterruptedException, IOException {
+        if (guildCount < processes) {
+            throw new ConfigException("demo --processes " + processes + " needs at least as many guilds (one shard"
+                    + " each), was --guilds " + guildCount);
+        }
+        BotConfig config = base.withDefaults(Map.of("CHECK_INTERVAL", "2s"));
+        List<String> missing = new ArrayList<>();
+        BotConfig.StorageKind kind = config.storageKind();
+        if (kind != BotConfig.StorageKind.POSTGRES && kind != BotConfig.StorageKind.MONGO) {
+            missing.add("a storage every process reaches, PostgreSQL (VOICETRACK_JDBC_URL="
+                    + "jdbc:postgresql://localhost:5432/voicetrack, with POSTGRES_USER and POSTGRES_PASSWORD) or"
+                    + " MongoDB (MONGODB_URI), was VOICETRACK_STORAGE="
+                    + kind.name().toLowerCase(Locale.ROOT)
+                    + " (one process's own)");
+        }
+        Optional<Path> redisServer = config.cache().redisUrl().isPresent() ? Optional.empty() : LocalRedis.onPath();
+        if (config.cache().redisUrl().isEmpty() && redisServer.isEmpty()) {
+            missing.add("a Redis, REDIS_URL=redis://host:6379 (or put redis-server on the PATH and the demo"
+                    + " starts its own)");
+        }
+        if (config.adminApi().bind().isEmpty()) {
+            missing.add("ADMIN_API_BIND (each process's status is read from its admin API), was off");
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigException("demo --processes " + processes + " needs " + String.join("; and ", missing)
+                    + ". Nothing was started");
+        }
+        String apiHost = config.adminApi().bind().get().getHostString();
+        Map<String, String> shared = new HashMap<>();
+        shared.put("SHARD_COUNT", Integer.toString(processes));
+        shared.put("ADMIN_API_BIND", apiHost + ":0");
+        shared.put("ADMIN_API_TOKEN", config.adminApi().token().orElseGet(Demo::newToken));
+        shared.put("CHECK_INTERVAL", config.tracking().checkInterval().toMillis() + "ms");
+        // Every process's settings are refused here, before anything starts, if they would be there.
+        config.with(Map.of(
+                "SHARD_COUNT",
+                Integer.toString(processes),
+                "SHARD_IDS",
+                "0",
+                "REDIS_URL",
+                config.cache().redisUrl().orElse("redis://127.0.0.1:6379")));
+
+        Path dir = Path.of("data", "demo").toAbsolutePath();
+        Path worldFile = dir.resolve(shardedWorldFile(processes));
+        DemoWorld saved = DemoWorld.load(worldFile);
+        LocalRedis redis = redisServer.isPresent() ? LocalRedis.start(redisServer.get(), dir.resolve("redis")) : null;
+        String redisUrl =
+                redis != null ? redis.url() : config.cache().redisUrl().get();
+        shared.put("REDIS_URL", redisUrl);
+        DiscordEmulator discord = DiscordEmulator.builder()
+                .idsFrom(saved.idsFrom)
+                .shards(processes)
+                .start();
+        DemoProcesses bots =
+                new DemoProcesses(processes, config.shutdownTimeout().plusSeconds(10));
+        ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-simulation");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean clean = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
+            stopping.countDown();
+            sim.shutdownNow();
+            try {
+                sim.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            saveWorld(worldFile, saved.idsFrom, Instant.now());
+            System.out.println("Stopping " + processes + " processes (each runs its last tick)...");
+            System.out.flush();
+            clean.set(bots.stopAll());
+            discord.close();
+            if (redis != null) {
+                redis.close();
+            }
+            System.out.println("voicetrack demo: stopped");
+            System.out.flush();
+        };
+        Thread hook = new Thread(
+                () -> {
+                    stop.run();
+                    if (!clean.get()) {
+                        // As a bot does: a stop that did not end cleanly is a failed stop for whoever sent it.
+                        System.out.flush();
+                        Runtime.getRuntime().halt(1);
+                    }
+                },
+                "voicetrack-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            int resumed = populate(discord, saved, processes);
+            System.out.println("VoiceTrack demo: " + guildCount + " guilds x " + membersPerGuild
+                    + " simulated members on a local Discord emulator (" + discord.httpBaseUrl() + ") with "
+                    + processes + " shards, one bot process each");
+            System.out.println("Storage: " + kind.name().toLowerCase(Locale.ROOT) + " at "
+                    + config.storage().describe() + ", shared by every process; Redis: " + redisUrl
+                    + (redis != null ? " (started by the demo, stopped with it)" : ""));
+            for (int g = 0; g < guilds.size(); g++) {
+                EmulatedGuild guild = guilds.get(g);
+                System.out.println("Guild " + guild.id() + " \"" + guild.name() + "\": " + membersPerGuild
+                        + " members, shard " + g % processes + " (process " + (g % processes + 1) + ")");
+            }
+            if (resumed > 0) {
+                System.out.println("Resumed: " + resumed + " members are back in voice where the last run left them");
+            }
+            shared.put("DISCORD_BOT_TOKEN", discord.botToken());
+            shared.put("DISCORD_API_URL", discord.httpBaseUrl());
+            shared.put("DISCORD_GATEWAY_URL", discord.gatewayUrl());
+            for (int p = 0; p < processes; p++) {
+                Map<String, String> own = new HashMap<>(shared);
+                own.put("SHARD_IDS", Integer.toString(p));
+                own.put(
+                        "ANNOUNCEMENTS_FILE",
+                        dir.resolve("process-" + (p + 1))
+                                .resolve("announcements.properties")
+                                .toString());
+                bots.start(p + 1, p, own, runArgs, dir.resolve("process-" + (p + 1) + ".log"));
+            }
+            for (DemoProcesses.Child c : bots.children()) {
+                DemoProcesses.awaitReady(c);
+                c.process.onExit().thenRun(() -> {
+                    if (!stopped.get()) {
+                        System.out.println("demo: process " + c.number + " exited with status "
+                                + c.process.exitValue() + "; stopping the demo. Its log ("
+                                + c.log + ") ends:\n  " + String.join("\n  ", c.lastLines()));
+                        clean.set(false);
+                        stopping.countDown();
+                    }
+                });
+            }
+            for (DemoProcesses.Child c : bots.children()) {
+                System.out.println(bots.status(c) + "; log " + c.log);
+            }
+            String api = bots.children().get(0).api.getNow("");
+            System.out.println("Dashboard (live leaderboards and profiles; any process serves every guild): " + api
+                    + "/dashboard/guilds/" + guilds.get(0).id());
+            System.out.println("Admin API token for this demo: " + shared.get("ADMIN_API_TOKEN"));
+            System.out.println("Press Ctrl-C to stop every process.");
+            System.out.flush();
+            if (resumed == 0) {
+                for (EmulatedGuild g : guilds) {
+                    for (EmulatedMember m : g.members()) {
+                        if (!m.user().bot() && random.nextBoolean()) {
+                            m.joinVoice(pick(voice.get(g.id())));
+                        }
+                    }
+                }
+            }
+            sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
+            sim.scheduleAtFixedRate(
+                    () -> {
+                        StringBuilder sb = new StringBuilder();
+                        bots.children().forEach(c -> sb.append(bots.status(c)).append('\n'));
+                        System.out.print(sb);
+                        System.out.flush();
+                    },
+                    5,
+                    5,
+                    TimeUnit.SECONDS);
+            sim.scheduleAtFixedRate(
+                    () -> saveWorld(worldFile, saved.idsFrom, Instant.now()),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (duration != null) {
+                stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS); // the demo's own run time
+            } else {
+                stopping.await();
+            }
+        } finally {
+            stop.run(); // returns at once when the signal's hook is already stopping everything
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs stop
+            }
+        }
+        return clean.get();
+    }
+
+    /** The world file of a demo or emulator with {@code shards} shards (its guilds' ids depend on the count). */
+    static String shardedWorldFile(int shards) {
+        return "demo-world-" + shards + "-shards.properties";
+    }
+
+    /**
+     * {@code voicetrack emulator}: the demo's emulator with {@code shards} shards and its simulated
+     * members, without a bot: it prints the settings each bot process started by hand needs ({@code
+     * DISCORD_*}, {@code SHARD_COUNT}, one {@code SHARD_IDS} per process) and runs until Ctrl-C or
+     * {@code duration}. The world (ids, who is in voice) is kept as {@code demo --processes} keeps it,
+     * in the same file for the same shard count, so the two can take turns on the same data.
+     *
+     * @param port the emulator's loopback port, 0 for a free one (a fixed port keeps the printed URLs
+     *     valid across restarts)
+     */
+    public void runEmulator(int shards, int port, @Nullable Duration duration) throws InterruptedException {
+        if (guildCount < shards) {
+            throw new ConfigException("emulator --shards " + shards + " needs at least as many guilds (one a shard),"
+                    + " was --guilds " + guildCount);
+        }
+        Path worldFile = Path.of("data", "demo").toAbsolutePath().resolve(shardedWorldFile(shards));
+        DemoWorld saved = DemoWorld.load(worldFile);
+        DiscordEmulator discord = DiscordEmulator.builder()
+                .idsFrom(saved.idsFrom)
+                .shards(shards)
+                .port(port)
+                .start();
+        ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "emulator-simulation");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                sim.shutdownNow();
+                saveWorld(worldFile, saved.idsFrom, Instant.now());
+                discord.close();
+                System.out.println("voicetrack emulator: stopped");
+                System.out.flush();
+            }
+        };
+        Thread hook = new Thread(stop, "voicetrack-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            int resumed = populate(discord, saved, shards);
+            System.out.println("Discord emulator: " + guildCount + " guilds x " + membersPerGuild
+                    + " simulated members, " + shards + " shards, at " + discord.httpBaseUrl());
+            for (int g = 0; g < guilds.size(); g++) {
+                EmulatedGuild guild = guilds.get(g);
+                System.out.println("Guild " + guild.id() + " \"" + guild.name() + "\": shard " + g % shards);
+            }
+            if (resumed > 0) {
+                System.out.println("Resumed: " + resumed + " members are back in voice where the last run left them");
+            }
+            System.out.println("Every bot process needs these settings, a storage every process reaches (PostgreSQL"
+                    + " or MongoDB) and one Redis (REDIS_URL), then its own SHARD_IDS and ADMIN_API_BIND:");
+            System.out.println("  DISCORD_BOT_TOKEN=" + discord.botToken());
+            System.out.println("  DISCORD_API_URL=" + discord.httpBaseUrl());
+            System.out.println("  DISCORD_GATEWAY_URL=" + discord.gatewayUrl());
+            System.out.println("  SHARD_COUNT=" + shards);
+            for (int p = 0; p < shards; p++) {
+                System.out.println("  process " + (p + 1) + ": SHARD_IDS=" + p + " ADMIN_API_BIND=127.0.0.1:"
+                        + (8787 + p) + " ./voicetrack run");
+            }
+            System.out.println("Press Ctrl-C to stop the emulator.");
+            System.out.flush();
+            if (resumed == 0) {
+                for (EmulatedGuild g : guilds) {
+                    for (EmulatedMember m : g.members()) {
+                        if (!m.user().bot() && random.nextBoolean()) {
+                            m.joinVoice(pick(voice.get(g.id())));
+                        }
+                    }
+                }
+            }
+            sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
+            sim.scheduleAtFixedRate(
+                    () -> saveWorld(worldFile, saved.idsFrom, Instant.now()),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    WORLD_SAVE_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (duration != null) {
+                Thread.sleep(duration.toMillis()); // the emulator's own run time
+            } else {
+                new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl-C
+            }
+        } finally {
+            stop.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs stop
+            }
+        }
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Creates the guilds (guild {@code g} on shard {@code g % shards}), their channels and members, and
+     * puts the members back in voice where {@code saved} left them; returns how many it put back.
+     */
+    private int populate(DiscordEmulator discord, DemoWorld saved, int shards) {
+        // Guilds and channels first, then members: a guild's ids then depend only on its position.
+        for (int g = 0; g < guildCount; g++) {
+            EmulatedGuild guild =
+                    shards == 1 ? discord.createGuild(guildName(g)) : discord.createGuild(guildName(g), g % shards);
+            guilds.add(guild);
+            text.put(guild.id(), guild.createTextChannel("general"));
+            voice.put(
+                    guild.id(),
+                    List.of(
+                            guild.createVoiceChannel("Lounge"),
+                            guild.createVoiceChannel("Gaming"),
+                            guild.createVoiceChannel("Study")));
+        }
+        for (EmulatedGuild guild : guilds) {
+            for (int m = 0; m < membersPerGuild; m++) {
+                EmulatedMember member = guild.addMember(NAMES[m % NAMES.length] + (m >= NAMES.length ? m : ""), false);
+                names.put(member.user().id(), member.user().username());
+            }
+        }
+        // Back in voice where the last run left them, before the bot starts: its start-up
+        // reconciliation then resumes their open sessions.
+        int resumed = 0;
+        for (EmulatedGuild g : guilds) {
+            for (EmulatedMember m : g.members()) {
+                Long channel = saved.voice.get(m.user().id());
+                if (channel == null) {
+                    continue;
+                }
+                for (EmulatedChannel c : voice.get(g.id())) {
+                    if (c.id() == channel) {
+                        m.joinVoice(c);
+                        resumed++;
+                    }
+                }
+            }
+        }
+        return resumed;
+    }
+
+    private static String guildName(int g) {
+        String[] names = {"Study Hall", "Gaming Night", "Music Lounge", "Dev Chat", "Book Club"};
+        return names[g % names.length] + (g >= 5 ? " " + g : "");
     }
 
     /**

@@ -117,6 +117,22 @@ public final class EmulatorServer implements DiscordEmulator {
     }
 
     @Override
+    public EmulatedGuild createGuild(String name, int shard) {
+        World.requireName("name", name);
+        int count = world.settings.shards();
+        if (shard < 0 || shard >= count) {
+            throw new IllegalArgumentException(
+                    "shard must be in 0.." + (count - 1) + " (the emulator has " + count + " shards), was " + shard);
+        }
+        return world.mutate(() -> {
+            GuildImpl guild = GuildImpl.create(world, world.ids.nextOnShard(shard, count), name);
+            world.guilds.put(guild.id(), guild);
+            world.gateway.dispatch("GUILD_CREATE", world.guildJson(guild), Intents.NONE, false);
+            return guild;
+        });
+    }
+
+    @Override
     public List<EmulatedGuild> guilds() {
         return world.read(() -> List.copyOf(world.guilds.values()));
     }

@@ -42,7 +42,12 @@ final class GuildImpl implements EmulatedGuild {
 
     /** Creates a guild with the bot as a member holding a managed administrator role. Lock held. */
     static GuildImpl create(World world, String name) {
-        GuildImpl guild = new GuildImpl(world, world.ids.next(), name);
+        return create(world, world.ids.next(), name);
+    }
+
+    /** Creates a guild with the given (fresh) id; otherwise as {@link #create(World, String)}. Lock held. */
+    static GuildImpl create(World world, long id, String name) {
+        GuildImpl guild = new GuildImpl(world, id, name);
         guild.ownerId = world.newUser(name + " owner", false).id();
         RoleImpl botRole = new RoleImpl(
                 world.ids.next(), world.bot.username(), world.settings.botPermissions(), guild, 1, world.bot.id());

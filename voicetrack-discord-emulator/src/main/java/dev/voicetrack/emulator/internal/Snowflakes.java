@@ -33,6 +33,22 @@ final class Snowflakes {
         return last.updateAndGet(previous -> Math.max(previous + 1, fromClock));
     }
 
+    /**
+     * The next id whose shard ({@code (id >> 22) % shardCount}) is {@code shard}: the next id if it falls
+     * there, else the first id of the nearest later millisecond that does. Later ids follow it, so ids
+     * stay strictly increasing; with {@link #countingFrom} the result still depends only on the start and
+     * the ids handed out before.
+     */
+    long nextOnShard(int shard, int shardCount) {
+        return last.updateAndGet(previous -> {
+            long fromClock = ((clock.millis() - DISCORD_EPOCH_MS) << 22) | WORKER_AND_PROCESS;
+            long next = Math.max(previous + 1, fromClock);
+            long ms = next >>> 22;
+            long ahead = Math.floorMod(shard - ms, (long) shardCount);
+            return ahead == 0 ? next : ((ms + ahead) << 22) | WORKER_AND_PROCESS;
+        });
+    }
+
     static long timestampMillis(long snowflake) {
         return (snowflake >>> 22) + DISCORD_EPOCH_MS;
     }
