@@ -206,14 +206,7 @@ public final class Demo {
         }
         System.out.println("Press Ctrl-C to stop (a verified backup is written on the way out).");
         if (resumed == 0) {
-            // Half of everyone starts in voice so the leaderboard moves from the first tick.
-            for (EmulatedGuild g : guilds) {
-                for (EmulatedMember m : g.members()) {
-                    if (!m.user().bot() && random.nextBoolean()) {
-                        m.joinVoice(pick(voice.get(g.id())));
-                    }
-                }
-            }
+            joinHalfOfEveryone(guilds);
         }
         long stepMs = Math.max(20, Math.round(1500 / speed));
         sim.scheduleAtFixedRate(this::step, stepMs, stepMs, TimeUnit.MILLISECONDS);
@@ -411,13 +404,7 @@ public final class Demo {
             System.out.println("Press Ctrl-C to stop every process.");
             System.out.flush();
             if (resumed == 0) {
-                for (EmulatedGuild g : guilds) {
-                    for (EmulatedMember m : g.members()) {
-                        if (!m.user().bot() && random.nextBoolean()) {
-                            m.joinVoice(pick(voice.get(g.id())));
-                        }
-                    }
-                }
+                joinHalfOfEveryone(guilds);
             }
             sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
             sim.scheduleAtFixedRate(
@@ -519,13 +506,7 @@ public final class Demo {
             System.out.println("Press Ctrl-C to stop the emulator.");
             System.out.flush();
             if (resumed == 0) {
-                for (EmulatedGuild g : guilds) {
-                    for (EmulatedMember m : g.members()) {
-                        if (!m.user().bot() && random.nextBoolean()) {
-                            m.joinVoice(pick(voice.get(g.id())));
-                        }
-                    }
-                }
+                joinHalfOfEveryone(guilds);
             }
             sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
             sim.scheduleAtFixedRate(
@@ -781,6 +762,17 @@ public final class Demo {
 
     private <T> T pick(List<T> list) {
         return list.get(random.nextInt(list.size()));
+    }
+
+    /** Half of everyone starts in voice, so the leaderboards move from the first tick. */
+    private void joinHalfOfEveryone(List<EmulatedGuild> guilds) {
+        for (EmulatedGuild g : guilds) {
+            for (EmulatedMember m : g.members()) {
+                if (!m.user().bot() && random.nextBoolean()) {
+                    m.joinVoice(pick(voice.get(g.id())));
+                }
+            }
+        }
     }
 
     private void step() {
