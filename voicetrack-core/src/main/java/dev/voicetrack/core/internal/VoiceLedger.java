@@ -11,7 +11,6 @@ import dev.voicetrack.core.VoiceSession;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
@@ -240,7 +239,7 @@ final class VoiceLedger {
         ChannelState c = g.channels.computeIfAbsent(vm.channelId(), ChannelState::new);
         accrueChannel(c, now);
         MemberState m = new MemberState(g, vm.userId(), c, vm.member(), vm.flags(), now);
-        m.sessionId = open.id();
+        m.sessionId(open.id());
         m.sessionStart = open.start();
         m.sessionXp = open.xpEarned();
         m.sessionMutedMs = open.mutedMs();
@@ -252,7 +251,7 @@ final class VoiceLedger {
 
     /** Opens a new session for a member in voice at {@code t} (a join, a move, or after an admin reset). */
     void startSession(MemberState m, Instant t) {
-        m.sessionId = UUID.randomUUID().toString();
+        m.newSessionId();
         m.sessionStart = t;
         m.sessionXp = 0;
         m.sessionMutedMs = 0;
@@ -268,7 +267,7 @@ final class VoiceLedger {
     private void endSession(MemberState m, Instant t) {
         Instant end = t.isBefore(m.sessionStart) ? m.sessionStart : t;
         pending.sessionClosed(new VoiceSession(
-                m.sessionId,
+                m.sessionId(),
                 m.guild.guildId,
                 m.userId,
                 m.channel.channelId,
@@ -285,7 +284,7 @@ final class VoiceLedger {
     static VoiceSession openRow(MemberState m, Instant at) {
         Instant last = at.isBefore(m.sessionStart) ? m.sessionStart : at;
         return new VoiceSession(
-                m.sessionId,
+                m.sessionId(),
                 m.guild.guildId,
                 m.userId,
                 m.channel.channelId,

@@ -81,7 +81,7 @@ class VoiceLedgerTest {
         MemberState m = h.member(G, U1);
         assertThat(m).isNotNull();
         assertThat(m.channel.channelId).isEqualTo(C2);
-        assertThat(m.sessionId).isNotEqualTo(firstSession);
+        assertThat(m.sessionId()).isNotEqualTo(firstSession);
         assertThat(h.events()).containsExactly("sessionStart:" + C1, "sessionEnd:" + C1, "sessionStart:" + C2);
     }
 
