@@ -62,12 +62,13 @@ final class MemberState implements MemberContext {
         return other != null ? other : new UUID(sessionIdHigh, sessionIdLow).toString();
     }
 
-    /** Starts a session with a new random id. */
-    void newSessionId() {
+    /** Starts a session with a new random id; returns it. */
+    UUID newSessionId() {
         UUID id = UUID.randomUUID();
         sessionIdHigh = id.getMostSignificantBits();
         sessionIdLow = id.getLeastSignificantBits();
         otherSessionId = null;
+        return id;
     }
 
     /** Resumes a session with a stored id, kept as two longs when it is a canonical UUID. */

@@ -11,6 +11,7 @@ import dev.voicetrack.core.VoiceSession;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
@@ -251,7 +252,7 @@ final class VoiceLedger {
 
     /** Opens a new session for a member in voice at {@code t} (a join, a move, or after an admin reset). */
     void startSession(MemberState m, Instant t) {
-        m.newSessionId();
+        UUID id = m.newSessionId();
         m.sessionStart = t;
         m.sessionXp = 0;
         m.sessionMutedMs = 0;
@@ -261,7 +262,7 @@ final class VoiceLedger {
         m.accountedUntil = t;
         pending.of(m, m.guild.dayOf(t), m.guild.hourOf(t), t).sessions += 1;
         // the open row is written by the next tick, with every member in voice
-        pending.sessionStarted(openRow(m, t));
+        pending.sessionStarted(id, m.guild.guildId, m.userId, m.channel.channelId, t);
     }
 
     private void endSession(MemberState m, Instant t) {
