@@ -70,8 +70,9 @@ import org.jspecify.annotations.Nullable;
  * rank query per guild and metric builds the guild's rank indexes (guilds of at least 20,000 members
  * get them), which the measured ticks then keep up to date.
  *
- * <p>After the measured ticks the run asks for a full GC and prints the heap in use after it: the live
- * set at rest. The memory goal of issue 21, with the live set also read from {@code -Xlog:gc}:
+ * <p>Half an interval after the last measured write the run asks for a full GC and prints the heap in
+ * use after it: the live set at rest, between two ticks. The memory goals of issue 21 (the live set
+ * during a tick's write is read with {@code jcmd <pid> GC.class_histogram} while it runs):
  *
  * <pre>{@code
  * java -Xmx64m -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.TrackerLoadRun sqlite 100 1000 10 3
@@ -212,12 +213,15 @@ public final class TrackerLoadRun {
                     "overruns or skipped ticks while measured: %d; other tracker errors: %d%n",
                     overruns.get() - overrunsBefore,
                     errors.get());
-            System.gc(); // a full GC with the default collector: what remains is the live set at rest
+            // Half an interval after the last measured write, the next tick has not begun (if the interval
+            // is kept): a full GC then leaves the live set at rest, the tracker's state without a batch.
+            Thread.sleep(interval.toMillis() / 2);
+            System.gc();
             long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long max = Runtime.getRuntime().maxMemory();
             System.out.printf(
                     Locale.ROOT,
-                    "heap in use after a full GC: %.1f MB (max heap %.0f MB)%n",
+                    "heap in use after a full GC half an interval after the last write: %.1f MB (max heap %.0f MB)%n",
                     used / 1048576.0,
                     max / 1048576.0);
         } finally {
