@@ -3,10 +3,12 @@ package dev.voicetrack.bench.storage;
 import com.sun.management.OperatingSystemMXBean;
 import dev.voicetrack.core.GatewayEvent;
 import dev.voicetrack.core.MemberInfo;
+import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceFlags;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.storage.Batch;
+import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
 import dev.voicetrack.storage.jdbc.PostgresOptions;
@@ -24,6 +26,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,10 +64,24 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Optional further arguments: guilds, members per guild, check interval in seconds, measured ticks
- * (defaults 100 1000 10 6).
+ * (defaults 100 1000 10 6), and stored members per guild (default: the members in voice). With more
+ * stored members than members in voice, the store is first loaded with them (through {@code apply},
+ * 50,000 at a time; the members in voice are among them), and after the warm-up ticks one all-time
+ * rank query per guild and metric builds the guild's rank indexes (guilds of at least 20,000 members
+ * get them), which the measured ticks then keep up to date.
+ *
+ * <p>Half an interval after the last measured write the run asks for a full GC and prints the heap in
+ * use after it: the live set at rest, between two ticks. The memory goals of issue 21 (the live set
+ * during a tick's write is read with {@code jcmd <pid> GC.class_histogram} while it runs):
+ *
+ * <pre>{@code
+ * java -Xmx64m -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.TrackerLoadRun sqlite 100 1000 10 3
+ * java -Xmx256m -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.TrackerLoadRun sqlite 10 10000 10 3 100000
+ * }</pre>
  */
 public final class TrackerLoadRun {
     private static final int WARM_UP_TICKS = 2;
+    private static final int LOAD_CHUNK = 50_000;
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private record Write(long startNanos, long nanos, int deltas, int sessions) {}
@@ -71,7 +90,8 @@ public final class TrackerLoadRun {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || !List.of("sqlite", "postgres").contains(args[0])) {
-            System.err.println("usage: TrackerLoadRun sqlite|postgres [guilds members interval-seconds ticks]");
+            System.err.println(
+                    "usage: TrackerLoadRun sqlite|postgres [guilds members interval-seconds ticks stored-members]");
             System.exit(2);
         }
         String backend = args[0];
@@ -79,6 +99,11 @@ public final class TrackerLoadRun {
         int members = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         Duration interval = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 10);
         int ticks = args.length > 4 ? Integer.parseInt(args[4]) : 6;
+        int stored = args.length > 5 ? Integer.parseInt(args[5]) : members;
+        if (stored < members) {
+            throw new IllegalArgumentException(
+                    "stored members per guild must be >= members in voice (" + members + "), was " + stored);
+        }
 
         Path dir = Files.createTempDirectory("vt-load");
         PostgresServer.Database db = null;
@@ -95,7 +120,7 @@ public final class TrackerLoadRun {
                     .build());
         }
         try {
-            run(backend, store, db, guilds, members, interval, ticks);
+            run(backend, store, db, guilds, members, stored, interval, ticks);
         } finally {
             store.close();
             if (db != null) {
@@ -111,10 +136,14 @@ public final class TrackerLoadRun {
             PostgresServer.@Nullable Database db,
             int guilds,
             int members,
+            int stored,
             Duration interval,
             int ticks)
             throws Exception {
         store.init();
+        if (stored > members) {
+            load(store, guilds, stored);
+        }
         var writes = new LinkedBlockingQueue<Write>();
         Storage timed = timedApply(store, writes);
         var overruns = new AtomicInteger();
@@ -162,6 +191,9 @@ public final class TrackerLoadRun {
                 Write w = next(writes, waitMs);
                 System.out.printf(Locale.ROOT, "warm-up tick %d: write %.0f ms%n", i + 1, w.nanos / 1e6);
             }
+            if (stored > members) {
+                buildRankIndexes(store, guilds);
+            }
             int overrunsBefore = overruns.get();
             OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Map<Long, Long> server0 = db == null ? Map.of() : serverCpu(db);
@@ -181,9 +213,66 @@ public final class TrackerLoadRun {
                     "overruns or skipped ticks while measured: %d; other tracker errors: %d%n",
                     overruns.get() - overrunsBefore,
                     errors.get());
+            // Half an interval after the last measured write, the next tick has not begun (if the interval
+            // is kept): a full GC then leaves the live set at rest, the tracker's state without a batch.
+            Thread.sleep(interval.toMillis() / 2);
+            System.gc();
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long max = Runtime.getRuntime().maxMemory();
+            System.out.printf(
+                    Locale.ROOT,
+                    "heap in use after a full GC half an interval after the last write: %.1f MB (max heap %.0f MB)%n",
+                    used / 1048576.0,
+                    max / 1048576.0);
         } finally {
             scheduler.shutdownNow();
         }
+    }
+
+    /**
+     * Stores {@code stored} members in each guild, user ids as the members in voice get them, with
+     * distinct XP, voice time and message counts (so that ranks are not all ties).
+     */
+    private static void load(JdbcStorage store, int guilds, int stored) {
+        long t0 = System.nanoTime();
+        LocalDate day = LocalDate.now(ZoneOffset.UTC);
+        Instant seen = Instant.now();
+        for (int g = 1; g <= guilds; g++) {
+            var chunk = new ArrayList<MemberDelta>(LOAD_CHUNK);
+            for (int u = 1; u <= stored; u++) {
+                long user = 1_000_000L * g + u;
+                long xp = (u * 7_919L) % 1_000_003;
+                chunk.add(new MemberDelta(g, user, 0, day, xp * 60, xp, u % 500, 0, seen));
+                if (chunk.size() == LOAD_CHUNK || u == stored) {
+                    store.apply(new Batch(chunk, List.of()));
+                    chunk.clear();
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "loaded %d guilds x %d stored members in %.1f s%n",
+                guilds,
+                stored,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One all-time rank query per guild and metric: each builds that guild's index of the metric. */
+    private static void buildRankIndexes(JdbcStorage store, int guilds) {
+        long t0 = System.nanoTime();
+        for (int g = 1; g <= guilds; g++) {
+            for (Metric metric : Metric.values()) {
+                if (store.rank(g, 1_000_000L * g + 1, metric, null).isEmpty()) {
+                    throw new IllegalStateException("guild " + g + ": no " + metric + " rank for its first member");
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "all-time rank indexes of %d guilds x %d metrics built in %.1f s%n",
+                guilds,
+                Metric.values().length,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static void report(

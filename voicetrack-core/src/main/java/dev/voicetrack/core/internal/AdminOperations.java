@@ -165,7 +165,7 @@ final class AdminOperations {
             storage.deleteGuild(guildId);
             g.lastMessageXp.clear();
             guilds.changeConfig(g, guilds.defaultConfig());
-            for (MemberState m : List.copyOf(g.members.values())) {
+            for (MemberState m : g.members.values()) {
                 ledger.startSession(m, now);
             }
         } finally {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Delivers events to listeners on the listener executor, in order. A listener that throws is reported
@@ -40,6 +41,21 @@ final class Dispatcher {
         executor.execute(() -> {
             for (Consumer<TrackerListener> e : copy) {
                 deliver(e);
+            }
+        });
+    }
+
+    /**
+     * Delivers {@code count} events in order, each made by {@code event} only when its turn comes on
+     * the executor: a tick's per-member events need not all exist at once.
+     */
+    void emit(int count, IntFunction<Consumer<TrackerListener>> event) {
+        if (count == 0 || listeners.isEmpty()) {
+            return;
+        }
+        executor.execute(() -> {
+            for (int i = 0; i < count; i++) {
+                deliver(event.apply(i));
             }
         });
     }

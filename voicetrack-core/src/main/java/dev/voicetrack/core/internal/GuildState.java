@@ -1,6 +1,7 @@
 package dev.voicetrack.core.internal;
 
 import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.storage.kernel.LongObjectMap;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -13,7 +14,9 @@ import java.util.Map;
 final class GuildState {
     final long guildId;
     GuildConfig config;
-    final Map<Long, MemberState> members = new HashMap<>();
+    /** By user id; a primitive map, since a large bot follows 100,000 members in voice here. */
+    final LongObjectMap<MemberState> members = new LongObjectMap<>();
+
     final Map<Long, ChannelState> channels = new HashMap<>();
     final Map<Long, Instant> lastMessageXp = new HashMap<>();
     /** The day (in the guild's zone) that ends at {@link #dayEnd}, cached to avoid zone math per member. */

@@ -5,6 +5,8 @@ import dev.voicetrack.core.MemberContext;
 import dev.voicetrack.core.MemberInfo;
 import dev.voicetrack.core.VoiceFlags;
 import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A member in voice, as the engine follows it. Confined to the engine lock. Implements {@link
@@ -17,7 +19,16 @@ final class MemberState implements MemberContext {
     MemberInfo info;
     VoiceFlags flags;
 
-    String sessionId;
+    /**
+     * The session id, when it is a UUID in canonical form (every id this engine makes): its two halves,
+     * so that a member in voice holds no 80-byte string. See {@link #sessionId()}.
+     */
+    private long sessionIdHigh;
+
+    private long sessionIdLow;
+    /** The session id when it is not a canonical UUID (a resumed row written elsewhere), else null. */
+    private @Nullable String otherSessionId;
+
     Instant sessionStart;
     long sessionXp;
     long sessionMutedMs;
@@ -42,7 +53,47 @@ final class MemberState implements MemberContext {
         this.flags = flags;
         this.accountedUntil = now;
         this.sessionStart = now;
-        this.sessionId = "";
+        this.otherSessionId = "";
+    }
+
+    /** The current session's id, as a new string (made only when a row or event needs it). */
+    String sessionId() {
+        String other = otherSessionId;
+        return other != null ? other : new UUID(sessionIdHigh, sessionIdLow).toString();
+    }
+
+    /** Starts a session with a new random id; returns it. */
+    UUID newSessionId() {
+        UUID id = UUID.randomUUID();
+        sessionIdHigh = id.getMostSignificantBits();
+        sessionIdLow = id.getLeastSignificantBits();
+        otherSessionId = null;
+        return id;
+    }
+
+    /** Resumes a session with a stored id, kept as two longs when it is a canonical UUID. */
+    void sessionId(String id) {
+        UUID uuid = canonicalUuid(id);
+        if (uuid == null) {
+            otherSessionId = id;
+        } else {
+            sessionIdHigh = uuid.getMostSignificantBits();
+            sessionIdLow = uuid.getLeastSignificantBits();
+            otherSessionId = null;
+        }
+    }
+
+    /** The UUID whose {@link UUID#toString()} is exactly {@code id}, or null if there is none. */
+    private static @Nullable UUID canonicalUuid(String id) {
+        if (id.length() != 36) {
+            return null;
+        }
+        try {
+            UUID uuid = UUID.fromString(id);
+            return uuid.toString().equals(id) ? uuid : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override

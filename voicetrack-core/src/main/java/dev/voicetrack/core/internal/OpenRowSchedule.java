@@ -40,7 +40,7 @@ final class OpenRowSchedule {
             return false;
         }
         owners.add(m);
-        m.rowDueMs = nextDue(m.rowDueMs, m.sessionId, nowMs);
+        m.rowDueMs = nextDue(m.rowDueMs, m.sessionId(), nowMs);
         return true;
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -84,9 +85,25 @@ final class PendingWrites {
         return a.generation == generation && !a.isEmpty();
     }
 
-    /** A session opened: its {@code sessionStart} event waits for the write. */
-    void sessionStarted(VoiceSession openRow) {
-        events.add(l -> l.sessionStart(openRow));
+    /**
+     * A session opened at {@code start} with a new id: its {@code sessionStart} event, with the session's
+     * row as of its start, waits for the write. The row is made at delivery from these few values, so
+     * that 100,000 members joining before a tick (a bot starting up) do not hold a row and an id string
+     * each until the write.
+     */
+    void sessionStarted(UUID id, long guildId, long userId, long channelId, Instant start) {
+        var started = new Started(
+                id.getMostSignificantBits(), id.getLeastSignificantBits(), guildId, userId, channelId, start);
+        events.add(l -> l.sessionStart(started.row()));
+    }
+
+    /** A session just opened, as {@link #sessionStarted} keeps it. */
+    private record Started(long idHigh, long idLow, long guildId, long userId, long channelId, Instant start) {
+        /** The open row at the start: no time, no XP yet. */
+        VoiceSession row() {
+            return new VoiceSession(
+                    new UUID(idHigh, idLow).toString(), guildId, userId, channelId, start, null, start, 0, 0, 0, 0);
+        }
     }
 
     /** A session closed: its row goes in the next write, its {@code sessionEnd} event after it. */

@@ -70,7 +70,7 @@ final class Reconciler {
         storedOpenSessions(inVoice, now);
         for (VoiceMember vm : inVoice.values()) {
             GuildState g = guilds.get(vm.guildId());
-            if (!g.members.containsKey(vm.userId())) {
+            if (g.members.get(vm.userId()) == null) {
                 ledger.join(g, vm.userId(), vm.channelId(), vm.member(), vm.flags(), now);
             }
         }
@@ -83,7 +83,7 @@ final class Reconciler {
     private void followedMembers(Map<UserKey, VoiceMember> inVoice, Instant now) {
         for (GuildState g : List.copyOf(guilds.all())) {
             boolean owned = ownership.owns(g.guildId);
-            for (MemberState m : List.copyOf(g.members.values())) {
+            for (MemberState m : g.members.values()) {
                 if (!owned) {
                     ledger.release(m);
                     continue;
@@ -103,7 +103,7 @@ final class Reconciler {
         Set<String> live = new HashSet<>();
         for (GuildState g : guilds.all()) {
             for (MemberState m : g.members.values()) {
-                live.add(m.sessionId);
+                live.add(m.sessionId());
             }
         }
         for (VoiceSession open : storage.openSessions()) {
@@ -112,7 +112,7 @@ final class Reconciler {
             }
             VoiceMember vm = inVoice.get(new UserKey(open.guildId(), open.userId()));
             GuildState g = guilds.get(open.guildId());
-            if (vm != null && vm.channelId() == open.channelId() && !g.members.containsKey(open.userId())) {
+            if (vm != null && vm.channelId() == open.channelId() && g.members.get(open.userId()) == null) {
                 ledger.resume(g, vm, open, now);
                 live.add(open.id());
             } else {

@@ -5,7 +5,6 @@ import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.Strategies;
 import dev.voicetrack.core.TickReport;
-import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.VoiceTimeStrategy;
 import dev.voicetrack.core.XpStrategy;
@@ -18,16 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -58,8 +53,6 @@ final class TickWriter {
     private record AsyncXp(MemberState member, LocalDate day, int hour, CompletableFuture<Long> xp) {}
 
     private record WriteOutcome(boolean ok, int written, int buffered) {}
-
-    private record UserKey(long guildId, long userId) {}
 
     @FunctionalInterface
     private interface LongCall {
@@ -336,41 +329,17 @@ final class TickWriter {
 
     /**
      * Emits the events that waited for the write, then {@code xpGained} and {@code voiceTimeGained}
-     * once per member with what the batch added and the member's new total.
+     * once per member with what the batch added and the member's new total ({@link GainEvents}).
      */
     private void emitWritten(List<MemberDelta> deltas, List<MemberTotals> totals) {
         if (!dispatcher.hasListeners()) {
             pending.dropEvents();
             return;
         }
-        List<Consumer<TrackerListener>> events = pending.takeEvents();
+        dispatcher.emit(pending.takeEvents());
         if (!deltas.isEmpty()) {
-            Map<UserKey, long[]> sums = new LinkedHashMap<>();
-            for (MemberDelta d : deltas) {
-                long[] v = sums.computeIfAbsent(new UserKey(d.guildId(), d.userId()), k -> new long[2]);
-                v[0] += d.xp();
-                v[1] += d.voiceMs();
-            }
-            Map<UserKey, MemberTotals> byUser = new HashMap<>();
-            for (MemberTotals t : totals) {
-                byUser.put(new UserKey(t.guildId(), t.userId()), t);
-            }
-            for (var e : sums.entrySet()) {
-                UserKey k = e.getKey();
-                MemberTotals t = byUser.get(k);
-                long xp = e.getValue()[0];
-                long voice = e.getValue()[1];
-                if (xp > 0) {
-                    var ev = new TrackerListener.XpGained(k.guildId, k.userId, xp, t == null ? xp : t.xp());
-                    events.add(l -> l.xpGained(ev));
-                }
-                if (voice > 0) {
-                    var ev = new TrackerListener.VoiceTimeGained(
-                            k.guildId, k.userId, voice, t == null ? voice : t.voiceTimeMs());
-                    events.add(l -> l.voiceTimeGained(ev));
-                }
-            }
+            GainEvents gains = GainEvents.of(deltas, totals);
+            dispatcher.emit(gains.size(), gains::event);
         }
-        dispatcher.emit(events);
     }
 }

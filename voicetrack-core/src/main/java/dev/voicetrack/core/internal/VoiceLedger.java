@@ -240,7 +240,7 @@ final class VoiceLedger {
         ChannelState c = g.channels.computeIfAbsent(vm.channelId(), ChannelState::new);
         accrueChannel(c, now);
         MemberState m = new MemberState(g, vm.userId(), c, vm.member(), vm.flags(), now);
-        m.sessionId = open.id();
+        m.sessionId(open.id());
         m.sessionStart = open.start();
         m.sessionXp = open.xpEarned();
         m.sessionMutedMs = open.mutedMs();
@@ -252,7 +252,7 @@ final class VoiceLedger {
 
     /** Opens a new session for a member in voice at {@code t} (a join, a move, or after an admin reset). */
     void startSession(MemberState m, Instant t) {
-        m.sessionId = UUID.randomUUID().toString();
+        UUID id = m.newSessionId();
         m.sessionStart = t;
         m.sessionXp = 0;
         m.sessionMutedMs = 0;
@@ -262,13 +262,13 @@ final class VoiceLedger {
         m.accountedUntil = t;
         pending.of(m, m.guild.dayOf(t), m.guild.hourOf(t), t).sessions += 1;
         // the open row is written by the next tick, with every member in voice
-        pending.sessionStarted(openRow(m, t));
+        pending.sessionStarted(id, m.guild.guildId, m.userId, m.channel.channelId, t);
     }
 
     private void endSession(MemberState m, Instant t) {
         Instant end = t.isBefore(m.sessionStart) ? m.sessionStart : t;
         pending.sessionClosed(new VoiceSession(
-                m.sessionId,
+                m.sessionId(),
                 m.guild.guildId,
                 m.userId,
                 m.channel.channelId,
@@ -285,7 +285,7 @@ final class VoiceLedger {
     static VoiceSession openRow(MemberState m, Instant at) {
         Instant last = at.isBefore(m.sessionStart) ? m.sessionStart : at;
         return new VoiceSession(
-                m.sessionId,
+                m.sessionId(),
                 m.guild.guildId,
                 m.userId,
                 m.channel.channelId,

@@ -20,7 +20,7 @@ class OpenRowScheduleTest {
 
     private MemberState member(String sessionId) {
         var m = new MemberState(guild, 11, channel, MemberInfo.PLAIN, VoiceFlags.NONE, Instant.ofEpochMilli(T0));
-        m.sessionId = sessionId;
+        m.sessionId(sessionId);
         return m;
     }
 

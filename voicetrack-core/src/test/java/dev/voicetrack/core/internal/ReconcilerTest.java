@@ -57,7 +57,7 @@ class ReconcilerTest {
 
         MemberState m = h.member(G, 11);
         assertThat(m).isNotNull();
-        assertThat(m.sessionId).isEqualTo("s-1");
+        assertThat(m.sessionId()).isEqualTo("s-1");
         assertThat(m.sessionStart).isEqualTo(stored.start());
         assertThat(m.sessionXp).isEqualTo(40);
         assertThat(m.accountedUntil).isEqualTo(h.now());
@@ -80,7 +80,7 @@ class ReconcilerTest {
         MemberState m = h.member(G, 12);
         assertThat(m).isNotNull();
         assertThat(m.channel.channelId).isEqualTo(C2);
-        assertThat(m.sessionId).isNotEqualTo("s-2");
+        assertThat(m.sessionId()).isNotEqualTo("s-2");
         assertThat(h.deltas())
                 .extracting(MemberDelta::channelId, MemberDelta::sessions)
                 .containsExactly(tuple(C2, 1L));

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.voicetrack.core.GatewayEvent;
 import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.MemberInfo;
+import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceFlags;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.MemberDelta;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,34 @@ class VoiceLedgerTest {
                 .toList();
         assertThat(of).as("deltas of user %s in channel %s", userId, channelId).hasSize(1);
         return of.get(0);
+    }
+
+    @Test
+    void sessionStartEvent_carriesTheOpenRowAsOfTheJoin_evenAfterTheMemberMovedOn() {
+        var h = new LedgerHarness(GuildConfig.defaults());
+        Instant joinedAt = h.now();
+        h.ledger.enqueue(joined(U1, C1));
+        h.drain();
+        VoiceSession atJoin = VoiceLedger.openRow(h.member(G, U1), joinedAt);
+        h.clock.advanceSeconds(90);
+        h.ledger.enqueue(new GatewayEvent.VoiceMoved(G, U1, C2)); // the member and its session change
+        h.drain();
+
+        var started = new ArrayList<VoiceSession>();
+        TrackerListener recorder = new TrackerListener() {
+            @Override
+            public void sessionStart(VoiceSession s) {
+                started.add(s);
+            }
+        };
+        h.pending.takeEvents().forEach(e -> e.accept(recorder));
+
+        assertThat(started).hasSize(2);
+        assertThat(started.get(0)).isEqualTo(atJoin);
+        assertThat(started.get(0).end()).isNull();
+        assertThat(started.get(0).durationMs()).isZero();
+        assertThat(started.get(1).channelId()).isEqualTo(C2);
+        assertThat(started.get(1).id()).isNotEqualTo(atJoin.id());
     }
 
     @Test
@@ -81,7 +111,7 @@ class VoiceLedgerTest {
         MemberState m = h.member(G, U1);
         assertThat(m).isNotNull();
         assertThat(m.channel.channelId).isEqualTo(C2);
-        assertThat(m.sessionId).isNotEqualTo(firstSession);
+        assertThat(m.sessionId()).isNotEqualTo(firstSession);
         assertThat(h.events()).containsExactly("sessionStart:" + C1, "sessionEnd:" + C1, "sessionStart:" + C2);
     }
 

@@ -4,6 +4,7 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -120,37 +121,56 @@ public final class BatchFold {
         m.sessions = OverflowRule.add(m.sessions, d.sessions(), g, u);
         m.lastSeenMs = LastSeenRule.next(m.lastSeenMs, d.lastSeen().toEpochMilli());
         if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
-            long[] c = row(m.channelRows, 3, d.channelId(), Long.MIN_VALUE);
-            c[1] += d.voiceMs(); // cannot overflow when the member's sums did not
-            c[2] += d.sessions();
+            int c = channelRow(m, d.channelId());
+            m.channelRows[c + 1] += d.voiceMs(); // cannot overflow when the member's sums did not
+            m.channelRows[c + 2] += d.sessions();
         }
         if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
             long day = d.day().toEpochDay();
-            long[] a = row(m.dayRows, 5, day, d.channelId());
-            a[2] += d.voiceMs();
-            a[3] += d.xp();
-            a[4] += d.messages();
+            int a = dayRow(m, day, d.channelId());
+            m.dayRows[a + 2] += d.voiceMs();
+            m.dayRows[a + 3] += d.xp();
+            m.dayRows[a + 4] += d.messages();
             m.runLength = StreakRule.lengthThen(m.runEnd, m.runLength, day);
             m.runEnd = Math.max(m.runEnd, day);
         }
     }
 
-    /** The row whose first value is {@code a} (and second {@code b}, unless MIN_VALUE), added if absent. */
-    private static long[] row(List<long[]> rows, int width, long a, long b) {
-        boolean two = b != Long.MIN_VALUE;
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            long[] r = rows.get(i);
-            if (r[0] == a && (!two || r[1] == b)) {
-                return r;
+    /** The offset in {@code m.channelRows} of the channel's row, added (zeroed) if absent. */
+    private static int channelRow(MemberFold m, long channelId) {
+        int w = MemberFold.CHANNEL_WIDTH;
+        for (int i = m.channelCount - 1; i >= 0; i--) { // the last row is the likely one
+            if (m.channelRows[i * w] == channelId) {
+                return i * w;
             }
         }
-        long[] r = new long[width];
-        r[0] = a;
-        if (two) {
-            r[1] = b;
+        m.channelRows = grown(m.channelRows, m.channelCount, w);
+        int at = m.channelCount++ * w;
+        m.channelRows[at] = channelId;
+        return at;
+    }
+
+    /** The offset in {@code m.dayRows} of the (day, channel) row, added (zeroed) if absent. */
+    private static int dayRow(MemberFold m, long epochDay, long channelId) {
+        int w = MemberFold.DAY_WIDTH;
+        for (int i = m.dayCount - 1; i >= 0; i--) {
+            if (m.dayRows[i * w] == epochDay && m.dayRows[i * w + 1] == channelId) {
+                return i * w;
+            }
         }
-        rows.add(r);
-        return r;
+        m.dayRows = grown(m.dayRows, m.dayCount, w);
+        int at = m.dayCount++ * w;
+        m.dayRows[at] = epochDay;
+        m.dayRows[at + 1] = channelId;
+        return at;
+    }
+
+    /** {@code rows}, or a copy with room for twice as many rows, so that one more row of {@code width} fits. */
+    private static long[] grown(long[] rows, int count, int width) {
+        if ((count + 1) * width <= rows.length) {
+            return rows;
+        }
+        return Arrays.copyOf(rows, Math.max(1, count * 2) * width);
     }
 
     /** One row per session id: the last row of the id, at the id's first position. */

@@ -1,6 +1,8 @@
 package dev.voicetrack.core.storage.kernel;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -111,6 +113,13 @@ public final class LongObjectMap<V> {
         values[hole] = null;
         size--;
         return old;
+    }
+
+    /** The values, in no particular order, as a new list (so the map may change while it is walked). */
+    public List<V> values() {
+        var out = new ArrayList<V>(size);
+        forEachValue(out::add);
+        return out;
     }
 
     public void forEachValue(Consumer<? super V> action) {

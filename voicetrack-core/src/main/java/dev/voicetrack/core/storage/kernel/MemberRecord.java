@@ -317,21 +317,21 @@ public final class MemberRecord {
         messages += f.messages();
         sessions += f.sessions();
         lastSeenMs = LastSeenRule.next(lastSeenMs, f.lastSeenMs());
-        for (long[] c : f.channelRows) { // {channelId, voiceMs, sessions}
-            long[] v = channels.computeIfAbsent(c[0], k -> new long[2]);
-            v[0] += c[1];
-            v[1] += c[2];
+        for (int i = 0; i < f.channelCount(); i++) {
+            long[] v = channels.computeIfAbsent(f.channelId(i), k -> new long[2]);
+            v[0] += f.channelVoiceMs(i);
+            v[1] += f.channelSessions(i);
         }
         lastChannel = null;
         LocalDate day = null;
-        for (long[] a : f.dayRows) { // {epochDay, channelId, voiceMs, xp, messages}, by day
-            if (day == null || day.toEpochDay() != a[0]) {
-                day = LocalDate.ofEpochDay(a[0]);
+        for (int i = 0; i < f.dayCount(); i++) { // by day
+            if (day == null || day.toEpochDay() != f.dayEpochDay(i)) {
+                day = LocalDate.ofEpochDay(f.dayEpochDay(i));
             }
-            long[] v = dayForWrite(day).computeIfAbsent(a[1], k -> new long[3]);
-            v[0] += a[2];
-            v[1] += a[3];
-            v[2] += a[4];
+            long[] v = dayForWrite(day).computeIfAbsent(f.dayChannelId(i), k -> new long[3]);
+            v[0] += f.dayVoiceMs(i);
+            v[1] += f.dayXp(i);
+            v[2] += f.dayMessages(i);
         }
         lastDayEntry = null;
         var s = StreakRule.apply(new StreakRule.State(streak, lastActiveDay), f.streakRun());

@@ -53,6 +53,63 @@ class BatchFoldTest {
     }
 
     @Test
+    void manyChannelsAndDaysInAnyOrder_areSummedAndSorted_andReadTheSameInPlaceAsAsLists() {
+        // More rows than the flat arrays start with, arriving out of order and repeated, so that the
+        // rows grow, are found again for the repeats, and are sorted by the fold.
+        long[] channels = {70, 20, 50, 10, 60, 20, 30, 70, 40, 10};
+        int[] dayOffsets = {3, 0, 2, 0, 1, 3, 2, 0, 1, 3};
+        var deltas = new java.util.ArrayList<MemberDelta>();
+        for (int i = 0; i < channels.length; i++) {
+            deltas.add(d(1, 7, channels[i], DAY.plusDays(dayOffsets[i]), 100 + i, i, 0, 1, T));
+        }
+        MemberFold m = BatchFold.fold(new Batch(deltas, List.of())).members().get(0);
+
+        assertThat(m.channels())
+                .containsExactly(
+                        new MemberFold.ChannelSum(10, 103 + 109, 2),
+                        new MemberFold.ChannelSum(20, 101 + 105, 2),
+                        new MemberFold.ChannelSum(30, 106, 1),
+                        new MemberFold.ChannelSum(40, 108, 1),
+                        new MemberFold.ChannelSum(50, 102, 1),
+                        new MemberFold.ChannelSum(60, 104, 1),
+                        new MemberFold.ChannelSum(70, 100 + 107, 2));
+        assertThat(m.days())
+                .containsExactly(
+                        new MemberFold.DaySum(DAY, 10, 103, 3, 0),
+                        new MemberFold.DaySum(DAY, 20, 101, 1, 0),
+                        new MemberFold.DaySum(DAY, 70, 107, 7, 0),
+                        new MemberFold.DaySum(DAY.plusDays(1), 40, 108, 8, 0),
+                        new MemberFold.DaySum(DAY.plusDays(1), 60, 104, 4, 0),
+                        new MemberFold.DaySum(DAY.plusDays(2), 30, 106, 6, 0),
+                        new MemberFold.DaySum(DAY.plusDays(2), 50, 102, 2, 0),
+                        new MemberFold.DaySum(DAY.plusDays(3), 10, 109, 9, 0),
+                        new MemberFold.DaySum(DAY.plusDays(3), 20, 105, 5, 0),
+                        new MemberFold.DaySum(DAY.plusDays(3), 70, 100, 0, 0));
+        assertThat(m.channelCount()).isEqualTo(m.channels().size());
+        for (int i = 0; i < m.channelCount(); i++) {
+            MemberFold.ChannelSum c = m.channels().get(i);
+            assertThat(new MemberFold.ChannelSum(m.channelId(i), m.channelVoiceMs(i), m.channelSessions(i)))
+                    .isEqualTo(c);
+        }
+        assertThat(m.dayCount()).isEqualTo(m.days().size());
+        for (int i = 0; i < m.dayCount(); i++) {
+            assertThat(new MemberFold.DaySum(
+                            LocalDate.ofEpochDay(m.dayEpochDay(i)),
+                            m.dayChannelId(i),
+                            m.dayVoiceMs(i),
+                            m.dayXp(i),
+                            m.dayMessages(i)))
+                    .isEqualTo(m.days().get(i));
+        }
+        assertThatThrownBy(() -> m.channelId(m.channelCount()))
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("row must be in [0, 7), was 7");
+        assertThatThrownBy(() -> m.dayXp(-1))
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("row must be in [0, 10), was -1");
+    }
+
+    @Test
     void aDeltaWithNothingToCount_touchesNoChannelNoDayAndNoStreak_butKeepsLastSeen() {
         MemberFold m = BatchFold.fold(new Batch(List.of(d(1, 2, 9, DAY, 0, 0, 0, 0, T)), List.of()))
                 .members()

@@ -96,12 +96,6 @@ final class BatchPlan {
                     + " messages = vt_hourly_activity.messages + excluded.messages",
             5);
 
-    /** One channel row of a member, for {@link #CHANNEL_UPSERT}. */
-    private record ChannelRow(MemberFold member, MemberFold.ChannelSum sum) {}
-
-    /** One daily row of a member, for {@link #DAILY_UPSERT}. */
-    private record DayRow(MemberFold member, MemberFold.DaySum sum) {}
-
     private final FoldedBatch batch;
     /** The members by (guild, user): the order rows are written in, and what the returned rows are found in. */
     private final MemberFold[] sorted;
@@ -157,18 +151,12 @@ final class BatchPlan {
             MultiRow.write(c, MEMBER_UPSERT, full, BatchPlan::bindMember, collect);
             MultiRow.write(c, LEAN_MEMBER_UPSERT, lean, BatchPlan::bindMember, collect);
         }
-        var channelRows = new ArrayList<ChannelRow>(sorted.length);
-        var dailyRows = new ArrayList<DayRow>(sorted.length);
-        for (MemberFold m : sorted) { // each member's rows come sorted: channel, or day then channel
-            for (MemberFold.ChannelSum s : m.channels()) {
-                channelRows.add(new ChannelRow(m, s));
-            }
-            for (MemberFold.DaySum s : m.days()) {
-                dailyRows.add(new DayRow(m, s));
-            }
-        }
-        MultiRow.write(c, CHANNEL_UPSERT, channelRows, BatchPlan::bindChannel, null);
-        MultiRow.write(c, DAILY_UPSERT, dailyRows, BatchPlan::bindDay, null);
+        // Each member's rows come sorted (channel, or day then channel), so the members' order is the
+        // key order. A row is found by (member, row of the member), packed in one long: no object per row.
+        long[] channelRows = rowsOf(true);
+        MultiRow.write(c, CHANNEL_UPSERT, channelRows.length, (ps, i, k) -> bindChannel(ps, i, channelRows[k]), null);
+        long[] dailyRows = rowsOf(false);
+        MultiRow.write(c, DAILY_UPSERT, dailyRows.length, (ps, i, k) -> bindDay(ps, i, dailyRows[k]), null);
         for (HourPrune p : batch.prunes()) { // a range of the primary key, once a day per guild
             Database.update(
                     c, "DELETE FROM vt_hourly_activity WHERE guild_id = ? AND hour < ?", p.guildId(), p.keptFrom());
@@ -256,12 +244,34 @@ final class BatchPlan {
         ps.setLong(i + 8, run.end());
     }
 
-    private static void bindChannel(PreparedStatement ps, int i, ChannelRow r) throws SQLException {
-        ps.setLong(i, r.member().guildId());
-        ps.setLong(i + 1, r.member().userId());
-        ps.setLong(i + 2, r.sum().channelId());
-        ps.setLong(i + 3, r.sum().voiceMs());
-        ps.setLong(i + 4, r.sum().sessions());
+    /**
+     * Every channel row ({@code channels}) or day row of the members in key order, each as its member's
+     * position in {@link #sorted} (high 32 bits) and its row within the member (low 32 bits).
+     */
+    private long[] rowsOf(boolean channels) {
+        int n = 0;
+        for (MemberFold m : sorted) {
+            n += channels ? m.channelCount() : m.dayCount();
+        }
+        long[] out = new long[n];
+        int k = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            int rows = channels ? sorted[i].channelCount() : sorted[i].dayCount();
+            for (int r = 0; r < rows; r++) {
+                out[k++] = ((long) i << 32) | r;
+            }
+        }
+        return out;
+    }
+
+    private void bindChannel(PreparedStatement ps, int i, long at) throws SQLException {
+        MemberFold m = sorted[(int) (at >>> 32)];
+        int r = (int) at;
+        ps.setLong(i, m.guildId());
+        ps.setLong(i + 1, m.userId());
+        ps.setLong(i + 2, m.channelId(r));
+        ps.setLong(i + 3, m.channelVoiceMs(r));
+        ps.setLong(i + 4, m.channelSessions(r));
     }
 
     private static void bindHour(PreparedStatement ps, int i, HourSum h) throws SQLException {
@@ -272,14 +282,15 @@ final class BatchPlan {
         ps.setLong(i + 4, h.messages());
     }
 
-    private static void bindDay(PreparedStatement ps, int i, DayRow r) throws SQLException {
-        MemberFold.DaySum d = r.sum();
-        ps.setLong(i, r.member().guildId());
-        ps.setLong(i + 1, r.member().userId());
-        ps.setLong(i + 2, d.day().toEpochDay());
-        ps.setLong(i + 3, d.channelId());
-        ps.setLong(i + 4, d.voiceMs());
-        ps.setLong(i + 5, d.xp());
-        ps.setLong(i + 6, d.messages());
+    private void bindDay(PreparedStatement ps, int i, long at) throws SQLException {
+        MemberFold m = sorted[(int) (at >>> 32)];
+        int r = (int) at;
+        ps.setLong(i, m.guildId());
+        ps.setLong(i + 1, m.userId());
+        ps.setLong(i + 2, m.dayEpochDay(r));
+        ps.setLong(i + 3, m.dayChannelId(r));
+        ps.setLong(i + 4, m.dayVoiceMs(r));
+        ps.setLong(i + 5, m.dayXp(r));
+        ps.setLong(i + 6, m.dayMessages(r));
     }
 }

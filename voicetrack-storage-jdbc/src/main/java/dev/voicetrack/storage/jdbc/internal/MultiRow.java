@@ -59,33 +59,48 @@ record MultiRow(String head, String tuple, String tail, int params) {
         void read(ResultSet rs) throws SQLException;
     }
 
+    /** Binds the parameters of row {@code row} (counted from 0), the first at {@code index}. */
+    @FunctionalInterface
+    interface RowBinder {
+        void bind(PreparedStatement ps, int index, int row) throws SQLException;
+    }
+
     /**
      * Writes {@code rows} in order; with a {@code reader}, the statement must return rows and each is
      * handed to it.
      */
     static <T> void write(Connection c, MultiRow upsert, List<T> rows, Binder<T> binder, @Nullable RowReader reader)
             throws SQLException {
-        int full = rows.size() / ROWS * ROWS;
+        write(c, upsert, rows.size(), (ps, index, row) -> binder.bind(ps, index, rows.get(row)), reader);
+    }
+
+    /**
+     * Writes rows {@code 0 .. rows - 1} in order, each bound by {@code binder} when its statement is
+     * built, so that a caller with rows in its own arrays need not make an object per row; with a
+     * {@code reader}, the statement must return rows and each is handed to it.
+     */
+    static void write(Connection c, MultiRow upsert, int rows, RowBinder binder, @Nullable RowReader reader)
+            throws SQLException {
+        int full = rows / ROWS * ROWS;
         if (full > 0) {
             try (PreparedStatement ps = c.prepareStatement(upsert.sql(ROWS))) {
                 for (int from = 0; from < full; from += ROWS) {
-                    run(ps, upsert.params, rows.subList(from, from + ROWS), binder, reader);
+                    run(ps, upsert.params, from, from + ROWS, binder, reader);
                 }
             }
         }
-        if (full < rows.size()) {
-            List<T> rest = rows.subList(full, rows.size());
-            try (PreparedStatement ps = c.prepareStatement(upsert.sql(rest.size()))) {
-                run(ps, upsert.params, rest, binder, reader);
+        if (full < rows) {
+            try (PreparedStatement ps = c.prepareStatement(upsert.sql(rows - full))) {
+                run(ps, upsert.params, full, rows, binder, reader);
             }
         }
     }
 
-    private static <T> void run(
-            PreparedStatement ps, int params, List<T> rows, Binder<T> binder, @Nullable RowReader reader)
+    private static void run(
+            PreparedStatement ps, int params, int from, int to, RowBinder binder, @Nullable RowReader reader)
             throws SQLException {
         int index = 1;
-        for (T row : rows) {
+        for (int row = from; row < to; row++) {
             binder.bind(ps, index, row);
             index += params;
         }
