@@ -239,6 +239,11 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
         ranks.rankIndexMinMembers(members);
     }
 
+    /** Sets the bound on entries over all kept windowed boards (tests set 0 to page every window in SQL). */
+    void windowBoardMaxEntries(long max) {
+        ranks.windowBoardMaxEntries(max);
+    }
+
     /** Sets the bound on entries over all rank indexes (tests). */
     void rankIndexMaxEntries(long max) {
         ranks.rankIndexMaxEntries(max);
@@ -247,6 +252,11 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
     /** How many rank indexes were dropped to stay within the bound (tests). */
     long rankIndexEvictions() {
         return ranks.rankIndexEvictions();
+    }
+
+    /** How many windowed boards were read whole from the database so far (tests). */
+    long windowBoardReads() {
+        return ranks.windowBoardReads();
     }
 
     /** How many rank indexes were built (read in full from the database) so far (tests). */
