@@ -239,6 +239,11 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
         ranks.rankIndexMinMembers(members);
     }
 
+    /** Sets the offset from which all-time pages of large guilds come from the rank index (tests). */
+    void indexPagesFrom(int offset) {
+        ranks.indexPagesFrom(offset);
+    }
+
     /** Sets the bound on entries over all kept windowed boards (tests set 0 to page every window in SQL). */
     void windowBoardMaxEntries(long max) {
         ranks.windowBoardMaxEntries(max);

@@ -100,6 +100,9 @@ final class Ranks {
         }
     }
 
+    /** All-time pages from this offset on come from a large guild's rank index; before it a short index scan is cheaper. */
+    static final int INDEX_PAGES_FROM = 1_000;
+
     private final Database db;
     private final RankCache ranks = new RankCache();
     private final WindowBoards windowBoards = new WindowBoards();
@@ -107,6 +110,8 @@ final class Ranks {
     private final Object[] countLocks = newLocks(64);
     /** Guilds with fewer members are ranked in SQL; see {@link RankCache#MIN_MEMBERS}. */
     private volatile long rankIndexMinMembers = RankCache.MIN_MEMBERS;
+
+    private volatile int indexPagesFrom = INDEX_PAGES_FROM;
 
     private final AtomicLong rankIndexBuilds = new AtomicLong();
     private final AtomicLong windowBoardReads = new AtomicLong();
@@ -178,6 +183,11 @@ final class Ranks {
         memberCounts.clear();
     }
 
+    /** Sets the offset from which all-time pages of large guilds come from the rank index (tests). */
+    void indexPagesFrom(int offset) {
+        indexPagesFrom = offset;
+    }
+
     /** Sets the bound on entries over all kept windowed boards (tests set 0 to page every window in SQL). */
     void windowBoardMaxEntries(long max) {
         windowBoards.maxEntries(max);
@@ -189,7 +199,106 @@ final class Ranks {
         if (range != null && WINDOW_BOARD.containsKey(metric)) {
             return windowLeaderboard(guildId, metric, range, limit, offset);
         }
+        if (range == null && offset >= indexPagesFrom) {
+            RankCache.Guild g = ranks.guild(guildId);
+            @Nullable List<LeaderboardEntry> fromIndex = null;
+            long builds = rankIndexBuilds.get();
+            synchronized (g) {
+                if (isLarge(g, guildId)) {
+                    fromIndex = pageFromIndex(g, guildId, metric, limit, offset);
+                }
+            }
+            if (rankIndexBuilds.get() != builds) {
+                ranks.enforceBound();
+            }
+            if (fromIndex != null) {
+                return fromIndex;
+            }
+        }
         return sqlLeaderboard(guildId, metric, range, limit, offset);
+    }
+
+    /**
+     * A deep all-time page of a large guild from its rank index: the members at the page's positions, then
+     * their rows by id, in one snapshot whose write sequence the index holds. SQL would step through every
+     * entry before the offset (half a million for the middle of a million-member guild). Null when the
+     * guild is written faster than its index can be built (the caller pages in SQL). Holds g.
+     */
+    private @Nullable List<LeaderboardEntry> pageFromIndex(
+            RankCache.Guild g, long guildId, Metric metric, int limit, int offset) {
+        int m = metric.ordinal();
+        int waits = 0;
+        for (int builds = 0; ; ) {
+            RankIndex idx = g.index[m];
+            long indexSeq = g.seq[m];
+            List<LeaderboardEntry> page = idx == null
+                    ? null
+                    : db.snapshot("leaderboard", c -> {
+                        if (writeSeq(c, guildId) != indexSeq) {
+                            return null;
+                        }
+                        long[] users = new long[limit];
+                        int[] n = {0};
+                        idx.forRange(offset, limit, (pos, value, user) -> users[n[0]++] = user);
+                        return rowsInOrder(c, guildId, Arrays.copyOf(users, n[0]), offset);
+                    });
+            if (page != null) {
+                g.used[m] = ranks.tick();
+                return page;
+            }
+            if (idx != null && g.writesInFlight > 0 && waits < 4) {
+                waits++; // most likely a write of ours committing: wait for it to move the index along
+                try {
+                    g.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while waiting for a write to finish", e);
+                }
+                continue;
+            }
+            if (builds++ == 3) {
+                return null;
+            }
+            buildIndex(g, guildId, metric);
+        }
+    }
+
+    /** The members' rows in the order given, ranked from {@code offset + 1}; null if one is missing. */
+    private static @Nullable List<LeaderboardEntry> rowsInOrder(Connection c, long guildId, long[] users, int offset)
+            throws SQLException {
+        if (users.length == 0) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder(
+                "SELECT user_id, xp, voice_ms, messages, level FROM vt_members WHERE guild_id = ? AND user_id IN (");
+        for (int i = 0; i < users.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        Map<Long, LeaderboardEntry> byUser = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, guildId);
+            for (int i = 0; i < users.length; i++) {
+                ps.setLong(i + 2, users[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byUser.put(
+                            rs.getLong(1),
+                            new LeaderboardEntry(
+                                    0, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
+                }
+            }
+        }
+        var out = new ArrayList<LeaderboardEntry>(users.length);
+        for (int i = 0; i < users.length; i++) {
+            LeaderboardEntry e = byUser.get(users[i]);
+            if (e == null) {
+                return null; // cannot happen while the sequences agree; the caller rebuilds
+            }
+            out.add(new LeaderboardEntry(offset + i + 1, e.userId(), e.xp(), e.voiceTimeMs(), e.messages(), e.level()));
+        }
+        return out;
     }
 
     /**
