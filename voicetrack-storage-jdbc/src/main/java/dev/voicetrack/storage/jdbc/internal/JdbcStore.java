@@ -124,7 +124,7 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
     public StorageStats stats() {
         return db.snapshot("stats", c -> {
             long guilds = Database.count(
-                    c, "SELECT COUNT(*) FROM (SELECT guild_id FROM vt_guilds UNION SELECT guild_id FROM vt_members) g");
+                    c, "SELECT COUNT(*) FROM (" + Records.MEMBER_GUILDS + " UNION SELECT guild_id FROM vt_guilds) g");
             long users = Database.count(c, "SELECT COUNT(*) FROM vt_members");
             long sessions = Database.count(c, "SELECT COUNT(*) FROM vt_sessions");
             return new StorageStats(guilds, users, sessions, databaseSize(c), db.describe());
