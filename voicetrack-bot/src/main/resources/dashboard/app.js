@@ -555,6 +555,16 @@ async function keepingFocus(redraw) {
   }
 }
 
+/**
+ * Whether a tick can change this page: a leaderboard or profile skips the ticks that name other guilds only
+ * (an event without "guilds" may concern any guild); the lists and the overview, which show who is in voice, always reload.
+ */
+function concerns(data) {
+  const parts = location.pathname.replace(/\/+$/, "").split("/").filter(Boolean);
+  const guildPage = parts[1] === "guilds" && (parts.length === 3 || parts[3] === "members");
+  return !guildPage || !Array.isArray(data.guilds) || data.guilds.includes(parts[2]);
+}
+
 function listen() {
   const source = new EventSource("/api/events");
   let ticks = 0;
@@ -562,7 +572,7 @@ function listen() {
   source.addEventListener("tick", e => {
     ticks += 1;
     const data = JSON.parse(e.data);
-    keepingFocus(reload).then(() => {
+    (concerns(data) ? keepingFocus(reload) : Promise.resolve()).then(() => {
       liveBadge.textContent = "live · updated " + new Date(data.at).toLocaleTimeString();
       liveBadge.dataset.ticks = String(ticks);
     }).catch(showError);

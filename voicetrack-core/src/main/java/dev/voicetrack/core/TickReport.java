@@ -2,6 +2,7 @@ package dev.voicetrack.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * What one tick did. Immutable.
@@ -17,6 +18,9 @@ import java.time.Instant;
  * @param computeTime time spent computing the batch (tracker clock is not used for this)
  * @param totalTime time spent in the tick, storage included
  * @param overran whether the tick took longer than the check interval
+ * @param guildsWritten the guilds whose stored figures the write may have changed, so whose cached reads
+ *     it invalidated (every guild with members in voice, and those of messages and closed sessions);
+ *     empty when the write failed. Unmodifiable
  */
 public record TickReport(
         Instant at,
@@ -29,4 +33,10 @@ public record TickReport(
         int bufferedDeltas,
         Duration computeTime,
         Duration totalTime,
-        boolean overran) {}
+        boolean overran,
+        Set<Long> guildsWritten) {
+
+    public TickReport {
+        guildsWritten = Set.copyOf(guildsWritten);
+    }
+}

@@ -6,6 +6,7 @@ import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.CacheWarmer;
+import dev.voicetrack.cache.redis.RedisPubSub;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.TickReport;
 import dev.voicetrack.core.TrackerListener;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Order</h2>
  * {@link Preflight} first: the admin API's port, the SQLite database claim and the backup directory,
  * so that a clash fails having opened nothing. Then, in {@link #declare}: metrics, Discord (a wrong
- * token fails before any file is created), storage, cache, the admin work pool, backups (SQLite), the
+ * token fails before any file is created), storage, cache, the live updates' Redis channel (with {@code REDIS_URL}), the admin work pool, backups (SQLite), the
  * shard ownership (the shard leases in Redis, when sharded), the tracker (its start reconciles persisted open sessions with who is in voice; its stop runs the last
  * tick and then the shutdown backup), the cache warmer, the JDA adapter, maintenance, health checks
  * and the admin API, which takes over the held port. A failure in start stops what
@@ -144,6 +145,7 @@ public final class BotRuntime {
         c.add(discord);
         c.add(storage);
         c.add(cache);
+        c.add(Component.of("live updates", this::shareLiveUpdates, live::disconnect));
         c.add(Component.of(
                 "admin work",
                 () -> adminWork.set(Executors.newFixedThreadPool(2, Threads.daemons("voicetrack-admin"))),
@@ -211,6 +213,11 @@ public final class BotRuntime {
     /** After the owned shards changed: a shard gained resumes its sessions, one lost lets them go. */
     private void reconcileTracker() {
         tracker.started().ifStarted().ifPresent(VoiceTracker::reconcile);
+    }
+
+    /** With Redis, the dashboard's pages follow the ticks of every process (see {@link LiveUpdates}). */
+    private void shareLiveUpdates() {
+        cache.redis().ifPresent(redis -> live.connect(RedisPubSub.create(redis)));
     }
 
     private void bindMetrics() {

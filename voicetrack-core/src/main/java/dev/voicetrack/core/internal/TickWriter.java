@@ -217,7 +217,8 @@ final class TickWriter {
                 out.buffered,
                 Duration.ofNanos(computeNanos),
                 Duration.ofNanos(totalNanos),
-                overran);
+                overran,
+                out.ok ? touched : Set.of());
     }
 
     // ---- per-check strategies ----

@@ -124,7 +124,7 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
     public StorageStats stats() {
         return db.snapshot("stats", c -> {
             long guilds = Database.count(
-                    c, "SELECT COUNT(*) FROM (SELECT guild_id FROM vt_guilds UNION SELECT guild_id FROM vt_members) g");
+                    c, "SELECT COUNT(*) FROM (" + Records.MEMBER_GUILDS + " UNION SELECT guild_id FROM vt_guilds) g");
             long users = Database.count(c, "SELECT COUNT(*) FROM vt_members");
             long sessions = Database.count(c, "SELECT COUNT(*) FROM vt_sessions");
             return new StorageStats(guilds, users, sessions, databaseSize(c), db.describe());
@@ -239,6 +239,16 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
         ranks.rankIndexMinMembers(members);
     }
 
+    /** Sets the offset from which all-time pages of large guilds come from the rank index (tests). */
+    void indexPagesFrom(int offset) {
+        ranks.indexPagesFrom(offset);
+    }
+
+    /** Sets the bound on entries over all kept windowed boards (tests set 0 to page every window in SQL). */
+    void windowBoardMaxEntries(long max) {
+        ranks.windowBoardMaxEntries(max);
+    }
+
     /** Sets the bound on entries over all rank indexes (tests). */
     void rankIndexMaxEntries(long max) {
         ranks.rankIndexMaxEntries(max);
@@ -247,6 +257,11 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
     /** How many rank indexes were dropped to stay within the bound (tests). */
     long rankIndexEvictions() {
         return ranks.rankIndexEvictions();
+    }
+
+    /** How many windowed boards were read whole from the database so far (tests). */
+    long windowBoardReads() {
+        return ranks.windowBoardReads();
     }
 
     /** How many rank indexes were built (read in full from the database) so far (tests). */

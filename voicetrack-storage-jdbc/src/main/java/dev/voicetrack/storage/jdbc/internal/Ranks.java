@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #write}: in its transaction it first moves the guild's write sequence ({@code
  * vt_guild_writes}), and once committed it hands the changes to the index; an index whose sequence
  * differs from the database's missed a write (of another process) and is rebuilt. Smaller guilds and
- * windowed ranks are counted in SQL. Leaderboards are always read in SQL: a top-N scan of the metric's
- * index.
+ * windowed ranks are counted in SQL. All-time leaderboards are read in SQL: a top-N scan of the metric's
+ * index. A windowed board is read whole once and its pages served from memory while the guild's write
+ * sequence holds, by the same rule ({@link WindowBoards}).
  *
  * <p>Every sort column comes from the {@link Metric} enum ({@link #BOARD}, {@link #RANK} and the
  * windowed forms are built once, here); no SQL is built from caller strings.
@@ -99,15 +100,32 @@ final class Ranks {
         }
     }
 
+    /** All-time pages from this offset on come from a large guild's rank index; before it a short index scan is cheaper. */
+    static final int INDEX_PAGES_FROM = 1_000;
+
     private final Database db;
     private final RankCache ranks = new RankCache();
+    private final WindowBoards windowBoards = new WindowBoards();
+    private final Map<Long, long[]> memberCounts = new java.util.concurrent.ConcurrentHashMap<>(); // {seq, count}
+    private final Object[] countLocks = newLocks(64);
     /** Guilds with fewer members are ranked in SQL; see {@link RankCache#MIN_MEMBERS}. */
     private volatile long rankIndexMinMembers = RankCache.MIN_MEMBERS;
 
+    private volatile int indexPagesFrom = INDEX_PAGES_FROM;
+
     private final AtomicLong rankIndexBuilds = new AtomicLong();
+    private final AtomicLong windowBoardReads = new AtomicLong();
 
     Ranks(Database db) {
         this.db = db;
+    }
+
+    private static Object[] newLocks(int n) {
+        Object[] locks = new Object[n];
+        for (int i = 0; i < n; i++) {
+            locks[i] = new Object();
+        }
+        return locks;
     }
 
     // ------------------------------------------------------------------ writes
@@ -161,11 +179,196 @@ final class Ranks {
     /** Forgets every index (the database was replaced by a restore). */
     void clear() {
         ranks.clear();
+        windowBoards.clear();
+        memberCounts.clear();
+    }
+
+    /** Sets the offset from which all-time pages of large guilds come from the rank index (tests). */
+    void indexPagesFrom(int offset) {
+        indexPagesFrom = offset;
+    }
+
+    /** Sets the bound on entries over all kept windowed boards (tests set 0 to page every window in SQL). */
+    void windowBoardMaxEntries(long max) {
+        windowBoards.maxEntries(max);
     }
 
     // ------------------------------------------------------------------ reads
 
     List<LeaderboardEntry> leaderboard(long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
+        if (range != null && WINDOW_BOARD.containsKey(metric)) {
+            return windowLeaderboard(guildId, metric, range, limit, offset);
+        }
+        if (range == null && offset >= indexPagesFrom) {
+            RankCache.Guild g = ranks.guild(guildId);
+            @Nullable List<LeaderboardEntry> fromIndex = null;
+            long builds = rankIndexBuilds.get();
+            synchronized (g) {
+                if (isLarge(g, guildId)) {
+                    fromIndex = pageFromIndex(g, guildId, metric, limit, offset);
+                }
+            }
+            if (rankIndexBuilds.get() != builds) {
+                ranks.enforceBound();
+            }
+            if (fromIndex != null) {
+                return fromIndex;
+            }
+        }
+        return sqlLeaderboard(guildId, metric, range, limit, offset);
+    }
+
+    /**
+     * A deep all-time page of a large guild from its rank index: the members at the page's positions, then
+     * their rows by id, in one snapshot whose write sequence the index holds. SQL would step through every
+     * entry before the offset (half a million for the middle of a million-member guild). Null when the
+     * guild is written faster than its index can be built (the caller pages in SQL). Holds g.
+     */
+    private @Nullable List<LeaderboardEntry> pageFromIndex(
+            RankCache.Guild g, long guildId, Metric metric, int limit, int offset) {
+        int m = metric.ordinal();
+        int waits = 0;
+        for (int builds = 0; ; ) {
+            RankIndex idx = g.index[m];
+            long indexSeq = g.seq[m];
+            List<LeaderboardEntry> page = idx == null
+                    ? null
+                    : db.snapshot("leaderboard", c -> {
+                        if (writeSeq(c, guildId) != indexSeq) {
+                            return null;
+                        }
+                        long[] users = new long[limit];
+                        int[] n = {0};
+                        idx.forRange(offset, limit, (pos, value, user) -> users[n[0]++] = user);
+                        return rowsInOrder(c, guildId, Arrays.copyOf(users, n[0]), offset);
+                    });
+            if (page != null) {
+                g.used[m] = ranks.tick();
+                return page;
+            }
+            if (idx != null && g.writesInFlight > 0 && waits < 4) {
+                waits++; // most likely a write of ours committing: wait for it to move the index along
+                try {
+                    g.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while waiting for a write to finish", e);
+                }
+                continue;
+            }
+            if (builds++ == 3) {
+                return null;
+            }
+            buildIndex(g, guildId, metric);
+        }
+    }
+
+    /** The members' rows in the order given, ranked from {@code offset + 1}; null if one is missing. */
+    private static @Nullable List<LeaderboardEntry> rowsInOrder(Connection c, long guildId, long[] users, int offset)
+            throws SQLException {
+        if (users.length == 0) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder(
+                "SELECT user_id, xp, voice_ms, messages, level FROM vt_members WHERE guild_id = ? AND user_id IN (");
+        for (int i = 0; i < users.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        Map<Long, LeaderboardEntry> byUser = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, guildId);
+            for (int i = 0; i < users.length; i++) {
+                ps.setLong(i + 2, users[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byUser.put(
+                            rs.getLong(1),
+                            new LeaderboardEntry(
+                                    0, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
+                }
+            }
+        }
+        var out = new ArrayList<LeaderboardEntry>(users.length);
+        for (int i = 0; i < users.length; i++) {
+            LeaderboardEntry e = byUser.get(users[i]);
+            if (e == null) {
+                return null; // cannot happen while the sequences agree; the caller rebuilds
+            }
+            out.add(new LeaderboardEntry(offset + i + 1, e.userId(), e.xp(), e.voiceTimeMs(), e.messages(), e.level()));
+        }
+        return out;
+    }
+
+    /**
+     * A page of a windowed board from the whole board kept in {@link WindowBoards}, read again when the
+     * guild's write sequence moved; a board too large to keep is paged in SQL.
+     */
+    private List<LeaderboardEntry> windowLeaderboard(
+            long guildId, Metric metric, DayRange range, int limit, int offset) {
+        var key = new WindowBoards.Key(
+                guildId, metric, range.from().toEpochDay(), range.to().toEpochDay());
+        synchronized (windowBoards.lock(key)) {
+            if (windowBoards.maxEntries() == 0) {
+                return sqlLeaderboard(guildId, metric, range, limit, offset);
+            }
+            long seq = db.read("leaderboard", c -> writeSeq(c, guildId));
+            WindowBoards.Board board = windowBoards.get(key, seq);
+            if (board == null) {
+                if (windowBoards.tooLarge(key, seq)) {
+                    return sqlLeaderboard(guildId, metric, range, limit, offset);
+                }
+                board = readWindowBoard(guildId, metric, range, windowBoards.maxEntries());
+                if (board == null) {
+                    windowBoards.markTooLarge(key, seq);
+                    return sqlLeaderboard(guildId, metric, range, limit, offset);
+                }
+                windowBoards.put(key, board);
+            }
+            return board.page(offset, limit);
+        }
+    }
+
+    /** The whole windowed board and the write sequence it was read at, or null beyond {@code max} entries. */
+    private WindowBoards.@Nullable Board readWindowBoard(long guildId, Metric metric, DayRange range, long max) {
+        windowBoardReads.incrementAndGet();
+        return db.snapshot("leaderboard", c -> {
+            long seq = writeSeq(c, guildId);
+            return db.query(c, WINDOW_BOARD.get(metric), ps -> {
+                ps.setLong(1, guildId);
+                ps.setLong(2, range.from().toEpochDay());
+                ps.setLong(3, range.to().toEpochDay());
+                ps.setLong(4, guildId);
+                ps.setFetchSize(10_000);
+                var rows = new WindowBoards.Builder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rows.size() >= max) {
+                            return null;
+                        }
+                        rows.add(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5));
+                    }
+                }
+                return rows.build(seq);
+            });
+        });
+    }
+
+    /** The guild's write sequence (0 before its first write). */
+    private static long writeSeq(Connection c, long guildId) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT COALESCE((SELECT seq FROM vt_guild_writes WHERE guild_id = ?), 0)")) {
+            ps.setLong(1, guildId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private List<LeaderboardEntry> sqlLeaderboard(
+            long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
         return db.read("leaderboard", c -> {
             // LIMIT as a literal (a validated int): SQLite runs a top-N scan much faster when it knows N
             // at prepare time; the few statement texts this gives are kept per connection
@@ -333,6 +536,11 @@ final class Ranks {
         return ranks.evictions();
     }
 
+    /** How many windowed boards were read whole from the database so far. */
+    long windowBoardReads() {
+        return windowBoardReads.get();
+    }
+
     /** How many rank indexes were built (read in full from the database) so far. */
     long rankIndexBuilds() {
         return rankIndexBuilds.get();
@@ -358,15 +566,35 @@ final class Ranks {
         });
     }
 
+    /**
+     * The guild's member count; counting a large guild reads its whole index (a million-member guild takes
+     * tens of milliseconds), so a count is kept with the write sequence it was read at and used while the
+     * sequence holds, like the rank indexes. Concurrent callers for one guild count once.
+     */
     long memberCount(long guildId) {
-        return db.read("memberCount", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vt_members WHERE guild_id = ?")) {
-                ps.setLong(1, guildId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
+        synchronized (countLocks[(int) Math.floorMod(guildId, (long) countLocks.length)]) {
+            long seq = db.read("memberCount", c -> writeSeq(c, guildId));
+            long[] kept = memberCounts.get(guildId);
+            if (kept != null && kept[0] == seq) {
+                return kept[1];
             }
-        });
+            long[] counted =
+                    db.snapshot("memberCount", c -> new long[] {writeSeq(c, guildId), countMembers(c, guildId)});
+            if (memberCounts.size() >= 100_000) {
+                memberCounts.clear(); // a bound; a count read again only costs time
+            }
+            memberCounts.put(guildId, counted);
+            return counted[1];
+        }
+    }
+
+    private static long countMembers(Connection c, long guildId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM vt_members WHERE guild_id = ?")) {
+            ps.setLong(1, guildId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }

@@ -85,12 +85,21 @@ final class Records {
         });
     }
 
+    /**
+     * The guilds of {@code vt_members}, each found by one seek of its key index from the previous one
+     * (a loose index scan): O(guilds log members). A plain {@code SELECT DISTINCT} or {@code UNION}
+     * reads every member row, 100 to 200 ms for a guild of a million, and the dashboard lists the
+     * guilds on every page load.
+     */
+    static final String MEMBER_GUILDS = "WITH RECURSIVE mg(id) AS (SELECT MIN(guild_id) FROM vt_members"
+            + " UNION ALL SELECT (SELECT MIN(m.guild_id) FROM vt_members m WHERE m.guild_id > mg.id) FROM mg"
+            + " WHERE mg.id IS NOT NULL) SELECT id FROM mg WHERE id IS NOT NULL";
+
     List<Long> guildIds() {
         return db.read("guildIds", c -> {
             var out = new ArrayList<Long>();
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT guild_id FROM vt_guilds UNION SELECT guild_id FROM vt_members ORDER BY 1")) {
+                    ResultSet rs = s.executeQuery(MEMBER_GUILDS + " UNION SELECT guild_id FROM vt_guilds ORDER BY 1")) {
                 while (rs.next()) {
                     out.add(rs.getLong(1));
                 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The in-memory rank indexes stay exact when two stores write the same database (two processes, or
  * two bot instances on one PostgreSQL): every rank that {@code a} and {@code b} answer from memory
- * equals the count in SQL of a third store that keeps no index, after every kind of write from
- * either side. And a store's own ticks move its index along instead of rebuilding it.
+ * equals the count in SQL of a third store that keeps no index, and so does every page they read
+ * from it (pages from offset 25 on), after every kind of write from either side. And a store's own ticks move its index along instead of rebuilding it.
  */
 class RankIndexConsistencyTest {
     private static final long G = 42;
@@ -50,6 +50,8 @@ class RankIndexConsistencyTest {
         oracle.init();
         a.rankIndexMinMembers(0);
         b.rankIndexMinMembers(0);
+        a.indexPagesFrom(25);
+        b.indexPagesFrom(25);
         oracle.rankIndexMinMembers(Long.MAX_VALUE);
     }
 
@@ -80,6 +82,17 @@ class RankIndexConsistencyTest {
                         .isEqualTo(expected);
                 assertThat(b.rank(G, user, m, null))
                         .as("rank of %d by %s from b, after %s", user, m, after)
+                        .isEqualTo(expected);
+            }
+        }
+        for (Metric m : Metric.values()) {
+            for (int offset : new int[] {25, 130, 300, 340}) {
+                var expected = oracle.leaderboard(G, m, null, 25, offset);
+                assertThat(a.leaderboard(G, m, null, 25, offset))
+                        .as("page at %d by %s from a's index, after %s", offset, m, after)
+                        .isEqualTo(expected);
+                assertThat(b.leaderboard(G, m, null, 25, offset))
+                        .as("page at %d by %s from b's index, after %s", offset, m, after)
                         .isEqualTo(expected);
             }
         }
