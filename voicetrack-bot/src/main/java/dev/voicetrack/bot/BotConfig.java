@@ -128,7 +128,11 @@ public final class BotConfig {
         s.put("SHUTDOWN_BACKUP", new Setting("true", "write a backup when the bot stops"));
         s.put("OPTIMIZE_INTERVAL", new Setting("24h", "optimize (VACUUM) period (>= 1h; 0 = off)"));
         s.put("MONITOR_INTERVAL", new Setting("60s", "period of the cache hit-rate and database size checks (>= 5s)"));
-        s.put("LOW_HIT_RATE", new Setting("0.6", "warn when the cache hit rate is below this (after 100 reads)"));
+        s.put(
+                "LOW_HIT_RATE",
+                new Setting(
+                        "0.6",
+                        "warn when the hit rate over MONITOR_INTERVAL (over 100 reads) is below this while the cache evicts for size"));
         s.put("DB_SIZE_WARN_MB", new Setting("100", "warn when the database is larger than this"));
         s.put("SHUTDOWN_TIMEOUT", new Setting("20s", "bound on a graceful shutdown"));
         s.put(

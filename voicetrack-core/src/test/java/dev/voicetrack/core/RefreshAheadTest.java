@@ -89,6 +89,59 @@ class RefreshAheadTest {
     }
 
     @Test
+    void aFullGuild_keepsTheKeysReadAgain_andANewKeyTakesTheSlotOfTheKeyReadOnceLongestAgo() {
+        try (var f = new Fixture(GuildConfig.defaults(), cache, storage)) {
+            for (long u = 1; u <= 70; u++) {
+                f.join(u, C1);
+            }
+            f.tickAfterSeconds(10);
+            voiceOfLeader(f);
+            voiceOfLeader(f); // read again: kept while it is read
+            for (long u = 1; u <= 63; u++) { // read once each, 100 ms apart: the guild's 64 slots are full
+                f.clock.advanceMillis(100);
+                f.tracker.getRank(G, u, Metric.XP, Window.allTime());
+            }
+            f.clock.advanceMillis(100);
+            f.tracker.getRank(G, 64, Metric.XP, Window.allTime()); // takes the slot of rank 1
+            storage.reads.set(0);
+
+            f.tickAfterSeconds(1);
+            assertThat(storage.reads).as("the 64 kept keys reloaded").hasValue(64);
+            voiceOfLeader(f);
+            f.tracker.getRank(G, 64, Metric.XP, Window.allTime());
+            f.tracker.getRank(G, 2, Metric.XP, Window.allTime());
+            assertThat(storage.reads)
+                    .as("the page, the newcomer and rank 2 were kept")
+                    .hasValue(64);
+            f.tracker.getRank(G, 1, Metric.XP, Window.allTime());
+            assertThat(storage.reads).as("rank 1 gave up its slot").hasValue(65);
+        }
+    }
+
+    @Test
+    void aGuildFullOfKeysReadAgain_leavesANewKeyToItsReaders() {
+        try (var f = new Fixture(GuildConfig.defaults(), cache, storage)) {
+            for (long u = 1; u <= 70; u++) {
+                f.join(u, C1);
+            }
+            f.tickAfterSeconds(10);
+            for (long u = 1; u <= 64; u++) {
+                f.tracker.getRank(G, u, Metric.XP, Window.allTime());
+                f.tracker.getRank(G, u, Metric.XP, Window.allTime());
+            }
+            f.tracker.getRank(G, 65, Metric.XP, Window.allTime());
+            storage.reads.set(0);
+
+            f.tickAfterSeconds(1);
+            assertThat(storage.reads).hasValue(64);
+            f.tracker.getRank(G, 65, Metric.XP, Window.allTime());
+            assertThat(storage.reads).as("the newcomer was not kept").hasValue(65);
+            f.tracker.getRank(G, 1, Metric.XP, Window.allTime());
+            assertThat(storage.reads).hasValue(65);
+        }
+    }
+
+    @Test
     void refreshAheadZero_turnsItOff_andANegativeWindowIsRefused() {
         try (var f = new Fixture(
                 VoiceTracker.builder().manualTicks().refreshAhead(Duration.ZERO), cache, storage, VoiceView.EMPTY)) {

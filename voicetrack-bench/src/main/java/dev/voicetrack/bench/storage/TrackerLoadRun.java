@@ -1,18 +1,13 @@
 package dev.voicetrack.bench.storage;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.voicetrack.core.GatewayEvent;
-import dev.voicetrack.core.MemberInfo;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.TrackerListener;
-import dev.voicetrack.core.VoiceFlags;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.storage.jdbc.JdbcStorage;
-import dev.voicetrack.storage.jdbc.PostgresOptions;
-import dev.voicetrack.storage.jdbc.SqliteOptions;
 import dev.voicetrack.testkit.postgres.PostgresServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -30,7 +25,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +34,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -105,28 +98,8 @@ public final class TrackerLoadRun {
                     "stored members per guild must be >= members in voice (" + members + "), was " + stored);
         }
 
-        Path dir = Files.createTempDirectory("vt-load");
-        PostgresServer.Database db = null;
-        JdbcStorage store;
-        if (backend.equals("sqlite")) {
-            store = JdbcStorage.sqlite(
-                    SqliteOptions.builder().file(dir.resolve("load.db")).build());
-        } else {
-            db = PostgresServer.freshDatabase();
-            store = JdbcStorage.postgres(PostgresOptions.builder()
-                    .jdbcUrl(db.jdbcUrl())
-                    .user(db.user())
-                    .password(db.password())
-                    .build());
-        }
-        try {
-            run(backend, store, db, guilds, members, stored, interval, ticks);
-        } finally {
-            store.close();
-            if (db != null) {
-                db.close();
-            }
-            deleteTree(dir);
+        try (LoadStore load = LoadStore.open(backend)) {
+            run(backend, load.store, load.db, guilds, members, stored, interval, ticks);
         }
     }
 
@@ -170,13 +143,7 @@ public final class TrackerLoadRun {
                 }
             });
             tracker.start();
-            for (int g = 1; g <= guilds; g++) {
-                for (int u = 1; u <= members; u++) {
-                    long channel = 10_000L * g + 1 + (u - 1) / 100;
-                    tracker.accept(new GatewayEvent.VoiceJoined(
-                            g, 1_000_000L * g + u, channel, MemberInfo.PLAIN, VoiceFlags.NONE));
-                }
-            }
+            LoadStore.joinAll(tracker, guilds, members);
             System.out.printf(
                     Locale.ROOT,
                     "%s: %d guilds x %d members in voice, check interval %d s; %d warm-up ticks, then %d measured%n",
@@ -375,13 +342,5 @@ public final class TrackerLoadRun {
             }
         }
         return out;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

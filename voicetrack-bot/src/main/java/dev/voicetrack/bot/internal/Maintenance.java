@@ -2,7 +2,6 @@ package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.cache.Cache;
-import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageOptimizer;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +37,7 @@ final class Maintenance implements Component {
     private final Supplier<CacheWarmer<Object>> warmer;
     private final Supplier<Optional<Backups>> backups;
     private final AtomicLong storageSize = new AtomicLong(-1);
+    private final HitRateAlarm hitRate;
     private final Started<ScheduledExecutorService> thread = new Started<>("maintenance");
 
     /**
@@ -58,6 +57,7 @@ final class Maintenance implements Component {
         this.cache = cache;
         this.warmer = warmer;
         this.backups = backups;
+        this.hitRate = new HitRateAlarm(config.monitor().lowHitRate());
     }
 
     @Override
@@ -111,16 +111,9 @@ final class Maintenance implements Component {
         Threads.every(ex, config.monitor().interval(), "monitor", this::monitor);
     }
 
-    /** The original's low hit-rate alert and database size alert. */
+    /** The original's low hit-rate alert (see {@link HitRateAlarm} for when it fires) and database size alert. */
     void monitor() {
-        CacheStats s = cache.get().stats();
-        double lowHitRate = config.monitor().lowHitRate();
-        if (s.requests() > 100 && s.hitRate() < lowHitRate) {
-            LOG.warn(
-                    "Low cache hit rate: {}% over {} reads (threshold {}%). Consider a longer CACHE_TTL or a"
-                            + " larger CACHE_MAX_ENTRIES.",
-                    String.format(Locale.ROOT, "%.1f", s.hitRatePercent()), s.requests(), Math.round(lowHitRate * 100));
-        }
+        hitRate.check(cache.get().stats()).ifPresent(LOG::warn);
         Storage st = storage.get();
         if (st instanceof JdbcStorage || st instanceof JsonStorage) {
             long size = measureStorageSize();

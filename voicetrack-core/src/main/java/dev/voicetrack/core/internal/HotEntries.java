@@ -18,6 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * forgotten; a guild keeps at most {@value #MAX_KEYS_PER_GUILD} of them, so the refresh work of a tick is bounded.
  * A zero {@code refreshAhead} turns it off.
  *
+ * <p>Which keys a full guild keeps: under a real read mix about half the reads ask something nobody asked in the
+ * minute before ({@code /rank} of a member few look at), so a guild's slots fill up with keys read once, and kept
+ * first come first served they would shut out, for a whole minute, a leaderboard page that is read every few
+ * seconds. So a key read again is kept until nobody reads it for {@code refreshAhead}, while a new key takes the
+ * place of the key read once that was read longest ago; only when every slot holds a key read more than once is a
+ * new key left to its readers.
+ *
  * <p>Freshness is unchanged: the invalidation still happens inside the tick, before it counts as finished, and a
  * preload is a single-flight load that an invalidation during it wins over. Thread safe.
  */
@@ -27,6 +34,7 @@ final class HotEntries {
     private static final class Hot {
         final Runnable reload;
         volatile long lastReadMillis;
+        volatile boolean readAgain;
 
         Hot(Runnable reload, long now) {
             this.reload = reload;
@@ -56,9 +64,28 @@ final class HotEntries {
         Hot hot = keys.get(key);
         if (hot != null) {
             hot.lastReadMillis = now;
-        } else if (keys.size() < MAX_KEYS_PER_GUILD) {
+            hot.readAgain = true;
+        } else if (keys.size() < MAX_KEYS_PER_GUILD || makeRoom(keys)) {
             keys.putIfAbsent(key, new Hot(reload, now));
         }
+    }
+
+    /**
+     * Drops the guild's key read once that was read longest ago; false if every key was read again. Readers racing
+     * here may each drop one, leaving the guild a key or two short of full for a moment, never over by more than
+     * the racing readers.
+     */
+    private static boolean makeRoom(Map<String, Hot> keys) {
+        String oldest = null;
+        Hot oldestHot = null;
+        for (Map.Entry<String, Hot> e : keys.entrySet()) {
+            Hot h = e.getValue();
+            if (!h.readAgain && (oldestHot == null || h.lastReadMillis < oldestHot.lastReadMillis)) {
+                oldest = e.getKey();
+                oldestHot = h;
+            }
+        }
+        return oldest != null && keys.remove(oldest, oldestHot);
     }
 
     /** The guild's cached answers were dropped by a tick: its hot keys are reloaded at the next {@link #refresh}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheLoadException;
+import dev.voicetrack.cache.CacheStats;
 import dev.voicetrack.cache.Loader;
 import dev.voicetrack.cache.WriteOptions;
 import java.io.IOException;
@@ -39,6 +40,42 @@ public abstract class CacheRememberContract extends CacheTagContract {
             assertThat(cache.get("a")).contains(value("A"));
             cache.invalidateByTag("guild:1");
             assertThat(cache.get("a")).isEmpty();
+        }
+
+        @Test
+        void preload_countsNeitherHitNorMiss_andItsValueServesTheNextReadAsAHit() {
+            CacheStats before = cache.stats();
+            cache.preload("a", WriteOptions.tags("guild:1"), () -> value("A"));
+            cache.preload("a", WriteOptions.tags("guild:1"), () -> value("again"));
+            CacheStats preloaded = cache.stats();
+            assertThat(preloaded.hits()).isEqualTo(before.hits());
+            assertThat(preloaded.misses()).isEqualTo(before.misses());
+            assertThat(cache.remember("a", WriteOptions.tags("guild:1"), () -> value("loaded")))
+                    .isEqualTo(value("A"));
+            CacheStats read = cache.stats();
+            assertThat(read.hits()).isEqualTo(before.hits() + 1);
+            assertThat(read.misses()).isEqualTo(before.misses());
+        }
+
+        @Test
+        void preloadOptional_ofAnAbsentValue_countsNeitherHitNorMiss_andIsRememberedAsAbsent() {
+            CacheStats before = cache.stats();
+            assertThat(cache.preloadOptional("gone", WriteOptions.defaults(), Optional::empty))
+                    .isEmpty();
+            assertThat(cache.preloadOptional("a", WriteOptions.defaults(), () -> Optional.of(value("A"))))
+                    .contains(value("A"));
+            CacheStats preloaded = cache.stats();
+            assertThat(preloaded.hits()).isEqualTo(before.hits());
+            assertThat(preloaded.misses()).isEqualTo(before.misses());
+            AtomicInteger runs = new AtomicInteger();
+            assertThat(cache.rememberOptional("gone", WriteOptions.defaults(), () -> {
+                        runs.incrementAndGet();
+                        return Optional.of(value("late"));
+                    }))
+                    .isEmpty();
+            assertThat(runs).hasValue(0);
+            assertThat(cache.stats().hits()).isEqualTo(before.hits() + 1);
+            assertThat(cache.stats().misses()).isEqualTo(before.misses());
         }
 
         @Test

@@ -216,6 +216,11 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
             return;
         }
         misses.increment();
+        countGone(read);
+    }
+
+    /** Counts the expiration or eviction a read found, if it found one (a preload's too: it is not a read). */
+    private void countGone(Read<V> read) {
         if (read.gone() == 1) {
             expirations.increment();
         } else if (read.gone() == 2) {
@@ -411,7 +416,16 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
         checkRedisKey(key);
         checkRemember(options, loader);
         config.ttlOf(options);
-        return flight(key, options, false, () -> Optional.of(loaded(key, loader.load())))
+        return flight(key, options, false, true, () -> Optional.of(loaded(key, loader.load())))
+                .orElseThrow();
+    }
+
+    @Override
+    public V preload(String key, WriteOptions options, Loader<? extends V> loader) {
+        checkRedisKey(key);
+        checkRemember(options, loader);
+        config.ttlOf(options);
+        return flight(key, options, false, false, () -> Optional.of(loaded(key, loader.load())))
                 .orElseThrow();
     }
 
@@ -420,7 +434,15 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
         checkRedisKey(key);
         checkRemember(options, loader);
         config.ttlOf(options);
-        return flight(key, options, true, () -> loadedOptional(key, loader.load()));
+        return flight(key, options, true, true, () -> loadedOptional(key, loader.load()));
+    }
+
+    @Override
+    public Optional<V> preloadOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        checkRedisKey(key);
+        checkRemember(options, loader);
+        config.ttlOf(options);
+        return flight(key, options, true, false, () -> loadedOptional(key, loader.load()));
     }
 
     /** What a flight produced, and whether it came from the cache (a hit) or from the loader. */
@@ -430,9 +452,12 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
      * Single flight: the first caller for a key registers a flight, reads the cache and, on a miss,
      * runs the loader; callers arriving meanwhile wait for its outcome instead of reading on their own,
      * and each counts the hit or miss the outcome was. Registering before reading closes the window in
-     * which a caller could miss just before a flight ends and then load a second time.
+     * which a caller could miss just before a flight ends and then load a second time. A preload ({@code read}
+     * false) is the same flight counted as neither a hit nor a miss: it fills the cache ahead of its readers and
+     * is not a read.
      */
-    private Optional<V> flight(String key, WriteOptions options, boolean acceptAbsent, Loader<Optional<V>> loader) {
+    private Optional<V> flight(
+            String key, WriteOptions options, boolean acceptAbsent, boolean read, Loader<Optional<V>> loader) {
         Duration ttl = config.ttlOf(options);
         while (true) {
             Flight<Outcome<V>> mine = new Flight<>(key, options.tags());
@@ -442,12 +467,14 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
                 try {
                     outcome = running.await();
                 } catch (RuntimeException | Error e) {
-                    misses.increment();
+                    if (read) {
+                        misses.increment();
+                    }
                     throw e;
                 }
-                if (outcome.cached()) {
+                if (read && outcome.cached()) {
                     countHit(key);
-                } else {
+                } else if (read) {
                     misses.increment();
                 }
                 if (outcome.value().isPresent() || acceptAbsent) {
@@ -456,14 +483,20 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
                 continue; // joined a rememberOptional flight that found nothing; this caller needs a value
             }
             try {
-                Read<V> read = readForFlight(key);
-                Optional<Fetched<V>> entry = read.entry();
+                Read<V> found = readForFlight(key);
+                Optional<Fetched<V>> entry = found.entry();
                 if (entry.isPresent() && (acceptAbsent || entry.get().value().isPresent())) {
-                    count(key, read);
+                    if (read) {
+                        count(key, found);
+                    }
                     mine.complete(new Outcome<>(entry.get().value(), true));
                     return entry.get().value();
                 }
-                count(key, entry.isPresent() ? new Read<>(Optional.empty(), 0) : read);
+                if (read) {
+                    count(key, entry.isPresent() ? new Read<>(Optional.empty(), 0) : found);
+                } else {
+                    countGone(found);
+                }
                 Optional<V> value = load(key, loader);
                 if (value.isPresent()) {
                     byte[] bytes = codec.encode(value.get()); // checked by load()

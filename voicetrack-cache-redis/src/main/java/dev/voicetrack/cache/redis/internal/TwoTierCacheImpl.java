@@ -282,6 +282,11 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     }
 
     /** A hit in the in-process tier, counted by the remote cache, if that tier may be read now. */
+    /** The in-process tier's entry, not counted: what a preload finds already there. */
+    private Optional<V> localPeek(String key) {
+        return localUsable() ? local.get(key) : Optional.empty();
+    }
+
     private Optional<V> localHit(String key) {
         if (!localUsable()) {
             return Optional.empty();
@@ -400,28 +405,48 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
 
     @Override
     public V remember(String key, WriteOptions options, Loader<? extends V> loader) {
+        return remember(key, options, loader, true);
+    }
+
+    @Override
+    public V preload(String key, WriteOptions options, Loader<? extends V> loader) {
+        return remember(key, options, loader, false);
+    }
+
+    /** {@code read}: whether this is a reader's read, counted as a hit or a miss (a preload is not). */
+    private V remember(String key, WriteOptions options, Loader<? extends V> loader, boolean read) {
         Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(loader, "loader must not be null");
-        Optional<V> hit = localHit(key);
+        Optional<V> hit = read ? localHit(key) : localPeek(key);
         if (hit.isPresent()) {
             return hit.get();
         }
         long epoch = epochOf(key);
-        V value = remote.remember(key, options, loader);
+        V value = read ? remote.remember(key, options, loader) : remote.preload(key, options, loader);
         fill(key, value, options, epoch);
         return value;
     }
 
     @Override
     public Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        return rememberOptional(key, options, loader, true);
+    }
+
+    @Override
+    public Optional<V> preloadOptional(String key, WriteOptions options, Loader<Optional<V>> loader) {
+        return rememberOptional(key, options, loader, false);
+    }
+
+    private Optional<V> rememberOptional(String key, WriteOptions options, Loader<Optional<V>> loader, boolean read) {
         Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(loader, "loader must not be null");
-        Optional<V> hit = localHit(key);
+        Optional<V> hit = read ? localHit(key) : localPeek(key);
         if (hit.isPresent()) {
             return hit;
         }
         long epoch = epochOf(key);
-        Optional<V> value = remote.rememberOptional(key, options, loader);
+        Optional<V> value =
+                read ? remote.rememberOptional(key, options, loader) : remote.preloadOptional(key, options, loader);
         value.ifPresent(v -> fill(key, v, options, epoch));
         return value;
     }
