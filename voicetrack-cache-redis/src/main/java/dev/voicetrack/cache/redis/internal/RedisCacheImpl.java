@@ -386,7 +386,7 @@ public final class RedisCacheImpl<V> extends AbstractCache<V> implements RedisCa
 
     /**
      * Removes the entries carrying any of {@code tags} with the tag scripts pipelined ({@link
-     * RedisEntries#invalidateTags}): about one round trip for the batch instead of one per tag. When
+     * RedisEntries#invalidateTags}): one round trip per few hundred tags instead of one per tag. When
      * Redis cannot be used, or the pipeline fails or times out, the fallback serves it as the single-tag
      * path does and every tag is noted as missed, to be sent when Redis answers again.
      *

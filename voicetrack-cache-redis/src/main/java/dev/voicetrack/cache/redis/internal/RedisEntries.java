@@ -350,16 +350,16 @@ final class RedisEntries<V> {
      * Removes the entries carrying any of the distinct {@code tags}; returns their user keys, each once.
      * The {@link CacheScripts#INVALIDATE_TAG} scripts (one per tag, or per tag and slot group on a
      * cluster, whose slot groups are first read with pipelined {@code SMEMBERS}) are pipelined on the
-     * connector's async commands and awaited together, so a batch costs about one round trip instead of
-     * one per tag; on a cluster the async API sends each to its slot's node. Each script still runs
-     * atomically, so an entry carrying two of the tags is removed by the first and untagged from the
-     * second's set, never counted twice. As in {@link #fetchAll}, the first script runs alone to load it
-     * on its node, and a script the pipeline could not run (NOSCRIPT on another node) is sent again on
-     * its own; rerunning one is harmless, since it removes only entries still carrying the tag. The
-     * pipeline goes out in chunks of {@value #PIPELINE_CHUNK} commands, each awaited with the command
-     * timeout: a tick's ten thousand tags awaited as one, behind other processes' batches, outlasted a
-     * one-second timeout and sent the cache to its fallback, while a hung server still costs the caller
-     * a single timeout (the first chunk's).
+     * connector's async commands and awaited a chunk at a time, so a batch costs one round trip per
+     * {@value #PIPELINE_CHUNK} scripts instead of one per tag; on a cluster the async API sends each to
+     * its slot's node. Each script still runs atomically, so an entry carrying two of the tags is
+     * removed by the first and untagged from the second's set, never counted twice. As in {@link
+     * #fetchAll}, the first script runs alone to load it on its node, and a script the pipeline could
+     * not run (NOSCRIPT on another node) is sent again on its own; rerunning one is harmless, since it
+     * removes only entries still carrying the tag. The chunks are bounded because each is awaited with
+     * the command timeout: a tick's ten thousand tags awaited as one, behind other processes' batches,
+     * outlasted a one-second timeout and sent the cache to its fallback; a hung server still costs the
+     * caller a single timeout (the first chunk's).
      *
      * @throws RedisCommandTimeoutException if the pipeline is not answered within the command timeout
      */
