@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A trivially correct cache for engine tests: one lock around everything, loads included, so no
@@ -94,20 +95,26 @@ public final class LockedMapCache implements Cache<Object> {
         }
     }
 
+    /** The tag invalidations asked for, in order: one list per call, a single tag as a list of one. */
+    public final List<List<String>> invalidations = new CopyOnWriteArrayList<>();
+
+    /** Failure injection: while set, every tag invalidation throws (after being recorded). */
+    public volatile boolean failInvalidations;
+
     @Override
     public synchronized long invalidateByTag(String tag) {
-        long before = map.size();
-        map.values().removeIf(e -> e.tags.contains(tag));
-        return before - map.size();
+        return invalidateByTags(List.of(tag));
     }
 
     @Override
-    public long invalidateByTags(Collection<String> tags) {
-        long n = 0;
-        for (String t : tags) {
-            n += invalidateByTag(t);
+    public synchronized long invalidateByTags(Collection<String> tags) {
+        invalidations.add(List.copyOf(tags));
+        if (failInvalidations) {
+            throw new IllegalStateException("injected invalidation failure");
         }
-        return n;
+        long before = map.size();
+        map.values().removeIf(e -> tags.stream().anyMatch(e.tags::contains));
+        return before - map.size();
     }
 
     @Override

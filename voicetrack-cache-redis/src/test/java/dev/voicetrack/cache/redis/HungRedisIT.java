@@ -141,6 +141,34 @@ class HungRedisIT {
         }
     }
 
+    /**
+     * A batch of tags sent while the server hangs: the call meets the timeout, is served in process, and
+     * every tag of the batch reaches Redis before Redis is used again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"redis-direct", "two-tier-lettuce"})
+    void batchedTagInvalidationMeetingAHang_isServedInProcess_andReachesRedisBeforeItIsUsedAgain(String kind) {
+        int direct = kind.endsWith("direct") ? RedisCacheConfig.DEFAULT_DIRECT_CONNECTIONS : 0;
+        try (RedisCache<TestValue> cache = open(kind, redis(direct))) {
+            assertThat(cache.connector().awaitConnected(Duration.ofSeconds(10))).isTrue();
+            cache.put("one", TestValue.of("1", 1), WriteOptions.tags("guild:1"));
+            cache.put("two", TestValue.of("2", 2), WriteOptions.tags("guild:2"));
+            cache.put("kept", TestValue.of("K", 3), WriteOptions.tags("guild:3"));
+            assertThat(server.command("CLIENT", "PAUSE", "3000", "ALL")).isEqualTo("+OK");
+
+            long took = millis(() -> cache.invalidateByTags(List.of("guild:1", "guild:2")));
+            assertThat(took).isLessThan(COMMAND_TIMEOUT.toMillis() + MARGIN_MS);
+            assertThat(cache.health().healthy()).isFalse();
+
+            Await.until("Redis healthy again", () -> cache.health().healthy());
+            assertThat(server.command("EXISTS", KEYS + "one")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", KEYS + "two")).isEqualTo(":0");
+            assertThat(server.command("EXISTS", KEYS + "kept")).isEqualTo(":1");
+            assertThat(cache.get("one")).isEmpty();
+            assertThat(cache.get("kept")).contains(TestValue.of("K", 3));
+        }
+    }
+
     @Test
     void invalidationsMadeWhileOneInstanceWasCutOffFromRedis_reachTheOtherInstancesAfterwards() {
         CacheConfig config =

@@ -9,6 +9,7 @@ import dev.voicetrack.testkit.Await;
 import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,6 +137,46 @@ class TwoTierCacheIT {
 
         assertThat(b.get("user:1:1")).isEmpty();
         assertThat(b.get("cfg:1")).isEmpty();
+    }
+
+    /**
+     * A tick's batched invalidation, more tags than fit one message: b drops its copies of the
+     * invalidated guilds, both those it wrote (carrying their tags) and those it filled from Redis
+     * (untagged, dropped by the removed keys), and keeps the copy of a guild not in the batch. The
+     * copies b wrote itself can be dropped only by a's messages about them, that is by the batch.
+     */
+    @Test
+    void batchedTagInvalidationOnOneInstance_dropsTheOthersCopiesOfThoseTagsOnly() {
+        int guilds = TwoTierCacheImpl.MAX_TAGS_PER_MESSAGE + 200;
+        String last = "user:" + (guilds - 1) + ":1";
+        List<String> tags = new ArrayList<>();
+        for (int g = 0; g < guilds; g++) {
+            tags.add("guild:" + g);
+            if (g > 0 && g < guilds - 1) {
+                a.put("user:" + g + ":1", TestValue.of("u", g), WriteOptions.tags("guild:" + g));
+            }
+        }
+        Map<String, String> ownCopies =
+                Map.of("user:0:1", "guild:0", last, "guild:" + (guilds - 1), "user:kept:1", "guild:kept");
+        Await.until("b holds its own copies", () -> {
+            ownCopies.forEach((key, tag) -> {
+                if (!tier(b).localTier().contains(key)) {
+                    b.put(key, TestValue.of(key, 1), WriteOptions.tags(tag)); // a fill can lose an epoch race
+                }
+            });
+            return ownCopies.keySet().stream().allMatch(tier(b).localTier()::contains);
+        });
+        readUntilFilled(b, "user:1:1", TestValue.of("u", 1));
+
+        assertThat(a.invalidateByTags(tags)).isEqualTo(guilds);
+
+        Await.until(
+                "b drops its copy of the last guild", () -> !tier(b).localTier().contains(last));
+        assertThat(tier(b).localTier().contains("user:0:1")).isFalse();
+        Await.until("b drops its filled copy", () -> !tier(b).localTier().contains("user:1:1"));
+        assertThat(tier(b).localTier().contains("user:kept:1")).isTrue();
+        assertThat(b.get("user:1:1")).isEmpty();
+        assertThat(b.get("user:kept:1")).contains(TestValue.of("user:kept:1", 1));
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.voicetrack.core.internal;
 
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.cache.CacheKeys;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every cached entry carries its guild's tag; a member's entries also carry the member's tag, and
  * leaderboard pages and ranks the guild's leaderboard tag. A tick invalidates the guild tag of every
- * guild it wrote to (once per guild per tick); an admin operation on one member invalidates that
+ * guild it wrote to (once per guild per tick, all in one batch); an admin operation on one member invalidates that
  * member's tag and its guild's leaderboards. A failed invalidation is reported, never thrown: storage
  * has already committed, and the entry expires by its TTL. The {@link HotEntries} of an invalidated guild are
  * reloaded after the tick.
@@ -44,6 +47,35 @@ final class CacheTags {
     void invalidateGuild(long guildId) {
         invalidate(guild(guildId));
         hot.invalidated(guildId);
+    }
+
+    /**
+     * Drops everything cached about each of {@code guildIds}, in one {@link Cache#invalidateByTags} call
+     * (on the Redis caches one pipelined round trip for the tick, instead of one per guild), then marks
+     * their hot entries for reloading. A failure is reported once for the batch, never thrown.
+     */
+    void invalidateGuilds(Collection<Long> guildIds) {
+        if (guildIds.isEmpty()) {
+            return;
+        }
+        Cache<Object> c = cache;
+        if (c != null) {
+            List<String> guildTags = new ArrayList<>(guildIds.size());
+            for (long g : guildIds) {
+                guildTags.add(guild(g));
+            }
+            try {
+                c.invalidateByTags(guildTags);
+            } catch (RuntimeException e) {
+                dispatcher.error(
+                        "cache invalidation of the tags of " + guildTags.size() + " guilds (first " + guildTags.get(0)
+                                + ") failed",
+                        e);
+            }
+        }
+        for (long g : guildIds) {
+            hot.invalidated(g);
+        }
     }
 
     /** Drops what is cached about one member, and its guild's leaderboards and ranks. */

@@ -320,9 +320,7 @@ final class TickWriter {
         pending.written();
         openRows.batchWritten();
         List<LevelChange> raised = levelUps.raise(totals);
-        for (long g : touched) {
-            tags.invalidateGuild(g);
-        }
+        tags.invalidateGuilds(touched);
         emitWritten(deltas, totals);
         levelUps.announce(raised);
         return new WriteOutcome(true, deltas.size(), 0);

@@ -12,6 +12,7 @@ import dev.voicetrack.cache.WriteOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +85,63 @@ public abstract class CacheTagContract extends CacheEntryContract {
             cache.put("a", value("A"), WriteOptions.tags("x"));
             assertThat(cache.invalidateByTags(List.of())).isZero();
             assertThat(cache.get("a")).contains(value("A"));
+        }
+
+        @Test
+        void invalidateByTags_emptyCollection_removesNothingOfAnyTag() {
+            cache.put("a", value("A"), WriteOptions.tags("x"));
+            cache.put("b", value("B"), WriteOptions.tags("y", "z"));
+            assertThat(cache.invalidateByTags(Set.of())).isZero();
+            assertThat(cache.keys("*")).containsExactlyInAnyOrder("a", "b");
+            assertThat(cache.invalidateByTag("y")).isEqualTo(1);
+        }
+
+        @Test
+        void invalidateByTags_blankTag_isRejectedNamingIt_andNothingIsInvalidated() {
+            cache.put("a", value("A"), WriteOptions.tags("x"));
+            cache.put("b", value("B"), WriteOptions.tags("y"));
+
+            assertThatThrownBy(() -> cache.invalidateByTags(List.of("x", "  ", "y")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tag")
+                    .hasMessageContaining("'  '");
+
+            assertThat(cache.get("a")).contains(value("A"));
+            assertThat(cache.get("b")).contains(value("B"));
+            assertThat(cache.invalidateByTags(List.of("x", "y"))).isEqualTo(2);
+        }
+
+        /** A tick's batch: many guild tags at once, a tag given twice, entries of other guilds untouched. */
+        @Test
+        void invalidateByTags_manyTags_removeTheirEntriesOnlyAndCountEachOnce() {
+            List<String> batch = new ArrayList<>();
+            for (int g = 0; g < 40; g++) {
+                String tag = CacheKeys.key("guild", g);
+                cache.put(CacheKeys.key("user", g, 1), value("u" + g), WriteOptions.tags(tag));
+                cache.put(CacheKeys.key("lb", g), value("lb" + g), WriteOptions.tags(tag, CacheKeys.key("lb", g)));
+                if (g % 2 == 0) {
+                    batch.add(tag);
+                }
+            }
+            batch.add(CacheKeys.key("guild", 0)); // given twice
+            batch.add("guild:no-such"); // carried by nothing
+
+            assertThat(cache.invalidateByTags(batch)).isEqualTo(40);
+
+            for (int g = 0; g < 40; g++) {
+                boolean kept = g % 2 == 1;
+                assertThat(cache.contains(CacheKeys.key("user", g, 1)))
+                        .as("user of guild %d", g)
+                        .isEqualTo(kept);
+                assertThat(cache.contains(CacheKeys.key("lb", g)))
+                        .as("lb of guild %d", g)
+                        .isEqualTo(kept);
+            }
+            // the removed entries left the sets of their other tags too
+            assertThat(cache.invalidateByTag(CacheKeys.key("lb", 0))).isZero();
+            assertThat(cache.invalidateByTags(List.of(CacheKeys.key("lb", 1), CacheKeys.key("guild", 3))))
+                    .isEqualTo(3);
+            assertThat(cache.keys("*")).hasSize(37);
         }
 
         @Test

@@ -30,8 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +48,8 @@ final class RedisEntries<V> {
 
     static final int DELETE_BATCH = 256;
     private static final int SCAN_COUNT = 500;
+    /** The most commands of a batch sent before awaiting their replies (see {@link #invalidateTags}). */
+    static final int PIPELINE_CHUNK = 512;
 
     /**
      * One put in {@value}, at random, sweeps up to {@link #SWEEP_LIMIT} expired entries from the
@@ -339,6 +344,137 @@ final class RedisEntries<V> {
             }
         }
         return removed;
+    }
+
+    /**
+     * Removes the entries carrying any of the distinct {@code tags}; returns their user keys, each once.
+     * The {@link CacheScripts#INVALIDATE_TAG} scripts (one per tag, or per tag and slot group on a
+     * cluster, whose slot groups are first read with pipelined {@code SMEMBERS}) are pipelined on the
+     * connector's async commands and awaited a chunk at a time, so a batch costs one round trip per
+     * {@value #PIPELINE_CHUNK} scripts instead of one per tag; on a cluster the async API sends each to
+     * its slot's node. Each script still runs atomically, so an entry carrying two of the tags is
+     * removed by the first and untagged from the second's set, never counted twice. As in {@link
+     * #fetchAll}, the first script runs alone to load it on its node, and a script the pipeline could
+     * not run (NOSCRIPT on another node) is sent again on its own; rerunning one is harmless, since it
+     * removes only entries still carrying the tag. The chunks are bounded because each is awaited with
+     * the command timeout: a tick's ten thousand tags awaited as one, behind other processes' batches,
+     * outlasted a one-second timeout and sent the cache to its fallback; a hung server still costs the
+     * caller a single timeout (the first chunk's).
+     *
+     * @throws RedisCommandTimeoutException if the pipeline is not answered within the command timeout
+     */
+    List<String> invalidateTags(RedisClusterCommands<String, byte[]> redis, List<String> tags) {
+        if (tags.size() == 1) {
+            return invalidateTag(redis, tags.get(0));
+        }
+        RedisClusterAsyncCommands<String, byte[]> async =
+                connector.async().orElseThrow(() -> new RedisException("not connected"));
+        long timeout = connector.config().commandTimeout().toNanos();
+        List<String[]> calls = new ArrayList<>(); // {tag, group}
+        if (layout.cluster()) {
+            for (int from = 0; from < tags.size(); from += PIPELINE_CHUNK) {
+                int to = Math.min(tags.size(), from + PIPELINE_CHUNK);
+                List<RedisFuture<Set<byte[]>>> indexes = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    indexes.add(async.smembers(layout.tagIndex(tags.get(i))));
+                }
+                await(indexes, timeout, "tag indexes");
+                for (int i = from; i < to; i++) {
+                    var f = indexes.get(i - from).toCompletableFuture();
+                    Set<byte[]> slotTags =
+                            f.isCompletedExceptionally() ? redis.smembers(layout.tagIndex(tags.get(i))) : f.join();
+                    for (byte[] slotTag : slotTags) {
+                        calls.add(new String[] {tags.get(i), string(slotTag)});
+                    }
+                }
+            }
+        } else {
+            for (String tag : tags) {
+                calls.add(new String[] {tag, ""});
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        if (calls.isEmpty()) {
+            return removed;
+        }
+        KeyCommands commands = KeyCommands.of(redis);
+        List<byte[]> first = INVALIDATE_TAG.run(
+                commands, ScriptOutputType.MULTI, invalidateKeys(calls.get(0)), invalidateArgs(calls.get(0)));
+        addUserKeys(first, removed);
+        for (int from = 1; from < calls.size(); from += PIPELINE_CHUNK) {
+            int to = Math.min(calls.size(), from + PIPELINE_CHUNK);
+            List<RedisFuture<List<byte[]>>> futures = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                futures.add(async.evalsha(
+                        INVALIDATE_TAG.sha(),
+                        ScriptOutputType.MULTI,
+                        invalidateKeys(calls.get(i)),
+                        invalidateArgs(calls.get(i))));
+            }
+            await(futures, timeout, "tag invalidations");
+            for (int i = from; i < to; i++) {
+                var f = futures.get(i - from).toCompletableFuture();
+                if (f.isCompletedExceptionally()) {
+                    List<byte[]> again = INVALIDATE_TAG.run(
+                            commands,
+                            ScriptOutputType.MULTI,
+                            invalidateKeys(calls.get(i)),
+                            invalidateArgs(calls.get(i)));
+                    addUserKeys(again, removed);
+                } else {
+                    addUserKeys(f.join(), removed);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** The script keys for one {tag, group}: the tag's set in that group and the group's bookkeeping. */
+    private String[] invalidateKeys(String[] call) {
+        String tag = call[0];
+        String group = call[1];
+        String set = layout.cluster() ? layout.tagSetInGroup(tag, group) : layout.tagSet(tag, "");
+        String[] book = layout.cluster() ? layout.bookkeepingInGroup(group) : layout.bookkeeping("");
+        return new String[] {set, book[0], book[1], book[2]};
+    }
+
+    private byte[][] invalidateArgs(String[] call) {
+        String sets = layout.cluster() ? layout.tagSetsInGroup(call[1]) : layout.tagSets("");
+        return new byte[][] {Scripts.bytes(call[0]), Scripts.bytes(sets)};
+    }
+
+    private void addUserKeys(List<byte[]> entries, List<String> into) {
+        for (byte[] k : entries) {
+            String userKey = layout.userKey(string(k));
+            if (userKey != null) {
+                into.add(userKey);
+            }
+        }
+    }
+
+    /**
+     * Waits until every command of a pipeline is answered, successfully or not, bounded by one command
+     * timeout for all of it. Unlike {@link LettuceFutures#awaitAll}, a failed command does not end the
+     * wait: the caller looks at each and sends the failed ones again on their own.
+     *
+     * @throws RedisCommandTimeoutException if some command is still unanswered after the timeout
+     */
+    private static void await(List<? extends RedisFuture<?>> futures, long timeoutNanos, String what) {
+        CompletableFuture<?>[] settled = new CompletableFuture<?>[futures.size()];
+        for (int i = 0; i < settled.length; i++) {
+            settled[i] = futures.get(i).toCompletableFuture().handle((v, e) -> null);
+        }
+        try {
+            CompletableFuture.allOf(settled).get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new RedisCommandTimeoutException(
+                    "pipelined " + what + " not answered within " + Duration.ofNanos(timeoutNanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("interrupted while waiting for pipelined " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a settled future failed", e); // handle() never fails
+        }
     }
 
     /**

@@ -65,6 +65,8 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     private static final Duration PROBE_EVERY = Duration.ofMillis(100);
     private static final int STRIPES = 1024;
     private static final int MAX_UNSENT = 1_000;
+    /** Bounds a batched invalidation's message (and a receiver's work per message). */
+    public static final int MAX_TAGS_PER_MESSAGE = 1_000;
 
     private final Connector connector;
     private final CacheConfig config;
@@ -126,7 +128,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         if (synced) {
             return;
         }
-        pubSub.publish(channel, new Invalidation(origin, "probe", List.of(), probeToken), MESSAGES);
+        pubSub.publish(channel, new Invalidation(origin, "probe", List.of(), probeToken, List.of()), MESSAGES);
     }
 
     private void onMessage(Invalidation m) {
@@ -148,6 +150,11 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
                 local.invalidateByTag(Objects.requireNonNull(m.arg()));
                 m.keys().forEach(local::delete);
             }
+            case "tags" -> {
+                bumpAll();
+                local.invalidateByTags(m.tags());
+                m.keys().forEach(local::delete);
+            }
             case "pattern" -> {
                 bumpAll();
                 local.invalidateByPattern(Objects.requireNonNull(m.arg()));
@@ -162,21 +169,25 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     }
 
     private void publish(String kind, List<String> keys, @Nullable String arg) {
+        publish(kind, keys, arg, List.of());
+    }
+
+    private void publish(String kind, List<String> keys, @Nullable String arg, List<String> tags) {
         if (!connector.usable()) {
             // Which keys a tag covered is known only to Redis (in-process copies carry no tags), so a
             // kept tag invalidation goes out as a clear, as do more than MAX_UNSENT messages.
-            boolean clear = kind.equals("clear") || kind.equals("tag");
+            boolean clear = kind.equals("clear") || kind.equals("tag") || kind.equals("tags");
             synchronized (unsent) {
                 if (clear || unsent.size() >= MAX_UNSENT) {
                     unsent.clear();
-                    unsent.add(new Invalidation(origin, "clear", List.of(), null));
+                    unsent.add(new Invalidation(origin, "clear", List.of(), null, List.of()));
                 } else if (unsent.isEmpty() || !unsent.get(0).kind().equals("clear")) {
-                    unsent.add(new Invalidation(origin, kind, keys, arg));
+                    unsent.add(new Invalidation(origin, kind, keys, arg, tags));
                 }
             }
             return;
         }
-        pubSub.publish(channel, new Invalidation(origin, kind, keys, arg), MESSAGES)
+        pubSub.publish(channel, new Invalidation(origin, kind, keys, arg, tags), MESSAGES)
                 .exceptionally(e -> {
                     // Another instance may keep a stale copy until it reconnects or the entry expires.
                     LOG.debug("publishing an invalidation failed", e);
@@ -384,6 +395,40 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         local.invalidateByTag(tag);
         removed.forEach(local::delete);
         publish("tag", removed, tag);
+        return removed.size();
+    }
+
+    /**
+     * Invalidates the tags in Redis in one pipeline ({@link RedisCacheImpl#invalidateTagsReturningKeys}),
+     * drops them and the removed keys from the in-process tier, and publishes the batch as {@code tags}
+     * messages of at most {@value #MAX_TAGS_PER_MESSAGE} tags, the removed keys following as {@code keys}
+     * messages of at most as many keys (a receiver handles each message on its own, so splitting loses
+     * nothing). While Redis cannot be used, the batch is kept as a clear, as a single tag is.
+     *
+     * @throws NullPointerException if {@code tags} or one of them is null
+     * @throws IllegalArgumentException naming a blank tag; nothing is invalidated then
+     */
+    @Override
+    public long invalidateByTags(Collection<String> tags) {
+        List<String> distinct = RedisCacheImpl.checkTags(tags);
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        bumpAll();
+        if (!connector.usable()) {
+            long n = remote.invalidateByTags(distinct);
+            publish("tags", List.of(), null, distinct); // kept until Redis can be used again
+            return n;
+        }
+        List<String> removed = remote.invalidateTagsReturningKeys(distinct);
+        local.invalidateByTags(distinct);
+        removed.forEach(local::delete);
+        for (int i = 0; i < distinct.size(); i += MAX_TAGS_PER_MESSAGE) {
+            publish("tags", List.of(), null, distinct.subList(i, Math.min(distinct.size(), i + MAX_TAGS_PER_MESSAGE)));
+        }
+        for (int i = 0; i < removed.size(); i += MAX_TAGS_PER_MESSAGE) {
+            publish("keys", removed.subList(i, Math.min(removed.size(), i + MAX_TAGS_PER_MESSAGE)), null);
+        }
         return removed.size();
     }
 
