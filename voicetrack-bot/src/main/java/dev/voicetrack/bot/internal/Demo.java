@@ -411,6 +411,9 @@ public final class Demo {
                     () -> {
                         StringBuilder sb = new StringBuilder();
                         bots.children().forEach(c -> sb.append(bots.status(c)).append('\n'));
+                        if (Thread.currentThread().isInterrupted()) {
+                            return; // the demo is stopping: a status cut short says nothing
+                        }
                         System.out.print(sb);
                         System.out.flush();
                     },
