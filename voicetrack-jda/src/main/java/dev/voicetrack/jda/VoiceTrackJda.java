@@ -1,7 +1,10 @@
 package dev.voicetrack.jda;
 
+import dev.voicetrack.core.LeaderboardPage;
+import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.VoiceView;
+import dev.voicetrack.core.Window;
 import dev.voicetrack.jda.internal.CommandDefinitions;
 import dev.voicetrack.jda.internal.Gateways;
 import dev.voicetrack.jda.internal.JdaVoiceView;
@@ -83,6 +86,19 @@ public final class VoiceTrackJda {
             Collections.unmodifiableSet(EnumSet.of(CacheFlag.VOICE_STATE));
 
     private VoiceTrackJda() {}
+
+    /** Rows a {@code /leaderboard} page shows. */
+    public static final int LEADERBOARD_PAGE_ROWS = 10;
+
+    /**
+     * Reads {@code /leaderboard}'s first page of {@code metric} over all time exactly as the command reads it (its
+     * rows and one more, which tells whether there is a next page), so that a cache warmed with this answers the
+     * command's first page. For cache warmers.
+     */
+    public static LeaderboardPage readFirstLeaderboardPage(VoiceTracker tracker, long guildId, Metric metric) {
+        Objects.requireNonNull(tracker, "tracker");
+        return tracker.getLeaderboard(guildId, metric, Window.allTime(), LEADERBOARD_PAGE_ROWS + 1, 0);
+    }
 
     /**
      * The members in voice as JDA's cache holds them, for {@link dev.voicetrack.core.VoiceTrackerBuilder#view}.

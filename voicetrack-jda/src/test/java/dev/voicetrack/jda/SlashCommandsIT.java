@@ -8,6 +8,7 @@ import dev.voicetrack.cache.CacheConfig;
 import dev.voicetrack.cache.CacheEntry;
 import dev.voicetrack.cache.CacheWarmer;
 import dev.voicetrack.cache.InProcessCache;
+import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.storage.InMemoryStorage;
 import dev.voicetrack.core.storage.StorageMaintenance.BackupResult;
 import dev.voicetrack.core.storage.StorageOptimizer;
@@ -177,6 +178,22 @@ class SlashCommandsIT {
                         .awaitReply(WAIT)
                         .content())
                 .doesNotContain("too fast");
+    }
+
+    @Test
+    void aFirstLeaderboardPageReadAsTheHelperReadsIt_isTheOneTheCommandReads() throws InterruptedException {
+        bot.close(); // this one's tracker runs without a cache: one that caches its queries in `cache`
+        bot = TestBot.start(emulator, storage, clock, t -> t.cache(cache), o -> o.cache(cache), true);
+        bot.tracker.addXp(guild.id(), member.user().id(), 10);
+        VoiceTrackJda.readFirstLeaderboardPage(bot.tracker, guild.id(), Metric.XP);
+        List<String> warmed = cache.keys("lb:*");
+        assertThat(warmed).hasSize(1);
+
+        member.invokeCommand(general, "leaderboard", Map.of("metric", "xp")).awaitReply(WAIT);
+
+        assertThat(cache.keys("lb:*"))
+                .as("the command read the warmed page, no other")
+                .isEqualTo(warmed);
     }
 
     @Test

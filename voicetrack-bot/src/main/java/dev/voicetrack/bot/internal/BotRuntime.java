@@ -11,7 +11,6 @@ import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.TickReport;
 import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceTracker;
-import dev.voicetrack.core.Window;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMaintenance;
 import dev.voicetrack.jda.JdaInstallation;
@@ -253,10 +252,11 @@ public final class BotRuntime {
 
     private Collection<CacheEntry<Object>> warmLeaderboards() {
         VoiceTracker t = tracker.tracker();
-        // The tracker's queries fill the cache with its own keys and tags; nothing to return here.
+        // The tracker's queries fill the cache with its own keys and tags; nothing to return here. The page read is
+        // the one /leaderboard reads (a cached page answers only the same rows), so the warm entries get used.
         for (long guild : storage.raw().guildIds()) {
             for (Metric m : List.of(Metric.XP, Metric.VOICE_TIME)) {
-                t.getLeaderboard(guild, m, Window.allTime(), 10, 0);
+                VoiceTrackJda.readFirstLeaderboardPage(t, guild, m);
             }
         }
         return List.of();

@@ -14,6 +14,7 @@ import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.Window;
 import dev.voicetrack.jda.DashboardLinks;
+import dev.voicetrack.jda.VoiceTrackJda;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * ask about activity. Every answer reads the tracker (and through it the cache and storage).
  */
 final class StatsCommands implements CommandGroup {
-    static final int PAGE_SIZE = 10;
+    static final int PAGE_SIZE = VoiceTrackJda.LEADERBOARD_PAGE_ROWS;
     static final String LEADERBOARD_BUTTON = "vt-lb";
     /** The last leaderboard page a button may ask for; keeps the storage offset far from int overflow. */
     static final int MAX_PAGE = 100_000;
