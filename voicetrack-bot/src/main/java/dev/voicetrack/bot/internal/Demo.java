@@ -35,9 +35,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -159,11 +161,7 @@ public final class Demo {
                         + " reached level " + e.newLevel());
             }
         });
-        ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-simulation");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService sim = simulationThread("demo-simulation");
         Runnable stop = () -> {
             sim.shutdownNow();
             try {
@@ -312,14 +310,10 @@ public final class Demo {
                 .start();
         DemoProcesses bots =
                 new DemoProcesses(processes, config.shutdownTimeout().plusSeconds(10));
-        ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-simulation");
-            t.setDaemon(true);
-            return t;
-        });
-        java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean clean = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledExecutorService sim = simulationThread("demo-simulation");
+        CountDownLatch stopping = new CountDownLatch(1);
+        AtomicBoolean clean = new AtomicBoolean(true);
+        AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (!stopped.compareAndSet(false, true)) {
                 return;
@@ -403,10 +397,7 @@ public final class Demo {
             System.out.println("Admin API token for this demo: " + shared.get("ADMIN_API_TOKEN"));
             System.out.println("Press Ctrl-C to stop every process.");
             System.out.flush();
-            if (resumed == 0) {
-                joinHalfOfEveryone(guilds);
-            }
-            sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
+            simulateAtRealSpeed(sim, resumed, worldFile, saved.idsFrom);
             sim.scheduleAtFixedRate(
                     () -> {
                         StringBuilder sb = new StringBuilder();
@@ -420,11 +411,6 @@ public final class Demo {
                     5,
                     5,
                     TimeUnit.SECONDS);
-            sim.scheduleAtFixedRate(
-                    () -> saveWorld(worldFile, saved.idsFrom, Instant.now()),
-                    WORLD_SAVE_EVERY.toMillis(),
-                    WORLD_SAVE_EVERY.toMillis(),
-                    TimeUnit.MILLISECONDS);
             if (duration != null) {
                 stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS); // the demo's own run time
             } else {
@@ -468,12 +454,8 @@ public final class Demo {
                 .shards(shards)
                 .port(port)
                 .start();
-        ScheduledExecutorService sim = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "emulator-simulation");
-            t.setDaemon(true);
-            return t;
-        });
-        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledExecutorService sim = simulationThread("emulator-simulation");
+        AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
                 sim.shutdownNow();
@@ -508,19 +490,11 @@ public final class Demo {
             }
             System.out.println("Press Ctrl-C to stop the emulator.");
             System.out.flush();
-            if (resumed == 0) {
-                joinHalfOfEveryone(guilds);
-            }
-            sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
-            sim.scheduleAtFixedRate(
-                    () -> saveWorld(worldFile, saved.idsFrom, Instant.now()),
-                    WORLD_SAVE_EVERY.toMillis(),
-                    WORLD_SAVE_EVERY.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            simulateAtRealSpeed(sim, resumed, worldFile, saved.idsFrom);
             if (duration != null) {
                 Thread.sleep(duration.toMillis()); // the emulator's own run time
             } else {
-                new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl-C
+                new CountDownLatch(1).await(); // until Ctrl-C
             }
         } finally {
             stop.run();
@@ -765,6 +739,31 @@ public final class Demo {
 
     private <T> T pick(List<T> list) {
         return list.get(random.nextInt(list.size()));
+    }
+
+    /** The daemon thread the simulated members, status lines and world saves run on. */
+    private static ScheduledExecutorService simulationThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The simulation of {@code demo --processes} and {@code emulator}, in real time: on a fresh world half of
+     * everyone joins voice, members move every 1.5 s, and the world is saved every {@link #WORLD_SAVE_EVERY}.
+     */
+    private void simulateAtRealSpeed(ScheduledExecutorService sim, int resumed, Path worldFile, Instant idsFrom) {
+        if (resumed == 0) {
+            joinHalfOfEveryone(guilds);
+        }
+        sim.scheduleAtFixedRate(this::step, 1500, 1500, TimeUnit.MILLISECONDS);
+        sim.scheduleAtFixedRate(
+                () -> saveWorld(worldFile, idsFrom, Instant.now()),
+                WORLD_SAVE_EVERY.toMillis(),
+                WORLD_SAVE_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Half of everyone starts in voice, so the leaderboards move from the first tick. */
