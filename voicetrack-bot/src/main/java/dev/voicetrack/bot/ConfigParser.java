@@ -10,17 +10,21 @@ import dev.voicetrack.bot.BotConfig.StorageSettings;
 import dev.voicetrack.bot.BotConfig.TrackingSettings;
 import dev.voicetrack.core.storage.kernel.HourlyRule;
 import dev.voicetrack.jda.DashboardLinks;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -82,6 +86,7 @@ final class ConfigParser {
         Optional<String> jdbcUrl = jdbcUrl(shared);
         requireWhatTheStorageNeeds(kind, jdbcUrl, mongoUri);
         BotConfig.ShardSettings shards = shards(kind, redisUrl.isPresent());
+        checkPathsApart(kind);
 
         return new BotConfig(
                 raw,
@@ -285,6 +290,50 @@ final class ConfigParser {
         } catch (InvalidPathException e) {
             throw new ConfigException(
                     name + " is not a valid path (" + e.getReason() + "), was '" + raw.shown(name) + "'");
+        }
+    }
+
+    /**
+     * The files and folders the bot writes must be different paths: an announcements file on the database
+     * would be written over it at the first {@code /config levelup}, a backup folder on the database file
+     * cannot be created. Only what this storage writes is compared (backups are SQLite's). Folders may
+     * hold one another's files: backup rotation deletes only the backups it recorded (see the bot README),
+     * so {@code BACKUP_DIR} may be the data folder. Paths are compared absolute and normalised, through the
+     * real path of the part that exists, so {@code ./data/../data/x.db}, a symbolic link and the plain path
+     * meet.
+     */
+    private void checkPathsApart(StorageKind kind) {
+        List<String> names = new ArrayList<>(List.of("ANNOUNCEMENTS_FILE"));
+        if (kind == StorageKind.SQLITE) {
+            names.addAll(List.of("SQLITE_DB_PATH", "BACKUP_DIR"));
+        } else if (kind == StorageKind.JSON) {
+            names.add("JSON_DATA_DIR");
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (String name : names) {
+            Path p = canonical(path(name));
+            String other = seen.putIfAbsent(p.toString(), name);
+            if (other != null) {
+                throw new ConfigException(other + " and " + name + " must be different paths, were '" + raw.shown(other)
+                        + "' and '" + raw.shown(name) + "' (both " + p + "): give each its own");
+            }
+        }
+    }
+
+    /** The absolute, normalised path, with the part of it that exists resolved to its real path. */
+    private static Path canonical(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        } catch (IOException e) {
+            return absolute;
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.voicetrack.bot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -356,6 +359,44 @@ class ConfigParserTest {
         assertThat(load("SHARD_COUNT", "6", "SHARD_IDS", "0-5").shards().ids())
                 .as("all shards in one process: SQLite is fine")
                 .hasSize(6);
+    }
+
+    @Test
+    void theFilesAndFoldersTheBotWrites_mustBeDifferentPaths(@TempDir Path dir) throws Exception {
+        String db = dir.resolve("data/voice-tracker.db").toString();
+        assertThatThrownBy(
+                        () -> load("SQLITE_DB_PATH", db, "ANNOUNCEMENTS_FILE", dir + "/data/../data/voice-tracker.db"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ANNOUNCEMENTS_FILE and SQLITE_DB_PATH must be different paths")
+                .hasMessageContaining("'" + db + "'");
+        assertThatThrownBy(() -> load(
+                        "VOICETRACK_STORAGE",
+                        "json",
+                        "JSON_DATA_DIR",
+                        dir + "/same",
+                        "ANNOUNCEMENTS_FILE",
+                        dir + "/same/"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ANNOUNCEMENTS_FILE and JSON_DATA_DIR must be different paths");
+
+        Files.createDirectories(dir.resolve("real"));
+        Files.createSymbolicLink(dir.resolve("link"), dir.resolve("real"));
+        assertThatThrownBy(() -> load("SQLITE_DB_PATH", dir + "/link", "BACKUP_DIR", dir + "/real"))
+                .as("a symbolic link to the backup folder is the backup folder")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SQLITE_DB_PATH and BACKUP_DIR must be different paths");
+
+        assertThatCode(ConfigParserTest::load).as("the defaults are apart").doesNotThrowAnyException();
+        assertThat(load("SQLITE_DB_PATH", dir + "/data/x.db", "BACKUP_DIR", dir + "/data")
+                        .backup()
+                        .dir())
+                .as("the backup folder may be the data folder: rotation deletes only the backups it recorded")
+                .isEqualTo(Path.of(dir + "/data"));
+        assertThat(load("VOICETRACK_STORAGE", "json", "BACKUP_DIR", dir + "/json", "JSON_DATA_DIR", dir + "/json")
+                        .storage()
+                        .jsonDir())
+                .as("backups are SQLite's: a JSON store may share their unused folder setting")
+                .isEqualTo(Path.of(dir + "/json"));
     }
 
     @Test
