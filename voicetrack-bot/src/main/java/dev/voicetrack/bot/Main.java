@@ -13,12 +13,14 @@ import dev.voicetrack.storage.jdbc.SqliteStorage;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -118,15 +120,7 @@ public final class Main {
                     config.warnings().forEach(w -> out.println("warning: " + w));
                     return OK;
                 }
-                // Before anything starts, so that the message stands alone.
-                BotRuntime.requireToken(config);
-                BotRuntime bot = new BotRuntime(config);
-                Runtime.getRuntime().addShutdownHook(new Thread(bot::shutdownOnSignal, "voicetrack-signal"));
-                bot.start();
-                out.println("voicetrack: ready");
-                out.flush();
-                bot.awaitStopped();
-                return bot.shutdownBackupSucceeded() ? OK : FAILED;
+                return runBot(config, Clock.systemUTC(), bot -> {}, out);
             }
             case "demo" -> {
                 if (help) {
@@ -417,6 +411,30 @@ public final class Main {
                     "unknown command '" + command + "'; commands: run, demo, emulator, migrate, import,"
                             + " backup, restore, stats (voicetrack --help)");
         }
+    }
+
+    /**
+     * {@code run} once its settings are read: starts the bot with its tracker measuring time on {@code
+     * trackerClock}, hands the started bot to {@code started}, prints the ready line and blocks until the
+     * bot has stopped (SIGTERM or SIGINT). {@code run} passes the system clock; a test's bot main passes a
+     * clock it shares with the test, so that several bot processes and a reference tracker measure the same
+     * time (see {@link BotRuntime#BotRuntime(BotConfig, Clock)}: schedules, leases and caches keep real time).
+     *
+     * @return {@link #OK}, or {@link #FAILED} when the shutdown backup failed
+     * @throws ConfigException when the token is missing or refused, a port or the database is taken
+     */
+    static int runBot(BotConfig config, Clock trackerClock, Consumer<BotRuntime> started, PrintStream out)
+            throws InterruptedException {
+        // Before anything starts, so that the message stands alone.
+        BotRuntime.requireToken(config);
+        BotRuntime bot = new BotRuntime(config, trackerClock);
+        Runtime.getRuntime().addShutdownHook(new Thread(bot::shutdownOnSignal, "voicetrack-signal"));
+        bot.start();
+        started.accept(bot);
+        out.println("voicetrack: ready");
+        out.flush();
+        bot.awaitStopped();
+        return bot.shutdownBackupSucceeded() ? OK : FAILED;
     }
 
     /**

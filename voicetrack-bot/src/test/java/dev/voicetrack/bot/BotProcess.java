@@ -1,10 +1,12 @@
 package dev.voicetrack.bot;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -65,6 +67,38 @@ final class BotProcess implements AutoCloseable {
         coverageAgent().ifPresent(cmd::add);
         cmd.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
+        return launch(workDir, env, cmd);
+    }
+
+    /**
+     * The packaged bot's {@code run} with its tracker on the {@link SharedClock} in {@code clockFile}: {@link
+     * SharedClockBot} from this module's test classes, on the class path after the jar (under the coverage
+     * agent too). {@code env} must set a {@code CHECK_INTERVAL} of at least {@link
+     * SharedClockBot#MIN_CHECK_INTERVAL}: the bot ticks when the clock moves.
+     */
+    static BotProcess startSharedClock(Path workDir, Map<String, String> env, Path clockFile) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+        coverageAgent().ifPresent(cmd::add);
+        cmd.add("-D" + SharedClockBot.CLOCK_FILE + "=" + clockFile.toAbsolutePath());
+        cmd.addAll(List.of(
+                "-cp", jar().toAbsolutePath() + File.pathSeparator + testClasses(), SharedClockBot.class.getName()));
+        return launch(workDir, env, cmd);
+    }
+
+    /** Where this module's test classes are (target/test-classes under Maven). */
+    private static Path testClasses() {
+        try {
+            return Path.of(SharedClockBot.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the test classes' location is not a path", e);
+        }
+    }
+
+    private static BotProcess launch(Path workDir, Map<String, String> env, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> BotConfig.SETTINGS.containsKey(k) || k.startsWith("VOICETRACK_"));
         pb.environment().putAll(env);

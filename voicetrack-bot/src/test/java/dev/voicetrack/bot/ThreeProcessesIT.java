@@ -41,9 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * guild was credited by two processes), and every guild's leaderboard reads the same through each
  * process's admin API.
  *
- * <p>The bots tick in real time (every 500 ms), so totals are not compared with a reference computed
- * from the event script: that would need one test clock across the JVMs. What is asserted is exact on
- * the stored rows; the waits are bounded hang guards, never timing assertions.
+ * <p>The bots tick in real time (every 500 ms), with events arriving between and during ticks, so
+ * totals are not predicted here: what is asserted is exact on the stored rows. {@link
+ * ThreeProcessesReferenceIT} runs the same processes on one test clock and compares every member's
+ * totals with a reference tracker fed the same script. The waits are bounded hang guards, never timing
+ * assertions.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ThreeProcessesIT {

@@ -335,6 +335,21 @@ public final class BotRuntime {
         return registry;
     }
 
+    /**
+     * Runs one tick now, on the tick thread after any tick running, and returns its report; scheduled ticks
+     * go on as before. For a caller that sets the pace of ticks itself, such as a test whose clock several
+     * bot processes share and which ticks them once each time it moves that clock.
+     *
+     * @throws IllegalStateException before the start, and once the shutdown has begun (its last tick is
+     *     the tracker's close)
+     */
+    public TickReport tickNow() throws InterruptedException {
+        if (stopping.get()) {
+            throw new IllegalStateException("the bot is stopping: no tick starts now");
+        }
+        return tracker.tickNow();
+    }
+
     public @Nullable TickReport lastTick() {
         return ticks.last().orElse(null);
     }

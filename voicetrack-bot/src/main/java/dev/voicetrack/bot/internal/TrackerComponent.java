@@ -3,6 +3,7 @@ package dev.voicetrack.bot.internal;
 import dev.voicetrack.bot.BotConfig;
 import dev.voicetrack.cache.Cache;
 import dev.voicetrack.core.GuildOwnership;
+import dev.voicetrack.core.TickReport;
 import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceTracker;
 import dev.voicetrack.core.VoiceView;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -79,6 +81,24 @@ final class TrackerComponent implements Component {
 
     Started<VoiceTracker> started() {
         return tracker;
+    }
+
+    /**
+     * Runs one tick now on the tick thread (so on the storage's tick path, as a scheduled tick), after
+     * any tick running, and returns its report; the schedule goes on as before.
+     *
+     * @throws IllegalStateException when the tracker has not started or is closed
+     */
+    TickReport tickNow() throws InterruptedException {
+        VoiceTracker t = tracker.get();
+        try {
+            return ticks.get().submit(t::tickNow).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("the tick failed", e.getCause());
+        }
     }
 
     /** Whether the shutdown backup, when one was due, was written and verified. */
