@@ -5,6 +5,7 @@ import dev.voicetrack.bot.internal.CopyProgress;
 import dev.voicetrack.bot.internal.DatabaseInUse;
 import dev.voicetrack.bot.internal.Demo;
 import dev.voicetrack.bot.internal.MigrationProgress;
+import dev.voicetrack.bot.internal.StdinClosed;
 import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
@@ -111,7 +112,8 @@ public final class Main {
                     out.print(helpRun());
                     return OK;
                 }
-                Options o = parse(command, rest, Set.of("--config"), Set.of("--print-config"));
+                Options o =
+                        parse(command, rest, Set.of("--config"), Set.of("--print-config", "--stop-when-stdin-closes"));
                 BotConfig config = load(env, o);
                 if (o.flags().contains("--print-config")) {
                     out.print(config.dump());
@@ -122,6 +124,13 @@ public final class Main {
                 BotRuntime.requireToken(config);
                 BotRuntime bot = new BotRuntime(config);
                 Runtime.getRuntime().addShutdownHook(new Thread(bot::shutdownOnSignal, "voicetrack-signal"));
+                if (o.flags().contains("--stop-when-stdin-closes")) {
+                    // Exiting runs the hook above, so the bot stops as on SIGTERM (last tick, leases given up).
+                    StdinClosed.watch(System.in, () -> {
+                        System.err.println("voicetrack: standard input closed (--stop-when-stdin-closes); stopping");
+                        System.exit(OK);
+                    });
+                }
                 bot.start();
                 out.println("voicetrack: ready");
                 out.flush();
@@ -546,7 +555,7 @@ public final class Main {
 
     private static String helpRun() {
         return """
-                Usage: voicetrack run [--config FILE] [--print-config]
+                Usage: voicetrack run [--config FILE] [--print-config] [--stop-when-stdin-closes]
 
                 Runs the bot. Needs DISCORD_BOT_TOKEN (Discord developer portal -> your application -> Bot).
                 Default storage: SQLite at ./data/voice-tracker.db with the in-process cache; backups every 6h
@@ -554,6 +563,10 @@ public final class Main {
                 Stops gracefully on Ctrl-C / SIGTERM: last tick, final backup, connections closed.
                   --config FILE    a .properties or .json file of settings (below)
                   --print-config   print the effective settings (secrets masked) and exit
+                  --stop-when-stdin-closes
+                                   stop as on SIGTERM when standard input ends: for a bot started by
+                                   another process through a pipe, so that it stops when that process
+                                   dies, even by kill -9 (demo --processes starts its bots so)
                 """
                 + settingsHelp();
     }
