@@ -4,7 +4,9 @@
 
 const METRICS = [["xp", "XP"], ["voiceTime", "Voice time"], ["level", "Level"], ["messages", "Messages"]];
 const WINDOWS = [["all", "All time"], ["1d", "Today"], ["7d", "Last 7 days"], ["30d", "Last 30 days"], ["week", "This week"], ["month", "This month"]];
-const PAGE_SIZE = 25;
+// Rows of a leaderboard page: the server's (Dashboard.LEADERBOARD_PAGE_ROWS), so that the first page
+// read here is the one the bot keeps warm in its cache.
+const PAGE_SIZE = Number(document.querySelector('meta[name="voicetrack-leaderboard-rows"]').content);
 
 const main = document.getElementById("main");
 const liveBadge = document.getElementById("live");

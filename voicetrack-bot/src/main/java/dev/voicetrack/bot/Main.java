@@ -5,6 +5,7 @@ import dev.voicetrack.bot.internal.CopyProgress;
 import dev.voicetrack.bot.internal.DatabaseInUse;
 import dev.voicetrack.bot.internal.Demo;
 import dev.voicetrack.bot.internal.MigrationProgress;
+import dev.voicetrack.bot.internal.StdinClosed;
 import dev.voicetrack.bot.internal.Storages;
 import dev.voicetrack.core.storage.Storage;
 import dev.voicetrack.core.storage.StorageMigration;
@@ -113,12 +114,21 @@ public final class Main {
                     out.print(helpRun());
                     return OK;
                 }
-                Options o = parse(command, rest, Set.of("--config"), Set.of("--print-config"));
+                Options o =
+                        parse(command, rest, Set.of("--config"), Set.of("--print-config", "--stop-when-stdin-closes"));
                 BotConfig config = load(env, o);
                 if (o.flags().contains("--print-config")) {
                     out.print(config.dump());
                     config.warnings().forEach(w -> out.println("warning: " + w));
                     return OK;
+                }
+                if (o.flags().contains("--stop-when-stdin-closes")) {
+                    // Exiting runs the bot's shutdown hook, so it stops as on SIGTERM (last tick, leases given
+                    // up); before the bot has started there is nothing to stop.
+                    StdinClosed.watch(System.in, () -> {
+                        System.err.println("voicetrack: standard input closed (--stop-when-stdin-closes); stopping");
+                        System.exit(OK);
+                    });
                 }
                 return runBot(config, Clock.systemUTC(), bot -> {}, out);
             }
@@ -564,7 +574,7 @@ public final class Main {
 
     private static String helpRun() {
         return """
-                Usage: voicetrack run [--config FILE] [--print-config]
+                Usage: voicetrack run [--config FILE] [--print-config] [--stop-when-stdin-closes]
 
                 Runs the bot. Needs DISCORD_BOT_TOKEN (Discord developer portal -> your application -> Bot).
                 Default storage: SQLite at ./data/voice-tracker.db with the in-process cache; backups every 6h
@@ -572,6 +582,10 @@ public final class Main {
                 Stops gracefully on Ctrl-C / SIGTERM: last tick, final backup, connections closed.
                   --config FILE    a .properties or .json file of settings (below)
                   --print-config   print the effective settings (secrets masked) and exit
+                  --stop-when-stdin-closes
+                                   stop as on SIGTERM when standard input ends: for a bot started by
+                                   another process through a pipe, so that it stops when that process
+                                   dies, even by kill -9 (demo --processes starts its bots so)
                 """
                 + settingsHelp();
     }

@@ -53,15 +53,7 @@ class DemoProcessesIT {
     @Test
     void twoProcesses_eachTicksItsOwnShardsGuilds_andCtrlCStopsBoth() throws Exception {
         try (PostgresServer.Database db = PostgresServer.freshDatabase()) {
-            Map<String, String> env = new HashMap<>();
-            env.put("VOICETRACK_JDBC_URL", db.jdbcUrl());
-            env.put("POSTGRES_USER", db.user());
-            env.put("POSTGRES_PASSWORD", db.password());
-            // No REDIS_URL: the demo starts the redis-server it finds on the PATH (the testkit's binary).
-            env.put("PATH", redisOnPath() + java.io.File.pathSeparator + System.getenv("PATH"));
-            env.put("ADMIN_API_BIND", "127.0.0.1:0");
-            env.put("CHECK_INTERVAL", "500ms");
-            env.put("SHARD_LEASE_TIME", "3s");
+            Map<String, String> env = demoEnv(db);
             Path work = Files.createDirectories(tmp.resolve("demo"));
             BotProcess demo = BotProcess.start(
                     work, env, "demo", "--processes", "2", "--guilds", "4", "--members", "6", "--seed", "23");
@@ -152,6 +144,66 @@ class DemoProcessesIT {
                 System.out.println("DemoProcessesIT: the demo printed:\n" + String.join("\n", demo.stdoutLines()));
             }
         }
+    }
+
+    /**
+     * A demo killed with {@code kill -9} runs no shutdown hook, yet every process it started stops by
+     * itself: the bot processes (which see their standard input, a pipe from the demo, end) and the
+     * redis-server (whose watchdog sees the same), bounded by the hang guard. They used to run on until
+     * stopped by hand.
+     */
+    @Test
+    void killedDemo_everyProcessItStartedStopsByItself() throws Exception {
+        try (PostgresServer.Database db = PostgresServer.freshDatabase()) {
+            Map<String, String> env = demoEnv(db);
+            env.put("SHUTDOWN_TIMEOUT", "10s");
+            Path work = Files.createDirectories(tmp.resolve("killed"));
+            BotProcess demo = BotProcess.start(
+                    work, env, "demo", "--processes", "2", "--guilds", "2", "--members", "2", "--seed", "29");
+            List<ProcessHandle> started = List.of();
+            try {
+                demo.awaitLine("Press Ctrl-C to stop every process.");
+                started = demo.process.toHandle().descendants().toList();
+                List<String> out = demo.stdoutLines();
+                int redisPort = out.stream()
+                        .map(REDIS::matcher)
+                        .filter(Matcher::find)
+                        .map(m -> Integer.parseInt(m.group(1)))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no line on the Redis the demo started: " + out));
+                assertThat(started)
+                        .as("the demo's processes")
+                        .filteredOn(p -> p.info().command().orElse("").endsWith("java"))
+                        .hasSize(2);
+                assertThat(answers(redisPort)).isTrue();
+
+                assertThat(demo.kill9()).isEqualTo(137);
+
+                List<ProcessHandle> left = started;
+                BotProcess.await(
+                        "every process the killed demo started to stop",
+                        () -> left.stream().noneMatch(ProcessHandle::isAlive) && !answers(redisPort));
+            } finally {
+                started.forEach(ProcessHandle::destroyForcibly); // a failed run leaves nothing running either
+                demo.close();
+                System.out.println(
+                        "DemoProcessesIT: the killed demo printed:\n" + String.join("\n", demo.stdoutLines()));
+            }
+        }
+    }
+
+    /** Settings for a demo of two processes on {@code db} and the redis-server the demo starts. */
+    private Map<String, String> demoEnv(PostgresServer.Database db) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("VOICETRACK_JDBC_URL", db.jdbcUrl());
+        env.put("POSTGRES_USER", db.user());
+        env.put("POSTGRES_PASSWORD", db.password());
+        // No REDIS_URL: the demo starts the redis-server it finds on the PATH (the testkit's binary).
+        env.put("PATH", redisOnPath() + java.io.File.pathSeparator + System.getenv("PATH"));
+        env.put("ADMIN_API_BIND", "127.0.0.1:0");
+        env.put("CHECK_INTERVAL", "500ms");
+        env.put("SHARD_LEASE_TIME", "3s");
+        return env;
     }
 
     @Test

@@ -178,6 +178,7 @@ public final class ShardedTickRun {
                         .manualTicks()
                         .storage(storage)
                         .cache(cache)
+                        .ownsCache(false) // closed by this try, after the tracker's last tick
                         .clock(clock)
                         .checkInterval(interval)
                         .build()) {

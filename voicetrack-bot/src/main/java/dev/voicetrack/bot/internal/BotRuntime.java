@@ -252,11 +252,13 @@ public final class BotRuntime {
 
     private Collection<CacheEntry<Object>> warmLeaderboards() {
         VoiceTracker t = tracker.tracker();
-        // The tracker's queries fill the cache with its own keys and tags; nothing to return here. The page read is
-        // the one /leaderboard reads (a cached page answers only the same rows), so the warm entries get used.
+        // The tracker's queries fill the cache with its own keys and tags; nothing to return here. The pages read are
+        // the first ones /leaderboard and the dashboard read (a cached page answers only the same rows), so the warm
+        // entries get used.
         for (long guild : storage.raw().guildIds()) {
             for (Metric m : List.of(Metric.XP, Metric.VOICE_TIME)) {
                 VoiceTrackJda.readFirstLeaderboardPage(t, guild, m);
+                Dashboard.readFirstLeaderboardPage(t, guild, m);
             }
         }
         return List.of();

@@ -1,6 +1,7 @@
 package dev.voicetrack.bot.internal;
 
 import dev.voicetrack.core.GuildConfig;
+import dev.voicetrack.core.LeaderboardPage;
 import dev.voicetrack.core.LevelCalculator;
 import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
@@ -15,6 +16,7 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,6 +65,16 @@ final class Dashboard {
             "app.css", "text/css; charset=utf-8",
             "favicon.svg", "image/svg+xml");
 
+    /**
+     * Rows a leaderboard page of the dashboard shows. The page's script reads it from the page (the
+     * {@code voicetrack-leaderboard-rows} meta element, filled in from here), so the first page it asks
+     * for is the one {@link #readFirstLeaderboardPage} warms.
+     */
+    static final int LEADERBOARD_PAGE_ROWS = 25;
+
+    /** What index.html holds where the page size goes. */
+    private static final String PAGE_ROWS_PLACEHOLDER = "{{LEADERBOARD_PAGE_ROWS}}";
+
     private static final int RECENT_SESSIONS = 10;
     private static final int SEARCH_RESULTS = 10;
 
@@ -73,8 +85,27 @@ final class Dashboard {
     Dashboard(BotRuntime bot, LiveUpdates live) {
         this.bot = Objects.requireNonNull(bot, "bot");
         this.live = Objects.requireNonNull(live, "live");
-        files.put("index.html", read("index.html"));
+        files.put("index.html", page());
         ASSETS.keySet().forEach(name -> files.put(name, read(name)));
+    }
+
+    /**
+     * Reads the dashboard's first leaderboard page of {@code metric} exactly as the page's script asks
+     * for it (all time, {@link #LEADERBOARD_PAGE_ROWS} rows from the first), so that a cache warmed
+     * with this answers the page's first read. For the cache warmer.
+     */
+    static LeaderboardPage readFirstLeaderboardPage(VoiceTracker tracker, long guildId, Metric metric) {
+        return tracker.getLeaderboard(guildId, metric, Window.allTime(), LEADERBOARD_PAGE_ROWS, 0);
+    }
+
+    /** The page's document, with the page size filled in. */
+    private static byte[] page() {
+        String html = new String(read("index.html"), StandardCharsets.UTF_8);
+        if (!html.contains(PAGE_ROWS_PLACEHOLDER)) {
+            throw new IllegalStateException("the jar's dashboard/index.html lacks " + PAGE_ROWS_PLACEHOLDER);
+        }
+        return html.replace(PAGE_ROWS_PLACEHOLDER, Integer.toString(LEADERBOARD_PAGE_ROWS))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     void routes(Javalin app) {

@@ -33,6 +33,11 @@ import java.util.concurrent.TimeoutException;
  * that it is up from {@code voicetrack: ready}; its status comes from the process's {@code /health}.
  * {@link #close} stops every process as Ctrl-C stops one bot (SIGTERM: last tick, shard leases given
  * up), then forcibly after the bot's shutdown timeout.
+ *
+ * <p>A demo that dies without stopping them ({@code kill -9}, a crash) leaves no process behind: each
+ * is started with {@code --stop-when-stdin-closes} and a pipe from this process as its standard
+ * input, which nothing writes to and which the system closes when this process ends, however it ends;
+ * the process then stops as on SIGTERM.
  */
 final class DemoProcesses implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,7 +98,8 @@ final class DemoProcesses implements AutoCloseable {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.voicetrack.bot.Main",
-                "run"));
+                "run",
+                "--stop-when-stdin-closes"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(settings);

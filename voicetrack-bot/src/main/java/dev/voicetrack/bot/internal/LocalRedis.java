@@ -23,9 +23,31 @@ import java.util.concurrent.TimeUnit;
  * <p>Why Redis and not PostgreSQL is started: a Redis for a demo holds nothing worth keeping (cache
  * entries and shard leases) and is one command; a PostgreSQL would need a database cluster written to
  * disk, a superuser and a decision on when to delete the demo's data, which the operator should make.
+ *
+ * <p>The server stops with the demo however the demo ends, {@code kill -9} included. Redis cannot
+ * watch the process that started it, so a {@code /bin/sh} watchdog ({@link #WATCHDOG}) starts it and
+ * reads its own standard input, a pipe whose other end only the demo holds: the system closes that end
+ * when the demo dies, and the watchdog then stops the server (SIGTERM). {@link #close} ends the input
+ * the same way, so a normal stop takes the same path. The watchdog exits when the server does, with
+ * its status, so a server that fails at start is seen at once.
  */
 final class LocalRedis implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * The watchdog, run as {@code sh -c WATCHDOG sh redis-server args...}: the server in the
+     * background (its standard input is then {@code /dev/null}), and a background reader of the
+     * watchdog's input, kept as descriptor 3 since a background command's own standard input is also
+     * {@code /dev/null}, that stops the server at the input's end.
+     */
+    static final String WATCHDOG =
+            """
+            "$@" &
+            redis=$!
+            exec 3<&0
+            { cat <&3 >/dev/null; kill "$redis" 2>/dev/null; } &
+            wait "$redis"
+            """;
 
     private final Process process;
     private final int port;
@@ -66,6 +88,10 @@ final class LocalRedis implements AutoCloseable {
         }
         Path log = dir.resolve("redis.log");
         Process p = new ProcessBuilder(List.of(
+                        "/bin/sh",
+                        "-c",
+                        WATCHDOG,
+                        "sh",
                         binary.toString(),
                         "--bind",
                         "127.0.0.1",
@@ -119,17 +145,29 @@ final class LocalRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Stops the server (SIGTERM, then SIGKILL after a few seconds). Idempotent. */
+    /**
+     * Stops the server: ends the watchdog's input, which stops the server with SIGTERM, and kills the
+     * watchdog and the server if they have not ended a few seconds later. Idempotent.
+     */
     @Override
     public void close() {
-        process.destroy();
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed: the watchdog sees the end of its input all the same
+        }
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                kill();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            kill();
         }
+    }
+
+    private void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 }

@@ -37,7 +37,7 @@ public interface RedisConnector extends AutoCloseable {
      */
     void onReconnect(Runnable callback);
 
-    /** Closes the connections and the client. */
+    /** Closes the connections and the client. Idempotent. */
     @Override
     void close();
 }

@@ -7,6 +7,8 @@ import dev.voicetrack.cache.WriteOptions;
 import dev.voicetrack.cache.ratelimit.RateLimitKey;
 import dev.voicetrack.cache.ratelimit.RateLimitRule;
 import dev.voicetrack.cache.ratelimit.RateLimiter;
+import dev.voicetrack.cache.redis.internal.Fetched;
+import dev.voicetrack.cache.redis.internal.RedisCacheImpl;
 import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisCluster;
 import dev.voicetrack.testkit.redis.RedisServer;
@@ -74,6 +76,33 @@ class RedisClusterIT {
         Map<String, TestValue> all = cache.getAll(keys);
         assertThat(all).hasSize(300);
         assertThat(cache.get("user:1:42")).contains(TestValue.of("u", 42));
+    }
+
+    /**
+     * A node that lost the read script (restarted, or {@code SCRIPT FLUSH}) fails its pipelined reads
+     * with NOSCRIPT; each is sent again alone, which loads the script there, and the rest of the batch
+     * stands. The wait used to end at the first failure, so the whole batch went to the fallback.
+     */
+    @Test
+    void getAll_withTheScriptFlushedOnEveryNode_retriesEachFailedReadAlone() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            cache.put("user:1:" + i, TestValue.of("u", i));
+            keys.add("user:1:" + i);
+        }
+        assertThat(cache.getAll(keys)).hasSize(60); // loads the script on the nodes it reached
+        for (RedisServer node : cluster.nodes()) {
+            assertThat(node.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+        }
+
+        var reads = ((RedisCacheImpl<TestValue>) cache).fetchAll(keys);
+
+        assertThat(reads).as("the pipelined reads, not the fallback").isPresent();
+        for (int i = 0; i < 60; i++) {
+            assertThat(reads.get().get(i).entry().flatMap(Fetched::value))
+                    .as("read of %s", keys.get(i))
+                    .contains(TestValue.of("u", i));
+        }
     }
 
     @Test

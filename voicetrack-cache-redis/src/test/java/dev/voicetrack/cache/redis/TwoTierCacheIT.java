@@ -10,9 +10,14 @@ import dev.voicetrack.testkit.cache.TestValue;
 import dev.voicetrack.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +68,48 @@ class TwoTierCacheIT {
                 "fill of " + key,
                 () -> reader.get(key).equals(Optional.of(expected))
                         && tier(reader).localTier().contains(key));
+    }
+
+    /**
+     * Closing twice (a tracker that owns the cache closes it, and so does the try-with-resources that
+     * opened it) closes each Lettuce connection once: Lettuce warns "Connection is already closed" (on
+     * its logger, JUL here, as no SLF4J provider is on the test class path) for a second close, which
+     * the sharded tick benchmark printed at every process's end.
+     */
+    @Test
+    void closeTwice_closesEachConnectionOnce_soLettuceWarnsNothing() {
+        Logger lettuce = Logger.getLogger("io.lettuce");
+        List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        lettuce.addHandler(handler);
+        try {
+            RedisCache<TestValue> c = instance();
+            Await.until("the instance synced", () -> tier(c).synced());
+            c.put("user:1:1", TestValue.of("x", 1));
+            assertThat(c.get("user:1:1")).contains(TestValue.of("x", 1));
+
+            c.close();
+            c.close();
+
+            assertThat(warnings)
+                    .extracting(r -> r.getLoggerName() + ": " + r.getMessage())
+                    .isEmpty();
+        } finally {
+            lettuce.removeHandler(handler);
+        }
     }
 
     @Test

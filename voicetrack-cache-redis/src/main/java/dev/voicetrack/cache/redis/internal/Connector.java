@@ -499,9 +499,18 @@ public final class Connector implements RedisConnector {
         }
     }
 
+    /**
+     * Closes the connections and the client, once: a second call returns at once, as Lettuce warns
+     * ("Connection is already closed") for every connection closed again.
+     */
     @Override
     public void close() {
-        closed = true;
+        synchronized (stateLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         scheduler.shutdownNow();
         if (direct != null) {
             direct.close();

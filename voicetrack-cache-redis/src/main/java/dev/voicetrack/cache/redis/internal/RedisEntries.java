@@ -148,18 +148,17 @@ final class RedisEntries<V> {
         for (int i = 1; i < keys.size(); i++) {
             futures.add(async.evalsha(FETCH.sha(), ScriptOutputType.MULTI, withBookkeeping(layout.entry(keys.get(i)))));
         }
-        long timeout = connector.config().commandTimeout().toNanos();
         // One bound for the whole pipeline: a hung server costs the caller one command timeout, and a
-        // read still unanswered then is a timeout (it used to be read as an empty reply).
-        if (!LettuceFutures.awaitAll(timeout, TimeUnit.NANOSECONDS, futures.toArray(new RedisFuture<?>[0]))) {
-            throw new RedisCommandTimeoutException("pipelined reads not answered within " + Duration.ofNanos(timeout));
-        }
+        // read still unanswered then is a timeout (it used to be read as an empty reply). A failed read
+        // does not end the wait (LettuceFutures.awaitAll's did, so one node without the script sent
+        // the whole getAll to the fallback): it is sent again alone, which loads the script there.
+        await(futures, connector.config().commandTimeout().toNanos(), "reads");
         for (int i = 1; i < keys.size(); i++) {
             var f = futures.get(i - 1).toCompletableFuture();
             if (f.isCompletedExceptionally()) {
                 reads.add(fetch(commands, keys.get(i))); // NOSCRIPT on another node, for example
             } else {
-                reads.add(decodeRead(f.getNow(List.of())));
+                reads.add(decodeRead(f.join()));
             }
         }
         return reads;

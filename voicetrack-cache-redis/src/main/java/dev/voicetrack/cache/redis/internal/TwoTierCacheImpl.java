@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +78,7 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
     private final String channel;
     private final String origin = UUID.randomUUID().toString();
     private final ScheduledExecutorService prober;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private final AtomicLongArray keyEpochs = new AtomicLongArray(STRIPES);
     private final AtomicLong globalEpoch = new AtomicLong();
@@ -534,8 +536,12 @@ public final class TwoTierCacheImpl<V> implements RedisCache<V> {
         return local;
     }
 
+    /** Closes the tiers once; a second call (a tracker owning the cache, then its opener) does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         prober.shutdownNow();
         subscription.close();
         pubSub.close();
