@@ -131,7 +131,11 @@ class GuildSnapshotsTest {
             for (int tick = 0; tick < 3; tick++) {
                 f.message(2);
                 f.leave(3 + tick);
+                int r0 = storage.reads.get();
                 f.tickAfterSeconds(7);
+                assertThat(storage.reads.get() - r0)
+                        .as("the rebuild: the members and the two windows' boards, and no per-key refresh")
+                        .isEqualTo(3);
                 assertThat(readEverythingAndCompare(f))
                         .as("the tick rebuilt the snapshot and the windows read lately")
                         .isZero();

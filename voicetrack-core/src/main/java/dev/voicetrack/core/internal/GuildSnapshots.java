@@ -105,6 +105,8 @@ final class GuildSnapshots {
     private static final class Reads {
         /** Windows read from the guild's snapshots, with when they were last read (clock millis). */
         final Map<Window, Long> windows = new ConcurrentHashMap<>();
+        /** Whether the last snapshot built fitted the cap; the next is then read without counting first. */
+        volatile boolean fitted;
 
         private final long[] times = new long[MIN_READS];
         private int next;
@@ -270,13 +272,19 @@ final class GuildSnapshots {
         return built;
     }
 
+    /** Whether the guild has a valid snapshot (its marker is in the cache); counts nothing. */
+    boolean holds(long guildId) {
+        Snapshot s = snapshots.get(guildId);
+        return s != null && markerPresent(s.marker);
+    }
+
     /** How many guilds have a snapshot (valid or not yet found dead). */
     int size() {
         return snapshots.size();
     }
 
     private boolean build(long guildId, Reads r, long since) {
-        if (storage.memberCount(guildId) > maxMembers) {
+        if (!r.fitted && storage.memberCount(guildId) > maxMembers) {
             markTooLarge(guildId);
             return false;
         }
@@ -299,9 +307,11 @@ final class GuildSnapshots {
         var list = new ArrayList<MemberStats>();
         storage.forEachMember(guildId, list::add);
         if (list.size() > maxMembers) {
+            r.fitted = false;
             markTooLarge(guildId);
             return null;
         }
+        r.fitted = true;
         list.sort(Comparator.comparingLong(MemberStats::userId));
         int n = list.size();
         long[] users = new long[n];

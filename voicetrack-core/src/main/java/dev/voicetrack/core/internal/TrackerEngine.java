@@ -143,7 +143,7 @@ public final class TrackerEngine implements VoiceTracker {
                 settings.cacheTtl());
         this.ticks = new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime(), () -> {
             snapshots.refresh();
-            hot.refresh();
+            hot.refresh(snapshots::holds);
         });
         this.admin = new AdminOperations(
                 lock, storage, settings.strategies(), guilds, ledger, pending, levelUps, tags, dispatcher);
