@@ -73,9 +73,10 @@ public interface Storage extends AutoCloseable {
      * Hands {@code action} every member stored in a guild, with every field {@link #member} gives (per-channel
      * totals and metadata included), each once, in no particular order; an unknown guild gives none. For reads of a
      * whole guild (the tracker's guild snapshots, {@link #exportGuild}). A member is handed exactly when {@link
-     * #member} would find it, with the same stats, had nothing been written during the read. The backends read it in
-     * one consistent pass (a transaction or a read lock), a few queries for the guild rather than a few per member;
-     * {@code action} runs on the calling thread, and must not call back into this storage.
+     * #member} would find it, with the same stats, had nothing been written during the read. The backends read it
+     * in one pass, a few queries for the guild rather than a few per member: one snapshot transaction of three
+     * queries (JDBC), one copy under the read lock (JSON, in-memory), one query (MongoDB, not a point-in-time view);
+     * {@code action} runs on the calling thread, once the read is done.
      *
      * <p>The default lists the members through the all-time leaderboard and reads each with {@link #member}: a call
      * per member, and not a point-in-time view when writes run concurrently.
