@@ -241,7 +241,7 @@ final class GuildSnapshots {
         }
         long now = clock.millis();
         long since = now - hotFor.toMillis();
-        int built = 0;
+        var fresh = new ArrayList<Snapshot>();
         for (Map.Entry<Long, Reads> e : reads.entrySet()) {
             long guildId = e.getKey();
             Reads r = e.getValue();
@@ -261,15 +261,46 @@ final class GuildSnapshots {
                 continue;
             }
             try {
-                if (build(guildId, r, since)) {
-                    built++;
+                Snapshot s = build(guildId, r);
+                if (s != null) {
+                    fresh.add(s);
                 }
             } catch (RuntimeException ex) {
                 dispatcher.error(
                         "building the snapshot of guild " + guildId + " failed; its reads take the cache path", ex);
             }
         }
-        return built;
+        // Windows second: every guild's all-time part and member stats serve its readers first.
+        for (Snapshot s : fresh) {
+            try {
+                loadWindowsReadSince(s, since);
+            } catch (RuntimeException ex) {
+                dispatcher.error(
+                        "loading the windows of the snapshot of guild " + s.guildId + " failed; their first reads load"
+                                + " them",
+                        ex);
+            }
+        }
+        return fresh.size();
+    }
+
+    /**
+     * Adds to a snapshot just built the boards of the windows its guild was read in lately. A board read now is
+     * newer than the snapshot's members, and is only used while the snapshot's marker (the guild's tags) stays, so
+     * it is as fresh as the rest; a window a reader loaded meanwhile is not read again.
+     */
+    private void loadWindowsReadSince(Snapshot s, long since) {
+        Reads r = reads.get(s.guildId);
+        if (r == null) {
+            return;
+        }
+        r.windows.values().removeIf(lastRead -> lastRead < since);
+        for (Window w : r.windows.keySet()) {
+            DayRange range = CachedQueries.range(clock, guilds, s.guildId, w);
+            if (range != null && !s.windows.containsKey(range) && markerPresent(s.marker)) {
+                s.windows.put(range, loadWindow(s.guildId, range));
+            }
+        }
     }
 
     /** Whether the guild has a valid snapshot (its marker is in the cache); counts nothing. */
@@ -283,27 +314,28 @@ final class GuildSnapshots {
         return snapshots.size();
     }
 
-    private boolean build(long guildId, Reads r, long since) {
+    /** Reads the guild's members and publishes the snapshot if no invalidation came meanwhile; else null. */
+    private @Nullable Snapshot build(long guildId, Reads r) {
         if (!r.fitted && storage.memberCount(guildId) > maxMembers) {
             markTooLarge(guildId);
-            return false;
+            return null;
         }
         String marker = CacheKeys.key("snap", guildId, instance, generations.incrementAndGet());
         var built = new AtomicReference<@Nullable Snapshot>();
         cache().preload(marker, options(guildId), () -> {
-            built.set(load(guildId, marker, r, since));
+            built.set(load(guildId, marker, r));
             return Boolean.TRUE;
         });
         Snapshot s = built.get();
         if (s == null || !markerPresent(marker)) {
-            return false;
+            return null;
         }
         snapshots.put(guildId, s);
-        return true;
+        return s;
     }
 
-    /** Reads the guild: its members, then the boards of the windows read lately. */
-    private @Nullable Snapshot load(long guildId, String marker, Reads r, long since) {
+    /** Reads the guild's members (the windows come after every guild's members: {@link #refresh}). */
+    private @Nullable Snapshot load(long guildId, String marker, Reads r) {
         var list = new ArrayList<MemberStats>();
         storage.forEachMember(guildId, list::add);
         if (list.size() > maxMembers) {
@@ -332,13 +364,6 @@ final class GuildSnapshots {
                 marker,
                 new RankedBoard(users, xp, voice, messages, level, true),
                 list.toArray(new MemberStats[0]));
-        r.windows.values().removeIf(lastRead -> lastRead < since);
-        for (Window w : r.windows.keySet()) {
-            DayRange range = CachedQueries.range(clock, guilds, guildId, w);
-            if (range != null && !s.windows.containsKey(range)) {
-                s.windows.put(range, loadWindow(guildId, range));
-            }
-        }
         return s;
     }
 
