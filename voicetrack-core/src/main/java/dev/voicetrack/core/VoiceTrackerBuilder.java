@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * listeners on a daemon thread owned by the tracker; {@code defaultConfig} {@link
  * GuildConfig#defaults()}; an empty {@link VoiceView}; {@code cacheTtl} 5 minutes; {@code
  * strategyTimeout} 5 s; {@code maxBufferedIncrements} 1,000,000; {@code openSessionWriteInterval} 1
- * minute; {@code refreshAhead} 1 minute.
+ * minute; {@code refreshAhead} 1 minute; {@code guildSnapshotMaxMembers} 10,000.
  *
  * <h2>Who closes what</h2>
  *
@@ -44,6 +44,7 @@ public final class VoiceTrackerBuilder {
     public static final int DEFAULT_MAX_BUFFERED_INCREMENTS = 1_000_000;
     public static final Duration DEFAULT_OPEN_SESSION_WRITE_INTERVAL = Duration.ofMinutes(1);
     public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(1);
+    public static final int DEFAULT_GUILD_SNAPSHOT_MAX_MEMBERS = 10_000;
 
     private @Nullable Storage storage;
     private @Nullable Cache<Object> cache;
@@ -58,6 +59,7 @@ public final class VoiceTrackerBuilder {
     private RandomGenerator random = new SplittableRandom();
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
     private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+    private int guildSnapshotMaxMembers = DEFAULT_GUILD_SNAPSHOT_MAX_MEMBERS;
     private Duration strategyTimeout = DEFAULT_STRATEGY_TIMEOUT;
     private int maxBufferedIncrements = DEFAULT_MAX_BUFFERED_INCREMENTS;
     private Duration openSessionWriteInterval = DEFAULT_OPEN_SESSION_WRITE_INTERVAL;
@@ -203,6 +205,30 @@ public final class VoiceTrackerBuilder {
         return this;
     }
 
+    /**
+     * Guild snapshots, part of refresh-ahead: a guild read at least 3 times within {@code refreshAhead} that has at
+     * most {@code maxMembers} members is held in memory whole (every member's stats, the all-time totals ranked by
+     * every metric, and the boards of the windows read lately), so that {@link VoiceTracker#getUser}, {@link
+     * VoiceTracker#getRank} and {@link VoiceTracker#getLeaderboard} of any member or page are answered without a
+     * storage round trip. Answers stay exactly as fresh as cached ones: a snapshot is valid only while a marker
+     * entry carrying the guild's cache tags sits in the cache, so a tick, an admin write or another process's write
+     * (over the two-tier cache's pub/sub) ends it; it is rebuilt from storage after the next tick (one read of the
+     * guild's members and one per window read lately, per guild per tick). Reads served from a snapshot count as
+     * cache hits. Memory: roughly the stats of each member (a few hundred bytes with a channel or two) plus 70 bytes
+     * per member per board, for the guilds being read only. No effect without a cache or with a zero {@code
+     * refreshAhead}; with a Redis-only cache every check of the marker is a round trip, so turn it off there. 0
+     * turns it off. Default 10,000.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public VoiceTrackerBuilder guildSnapshotMaxMembers(int maxMembers) {
+        if (maxMembers < 0) {
+            throw new IllegalArgumentException("guildSnapshotMaxMembers must be >= 0, was " + maxMembers);
+        }
+        this.guildSnapshotMaxMembers = maxMembers;
+        return this;
+    }
+
     /** @throws IllegalArgumentException if not positive */
     public VoiceTrackerBuilder strategyTimeout(Duration timeout) {
         Checks.notNull(timeout, "strategyTimeout");
@@ -291,6 +317,7 @@ public final class VoiceTrackerBuilder {
                 random,
                 cacheTtl,
                 refreshAhead,
+                guildSnapshotMaxMembers,
                 strategyTimeout,
                 maxBufferedIncrements,
                 openSessionWriteInterval,

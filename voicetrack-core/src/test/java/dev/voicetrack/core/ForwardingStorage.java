@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** Delegates everything; tests override single methods for failure injection. */
@@ -60,6 +61,11 @@ public class ForwardingStorage implements Storage {
     @Override
     public Optional<MemberStats> member(long guildId, long userId) {
         return delegate.member(guildId, userId);
+    }
+
+    @Override
+    public void forEachMember(long guildId, Consumer<? super MemberStats> action) {
+        delegate.forEachMember(guildId, action);
     }
 
     @Override

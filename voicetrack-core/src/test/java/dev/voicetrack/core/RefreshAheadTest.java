@@ -48,9 +48,15 @@ class RefreshAheadTest {
     private final Cache<Object> cache = InProcessCache.create(CacheConfig.defaults());
     private final CountingStorage storage = new CountingStorage();
 
+    /** Guild snapshots off: these tests are about the per-key refresh (GuildSnapshotsTest is about snapshots). */
+    private Fixture fixture() {
+        return new Fixture(
+                VoiceTracker.builder().manualTicks().guildSnapshotMaxMembers(0), cache, storage, VoiceView.EMPTY);
+    }
+
     @Test
     void aReadKeyIsReloadedAfterEachTick_soItsNextReaderHitsWithTheNewTotals() {
-        try (var f = new Fixture(GuildConfig.defaults(), cache, storage)) {
+        try (var f = fixture()) {
             f.join(1, C1);
             f.tickAfterSeconds(60);
             long first = voiceOfLeader(f);
@@ -71,7 +77,7 @@ class RefreshAheadTest {
 
     @Test
     void keysNobodyReadForAMinute_areNoLongerReloaded() {
-        try (var f = new Fixture(GuildConfig.defaults(), cache, storage)) {
+        try (var f = fixture()) {
             f.join(1, C1);
             f.tickAfterSeconds(10);
             voiceOfLeader(f);
@@ -90,7 +96,7 @@ class RefreshAheadTest {
 
     @Test
     void aFullGuild_keepsTheKeysReadAgain_andANewKeyTakesTheSlotOfTheKeyReadOnceLongestAgo() {
-        try (var f = new Fixture(GuildConfig.defaults(), cache, storage)) {
+        try (var f = fixture()) {
             for (long u = 1; u <= 70; u++) {
                 f.join(u, C1);
             }
@@ -120,7 +126,7 @@ class RefreshAheadTest {
 
     @Test
     void aGuildFullOfKeysReadAgain_leavesANewKeyToItsReaders() {
-        try (var f = new Fixture(GuildConfig.defaults(), cache, storage)) {
+        try (var f = fixture()) {
             for (long u = 1; u <= 70; u++) {
                 f.join(u, C1);
             }

@@ -59,7 +59,11 @@ import org.jspecify.annotations.Nullable;
  * wrapped in a counting proxy); a reader that waited for another thread's load of the same key counts as served
  * from memory, and shows in the latency. Latency is the time of the one tracker call. Each configuration runs a
  * warm-up of {@code warm-up} seconds (readers on, nothing recorded) after the first two ticks, then measures for
- * {@code seconds}. "before" is {@code refreshAhead(Duration.ZERO)}, "after" the default.
+ * {@code seconds}. "before" is {@code refreshAhead(Duration.ZERO)} (neither refresh-ahead nor guild snapshots),
+ * "refresh" refresh-ahead without guild snapshots ({@code guildSnapshotMaxMembers(0)}), "after" the defaults
+ * (refresh-ahead and guild snapshots). A guild snapshot's reads (the guild's members, windowed boards) count as
+ * storage reads like any other: on a reader's thread as that read reaching storage, on the tick's thread in the
+ * tick thread's figures.
  *
  * <p>Run from the repository root ({@code voicetrack-bench/run-read-mix.sh} builds the jar first):
  *
@@ -67,8 +71,8 @@ import org.jspecify.annotations.Nullable;
  * java -cp voicetrack-bench/target/benchmarks.jar dev.voicetrack.bench.storage.ReadMixLoadRun sqlite both
  * }</pre>
  *
- * <p>Arguments: backend ({@code sqlite}, {@code postgres} or {@code both}), mode ({@code before}, {@code after} or
- * {@code both}), then optionally measured seconds, warm-up seconds, reads per guild per second, guilds, members per
+ * <p>Arguments: backend ({@code sqlite}, {@code postgres} or {@code both}), mode ({@code before}, {@code refresh},
+ * {@code after}, {@code both} for before and after, or {@code all}), then optionally measured seconds, warm-up seconds, reads per guild per second, guilds, members per
  * guild, check interval in seconds, the cache's maximum entries (defaults 75 15 3 100 1000 5 10000, the last the
  * bot's {@code CACHE_MAX_ENTRIES}).
  */
@@ -77,7 +81,18 @@ public final class ReadMixLoadRun {
     private static final int PAGES = 5;
     private static final int PAGE_ROWS = 11;
     private static final long HOT_FOR_NANOS = VoiceTrackerBuilder.DEFAULT_REFRESH_AHEAD.toNanos();
-    private static final Set<String> STORAGE_READS = Set.of("member", "leaderboard", "rank", "activity");
+    private static final Set<String> STORAGE_READS =
+            Set.of("member", "leaderboard", "rank", "activity", "forEachMember", "memberCount");
+
+    /** What the tracker does for its readers. */
+    private enum Mode {
+        /** Neither refresh-ahead nor guild snapshots. */
+        BEFORE,
+        /** Refresh-ahead without guild snapshots. */
+        REFRESH,
+        /** The defaults: refresh-ahead and guild snapshots. */
+        AFTER
+    }
 
     private enum Kind {
         LEADERBOARD,
@@ -90,8 +105,8 @@ public final class ReadMixLoadRun {
     public static void main(String[] args) throws Exception {
         if (args.length < 2
                 || !List.of("sqlite", "postgres", "both").contains(args[0])
-                || !List.of("before", "after", "both").contains(args[1])) {
-            System.err.println("usage: ReadMixLoadRun sqlite|postgres|both before|after|both"
+                || !List.of("before", "refresh", "after", "both", "all").contains(args[1])) {
+            System.err.println("usage: ReadMixLoadRun sqlite|postgres|both before|refresh|after|both|all"
                     + " [seconds warm-up-seconds reads-per-guild-per-second guilds members interval-seconds"
                     + " cache-entries]");
             System.exit(2);
@@ -105,15 +120,17 @@ public final class ReadMixLoadRun {
                 Duration.ofSeconds(arg(args, 7, 5)),
                 arg(args, 8, (int) CacheConfig.DEFAULT_MAXIMUM_ENTRIES));
         List<String> backends = args[0].equals("both") ? LoadStore.BACKENDS : List.of(args[0]);
-        List<Boolean> refresh =
+        List<Mode> modes =
                 switch (args[1]) {
-                    case "before" -> List.of(false);
-                    case "after" -> List.of(true);
-                    default -> List.of(false, true);
+                    case "before" -> List.of(Mode.BEFORE);
+                    case "refresh" -> List.of(Mode.REFRESH);
+                    case "after" -> List.of(Mode.AFTER);
+                    case "both" -> List.of(Mode.BEFORE, Mode.AFTER);
+                    default -> List.of(Mode.values());
                 };
         var summary = new ArrayList<String>();
         for (String backend : backends) {
-            for (boolean r : refresh) {
+            for (Mode r : modes) {
                 try (LoadStore load = LoadStore.open(backend)) {
                     summary.add(run(load, r, p));
                 }
@@ -138,8 +155,8 @@ public final class ReadMixLoadRun {
             int cacheEntries) {}
 
     /** One configuration; returns its summary line. */
-    private static String run(LoadStore load, boolean refreshAhead, Params p) throws Exception {
-        String name = load.backend + (refreshAhead ? " after " : " before");
+    private static String run(LoadStore load, Mode mode, Params p) throws Exception {
+        String name = load.backend + " " + mode.name().toLowerCase(Locale.ROOT);
         var counting = new CountingStorage(load.store);
         Cache<Object> cache = InProcessCache.create(CacheConfig.builder()
                 .name("voicetrack")
@@ -162,7 +179,9 @@ public final class ReadMixLoadRun {
                 .cache(cache)
                 .scheduler(scheduler)
                 .checkInterval(p.interval)
-                .refreshAhead(refreshAhead ? VoiceTrackerBuilder.DEFAULT_REFRESH_AHEAD : Duration.ZERO)
+                .refreshAhead(mode == Mode.BEFORE ? Duration.ZERO : VoiceTrackerBuilder.DEFAULT_REFRESH_AHEAD)
+                .guildSnapshotMaxMembers(
+                        mode == Mode.AFTER ? VoiceTrackerBuilder.DEFAULT_GUILD_SNAPSHOT_MAX_MEMBERS : 0)
                 .build()) {
             tracker.addListener(new TrackerListener() {
                 @Override
@@ -212,6 +231,7 @@ public final class ReadMixLoadRun {
             int overruns0 = overruns.get();
             long tickMillis0 = tickMillis.sum();
             long refreshReads0 = counting.otherThreads.sum();
+            long refreshNanos0 = counting.otherThreadNanos.sum();
             CacheStats stats0 = cache.stats();
             readers.measure(true);
             long t0 = System.nanoTime();
@@ -220,6 +240,7 @@ public final class ReadMixLoadRun {
             long wall = System.nanoTime() - t0;
             int measuredTicks = ticks.get() - ticks0;
             long refreshReads = counting.otherThreads.sum() - refreshReads0;
+            long refreshMillis = (counting.otherThreadNanos.sum() - refreshNanos0) / 1_000_000;
             CacheStats stats1 = cache.stats();
             readers.stop();
             System.out.printf(
@@ -235,9 +256,12 @@ public final class ReadMixLoadRun {
             long misses = stats1.misses() - stats0.misses();
             System.out.printf(
                     Locale.ROOT,
-                    "storage reads by the tick thread (refresh-ahead) %d; cache hit rate over the window %.1f%%"
-                            + " (%d hits, %d misses); %d entries at the end, %d size evictions in all%n",
+                    "storage reads by the tick thread (refresh-ahead, snapshots) %d taking %d ms (%.0f ms per tick);"
+                            + " cache hit rate over the window %.1f%% (%d hits, %d misses); %d entries at the end, %d"
+                            + " size evictions in all%n",
                     refreshReads,
+                    refreshMillis,
+                    measuredTicks == 0 ? 0.0 : (double) refreshMillis / measuredTicks,
                     hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses),
                     hits,
                     misses,
@@ -267,6 +291,7 @@ public final class ReadMixLoadRun {
         private final ThreadLocal<long[]> mine = ThreadLocal.withInitial(() -> new long[1]);
         private final ThreadLocal<Boolean> reader = ThreadLocal.withInitial(() -> false);
         final LongAdder otherThreads = new LongAdder();
+        final LongAdder otherThreadNanos = new LongAdder();
 
         CountingStorage(Storage store) {
             this.store = store;
@@ -275,17 +300,24 @@ public final class ReadMixLoadRun {
         Storage proxy() {
             return (Storage) Proxy.newProxyInstance(
                     Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (proxy, method, args) -> {
+                        boolean other = false;
                         if (STORAGE_READS.contains(method.getName())) {
                             if (reader.get()) {
                                 mine.get()[0]++;
                             } else {
                                 otherThreads.increment();
+                                other = true;
                             }
                         }
+                        long t0 = System.nanoTime();
                         try {
                             return method.invoke(store, args);
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
+                        } finally {
+                            if (other) {
+                                otherThreadNanos.add(System.nanoTime() - t0);
+                            }
                         }
                     });
         }

@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -504,6 +505,17 @@ final class TimedStorage implements Storage {
     @Override
     public Optional<MemberStats> member(long guildId, long userId) {
         return read("member", () -> delegate.member(guildId, userId));
+    }
+
+    /** The members are collected on the storage's reader thread and handed to {@code action} on the caller's. */
+    @Override
+    public void forEachMember(long guildId, Consumer<? super MemberStats> action) {
+        List<MemberStats> members = read("forEachMember", () -> {
+            var out = new ArrayList<MemberStats>();
+            delegate.forEachMember(guildId, out::add);
+            return out;
+        });
+        members.forEach(action);
     }
 
     @Override

@@ -50,6 +50,7 @@ final class CachedQueries {
     private final Guilds guilds;
     private final Duration cacheTtl;
     private final HotEntries hot;
+    private final GuildSnapshots snapshots;
 
     CachedQueries(
             Storage storage,
@@ -57,13 +58,15 @@ final class CachedQueries {
             Clock clock,
             Guilds guilds,
             Duration cacheTtl,
-            HotEntries hot) {
+            HotEntries hot,
+            GuildSnapshots snapshots) {
         this.storage = storage;
         this.cache = cache;
         this.clock = clock;
         this.guilds = guilds;
         this.cacheTtl = cacheTtl;
         this.hot = hot;
+        this.snapshots = snapshots;
     }
 
     Optional<MemberStats> member(long guildId, long userId) {
@@ -71,6 +74,10 @@ final class CachedQueries {
         Cache<Object> c = cache;
         if (c == null) {
             return storage.member(guildId, userId);
+        }
+        GuildSnapshots.Snapshot snapshot = snapshots.current(guildId);
+        if (snapshot != null && snapshots.hit(snapshot)) {
+            return snapshot.member(userId);
         }
         String key = CacheKeys.key("user", guildId, userId);
         WriteOptions tagged = options(CacheTags.guild(guildId), CacheTags.user(guildId, userId));
@@ -91,6 +98,10 @@ final class CachedQueries {
         }
         checkLevelWindow(metric, window);
         DayRange range = range(guildId, window);
+        RankedBoard board = board(guildId, window, range);
+        if (board != null) {
+            return new LeaderboardPage(guildId, metric, window, offset, limit, board.page(metric, limit, offset));
+        }
         Loader<LeaderboardPage> load = () -> new LeaderboardPage(
                 guildId, metric, window, offset, limit, storage.leaderboard(guildId, metric, range, limit, offset));
         Cache<Object> c = cache;
@@ -109,6 +120,10 @@ final class CachedQueries {
         Objects.requireNonNull(window, "window must not be null");
         checkLevelWindow(metric, window);
         DayRange range = range(guildId, window);
+        RankedBoard board = board(guildId, window, range);
+        if (board != null) {
+            return board.rank(userId, metric);
+        }
         Loader<CachedRank> load = () ->
                 new CachedRank(storage.rank(guildId, userId, metric, range).orElse(0));
         Cache<Object> c = cache;
@@ -155,6 +170,18 @@ final class CachedQueries {
         return storage.sessions(guildId, userId, limit);
     }
 
+    /** The guild's snapshot board for the window if the guild has a valid snapshot (counted as a hit), else null. */
+    private @Nullable RankedBoard board(long guildId, Window window, @Nullable DayRange range) {
+        GuildSnapshots.Snapshot snapshot = snapshots.current(guildId);
+        if (snapshot == null) {
+            return null;
+        }
+        if (range == null) {
+            return snapshots.hit(snapshot) ? snapshot.allTime : null;
+        }
+        return snapshots.window(snapshot, window, range);
+    }
+
     private static void checkLevelWindow(Metric metric, Window window) {
         if (metric == Metric.LEVEL && window.kind() != Window.Kind.ALL_TIME) {
             throw new IllegalArgumentException("window must be all time for metric level, was " + window.key());
@@ -167,6 +194,11 @@ final class CachedQueries {
 
     /** The days a window covers, ending today in the guild's zone; null for all time. */
     private @Nullable DayRange range(long guildId, Window window) {
+        return range(clock, guilds, guildId, window);
+    }
+
+    /** The days a window covers, ending today in the guild's zone; null for all time. */
+    static @Nullable DayRange range(Clock clock, Guilds guilds, long guildId, Window window) {
         LocalDate today =
                 LocalDate.ofInstant(clock.instant(), guilds.config(guildId).timeZone());
         LocalDate first = window.firstDay(today);

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 
 /**
  * Refresh-ahead of what readers keep asking for. A tick drops every cached answer about the guilds it wrote to
@@ -102,6 +103,14 @@ final class HotEntries {
      * @return how many keys were reloaded
      */
     int refresh() {
+        return refresh(g -> false);
+    }
+
+    /**
+     * {@link #refresh()}, except that the keys of a guild {@code inMemory} holds whole (a {@link GuildSnapshots
+     * guild snapshot} answers its reads) are forgotten rather than reloaded: their readers no longer ask the cache.
+     */
+    int refresh(LongPredicate inMemory) {
         if (invalidated.isEmpty()) {
             return 0;
         }
@@ -112,6 +121,10 @@ final class HotEntries {
             guilds.remove();
             Map<String, Hot> keys = byGuild.get(guildId);
             if (keys == null) {
+                continue;
+            }
+            if (inMemory.test(guildId)) {
+                byGuild.remove(guildId, keys);
                 continue;
             }
             for (Iterator<Hot> it = keys.values().iterator(); it.hasNext(); ) {

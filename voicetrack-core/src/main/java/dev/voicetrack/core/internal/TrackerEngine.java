@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link TickLoop}: when ticks run (schedule, on demand, at close), never two at once;
  *   <li>{@link Reconciler}: the ledger against who is actually in voice (start-up, resync);
  *   <li>{@link AdminOperations}: XP, level, reset, delete, metadata and config changes;
- *   <li>{@link CachedQueries}: the read side, through the cache;
+ *   <li>{@link CachedQueries}: the read side, through the cache, or from {@link GuildSnapshots} for guilds being
+ *       read;
  *   <li>{@link Guilds}, {@link TrackingRules}, {@link LevelUps}, {@link CacheTags}: what they share.
  * </ul>
  *
@@ -81,6 +82,7 @@ public final class TrackerEngine implements VoiceTracker {
             RandomGenerator random,
             Duration cacheTtl,
             Duration refreshAhead,
+            int guildSnapshotMaxMembers,
             Duration strategyTimeout,
             int maxBufferedIncrements,
             Duration openSessionWriteInterval,
@@ -130,11 +132,22 @@ public final class TrackerEngine implements VoiceTracker {
         this.ledger = new VoiceLedger(settings.clock(), guilds, pending, rules, dispatcher, settings.ownership());
         this.reconciler = new Reconciler(storage, settings.view(), settings.ownership(), guilds, ledger, pending);
         var writer = new TickWriter(settings, guilds, ledger, pending, rules, levelUps, tags, dispatcher);
-        this.ticks =
-                new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime(), hot::refresh);
+        var snapshots = new GuildSnapshots(
+                storage,
+                cache,
+                settings.clock(),
+                guilds,
+                dispatcher,
+                settings.refreshAhead(),
+                settings.guildSnapshotMaxMembers(),
+                settings.cacheTtl());
+        this.ticks = new TickLoop(lock, writer, dispatcher, settings.checkInterval(), settings.nanoTime(), () -> {
+            snapshots.refresh();
+            hot.refresh(snapshots::holds);
+        });
         this.admin = new AdminOperations(
                 lock, storage, settings.strategies(), guilds, ledger, pending, levelUps, tags, dispatcher);
-        this.queries = new CachedQueries(storage, cache, settings.clock(), guilds, settings.cacheTtl(), hot);
+        this.queries = new CachedQueries(storage, cache, settings.clock(), guilds, settings.cacheTtl(), hot, snapshots);
     }
 
     // ---- lifecycle ----

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -414,6 +415,18 @@ public final class InMemoryStorage extends AbstractStorage implements StorageMai
             MemberRecord r = record(guildId, userId);
             return r == null ? Optional.empty() : Optional.of(r.toStats(guildId));
         }
+    }
+
+    @Override
+    protected void readMembers(long guildId, Consumer<? super MemberStats> action) {
+        var members = new ArrayList<MemberStats>();
+        try (var l = read()) {
+            GuildModel g = guilds.get(guildId);
+            if (g != null) {
+                g.forEach(r -> members.add(r.toStats(guildId)));
+            }
+        }
+        members.forEach(action);
     }
 
     @Override

@@ -15,8 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The default {@link Storage#exportGuild} and {@link Storage#importGuild}, built on the rest of the
@@ -37,20 +39,15 @@ final class Snapshots {
 
     static GuildSnapshot export(Storage storage, long guildId) {
         GuildConfig config = storage.guildConfig(guildId).orElse(null);
-        var users = new TreeSet<Long>();
-        for (int offset = 0; ; offset += PAGE) {
-            List<LeaderboardEntry> page = storage.leaderboard(guildId, Metric.XP, null, PAGE, offset);
-            page.forEach(e -> users.add(e.userId()));
-            if (page.size() < PAGE) {
-                break;
-            }
-        }
+        var stats = new TreeMap<Long, MemberStats>();
+        storage.forEachMember(guildId, m -> stats.put(m.userId(), m));
+        Set<Long> users = stats.keySet();
         var members = new ArrayList<GuildSnapshot.Member>(users.size());
+        for (MemberStats m : stats.values()) {
+            members.add(new GuildSnapshot.Member(m, storage.activity(guildId, m.userId(), GuildSnapshot.ALL_DAYS)));
+        }
         var sessions = new TreeMap<String, VoiceSession>();
         for (long user : users) {
-            storage.member(guildId, user)
-                    .ifPresent(stats -> members.add(
-                            new GuildSnapshot.Member(stats, storage.activity(guildId, user, GuildSnapshot.ALL_DAYS))));
             storage.sessions(guildId, user, Integer.MAX_VALUE).forEach(s -> sessions.put(s.id(), s));
         }
         // Open sessions of users without a member row (the SPI cannot list their closed ones).
@@ -60,6 +57,22 @@ final class Snapshots {
             }
         }
         return new GuildSnapshot(guildId, config, members, List.copyOf(sessions.values()));
+    }
+
+    /** The default {@link Storage#forEachMember}: the all-time leaderboard's members, each read on its own. */
+    static void forEachMember(Storage storage, long guildId, Consumer<? super MemberStats> action) {
+        Objects.requireNonNull(action, "action must not be null");
+        var users = new TreeSet<Long>();
+        for (int offset = 0; ; offset += PAGE) {
+            List<LeaderboardEntry> page = storage.leaderboard(guildId, Metric.XP, null, PAGE, offset);
+            page.forEach(e -> users.add(e.userId()));
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        for (long user : users) {
+            storage.member(guildId, user).ifPresent(action);
+        }
     }
 
     static void importByReplay(Storage storage, GuildSnapshot snapshot) {

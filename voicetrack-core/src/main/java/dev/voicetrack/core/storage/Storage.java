@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,6 +68,24 @@ public interface Storage extends AutoCloseable {
     List<LevelChange> raiseLevels(Collection<LevelRaise> raises);
 
     Optional<MemberStats> member(long guildId, long userId);
+
+    /**
+     * Hands {@code action} every member stored in a guild, with every field {@link #member} gives (per-channel
+     * totals and metadata included), each once, in no particular order; an unknown guild gives none. For reads of a
+     * whole guild (the tracker's guild snapshots, {@link #exportGuild}). A member is handed exactly when {@link
+     * #member} would find it, with the same stats, had nothing been written during the read. The backends read it
+     * in one pass, a few queries for the guild rather than a few per member: one snapshot transaction of three
+     * queries (JDBC), one copy under the read lock (JSON, in-memory), one query (MongoDB, not a point-in-time view);
+     * {@code action} runs on the calling thread, once the read is done.
+     *
+     * <p>The default lists the members through the all-time leaderboard and reads each with {@link #member}: a call
+     * per member, and not a point-in-time view when writes run concurrently.
+     *
+     * @throws StorageException if the storage cannot be read (some members may have been handed already)
+     */
+    default void forEachMember(long guildId, Consumer<? super MemberStats> action) {
+        Snapshots.forEachMember(this, guildId, action);
+    }
 
     /**
      * A page of the leaderboard; over all time when {@code range} is null, else over the daily
@@ -131,11 +150,11 @@ public interface Storage extends AutoCloseable {
      * Reads everything stored about one guild (what {@link StorageMigration} copies). An unknown guild
      * gives an empty snapshot (no config, no members, no sessions).
      *
-     * <p>The default builds the snapshot from the other methods: members listed through the all-time
-     * leaderboard, then {@link #member}, {@link #activity} over {@link GuildSnapshot#ALL_DAYS} and
-     * {@link #sessions} for each; closed sessions of users without a member row are not visible to it.
-     * It is not a point-in-time view when writes run concurrently (stop the tracker first, or override
-     * with a consistent read). Cost: a few calls per member.
+     * <p>The default builds the snapshot from the other methods: the members from {@link #forEachMember},
+     * then {@link #activity} over {@link GuildSnapshot#ALL_DAYS} and {@link #sessions} for each; closed
+     * sessions of users without a member row are not visible to it. It is not a point-in-time view when
+     * writes run concurrently (stop the tracker first, or override with a consistent read). Cost: two
+     * calls per member.
      *
      * @throws StorageException if the storage cannot be read
      */

@@ -46,6 +46,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -473,6 +474,19 @@ public final class JsonStorage extends AbstractStorage implements StorageMainten
             MemberRecord r = publishedRow(guildId, userId);
             return r == null ? Optional.<MemberStats>empty() : Optional.of(r.toStats(guildId));
         });
+    }
+
+    @Override
+    protected void readMembers(long guildId, Consumer<? super MemberStats> action) {
+        List<MemberStats> members = read(() -> {
+            GuildData g = guilds.get(guildId);
+            var out = new ArrayList<MemberStats>(g == null ? 0 : g.model().size());
+            if (g != null) {
+                g.model().forEach(r -> out.add(r.toStats(guildId)));
+            }
+            return out;
+        });
+        members.forEach(action);
     }
 
     @Override

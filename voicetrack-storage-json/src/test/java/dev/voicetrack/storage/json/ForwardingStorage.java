@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +69,11 @@ final class ForwardingStorage implements Storage {
     @Override
     public Optional<MemberStats> member(long guildId, long userId) {
         return d.member(guildId, userId);
+    }
+
+    @Override
+    public void forEachMember(long guildId, Consumer<? super MemberStats> action) {
+        d.forEachMember(guildId, action);
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
@@ -331,6 +332,11 @@ public final class MongoStorage extends AbstractStorage implements StorageMainte
     @Override
     protected Optional<MemberStats> readMember(long guildId, long userId) {
         return read(() -> queries.member(guildId, userId));
+    }
+
+    @Override
+    protected void readMembers(long guildId, Consumer<? super MemberStats> action) {
+        read(() -> queries.members(guildId)).forEach(action);
     }
 
     @Override

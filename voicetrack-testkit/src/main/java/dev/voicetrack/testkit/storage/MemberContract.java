@@ -3,6 +3,7 @@ package dev.voicetrack.testkit.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.voicetrack.core.MemberStats;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.DayRange;
@@ -108,6 +109,38 @@ public abstract class MemberContract extends StorageContractSupport {
         assertThat(storage.member(G, 3).orElseThrow().voiceTimeMs()).isZero();
         storage.apply(batch(delta(G, 4, 7, 7)));
         assertThat(storage.member(G, 4).orElseThrow().xp()).isEqualTo(7);
+    }
+
+    // ---------------------------------------------------------------- a guild's members at once
+
+    @Test
+    void forEachMember_handsEveryMemberOfTheGuild_exactlyAsMemberReadsIt() {
+        storage.apply(batch(delta(G, 1, 1000, 5), delta(G, 2, 10, 0), delta(G2, 1, 7, 7)));
+        storage.apply(batch(new MemberDelta(G, 1, CH + 1, DAY, 300, 1, 4, 1, T.plusSeconds(5))));
+        storage.setXp(G, 3, 500, 2);
+        storage.setLevel(G, 2, 9);
+        storage.updateMetadata(G, 1, Map.of("a", "1", "b", "2"), List.of());
+        storage.updateMetadata(G, 4, Map.of("only", "metadata"), List.of());
+        storage.apply(batch(delta(G, 5, 1, 1)));
+        assertThat(storage.deleteMember(G, 5)).isTrue();
+
+        var handed = new ArrayList<MemberStats>();
+        storage.forEachMember(G, handed::add);
+
+        assertThat(handed).extracting(MemberStats::userId).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+        for (MemberStats m : handed) {
+            assertThat(m).isEqualTo(storage.member(G, m.userId()).orElseThrow());
+        }
+        MemberStats one =
+                handed.stream().filter(m -> m.userId() == 1).findFirst().orElseThrow();
+        assertThat(one.channels()).containsOnlyKeys(CH, CH + 1);
+        assertThat(one.metadata()).isEqualTo(Map.of("a", "1", "b", "2"));
+        var other = new ArrayList<MemberStats>();
+        storage.forEachMember(G2, other::add);
+        assertThat(other).containsExactly(storage.member(G2, 1).orElseThrow());
+        var none = new ArrayList<MemberStats>();
+        storage.forEachMember(999, none::add);
+        assertThat(none).isEmpty();
     }
 
     // ---------------------------------------------------------------- levels and admin sets

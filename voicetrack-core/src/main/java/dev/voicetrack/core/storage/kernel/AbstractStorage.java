@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -255,6 +256,13 @@ public abstract class AbstractStorage implements Storage {
     }
 
     @Override
+    public final void forEachMember(long guildId, Consumer<? super MemberStats> action) {
+        StorageArgs.notNull(action, "action");
+        checkReady();
+        readMembers(guildId, action);
+    }
+
+    @Override
     public final List<LeaderboardEntry> leaderboard(
             long guildId, Metric metric, @Nullable DayRange range, int limit, int offset) {
         StorageArgs.page(limit, offset);
@@ -325,6 +333,9 @@ public abstract class AbstractStorage implements Storage {
     protected abstract List<Long> readGuildIds();
 
     protected abstract Optional<MemberStats> readMember(long guildId, long userId);
+
+    /** Every member of the guild, in one consistent read (see {@link Storage#forEachMember}). */
+    protected abstract void readMembers(long guildId, Consumer<? super MemberStats> action);
 
     /** A page (limit >= 1, offset >= 0 checked; a level board has no range). */
     protected abstract List<LeaderboardEntry> readLeaderboard(

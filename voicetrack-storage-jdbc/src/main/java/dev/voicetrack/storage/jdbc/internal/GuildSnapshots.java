@@ -6,14 +6,17 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.ActivityRow;
 import dev.voicetrack.core.storage.GuildSnapshot;
 import dev.voicetrack.core.storage.kernel.GuildConfigCodec;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A guild's whole data as a {@link GuildSnapshot}, out and in: {@link #exportGuild} reads every table
@@ -43,29 +46,6 @@ final class GuildSnapshots {
                     }
                 }
             }
-            var channels = new HashMap<Long, Map<Long, MemberStats.ChannelStats>>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT user_id, channel_id, voice_ms, sessions FROM vt_member_channels WHERE guild_id = ?")) {
-                ps.setLong(1, guildId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long ch = rs.getLong(2);
-                        channels.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
-                                .put(ch, new MemberStats.ChannelStats(ch, rs.getLong(3), rs.getLong(4)));
-                    }
-                }
-            }
-            var metadata = new HashMap<Long, Map<String, String>>();
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT user_id, key, value FROM vt_member_metadata WHERE guild_id = ?")) {
-                ps.setLong(1, guildId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        metadata.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
-                                .put(rs.getString(2), rs.getString(3));
-                    }
-                }
-            }
             var activity = new HashMap<Long, List<ActivityRow>>();
             try (PreparedStatement ps = c.prepareStatement("SELECT user_id, day, channel_id, voice_ms, xp, messages"
                     + " FROM vt_daily_activity WHERE guild_id = ? AND day BETWEEN ? AND ?")) {
@@ -85,29 +65,11 @@ final class GuildSnapshots {
                 }
             }
             var members = new ArrayList<GuildSnapshot.Member>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, voice_ms, xp, level, sessions, messages,"
-                    + " last_seen_ms, streak, last_active_day FROM vt_members WHERE guild_id = ? ORDER BY user_id")) {
-                ps.setLong(1, guildId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long user = rs.getLong(1);
-                        var stats = new MemberStats(
-                                guildId,
-                                user,
-                                rs.getLong(2),
-                                rs.getLong(3),
-                                rs.getInt(4),
-                                rs.getLong(5),
-                                rs.getLong(6),
-                                Instant.ofEpochMilli(rs.getLong(7)),
-                                rs.getInt(8),
-                                LocalDate.ofEpochDay(rs.getLong(9)),
-                                channels.getOrDefault(user, Map.of()),
-                                metadata.getOrDefault(user, Map.of()));
-                        members.add(new GuildSnapshot.Member(stats, activity.getOrDefault(user, List.of())));
-                    }
-                }
-            }
+            readMembers(
+                    c,
+                    guildId,
+                    stats -> members.add(
+                            new GuildSnapshot.Member(stats, activity.getOrDefault(stats.userId(), List.of()))));
             List<VoiceSession> sessions;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + SessionRows.SESSION_COLUMNS + " FROM vt_sessions WHERE guild_id = ? ORDER BY id")) {
@@ -116,6 +78,64 @@ final class GuildSnapshots {
             }
             return new GuildSnapshot(guildId, config, members, sessions);
         });
+    }
+
+    /** Every member of the guild with its channels and metadata, in one snapshot transaction (three queries). */
+    List<MemberStats> members(long guildId) {
+        return db.snapshot("members", c -> {
+            var out = new ArrayList<MemberStats>();
+            readMembers(c, guildId, out::add);
+            return out;
+        });
+    }
+
+    /** The guild's member rows with their channels and metadata, ascending by user id. */
+    private static void readMembers(Connection c, long guildId, Consumer<MemberStats> out) throws SQLException {
+        var channels = new HashMap<Long, Map<Long, MemberStats.ChannelStats>>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT user_id, channel_id, voice_ms, sessions FROM vt_member_channels WHERE guild_id = ?")) {
+            ps.setLong(1, guildId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long ch = rs.getLong(2);
+                    channels.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
+                            .put(ch, new MemberStats.ChannelStats(ch, rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        }
+        var metadata = new HashMap<Long, Map<String, String>>();
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT user_id, key, value FROM vt_member_metadata WHERE guild_id = ?")) {
+            ps.setLong(1, guildId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    metadata.computeIfAbsent(rs.getLong(1), u -> new HashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT user_id, voice_ms, xp, level, sessions, messages,"
+                + " last_seen_ms, streak, last_active_day FROM vt_members WHERE guild_id = ? ORDER BY user_id")) {
+            ps.setLong(1, guildId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long user = rs.getLong(1);
+                    out.accept(new MemberStats(
+                            guildId,
+                            user,
+                            rs.getLong(2),
+                            rs.getLong(3),
+                            rs.getInt(4),
+                            rs.getLong(5),
+                            rs.getLong(6),
+                            Instant.ofEpochMilli(rs.getLong(7)),
+                            rs.getInt(8),
+                            LocalDate.ofEpochDay(rs.getLong(9)),
+                            channels.getOrDefault(user, Map.of()),
+                            metadata.getOrDefault(user, Map.of())));
+                }
+            }
+        }
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -194,6 +195,12 @@ public abstract sealed class JdbcStore extends AbstractStorage permits SqliteSto
     @Override
     protected Optional<MemberStats> readMember(long guildId, long userId) {
         return records.member(guildId, userId);
+    }
+
+    /** One snapshot transaction of three queries (members, their channels, their metadata). */
+    @Override
+    protected void readMembers(long guildId, Consumer<? super MemberStats> action) {
+        snapshots.members(guildId).forEach(action);
     }
 
     @Override

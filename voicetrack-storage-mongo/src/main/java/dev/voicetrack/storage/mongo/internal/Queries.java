@@ -63,6 +63,15 @@ public final class Queries {
                 .map(Documents::toStats);
     }
 
+    /** Every member document of the guild (one query on the guild index), as stats. */
+    public List<MemberStats> members(long guildId) {
+        var out = new ArrayList<MemberStats>();
+        for (Document d : db.members().find(eq("g", guildId))) {
+            out.add(Documents.toStats(d));
+        }
+        return out;
+    }
+
     public long memberCount(long guildId) {
         return db.members().countDocuments(eq("g", guildId));
     }
