@@ -4,7 +4,6 @@ import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +26,8 @@ import java.util.List;
  *       one of them is positive ({@link HourlyRule}).
  * </ul>
  *
- * <p>Cost: O(deltas + sessions) with a hash lookup per delta; one small object per member.
+ * <p>Cost: O(deltas + sessions) with a hash lookup per delta; one small object per member (which reads
+ * the member's delta in place when it has only one, see {@link MemberFold}).
  */
 public final class BatchFold {
     private BatchFold() {}
@@ -58,7 +58,7 @@ public final class BatchFold {
                 guild.put(d.userId(), m);
                 members.add(m);
             }
-            add(m, d);
+            m.add(d);
         }
         for (MemberFold m : members) {
             m.finish();
@@ -109,68 +109,6 @@ public final class BatchFold {
                 .thenComparingLong(HourSum::slot)
                 .thenComparingLong(HourSum::channelId));
         return out;
-    }
-
-    /** Adds one delta to a member's sums. */
-    private static void add(MemberFold m, MemberDelta d) {
-        long g = m.guildId();
-        long u = m.userId();
-        m.voiceMs = OverflowRule.add(m.voiceMs, d.voiceMs(), g, u);
-        m.xp = OverflowRule.add(m.xp, d.xp(), g, u);
-        m.messages = OverflowRule.add(m.messages, d.messages(), g, u);
-        m.sessions = OverflowRule.add(m.sessions, d.sessions(), g, u);
-        m.lastSeenMs = LastSeenRule.next(m.lastSeenMs, d.lastSeen().toEpochMilli());
-        if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
-            int c = channelRow(m, d.channelId());
-            m.channelRows[c + 1] += d.voiceMs(); // cannot overflow when the member's sums did not
-            m.channelRows[c + 2] += d.sessions();
-        }
-        if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
-            long day = d.day().toEpochDay();
-            int a = dayRow(m, day, d.channelId());
-            m.dayRows[a + 2] += d.voiceMs();
-            m.dayRows[a + 3] += d.xp();
-            m.dayRows[a + 4] += d.messages();
-            m.runLength = StreakRule.lengthThen(m.runEnd, m.runLength, day);
-            m.runEnd = Math.max(m.runEnd, day);
-        }
-    }
-
-    /** The offset in {@code m.channelRows} of the channel's row, added (zeroed) if absent. */
-    private static int channelRow(MemberFold m, long channelId) {
-        int w = MemberFold.CHANNEL_WIDTH;
-        for (int i = m.channelCount - 1; i >= 0; i--) { // the last row is the likely one
-            if (m.channelRows[i * w] == channelId) {
-                return i * w;
-            }
-        }
-        m.channelRows = grown(m.channelRows, m.channelCount, w);
-        int at = m.channelCount++ * w;
-        m.channelRows[at] = channelId;
-        return at;
-    }
-
-    /** The offset in {@code m.dayRows} of the (day, channel) row, added (zeroed) if absent. */
-    private static int dayRow(MemberFold m, long epochDay, long channelId) {
-        int w = MemberFold.DAY_WIDTH;
-        for (int i = m.dayCount - 1; i >= 0; i--) {
-            if (m.dayRows[i * w] == epochDay && m.dayRows[i * w + 1] == channelId) {
-                return i * w;
-            }
-        }
-        m.dayRows = grown(m.dayRows, m.dayCount, w);
-        int at = m.dayCount++ * w;
-        m.dayRows[at] = epochDay;
-        m.dayRows[at + 1] = channelId;
-        return at;
-    }
-
-    /** {@code rows}, or a copy with room for twice as many rows, so that one more row of {@code width} fits. */
-    private static long[] grown(long[] rows, int count, int width) {
-        if ((count + 1) * width <= rows.length) {
-            return rows;
-        }
-        return Arrays.copyOf(rows, Math.max(1, count * 2) * width);
     }
 
     /** One row per session id: the last row of the id, at the id's first position. */
