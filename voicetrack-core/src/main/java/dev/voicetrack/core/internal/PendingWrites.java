@@ -6,6 +6,7 @@ import dev.voicetrack.core.storage.MemberDelta;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,22 +88,81 @@ final class PendingWrites {
 
     /**
      * A session opened at {@code start} with a new id: its {@code sessionStart} event, with the session's
-     * row as of its start, waits for the write. The row is made at delivery from these few values, so
-     * that 100,000 members joining before a tick (a bot starting up) do not hold a row and an id string
-     * each until the write.
+     * row as of its start, waits for the write. The row is made at delivery from a few values kept in
+     * columns ({@link SessionStarts}), so that 100,000 members joining before a tick (a bot starting up)
+     * hold 44 bytes each until the write, not a row and an id string, nor a record and a lambda.
      */
     void sessionStarted(UUID id, long guildId, long userId, long channelId, Instant start) {
-        var started = new Started(
-                id.getMostSignificantBits(), id.getLeastSignificantBits(), guildId, userId, channelId, start);
-        events.add(l -> l.sessionStart(started.row()));
+        SessionStarts block =
+                events.isEmpty() ? null : events.get(events.size() - 1) instanceof SessionStarts b ? b : null;
+        if (block == null) {
+            block = new SessionStarts();
+            events.add(block);
+        }
+        block.add(id.getMostSignificantBits(), id.getLeastSignificantBits(), guildId, userId, channelId, start);
     }
 
-    /** A session just opened, as {@link #sessionStarted} keeps it. */
-    private record Started(long idHigh, long idLow, long guildId, long userId, long channelId, Instant start) {
-        /** The open row at the start: no time, no XP yet. */
-        VoiceSession row() {
+    /**
+     * Session starts that follow one another among the events waiting for the write, as columns: one
+     * entry of the event list that the {@link Dispatcher} delivers as {@link #size} events, each made
+     * when its turn comes. Appended to under the tracker lock, read on the listener executor after it
+     * was handed over (never appended to again: {@link #takeEvents} empties the list it is in).
+     */
+    static final class SessionStarts implements Dispatcher.EventBlock {
+        private static final int WIDTH = 5; // id high, id low, guild, user, channel
+        private long[] values = new long[WIDTH * 8];
+        private Instant[] starts = new Instant[8];
+        private int size;
+
+        void add(long idHigh, long idLow, long guildId, long userId, long channelId, Instant start) {
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, size * 2);
+                values = Arrays.copyOf(values, size * 2 * WIDTH);
+            }
+            int at = size * WIDTH;
+            values[at] = idHigh;
+            values[at + 1] = idLow;
+            values[at + 2] = guildId;
+            values[at + 3] = userId;
+            values[at + 4] = channelId;
+            starts[size++] = start;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        /** The open row of start {@code i} as of its start: no time, no XP yet. */
+        VoiceSession row(int i) {
+            int at = i * WIDTH;
+            Instant start = starts[i];
             return new VoiceSession(
-                    new UUID(idHigh, idLow).toString(), guildId, userId, channelId, start, null, start, 0, 0, 0, 0);
+                    new UUID(values[at], values[at + 1]).toString(),
+                    values[at + 2],
+                    values[at + 3],
+                    values[at + 4],
+                    start,
+                    null,
+                    start,
+                    0,
+                    0,
+                    0,
+                    0);
+        }
+
+        @Override
+        public Consumer<TrackerListener> event(int i) {
+            VoiceSession row = row(i);
+            return l -> l.sessionStart(row);
+        }
+
+        /** Delivered one by one through {@link #event}; as a plain event, each start in turn. */
+        @Override
+        public void accept(TrackerListener l) {
+            for (int i = 0; i < size; i++) {
+                event(i).accept(l);
+            }
         }
     }
 

@@ -111,15 +111,42 @@ public final class BatchFold {
         return out;
     }
 
-    /** One row per session id: the last row of the id, at the id's first position. */
+    /**
+     * One row per session id: the last row of the id, at the id's first position. A tracker's batch
+     * names each id once (its first tick after a restart holds an open row per member in voice, 100,000
+     * in a large bot), so the ids are first checked for a repeat in an open-addressing table of row
+     * positions (4 bytes a slot, no object per row); only a batch with a repeat is rebuilt through a map.
+     */
     static List<VoiceSession> sessions(List<VoiceSession> rows) {
-        if (rows.size() < 2) {
+        if (rows.size() < 2 || !hasRepeatedId(rows)) {
             return rows;
         }
         var byId = new LinkedHashMap<String, VoiceSession>(rows.size() * 4 / 3 + 1);
         for (VoiceSession s : rows) {
             byId.put(s.id(), s);
         }
-        return byId.size() == rows.size() ? rows : new ArrayList<>(byId.values());
+        return new ArrayList<>(byId.values());
+    }
+
+    /** Whether two of the rows have the same id. */
+    private static boolean hasRepeatedId(List<VoiceSession> rows) {
+        int n = rows.size();
+        int mask = Integer.highestOneBit(Math.max(2, n) * 2 - 1) * 2 - 1; // a power of two >= 2n, less one
+        int[] slots = new int[mask + 1]; // row position + 1; 0 = free
+        for (int i = 0; i < n; i++) {
+            String id = rows.get(i).id();
+            int h = id.hashCode() * 0x9E3779B9;
+            for (int at = (h ^ (h >>> 16)) & mask; ; at = (at + 1) & mask) {
+                int held = slots[at];
+                if (held == 0) {
+                    slots[at] = i + 1;
+                    break;
+                }
+                if (rows.get(held - 1).id().equals(id)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -199,6 +199,21 @@ class BatchFoldTest {
         assertThat(f.members()).isEmpty();
     }
 
+    @Test
+    void sessions_manyDistinctIds_keptAsGiven_andOneRepeatAmongThem_isFolded() {
+        var rows = new java.util.ArrayList<VoiceSession>();
+        for (int i = 0; i < 5000; i++) {
+            rows.add(session("s" + i, i));
+        }
+        assertThat(BatchFold.sessions(rows)).isSameAs(rows);
+        var repeat = session("s4321", 99);
+        rows.add(repeat);
+        List<VoiceSession> folded = BatchFold.sessions(rows);
+        assertThat(folded).hasSize(5000);
+        assertThat(folded.get(4321)).isSameAs(repeat);
+        assertThat(folded.get(4322)).isSameAs(rows.get(4322));
+    }
+
     private static VoiceSession session(String id, long xp) {
         return new VoiceSession(id, 1, 2, 3, T, null, T.plusSeconds(1), 1000, xp, 0, 0);
     }
