@@ -62,6 +62,19 @@ final class MemberState implements MemberContext {
         return other != null ? other : new UUID(sessionIdHigh, sessionIdLow).toString();
     }
 
+    /** Whether the session id is a canonical UUID, held as {@link #sessionIdHigh} and {@link #sessionIdLow}. */
+    boolean hasCanonicalSessionId() {
+        return otherSessionId == null;
+    }
+
+    long sessionIdHigh() {
+        return sessionIdHigh;
+    }
+
+    long sessionIdLow() {
+        return sessionIdLow;
+    }
+
     /** Starts a session with a new random id; returns it. */
     UUID newSessionId() {
         UUID id = UUID.randomUUID();

@@ -3,6 +3,7 @@ package dev.voicetrack.core.internal;
 import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.SessionColumns;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -185,7 +186,7 @@ final class PendingWrites {
     }
 
     /** Adds the map of increments and the closed rows to a batch being built, and their guilds to {@code touched}. */
-    void collectOthers(List<MemberDelta> deltas, List<VoiceSession> rows, Set<Long> touched) {
+    void collectOthers(List<MemberDelta> deltas, SessionColumns.Builder rows, Set<Long> touched) {
         for (var e : others.entrySet()) {
             DeltaKey k = e.getKey();
             deltas.add(delta(k.guildId, k.userId, k.channelId, k.day, k.hour, e.getValue()));

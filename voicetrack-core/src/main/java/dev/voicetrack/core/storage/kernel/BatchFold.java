@@ -3,6 +3,7 @@ package dev.voicetrack.core.storage.kernel;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.SessionColumns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -131,10 +132,11 @@ public final class BatchFold {
     /** Whether two of the rows have the same id. */
     private static boolean hasRepeatedId(List<VoiceSession> rows) {
         int n = rows.size();
+        SessionColumns columns = rows instanceof SessionColumns c ? c : null;
         int mask = Integer.highestOneBit(Math.max(2, n) * 2 - 1) * 2 - 1; // a power of two >= 2n, less one
         int[] slots = new int[mask + 1]; // row position + 1; 0 = free
         for (int i = 0; i < n; i++) {
-            String id = rows.get(i).id();
+            String id = columns != null ? columns.id(i) : rows.get(i).id();
             int h = id.hashCode() * 0x9E3779B9;
             for (int at = (h ^ (h >>> 16)) & mask; ; at = (at + 1) & mask) {
                 int held = slots[at];
@@ -142,7 +144,7 @@ public final class BatchFold {
                     slots[at] = i + 1;
                     break;
                 }
-                if (rows.get(held - 1).id().equals(id)) {
+                if ((columns != null ? columns.id(held - 1) : rows.get(held - 1).id()).equals(id)) {
                     return true;
                 }
             }

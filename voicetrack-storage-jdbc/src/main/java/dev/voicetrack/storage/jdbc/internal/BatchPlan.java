@@ -3,6 +3,7 @@ package dev.voicetrack.storage.jdbc.internal;
 import dev.voicetrack.core.Metric;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.SessionColumns;
 import dev.voicetrack.core.storage.kernel.FoldedBatch;
 import dev.voicetrack.core.storage.kernel.HourPrune;
 import dev.voicetrack.core.storage.kernel.HourSum;
@@ -12,6 +13,7 @@ import dev.voicetrack.core.storage.kernel.StreakRule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -163,9 +165,7 @@ final class BatchPlan {
         }
         MultiRow.write(c, HOURLY_UPSERT, batch.hours(), BatchPlan::bindHour, null); // in key order already
         if (!batch.sessions().isEmpty()) {
-            var sessions = new ArrayList<>(batch.sessions()); // one row per id: by id is the lock order
-            sessions.sort(Comparator.comparing(VoiceSession::id));
-            SessionRows.write(c, sessions);
+            SessionRows.write(c, inIdOrder(batch.sessions())); // one row per id: by id is the lock order
         }
         var out = new ArrayList<MemberTotals>(sorted.length);
         for (MemberFold m : batch.members()) {
@@ -176,6 +176,30 @@ final class BatchPlan {
             out.add(t);
         }
         return out;
+    }
+
+    /**
+     * The rows by id. Rows kept as {@link SessionColumns} (a tracker's batch) are read through their
+     * positions in id order, each row made as it is written, rather than copied and sorted as rows.
+     */
+    private static List<VoiceSession> inIdOrder(List<VoiceSession> rows) {
+        if (rows instanceof SessionColumns columns) {
+            int[] order = columns.idOrder();
+            return new AbstractList<>() {
+                @Override
+                public VoiceSession get(int index) {
+                    return columns.get(order[index]);
+                }
+
+                @Override
+                public int size() {
+                    return order.length;
+                }
+            };
+        }
+        var sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(VoiceSession::id));
+        return sorted;
     }
 
     /** The position of a member in {@link #sorted}, or a negative number if the batch does not name it. */
