@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * the last write, and the listener events about them, which are delivered only after that write
  * commits. Confined to the tracker lock.
  *
- * <p><b>Two homes for increments.</b> A member in voice keeps one accumulator ({@link
- * MemberState#pending}) for its current channel and day, reused tick after tick, so the steady-state
+ * <p><b>Two homes for increments.</b> A member in voice is one accumulator (a {@link
+ * MemberState} is an {@link Increments}) for its current channel and day, reused tick after tick, so the steady-state
  * tick allocates no map key and does no map lookup per member. Increments for anything else (messages,
  * a channel or day the member has left, members who left) go to a map keyed by member, channel,
  * day and hour; a member's accumulator is {@linkplain #spill spilled} into that map before it changes key.
@@ -54,7 +54,7 @@ final class PendingWrites {
      * accumulator, after moving what it held for another channel, day or hour to the map.
      */
     Increments of(MemberState m, LocalDate day, int hour, Instant at) {
-        Increments a = m.pending;
+        Increments a = m;
         if (a.generation != generation) {
             a.clear();
             a.generation = generation;
@@ -74,7 +74,7 @@ final class PendingWrites {
 
     /** Moves a member's own accumulator to the map (before it changes key or the member goes). */
     void spill(MemberState m) {
-        Increments a = m.pending;
+        Increments a = m;
         if (holds(a)) {
             Instant at = Objects.requireNonNull(a.lastSeen);
             a.addTo(of(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a.hour, at));
@@ -179,7 +179,7 @@ final class PendingWrites {
 
     /** Adds a member's own accumulator to a batch being built, if it holds anything. */
     void collect(MemberState m, List<MemberDelta> deltas) {
-        Increments a = m.pending;
+        Increments a = m;
         if (holds(a)) {
             deltas.add(delta(m.guild.guildId, m.userId, a.channelId, Objects.requireNonNull(a.day), a.hour, a));
         }
@@ -240,7 +240,7 @@ final class PendingWrites {
     void forgetGuild(GuildState g) {
         others.keySet().removeIf(k -> k.guildId == g.guildId);
         for (MemberState m : g.members.values()) {
-            m.pending.clear();
+            m.clear();
         }
         closedRows.values().removeIf(v -> v.guildId() == g.guildId);
     }
@@ -251,7 +251,7 @@ final class PendingWrites {
      */
     void forgetMember(long guildId, long userId, @Nullable MemberState inVoice) {
         if (inVoice != null) {
-            inVoice.pending.clear();
+            inVoice.clear();
         }
         others.keySet().removeIf(k -> k.guildId == guildId && k.userId == userId);
         closedRows.values().removeIf(v -> v.guildId() == guildId && v.userId() == userId);
@@ -260,7 +260,7 @@ final class PendingWrites {
     /** Drops the XP not yet written of one member (its other increments stay). */
     void dropXp(long guildId, long userId, @Nullable MemberState inVoice) {
         if (inVoice != null) {
-            inVoice.pending.xp = 0;
+            inVoice.xp = 0;
         }
         for (var e : others.entrySet()) {
             if (e.getKey().guildId == guildId && e.getKey().userId == userId) {

@@ -262,7 +262,10 @@ public final class SessionColumns extends AbstractList<VoiceSession> implements 
         /** The rows added, as an immutable list; the builder takes no more rows. */
         public SessionColumns build() {
             built = true;
-            return new SessionColumns(longs.toArray(new long[0][]), refs.toArray(new Object[0][]), size);
+            var out = new SessionColumns(longs.toArray(new long[0][]), refs.toArray(new Object[0][]), size);
+            longs.clear(); // the rows live as long as the list, not as long as the builder
+            refs.clear();
+            return out;
         }
     }
 }
