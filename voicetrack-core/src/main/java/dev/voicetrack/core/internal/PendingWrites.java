@@ -111,22 +111,31 @@ final class PendingWrites {
      */
     static final class SessionStarts implements Dispatcher.EventBlock {
         private static final int WIDTH = 5; // id high, id low, guild, user, channel
-        private long[] values = new long[WIDTH * 8];
-        private Instant[] starts = new Instant[8];
+        /** Starts per block: blocks are added, never copied to grow. */
+        private static final int BLOCK = 1024;
+
+        private final List<long[]> values = new ArrayList<>();
+        private final List<Instant[]> starts = new ArrayList<>();
         private int size;
 
         void add(long idHigh, long idLow, long guildId, long userId, long channelId, Instant start) {
-            if (size == starts.length) {
-                starts = Arrays.copyOf(starts, size * 2);
-                values = Arrays.copyOf(values, size * 2 * WIDTH);
+            if (size % BLOCK == 0) {
+                int room = size == 0 ? 16 : BLOCK; // a first block sized for the usual handful of joins
+                values.add(new long[room * WIDTH]);
+                starts.add(new Instant[room]);
+            } else if (size == 16) {
+                values.set(0, Arrays.copyOf(values.get(0), BLOCK * WIDTH));
+                starts.set(0, Arrays.copyOf(starts.get(0), BLOCK));
             }
-            int at = size * WIDTH;
-            values[at] = idHigh;
-            values[at + 1] = idLow;
-            values[at + 2] = guildId;
-            values[at + 3] = userId;
-            values[at + 4] = channelId;
-            starts[size++] = start;
+            long[] v = values.get(size / BLOCK);
+            int at = (size % BLOCK) * WIDTH;
+            v[at] = idHigh;
+            v[at + 1] = idLow;
+            v[at + 2] = guildId;
+            v[at + 3] = userId;
+            v[at + 4] = channelId;
+            starts.get(size / BLOCK)[size % BLOCK] = start;
+            size++;
         }
 
         @Override
@@ -136,13 +145,14 @@ final class PendingWrites {
 
         /** The open row of start {@code i} as of its start: no time, no XP yet. */
         VoiceSession row(int i) {
-            int at = i * WIDTH;
-            Instant start = starts[i];
+            long[] v = values.get(i / BLOCK);
+            int at = (i % BLOCK) * WIDTH;
+            Instant start = starts.get(i / BLOCK)[i % BLOCK];
             return new VoiceSession(
-                    new UUID(values[at], values[at + 1]).toString(),
-                    values[at + 2],
-                    values[at + 3],
-                    values[at + 4],
+                    new UUID(v[at], v[at + 1]).toString(),
+                    v[at + 2],
+                    v[at + 3],
+                    v[at + 4],
                     start,
                     null,
                     start,

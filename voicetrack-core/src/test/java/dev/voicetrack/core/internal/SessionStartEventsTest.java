@@ -24,7 +24,7 @@ class SessionStartEventsTest {
     void startsAroundAClose_areDeliveredInOrder_eachToEveryListener_andAThrowStopsNothing() {
         var pending = new PendingWrites();
         var ids = new ArrayList<UUID>();
-        for (int i = 0; i < 20; i++) { // more than a block starts with, so that it grows
+        for (int i = 0; i < 2100; i++) { // over several blocks, the first grown
             UUID id = UUID.randomUUID();
             ids.add(id);
             pending.sessionStarted(id, 1, 100 + i, 7, T.plusMillis(i));
@@ -42,7 +42,7 @@ class SessionStartEventsTest {
         dispatcher.emit(pending.takeEvents());
 
         var expected = new ArrayList<String>();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 2100; i++) {
             String row = "start:" + ids.get(i) + ":1:" + (100 + i) + ":7:" + T.plusMillis(i);
             expected.add("a " + row);
             expected.add("b " + row);

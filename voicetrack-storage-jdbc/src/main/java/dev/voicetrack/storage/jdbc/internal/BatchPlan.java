@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -167,10 +168,15 @@ final class BatchPlan {
         }
         // Each member's rows come sorted (channel, or day then channel), so the members' order is the
         // key order. A row is found by (member, row of the member), packed in one long: no object per row.
-        long[] channelRows = rowsOf(true);
-        MultiRow.write(c, CHANNEL_UPSERT, channelRows.length, (ps, i, k) -> bindChannel(ps, i, channelRows[k]), null);
-        long[] dailyRows = rowsOf(false);
-        MultiRow.write(c, DAILY_UPSERT, dailyRows.length, (ps, i, k) -> bindDay(ps, i, dailyRows[k]), null);
+        long @Nullable [] channelRows = rowsOf(true);
+        MultiRow.write(
+                c,
+                CHANNEL_UPSERT,
+                rowCount(channelRows),
+                (ps, i, k) -> bindChannel(ps, i, rowAt(channelRows, k)),
+                null);
+        long @Nullable [] dailyRows = rowsOf(false);
+        MultiRow.write(c, DAILY_UPSERT, rowCount(dailyRows), (ps, i, k) -> bindDay(ps, i, rowAt(dailyRows, k)), null);
         for (HourPrune p : batch.prunes()) { // a range of the primary key, once a day per guild
             Database.update(
                     c, "DELETE FROM vt_hourly_activity WHERE guild_id = ? AND hour < ?", p.guildId(), p.keptFrom());
@@ -189,19 +195,42 @@ final class BatchPlan {
             }
             at[k] = i;
         }
-        return new AbstractList<>() { // each MemberTotals made when read: the caller reads them once or twice
-            @Override
-            public MemberTotals get(int k) {
-                int i = at[k];
-                MemberFold m = sorted[i];
-                return new MemberTotals(m.guildId(), m.userId(), xpAfter[i], levelAfter[i], voiceAfter[i]);
-            }
+        return new Totals(sorted, at, xpAfter, levelAfter, voiceAfter);
+    }
 
-            @Override
-            public int size() {
-                return at.length;
-            }
-        };
+    /**
+     * The totals {@link #write} returns: each {@link MemberTotals} made when read (the caller reads them
+     * once or twice), from the plan's columns. A static class, so that the list holds no reference to
+     * the plan and its batch: the batch's session rows and sums are garbage once the write returns.
+     */
+    private static final class Totals extends AbstractList<MemberTotals> implements RandomAccess {
+        private final MemberFold[] sorted;
+        /** Per returned member, in the batch's order: its position in {@link #sorted}. */
+        private final int[] at;
+
+        private final long[] xp;
+        private final int[] level;
+        private final long[] voiceMs;
+
+        Totals(MemberFold[] sorted, int[] at, long[] xp, int[] level, long[] voiceMs) {
+            this.sorted = sorted;
+            this.at = at;
+            this.xp = xp;
+            this.level = level;
+            this.voiceMs = voiceMs;
+        }
+
+        @Override
+        public MemberTotals get(int k) {
+            int i = at[k];
+            MemberFold m = sorted[i];
+            return new MemberTotals(m.guildId(), m.userId(), xp[i], level[i], voiceMs[i]);
+        }
+
+        @Override
+        public int size() {
+            return at.length;
+        }
     }
 
     /**
@@ -298,12 +327,19 @@ final class BatchPlan {
 
     /**
      * Every channel row ({@code channels}) or day row of the members in key order, each as its member's
-     * position in {@link #sorted} (high 32 bits) and its row within the member (low 32 bits).
+     * position in {@link #sorted} (high 32 bits) and its row within the member (low 32 bits); or null
+     * when every member has exactly one such row.
      */
-    private long[] rowsOf(boolean channels) {
+    private long @Nullable [] rowsOf(boolean channels) {
         int n = 0;
+        boolean oneEach = true;
         for (MemberFold m : sorted) {
-            n += channels ? m.channelCount() : m.dayCount();
+            int rows = channels ? m.channelCount() : m.dayCount();
+            n += rows;
+            oneEach &= rows == 1;
+        }
+        if (oneEach) {
+            return null; // the usual tick: row k is member k's only row, no array needed (0.8 MB for 100,000)
         }
         long[] out = new long[n];
         int k = 0;
@@ -314,6 +350,16 @@ final class BatchPlan {
             }
         }
         return out;
+    }
+
+    /** How many rows {@code rows} (from {@link #rowsOf}) names. */
+    private int rowCount(long @Nullable [] rows) {
+        return rows == null ? sorted.length : rows.length;
+    }
+
+    /** Row {@code k} of {@code rows} (from {@link #rowsOf}), packed as there. */
+    private static long rowAt(long @Nullable [] rows, int k) {
+        return rows == null ? (long) k << 32 : rows[k];
     }
 
     private void bindChannel(PreparedStatement ps, int i, long at) throws SQLException {
