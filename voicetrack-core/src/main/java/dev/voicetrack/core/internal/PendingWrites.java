@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * the last write, and the listener events about them, which are delivered only after that write
  * commits. Confined to the tracker lock.
  *
- * <p><b>Two homes for increments.</b> A member in voice is one accumulator (a {@link
- * MemberState} is an {@link Increments}) for its current channel and day, reused tick after tick, so the steady-state
- * tick allocates no map key and does no map lookup per member. Increments for anything else (messages,
+ * <p><b>Two homes for increments.</b> A member in voice is one accumulator (a {@link MemberState}
+ * is an {@link Increments}) for its current channel and day, reused tick after tick, so the
+ * steady-state tick allocates no map key and does no map lookup per member. Increments for anything else (messages,
  * a channel or day the member has left, members who left) go to a map keyed by member, channel,
  * day and hour; a member's accumulator is {@linkplain #spill spilled} into that map before it changes key.
  *
