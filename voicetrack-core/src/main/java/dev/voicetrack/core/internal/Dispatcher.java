@@ -33,6 +33,17 @@ final class Dispatcher {
         listeners.remove(l);
     }
 
+    /**
+     * Several events held as one entry of an event list (to spare an object per event while they wait):
+     * {@link #emit(List)} delivers each of them in turn, as if they were entries of the list.
+     */
+    interface EventBlock extends Consumer<TrackerListener> {
+        int size();
+
+        /** Event {@code i}, made when its turn comes. */
+        Consumer<TrackerListener> event(int i);
+    }
+
     void emit(List<Consumer<TrackerListener>> events) {
         if (events.isEmpty() || listeners.isEmpty()) {
             return;
@@ -40,7 +51,13 @@ final class Dispatcher {
         List<Consumer<TrackerListener>> copy = List.copyOf(events);
         executor.execute(() -> {
             for (Consumer<TrackerListener> e : copy) {
-                deliver(e);
+                if (e instanceof EventBlock block) {
+                    for (int i = 0; i < block.size(); i++) {
+                        deliver(block.event(i));
+                    }
+                } else {
+                    deliver(e);
+                }
             }
         });
     }

@@ -9,8 +9,12 @@ import org.jspecify.annotations.Nullable;
  * an entry of the engine's map of increments (its key holds member, channel and day) or the one
  * accumulator a member in voice keeps for its current channel and day ({@link #channelId} and {@link
  * #day} say which), reused tick after tick so that the tick allocates no key per member.
+ *
+ * <p>A member in voice is its own accumulator: {@link MemberState} extends this class rather than
+ * holding an instance, which spares an object header and a reference per member (16 bytes of about
+ * 250 for each of 100,000 members in voice in a large bot).
  */
-final class Increments {
+sealed class Increments permits MemberState {
     /** For a member's accumulator: the engine generation it belongs to (older means empty). */
     long generation;
 

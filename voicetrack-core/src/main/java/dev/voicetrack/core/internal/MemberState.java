@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A member in voice, as the engine follows it. Confined to the engine lock. Implements {@link
- * MemberContext} itself so that strategies and filters see it without an allocation per member.
+ * MemberContext} itself so that strategies and filters see it without an allocation per member, and is
+ * itself the accumulator of its increments not yet written for its current channel and day (the
+ * {@link Increments} fields; other ones go to the engine's map). Note that the inherited field {@code
+ * channelId} is the accumulator's channel, which {@link #channelId()} (the current channel) need not be.
  */
-final class MemberState implements MemberContext {
+final class MemberState extends Increments implements MemberContext {
     final GuildState guild;
     final long userId;
     ChannelState channel;
@@ -42,8 +45,6 @@ final class MemberState implements MemberContext {
     Instant accountedUntil;
     /** Tracked ms since the last check, for per-check strategies other than {@code elapsed}. */
     long measuredMs;
-    /** Increments not yet written for the current channel and day (other ones go to the engine's map). */
-    final Increments pending = new Increments();
 
     MemberState(GuildState guild, long userId, ChannelState channel, MemberInfo info, VoiceFlags flags, Instant now) {
         this.guild = guild;
@@ -60,6 +61,19 @@ final class MemberState implements MemberContext {
     String sessionId() {
         String other = otherSessionId;
         return other != null ? other : new UUID(sessionIdHigh, sessionIdLow).toString();
+    }
+
+    /** Whether the session id is a canonical UUID, held as {@link #sessionIdHigh} and {@link #sessionIdLow}. */
+    boolean hasCanonicalSessionId() {
+        return otherSessionId == null;
+    }
+
+    long sessionIdHigh() {
+        return sessionIdHigh;
+    }
+
+    long sessionIdLow() {
+        return sessionIdLow;
     }
 
     /** Starts a session with a new random id; returns it. */

@@ -5,13 +5,13 @@ import dev.voicetrack.core.GuildConfig;
 import dev.voicetrack.core.GuildOwnership;
 import dev.voicetrack.core.Strategies;
 import dev.voicetrack.core.TickReport;
-import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.VoiceTimeStrategy;
 import dev.voicetrack.core.XpStrategy;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.LevelChange;
 import dev.voicetrack.core.storage.MemberDelta;
 import dev.voicetrack.core.storage.MemberTotals;
+import dev.voicetrack.core.storage.SessionColumns;
 import dev.voicetrack.core.storage.Storage;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,7 +119,7 @@ final class TickWriter {
         int trackedCount = 0;
         List<AsyncXp> asyncs = List.of();
         var deltas = new ArrayList<MemberDelta>(lastBatchSize + 16);
-        var rows = new ArrayList<VoiceSession>(lastBatchSize + 16);
+        var rows = SessionColumns.builder();
         List<MemberState> deferred = List.of();
         Set<Long> touched = new HashSet<>();
         for (GuildState g : guilds.all()) {
@@ -279,10 +279,10 @@ final class TickWriter {
 
     /** Adds a member's increments (if any) to the batch, and its open session row as of {@code now} if due. */
     private void collect(
-            MemberState m, Instant now, boolean allOpenRows, List<MemberDelta> deltas, List<VoiceSession> rows) {
+            MemberState m, Instant now, boolean allOpenRows, List<MemberDelta> deltas, SessionColumns.Builder rows) {
         pending.collect(m, deltas);
         if (openRows.take(m, now.toEpochMilli(), allOpenRows)) {
-            rows.add(VoiceLedger.openRow(m, now));
+            VoiceLedger.addOpenRow(m, now, rows);
         }
     }
 
@@ -290,16 +290,16 @@ final class TickWriter {
      * Writes the members' increments and open rows the tick collected, plus the other pending
      * increments and the closed session rows, as one batch.
      */
-    private WriteOutcome write(List<MemberDelta> deltas, List<VoiceSession> rows, Set<Long> touched) {
+    private WriteOutcome write(List<MemberDelta> deltas, SessionColumns.Builder rows, Set<Long> touched) {
         pending.collectOthers(deltas, rows, touched);
-        if (deltas.isEmpty() && rows.isEmpty()) {
+        if (deltas.isEmpty() && rows.size() == 0) {
             emitWritten(List.of(), List.of());
             return new WriteOutcome(true, 0, 0);
         }
         lastBatchSize = Math.max(deltas.size(), rows.size());
         List<MemberTotals> totals;
         try {
-            totals = storage.apply(new Batch(deltas, rows));
+            totals = storage.apply(new Batch(deltas, rows.build()));
         } catch (RuntimeException e) {
             dispatcher.error(
                     "storage write failed; " + deltas.size() + " increments and " + pending.closedRowCount()

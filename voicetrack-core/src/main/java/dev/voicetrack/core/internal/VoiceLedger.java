@@ -8,6 +8,7 @@ import dev.voicetrack.core.Strategies;
 import dev.voicetrack.core.VoiceFlags;
 import dev.voicetrack.core.VoiceMember;
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.SessionColumns;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -279,6 +280,31 @@ final class VoiceLedger {
                 m.sessionXp,
                 m.sessionMutedMs,
                 m.sessionDeafenedMs));
+    }
+
+    /**
+     * Adds the row of a member's open session as of {@code at} to a batch's rows: the values {@link
+     * #openRow} has, the id kept as its two halves when it is a canonical UUID.
+     */
+    static void addOpenRow(MemberState m, Instant at, SessionColumns.Builder rows) {
+        if (!m.hasCanonicalSessionId()) {
+            rows.add(openRow(m, at));
+            return;
+        }
+        Instant last = at.isBefore(m.sessionStart) ? m.sessionStart : at;
+        rows.add(
+                m.sessionIdHigh(),
+                m.sessionIdLow(),
+                m.guild.guildId,
+                m.userId,
+                m.channel.channelId,
+                m.sessionStart,
+                null,
+                last,
+                last.toEpochMilli() - m.sessionStart.toEpochMilli(),
+                m.sessionXp,
+                m.sessionMutedMs,
+                m.sessionDeafenedMs);
     }
 
     /** The row of a member's open session as of {@code at}. */

@@ -8,14 +8,15 @@ import java.util.List;
  * or none of it. Immutable.
  *
  * @param deltas increments; several may name the same member, channel or day (they add up)
- * @param sessions session rows written as they are (the tracker owns session rows)
+ * @param sessions session rows written as they are (the tracker owns session rows); kept as given when
+ *     they are {@link SessionColumns} (immutable, each row made when read), else copied
  */
 public record Batch(List<MemberDelta> deltas, List<VoiceSession> sessions) {
     public static final Batch EMPTY = new Batch(List.of(), List.of());
 
     public Batch {
         deltas = List.copyOf(deltas);
-        sessions = List.copyOf(sessions);
+        sessions = sessions instanceof SessionColumns ? sessions : List.copyOf(sessions); // immutable already
     }
 
     public boolean isEmpty() {

@@ -6,6 +6,7 @@ import dev.voicetrack.core.TrackerListener;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.InMemoryStorage;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.SessionColumns;
 import dev.voicetrack.core.storage.Storage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,15 +71,15 @@ final class LedgerHarness {
                 pending.collect(m, deltas);
             }
         }
-        pending.collectOthers(deltas, new ArrayList<>(), new HashSet<>());
+        pending.collectOthers(deltas, SessionColumns.builder(), new HashSet<>());
         return deltas;
     }
 
     /** The closed session rows pending. */
     List<VoiceSession> closedRows() {
-        var rows = new ArrayList<VoiceSession>();
+        var rows = SessionColumns.builder();
         pending.collectOthers(new ArrayList<>(), rows, new HashSet<>());
-        return rows;
+        return rows.build();
     }
 
     /** The events waiting for the write, as "sessionStart:<channel>" / "sessionEnd:<channel>". */

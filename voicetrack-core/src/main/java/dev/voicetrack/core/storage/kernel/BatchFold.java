@@ -3,8 +3,8 @@ package dev.voicetrack.core.storage.kernel;
 import dev.voicetrack.core.VoiceSession;
 import dev.voicetrack.core.storage.Batch;
 import dev.voicetrack.core.storage.MemberDelta;
+import dev.voicetrack.core.storage.SessionColumns;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +27,8 @@ import java.util.List;
  *       one of them is positive ({@link HourlyRule}).
  * </ul>
  *
- * <p>Cost: O(deltas + sessions) with a hash lookup per delta; one small object per member.
+ * <p>Cost: O(deltas + sessions) with a hash lookup per delta; one small object per member (which reads
+ * the member's delta in place when it has only one, see {@link MemberFold}).
  */
 public final class BatchFold {
     private BatchFold() {}
@@ -58,7 +59,7 @@ public final class BatchFold {
                 guild.put(d.userId(), m);
                 members.add(m);
             }
-            add(m, d);
+            m.add(d);
         }
         for (MemberFold m : members) {
             m.finish();
@@ -111,77 +112,43 @@ public final class BatchFold {
         return out;
     }
 
-    /** Adds one delta to a member's sums. */
-    private static void add(MemberFold m, MemberDelta d) {
-        long g = m.guildId();
-        long u = m.userId();
-        m.voiceMs = OverflowRule.add(m.voiceMs, d.voiceMs(), g, u);
-        m.xp = OverflowRule.add(m.xp, d.xp(), g, u);
-        m.messages = OverflowRule.add(m.messages, d.messages(), g, u);
-        m.sessions = OverflowRule.add(m.sessions, d.sessions(), g, u);
-        m.lastSeenMs = LastSeenRule.next(m.lastSeenMs, d.lastSeen().toEpochMilli());
-        if (d.channelId() != 0 && (d.voiceMs() > 0 || d.sessions() > 0)) {
-            int c = channelRow(m, d.channelId());
-            m.channelRows[c + 1] += d.voiceMs(); // cannot overflow when the member's sums did not
-            m.channelRows[c + 2] += d.sessions();
-        }
-        if (d.voiceMs() > 0 || d.xp() > 0 || d.messages() > 0) {
-            long day = d.day().toEpochDay();
-            int a = dayRow(m, day, d.channelId());
-            m.dayRows[a + 2] += d.voiceMs();
-            m.dayRows[a + 3] += d.xp();
-            m.dayRows[a + 4] += d.messages();
-            m.runLength = StreakRule.lengthThen(m.runEnd, m.runLength, day);
-            m.runEnd = Math.max(m.runEnd, day);
-        }
-    }
-
-    /** The offset in {@code m.channelRows} of the channel's row, added (zeroed) if absent. */
-    private static int channelRow(MemberFold m, long channelId) {
-        int w = MemberFold.CHANNEL_WIDTH;
-        for (int i = m.channelCount - 1; i >= 0; i--) { // the last row is the likely one
-            if (m.channelRows[i * w] == channelId) {
-                return i * w;
-            }
-        }
-        m.channelRows = grown(m.channelRows, m.channelCount, w);
-        int at = m.channelCount++ * w;
-        m.channelRows[at] = channelId;
-        return at;
-    }
-
-    /** The offset in {@code m.dayRows} of the (day, channel) row, added (zeroed) if absent. */
-    private static int dayRow(MemberFold m, long epochDay, long channelId) {
-        int w = MemberFold.DAY_WIDTH;
-        for (int i = m.dayCount - 1; i >= 0; i--) {
-            if (m.dayRows[i * w] == epochDay && m.dayRows[i * w + 1] == channelId) {
-                return i * w;
-            }
-        }
-        m.dayRows = grown(m.dayRows, m.dayCount, w);
-        int at = m.dayCount++ * w;
-        m.dayRows[at] = epochDay;
-        m.dayRows[at + 1] = channelId;
-        return at;
-    }
-
-    /** {@code rows}, or a copy with room for twice as many rows, so that one more row of {@code width} fits. */
-    private static long[] grown(long[] rows, int count, int width) {
-        if ((count + 1) * width <= rows.length) {
-            return rows;
-        }
-        return Arrays.copyOf(rows, Math.max(1, count * 2) * width);
-    }
-
-    /** One row per session id: the last row of the id, at the id's first position. */
+    /**
+     * One row per session id: the last row of the id, at the id's first position. A tracker's batch
+     * names each id once (its first tick after a restart holds an open row per member in voice, 100,000
+     * in a large bot), so the ids are first checked for a repeat in an open-addressing table of row
+     * positions (4 bytes a slot, no object per row); only a batch with a repeat is rebuilt through a map.
+     */
     static List<VoiceSession> sessions(List<VoiceSession> rows) {
-        if (rows.size() < 2) {
+        if (rows.size() < 2 || !hasRepeatedId(rows)) {
             return rows;
         }
         var byId = new LinkedHashMap<String, VoiceSession>(rows.size() * 4 / 3 + 1);
         for (VoiceSession s : rows) {
             byId.put(s.id(), s);
         }
-        return byId.size() == rows.size() ? rows : new ArrayList<>(byId.values());
+        return new ArrayList<>(byId.values());
+    }
+
+    /** Whether two of the rows have the same id. */
+    private static boolean hasRepeatedId(List<VoiceSession> rows) {
+        int n = rows.size();
+        SessionColumns columns = rows instanceof SessionColumns c ? c : null;
+        int mask = Integer.highestOneBit(Math.max(2, n) * 2 - 1) * 2 - 1; // a power of two >= 2n, less one
+        int[] slots = new int[mask + 1]; // row position + 1; 0 = free
+        for (int i = 0; i < n; i++) {
+            String id = columns != null ? columns.id(i) : rows.get(i).id();
+            int h = id.hashCode() * 0x9E3779B9;
+            for (int at = (h ^ (h >>> 16)) & mask; ; at = (at + 1) & mask) {
+                int held = slots[at];
+                if (held == 0) {
+                    slots[at] = i + 1;
+                    break;
+                }
+                if ((columns != null ? columns.id(held - 1) : rows.get(held - 1).id()).equals(id)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

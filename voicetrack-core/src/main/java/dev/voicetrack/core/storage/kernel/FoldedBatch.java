@@ -1,6 +1,7 @@
 package dev.voicetrack.core.storage.kernel;
 
 import dev.voicetrack.core.VoiceSession;
+import dev.voicetrack.core.storage.SessionColumns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -20,7 +21,7 @@ public final class FoldedBatch {
 
     FoldedBatch(List<MemberFold> members, List<VoiceSession> sessions, List<HourSum> hours, List<HourPrune> prunes) {
         this.members = List.copyOf(members);
-        this.sessions = List.copyOf(sessions);
+        this.sessions = sessions instanceof SessionColumns ? sessions : List.copyOf(sessions);
         this.hours = List.copyOf(hours);
         this.prunes = List.copyOf(prunes);
     }
@@ -62,7 +63,7 @@ public final class FoldedBatch {
     /**
      * The session rows to upsert by id: one per id, the batch's last row of that id, in order of the
      * id's first appearance (writing them in this order gives what writing every row in batch order
-     * gives).
+     * gives). {@link SessionColumns} when the batch's rows were (each row made when read).
      */
     public List<VoiceSession> sessions() {
         return sessions;

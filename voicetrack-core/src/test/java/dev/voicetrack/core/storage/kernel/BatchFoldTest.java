@@ -129,6 +129,45 @@ class BatchFoldTest {
         assertThat(m.days()).isEmpty();
     }
 
+    /**
+     * A member with one delta is folded as that delta read in place; with a second delta that adds
+     * nothing (zeros, an earlier last-seen) it is folded as sums. Both must read the same, for deltas
+     * with and without channel, day activity, sessions, and on days on and before the epoch.
+     */
+    @Test
+    void oneDeltaReadInPlace_readsAsTheSumsOfThatDelta() {
+        LocalDate[] days = {DAY, LocalDate.EPOCH, LocalDate.EPOCH.plusDays(1), LocalDate.of(1969, 7, 20)};
+        long[][] values = {
+            {50, 100, 3, 0, 1}, {50, 0, 0, 0, 1}, {0, 100, 3, 2, 0}, {50, 0, 0, 4, 0}, {50, 0, 7, 0, 0}, {0, 0, 0, 0, 0}
+        };
+        for (LocalDate day : days) {
+            for (long[] v : values) {
+                MemberDelta one = new MemberDelta(1, 7, v[0], day, 5, v[1], v[2], v[3], v[4], T);
+                MemberDelta nothing = new MemberDelta(1, 7, 0, day, 0, 0, 0, 0, T.minusSeconds(60));
+                MemberFold inPlace = BatchFold.fold(new Batch(List.of(one), List.of()))
+                        .members()
+                        .get(0);
+                MemberFold summed = BatchFold.fold(new Batch(List.of(one, nothing), List.of()))
+                        .members()
+                        .get(0);
+                assertThat(inPlace.toString()).as("%s", one).isEqualTo(summed.toString());
+                assertThat(inPlace.lastSeen()).isEqualTo(T.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                for (Metric metric : Metric.values()) {
+                    assertThat(inPlace.changes(metric)).isEqualTo(summed.changes(metric));
+                }
+                var inPlaceDays = new java.util.ArrayList<LocalDate>();
+                inPlace.forEachDay(inPlaceDays::add);
+                var summedDays = new java.util.ArrayList<LocalDate>();
+                summed.forEachDay(summedDays::add);
+                assertThat(inPlaceDays).isEqualTo(summedDays);
+                assertThatThrownBy(() -> inPlace.channelId(inPlace.channelCount()))
+                        .isInstanceOf(IndexOutOfBoundsException.class);
+                assertThatThrownBy(() -> inPlace.dayXp(inPlace.dayCount()))
+                        .isInstanceOf(IndexOutOfBoundsException.class);
+            }
+        }
+    }
+
     @Test
     void overflowWithinTheBatch_isRejectedWithTheOneWording() {
         var b = new Batch(
@@ -158,6 +197,21 @@ class BatchFoldTest {
         assertThat(f.sessions()).containsExactly(a2, b);
         assertThat(f.guildIds()).containsExactly(1L);
         assertThat(f.members()).isEmpty();
+    }
+
+    @Test
+    void sessions_manyDistinctIds_keptAsGiven_andOneRepeatAmongThem_isFolded() {
+        var rows = new java.util.ArrayList<VoiceSession>();
+        for (int i = 0; i < 5000; i++) {
+            rows.add(session("s" + i, i));
+        }
+        assertThat(BatchFold.sessions(rows)).isSameAs(rows);
+        var repeat = session("s4321", 99);
+        rows.add(repeat);
+        List<VoiceSession> folded = BatchFold.sessions(rows);
+        assertThat(folded).hasSize(5000);
+        assertThat(folded.get(4321)).isSameAs(repeat);
+        assertThat(folded.get(4322)).isSameAs(rows.get(4322));
     }
 
     private static VoiceSession session(String id, long xp) {
