@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The life of a {@link KeySlot}: which node gets a new slot, which inherits one, and when a slot dies,
@@ -22,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * inherits the old node's slot ({@code new.slot = old.slot}, and the old node is retired): no index
  * and not even the slot is written, so the put costs Caffeine's compute and a few field writes. A node
  * that leaves without a successor is retired once, by whoever gets there first, and its slot leaves
- * its tags and is marked dead. So every node of a slot carries the slot's tags, and tag invalidation
- * never reads a node's tags.
+ * its tags and is marked dead; a tag invalidation removes the slot only from the invalidated tag and
+ * leaves it, dead and counted, in the others ({@link #unindexInvalidated}, {@link TagIndex}). So every
+ * node of a live slot carries the slot's tags, and tag invalidation never reads a node's tags.
  *
  * <h2>Why this holds under concurrency</h2>
  *
@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * killed, and a dead slot is never revived.
  *
  * <p>The byte total is a sum of signed deltas: each node is added once when stored and subtracted once
- * when it leaves (or the difference is added when a node inherits a slot).
+ * when it leaves (or the difference is added when a node inherits a slot). A tag invalidation adds up
+ * its removals in {@link Removals} and applies them once at the end.
  */
 final class EntryIndex {
 
@@ -44,7 +45,7 @@ final class EntryIndex {
 
     /** Indexes a node whose key has no node in the map; runs inside the compute that stores it. */
     void index(Node<?> node) {
-        KeySlot slot = new KeySlot(node.key());
+        KeySlot slot = new KeySlot(node.key(), node.tags.length);
         node.slot = slot;
         keys.put(slot);
         for (String tag : node.tags) {
@@ -79,26 +80,62 @@ final class EntryIndex {
     }
 
     /**
-     * Unindexes a node that left the map without a successor (removed or evicted), leaving its slot in
-     * {@code keptTag}, if not null, for the caller to remove there. Idempotent, so every removal path
-     * may call it. Such a node still owns its slot (a node is retired before its slot is handed on),
-     * so the slot leaves its tags and dies with it; every index removal is conditional on the slot, so
-     * a new slot of the key, stored in between, stays. The dead slot stays in the key index until a put
-     * overwrites it or a sweep drops it.
+     * Unindexes a node that left the map without a successor (removed or evicted). Idempotent, so every
+     * removal path may call it. Such a node still owns its slot (a node is retired before its slot is
+     * handed on), so the slot leaves its tags and dies with it; every index removal is conditional on
+     * the slot, so a new slot of the key, stored in between, stays. The dead slot stays in the key index
+     * until a put overwrites it or a sweep drops it.
      */
-    void unindex(Node<?> node, @Nullable String keptTag) {
+    void unindex(Node<?> node) {
         if (!node.retire()) {
             return;
         }
         KeySlot slot = node.slot;
         for (String tag : node.tags) {
-            if (!tag.equals(keptTag)) {
-                tags.remove(tag, slot);
-            }
+            tags.remove(tag, slot);
         }
         bytes.add(-node.bytes);
         slot.dead = true;
         keys.onDeath();
+    }
+
+    /**
+     * {@link #unindex} for a node that a tag invalidation removed from the map: its slot leaves only
+     * {@code invalidated}, the slots of the tag being invalidated, and then dies; the node's other tags
+     * keep the dead slot until a put, an invalidation of the tag or a sweep drops it (see {@link
+     * TagIndex}), so the removal reads neither the node's tags nor the other tags' maps. The byte
+     * total and the dead-slot counts go to {@code removals}, applied once by {@link #apply}.
+     */
+    void unindexInvalidated(Node<?> node, Map<String, KeySlot> invalidated, Removals removals) {
+        if (!node.retire()) {
+            return;
+        }
+        KeySlot slot = node.slot;
+        invalidated.remove(slot.key, slot); // before the slot dies: a dead slot in a tag is one left there
+        slot.dead = true;
+        removals.bytes += node.bytes;
+        removals.deadSlots++;
+        removals.deadTagEntries += slot.tagCount - 1;
+    }
+
+    /** Applies what a tag invalidation added up; see {@link #unindexInvalidated}. */
+    void apply(Removals removals) {
+        if (removals.deadSlots == 0) {
+            return;
+        }
+        bytes.add(-removals.bytes);
+        keys.onDeaths(removals.deadSlots);
+        tags.onDeadEntriesLeft(removals.deadTagEntries);
+    }
+
+    /**
+     * What one tag invalidation removed, added up as it goes and applied once ({@link #apply}) rather
+     * than per entry to shared counters. Confined to the invalidating thread.
+     */
+    static final class Removals {
+        long bytes;
+        long deadSlots;
+        long deadTagEntries;
     }
 
     /** The estimated weight of the stored nodes, exact when no call is in progress. */
@@ -133,9 +170,10 @@ final class EntryIndex {
 
     /**
      * Checks, on a quiescent cache (no call in progress), that the indexes agree with Caffeine's map:
-     * every stored node owns a live slot that the key index and each of its tags point at; every tag
-     * entry is a live slot whose node is stored and carries the tag; no tag's map is empty; the byte
-     * total is the sum of the stored nodes'; and dead slots are within twice what a sweep allows.
+     * every stored node owns a live slot that the key index and each of its tags point at; every live
+     * tag entry is a slot whose node is stored and carries the tag; no tag's map is empty; the byte
+     * total is the sum of the stored nodes'; and dead slots, in the key index and in the tags, are
+     * within twice what a sweep allows.
      * Returns the problems found, empty when there are none. For tests; costs a pass over every index.
      */
     List<String> problems(Map<String, ? extends Node<?>> map) {
@@ -161,14 +199,19 @@ final class EntryIndex {
                 }
             }
         }
+        long deadTagEntries = 0;
         for (String tag : tags.tags()) {
             Collection<KeySlot> slots = tags.slotsOf(tag);
             if (slots.isEmpty()) {
                 problems.add("tag " + tag + " has an empty map");
             }
             for (KeySlot slot : slots) {
+                if (slot.dead) {
+                    deadTagEntries++;
+                    continue;
+                }
                 Node<?> node = map.get(slot.key);
-                if (slot.dead || node == null || node.slot != slot || !contains(node.tags, tag)) {
+                if (node == null || node.slot != slot || !contains(node.tags, tag)) {
                     problems.add("tag " + tag + " holds a stale slot for " + slot.key);
                 }
             }
@@ -184,6 +227,9 @@ final class EntryIndex {
         // The sweep's trigger counts deaths approximately under races, hence the slack.
         if (dead > 2L * Math.max(KeyIndex.MIN_DEAD_SLOTS_BEFORE_SWEEP, map.size())) {
             problems.add("key index holds " + dead + " dead slots for " + map.size() + " entries");
+        }
+        if (deadTagEntries > 2L * Math.max(TagIndex.MIN_DEAD_ENTRIES_BEFORE_SWEEP, map.size())) {
+            problems.add("tags hold " + deadTagEntries + " dead slots for " + map.size() + " entries");
         }
         if (bytes.sum() != total) {
             problems.add("byte total " + bytes.sum() + ", stored nodes weigh " + total);

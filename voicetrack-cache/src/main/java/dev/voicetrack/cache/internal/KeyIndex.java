@@ -56,6 +56,11 @@ final class KeyIndex {
         deadSlots.incrementAndGet();
     }
 
+    /** Counts {@code count} slots that just died, as {@link #onDeath} does for one. */
+    void onDeaths(long count) {
+        deadSlots.addAndGet(count);
+    }
+
     /**
      * Removes the dead slots once they outnumber both the live entries and {@value
      * #MIN_DEAD_SLOTS_BEFORE_SWEEP}: one pass over the index for at least as many removals. The live

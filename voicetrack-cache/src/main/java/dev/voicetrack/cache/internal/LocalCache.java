@@ -77,7 +77,6 @@ public final class LocalCache<V> extends AbstractCache<V> {
     private final KeyIndex keyIndex = index.keys;
     private final TagIndex tagIndex = index.tags;
     private final LongSupplier size;
-    private final TagIndex.SlotRemoval tagRemoval = this::removeCurrent;
 
     private final SingleFlight<Node<V>> flights = new SingleFlight<>();
     private final HotKeyBoard hotKeys;
@@ -230,22 +229,37 @@ public final class LocalCache<V> extends AbstractCache<V> {
     }
 
     /**
-     * Removes the node stored now for {@code slot} (for {@link TagIndex#invalidate}), unindexing it
-     * from every tag but {@code keptTag}.
+     * Removes the node stored now for {@code slot} (for {@link TagIndex#invalidate}) and unindexes it:
+     * from every tag if {@code invalidated} is null, else from the invalidated tag's slots only, adding
+     * up the rest in {@code removals}; see {@link EntryIndex#unindexInvalidated}. Not counted as a
+     * delete here: the caller counts its removals once.
      */
-    private boolean removeCurrent(KeySlot slot, @Nullable String keptTag) {
+    private boolean removeCurrent(
+            KeySlot slot, @Nullable Map<String, KeySlot> invalidated, EntryIndex.Removals removals) {
         Node<V> node = slot.dead ? null : currentNode(slot);
-        return node != null && removeNode(node, keptTag);
+        if (node == null || !map.remove(node.key(), node)) {
+            return false;
+        }
+        if (invalidated == null) {
+            index.unindex(node);
+        } else {
+            index.unindexInvalidated(node, invalidated, removals);
+        }
+        return true;
     }
 
     /** Unindexes a node that left the map without a successor; see {@link EntryIndex#unindex}. */
     private void unindex(Node<V> node) {
-        index.unindex(node, null);
+        index.unindex(node);
     }
 
-    /** Sweeps dead slots from the key index if they have piled up; see {@link KeyIndex#sweepIfNeeded}. */
+    /**
+     * Sweeps dead slots from the key index and the tags if they have piled up; see {@link
+     * KeyIndex#sweepIfNeeded} and {@link TagIndex#sweepIfNeeded}.
+     */
     private void maybeSweep() {
         keyIndex.sweepIfNeeded(size);
+        tagIndex.sweepIfNeeded(size);
     }
 
     private void onEviction(@Nullable String key, @Nullable Node<V> node, RemovalCause cause) {
@@ -298,13 +312,8 @@ public final class LocalCache<V> extends AbstractCache<V> {
 
     /** Removes exactly this node if it is still stored; counts it as a delete. */
     private boolean removeNode(Node<V> node) {
-        return removeNode(node, null);
-    }
-
-    /** {@link #removeNode(Node)}, leaving the slot in {@code keptTag} for the caller to remove. */
-    private boolean removeNode(Node<V> node, @Nullable String keptTag) {
         if (map.remove(node.key(), node)) {
-            index.unindex(node, keptTag);
+            index.unindex(node);
             deletes.increment();
             return true;
         }
@@ -341,10 +350,14 @@ public final class LocalCache<V> extends AbstractCache<V> {
             checked.add(WriteOptions.checkTag(tag));
         }
         flights.staleTags(checked);
+        EntryIndex.Removals removals = new EntryIndex.Removals();
+        TagIndex.SlotRemoval removal = (slot, invalidated) -> removeCurrent(slot, invalidated, removals);
         long removed = 0;
         for (String tag : checked) {
-            removed += tagIndex.invalidate(tag, tagRemoval);
+            removed += tagIndex.invalidate(tag, removal);
         }
+        index.apply(removals);
+        deletes.add(removed);
         maybeSweep();
         return removed;
     }
@@ -541,5 +554,20 @@ public final class LocalCache<V> extends AbstractCache<V> {
     /** The number of slots in the sorted key index, dead ones included. For tests. */
     int keyIndexSize() {
         return keyIndex.size();
+    }
+
+    /** The number of tags that hold a slot, dead or alive. For tests. */
+    int tagIndexSize() {
+        return tagIndex.tags().size();
+    }
+
+    /** The dead tag entries left by tag invalidations since the last tag sweep. For tests. */
+    long deadTagEntries() {
+        return tagIndex.deadEntries();
+    }
+
+    /** The number of sweeps of dead tag entries run so far. For tests. */
+    long tagSweeps() {
+        return tagIndex.sweeps();
     }
 }

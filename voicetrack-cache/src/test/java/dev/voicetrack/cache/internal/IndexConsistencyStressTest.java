@@ -206,6 +206,118 @@ class IndexConsistencyStressTest {
         assertThat(cache.keys("*")).isEmpty();
     }
 
+    @Test
+    void tagInvalidation_leavesDeadSlotsInOtherTags_thatPutsInvalidationsAndASweepDrop() {
+        LocalCache<Long> cache = cache(CacheConfig.builder().ticker(ticker).build());
+        int n = 10;
+        for (int i = 0; i < n; i++) {
+            cache.put("k" + i, (long) i, WriteOptions.tags("hot", "own:" + i, "g"));
+        }
+        cache.put("other", -1L, WriteOptions.tags("g"));
+        assertThat(cache.invalidateByTag("hot")).isEqualTo(n);
+        // Each removed entry's slot stays, dead, in its own tag and in g: counted, not visible.
+        assertThat(cache.deadTagEntries()).isEqualTo(2L * n);
+        assertThat(cache.indexProblems()).isEmpty();
+        assertThat(cache.invalidateByTag("own:3")).isZero();
+        assertThat(cache.deadTagEntries()).isEqualTo(2L * n - 1);
+
+        cache.put("k4", 4L, WriteOptions.tags("hot", "own:4", "g")); // overwrites its dead slot in own:4 and g
+        assertThat(cache.deadTagEntries()).isEqualTo(2L * n - 3);
+        assertThat(cache.indexProblems()).isEmpty();
+
+        assertThat(cache.invalidateByTag("g")).isEqualTo(2); // k4 and other; the dead slots are dropped
+        assertThat(cache.get("k4")).isEmpty();
+        assertThat(cache.get("other")).isEmpty();
+        assertThat(cache.stats().size()).isZero();
+        assertThat(cache.stats().estimatedBytes()).isZero();
+        assertThat(cache.stats().deletes()).isEqualTo(n + 2);
+        assertThat(cache.indexProblems()).isEmpty();
+        // Left dead: own:i of the 8 keys not stored again, and k4's new slot in hot and own:4.
+        assertThat(cache.deadTagEntries()).isEqualTo(n);
+        assertThat(cache.tagIndexSize()).isEqualTo(n);
+    }
+
+    @Test
+    void deadTagEntries_outnumberingTheLiveEntries_areSweptByTheInvalidationThatLeftThem() {
+        LocalCache<Long> cache = cache(CacheConfig.builder().ticker(ticker).build());
+        int n = TagIndex.MIN_DEAD_ENTRIES_BEFORE_SWEEP + 1;
+        for (int i = 0; i < 100; i++) {
+            cache.put("bg" + i, (long) i, WriteOptions.tags("bg", "own:bg" + i));
+        }
+        for (int i = 0; i < n; i++) {
+            cache.put("k" + i, (long) i, WriteOptions.tags("hot", "own:" + i));
+        }
+        assertThat(cache.invalidateByTag("hot")).isEqualTo(n);
+        assertThat(cache.deadTagEntries()).isZero();
+        assertThat(cache.tagIndexSize()).isEqualTo(101); // bg and the background's own tags
+        assertThat(cache.invalidateByTag("bg")).isEqualTo(100);
+        assertThat(cache.deadTagEntries()).isEqualTo(100); // below the minimum: kept until met or swept
+        assertThat(cache.tagIndexSize()).isEqualTo(100);
+        assertThat(cache.indexProblems()).isEmpty();
+    }
+
+    @Test
+    void overlappingTagInvalidations_racingPutsDeletesAndSweeps_neverLoseAStoredEntryFromItsTags() throws Exception {
+        LocalCache<Long> cache = cache(CacheConfig.builder().ticker(ticker).build());
+        int keys = 2 * TagIndex.MIN_DEAD_ENTRIES_BEFORE_SWEEP; // enough dead tag entries to sweep mid-round
+        WriteOptions[][] options = new WriteOptions[keys][];
+        for (int k = 0; k < keys; k++) {
+            options[k] = new WriteOptions[] {
+                WriteOptions.tags("hot", "g" + k % 4, "own:" + k),
+                WriteOptions.tags("g" + k % 4, "own:" + k),
+                WriteOptions.tags("hot", "own:" + k),
+            };
+        }
+        Counts counts = new Counts();
+        for (int round = 0; round < 4; round++) {
+            CyclicBarrier start = new CyclicBarrier(THREADS);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                long seed = 104_729L * round + t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    SplittableRandom random = new SplittableRandom(seed);
+                    for (int i = 0; i < keys / 2; i++) {
+                        int k = random.nextInt(keys);
+                        if (thread % 4 == 0 && i % 16 == 0) {
+                            int which = random.nextInt(3);
+                            String tag = which == 0 ? "hot" : which == 1 ? "g" + k % 4 : "own:" + k;
+                            counts.removed.add(cache.invalidateByTag(tag));
+                        } else if (thread % 4 == 1 && i % 8 == 0) {
+                            if (cache.delete("k" + k)) {
+                                counts.removed.increment();
+                            }
+                        } else if (thread % 4 != 0) {
+                            cache.put("k" + k, seed, options[k][random.nextInt(3)]);
+                            counts.puts.increment();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(5, TimeUnit.MINUTES); // a hang guard, not a timing assertion
+            }
+            assertThat(cache.indexProblems()).as("round %d", round).isEmpty();
+            CacheStats s = cache.stats();
+            assertThat(s.sets()).as("sets after round %d", round).isEqualTo(counts.puts.sum());
+            assertThat(s.deletes()).as("deletes after round %d", round).isEqualTo(counts.removed.sum());
+            // Every stored entry is still found through each of its tags: invalidating them all empties the cache.
+            if (round % 2 == 1) {
+                long removed = cache.invalidateByTags(List.of("hot", "g0", "g1", "g2", "g3"));
+                counts.removed.add(removed);
+                assertThat(cache.stats().size())
+                        .as("entries left after round %d", round)
+                        .isZero();
+                assertThat(cache.indexProblems()).as("round %d, emptied", round).isEmpty();
+            }
+        }
+        assertThat(cache.tagSweeps())
+                .as("tag sweeps that ran while the threads raced")
+                .isPositive();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static final class Counts {
