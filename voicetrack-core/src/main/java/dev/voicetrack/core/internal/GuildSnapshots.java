@@ -345,26 +345,11 @@ final class GuildSnapshots {
         }
         r.fitted = true;
         list.sort(Comparator.comparingLong(MemberStats::userId));
-        int n = list.size();
-        long[] users = new long[n];
-        long[] xp = new long[n];
-        long[] voice = new long[n];
-        long[] messages = new long[n];
-        int[] level = new int[n];
-        for (int i = 0; i < n; i++) {
-            MemberStats m = list.get(i);
-            users[i] = m.userId();
-            xp[i] = m.xp();
-            voice[i] = m.voiceTimeMs();
-            messages[i] = m.messages();
-            level[i] = m.level();
-        }
-        var s = new Snapshot(
+        return new Snapshot(
                 guildId,
                 marker,
-                new RankedBoard(users, xp, voice, messages, level, true),
+                RankedBoard.of(list, MemberStats::userId, MemberStats::value, true),
                 list.toArray(new MemberStats[0]));
-        return s;
     }
 
     /** A window's whole board (any metric's: each row carries every sum), ranked by every metric but level. */
@@ -378,21 +363,7 @@ final class GuildSnapshots {
             }
         }
         rows.sort(Comparator.comparingLong(LeaderboardEntry::userId));
-        int n = rows.size();
-        long[] users = new long[n];
-        long[] xp = new long[n];
-        long[] voice = new long[n];
-        long[] messages = new long[n];
-        int[] level = new int[n];
-        for (int i = 0; i < n; i++) {
-            LeaderboardEntry e = rows.get(i);
-            users[i] = e.userId();
-            xp[i] = e.xp();
-            voice[i] = e.voiceTimeMs();
-            messages[i] = e.messages();
-            level[i] = e.level();
-        }
-        return new RankedBoard(users, xp, voice, messages, level, false);
+        return RankedBoard.of(rows, LeaderboardEntry::userId, LeaderboardEntry::value, false);
     }
 
     private void markTooLarge(long guildId) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.ToLongBiFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * A whole leaderboard of one guild held in memory, ranked by every metric at once: the members' values in primitive
@@ -30,6 +32,31 @@ final class RankedBoard {
     private final int[][] order;
     /** Per metric ordinal: each member index's 0-based position in {@link #order}. */
     private final int[][] position;
+
+    /**
+     * A board of {@code rows} in ascending user id order (member stats, or a windowed board's entries: each
+     * carries every metric's value), read into columns.
+     *
+     * @param rankLevel whether to rank by {@link Metric#LEVEL} too
+     */
+    static <T> RankedBoard of(
+            List<T> rows, ToLongFunction<T> userId, ToLongBiFunction<T, Metric> value, boolean rankLevel) {
+        int n = rows.size();
+        long[] users = new long[n];
+        long[] xp = new long[n];
+        long[] voice = new long[n];
+        long[] messages = new long[n];
+        int[] level = new int[n];
+        for (int i = 0; i < n; i++) {
+            T row = rows.get(i);
+            users[i] = userId.applyAsLong(row);
+            xp[i] = value.applyAsLong(row, Metric.XP);
+            voice[i] = value.applyAsLong(row, Metric.VOICE_TIME);
+            messages[i] = value.applyAsLong(row, Metric.MESSAGES);
+            level[i] = (int) value.applyAsLong(row, Metric.LEVEL);
+        }
+        return new RankedBoard(users, xp, voice, messages, level, rankLevel);
+    }
 
     /**
      * Takes the columns as they are (not copied): {@code users} strictly ascending, every column of the same length.
