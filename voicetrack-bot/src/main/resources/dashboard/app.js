@@ -68,10 +68,18 @@ function showError(e) {
 
 // ---- guild list ----
 
+/** What the guild list shows, as last drawn: a tick that changes none of it leaves the page as it is. */
+let guildListShown = null;
+
 async function guildList() {
   reload = guildList;
   const data = await getJson("/api/guilds");
   document.title = "VoiceTrack";
+  // Redrawing an unchanged list would swap its links under a reader's pointer: a click begun on the old
+  // link would be lost, and a screen reader would announce the table again.
+  const shown = JSON.stringify(data.guilds);
+  if (shown === guildListShown && document.getElementById("rows")) return;
+  guildListShown = shown;
   const rows = data.guilds.map(g => el("tr", {},
     el("td", {}, el("a", { href: "/dashboard/guilds/" + g.id, text: g.name || g.id })),
     el("td", { class: "num", text: fmt.format(g.trackedMembers) }),

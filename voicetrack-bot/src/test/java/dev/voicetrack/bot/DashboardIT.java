@@ -238,6 +238,18 @@ class DashboardIT {
     }
 
     @Test
+    void guildList_keepsItsLinks_acrossTicksThatChangeNothingOnIt() {
+        open("/dashboard");
+        WebElement link = browser.findElement(By.linkText("Dashboard guild"));
+        int seen = Integer.parseInt(script("return document.getElementById('live').dataset.ticks || '0';"));
+        fresh(d ->
+                Integer.parseInt(script("return document.getElementById('live').dataset.ticks || '0';")) >= seen + 2);
+        assertThat(link.getText())
+                .as("the same link element, not redrawn (a redraw would make it stale and lose a click begun on it)")
+                .isEqualTo("Dashboard guild");
+    }
+
+    @Test
     void leaderboard_showsAPageOfMembers_switchesMetricAndPage_andHighlightsTheLinkedMember() throws Exception {
         EmulatedMember me = members.get(7);
         open("/dashboard/guilds/" + guild.id() + "?me=" + me.user().id());
