@@ -219,6 +219,19 @@ final class Ranks {
     }
 
     /**
+     * Waits up to 50 ms, releasing g, for a write of this store that is committing to hand its changes to
+     * the guild's indexes (the writer notifies g). Holds g.
+     */
+    private static void awaitWrite(RankCache.Guild g) {
+        try {
+            g.wait(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for a write to finish", e);
+        }
+    }
+
+    /**
      * A deep all-time page of a large guild from its rank index: the members at the page's positions, then
      * their rows by id, in one snapshot whose write sequence the index holds. SQL would step through every
      * entry before the offset (half a million for the middle of a million-member guild). Null when the
@@ -248,12 +261,7 @@ final class Ranks {
             }
             if (idx != null && g.writesInFlight > 0 && waits < 4) {
                 waits++; // most likely a write of ours committing: wait for it to move the index along
-                try {
-                    g.wait(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StorageException("interrupted while waiting for a write to finish", e);
-                }
+                awaitWrite(g);
                 continue;
             }
             if (builds++ == 3) {
@@ -462,12 +470,7 @@ final class Ranks {
                 // most likely a write of ours that committed a moment ago; if it is not (another process
                 // wrote meanwhile), give up waiting after 200 ms and rebuild
                 waits++;
-                try {
-                    g.wait(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StorageException("interrupted while waiting for a write to finish", e);
-                }
+                awaitWrite(g);
                 continue;
             }
             if (builds++ == 3) {
